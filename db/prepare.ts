@@ -1,0 +1,13 @@
+import type { Database } from "./client";
+import { applyMigrations } from "./migrate";
+import { demoSeeded, seedDemo } from "./seed/demo";
+
+/** Brings a database up to date: migrations always, the demo account once in demo mode. */
+export async function prepareDatabase(db: Database, options: { demo: boolean; log?: (line: string) => void }): Promise<void> {
+  await applyMigrations(db);
+  if (options.demo && !(await demoSeeded(db))) {
+    const started = Date.now();
+    await seedDemo(db);
+    options.log?.(`Demo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  }
+}

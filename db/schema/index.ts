@@ -1,0 +1,4 @@
+export * from "./accounts";
+export * from "./usage";
+export * from "./billing";
+export * from "./security";

@@ -1,0 +1,122 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  check,
+  date,
+  foreignKey,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+} from "drizzle-orm/pg-core";
+import { accounts, products, rooms, users } from "./accounts";
+
+export const serviceTypes = ["toll", "toll-free", "dial-out", "voip", "operator-assisted"] as const;
+export type ServiceType = (typeof serviceTypes)[number];
+
+export const billingCodeSources = ["keypad", "auto", "assigned"] as const;
+
+export const conferences = pgTable(
+  "conferences",
+  {
+    accountId: bigint("account_id", { mode: "number" })
+      .notNull()
+      .references(() => accounts.id),
+    id: bigint("id", { mode: "number" }).notNull().generatedAlwaysAsIdentity(),
+    roomId: bigint("room_id", { mode: "number" }).notNull(),
+    externalId: text("external_id").notNull(),
+    product: text("product", { enum: products }).notNull().default("audio"),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+    endedAt: timestamp("ended_at", { withTimezone: true }).notNull(),
+    /** First day of the billing month, in the account's time zone, of the conference's start. */
+    period: date("period", { mode: "string" }).notNull(),
+    billingCode: text("billing_code"),
+    billingCodeSource: text("billing_code_source", { enum: billingCodeSources }),
+    billingCodeSetBy: bigint("billing_code_set_by", { mode: "number" }).references(() => users.id),
+    billingCodeSetAt: timestamp("billing_code_set_at", { withTimezone: true }),
+    /** Bumped by every change, so concurrent edits are detected instead of silently lost. */
+    version: integer("version").notNull().default(1),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.id] }),
+    unique("conferences_account_external").on(t.accountId, t.externalId),
+    foreignKey({
+      name: "conferences_room_fk",
+      columns: [t.accountId, t.roomId],
+      foreignColumns: [rooms.accountId, rooms.id],
+    }),
+    index("conferences_room_period").on(t.accountId, t.roomId, t.period, t.startedAt),
+    index("conferences_period").on(t.accountId, t.period),
+    check("conferences_billing_code_format", sql`${t.billingCode} ~ '^[A-Za-z0-9-]{1,20}$'`),
+    check("conferences_ends_after_start", sql`${t.endedAt} >= ${t.startedAt}`),
+  ],
+);
+export type Conference = typeof conferences.$inferSelect;
+
+export const legs = pgTable(
+  "legs",
+  {
+    accountId: bigint("account_id", { mode: "number" })
+      .notNull()
+      .references(() => accounts.id),
+    id: bigint("id", { mode: "number" }).notNull().generatedAlwaysAsIdentity(),
+    conferenceId: bigint("conference_id", { mode: "number" }).notNull(),
+    externalId: text("external_id").notNull(),
+    participantName: text("participant_name").notNull().default(""),
+    callerNumber: text("caller_number").notNull().default(""),
+    dialedNumber: text("dialed_number").notNull().default(""),
+    serviceType: text("service_type", { enum: serviceTypes }).notNull(),
+    joinedAt: timestamp("joined_at", { withTimezone: true }).notNull(),
+    leftAt: timestamp("left_at", { withTimezone: true }).notNull(),
+    durationS: integer("duration_s").notNull(),
+    billableS: integer("billable_s").notNull(),
+    chargeMinor: bigint("charge_minor", { mode: "number" }).notNull(),
+    /** Arrived after its billing period was invoiced: stored and rated, but reported apart. */
+    late: boolean("late").notNull().default(false),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.id] }),
+    unique("legs_account_external").on(t.accountId, t.externalId),
+    foreignKey({
+      name: "legs_conference_fk",
+      columns: [t.accountId, t.conferenceId],
+      foreignColumns: [conferences.accountId, conferences.id],
+    }).onDelete("cascade"),
+    index("legs_conference").on(t.accountId, t.conferenceId),
+    check("legs_left_after_join", sql`${t.leftAt} >= ${t.joinedAt}`),
+    check("legs_non_negative", sql`${t.durationS} >= 0 and ${t.billableS} >= 0 and ${t.chargeMinor} >= 0`),
+  ],
+);
+export type Leg = typeof legs.$inferSelect;
+
+/**
+ * Usage per billing period, room and billing code ('' = Unallocated), kept exact by the same
+ * transactions that write legs or change codes. The account pages read only this table.
+ */
+export const usageRollups = pgTable(
+  "usage_rollups",
+  {
+    accountId: bigint("account_id", { mode: "number" })
+      .notNull()
+      .references(() => accounts.id),
+    period: date("period", { mode: "string" }).notNull(),
+    roomId: bigint("room_id", { mode: "number" }).notNull(),
+    billingCode: text("billing_code").notNull().default(""),
+    conferences: integer("conferences").notNull().default(0),
+    legs: integer("legs").notNull().default(0),
+    durationS: bigint("duration_s", { mode: "number" }).notNull().default(0),
+    chargeMinor: bigint("charge_minor", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.period, t.roomId, t.billingCode] }),
+    foreignKey({
+      name: "usage_rollups_room_fk",
+      columns: [t.accountId, t.roomId],
+      foreignColumns: [rooms.accountId, rooms.id],
+    }),
+  ],
+);

@@ -1,0 +1,281 @@
+import { eq } from "drizzle-orm";
+import type { Database } from "../client";
+import {
+  accessNumbers,
+  accountMembers,
+  accounts,
+  billingPeriods,
+  conferences,
+  directoryNumbers,
+  groupMembers,
+  groups,
+  legs,
+  rooms,
+  tariffs,
+  users,
+  type ServiceType,
+} from "../schema";
+import { hashPassword } from "@/lib/password";
+import { addMonths, periodBounds, periodOf, type Period } from "@/lib/periods";
+import { rateLeg, type Rate } from "@/lib/rating";
+import { rebuildRollups } from "@/lib/usage/rollups";
+import { planExactLegs, type PlannedLeg } from "./exact-month";
+import { seededRandom, type Random } from "./random";
+
+export const DEMO_ACCOUNT = "602127";
+export const DEMO_OWNER = { email: "owner@phoenix.example", password: "Phoenix-Owner-1" };
+export const DEMO_ROOM_HOLDER = { email: "marilene@phoenix.example", password: "Phoenix-Room-1", room: "332703" };
+
+const TIME_ZONE = "Europe/Paris";
+const CURRENCY = "EUR";
+
+/** The provider's default tariff. Toll at 0.0900 €/min makes Leo's single minute cost 0,09 €. */
+export const DEFAULT_TARIFF: Record<ServiceType, Rate> = {
+  toll: { ratePerMinuteE4: 900, incrementS: 60, minimumS: 60 },
+  "toll-free": { ratePerMinuteE4: 1450, incrementS: 60, minimumS: 60 },
+  "dial-out": { ratePerMinuteE4: 1150, incrementS: 60, minimumS: 60 },
+  voip: { ratePerMinuteE4: 200, incrementS: 60, minimumS: 60 },
+  "operator-assisted": { ratePerMinuteE4: 9500, incrementS: 60, minimumS: 60 },
+};
+
+/** The seed's account table for the month before the current one. */
+const SEED_MONTH = [
+  { room: "320026", seconds: 60, chargeMinor: 9, conferences: 1, legs: 1, tollFreeLegs: 0 },
+  { room: "332703", seconds: 23 * 3600 + 50 * 60 + 16, chargeMinor: 11659, conferences: 19, legs: 96, tollFreeLegs: 6 },
+  { room: "335848", seconds: 2 * 3600 + 58 * 60 + 52, chargeMinor: 1539, conferences: 4, legs: 14, tollFreeLegs: 1 },
+];
+
+const ROOMS: { number: string; holder: string; email: string; autoCode?: string; product?: "audio" | "web"; usage: number }[] = [
+  { number: "320026", holder: "Leo", email: "leo@phoenix.example", usage: 0.3 },
+  { number: "332703", holder: "Marilene BALLESTER", email: DEMO_ROOM_HOLDER.email, usage: 0.95 },
+  { number: "335848", holder: "Jean-Baptiste Godeau", email: "jb.godeau@phoenix.example", usage: 0.7 },
+  { number: "341129", holder: "Sophie Marchand", email: "s.marchand@phoenix.example", autoCode: "SALES-EU", usage: 0.9 },
+  { number: "342287", holder: "Thomas Lefèvre", email: "t.lefevre@phoenix.example", autoCode: "RD-42", usage: 0.8 },
+  { number: "350014", holder: "Camille Roux", email: "c.roux@phoenix.example", usage: 0.6 },
+  { number: "351776", holder: "Nicolas Girard", email: "n.girard@phoenix.example", autoCode: "FIN", usage: 0.75 },
+  { number: "358402", holder: "Élodie Bonnet", email: "e.bonnet@phoenix.example", product: "web", usage: 0.5 },
+  { number: "360958", holder: "Antoine Mercier", email: "a.mercier@phoenix.example", usage: 0.85 },
+  { number: "364431", holder: "Julie Fontaine", email: "j.fontaine@phoenix.example", autoCode: "HR", usage: 0.4 },
+  { number: "367093", holder: "Hugo Chevalier", email: "h.chevalier@phoenix.example", usage: 0.65 },
+  { number: "371540", holder: "Léa Dubois", email: "l.dubois@phoenix.example", product: "web", usage: 0.55 },
+  { number: "375218", holder: "Maxime Lambert", email: "m.lambert@phoenix.example", usage: 0 },
+  { number: "378864", holder: "Chloé Moreau", email: "c.moreau@phoenix.example", usage: 0 },
+  { number: "382305", holder: "Paul Garnier", email: "p.garnier@phoenix.example", usage: 0.2 },
+];
+
+const GROUPS: Record<string, string[]> = {
+  Sales: ["341129", "350014", "360958"],
+  "Research & Development": ["342287", "367093", "371540"],
+  Finance: ["351776", "335848"],
+  "Human Resources": ["364431"],
+};
+
+const CODES = ["SALES-EU", "RD-42", "FIN", "HR", "PROJ-ATLAS", "PROJ-ORION", "CLIENT-0042", "TRAINING", "BOARD"];
+
+const PARTICIPANTS = [
+  "Anne Petit", "Bruno Caron", "Claire Faure", "David Rousseau", "Emma Blanc", "François Guerin",
+  "Gaëlle Muller", "Henri Boyer", "Inès Fabre", "Jacques Andre", "Karim Benali", "Laura Schmitt",
+  "Marc Colin", "Nadia Vidal", "Olivier Perrin", "Pauline Renaud", "Quentin Arnaud", "Rita Santos",
+  "Samuel Picard", "Tania Roche", "Victor Lemoine", "Yasmine Haddad", "Zoé Noël", "",
+];
+
+const ACCESS_NUMBERS: { number: string; country: string; serviceType: ServiceType }[] = [
+  { number: "+33 1 70 37 22 84", country: "FR", serviceType: "toll" },
+  { number: "+32 2 789 00 10", country: "BE", serviceType: "toll" },
+  { number: "+44 20 3608 4421", country: "GB", serviceType: "toll" },
+  { number: "0 800 91 04 27", country: "FR", serviceType: "toll-free" },
+  { number: "0800 89 302", country: "BE", serviceType: "toll-free" },
+  { number: "+33 9 75 18 22 84", country: "FR", serviceType: "operator-assisted" },
+];
+
+type NewLeg = Omit<typeof legs.$inferInsert, "conferenceId" | "accountId">;
+type NewConference = { roomId: number; startedAt: Date; legs: NewLeg[]; billingCode: string | null; source: "keypad" | "auto" | "assigned" | null };
+
+/** True when the demo account already exists: the seed runs once. */
+export async function demoSeeded(db: Database): Promise<boolean> {
+  const found = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.number, DEMO_ACCOUNT));
+  return found.length > 0;
+}
+
+/**
+ * Loads the demo account: the seed's three rooms reproducing its table exactly in the month before
+ * `now`, twelve more rooms, groups, codes and 12 months of usage, all from a fixed random seed.
+ */
+export async function seedDemo(db: Database, now = new Date()): Promise<void> {
+  const random = seededRandom(602127);
+  const passwordHashes = await Promise.all(
+    ROOMS.map((r) => (r.email === DEMO_ROOM_HOLDER.email ? hashPassword(DEMO_ROOM_HOLDER.password) : hashPassword(`locked-${r.number}-${now.getTime()}-${Math.random()}`))),
+  );
+  const ownerHash = await hashPassword(DEMO_OWNER.password);
+
+  await db.transaction(async (tx) => {
+    await tx.insert(tariffs).values(
+      Object.entries(DEFAULT_TARIFF).map(([serviceType, rate]) => ({ serviceType: serviceType as ServiceType, validFrom: "2000-01-01", ...rate })),
+    ).onConflictDoNothing();
+    await tx.insert(accessNumbers).values(ACCESS_NUMBERS).onConflictDoNothing();
+
+    await tx.insert(directoryNumbers).values([{ number: DEMO_ACCOUNT, kind: "account" }, ...ROOMS.map((r) => ({ number: r.number, kind: "room" as const }))]);
+    const [account] = await tx
+      .insert(accounts)
+      .values({ number: DEMO_ACCOUNT, companyName: "MeetingOne Phoenix", currency: CURRENCY, locale: "fr-FR", timeZone: TIME_ZONE, supportPhone: "(00)32 2 789 00 10" })
+      .returning({ id: accounts.id });
+    const accountId = account!.id;
+
+    const [owner] = await tx
+      .insert(users)
+      .values({ email: DEMO_OWNER.email, displayName: "Isabelle Laurent", passwordHash: ownerHash })
+      .returning({ id: users.id });
+    await tx.insert(accountMembers).values({ accountId, userId: owner!.id, role: "owner" });
+
+    const holders = await tx
+      .insert(users)
+      .values(ROOMS.map((r, i) => ({ email: r.email, displayName: r.holder, passwordHash: passwordHashes[i]!, status: r.usage === 0 && r.number === "378864" ? ("suspended" as const) : ("active" as const) })))
+      .returning({ id: users.id, email: users.email });
+    await tx.insert(accountMembers).values(holders.map((h) => ({ accountId, userId: h.id, role: "member" as const })));
+    const holderId = new Map(holders.map((h) => [h.email, h.id]));
+
+    const roomRows = await tx
+      .insert(rooms)
+      .values(ROOMS.map((r) => ({ accountId, number: r.number, cardholderId: holderId.get(r.email)!, autoBillingCode: r.autoCode ?? null, product: r.product ?? "audio" })))
+      .returning({ id: rooms.id, number: rooms.number });
+    const roomId = new Map(roomRows.map((r) => [r.number, r.id]));
+
+    for (const [name, members] of Object.entries(GROUPS)) {
+      const [group] = await tx.insert(groups).values({ accountId, name }).returning({ id: groups.id });
+      await tx.insert(groupMembers).values(
+        members.map((number) => ({ accountId, groupId: group!.id, userId: holderId.get(ROOMS.find((r) => r.number === number)!.email)! })),
+      );
+    }
+
+    const current = periodOf(now, TIME_ZONE);
+    const seedMonth = addMonths(current, -1);
+    const planned: NewConference[] = [];
+    for (let offset = -11; offset <= 0; offset++) {
+      const period = addMonths(current, offset);
+      if (period === seedMonth) {
+        for (const target of SEED_MONTH) {
+          const spec = ROOMS.find((r) => r.number === target.room)!;
+          planned.push(...exactConferences(random, roomId.get(target.room)!, spec.autoCode ?? null, period, target, now));
+        }
+      } else {
+        for (const spec of ROOMS) {
+          if (!random.chance(spec.usage)) continue;
+          planned.push(...randomConferences(random, roomId.get(spec.number)!, spec.autoCode ?? null, period, period === current, now));
+        }
+      }
+      if (period !== current) {
+        await tx.insert(billingPeriods).values({ accountId, period, status: "invoiced", invoicedAt: periodBounds(addMonths(period, 1), TIME_ZONE).start, invoicedBy: "support (demo seed)" });
+      }
+    }
+
+    let externalId = 0;
+    for (let i = 0; i < planned.length; i += 500) {
+      const batch = planned.slice(i, i + 500);
+      const inserted = await tx
+        .insert(conferences)
+        .values(
+          batch.map((c) => {
+            const endedAt = new Date(Math.max(...c.legs.map((l) => (l.leftAt as Date).getTime())));
+            return {
+              accountId,
+              roomId: c.roomId,
+              externalId: `demo-${++externalId}`,
+              startedAt: c.startedAt,
+              endedAt,
+              period: periodOf(c.startedAt, TIME_ZONE),
+              billingCode: c.billingCode,
+              billingCodeSource: c.source,
+              billingCodeSetBy: c.source === "assigned" ? owner!.id : null,
+              billingCodeSetAt: c.source === "assigned" ? endedAt : null,
+            };
+          }),
+        )
+        .returning({ id: conferences.id });
+      const legRows = batch.flatMap((c, j) => c.legs.map((l) => ({ ...l, accountId, conferenceId: inserted[j]!.id })));
+      for (let k = 0; k < legRows.length; k += 1000) await tx.insert(legs).values(legRows.slice(k, k + 1000));
+    }
+    await rebuildRollups(tx, accountId);
+  });
+}
+
+let legCounter = 0;
+
+function makeLeg(random: Random, serviceType: ServiceType, joinedAt: Date, durationS: number): NewLeg {
+  const rated = rateLeg(durationS, DEFAULT_TARIFF[serviceType], CURRENCY);
+  const dialed = ACCESS_NUMBERS.filter((a) => a.serviceType === serviceType);
+  return {
+    externalId: `demo-leg-${++legCounter}`,
+    participantName: random.pick(PARTICIPANTS),
+    callerNumber: serviceType === "voip" ? "" : `+33 ${random.int(1, 7)} ${random.int(10, 99)} ${random.int(10, 99)} ${random.int(10, 99)} ${random.int(10, 99)}`,
+    dialedNumber: dialed.length ? random.pick(dialed).number : serviceType === "dial-out" ? `+33 6 ${random.int(10, 99)} ${random.int(10, 99)} ${random.int(10, 99)} ${random.int(10, 99)}` : "",
+    serviceType,
+    joinedAt,
+    leftAt: new Date(joinedAt.getTime() + durationS * 1000),
+    durationS,
+    billableS: rated.billableS,
+    chargeMinor: rated.chargeMinor,
+  };
+}
+
+/** A business-hours start on a weekday of the period, before `latest`. */
+function startIn(random: Random, period: Period, latest: Date): Date {
+  const { start, end } = periodBounds(period, TIME_ZONE);
+  const last = Math.min(end.getTime(), latest.getTime()) - 3 * 3600_000;
+  for (;;) {
+    const day = start.getTime() + random.int(0, Math.max(0, Math.floor((last - start.getTime()) / 86_400_000))) * 86_400_000;
+    const at = new Date(day + (random.int(7, 17) * 3600 + random.int(0, 3) * 900) * 1000);
+    const weekday = at.getUTCDay();
+    if (at.getTime() < last && weekday !== 0 && weekday !== 6) return at;
+  }
+}
+
+function codeFor(random: Random, autoCode: string | null, current: boolean): Pick<NewConference, "billingCode" | "source"> {
+  if (random.chance(0.35)) return { billingCode: random.pick(CODES), source: "keypad" };
+  if (autoCode) return { billingCode: autoCode, source: "auto" };
+  // Past months were mostly allocated before invoicing; the current month keeps work to do.
+  if (!current && random.chance(0.6)) return { billingCode: random.pick(CODES), source: "assigned" };
+  return { billingCode: null, source: null };
+}
+
+function conferenceFromPlan(random: Random, roomId: number, startedAt: Date, planned: PlannedLeg[], code: Pick<NewConference, "billingCode" | "source">): NewConference {
+  const legsOut = planned.map((p, i) => makeLeg(random, p.serviceType, new Date(startedAt.getTime() + (i === 0 ? 0 : random.int(0, 240)) * 1000), p.durationS));
+  return { roomId, startedAt, legs: legsOut, ...code };
+}
+
+function exactConferences(
+  random: Random,
+  roomId: number,
+  autoCode: string | null,
+  period: Period,
+  target: (typeof SEED_MONTH)[number],
+  now: Date,
+): NewConference[] {
+  const planned = planExactLegs(random, target, {
+    toll: 9,
+    voip: 2,
+    tollFree: (minutes) => rateLeg(minutes * 60, DEFAULT_TARIFF["toll-free"], CURRENCY).chargeMinor,
+  });
+  // Deal the legs out so every conference has at least one.
+  const shuffled = [...planned].sort(() => random.next() - 0.5);
+  const perConference: PlannedLeg[][] = Array.from({ length: target.conferences }, (_, i) => [shuffled[i]!]);
+  for (const leg of shuffled.slice(target.conferences)) random.pick(perConference).push(leg);
+  return perConference.map((legsOfConference) => conferenceFromPlan(random, roomId, startIn(random, period, now), legsOfConference, codeFor(random, autoCode, false)));
+}
+
+const SERVICE_MIX: ServiceType[] = [
+  "toll", "toll", "toll", "toll", "toll", "toll", "toll-free", "toll-free", "voip", "voip", "dial-out", "operator-assisted",
+];
+
+function randomConferences(random: Random, roomId: number, autoCode: string | null, period: Period, current: boolean, now: Date): NewConference[] {
+  // Early on the 1st there is no business day yet in the current month.
+  if (current && now.getTime() - periodBounds(period, TIME_ZONE).start.getTime() < 86_400_000) return [];
+  const count = current ? random.int(2, 9) : random.int(3, 22);
+  return Array.from({ length: count }, () => {
+    const length = random.int(10, 95) * 60 + random.int(0, 59);
+    const planned = Array.from({ length: random.int(2, 9) }, () => ({
+      serviceType: random.pick(SERVICE_MIX),
+      durationS: random.chance(0.03) ? 0 : Math.max(15, length - random.int(0, Math.floor(length / 2))),
+    }));
+    return conferenceFromPlan(random, roomId, startIn(random, period, now), planned, codeFor(random, autoCode, current));
+  });
+}

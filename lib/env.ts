@@ -1,0 +1,94 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  DATA_DIR: z.string().min(1).default(".data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection URL")
+    .optional(),
+  APP_URL: z.url().optional(),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().optional(),
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/i, "must be 64 hex digits (32 bytes)")
+    .optional(),
+  /** Demo mode: the embedded database with the demo account. On by default only without DATABASE_URL. */
+  DEMO: z.enum(["0", "1"]).optional(),
+});
+
+export type Env = {
+  port: number;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  appUrl: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  authSecret: string;
+  encryptionKey: string;
+  demo: boolean;
+};
+
+export class EnvError extends Error {}
+
+/**
+ * Reads and validates the settings. In demo mode the secrets are generated once into DATA_DIR;
+ * otherwise they must be given, and a clear message says which one is missing.
+ */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== "")));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new EnvError(`Invalid settings:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const demo = e.DEMO ? e.DEMO === "1" : !e.DATABASE_URL;
+  const dataDir = path.resolve(e.DATA_DIR);
+  let authSecret = e.AUTH_SECRET;
+  let encryptionKey = e.ENCRYPTION_KEY;
+  if (!authSecret || !encryptionKey) {
+    if (!demo) {
+      const missing = [!authSecret && "AUTH_SECRET", !encryptionKey && "ENCRYPTION_KEY"].filter(Boolean);
+      throw new EnvError(
+        `Missing settings: ${missing.join(", ")}. They are required outside demo mode ` +
+          `(generate with: node -e "console.log(require('crypto').randomBytes(32).toString('hex'))").`,
+      );
+    }
+    const generated = demoSecrets(dataDir);
+    authSecret ??= generated.authSecret;
+    encryptionKey ??= generated.encryptionKey;
+  }
+  return {
+    port: e.PORT,
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    appUrl: (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM ?? "reports@localhost",
+    authSecret,
+    encryptionKey,
+    demo,
+  };
+}
+
+function demoSecrets(dataDir: string): { authSecret: string; encryptionKey: string } {
+  const file = path.join(dataDir, "secrets.json");
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as { authSecret: string; encryptionKey: string };
+  } catch {
+    mkdirSync(dataDir, { recursive: true });
+    const secrets = { authSecret: randomBytes(32).toString("hex"), encryptionKey: randomBytes(32).toString("hex") };
+    // "wx": if another process wrote it first, keep theirs.
+    try {
+      writeFileSync(file, JSON.stringify(secrets), { flag: "wx", mode: 0o600 });
+      return secrets;
+    } catch {
+      return JSON.parse(readFileSync(file, "utf8")) as { authSecret: string; encryptionKey: string };
+    }
+  }
+}

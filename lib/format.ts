@@ -1,0 +1,41 @@
+/** One formatter each for money, durations and room numbers; used by every page and export. */
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+function moneyFormat(locale: string, currency: string): Intl.NumberFormat {
+  const key = `${locale}|${currency}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: "currency", currency });
+    moneyFormats.set(key, format);
+  }
+  return format;
+}
+
+/** Digits after the decimal point of a currency: 2 for EUR, 0 for JPY, 3 for KWD. */
+export function minorDigits(currency: string): number {
+  return moneyFormat("en", currency).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/** Formats integer minor units, e.g. 11659 EUR in fr-FR → "116,59 €". */
+export function formatMoney(minor: number, currency: string, locale: string): string {
+  const digits = minorDigits(currency);
+  // Intl formats a decimal string exactly, so no float division is involved.
+  const abs = String(Math.abs(minor)).padStart(digits + 1, "0");
+  const decimal = digits ? `${abs.slice(0, -digits)}.${abs.slice(-digits)}` : abs;
+  return moneyFormat(locale, currency).format(`${minor < 0 ? "-" : ""}${decimal}` as `${number}`);
+}
+
+/** Seconds as HH:MM:SS; hours go past 24 (e.g. "125:03:10"). */
+export function formatDuration(totalSeconds: number): string {
+  const s = Math.max(0, Math.round(totalSeconds));
+  const hours = Math.floor(s / 3600);
+  const minutes = Math.floor((s % 3600) / 60);
+  const seconds = s % 60;
+  return [hours, minutes, seconds].map((n) => String(n).padStart(2, "0")).join(":");
+}
+
+/** Room and account numbers grouped 2-3-1: "332703" → "33 270 3". */
+export function formatRoomNumber(number: string): string {
+  return number.length === 6 ? `${number.slice(0, 2)} ${number.slice(2, 5)} ${number.slice(5)}` : number;
+}

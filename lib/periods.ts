@@ -1,0 +1,43 @@
+import { TZDate } from "@date-fns/tz";
+
+/**
+ * Billing periods are calendar months in the account's time zone, written as their first day
+ * ("2026-10-01") in the database and as "2026-10" in URLs.
+ */
+export type Period = string;
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+export function periodOf(instant: Date, timeZone: string): Period {
+  const local = new TZDate(instant.getTime(), timeZone);
+  return `${local.getFullYear()}-${pad(local.getMonth() + 1)}-01`;
+}
+
+export function addMonths(period: Period, months: number): Period {
+  const [y, m] = period.split("-").map(Number) as [number, number];
+  const index = y * 12 + (m - 1) + months;
+  return `${Math.floor(index / 12)}-${pad((index % 12) + 1)}-01`;
+}
+
+/** The UTC instants where the period starts and where the next one starts. */
+export function periodBounds(period: Period, timeZone: string): { start: Date; end: Date } {
+  const [y, m] = period.split("-").map(Number) as [number, number];
+  return {
+    start: new Date(new TZDate(y, m - 1, 1, timeZone).getTime()),
+    end: new Date(new TZDate(y, m, 1, timeZone).getTime()),
+  };
+}
+
+/** The periods an OAI user may choose: the current month and the 3 before it, newest first. */
+export function selectablePeriods(timeZone: string, now = new Date()): Period[] {
+  const current = periodOf(now, timeZone);
+  return [0, -1, -2, -3].map((offset) => addMonths(current, offset));
+}
+
+export const toUrlPeriod = (period: Period) => period.slice(0, 7);
+
+/** Parses a "YYYY-MM" URL value; undefined when malformed. */
+export function fromUrlPeriod(value: string | undefined): Period | undefined {
+  if (!value || !/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) return undefined;
+  return `${value}-01`;
+}
