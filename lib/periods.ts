@@ -41,3 +41,21 @@ export function fromUrlPeriod(value: string | undefined): Period | undefined {
   if (!value || !/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) return undefined;
   return `${value}-01`;
 }
+
+/** "novembre 2026" → "Novembre 2026": a month's name in the UI language. */
+export function periodLabel(period: Period, locale: string): string {
+  const [y, m] = period.split("-").map(Number) as [number, number];
+  const label = new Intl.DateTimeFormat(locale, { month: "long", year: "numeric", timeZone: "UTC" }).format(Date.UTC(y, m - 1, 1));
+  return label.charAt(0).toUpperCase() + label.slice(1);
+}
+
+/**
+ * The period a page shows from its `period` URL value: the current month when absent; `undefined`
+ * when the value is malformed or outside the selectable months.
+ */
+export function choosePeriod(value: string | undefined, timeZone: string, now = new Date()): { period: Period | undefined; periods: Period[] } {
+  const periods = selectablePeriods(timeZone, now);
+  if (value === undefined) return { period: periods[0], periods };
+  const period = fromUrlPeriod(value);
+  return { period: period && periods.includes(period) ? period : undefined, periods };
+}

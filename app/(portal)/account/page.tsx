@@ -1,0 +1,80 @@
+import { notFound } from "next/navigation";
+import { PeriodControls } from "@/components/period-controls";
+import { PeriodUnavailable } from "@/components/period-unavailable";
+import { RoomUsageTable } from "@/components/room-usage-table";
+import { StatusBadge, SummaryBlock, SummaryLine } from "@/components/summary-block";
+import { requireScope } from "@/lib/auth/session";
+import { getAccount, getPeriodStatus } from "@/lib/data/account";
+import { getRoomUsage, type RoomDisplay } from "@/lib/data/room-usage";
+import { getMessages } from "@/lib/i18n/locale";
+import { choosePeriod, periodLabel, toUrlPeriod } from "@/lib/periods";
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+export default async function AccountPage({ searchParams }: { searchParams: SearchParams }) {
+  const scope = await requireScope();
+  if (scope.roomId) notFound(); // a room session has no account page
+  const params = await searchParams;
+  const [{ locale, t }, account] = await Promise.all([getMessages(), getAccount(scope)]);
+  const { period, periods } = choosePeriod(first(params.period), account.timeZone);
+  const display: RoomDisplay = first(params.display) === "all" ? "all" : "active";
+
+  const header = (
+    <h1 className="sr-only">{t.summary.title}</h1>
+  );
+  if (!period) {
+    return (
+      <>
+        {header}
+        <PeriodUnavailable message={t.summary.periodUnavailable} linkLabel={t.summary.currentPeriod} href="/account" />
+      </>
+    );
+  }
+
+  const [status, usage] = await Promise.all([getPeriodStatus(scope, period), getRoomUsage(scope, period, display)]);
+  const query = (p: Record<string, string>) => `?${new URLSearchParams({ period: toUrlPeriod(period), ...(display === "all" ? { display } : {}), ...p })}`;
+
+  return (
+    <>
+      {header}
+      <div className="mb-6 max-w-2xl">
+        <SummaryBlock title={t.summary.title}>
+          <SummaryLine label={t.summary.accountNumber}>
+            <span className="num font-semibold">{account.number}</span>
+            <StatusBadge invoiced={status === "invoiced"} label={status === "invoiced" ? t.summary.invoiced : t.summary.notInvoiced} />
+          </SummaryLine>
+          <SummaryLine label={t.summary.companyName}>{account.companyName}</SummaryLine>
+          <PeriodControls
+            periodLabel={t.summary.billingPeriod}
+            periods={periods.map((p) => ({ value: toUrlPeriod(p), label: periodLabel(p, locale) }))}
+            period={toUrlPeriod(period)}
+            displayLabel={t.summary.roomDisplay}
+            displays={[
+              { value: "active", label: t.summary.activeRooms },
+              { value: "all", label: t.summary.allRooms },
+            ]}
+            display={display}
+            showLabel={t.summary.show}
+          />
+        </SummaryBlock>
+      </div>
+      {usage.rows.length === 0 && display === "active" ? (
+        <p className="rounded-lg border border-slate-200 bg-white p-5 text-slate-700">
+          {t.summary.noActiveRooms}{" "}
+          <a href={query({ display: "all" })} className="font-semibold text-brand-700 hover:underline">
+            {t.summary.showAllRooms}
+          </a>
+        </p>
+      ) : (
+        <RoomUsageTable
+          labels={t.summary}
+          rows={usage.rows.map((r) => ({ ...r, href: `/rooms/${r.number}?period=${toUrlPeriod(period)}` }))}
+          total={usage.total}
+          money={account}
+        />
+      )}
+    </>
+  );
+}

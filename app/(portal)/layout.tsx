@@ -1,0 +1,39 @@
+import type { ReactNode } from "react";
+import { Brand } from "@/components/brand";
+import { LanguageSwitcher } from "@/components/language-switcher";
+import { LogoutButton } from "@/components/logout-button";
+import { requireScope } from "@/lib/auth/session";
+import { getAccount } from "@/lib/data/account";
+import { setLanguage } from "@/lib/i18n/actions";
+import { getMessages } from "@/lib/i18n/locale";
+import { fill } from "@/lib/i18n/messages";
+
+export default async function PortalLayout({ children }: { children: ReactNode }) {
+  const scope = await requireScope();
+  const [{ locale, t }, account] = await Promise.all([getMessages(), getAccount(scope)]);
+  return (
+    <div className="flex min-h-screen flex-col">
+      <header className="no-print bg-brand-900">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-6 py-4">
+          <Brand provider={t.provider} product={t.productName} />
+          <div className="flex items-center gap-4">
+            <span className="hidden text-sm text-white/80 md:inline">
+              {t.loggedInAs} <strong className="text-white">{scope.displayName}</strong>
+            </span>
+            <LanguageSwitcher locale={locale} label={t.language} action={setLanguage} />
+            <LogoutButton label={t.logOut} />
+          </div>
+        </div>
+      </header>
+      <main className="mx-auto w-full max-w-6xl flex-1 px-6 py-8">{children}</main>
+      <footer className="border-t border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-2 px-6 py-4 text-sm text-slate-600">
+          <a href="#top" className="no-print font-medium text-brand-700 hover:underline">
+            ↑ {t.goToTop}
+          </a>
+          <span>{fill(t.support, { phone: account.supportPhone })}</span>
+        </div>
+      </footer>
+    </div>
+  );
+}

@@ -1,0 +1,20 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { getMessages } from "@/lib/i18n/locale";
+import "./globals.css";
+
+export async function generateMetadata(): Promise<Metadata> {
+  const { t } = await getMessages();
+  return { title: `${t.provider} — ${t.productName}` };
+}
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const { locale } = await getMessages();
+  return (
+    <html lang={locale}>
+      <body id="top" className="min-h-screen">
+        {children}
+      </body>
+    </html>
+  );
+}

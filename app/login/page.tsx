@@ -1,0 +1,30 @@
+import { getServerSession } from "next-auth";
+import { redirect } from "next/navigation";
+import { Brand } from "@/components/brand";
+import { LanguageSwitcher } from "@/components/language-switcher";
+import { LoginForm } from "@/components/login-form";
+import { authOptions } from "@/lib/auth/options";
+import { setLanguage } from "@/lib/i18n/actions";
+import { getMessages } from "@/lib/i18n/locale";
+
+export default async function LoginPage() {
+  if ((await getServerSession(authOptions))?.scope?.userId) redirect("/");
+  const { locale, t } = await getMessages();
+  return (
+    <div className="flex min-h-screen flex-col">
+      <header className="bg-brand-900">
+        <div className="mx-auto flex max-w-5xl items-center justify-between px-6 py-4">
+          <Brand provider={t.provider} product={t.productName} />
+          <LanguageSwitcher locale={locale} label={t.language} action={setLanguage} />
+        </div>
+      </header>
+      <main className="flex flex-1 items-start justify-center px-4 py-12">
+        <section className="w-full max-w-md rounded-lg border border-slate-200 bg-white p-8 shadow-sm">
+          <h1 className="text-xl font-semibold text-brand-900">{t.login.title}</h1>
+          <p className="mb-6 mt-2 text-sm text-slate-600">{t.login.intro}</p>
+          <LoginForm labels={t.login} />
+        </section>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+"use client";
+
+import type { ChangeEvent } from "react";
+
+type Option = { value: string; label: string };
+
+type Props = {
+  periodLabel: string;
+  periods: Option[];
+  period: string;
+  displayLabel?: string;
+  displays?: Option[];
+  display?: string;
+  showLabel: string;
+};
+
+/**
+ * The Billing period and Room display selectors: a GET form, so the choice lives in the URL and a
+ * page can be bookmarked; it submits itself on change, and its button serves without JavaScript.
+ */
+export function PeriodControls({ periodLabel, periods, period, displayLabel, displays, display, showLabel }: Props) {
+  const submit = (event: ChangeEvent<HTMLSelectElement>) => event.currentTarget.form?.requestSubmit();
+  const select = "rounded border border-slate-300 bg-white px-2 py-1 text-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30";
+  return (
+    <form method="get" className="contents">
+      <dt className="py-2 pr-6 font-medium text-slate-600">
+        <label htmlFor="period">{periodLabel}</label>
+      </dt>
+      <dd className="py-2">
+        <select id="period" name="period" defaultValue={period} onChange={submit} className={select}>
+          {periods.map((p) => (
+            <option key={p.value} value={p.value}>
+              {p.label}
+            </option>
+          ))}
+        </select>
+      </dd>
+      {displays && (
+        <>
+          <dt className="py-2 pr-6 font-medium text-slate-600">
+            <label htmlFor="display">{displayLabel}</label>
+          </dt>
+          <dd className="flex items-center gap-3 py-2">
+            <select id="display" name="display" defaultValue={display} onChange={submit} className={select}>
+              {displays.map((d) => (
+                <option key={d.value} value={d.value}>
+                  {d.label}
+                </option>
+              ))}
+            </select>
+            <button type="submit" className="no-print rounded border border-slate-300 px-2 py-1 text-xs text-slate-600 hover:bg-slate-50">
+              {showLabel}
+            </button>
+          </dd>
+        </>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,97 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { accountMembers, accounts, loginAttempts, rooms, users } from "@/db/schema";
+import { audit } from "@/lib/audit";
+import { verifyPassword } from "@/lib/password";
+
+export const MAX_FAILURES_PER_USERNAME = 10;
+export const MAX_FAILURES_PER_ADDRESS = 100;
+export const FAILURE_WINDOW_MINUTES = 15;
+
+/** What a session may see: a whole account, or one room of it. */
+export type Scope = { userId: number; accountId: number; roomId: number | null };
+
+export type LoginResult =
+  | { ok: true; scope: Scope; displayName: string }
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "locked"; retryAfterMinutes: number };
+
+export type Credentials = { username: string; password: string; number: string; address: string };
+
+const normalizeNumber = (number: string) => number.replace(/\s+/g, "");
+
+/**
+ * Checks a login. Every wrong value gives the same answer after the same work (a password is
+ * always verified, against a dummy hash for an unknown user). Failures are counted in the
+ * database, per username and per address, so the limit holds across server instances.
+ */
+export async function login(db: Database, input: Credentials): Promise<LoginResult> {
+  const username = input.username.trim().toLowerCase();
+  const number = normalizeNumber(input.number);
+
+  const gate = await db.transaction(async (tx): Promise<{ lockedMinutes: number } | { attemptId: number }> => {
+    // Serialises attempts for one username so concurrent guesses cannot slip past the count.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${"login:" + username}))`);
+    const window = sql`now() - make_interval(mins => ${FAILURE_WINDOW_MINUTES})`;
+    const since = sql`greatest(${window}, coalesce((select max(at) from login_attempts where username = ${username} and succeeded), '-infinity'))`;
+    const [byUser] = await tx.execute<{ failures: number; oldest: Date | null }>(
+      sql`select count(*)::int as failures, min(at) as oldest from (select at from login_attempts where username = ${username} and not succeeded and at > ${since} order by at desc limit ${MAX_FAILURES_PER_USERNAME}) recent`,
+    ).then((r) => r.rows);
+    const [byAddress] = await tx.execute<{ failures: number; oldest: Date | null }>(
+      sql`select count(*)::int as failures, min(at) as oldest from (select at from login_attempts where address = ${input.address} and not succeeded and at > ${window} order by at desc limit ${MAX_FAILURES_PER_ADDRESS}) recent`,
+    ).then((r) => r.rows);
+    const blocked = [
+      byUser && byUser.failures >= MAX_FAILURES_PER_USERNAME ? byUser.oldest : null,
+      byAddress && byAddress.failures >= MAX_FAILURES_PER_ADDRESS ? byAddress.oldest : null,
+    ].filter((d): d is Date => d !== null);
+    if (blocked.length) {
+      const until = Math.max(...blocked.map((d) => new Date(d).getTime())) + FAILURE_WINDOW_MINUTES * 60_000;
+      await audit(tx, { action: "login.refused", actorLabel: input.address, subject: username, after: { reason: "too many failures" } });
+      return { lockedMinutes: Math.max(1, Math.ceil((until - Date.now()) / 60_000)) };
+    }
+    // Counted as a failure until proven otherwise, so parallel attempts are all counted.
+    const [attempt] = await tx.insert(loginAttempts).values({ username, address: input.address, succeeded: false }).returning({ id: loginAttempts.id });
+    return { attemptId: attempt!.id };
+  });
+  if ("lockedMinutes" in gate) return { ok: false, reason: "locked", retryAfterMinutes: gate.lockedMinutes };
+
+  const [user] = await db
+    .select({ id: users.id, passwordHash: users.passwordHash, status: users.status, displayName: users.displayName })
+    .from(users)
+    .where(eq(sql`lower(${users.email})`, username));
+  const scope = user && /^\d{6}$/.test(number) ? await scopeFor(db, user.id, number) : undefined;
+  const passwordOk = await verifyPassword(user?.passwordHash, input.password);
+
+  if (!user || !scope || !passwordOk || user.status !== "active") {
+    await audit(db, {
+      accountId: scope?.accountId ?? null,
+      actorUserId: user?.id ?? null,
+      actorLabel: input.address,
+      action: "login.failed",
+      subject: username,
+      after: { number },
+    });
+    return { ok: false, reason: "invalid" };
+  }
+  await db.transaction(async (tx) => {
+    await tx.update(loginAttempts).set({ succeeded: true }).where(eq(loginAttempts.id, gate.attemptId));
+    await tx.update(users).set({ lastLoginAt: sql`now()` }).where(eq(users.id, user.id));
+    await audit(tx, { accountId: scope.accountId, actorUserId: user.id, actorLabel: input.address, action: "login.succeeded", subject: number });
+  });
+  return { ok: true, scope, displayName: user.displayName };
+}
+
+/** The scope a user gets with a number: an account they own, or a room they hold. */
+async function scopeFor(db: Database, userId: number, number: string): Promise<Scope | undefined> {
+  const [owned] = await db
+    .select({ accountId: accounts.id })
+    .from(accounts)
+    .innerJoin(accountMembers, and(eq(accountMembers.accountId, accounts.id), eq(accountMembers.userId, userId), eq(accountMembers.role, "owner")))
+    .where(eq(accounts.number, number));
+  if (owned) return { userId, accountId: owned.accountId, roomId: null };
+  const [held] = await db
+    .select({ accountId: rooms.accountId, roomId: rooms.id })
+    .from(rooms)
+    .where(and(eq(rooms.number, number), eq(rooms.cardholderId, userId)));
+  return held ? { userId, accountId: held.accountId, roomId: held.roomId } : undefined;
+}

@@ -1,0 +1,77 @@
+/**
+ * `npm start`: validates the settings, opens the database (hosting the embedded one when
+ * DATABASE_URL is unset), applies migrations, loads the demo data once, builds when the sources
+ * changed, then serves the production build. `--dev` serves with `next dev` instead.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { createDb } from "../db/client";
+import { openEmbedded } from "../db/embedded";
+import { prepareDatabase } from "../db/prepare";
+import { EnvError, loadEnv } from "../lib/env";
+
+const root = process.cwd();
+const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+const SOURCES = ["app", "components", "lib", "db", "public", "next.config.ts", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
+
+function newestMtime(entry: string): number {
+  if (!existsSync(entry)) return 0;
+  const stat = statSync(entry);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(entry).map((name) => newestMtime(path.join(entry, name))));
+}
+
+function needsBuild(): boolean {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  if (!existsSync(buildId)) return true;
+  const built = statSync(buildId).mtimeMs;
+  return SOURCES.some((s) => newestMtime(path.join(root, s)) > built);
+}
+
+async function main() {
+  const dev = process.argv.includes("--dev");
+  const env = loadEnv();
+  const database = env.databaseUrl ? { url: env.databaseUrl, close: async () => {} } : await openEmbedded(env.dataDir);
+  const db = createDb(database.url, 2);
+  await prepareDatabase(db, { demo: env.demo, log: (line) => console.log(line) });
+  await db.$client.end();
+
+  if (!dev && needsBuild()) {
+    console.log("Building the portal (first start or changed sources)…");
+    const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    if (build.status !== 0) {
+      await database.close();
+      process.exit(build.status ?? 1);
+    }
+  }
+
+  const server = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(env.port)], {
+    stdio: "inherit",
+    env: {
+      ...process.env,
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: database.url,
+      DEMO: env.demo ? "1" : "0",
+      AUTH_SECRET: env.authSecret,
+      NEXTAUTH_SECRET: env.authSecret,
+      NEXTAUTH_URL: env.appUrl,
+      ENCRYPTION_KEY: env.encryptionKey,
+    },
+  });
+  const stop = (signal: NodeJS.Signals) => server.kill(signal);
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  server.on("exit", async (code, signal) => {
+    await database.close();
+    process.exit(code ?? (signal ? 0 : 1));
+  });
+  if (env.demo) {
+    console.log(`Demo logins at ${env.appUrl}/login — owner@phoenix.example / Phoenix-Owner-1 / 602127; marilene@phoenix.example / Phoenix-Room-1 / 332703`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof EnvError ? error.message : error);
+  process.exit(1);
+});
