@@ -29,3 +29,7 @@ export function getDb(): Promise<Database> {
   c.db ??= databaseUrl().then(({ url }) => createDb(url));
   return c.db;
 }
+
+export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+/** Either the database or an open transaction: for helpers that run inside a caller's transaction. */
+export type Queryable = Database | Transaction;

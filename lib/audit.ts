@@ -1,7 +1,7 @@
-import type { Database } from "@/db/client";
+import type { Queryable } from "@/db/client";
 import { auditEvents } from "@/db/schema";
 
-type Executor = Pick<Database, "insert">;
+type Executor = Pick<Queryable, "insert">;
 
 export type AuditEvent = {
   accountId?: number | null;

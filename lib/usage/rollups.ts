@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
-import type { Database } from "@/db/client";
+import type { Queryable } from "@/db/client";
 
-type Executor = Pick<Database, "execute">;
+type Executor = Pick<Queryable, "execute">;
 
 /**
  * Recomputes an account's rollups from its conferences and legs. The write paths keep the rollups

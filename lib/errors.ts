@@ -1,0 +1,39 @@
+/** Domain errors, mapped to HTTP statuses and form messages in one place (`httpStatus`). */
+export class NotFoundError extends Error {
+  constructor(what = "Not found") {
+    super(what);
+    this.name = "NotFoundError";
+  }
+}
+
+export class ValidationError extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = "ValidationError";
+  }
+}
+
+export class LockedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "LockedError";
+  }
+}
+
+export class ForbiddenError extends Error {
+  constructor(message = "Forbidden") {
+    super(message);
+    this.name = "ForbiddenError";
+  }
+}
+
+export function httpStatus(error: unknown): number {
+  if (error instanceof NotFoundError) return 404;
+  if (error instanceof ValidationError) return 422;
+  if (error instanceof LockedError) return 409;
+  if (error instanceof ForbiddenError) return 403;
+  return 500;
+}

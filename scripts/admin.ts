@@ -1,0 +1,121 @@
+/**
+ * Support's command line: `npm run admin -- <area> <action> [--options]`.
+ * Works against DATABASE_URL, or the embedded database — also while the portal is running on it.
+ */
+import { parseArgs } from "node:util";
+import { createDb } from "../db/client";
+import { openEmbedded } from "../db/embedded";
+import { applyMigrations } from "../db/migrate";
+import { closePeriod, createAccount, createApiKey, createRoom, createUser, setTariff } from "../lib/admin/support";
+import { EnvError, loadEnv } from "../lib/env";
+import { NotFoundError, ValidationError } from "../lib/errors";
+
+const USAGE = `Usage: npm run admin -- <command> [options]
+
+  account create --number 602127 --company "Name" [--currency EUR] [--locale fr-FR] [--time-zone Europe/Paris] [--support-phone "…"]
+  user create --email a@b.example --name "Full Name" [--password …] [--account 602127 --role owner|member]
+  room create --account 602127 --number 332703 --cardholder a@b.example [--auto-code CODE] [--product audio|web|webinar|training]
+  api-key create --account 602127 | --provider
+  period close --account 602127 --month 2026-10
+  tariff set --service-type toll --rate 0.0900 --from 2026-12-01 [--account 602127] [--increment 60] [--minimum 60]`;
+
+const options = {
+  number: { type: "string" },
+  company: { type: "string" },
+  currency: { type: "string" },
+  locale: { type: "string" },
+  "time-zone": { type: "string" },
+  "support-phone": { type: "string" },
+  email: { type: "string" },
+  name: { type: "string" },
+  password: { type: "string" },
+  account: { type: "string" },
+  role: { type: "string" },
+  cardholder: { type: "string" },
+  "auto-code": { type: "string" },
+  product: { type: "string" },
+  provider: { type: "boolean" },
+  month: { type: "string" },
+  "service-type": { type: "string" },
+  rate: { type: "string" },
+  from: { type: "string" },
+  increment: { type: "string" },
+  minimum: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+async function main(): Promise<number> {
+  const { values: o, positionals } = parseArgs({ options, allowPositionals: true });
+  const command = positionals.join(" ");
+  if (o.help || !command) {
+    console.log(USAGE);
+    return o.help ? 0 : 2;
+  }
+  const env = loadEnv();
+  const database = env.databaseUrl ? { url: env.databaseUrl, close: async () => {} } : await openEmbedded(env.dataDir);
+  const db = createDb(database.url, 2);
+  try {
+    await applyMigrations(db);
+    switch (command) {
+      case "account create": {
+        const a = await createAccount(db, { number: o.number ?? "", company: o.company ?? "", currency: o.currency, locale: o.locale, timeZone: o["time-zone"], supportPhone: o["support-phone"] });
+        console.log(`Account ${a.number} "${a.companyName}" created (${a.currency}, ${a.locale}, ${a.timeZone}).`);
+        break;
+      }
+      case "user create": {
+        const role = o.role === "owner" || o.role === "member" ? o.role : o.role === undefined ? undefined : "invalid";
+        if (role === "invalid") throw new ValidationError("role must be owner or member", "role");
+        const u = await createUser(db, { email: o.email ?? "", name: o.name ?? "", password: o.password, account: o.account, role });
+        console.log(`User ${u.email} created${o.account ? ` (${role ?? "member"} of ${o.account})` : ""}.`);
+        if (u.generatedPassword) console.log(`Password (shown once): ${u.generatedPassword}`);
+        break;
+      }
+      case "room create": {
+        const product = o.product as "audio" | "web" | "webinar" | "training" | undefined;
+        const r = await createRoom(db, { account: o.account ?? "", number: o.number ?? "", cardholder: o.cardholder ?? "", autoCode: o["auto-code"], product });
+        console.log(`Room ${r.number} created.`);
+        break;
+      }
+      case "api-key create": {
+        if (!o.provider && !o.account) throw new ValidationError("give --account N, or --provider for a key valid for every account");
+        const k = await createApiKey(db, { account: o.provider ? undefined : o.account });
+        console.log(`API key (shown once; only its hash is stored):\n${k.key}`);
+        break;
+      }
+      case "period close": {
+        const p = await closePeriod(db, { account: o.account ?? "", month: o.month ?? "" });
+        console.log(`${o.month} of account ${p.account} is now Invoiced: its billing codes are locked.`);
+        break;
+      }
+      case "tariff set": {
+        const serviceType = o["service-type"] as "toll" | "toll-free" | "dial-out" | "voip" | "operator-assisted";
+        const t = await setTariff(db, { account: o.account, serviceType, rate: o.rate ?? "", from: o.from ?? "", increment: o.increment, minimum: o.minimum });
+        console.log(`Tariff ${t.id} set.`);
+        break;
+      }
+      default:
+        console.error(`Unknown command "${command}".\n\n${USAGE}`);
+        return 2;
+    }
+    return 0;
+  } finally {
+    await db.$client.end();
+    await database.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof ValidationError || error instanceof NotFoundError || error instanceof EnvError) {
+      console.error(`Error: ${error.message}`);
+      process.exit(1);
+    }
+    if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) {
+      console.error(`Error: ${error.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,81 @@
+/**
+ * Starts a throwaway PostgreSQL server (Debian's postgresql package) on a temporary directory and a
+ * free loopback port, for the tests and the benchmarks. initdb refuses to run as root, so as root
+ * the server runs as the `postgres` system user.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import pg from "pg";
+
+export type TempPostgres = { url: (database?: string) => string; stop: () => Promise<void> };
+
+function binDir(): string {
+  const root = "/usr/lib/postgresql";
+  const versions = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
+  for (const v of versions) if (existsSync(path.join(root, v, "bin", "initdb"))) return path.join(root, v, "bin");
+  throw new Error("PostgreSQL server binaries not found: install Debian's postgresql package (apt-get install postgresql).");
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+export async function startPostgres(options: { settings?: Record<string, string> } = {}): Promise<TempPostgres> {
+  const bin = binDir();
+  const dir = mkdtempSync(path.join(tmpdir(), "portal-pg-"));
+  chmodSync(dir, 0o777);
+  const dataDir = path.join(dir, "data");
+  const asRoot = process.getuid?.() === 0;
+  const run = (cmd: string, args: string[]) =>
+    asRoot ? execFileSync("su", ["postgres", "-s", "/bin/sh", "-c", [cmd, ...args].map((a) => `'${a}'`).join(" ")], { stdio: "pipe" }) : execFileSync(cmd, args, { stdio: "pipe" });
+  run(path.join(bin, "initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
+  const port = await freePort();
+  const settings = {
+    listen_addresses: "127.0.0.1",
+    port: String(port),
+    unix_socket_directories: dir,
+    fsync: "off",
+    synchronous_commit: "off",
+    full_page_writes: "off",
+    max_connections: "200",
+    ...options.settings,
+  };
+  const args = ["-D", dataDir, ...Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`])];
+  const child: ChildProcess = asRoot
+    ? spawn("su", ["postgres", "-s", "/bin/sh", "-c", `exec '${path.join(bin, "postgres")}' ${args.map((a) => `'${a}'`).join(" ")}`], { stdio: "ignore" })
+    : spawn(path.join(bin, "postgres"), args, { stdio: "ignore" });
+  const url = (database = "postgres") => `postgres://postgres@127.0.0.1:${port}/${database}`;
+  for (let i = 0; ; i++) {
+    const client = new pg.Client({ connectionString: url() });
+    try {
+      await client.connect();
+      await client.end();
+      break;
+    } catch (error) {
+      if (i > 100 || child.exitCode !== null) throw new Error(`PostgreSQL did not start: ${String(error)}`);
+      await sleep(100);
+    }
+  }
+  return {
+    url,
+    stop: async () => {
+      // su does not forward signals to its child reliably: ask the server itself to stop.
+      try {
+        run(path.join(bin, "pg_ctl"), ["stop", "-D", dataDir, "-m", "immediate"]);
+      } catch {
+        child.kill("SIGKILL");
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
