@@ -1,6 +1,6 @@
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import { Pool } from "pg";
-import { loadEnv } from "@/lib/env";
+import { loadDatabaseEnv } from "@/lib/env";
 import { openEmbedded } from "./embedded";
 import * as schema from "./schema";
 
@@ -11,7 +11,7 @@ const cache = globalThis as typeof globalThis & { __portalDb?: Cache };
 
 /** The URL of the configured database: DATABASE_URL, else the embedded one in DATA_DIR. */
 export async function databaseUrl(): Promise<{ url: string; close: () => Promise<void> }> {
-  const env = loadEnv();
+  const env = loadDatabaseEnv();
   if (env.databaseUrl) return { url: env.databaseUrl, close: async () => {} };
   return openEmbedded(env.dataDir);
 }

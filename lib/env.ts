@@ -36,17 +36,27 @@ export type Env = {
 
 export class EnvError extends Error {}
 
-/**
- * Reads and validates the settings. In demo mode the secrets are generated once into DATA_DIR;
- * otherwise they must be given, and a clear message says which one is missing.
- */
-export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+function parse(source: NodeJS.ProcessEnv) {
   const parsed = schema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== "")));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new EnvError(`Invalid settings:\n${lines.join("\n")}`);
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+/** Only where the database is: what the data layer and the commands need, without the secrets. */
+export function loadDatabaseEnv(source: NodeJS.ProcessEnv = process.env): Pick<Env, "databaseUrl" | "dataDir"> {
+  const e = parse(source);
+  return { databaseUrl: e.DATABASE_URL, dataDir: path.resolve(e.DATA_DIR) };
+}
+
+/**
+ * Reads and validates the settings. In demo mode the secrets are generated once into DATA_DIR;
+ * otherwise they must be given, and a clear message says which one is missing.
+ */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const e = parse(source);
   const demo = e.DEMO ? e.DEMO === "1" : !e.DATABASE_URL;
   const dataDir = path.resolve(e.DATA_DIR);
   let authSecret = e.AUTH_SECRET;

@@ -1,0 +1,477 @@
+/**
+ * A large synthetic tenant for the benchmark (`npm run bench`) and for scale tests: by default one
+ * account with 2,000 rooms and 12 months of usage, about 5 million legs, from a fixed random seed.
+ * `scale` keeps the months and the density and multiplies the rooms (0.01 → 20 rooms), so a test
+ * can load a small tenant through the same code.
+ *
+ * Conferences and legs are written with `COPY ... FROM STDIN` in chunks (memory stays flat), with
+ * ids taken from the tables' identity sequences while the tables are locked against other writers.
+ * PGlite's socket does not speak the COPY sub-protocol, so there the same rows go through batched
+ * `INSERT ... SELECT FROM unnest(...)` instead. Everything happens in one transaction: a failed
+ * load leaves nothing behind.
+ */
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { drizzle } from "drizzle-orm/node-postgres";
+import type { Pool, PoolClient } from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import type { Database } from "../client";
+import * as schema from "../schema";
+import { accountMembers, accounts, billingPeriods, directoryNumbers, rooms, tariffs, users, type Product, type ServiceType } from "../schema";
+import { hashPassword } from "@/lib/password";
+import { addMonths, periodBounds, periodOf, type Period } from "@/lib/periods";
+import { rateLeg, type Rate } from "@/lib/rating";
+import { rebuildRollups } from "@/lib/usage/rollups";
+import { DEFAULT_TARIFF } from "./demo";
+import { seededRandom, type Random } from "./random";
+
+export const TENANT_DEFAULTS = {
+  accountNumber: "700001",
+  firstRoomNumber: 710000,
+  rooms: 2000,
+  months: 12,
+  /** 5,000,000 legs / (2,000 rooms × 12 months). */
+  legsPerRoomMonth: 208,
+  seed: 700001,
+  password: "Bench-Tenant-1",
+} as const;
+
+const TIME_ZONE = "Europe/Paris";
+const CURRENCY = "EUR";
+const LOCALE = "fr-FR";
+const ROOMS_PER_CHUNK = 25;
+const INSERT_BATCH = 2000;
+/** No leg may end in the future: the last start is this long before `now` (max length ≈ 1 h 40). */
+const LATEST_START_BEFORE_NOW_MS = 2 * 3600_000;
+
+export type TenantOptions = {
+  /** 1 → 2,000 rooms; 0.01 → 20 rooms, same months and density. */
+  scale?: number;
+  seed?: number;
+  now?: Date;
+  accountNumber?: string;
+  /** Rooms are numbered from here (710000, 710001, …); keep ranges apart for several tenants. */
+  firstRoomNumber?: number;
+  /** "copy" needs a real PostgreSQL; "insert" also works through PGlite's socket. Default: detected. */
+  loader?: "copy" | "insert";
+  log?: (line: string) => void;
+};
+
+export type Tenant = {
+  accountId: number;
+  accountNumber: string;
+  owner: { email: string; password: string };
+  /** A cardholder who can log in with their room number (same password as the owner). */
+  roomHolder: { email: string; password: string; room: string };
+  /** The months with usage, oldest first; the last one is the current month (partly elapsed). */
+  periods: Period[];
+  counts: { rooms: number; users: number; conferences: number; legs: number };
+};
+
+export const tenantOwnerEmail = (accountNumber: string) => `owner@t${accountNumber}.example`;
+const holderEmail = (accountNumber: string, room: string) => `room-${room}@t${accountNumber}.example`;
+
+const FIRST_NAMES = [
+  "Anne", "Bruno", "Claire", "David", "Emma", "François", "Gaëlle", "Henri", "Inès", "Jacques", "Karim", "Laura",
+  "Marc", "Nadia", "Olivier", "Pauline", "Quentin", "Rita", "Samuel", "Tania", "Victor", "Yasmine", "Zoé", "Hugo",
+];
+const LAST_NAMES = [
+  "Petit", "Caron", "Faure", "Rousseau", "Blanc", "Guerin", "Muller", "Boyer", "Fabre", "Andre", "Benali", "Schmitt",
+  "Colin", "Vidal", "Perrin", "Renaud", "Arnaud", "Santos", "Picard", "Roche", "Lemoine", "Haddad", "Noël", "Girard",
+];
+const CODES = ["SALES-EU", "SALES-US", "RD-42", "FIN", "HR", "PROJ-ATLAS", "PROJ-ORION", "CLIENT-0042", "TRAINING", "BOARD", "OPS", "LEGAL"];
+const PRODUCTS: Product[] = ["audio", "audio", "audio", "audio", "audio", "audio", "audio", "web", "web", "webinar", "training"];
+const SERVICE_MIX: ServiceType[] = [
+  "toll", "toll", "toll", "toll", "toll", "toll", "toll-free", "toll-free", "voip", "voip", "dial-out", "operator-assisted",
+];
+const ACCESS_NUMBERS: Partial<Record<ServiceType, string[]>> = {
+  toll: ["+33 1 70 37 22 84", "+32 2 789 00 10", "+44 20 3608 4421"],
+  "toll-free": ["0 800 91 04 27", "0800 89 302"],
+  "operator-assisted": ["+33 9 75 18 22 84"],
+};
+
+type Cell = string | number | null;
+type Rows = Cell[][];
+type Column = { name: string; type: "bigint" | "integer" | "text" | "timestamptz" | "date" };
+
+const CONFERENCE_COLUMNS: Column[] = [
+  { name: "account_id", type: "bigint" },
+  { name: "id", type: "bigint" },
+  { name: "room_id", type: "bigint" },
+  { name: "external_id", type: "text" },
+  { name: "product", type: "text" },
+  { name: "started_at", type: "timestamptz" },
+  { name: "ended_at", type: "timestamptz" },
+  { name: "period", type: "date" },
+  { name: "billing_code", type: "text" },
+  { name: "billing_code_source", type: "text" },
+  { name: "billing_code_set_by", type: "bigint" },
+  { name: "billing_code_set_at", type: "timestamptz" },
+];
+
+const LEG_COLUMNS: Column[] = [
+  { name: "account_id", type: "bigint" },
+  { name: "id", type: "bigint" },
+  { name: "conference_id", type: "bigint" },
+  { name: "external_id", type: "text" },
+  { name: "participant_name", type: "text" },
+  { name: "caller_number", type: "text" },
+  { name: "dialed_number", type: "text" },
+  { name: "service_type", type: "text" },
+  { name: "joined_at", type: "timestamptz" },
+  { name: "left_at", type: "timestamptz" },
+  { name: "duration_s", type: "integer" },
+  { name: "billable_s", type: "integer" },
+  { name: "charge_minor", type: "bigint" },
+];
+
+/** Writes rows into a table, either by COPY or by batched INSERTs (ids given explicitly). */
+type Loader = (client: PoolClient, table: "conferences" | "legs", columns: Column[], rows: Rows) => Promise<void>;
+
+// COPY's text format: backslash, tab and line breaks are escaped, null is \N.
+const copyCell = (value: Cell) =>
+  value === null ? "\\N" : typeof value === "number" ? String(value) : /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ({ "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" })[c] ?? c) : value;
+
+const copyLoader: Loader = async (client, table, columns, rows) => {
+  if (rows.length === 0) return;
+  // About 1 MB per chunk written to the socket: fewer writes than one per row, bounded memory.
+  function* chunks(): Generator<string> {
+    let buffer: string[] = [];
+    let size = 0;
+    for (const row of rows) {
+      const line = row.map(copyCell).join("\t") + "\n";
+      buffer.push(line);
+      size += line.length;
+      if (size >= 1 << 20) {
+        yield buffer.join("");
+        buffer = [];
+        size = 0;
+      }
+    }
+    if (buffer.length) yield buffer.join("");
+  }
+  const copy = client.query(copyFrom(`copy ${table} (${columns.map((c) => c.name).join(", ")}) from stdin`));
+  await pipeline(Readable.from(chunks()), copy);
+};
+
+const insertLoader: Loader = async (client, table, columns, rows) => {
+  const names = columns.map((c) => c.name).join(", ");
+  const arrays = columns.map((c, i) => `$${i + 1}::${c.type}[]`).join(", ");
+  const text = `insert into ${table} (${names}) overriding system value select * from unnest(${arrays})`;
+  for (let start = 0; start < rows.length; start += INSERT_BATCH) {
+    const batch = rows.slice(start, start + INSERT_BATCH);
+    await client.query(text, columns.map((_, i) => batch.map((row) => row[i] ?? null)));
+  }
+};
+
+type RoomPlan = { id: number; number: string; product: Product; autoCode: string | null };
+
+type PeriodPlan = {
+  period: Period;
+  current: boolean;
+  /** Local midnight of the 1st, as a UTC instant. */
+  start: number;
+  /** Day offsets (from the 1st) of the weekdays on which a conference may start. */
+  days: number[];
+  /** Share of a full month's usage: 1, or the elapsed part of the current month. */
+  share: number;
+  invoicedAt: Date | null;
+};
+
+const DAY_MS = 86_400_000;
+const FIRST_SLOT_MS = 7 * 3600_000;
+const SLOT_MS = 15 * 60_000;
+const SLOTS = 48; // 07:00 to 18:45 local
+
+function planPeriods(now: Date, months: number): PeriodPlan[] {
+  const current = periodOf(now, TIME_ZONE);
+  const latestStart = now.getTime() - LATEST_START_BEFORE_NOW_MS;
+  return Array.from({ length: months }, (_, i) => {
+    const period = addMonths(current, i - (months - 1));
+    const { start } = periodBounds(period, TIME_ZONE);
+    const [y, m] = period.split("-").map(Number) as [number, number];
+    const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    const weekdays = Array.from({ length: daysInMonth }, (_, d) => d).filter((d) => ![0, 6].includes(new Date(Date.UTC(y, m - 1, 1 + d)).getUTCDay()));
+    // A day counts when its whole business window lies before the latest start allowed.
+    const days = weekdays.filter((d) => start.getTime() + d * DAY_MS + FIRST_SLOT_MS + (SLOTS - 1) * SLOT_MS < latestStart);
+    const isCurrent = period === current;
+    return {
+      period,
+      current: isCurrent,
+      start: start.getTime(),
+      days,
+      share: days.length / weekdays.length,
+      invoicedAt: isCurrent ? null : periodBounds(addMonths(period, 1), TIME_ZONE).start,
+    };
+  });
+}
+
+/** Generates conference and leg rows; ids and external ids continue from one room to the next. */
+class UsageGenerator {
+  private readonly rates = new Map<string, { billableS: number; chargeMinor: number }>();
+  private readonly periodsByStart = new Map<number, Period>();
+  conferences = 0;
+  legs = 0;
+
+  constructor(
+    private readonly random: Random,
+    private readonly accountId: number,
+    private readonly ownerId: number,
+    private readonly periods: PeriodPlan[],
+    readonly firstConferenceId: number,
+    readonly firstLegId: number,
+  ) {}
+
+  /** rateLeg, memoised: durations repeat a lot, and the rating is pure. */
+  private rate(serviceType: ServiceType, durationS: number) {
+    const key = `${serviceType}:${durationS}`;
+    let rated = this.rates.get(key);
+    if (!rated) {
+      const rate: Rate = DEFAULT_TARIFF[serviceType];
+      rated = rateLeg(durationS, rate, CURRENCY);
+      this.rates.set(key, rated);
+    }
+    return rated;
+  }
+
+  /** periodOf, memoised per start instant (starts fall on a 15-minute grid). */
+  private periodOf(startedAt: number): Period {
+    let period = this.periodsByStart.get(startedAt);
+    if (!period) {
+      period = periodOf(new Date(startedAt), TIME_ZONE);
+      this.periodsByStart.set(startedAt, period);
+    }
+    return period;
+  }
+
+  room(room: RoomPlan, out: { conferences: Rows; legs: Rows }): void {
+    const r = this.random;
+    for (const plan of this.periods) {
+      if (plan.days.length === 0) continue;
+      const target = Math.round(r.int(150, 266) * plan.share);
+      let legsInMonth = 0;
+      // Every conference adds at least two legs, so this ends after at most target/2 rounds.
+      while (legsInMonth < target) {
+        const day = r.pick(plan.days);
+        const startedAt = plan.start + day * DAY_MS + FIRST_SLOT_MS + r.int(0, SLOTS - 1) * SLOT_MS;
+        const period = this.periodOf(startedAt);
+        if (period !== plan.period) throw new Error(`generated start ${new Date(startedAt).toISOString()} falls in ${period}, not ${plan.period}`);
+        const conferenceId = this.firstConferenceId + this.conferences;
+        const lengthS = r.int(10, 95) * 60 + r.int(0, 59);
+        const count = Math.min(r.int(2, 9), Math.max(2, target - legsInMonth));
+        let endedAt = startedAt;
+        for (let i = 0; i < count; i++) {
+          const serviceType = r.pick(SERVICE_MIX);
+          const durationS = r.chance(0.03) ? 0 : Math.max(15, lengthS - r.int(0, Math.floor(lengthS / 2)));
+          const joinedAt = startedAt + (i === 0 ? 0 : r.int(0, 240)) * 1000;
+          const leftAt = joinedAt + durationS * 1000;
+          endedAt = Math.max(endedAt, leftAt);
+          const rated = this.rate(serviceType, durationS);
+          const access = ACCESS_NUMBERS[serviceType];
+          const digits = String(r.int(0, 99_999_999)).padStart(8, "0").replace(/(\d\d)(?=\d)/g, "$1 ");
+          out.legs.push([
+            this.accountId,
+            this.firstLegId + this.legs,
+            conferenceId,
+            `bench-l${String(this.legs + 1).padStart(9, "0")}`,
+            `${r.pick(FIRST_NAMES)} ${r.pick(LAST_NAMES)}`,
+            serviceType === "voip" ? "" : serviceType === "dial-out" ? `+33 6 ${digits}` : `+33 ${r.int(1, 5)} ${digits}`,
+            access ? r.pick(access) : "",
+            serviceType,
+            new Date(joinedAt).toISOString(),
+            new Date(leftAt).toISOString(),
+            durationS,
+            rated.billableS,
+            rated.chargeMinor,
+          ]);
+          this.legs++;
+        }
+        legsInMonth += count;
+        const code = this.billingCode(room, plan.current);
+        const setAt = code.source === "assigned" ? new Date(endedAt).toISOString() : null;
+        out.conferences.push([
+          this.accountId,
+          conferenceId,
+          room.id,
+          `bench-c${String(this.conferences + 1).padStart(9, "0")}`,
+          room.product,
+          new Date(startedAt).toISOString(),
+          new Date(endedAt).toISOString(),
+          period,
+          code.code,
+          code.source,
+          code.source === "assigned" ? this.ownerId : null,
+          setAt,
+        ]);
+        this.conferences++;
+      }
+    }
+  }
+
+  private billingCode(room: RoomPlan, current: boolean): { code: string | null; source: "keypad" | "auto" | "assigned" | null } {
+    const r = this.random;
+    if (r.chance(0.35)) return { code: r.pick(CODES), source: "keypad" };
+    if (room.autoCode) return { code: room.autoCode, source: "auto" };
+    // Past months were mostly allocated before invoicing; the current month keeps work to do.
+    if (!current && r.chance(0.6)) return { code: r.pick(CODES), source: "assigned" };
+    return { code: null, source: null };
+  }
+}
+
+/** True when the server is PGlite, whose socket cannot carry COPY. */
+async function isPglite(client: PoolClient): Promise<boolean> {
+  const { rows } = await client.query<{ version: string }>("select version()");
+  return /pglite/i.test(rows[0]?.version ?? "");
+}
+
+function roomCount(scale: number): number {
+  if (!Number.isFinite(scale) || scale <= 0) throw new Error(`scale must be a positive number, got ${scale}`);
+  return Math.max(1, Math.round(TENANT_DEFAULTS.rooms * scale));
+}
+
+/**
+ * Creates the tenant: the account (number registered as 'account'), its owner, one cardholder per
+ * room (all with the password TENANT_DEFAULTS.password, hashed once), the rooms, the invoiced
+ * billing periods, 12 months of conferences and legs rated with the default tariff, and the rollups.
+ */
+export async function generateTenant(target: Database | Pool, options: TenantOptions = {}): Promise<Tenant> {
+  const pool: Pool = "$client" in target ? target.$client : target;
+  const scale = options.scale ?? 1;
+  const now = options.now ?? new Date();
+  const accountNumber = options.accountNumber ?? TENANT_DEFAULTS.accountNumber;
+  const firstRoom = options.firstRoomNumber ?? TENANT_DEFAULTS.firstRoomNumber;
+  const roomTotal = roomCount(scale);
+  const log = options.log ?? (() => {});
+  if (!/^\d{6}$/.test(accountNumber)) throw new Error(`account number must be 6 digits, got ${accountNumber}`);
+  if (firstRoom < 100000 || firstRoom + roomTotal - 1 > 999999) throw new Error(`rooms ${firstRoom}… (${roomTotal}) do not fit in 6 digits`);
+  const roomNumbers = Array.from({ length: roomTotal }, (_, i) => String(firstRoom + i));
+  if (roomNumbers.includes(accountNumber)) throw new Error(`account number ${accountNumber} is inside the room range`);
+
+  const random = seededRandom(options.seed ?? TENANT_DEFAULTS.seed);
+  const passwordHash = await hashPassword(TENANT_DEFAULTS.password);
+  const periods = planPeriods(now, TENANT_DEFAULTS.months);
+  const ownerEmail = tenantOwnerEmail(accountNumber);
+
+  const client = await pool.connect();
+  try {
+    const load: Loader = (options.loader ?? ((await isPglite(client)) ? "insert" : "copy")) === "copy" ? copyLoader : insertLoader;
+    const tx = drizzle(client, { schema });
+    await client.query("begin");
+
+    await tx
+      .insert(tariffs)
+      .values(Object.entries(DEFAULT_TARIFF).map(([serviceType, rate]) => ({ serviceType: serviceType as ServiceType, validFrom: "2000-01-01", ...rate })))
+      .onConflictDoNothing();
+    await tx.insert(directoryNumbers).values({ number: accountNumber, kind: "account" });
+    for (let i = 0; i < roomNumbers.length; i += INSERT_BATCH) {
+      await tx.insert(directoryNumbers).values(roomNumbers.slice(i, i + INSERT_BATCH).map((number) => ({ number, kind: "room" as const })));
+    }
+    const [account] = await tx
+      .insert(accounts)
+      .values({ number: accountNumber, companyName: `Benchmark Tenant ${accountNumber}`, currency: CURRENCY, locale: LOCALE, timeZone: TIME_ZONE, supportPhone: "(00)33 1 70 37 22 84" })
+      .returning({ id: accounts.id });
+    const accountId = account!.id;
+    const [owner] = await tx.insert(users).values({ email: ownerEmail, displayName: "Bench Owner", passwordHash }).returning({ id: users.id });
+    const ownerId = owner!.id;
+    await tx.insert(accountMembers).values({ accountId, userId: ownerId, role: "owner" });
+
+    const roomPlans: RoomPlan[] = [];
+    for (let i = 0; i < roomNumbers.length; i += INSERT_BATCH) {
+      const numbers = roomNumbers.slice(i, i + INSERT_BATCH);
+      const holders = await tx
+        .insert(users)
+        .values(numbers.map((number) => ({ email: holderEmail(accountNumber, number), displayName: `${random.pick(FIRST_NAMES)} ${random.pick(LAST_NAMES)}`, passwordHash })))
+        .returning({ id: users.id });
+      await tx.insert(accountMembers).values(holders.map((h) => ({ accountId, userId: h.id, role: "member" as const })));
+      const specs = numbers.map((number, j) => ({
+        accountId,
+        number,
+        cardholderId: holders[j]!.id,
+        autoBillingCode: random.chance(0.2) ? random.pick(CODES) : null,
+        product: random.pick(PRODUCTS),
+      }));
+      const inserted = await tx.insert(rooms).values(specs).returning({ id: rooms.id });
+      specs.forEach((s, j) => roomPlans.push({ id: inserted[j]!.id, number: s.number, product: s.product, autoCode: s.autoBillingCode }));
+    }
+    const invoiced = periods.filter((p) => p.invoicedAt);
+    if (invoiced.length) {
+      await tx
+        .insert(billingPeriods)
+        .values(invoiced.map((p) => ({ accountId, period: p.period, status: "invoiced" as const, invoicedAt: p.invoicedAt, invoicedBy: "support (bench tenant)" })));
+    }
+
+    // With the tables locked against other writers nobody else draws from their identity
+    // sequences, so ids can be numbered here from the next value and the sequences moved past them.
+    await client.query("lock table conferences, legs in share row exclusive mode");
+    const next = async (table: string) => {
+      const { rows } = await client.query<{ id: string }>(`select nextval(pg_get_serial_sequence('${table}', 'id')) as id`);
+      return Number(rows[0]!.id);
+    };
+    const generator = new UsageGenerator(random, accountId, ownerId, periods, await next("conferences"), await next("legs"));
+
+    const started = Date.now();
+    const generateChunk = async (from: number) => {
+      const out = { conferences: [] as Rows, legs: [] as Rows };
+      for (const room of roomPlans.slice(from, from + ROOMS_PER_CHUNK)) {
+        generator.room(room, out);
+        // Lets the previous chunk's COPY data flow to the server while this one is generated.
+        await yieldToEventLoop();
+      }
+      return out;
+    };
+    let chunk = await generateChunk(0);
+    for (let from = 0; from < roomPlans.length; from += ROOMS_PER_CHUNK) {
+      const current = chunk;
+      const writing = (async () => {
+        await load(client, "conferences", CONFERENCE_COLUMNS, current.conferences);
+        await load(client, "legs", LEG_COLUMNS, current.legs);
+      })();
+      // Observed below; this only keeps an early failure from being reported as unhandled.
+      writing.catch(() => {});
+      const following = from + ROOMS_PER_CHUNK < roomPlans.length ? generateChunk(from + ROOMS_PER_CHUNK) : Promise.resolve(undefined);
+      const [, nextChunk] = await Promise.all([writing, following]);
+      if (nextChunk) chunk = nextChunk;
+      const done = Math.min(from + ROOMS_PER_CHUNK, roomPlans.length);
+      if (done % (ROOMS_PER_CHUNK * 20) === 0 || done === roomPlans.length) {
+        log(`  ${done}/${roomPlans.length} rooms, ${generator.conferences} conferences, ${generator.legs} legs (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      }
+    }
+    const setSequence = async (table: string, used: number, first: number) => {
+      if (used > 0) await client.query(`select setval(pg_get_serial_sequence('${table}', 'id'), $1)`, [first + used - 1]);
+    };
+    await setSequence("conferences", generator.conferences, generator.firstConferenceId);
+    await setSequence("legs", generator.legs, generator.firstLegId);
+
+    const rollupStarted = Date.now();
+    // The rebuild groups millions of legs: give its sort and hash room in memory for this transaction.
+    await client.query("set local work_mem = '256MB'");
+    await rebuildRollups(tx, accountId);
+    log(`  rollups rebuilt (${((Date.now() - rollupStarted) / 1000).toFixed(1)} s)`);
+    await client.query("commit");
+  } catch (error) {
+    await client.query("rollback").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+
+  // Fresh statistics for the planner after a bulk load, as autovacuum would do later.
+  await pool.query("analyze rooms, users, conferences, legs, usage_rollups");
+  const { rows } = await pool.query<{ id: string; conferences: string; legs: string }>(
+    `select a.id,
+            (select count(*) from conferences c where c.account_id = a.id) as conferences,
+            (select count(*) from legs l where l.account_id = a.id) as legs
+     from accounts a where a.number = $1`,
+    [accountNumber],
+  );
+  const row = rows[0]!;
+  return {
+    accountId: Number(row.id),
+    accountNumber,
+    owner: { email: ownerEmail, password: TENANT_DEFAULTS.password },
+    roomHolder: { email: holderEmail(accountNumber, roomNumbers[0]!), password: TENANT_DEFAULTS.password, room: roomNumbers[0]! },
+    periods: periods.map((p) => p.period),
+    counts: { rooms: roomTotal, users: roomTotal + 1, conferences: Number(row.conferences), legs: Number(row.legs) },
+  };
+}

@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { formatDuration, formatMoney, formatRoomNumber, minorDigits } from "./format";
+
+const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, " ");
+
+test("money is formatted from integer minor units in the account's locale and currency", () => {
+  assert.equal(plain(formatMoney(11659, "EUR", "fr-FR")), "116,59 €");
+  assert.equal(plain(formatMoney(9, "EUR", "fr-FR")), "0,09 €");
+  assert.equal(plain(formatMoney(13207, "EUR", "fr-FR")), "132,07 €");
+  assert.equal(formatMoney(123456789, "EUR", "en-US"), "€1,234,567.89");
+  assert.equal(formatMoney(1999, "JPY", "en-US"), "¥1,999");
+  assert.equal(formatMoney(-5, "EUR", "en-US"), "-€0.05");
+  // 2^53 − 1 minor units still format exactly: no float division is involved.
+  assert.equal(formatMoney(9007199254740991, "EUR", "en-US"), "€90,071,992,547,409.91");
+});
+
+test("currencies have their own number of minor digits", () => {
+  assert.equal(minorDigits("EUR"), 2);
+  assert.equal(minorDigits("JPY"), 0);
+  assert.equal(minorDigits("KWD"), 3);
+});
+
+test("durations are HH:MM:SS with hours past 24", () => {
+  assert.equal(formatDuration(60), "00:01:00");
+  assert.equal(formatDuration(85816), "23:50:16");
+  assert.equal(formatDuration(10732), "02:58:52");
+  assert.equal(formatDuration(125 * 3600 + 3 * 60 + 10), "125:03:10");
+  assert.equal(formatDuration(0), "00:00:00");
+});
+
+test("room numbers are grouped 2-3-1", () => {
+  assert.equal(formatRoomNumber("332703"), "33 270 3");
+  assert.equal(formatRoomNumber("320026"), "32 002 6");
+});

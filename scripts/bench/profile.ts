@@ -1,0 +1,107 @@
+/**
+ * Reads a V8 CPU profile of the server (`node --cpu-prof`) and says where its time went, per area
+ * (React's HTML rendering, RSC payload, Next, pg, drizzle, the app, GC…) and per function. React
+ * and Next are bundled and minified in Next's runtime and in the build's chunks, so each frame is
+ * mapped back to its original source file through the source map beside the bundle.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { SourceMap, type SourceMapPayload } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+type CallFrame = { functionName: string; url: string; lineNumber: number; columnNumber: number };
+type ProfileNode = { id: number; callFrame: CallFrame };
+type CpuProfile = { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+
+export type ProfileSummary = {
+  /** Sampled time, idle included. */
+  totalMs: number;
+  busyMs: number;
+  areas: { area: string; ms: number }[];
+  functions: { name: string; source: string; ms: number }[];
+};
+
+const maps = new Map<string, SourceMap | null>();
+
+function sourceMapFor(file: string): SourceMap | null {
+  if (!maps.has(file)) {
+    const mapFile = `${file}.map`;
+    let map: SourceMap | null = null;
+    if (existsSync(mapFile)) {
+      try {
+        map = new SourceMap(JSON.parse(readFileSync(mapFile, "utf8")) as SourceMapPayload);
+      } catch {
+        map = null; // an index map or a malformed one: keep the generated location
+      }
+    }
+    maps.set(file, map);
+  }
+  return maps.get(file) ?? null;
+}
+
+/** The original source file of a frame when a source map knows it, else the generated file. */
+function originalSource(frame: CallFrame): string {
+  if (!frame.url.startsWith("file://")) return frame.url;
+  const file = fileURLToPath(frame.url);
+  const entry = sourceMapFor(file)?.findEntry(frame.lineNumber, frame.columnNumber);
+  return entry && "originalSource" in entry && entry.originalSource ? entry.originalSource : file;
+}
+
+function areaOf(frame: CallFrame, source: string): string {
+  const fn = frame.functionName;
+  if (fn === "(garbage collector)") return "GC";
+  if (fn === "(idle)") return "idle";
+  if (fn === "(program)") return "V8/native (program)";
+  if (/react-dom-server\./.test(source)) return "React Fizz: HTML rendering (react-dom/server)";
+  if (/react-server-dom-[a-z]+-server\./.test(source)) return "React Flight server: RSC payload serialization";
+  if (/react-server-dom-[a-z]+-client\./.test(source)) return "React Flight client: RSC payload decoding for SSR";
+  if (/\/react(-dom)?\/cjs\//.test(source)) return "React core";
+  if (/node_modules\/pg(-protocol|-types|-pool)?\/|\/pg\/lib\//.test(source)) return "pg driver";
+  if (/drizzle-orm/.test(source)) return "drizzle-orm";
+  if (/next-auth|jose|@panva|openid-client|oauth/.test(source)) return "next-auth / JWT";
+  if (/@node-rs\/argon2/.test(source)) return "argon2";
+  if (/(^|\/)(app|components|lib|db)\/[^]*\.(tsx?|jsx?)$/.test(source) && !source.includes("node_modules") && !source.includes("webpack://next")) return "app code (app/, components/, lib/, db/)";
+  if (/webpack:\/\/next\/|\/next\/dist\/|\[project\]\/node_modules\/next\//.test(source)) return "Next runtime";
+  if (source.startsWith("node:") || source === "") return "Node core";
+  return "other";
+}
+
+export function summarizeProfile(file: string, top = 30): ProfileSummary {
+  const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const selfUs = new Map<number, number>();
+  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+
+  const areas = new Map<string, number>();
+  const functions = new Map<string, { name: string; source: string; us: number }>();
+  let totalUs = 0;
+  let idleUs = 0;
+  for (const [id, us] of selfUs) {
+    const frame = byId.get(id)?.callFrame;
+    if (!frame) continue;
+    const source = originalSource(frame);
+    const area = areaOf(frame, source);
+    totalUs += us;
+    if (area === "idle") idleUs += us;
+    areas.set(area, (areas.get(area) ?? 0) + us);
+    if (area === "idle") continue;
+    const short = source.replace(/^.*\/(node_modules|compiled|dist|src)\//, "").replace(/^webpack:\/\/next\//, "");
+    const key = `${frame.functionName}|${short}`;
+    const entry = functions.get(key) ?? { name: frame.functionName || "(anonymous)", source: short, us: 0 };
+    entry.us += us;
+    functions.set(key, entry);
+  }
+  return {
+    totalMs: totalUs / 1000,
+    busyMs: (totalUs - idleUs) / 1000,
+    areas: [...areas].map(([area, us]) => ({ area, ms: us / 1000 })).sort((a, b) => b.ms - a.ms),
+    functions: [...functions.values()].sort((a, b) => b.us - a.us).slice(0, top).map((f) => ({ name: f.name, source: f.source, ms: f.us / 1000 })),
+  };
+}
+
+/** The newest .cpuprofile in a directory. */
+export function newestProfile(dir: string): string | undefined {
+  const files = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).sort();
+  const last = files.at(-1);
+  return last ? path.join(dir, last) : undefined;
+}

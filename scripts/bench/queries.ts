@@ -1,0 +1,70 @@
+/**
+ * The account summary's figures two ways: (a) straight from the legs (the ground truth) and (b) from
+ * the rollups, with the SQL of lib/data/room-usage.ts (that module is server-only, so its text is
+ * repeated here; keep the two in step).
+ */
+import type { Pool } from "pg";
+
+export type Display = "active" | "all";
+
+/** Values for $1 (account id), $2 (period, first day) and $3 (account id), as drizzle binds them. */
+export const summaryParams = (accountId: number, period: string) => [accountId, period, accountId];
+
+/** (b) The page's query: each room's usage from usage_rollups. */
+export function rollupQuery(display: Display): string {
+  return `
+    select r.number, u.display_name as cardholder, r.auto_billing_code,
+           coalesce(x.duration_s, 0) as duration_s, coalesce(x.charge_minor, 0) as charge_minor
+    from rooms r
+    join users u on u.id = r.cardholder_id
+    ${display === "active" ? "join" : "left join"} (
+      select room_id, sum(duration_s) as duration_s, sum(charge_minor) as charge_minor
+      from usage_rollups
+      where account_id = $1 and period = $2
+      group by room_id
+    ) x on x.room_id = r.id
+    where r.account_id = $3
+    order by r.number`;
+}
+
+/**
+ * (a) The same figures computed from the legs of the period's conferences. A conference without
+ * legs still makes its room active (as a rollup row would), hence the left join to legs.
+ */
+export function naiveQuery(display: Display): string {
+  return `
+    select r.number, u.display_name as cardholder, r.auto_billing_code,
+           coalesce(x.duration_s, 0) as duration_s, coalesce(x.charge_minor, 0) as charge_minor
+    from rooms r
+    join users u on u.id = r.cardholder_id
+    ${display === "active" ? "join" : "left join"} (
+      select c.room_id, coalesce(sum(l.duration_s), 0) as duration_s, coalesce(sum(l.charge_minor), 0) as charge_minor
+      from conferences c
+      left join legs l on l.account_id = c.account_id and l.conference_id = c.id
+      where c.account_id = $1 and c.period = $2
+      group by c.room_id
+    ) x on x.room_id = r.id
+    where r.account_id = $3
+    order by r.number`;
+}
+
+export type SummaryRow = { number: string; cardholder: string; autoBillingCode: string | null; durationS: number; chargeMinor: number };
+
+export async function fetchSummary(pool: Pool, text: string, params: unknown[]): Promise<SummaryRow[]> {
+  const { rows } = await pool.query<{ number: string; cardholder: string; auto_billing_code: string | null; duration_s: string; charge_minor: string }>(text, params);
+  return rows.map((r) => ({ number: r.number, cardholder: r.cardholder, autoBillingCode: r.auto_billing_code, durationS: Number(r.duration_s), chargeMinor: Number(r.charge_minor) }));
+}
+
+/** The first difference between two summaries, or null when they are identical. */
+export function firstDifference(a: SummaryRow[], b: SummaryRow[]): string | null {
+  if (a.length !== b.length) return `${a.length} rows vs ${b.length} rows`;
+  for (let i = 0; i < a.length; i++) {
+    const x = JSON.stringify(a[i]);
+    const y = JSON.stringify(b[i]);
+    if (x !== y) return `row ${i + 1}: ${x} vs ${y}`;
+  }
+  return null;
+}
+
+export const totalOf = (rows: SummaryRow[]) =>
+  rows.reduce((t, r) => ({ durationS: t.durationS + r.durationS, chargeMinor: t.chargeMinor + r.chargeMinor }), { durationS: 0, chargeMinor: 0 });

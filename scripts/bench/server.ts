@@ -1,0 +1,98 @@
+/**
+ * The production build served by `next start` against the benchmark's database, as `npm start`
+ * serves it outside demo mode.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+const nextBin = (root: string) => path.join(root, "node_modules", "next", "dist", "bin", "next");
+
+/** Builds only when there is no build at all: another build may be running in this tree. */
+export function ensureBuild(root: string, log: (line: string) => void): void {
+  if (existsSync(path.join(root, ".next", "BUILD_ID"))) return;
+  log("No production build (.next/BUILD_ID): running next build…");
+  const build = spawnSync(process.execPath, [nextBin(root), "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (build.status !== 0) throw new Error(`next build failed (exit ${build.status})`);
+}
+
+export type RunningServer = {
+  url: string;
+  pid: number;
+  /** The server's last lines of output, for error reports. */
+  output: () => string;
+  stop: () => Promise<void>;
+};
+
+const READY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+const KEPT_OUTPUT_LINES = 200;
+
+export async function startServer(options: { root: string; port: number; databaseUrl: string; nodeOptions?: string[] }): Promise<RunningServer> {
+  const url = `http://127.0.0.1:${options.port}`;
+  const secret = randomBytes(32).toString("hex");
+  // Its own process group, so stopping it also stops anything it forked.
+  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), nextBin(options.root), "start", "-p", String(options.port)], {
+    cwd: options.root,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: options.databaseUrl,
+      DEMO: "0",
+      PORT: String(options.port),
+      AUTH_SECRET: secret,
+      NEXTAUTH_SECRET: secret,
+      NEXTAUTH_URL: url,
+      APP_URL: url,
+      ENCRYPTION_KEY: randomBytes(32).toString("hex"),
+    },
+  });
+  const lines: string[] = [];
+  const keep = (chunk: Buffer) => {
+    lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+    if (lines.length > KEPT_OUTPUT_LINES) lines.splice(0, lines.length - KEPT_OUTPUT_LINES);
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const pid = child.pid;
+  if (pid === undefined) throw new Error("next start did not spawn");
+
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const signalGroup = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-pid, signal);
+      } catch {
+        // Already gone.
+      }
+    };
+    signalGroup("SIGTERM");
+    const stopped = await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]);
+    if (!stopped) {
+      signalGroup("SIGKILL");
+      await Promise.race([exited, sleep(STOP_TIMEOUT_MS)]);
+    }
+  };
+  const output = () => lines.join("\n");
+
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output()}`);
+    try {
+      const response = await fetch(`${url}/login`, { signal: AbortSignal.timeout(5_000) });
+      await response.arrayBuffer();
+      if (response.status === 200) return { url, pid, output, stop };
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(250);
+  }
+  await stop();
+  throw new Error(`next start was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${output()}`);
+}
