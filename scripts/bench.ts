@@ -8,7 +8,9 @@
  * (a) computed from the legs (the ground truth) and (b) read from the rollups as the page does,
  * checked identical. Prints a Markdown summary for docs/BENCHMARKS.md.
  */
-import { cpus, totalmem } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { createDb, type Database } from "../db/client";
@@ -19,6 +21,7 @@ import { addMonths, periodOf, toUrlPeriod } from "../lib/periods";
 import { freePort, startPostgres, type TempPostgres } from "./lib/postgres";
 import { getPage, login } from "./bench/http";
 import { runHttp, runSql, type HttpRun } from "./bench/load";
+import { newestProfile, summarizeProfile, type ProfileSummary } from "./bench/profile";
 import { fetchSummary, firstDifference, naiveQuery, rollupQuery, summaryParams, totalOf, type Display } from "./bench/queries";
 import { ensureBuild, startServer, type RunningServer } from "./bench/server";
 import { formatCount, formatMs, formatRatio, markdownTable, type LatencySummary } from "./bench/stats";
@@ -26,7 +29,19 @@ import { formatCount, formatMs, formatRatio, markdownTable, type LatencySummary 
 const TARGET_P95_MS = 150;
 const TIME_ZONE = "Europe/Paris"; // the tenant's zone (db/seed/tenant.ts)
 
-type Options = { scale: number; requests: number; warmup: number; connections: number; sqlRuns: number; naiveRuns: number; seed: number | undefined };
+type Options = {
+  scale: number;
+  requests: number;
+  warmup: number;
+  connections: number;
+  sqlRuns: number;
+  naiveRuns: number;
+  /** Sequential requests (concurrency 1) per case: the service time without queueing. */
+  serial: number;
+  /** CPU-profile a second server under the same load on the active-rooms page. */
+  profile: boolean;
+  seed: number | undefined;
+};
 
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
@@ -38,6 +53,8 @@ function parseOptions(argv: string[]): Options {
       connections: { type: "string", default: "10" },
       "sql-runs": { type: "string" },
       "naive-runs": { type: "string", default: "100" },
+      serial: { type: "string", default: "30" },
+      profile: { type: "boolean", default: false },
       seed: { type: "string" },
     },
     strict: true,
@@ -56,6 +73,8 @@ function parseOptions(argv: string[]): Options {
     connections,
     sqlRuns: Math.round(number("sql-runs", values["sql-runs"] ?? String(requests), 1)),
     naiveRuns: Math.round(number("naive-runs", values["naive-runs"], 1)),
+    serial: Math.round(number("serial", values.serial, 0)),
+    profile: values.profile ?? false,
     seed: values.seed === undefined ? undefined : Math.round(number("seed", values.seed, 0)),
   };
 }
@@ -72,8 +91,8 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<{ value:
   return { value, ms };
 }
 
-type PageCase = { name: string; path: string; display: Display | null; run?: HttpRun };
-type SqlCase = { name: string; kind: "naive" | "rollup"; display: Display; runs: number; result?: LatencySummary };
+type PageCase = { name: string; path: string; display: Display | null; run?: HttpRun; serial?: LatencySummary };
+type SqlCase = { name: string; kind: "naive" | "rollup"; display: Display; runs: number; result?: LatencySummary; serial?: LatencySummary };
 
 function assertPageRun(c: PageCase, expected: number): void {
   const run = c.run!;
@@ -194,11 +213,34 @@ async function main(): Promise<void> {
       if (options.warmup > 0) await runHttp({ ...target, amount: options.warmup });
       c.run = await runHttp({ ...target, amount: options.requests });
       assertPageRun(c, options.requests);
+      if (options.serial > 0) c.serial = (await runHttp({ ...target, connections: 1, amount: options.serial })).latency;
       const l = c.run.latency;
       log(`${c.name}: p50 ${formatMs(l.p50)} ms, p95 ${formatMs(l.p95)} ms, p99 ${formatMs(l.p99)} ms, ${l.perSecond.toFixed(1)} req/s, ${formatCount(Math.round(c.run.meanBytes))} bytes`);
     }
     await running.stop();
     server = undefined;
+
+    let profile: { summary: ProfileSummary; requests: number } | undefined;
+    if (options.profile) {
+      const dir = mkdtempSync(path.join(tmpdir(), "portal-cpuprof-"));
+      try {
+        const profiled = await startServer({ root, port: await freePort(), databaseUrl: url, nodeOptions: ["--cpu-prof", `--cpu-prof-dir=${dir}`] });
+        server = profiled;
+        const profiledCookie = await login(profiled.url, { username: tenant.owner.email, password: tenant.owner.password, number: tenant.accountNumber });
+        const target = { url: profiled.url + pages[0]!.path, cookie: profiledCookie, connections: options.connections, verifyBody };
+        if (options.warmup > 0) await runHttp({ ...target, amount: options.warmup });
+        const run = await runHttp({ ...target, amount: options.requests });
+        log(`profiled ${pages[0]!.name}: p50 ${formatMs(run.latency.p50)} ms, p95 ${formatMs(run.latency.p95)} ms`);
+        // A graceful stop: next start exits on SIGTERM and Node writes the profile on exit.
+        await profiled.stop();
+        server = undefined;
+        const file = newestProfile(dir);
+        if (!file) throw new Error(`no CPU profile written in ${dir}:\n${profiled.output()}`);
+        profile = { summary: summarizeProfile(file), requests: options.warmup + options.requests };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
 
     const sqlCases: SqlCase[] = [
       { name: "(a) legs ⋈ conferences, active", kind: "naive", display: "active", runs: options.naiveRuns },
@@ -210,11 +252,12 @@ async function main(): Promise<void> {
       const text = c.kind === "naive" ? naiveQuery(c.display) : rollupQuery(c.display);
       await runSql(pool, text, params, { runs: Math.min(c.runs, Math.max(options.connections, Math.ceil(c.runs / 10))), concurrency: options.connections });
       c.result = await runSql(pool, text, params, { runs: c.runs, concurrency: options.connections });
+      if (options.serial > 0) c.serial = await runSql(pool, text, params, { runs: Math.min(options.serial, c.runs), concurrency: 1 });
       const l = c.result;
       log(`${c.name}: p50 ${formatMs(l.p50)} ms, p95 ${formatMs(l.p95)} ms, p99 ${formatMs(l.p99)} ms, ${l.perSecond.toFixed(1)} q/s`);
     }
 
-    printSummary({ options, command, now, period, pgVersion, tenant, generationMs: generation.ms, vacuumMs: vacuum.ms, sizes, rollupRows, databaseBytes, activeRooms, pages, sqlCases });
+    printSummary({ options, command, now, period, pgVersion, tenant, generationMs: generation.ms, vacuumMs: vacuum.ms, sizes, rollupRows, databaseBytes, activeRooms, pages, sqlCases, profile });
   } finally {
     await cleanup();
   }
@@ -235,6 +278,7 @@ type SummaryInput = {
   activeRooms: number;
   pages: PageCase[];
   sqlCases: SqlCase[];
+  profile: { summary: ProfileSummary; requests: number } | undefined;
 };
 
 function printSummary(s: SummaryInput): void {
@@ -259,11 +303,27 @@ function printSummary(s: SummaryInput): void {
     "",
     markdownTable(
       [
-        ["Measure (concurrency " + s.options.connections + ")", "runs", "p50 ms", "p95 ms", "p99 ms", "per s"],
-        ...s.pages.map((p) => [p.name + (p.display ? ` (\`${p.path}\`)` : ""), String(p.run!.latency.count), formatMs(p.run!.latency.p50), formatMs(p.run!.latency.p95), formatMs(p.run!.latency.p99), p.run!.latency.perSecond.toFixed(1)]),
-        ...s.sqlCases.map((c) => [`SQL ${c.name}`, String(c.result!.count), formatMs(c.result!.p50), formatMs(c.result!.p95), formatMs(c.result!.p99), c.result!.perSecond.toFixed(1)]),
+        ["Measure", "c=1 p50 ms", `c=${s.options.connections} p50 ms`, "p95 ms", "p99 ms", "per s", "runs"],
+        ...s.pages.map((p) => [
+          p.name + (p.display ? ` (\`${p.path}\`)` : ""),
+          formatMs(p.serial?.p50 ?? Number.NaN),
+          formatMs(p.run!.latency.p50),
+          formatMs(p.run!.latency.p95),
+          formatMs(p.run!.latency.p99),
+          p.run!.latency.perSecond.toFixed(1),
+          String(p.run!.latency.count),
+        ]),
+        ...s.sqlCases.map((c) => [
+          `SQL ${c.name}`,
+          formatMs(c.serial?.p50 ?? Number.NaN),
+          formatMs(c.result!.p50),
+          formatMs(c.result!.p95),
+          formatMs(c.result!.p99),
+          c.result!.perSecond.toFixed(1),
+          String(c.result!.count),
+        ]),
       ],
-      ["l", "r", "r", "r", "r", "r"],
+      ["l", "r", "r", "r", "r", "r", "r"],
     ),
     "",
     markdownTable(
@@ -283,6 +343,25 @@ function printSummary(s: SummaryInput): void {
     "",
     `Target: account summary p95 ≤ ${TARGET_P95_MS} ms at concurrency 10 — **${met ? "met" : "missed"}** (worst page p95 ${formatMs(worst)} ms; the page shell without the table: p50 ${formatMs(shell.p50)} / p95 ${formatMs(shell.p95)} ms).`,
   ];
+  if (s.profile) {
+    const { summary, requests } = s.profile;
+    const perRequest = (ms: number) => formatMs(ms / requests);
+    lines.push(
+      "",
+      `CPU profile of the server (\`--profile\`): ${requests} requests of the active-rooms page at concurrency ${s.options.connections}; ` +
+        `${formatMs(summary.busyMs)} ms busy of ${formatMs(summary.totalMs)} ms sampled, ≈ ${perRequest(summary.busyMs)} ms of CPU per request.`,
+      "",
+      markdownTable(
+        [["Area (self time)", "ms per request", "share of busy"], ...summary.areas.filter((a) => a.area !== "idle").map((a) => [a.area, perRequest(a.ms), `${((a.ms / summary.busyMs) * 100).toFixed(1)} %`])],
+        ["l", "r", "r"],
+      ),
+      "",
+      markdownTable(
+        [["Function (self time)", "source", "ms per request"], ...summary.functions.slice(0, 15).map((f) => [`\`${f.name}\``, f.source, perRequest(f.ms)])],
+        ["l", "l", "r"],
+      ),
+    );
+  }
   console.log(`\n----- Markdown for docs/BENCHMARKS.md -----\n\n${lines.join("\n")}\n`);
 }
 

@@ -1,0 +1,30 @@
+import type { Locator, Page } from "@playwright/test";
+
+/** The account summary (and the room landing page, which shares its table). */
+export class UsagePage {
+  readonly table: Locator;
+
+  constructor(private readonly page: Page) {
+    this.table = page.getByTestId("room-usage");
+  }
+
+  /** The table's lines as [room, cardholder, auto code, time, charge], spaces normalised. */
+  async rows(): Promise<string[][]> {
+    const rows = await this.table.locator("tbody tr").all();
+    return Promise.all(rows.map(async (row) => (await row.locator("td").allInnerTexts()).map(normalise)));
+  }
+
+  async total(): Promise<string[]> {
+    return (await this.table.getByTestId("total").locator("td").allInnerTexts()).map(normalise);
+  }
+
+  async choosePeriod(label: string) {
+    await this.page.locator("select#period").selectOption({ label });
+  }
+
+  async chooseDisplay(value: "active" | "all") {
+    await this.page.locator("select#display").selectOption(value);
+  }
+}
+
+export const normalise = (text: string) => text.replace(/[\u00a0\u202f]/g, " ").trim();

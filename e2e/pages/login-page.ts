@@ -1,0 +1,23 @@
+import type { Page } from "@playwright/test";
+
+export const OWNER = { username: "owner@phoenix.example", password: "Phoenix-Owner-1", number: "602127" };
+export const ROOM_HOLDER = { username: "marilene@phoenix.example", password: "Phoenix-Room-1", number: "332703" };
+
+export class LoginPage {
+  constructor(private readonly page: Page) {}
+
+  async open() {
+    await this.page.goto("/login");
+  }
+
+  async logIn(credentials: { username: string; password: string; number: string }) {
+    await this.page.locator("input[name=username]").fill(credentials.username);
+    await this.page.locator("input[name=password]").fill(credentials.password);
+    await this.page.locator("input[name=number]").fill(credentials.number);
+    await this.page.locator("button[type=submit]").click();
+  }
+
+  message() {
+    return this.page.locator("#login-message");
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * `npm test`: type check, then unit + integration tests against the embedded PGlite and against a
+ * real PostgreSQL server started here on a temporary directory, then the Playwright end-to-end
+ * tests against the production build in Debian's Chromium.
+ */
+import { spawnSync } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { startPostgres } from "./lib/postgres";
+
+const root = process.cwd();
+const SKIP = new Set(["node_modules", ".next", ".data", "e2e", ".git", "test-results"]);
+
+function testFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (SKIP.has(name)) return [];
+    if (statSync(full).isDirectory()) return testFiles(full);
+    return name.endsWith(".test.ts") ? [path.relative(root, full)] : [];
+  });
+}
+
+function run(title: string, command: string, args: string[], env: Record<string, string> = {}): void {
+  console.log(`\n=== ${title}`);
+  const result = spawnSync(command, args, { stdio: "inherit", env: { ...process.env, ...env } });
+  if (result.status !== 0) {
+    console.error(`\n${title}: failed`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+async function main() {
+  const only = process.argv.slice(2);
+  const files = testFiles(root).sort();
+  // react-server: the data layer is "server-only", as it runs in Next's server components.
+  const node = ["--conditions=react-server", "--import", "tsx", "--test", "--test-concurrency=1"];
+  const unitOnly = only.includes("--unit");
+  const skipE2e = only.includes("--no-e2e") || unitOnly;
+
+  run("Type check", process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "--noEmit"]);
+  run("Unit and integration tests on PGlite", process.execPath, [...node, ...files], { TEST_PG_URL: "" });
+  if (!unitOnly) {
+    const postgres = await startPostgres();
+    try {
+      run("Unit and integration tests on PostgreSQL", process.execPath, [...node, ...files], { TEST_PG_URL: postgres.url() });
+    } finally {
+      await postgres.stop();
+    }
+  }
+  if (!skipE2e) run("End-to-end tests in Chromium", process.execPath, [path.join(root, "node_modules", "@playwright", "test", "cli.js"), "test"]);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
