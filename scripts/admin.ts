@@ -3,11 +3,10 @@
  * Works against DATABASE_URL, or the embedded database — also while the portal is running on it.
  */
 import { parseArgs } from "node:util";
-import { createDb } from "../db/client";
-import { openEmbedded } from "../db/embedded";
+import { createDb, databaseUrl } from "../db/client";
 import { applyMigrations } from "../db/migrate";
 import { closePeriod, createAccount, createApiKey, createRoom, createUser, setTariff } from "../lib/admin/support";
-import { EnvError, loadEnv } from "../lib/env";
+import { EnvError } from "../lib/env";
 import { NotFoundError, ValidationError } from "../lib/errors";
 
 const USAGE = `Usage: npm run admin -- <command> [options]
@@ -51,8 +50,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return o.help ? 0 : 2;
   }
-  const env = loadEnv();
-  const database = env.databaseUrl ? { url: env.databaseUrl, close: async () => {} } : await openEmbedded(env.dataDir);
+  const database = await databaseUrl();
   const db = createDb(database.url, 2);
   try {
     await applyMigrations(db);

@@ -23,7 +23,7 @@ import { getPage, login } from "./bench/http";
 import { runHttp, runSql, type HttpRun } from "./bench/load";
 import { newestProfile, summarizeProfile, type ProfileSummary } from "./bench/profile";
 import { fetchSummary, firstDifference, naiveQuery, rollupQuery, summaryParams, totalOf, type Display } from "./bench/queries";
-import { ensureBuild, startServer, type RunningServer } from "./bench/server";
+import { buildId, ensureBuild, startServer, type RunningServer } from "./bench/server";
 import { formatCount, formatMs, formatRatio, markdownTable, type LatencySummary } from "./bench/stats";
 
 const TARGET_P95_MS = 150;
@@ -136,7 +136,8 @@ async function main(): Promise<void> {
   process.once("SIGTERM", onSignal);
 
   try {
-    ensureBuild(root, log);
+    await ensureBuild(root, log);
+    const build = buildId(root);
     postgres = await startPostgres({ settings: { shared_buffers: "2GB", effective_cache_size: "12GB", maintenance_work_mem: "512MB" } });
     const url = postgres.url();
     db = createDb(url, 4);
@@ -219,6 +220,11 @@ async function main(): Promise<void> {
     }
     await running.stop();
     server = undefined;
+    const notes: string[] = [];
+    const buildChanged = () => {
+      if (buildId(root) !== build) notes.push(`**The production build changed during the run** (another \`next build\` in this tree): the page figures may be disturbed; run again.`);
+    };
+    buildChanged();
 
     let profile: { summary: ProfileSummary; requests: number } | undefined;
     if (options.profile) {
@@ -237,6 +243,7 @@ async function main(): Promise<void> {
         const file = newestProfile(dir);
         if (!file) throw new Error(`no CPU profile written in ${dir}:\n${profiled.output()}`);
         profile = { summary: summarizeProfile(file), requests: options.warmup + options.requests };
+        buildChanged();
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -257,7 +264,7 @@ async function main(): Promise<void> {
       log(`${c.name}: p50 ${formatMs(l.p50)} ms, p95 ${formatMs(l.p95)} ms, p99 ${formatMs(l.p99)} ms, ${l.perSecond.toFixed(1)} q/s`);
     }
 
-    printSummary({ options, command, now, period, pgVersion, tenant, generationMs: generation.ms, vacuumMs: vacuum.ms, sizes, rollupRows, databaseBytes, activeRooms, pages, sqlCases, profile });
+    printSummary({ options, command, now, period, pgVersion, tenant, generationMs: generation.ms, vacuumMs: vacuum.ms, sizes, rollupRows, databaseBytes, activeRooms, pages, sqlCases, profile, notes });
   } finally {
     await cleanup();
   }
@@ -279,6 +286,7 @@ type SummaryInput = {
   pages: PageCase[];
   sqlCases: SqlCase[];
   profile: { summary: ProfileSummary; requests: number } | undefined;
+  notes: string[];
 };
 
 function printSummary(s: SummaryInput): void {
@@ -343,6 +351,7 @@ function printSummary(s: SummaryInput): void {
     "",
     `Target: account summary p95 ≤ ${TARGET_P95_MS} ms at concurrency 10 — **${met ? "met" : "missed"}** (worst page p95 ${formatMs(worst)} ms; the page shell without the table: p50 ${formatMs(shell.p50)} / p95 ${formatMs(shell.p95)} ms).`,
   ];
+  if (s.notes.length) lines.push("", ...s.notes.map((n) => `- ${n}`));
   if (s.profile) {
     const { summary, requests } = s.profile;
     const perRequest = (ms: number) => formatMs(ms / requests);

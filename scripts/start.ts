@@ -6,8 +6,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { createDb } from "../db/client";
-import { openEmbedded } from "../db/embedded";
+import { createDb, databaseUrl } from "../db/client";
 import { prepareDatabase } from "../db/prepare";
 import { EnvError, loadEnv } from "../lib/env";
 
@@ -32,7 +31,7 @@ function needsBuild(): boolean {
 async function main() {
   const dev = process.argv.includes("--dev");
   const env = loadEnv();
-  const database = env.databaseUrl ? { url: env.databaseUrl, close: async () => {} } : await openEmbedded(env.dataDir);
+  const database = await databaseUrl();
   const db = createDb(database.url, 2);
   await prepareDatabase(db, { demo: env.demo, log: (line) => console.log(line) });
   await db.$client.end();

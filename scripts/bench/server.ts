@@ -4,18 +4,40 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 const nextBin = (root: string) => path.join(root, "node_modules", "next", "dist", "bin", "next");
 
-/** Builds only when there is no build at all: another build may be running in this tree. */
-export function ensureBuild(root: string, log: (line: string) => void): void {
-  if (existsSync(path.join(root, ".next", "BUILD_ID"))) return;
+const buildIdFile = (root: string) => path.join(root, ".next", "BUILD_ID");
+const BUILD_WAIT_MS = 10 * 60_000;
+
+/** The current build's id, or undefined when there is none (or one is being written). */
+export function buildId(root: string): string | undefined {
+  try {
+    return readFileSync(buildIdFile(root), "utf8").trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Builds only when there is no build at all, since another build may run in this tree at any time;
+ * when that other build holds Next's build lock, waits (bounded) for its BUILD_ID instead.
+ */
+export async function ensureBuild(root: string, log: (line: string) => void): Promise<void> {
+  if (existsSync(buildIdFile(root))) return;
   log("No production build (.next/BUILD_ID): running next build…");
   const build = spawnSync(process.execPath, [nextBin(root), "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-  if (build.status !== 0) throw new Error(`next build failed (exit ${build.status})`);
+  if (build.status === 0) return;
+  log("next build failed; waiting for another build in progress to finish…");
+  const deadline = Date.now() + BUILD_WAIT_MS;
+  while (Date.now() < deadline) {
+    if (existsSync(buildIdFile(root))) return;
+    await sleep(2_000);
+  }
+  throw new Error(`next build failed (exit ${build.status}) and no build appeared within ${BUILD_WAIT_MS / 60_000} min`);
 }
 
 export type RunningServer = {
