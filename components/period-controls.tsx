@@ -12,17 +12,20 @@ type Props = {
   displays?: Option[];
   display?: string;
   showLabel: string;
+  /** Kept across a change of period or display. */
+  sort?: string;
 };
 
 /**
  * The Billing period and Room display selectors: a GET form, so the choice lives in the URL and a
  * page can be bookmarked; it submits itself on change, and its button serves without JavaScript.
  */
-export function PeriodControls({ periodLabel, periods, period, displayLabel, displays, display, showLabel }: Props) {
+export function PeriodControls({ periodLabel, periods, period, displayLabel, displays, display, showLabel, sort }: Props) {
   const submit = (event: ChangeEvent<HTMLSelectElement>) => event.currentTarget.form?.requestSubmit();
   const select = "rounded border border-slate-300 bg-white px-2 py-1 text-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30";
   return (
     <form method="get" className="contents">
+      {sort && <input type="hidden" name="sort" value={sort} />}
       <dt className="py-2 pr-6 font-medium text-slate-600">
         <label htmlFor="period">{periodLabel}</label>
       </dt>

@@ -8,6 +8,8 @@ export type RoomUsageTableRow = {
   durationS: number;
   chargeMinor: number;
   href: string;
+  /** Owners: where to change the room's auto billing code. */
+  editHref?: string;
 };
 
 type Props = {
@@ -15,12 +17,13 @@ type Props = {
   rows: RoomUsageTableRow[];
   total: { durationS: number; chargeMinor: number };
   money: { currency: string; locale: string };
+  editLabel?: string;
 };
 
 const th = "px-4 py-2.5 text-left text-xs font-bold uppercase tracking-wide text-slate-600";
 
 /** Room Number · Cardholder · Auto Billing Code · Accumulated Time · Charge, then Total. */
-export function RoomUsageTable({ labels, rows, total, money }: Props) {
+export function RoomUsageTable({ labels, rows, total, money, editLabel }: Props) {
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="w-full border-collapse text-sm" data-testid="room-usage">
@@ -42,7 +45,14 @@ export function RoomUsageTable({ labels, rows, total, money }: Props) {
                   {row.cardholder}
                 </Link>
               </td>
-              <td className="px-4 py-2 text-slate-600">{row.autoBillingCode}</td>
+              <td className="px-4 py-2 text-slate-600">
+                {row.autoBillingCode}
+                {row.editHref && (
+                  <Link href={row.editHref} className="no-print ml-2 text-xs text-brand-700 hover:underline" aria-label={`${editLabel} ${labels.autoBillingCode} ${row.number}`}>
+                    {editLabel}
+                  </Link>
+                )}
+              </td>
               <td className="num px-4 py-2 text-right">{formatDuration(row.durationS)}</td>
               <td className="num px-4 py-2 text-right">{formatMoney(row.chargeMinor, money.currency, money.locale)}</td>
             </tr>

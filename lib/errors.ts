@@ -23,6 +23,17 @@ export class LockedError extends Error {
   }
 }
 
+/** The record changed since the user saw it: nothing was written, the user must look again. */
+export class ConflictError extends Error {
+  constructor(
+    message: string,
+    readonly ids: number[] = [],
+  ) {
+    super(message);
+    this.name = "ConflictError";
+  }
+}
+
 export class ForbiddenError extends Error {
   constructor(message = "Forbidden") {
     super(message);
@@ -34,6 +45,7 @@ export function httpStatus(error: unknown): number {
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ValidationError) return 422;
   if (error instanceof LockedError) return 409;
+  if (error instanceof ConflictError) return 409;
   if (error instanceof ForbiddenError) return 403;
   return 500;
 }

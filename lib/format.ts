@@ -39,3 +39,29 @@ export function formatDuration(totalSeconds: number): string {
 export function formatRoomNumber(number: string): string {
   return number.length === 6 ? `${number.slice(0, 2)} ${number.slice(2, 5)} ${number.slice(5)}` : number;
 }
+
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dateTimeFormat(locale: string, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}|${JSON.stringify(options)}`;
+  let format = dateTimeFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { timeZone, ...options });
+    dateTimeFormats.set(key, format);
+  }
+  return format;
+}
+
+/** A date in the account's zone and locale: "06/10/2026". */
+export const formatLocalDate = (instant: Date, timeZone: string, locale: string) =>
+  dateTimeFormat(locale, timeZone, { day: "2-digit", month: "2-digit", year: "numeric" }).format(instant);
+
+/** A time of day in the account's zone, 24-hour: "14:05", or "14:05:09" with seconds. */
+export const formatLocalTime = (instant: Date, timeZone: string, locale: string, seconds = false) =>
+  dateTimeFormat(locale, timeZone, { hour: "2-digit", minute: "2-digit", ...(seconds ? { second: "2-digit" } : {}), hourCycle: "h23" }).format(instant);
+
+/** The zone's offset at that instant as the OAI writes it: "GMT+1", "GMT+2", "GMT". */
+export function gmtOffset(instant: Date, timeZone: string): string {
+  const part = dateTimeFormat("en-US", timeZone, { timeZoneName: "shortOffset" }).formatToParts(instant).find((p) => p.type === "timeZoneName");
+  return part?.value ?? "GMT";
+}

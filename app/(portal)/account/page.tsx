@@ -1,17 +1,18 @@
 import { notFound } from "next/navigation";
+import { CodeUsageTable } from "@/components/code-usage-table";
 import { PeriodControls } from "@/components/period-controls";
 import { PeriodUnavailable } from "@/components/period-unavailable";
 import { RoomUsageTable } from "@/components/room-usage-table";
+import { SortSwitch } from "@/components/sort-switch";
 import { StatusBadge, SummaryBlock, SummaryLine } from "@/components/summary-block";
 import { requireScope } from "@/lib/auth/session";
 import { getAccount, getPeriodStatus } from "@/lib/data/account";
+import { getCodeUsage } from "@/lib/data/code-usage";
 import { getRoomUsage, type RoomDisplay } from "@/lib/data/room-usage";
 import { getMessages } from "@/lib/i18n/locale";
 import { choosePeriod, periodLabel, toUrlPeriod } from "@/lib/periods";
 
-type SearchParams = Promise<Record<string, string | string[] | undefined>>;
-
-const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+import { first, type SearchParams } from "@/lib/search-params";
 
 export default async function AccountPage({ searchParams }: { searchParams: SearchParams }) {
   const scope = await requireScope();
@@ -20,6 +21,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
   const [{ locale, t }, account] = await Promise.all([getMessages(), getAccount(scope)]);
   const { period, periods } = choosePeriod(first(params.period), account.timeZone);
   const display: RoomDisplay = first(params.display) === "all" ? "all" : "active";
+  const byCode = first(params.sort) === "code";
 
   const header = (
     <h1 className="sr-only">{t.summary.title}</h1>
@@ -33,8 +35,17 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
     );
   }
 
-  const [status, usage] = await Promise.all([getPeriodStatus(scope, period), getRoomUsage(scope, period, display)]);
-  const query = (p: Record<string, string>) => `?${new URLSearchParams({ period: toUrlPeriod(period), ...(display === "all" ? { display } : {}), ...p })}`;
+  const [status, usage, codes] = await Promise.all([
+    getPeriodStatus(scope, period),
+    byCode ? undefined : getRoomUsage(scope, period, display),
+    byCode ? getCodeUsage(scope, period) : undefined,
+  ]);
+  const query = (p: Record<string, string>) => {
+    const q = new URLSearchParams({ period: toUrlPeriod(period), ...(display === "all" ? { display } : {}), ...(byCode ? { sort: "code" } : {}), ...p });
+    for (const [k, v] of [...q]) if (v === "") q.delete(k);
+    return `?${q}`;
+  };
+  const roomHref = (number: string) => `/rooms/${number}?period=${toUrlPeriod(period)}`;
 
   return (
     <>
@@ -57,10 +68,30 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
             ]}
             display={display}
             showLabel={t.summary.show}
+            sort={byCode ? "code" : undefined}
           />
         </SummaryBlock>
       </div>
-      {usage.rows.length === 0 && display === "active" ? (
+      <div className="mb-4">
+        <SortSwitch
+          options={[
+            { label: t.codes.sortByRoom, href: `/account${query({ sort: "" })}`, active: !byCode },
+            { label: t.codes.sortByCode, href: `/account${query({ sort: "code" })}`, active: byCode },
+          ]}
+        />
+      </div>
+      {codes ? (
+        codes.codes.length === 0 ? (
+          <p className="rounded-lg border border-slate-200 bg-white p-5 text-slate-700">{t.summary.noActiveRooms}</p>
+        ) : (
+          <CodeUsageTable
+            labels={{ ...t.summary, ...t.codes, billingCode: t.codes.billingCode }}
+            codes={codes.codes.map((c) => ({ ...c, href: `/account/conferences?${new URLSearchParams({ period: toUrlPeriod(period), code: c.code ?? "" })}`, roomHref }))}
+            total={codes.total}
+            money={account}
+          />
+        )
+      ) : !usage ? null : usage.rows.length === 0 && display === "active" ? (
         <p className="rounded-lg border border-slate-200 bg-white p-5 text-slate-700">
           {t.summary.noActiveRooms}{" "}
           <a href={query({ display: "all" })} className="font-semibold text-brand-700 hover:underline">
@@ -70,7 +101,8 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
       ) : (
         <RoomUsageTable
           labels={t.summary}
-          rows={usage.rows.map((r) => ({ ...r, href: `/rooms/${r.number}?period=${toUrlPeriod(period)}` }))}
+          rows={usage.rows.map((r) => ({ ...r, href: roomHref(r.number), editHref: `/rooms/${r.number}/auto-code?period=${toUrlPeriod(period)}` }))}
+          editLabel={t.codes.edit}
           total={usage.total}
           money={account}
         />

@@ -1,0 +1,74 @@
+"use client";
+
+import { useActionState, useId } from "react";
+import type { FormState } from "@/lib/actions/form";
+
+type Labels = { billingCode: string; submit: string; hint: string };
+
+type Props = {
+  action: (state: FormState, formData: FormData) => Promise<FormState>;
+  labels: Labels;
+  suggestions: string[];
+  defaultValue?: string;
+  /** Extra fields (checkboxes, options) rendered inside the form. */
+  children?: React.ReactNode;
+  compact?: boolean;
+};
+
+/** A billing code field with the account's codes as suggestions; errors shown at the field. */
+export function BillingCodeForm({ action, labels, suggestions, defaultValue, children, compact }: Props) {
+  const [state, formAction, pending] = useActionState(action, {});
+  const id = useId();
+  const errors = state.errors?.code ?? [];
+  const other = Object.entries(state.errors ?? {}).filter(([field]) => field !== "code").flatMap(([, messages]) => messages);
+  return (
+    <form action={formAction} className={compact ? "flex flex-wrap items-start gap-3" : "space-y-3"} data-testid="billing-code-form">
+      <div className={compact ? "flex flex-wrap items-start gap-2" : ""}>
+        <label htmlFor={`${id}-code`} className={compact ? "pt-1.5 text-sm font-medium text-slate-700" : "block text-sm font-medium text-slate-700"}>
+          {labels.billingCode}
+        </label>
+        <div>
+          <input
+            id={`${id}-code`}
+            name="code"
+            list={`${id}-codes`}
+            defaultValue={defaultValue}
+            maxLength={40}
+            autoComplete="off"
+            aria-invalid={errors.length > 0}
+            aria-describedby={`${id}-hint ${id}-errors`}
+            className={`mt-0 block w-56 rounded border px-2 py-1.5 text-sm focus:outline-none focus:ring-2 ${errors.length ? "border-red-500 focus:ring-red-300" : "border-slate-300 focus:border-brand-500 focus:ring-brand-500/30"}`}
+          />
+          <datalist id={`${id}-codes`}>
+            {suggestions.map((s) => (
+              <option key={s} value={s} />
+            ))}
+          </datalist>
+          <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
+            {labels.hint}
+          </p>
+          <div id={`${id}-errors`} aria-live="polite">
+            {errors.map((e) => (
+              <p key={e} className="mt-1 text-sm font-medium text-red-700" data-testid="field-error">
+                {e}
+              </p>
+            ))}
+          </div>
+        </div>
+        <button type="submit" disabled={pending} className="rounded bg-brand-700 px-4 py-1.5 text-sm font-semibold text-white hover:bg-brand-900 disabled:opacity-60">
+          {labels.submit}
+        </button>
+      </div>
+      {children}
+      {(state.message || other.length > 0) && (
+        <p
+          role="status"
+          data-testid="form-message"
+          className={`w-full rounded border px-3 py-2 text-sm ${state.ok ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-red-200 bg-red-50 text-red-800"}`}
+        >
+          {[state.message, ...other].filter(Boolean).join(" ")}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,59 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { assignBillingCode, billingCodeSchema, setAutoBillingCode } from "@/lib/billing-codes";
+import { fill } from "@/lib/i18n/messages";
+import { runFormAction, type FormState } from "./form";
+
+const id = z.coerce.number().int().positive();
+const version = z.coerce.number().int().positive();
+
+/** "conference" checkboxes carry "id:version", so a change made meanwhile is detected. */
+const selection = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+  .pipe(
+    z.array(
+      z
+        .string()
+        .regex(/^\d+:\d+$/)
+        .transform((s) => {
+          const [conferenceId, conferenceVersion] = s.split(":").map(Number) as [number, number];
+          return { id: conferenceId, version: conferenceVersion };
+        }),
+    ),
+  );
+
+/** Assigns a code to one conference, bound to its id and the version the page showed. */
+export async function assignConferenceCode(conferenceId: number, conferenceVersion: number, _previous: FormState, formData: FormData): Promise<FormState> {
+  return runFormAction(z.object({ code: billingCodeSchema }), formData, async ({ scope, input, t }) => {
+    const result = await assignBillingCode(await getDb(), scope, [{ id: id.parse(conferenceId), version: version.parse(conferenceVersion) }], input.code);
+    revalidatePath("/", "layout");
+    return fill(t.codes.assigned, { code: result.code, count: result.count });
+  });
+}
+
+/** Assigns one code to every selected conference, all or nothing. */
+export async function assignSelectedCodes(_previous: FormState, formData: FormData): Promise<FormState> {
+  const state = await runFormAction(z.object({ code: billingCodeSchema, conference: selection }), formData, async ({ scope, input, t }) => {
+    if (!input.conference.length) throw new z.ZodError([{ code: "custom", path: ["conference"], message: t.room.noneSelected, input: undefined }]);
+    const result = await assignBillingCode(await getDb(), scope, input.conference, input.code);
+    revalidatePath("/", "layout");
+    return fill(t.codes.assigned, { code: result.code, count: result.count });
+  });
+  return state;
+}
+
+/** Sets (or clears) a room's auto billing code, optionally applying it to its unallocated conferences. */
+export async function setRoomAutoCode(roomNumber: string, _previous: FormState, formData: FormData): Promise<FormState> {
+  const schema = z.object({ code: z.string().trim().pipe(z.union([z.literal(""), billingCodeSchema])), apply: z.string().optional() });
+  return runFormAction(schema, formData, async ({ scope, input, t }) => {
+    const result = await setAutoBillingCode(await getDb(), scope, roomNumber, input.code || null, input.apply === "on");
+    revalidatePath("/", "layout");
+    if (!result.code) return t.codes.autoCodeCleared;
+    return input.apply === "on" ? fill(t.codes.autoCodeSavedApplied, { count: result.applied }) : t.codes.autoCodeSaved;
+  });
+}

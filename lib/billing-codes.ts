@@ -1,0 +1,132 @@
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { Database, Transaction } from "@/db/client";
+import { billingPeriods, conferences, rooms } from "@/db/schema";
+import type { Scope } from "@/lib/auth/login";
+import { audit } from "@/lib/audit";
+import { ConflictError, LockedError, NotFoundError } from "@/lib/errors";
+
+/** A billing code: 1–20 letters, digits or hyphens, trimmed, case kept. */
+export const billingCodeSchema = z
+  .string()
+  .trim()
+  .min(1, "empty")
+  .max(20, "tooLong")
+  .regex(/^[A-Za-z0-9-]+$/, "characters");
+
+export type ConferenceVersion = { id: number; version: number };
+
+/**
+ * Moves the given conferences' usage out of their current code's rollup (sign -1) or into it
+ * (sign +1), so the rollups stay exact in the transaction that changes codes.
+ */
+async function shiftRollups(tx: Transaction, accountId: number, ids: number[], sign: 1 | -1) {
+  await tx.execute(sql`
+    insert into usage_rollups as u (account_id, period, room_id, billing_code, conferences, legs, duration_s, charge_minor)
+    select c.account_id, c.period, c.room_id, coalesce(c.billing_code, ''),
+           ${sign} * count(distinct c.id), ${sign} * count(l.id), ${sign} * coalesce(sum(l.duration_s), 0), ${sign} * coalesce(sum(l.charge_minor), 0)
+    from conferences c
+    left join legs l on l.account_id = c.account_id and l.conference_id = c.id
+    where c.account_id = ${accountId} and c.id in ${ids}
+    group by c.account_id, c.period, c.room_id, coalesce(c.billing_code, '')
+    on conflict (account_id, period, room_id, billing_code) do update set
+      conferences = u.conferences + excluded.conferences,
+      legs = u.legs + excluded.legs,
+      duration_s = u.duration_s + excluded.duration_s,
+      charge_minor = u.charge_minor + excluded.charge_minor`);
+  if (sign < 0) await tx.execute(sql`delete from usage_rollups where account_id = ${accountId} and conferences = 0`);
+}
+
+/** Locks the conferences of the scope and refuses the change when one is invoiced or was changed since it was shown. */
+async function lockForChange(tx: Transaction, scope: Scope, expected: ConferenceVersion[]) {
+  const ids = expected.map((c) => c.id);
+  const rows = await tx
+    .select({
+      id: conferences.id,
+      version: conferences.version,
+      billingCode: conferences.billingCode,
+      billingCodeSource: conferences.billingCodeSource,
+      period: conferences.period,
+      status: billingPeriods.status,
+    })
+    .from(conferences)
+    .leftJoin(billingPeriods, and(eq(billingPeriods.accountId, conferences.accountId), eq(billingPeriods.period, conferences.period)))
+    .where(and(eq(conferences.accountId, scope.accountId), inArray(conferences.id, ids), scope.roomId ? eq(conferences.roomId, scope.roomId) : undefined))
+    .orderBy(conferences.id)
+    .for("update", { of: conferences });
+  if (rows.length !== new Set(ids).size) throw new NotFoundError("conference not found");
+  if (rows.some((r) => r.status === "invoiced")) throw new LockedError("invoiced");
+  const changed = rows.filter((r) => r.version !== expected.find((e) => e.id === r.id)!.version);
+  if (changed.length) throw new ConflictError("changed", changed.map((c) => c.id));
+  return rows;
+}
+
+/**
+ * Assigns one code to one or several conferences, atomically: all of them or none. Each change
+ * is audited with the code before and after; the rollups move with it.
+ */
+export async function assignBillingCode(db: Database, scope: Scope, expected: ConferenceVersion[], rawCode: string) {
+  const code = billingCodeSchema.parse(rawCode);
+  if (!expected.length) throw new NotFoundError("no conference selected");
+  return db.transaction(async (tx) => {
+    const before = await lockForChange(tx, scope, expected);
+    const ids = before.map((r) => r.id);
+    await shiftRollups(tx, scope.accountId, ids, -1);
+    await tx
+      .update(conferences)
+      .set({ billingCode: code, billingCodeSource: "assigned", billingCodeSetBy: scope.userId, billingCodeSetAt: sql`now()`, version: sql`${conferences.version} + 1` })
+      .where(and(eq(conferences.accountId, scope.accountId), inArray(conferences.id, ids)));
+    await shiftRollups(tx, scope.accountId, ids, 1);
+    for (const row of before) {
+      await audit(tx, {
+        accountId: scope.accountId,
+        actorUserId: scope.userId,
+        action: "billing-code.assigned",
+        subject: `conference ${row.id}`,
+        before: { code: row.billingCode, source: row.billingCodeSource },
+        after: { code, source: "assigned" },
+      });
+    }
+    return { code, count: ids.length };
+  });
+}
+
+/**
+ * Sets a room's auto billing code (or clears it with null); on request also gives it to the room's
+ * unallocated conferences of every period not yet invoiced. Owners only.
+ */
+export async function setAutoBillingCode(db: Database, scope: Scope, roomNumber: string, rawCode: string | null, applyToUnallocated: boolean) {
+  if (scope.roomId) throw new NotFoundError("room not found");
+  const code = rawCode === null ? null : billingCodeSchema.parse(rawCode);
+  return db.transaction(async (tx) => {
+    const [room] = await tx
+      .select({ id: rooms.id, autoBillingCode: rooms.autoBillingCode })
+      .from(rooms)
+      .where(and(eq(rooms.accountId, scope.accountId), eq(rooms.number, roomNumber)))
+      .for("update");
+    if (!room) throw new NotFoundError("room not found");
+    await tx.update(rooms).set({ autoBillingCode: code }).where(and(eq(rooms.accountId, scope.accountId), eq(rooms.id, room.id)));
+    await audit(tx, { accountId: scope.accountId, actorUserId: scope.userId, action: "auto-billing-code.set", subject: `room ${roomNumber}`, before: { code: room.autoBillingCode }, after: { code } });
+    let applied = 0;
+    if (code && applyToUnallocated) {
+      const targets = await tx
+        .select({ id: conferences.id })
+        .from(conferences)
+        .leftJoin(billingPeriods, and(eq(billingPeriods.accountId, conferences.accountId), eq(billingPeriods.period, conferences.period)))
+        .where(and(eq(conferences.accountId, scope.accountId), eq(conferences.roomId, room.id), isNull(conferences.billingCode), sql`${billingPeriods.status} is distinct from 'invoiced'`))
+        .for("update", { of: conferences });
+      const ids = targets.map((t) => t.id);
+      if (ids.length) {
+        await shiftRollups(tx, scope.accountId, ids, -1);
+        await tx
+          .update(conferences)
+          .set({ billingCode: code, billingCodeSource: "auto", billingCodeSetBy: scope.userId, billingCodeSetAt: sql`now()`, version: sql`${conferences.version} + 1` })
+          .where(and(eq(conferences.accountId, scope.accountId), inArray(conferences.id, ids)));
+        await shiftRollups(tx, scope.accountId, ids, 1);
+        await audit(tx, { accountId: scope.accountId, actorUserId: scope.userId, action: "billing-code.auto-applied", subject: `room ${roomNumber}`, before: { code: null, conferences: ids }, after: { code } });
+      }
+      applied = ids.length;
+    }
+    return { code, applied };
+  });
+}

@@ -1,0 +1,36 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import type { Scope } from "@/lib/auth/login";
+import type { Period } from "@/lib/periods";
+
+export type CodeRoomLine = { number: string; cardholder: string; conferences: number; durationS: number; chargeMinor: number };
+export type CodeUsage = { code: string | null; conferences: number; durationS: number; chargeMinor: number; rooms: CodeRoomLine[] };
+
+/** Totals per billing code for a period (Unallocated first), each with its rooms, from the rollups. */
+export async function getCodeUsage(scope: Scope, period: Period): Promise<{ codes: CodeUsage[]; total: { conferences: number; durationS: number; chargeMinor: number } }> {
+  const db = await getDb();
+  const { rows } = await db.execute<{ billing_code: string; number: string; cardholder: string; conferences: number; duration_s: string; charge_minor: string }>(sql`
+    select u.billing_code, r.number, holder.display_name as cardholder, u.conferences, u.duration_s, u.charge_minor
+    from usage_rollups u
+    join rooms r on r.account_id = u.account_id and r.id = u.room_id
+    join users holder on holder.id = r.cardholder_id
+    where u.account_id = ${scope.accountId} and u.period = ${period} ${scope.roomId ? sql`and u.room_id = ${scope.roomId}` : sql``}
+    order by u.billing_code <> '', lower(u.billing_code), u.billing_code, r.number`);
+  const codes: CodeUsage[] = [];
+  for (const row of rows) {
+    const code = row.billing_code || null;
+    let group = codes.at(-1);
+    if (!group || group.code !== code) {
+      group = { code, conferences: 0, durationS: 0, chargeMinor: 0, rooms: [] };
+      codes.push(group);
+    }
+    const line = { number: row.number, cardholder: row.cardholder, conferences: row.conferences, durationS: Number(row.duration_s), chargeMinor: Number(row.charge_minor) };
+    group.rooms.push(line);
+    group.conferences += line.conferences;
+    group.durationS += line.durationS;
+    group.chargeMinor += line.chargeMinor;
+  }
+  const total = codes.reduce((t, c) => ({ conferences: t.conferences + c.conferences, durationS: t.durationS + c.durationS, chargeMinor: t.chargeMinor + c.chargeMinor }), { conferences: 0, durationS: 0, chargeMinor: 0 });
+  return { codes, total };
+}
