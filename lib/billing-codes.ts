@@ -68,6 +68,18 @@ async function lockForChange(tx: Transaction, scope: Scope, expected: Conference
 export async function assignBillingCode(db: Database, scope: Scope, expected: ConferenceVersion[], rawCode: string) {
   const code = billingCodeSchema.parse(rawCode);
   if (!expected.length) throw new NotFoundError("no conference selected");
+  try {
+    return await applyAssignment(db, scope, expected, code);
+  } catch (error) {
+    // The refused attempt is part of what happened: record it (outside the rolled-back transaction).
+    if (error instanceof ConflictError) {
+      await audit(db, { accountId: scope.accountId, actorUserId: scope.userId, action: "billing-code.refused", subject: error.ids.map((id) => `conference ${id}`).join(", "), after: { code, reason: "changed since shown" } });
+    }
+    throw error;
+  }
+}
+
+async function applyAssignment(db: Database, scope: Scope, expected: ConferenceVersion[], code: string) {
   return db.transaction(async (tx) => {
     const before = await lockForChange(tx, scope, expected);
     const ids = before.map((r) => r.id);
