@@ -32,7 +32,7 @@ export function BillingCodeForm({ action, labels, suggestions, defaultValue, chi
             id={`${id}-code`}
             name="code"
             list={`${id}-codes`}
-            defaultValue={defaultValue}
+            defaultValue={state.ok ? defaultValue : (state.values?.code ?? defaultValue)}
             maxLength={40}
             autoComplete="off"
             aria-invalid={errors.length > 0}

@@ -48,7 +48,7 @@ export function RoomUsageTable({ labels, rows, total, money, editLabel }: Props)
               <td className="px-4 py-2 text-slate-600">
                 {row.autoBillingCode}
                 {row.editHref && (
-                  <Link href={row.editHref} className="no-print ml-2 text-xs text-brand-700 hover:underline" aria-label={`${editLabel} ${labels.autoBillingCode} ${row.number}`}>
+                  <Link href={row.editHref} data-action="" className="no-print ml-2 text-xs text-brand-700 hover:underline" aria-label={`${editLabel} ${labels.autoBillingCode} ${row.number}`}>
                     {editLabel}
                   </Link>
                 )}

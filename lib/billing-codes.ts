@@ -11,8 +11,7 @@ export const billingCodeSchema = z
   .string()
   .trim()
   .min(1, "empty")
-  .max(20, "tooLong")
-  .regex(/^[A-Za-z0-9-]+$/, "characters");
+  .pipe(z.string().max(20, "tooLong").regex(/^[A-Za-z0-9-]+$/, "characters"));
 
 export type ConferenceVersion = { id: number; version: number };
 

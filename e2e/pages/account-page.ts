@@ -11,7 +11,16 @@ export class UsagePage {
   /** The table's lines as [room, cardholder, auto code, time, charge], spaces normalised. */
   async rows(): Promise<string[][]> {
     const rows = await this.table.locator("tbody tr").all();
-    return Promise.all(rows.map(async (row) => (await row.locator("td").allInnerTexts()).map(normalise)));
+    // Cell text without the action links (e.g. "Edit") a cell may carry.
+    const texts = (row: Locator) =>
+      row.locator("td").evaluateAll((tds) =>
+        tds.map((td) => {
+          const copy = td.cloneNode(true) as Element;
+          copy.querySelectorAll("[data-action]").forEach((a) => a.remove());
+          return copy.textContent ?? "";
+        }),
+      );
+    return Promise.all(rows.map(async (row) => (await texts(row)).map(normalise)));
   }
 
   async total(): Promise<string[]> {

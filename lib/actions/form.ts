@@ -1,5 +1,4 @@
 import "server-only";
-import { notFound } from "next/navigation";
 import { z } from "zod";
 import { requireScope } from "@/lib/auth/session";
 import type { Scope } from "@/lib/auth/login";
@@ -8,25 +7,29 @@ import { getMessages } from "@/lib/i18n/locale";
 import { fill, type Messages } from "@/lib/i18n/messages";
 
 /** What a form shows after its action: field errors (by field name), a message, success or not. */
-export type FormState = { ok?: boolean; message?: string; errors?: Record<string, string[]> };
+export type FormState = { ok?: boolean; message?: string; errors?: Record<string, string[]>; values?: Record<string, string> };
 
 type Handler<T> = (context: { scope: Scope & { displayName: string }; input: T; t: Messages }) => Promise<string>;
 
 /**
  * The one wrapper of every server action: checks the session (a server action is a public
  * endpoint), parses the form with zod, runs, and maps domain errors to what the form shows.
- * Records outside the session's scope answer 404, as pages do.
+ * A record outside the session's scope is "not found", exactly as an unknown one, and nothing changes.
+ * (Next's notFound() is not handled consistently for actions called from useActionState, so the
+ * form shows the not-found message instead.) The submitted text values come back so a form keeps
+ * what the user typed.
  */
 export async function runFormAction<S extends z.ZodType>(schema: S, formData: FormData | Record<string, unknown>, handler: Handler<z.output<S>>): Promise<FormState> {
   const scope = await requireScope();
   const { t } = await getMessages();
   const raw = formData instanceof FormData ? Object.fromEntries([...new Set(formData.keys())].map((k) => [k, formData.getAll(k).length > 1 ? formData.getAll(k) : formData.get(k)])) : formData;
+  const values = Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === "string"));
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error, t) };
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error, t), values };
   try {
     return { ok: true, message: await handler({ scope, input: parsed.data, t }) };
   } catch (error) {
-    return errorState(error, t);
+    return { ...errorState(error, t), values };
   }
 }
 
@@ -41,7 +44,7 @@ function fieldErrors(error: z.ZodError, t: Messages): Record<string, string[]> {
 }
 
 function errorState(error: unknown, t: Messages): FormState {
-  if (error instanceof NotFoundError) notFound();
+  if (error instanceof NotFoundError) return { ok: false, message: t.codes.notFound };
   if (error instanceof LockedError) return { ok: false, message: t.codes.lockedInvoiced };
   if (error instanceof ConflictError) {
     return { ok: false, message: error.ids.length > 1 ? fill(t.codes.conflictMany, { count: error.ids.length }) : t.codes.conflict };
