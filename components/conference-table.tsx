@@ -1,19 +1,9 @@
 import Link from "next/link";
+import type { ConferenceLine } from "@/lib/data/conferences";
+import { TotalRow } from "./total-row";
 import { formatDuration, formatLocalDate, formatLocalTime, formatMoney, formatRoomNumber, gmtOffset } from "@/lib/format";
 
-export type ConferenceTableLine = {
-  conferenceId: number;
-  version: number;
-  startedAt: Date;
-  lengthS: number;
-  serviceType: string;
-  quantity: number;
-  durationS: number;
-  chargeMinor: number;
-  billingCode: string | null;
-  roomNumber?: string;
-  href: string;
-};
+export type ConferenceTableLine = ConferenceLine & { href: string };
 
 type Props = {
   labels: { date: string; time: string; quantity: string; serviceType: string; billingCode: string; length: string; accumTime: string; charge: string; total: string; select: string; unallocated: string };
@@ -72,7 +62,7 @@ export function ConferenceTable({ labels, serviceTypes, lines, total, account, s
                     )}
                   </td>
                 )}
-                {roomColumn && <td className="num px-3 py-1.5">{formatRoomNumber(line.roomNumber ?? "")}</td>}
+                {roomColumn && <td className="num px-3 py-1.5">{formatRoomNumber(line.roomNumber)}</td>}
                 <td className="num px-3 py-1.5">
                   <Link href={line.href} className="font-medium text-brand-700 hover:underline">
                     {formatLocalDate(line.startedAt, account.timeZone, account.locale)}
@@ -98,15 +88,7 @@ export function ConferenceTable({ labels, serviceTypes, lines, total, account, s
             );
           })}
         </tbody>
-        <tfoot className="border-t-2 border-slate-300 bg-slate-50 font-semibold">
-          <tr data-testid="total">
-            <th scope="row" colSpan={(selectable ? 1 : 0) + (roomColumn ? 1 : 0) + 6} className="px-3 py-2.5 text-right">
-              {labels.total}
-            </th>
-            <td className="num px-3 py-2.5 text-right">{formatDuration(total.durationS)}</td>
-            <td className="num px-3 py-2.5 text-right">{formatMoney(total.chargeMinor, account.currency, account.locale)}</td>
-          </tr>
-        </tfoot>
+        <TotalRow label={labels.total} span={(selectable ? 1 : 0) + (roomColumn ? 1 : 0) + 6} total={total} money={account} />
       </table>
     </div>
   );

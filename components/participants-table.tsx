@@ -1,3 +1,4 @@
+import { TotalRow } from "./total-row";
 import { formatDuration, formatLocalTime, formatMoney } from "@/lib/format";
 
 type Participant = { name: string; phoneNumber: string; serviceType: string; joinedAt: Date; leftAt: Date; durationS: number; chargeMinor: number; late: boolean };
@@ -49,13 +50,7 @@ export function ParticipantsTable({ labels, serviceTypes, participants, total, a
             </tr>
           ))}
         </tbody>
-        <tfoot className="border-t-2 border-slate-300 bg-slate-50 font-semibold">
-          <tr data-testid="total">
-            <th scope="row" colSpan={5} className="px-3 py-2.5 text-right">{labels.total}</th>
-            <td className="num px-3 py-2.5 text-right">{formatDuration(total.durationS)}</td>
-            <td className="num px-3 py-2.5 text-right">{formatMoney(total.chargeMinor, account.currency, account.locale)}</td>
-          </tr>
-        </tfoot>
+        <TotalRow label={labels.total} span={5} total={total} money={account} />
       </table>
     </div>
   );

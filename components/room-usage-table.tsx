@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { TotalRow } from "./total-row";
 import { formatDuration, formatMoney, formatRoomNumber } from "@/lib/format";
 
 export type RoomUsageTableRow = {
@@ -20,7 +21,7 @@ type Props = {
   editLabel?: string;
 };
 
-const th = "px-4 py-2.5 text-left text-xs font-bold uppercase tracking-wide text-slate-600";
+const th = "px-3 py-2.5 text-left text-xs font-bold uppercase tracking-wide text-slate-600";
 
 /** Room Number · Cardholder · Auto Billing Code · Accumulated Time · Charge, then Total. */
 export function RoomUsageTable({ labels, rows, total, money, editLabel }: Props) {
@@ -39,13 +40,13 @@ export function RoomUsageTable({ labels, rows, total, money, editLabel }: Props)
         <tbody className="divide-y divide-slate-100">
           {rows.map((row) => (
             <tr key={row.number} className="hover:bg-brand-50">
-              <td className="num px-4 py-2 font-medium">{formatRoomNumber(row.number)}</td>
-              <td className="px-4 py-2">
+              <td className="num px-3 py-2 font-medium">{formatRoomNumber(row.number)}</td>
+              <td className="px-3 py-2">
                 <Link href={row.href} className="font-medium text-brand-700 hover:underline">
                   {row.cardholder}
                 </Link>
               </td>
-              <td className="px-4 py-2 text-slate-600">
+              <td className="px-3 py-2 text-slate-600">
                 {row.autoBillingCode}
                 {row.editHref && (
                   <Link href={row.editHref} data-action="" className="no-print ml-2 text-xs text-brand-700 hover:underline" aria-label={`${editLabel} ${labels.autoBillingCode} ${row.number}`}>
@@ -53,18 +54,12 @@ export function RoomUsageTable({ labels, rows, total, money, editLabel }: Props)
                   </Link>
                 )}
               </td>
-              <td className="num px-4 py-2 text-right">{formatDuration(row.durationS)}</td>
-              <td className="num px-4 py-2 text-right">{formatMoney(row.chargeMinor, money.currency, money.locale)}</td>
+              <td className="num px-3 py-2 text-right">{formatDuration(row.durationS)}</td>
+              <td className="num px-3 py-2 text-right">{formatMoney(row.chargeMinor, money.currency, money.locale)}</td>
             </tr>
           ))}
         </tbody>
-        <tfoot className="border-t-2 border-slate-300 bg-slate-50 font-semibold">
-          <tr data-testid="total">
-            <th scope="row" colSpan={3} className="px-4 py-2.5 text-right">{labels.total}</th>
-            <td className="num px-4 py-2.5 text-right">{formatDuration(total.durationS)}</td>
-            <td className="num px-4 py-2.5 text-right">{formatMoney(total.chargeMinor, money.currency, money.locale)}</td>
-          </tr>
-        </tfoot>
+        <TotalRow label={labels.total} span={3} total={total} money={money} />
       </table>
     </div>
   );

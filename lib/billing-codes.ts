@@ -36,6 +36,16 @@ async function shiftRollups(tx: Transaction, accountId: number, ids: number[], s
   if (sign < 0) await tx.execute(sql`delete from usage_rollups where account_id = ${accountId} and conferences = 0`);
 }
 
+/** Gives locked conferences a code, moving their usage between the rollups' code buckets. */
+async function recode(tx: Transaction, scope: Scope, ids: number[], code: string, source: "assigned" | "auto") {
+  await shiftRollups(tx, scope.accountId, ids, -1);
+  await tx
+    .update(conferences)
+    .set({ billingCode: code, billingCodeSource: source, billingCodeSetBy: scope.userId, billingCodeSetAt: sql`now()`, version: sql`${conferences.version} + 1` })
+    .where(and(eq(conferences.accountId, scope.accountId), inArray(conferences.id, ids)));
+  await shiftRollups(tx, scope.accountId, ids, 1);
+}
+
 /** Locks the conferences of the scope and refuses the change when one is invoiced or was changed since it was shown. */
 async function lockForChange(tx: Transaction, scope: Scope, expected: ConferenceVersion[]) {
   const ids = expected.map((c) => c.id);
@@ -82,12 +92,7 @@ async function applyAssignment(db: Database, scope: Scope, expected: ConferenceV
   return db.transaction(async (tx) => {
     const before = await lockForChange(tx, scope, expected);
     const ids = before.map((r) => r.id);
-    await shiftRollups(tx, scope.accountId, ids, -1);
-    await tx
-      .update(conferences)
-      .set({ billingCode: code, billingCodeSource: "assigned", billingCodeSetBy: scope.userId, billingCodeSetAt: sql`now()`, version: sql`${conferences.version} + 1` })
-      .where(and(eq(conferences.accountId, scope.accountId), inArray(conferences.id, ids)));
-    await shiftRollups(tx, scope.accountId, ids, 1);
+    await recode(tx, scope, ids, code, "assigned");
     for (const row of before) {
       await audit(tx, {
         accountId: scope.accountId,
@@ -128,12 +133,7 @@ export async function setAutoBillingCode(db: Database, scope: Scope, roomNumber:
         .for("update", { of: conferences });
       const ids = targets.map((t) => t.id);
       if (ids.length) {
-        await shiftRollups(tx, scope.accountId, ids, -1);
-        await tx
-          .update(conferences)
-          .set({ billingCode: code, billingCodeSource: "auto", billingCodeSetBy: scope.userId, billingCodeSetAt: sql`now()`, version: sql`${conferences.version} + 1` })
-          .where(and(eq(conferences.accountId, scope.accountId), inArray(conferences.id, ids)));
-        await shiftRollups(tx, scope.accountId, ids, 1);
+        await recode(tx, scope, ids, code, "auto");
         await audit(tx, { accountId: scope.accountId, actorUserId: scope.userId, action: "billing-code.auto-applied", subject: `room ${roomNumber}`, before: { code: null, conferences: ids }, after: { code } });
       }
       applied = ids.length;
