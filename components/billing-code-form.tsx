@@ -23,7 +23,7 @@ export function BillingCodeForm({ action, labels, suggestions, defaultValue, chi
   const other = Object.entries(state.errors ?? {}).filter(([field]) => field !== "code").flatMap(([, messages]) => messages);
   return (
     <form action={formAction} className={compact ? "flex flex-wrap items-start gap-3" : "space-y-3"} data-testid="billing-code-form">
-      <div className={compact ? "flex flex-wrap items-start gap-2" : ""}>
+      <div className={`no-print ${compact ? "flex flex-wrap items-start gap-2" : ""}`}>
         <label htmlFor={`${id}-code`} className={compact ? "pt-1.5 text-sm font-medium text-slate-700" : "block text-sm font-medium text-slate-700"}>
           {labels.billingCode}
         </label>
@@ -64,7 +64,7 @@ export function BillingCodeForm({ action, labels, suggestions, defaultValue, chi
         <p
           role="status"
           data-testid="form-message"
-          className={`w-full rounded border px-3 py-2 text-sm ${state.ok ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-red-200 bg-red-50 text-red-800"}`}
+          className={`no-print w-full rounded border px-3 py-2 text-sm ${state.ok ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-red-200 bg-red-50 text-red-800"}`}
         >
           {[state.message, ...other].filter(Boolean).join(" ")}
         </p>

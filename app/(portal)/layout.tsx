@@ -26,7 +26,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
         </div>
       </header>
       <main className="mx-auto w-full max-w-6xl flex-1 px-6 py-8">{children}</main>
-      <footer className="border-t border-slate-200 bg-white">
+      <footer className="no-print border-t border-slate-200 bg-white">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-2 px-6 py-4 text-sm text-slate-600">
           <a href="#top" className="no-print font-medium text-brand-700 hover:underline">
             ↑ {t.goToTop}

@@ -1,5 +1,6 @@
 import { notFound } from "next/navigation";
 import { CodeUsageTable } from "@/components/code-usage-table";
+import { PageActions } from "@/components/page-actions";
 import { PeriodControls } from "@/components/period-controls";
 import { PeriodUnavailable } from "@/components/period-unavailable";
 import { RoomUsageTable } from "@/components/room-usage-table";
@@ -50,6 +51,11 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
   return (
     <>
       {header}
+      <PageActions
+        download={{ label: t.download.button, href: `/download/account${query({})}` }}
+        extra={{ label: t.download.statementButton, href: `/download/statement?period=${toUrlPeriod(period)}` }}
+        printLabel={t.download.print}
+      />
       <div className="mb-6 max-w-2xl">
         <SummaryBlock title={t.summary.title}>
           <SummaryLine label={t.summary.accountNumber}>

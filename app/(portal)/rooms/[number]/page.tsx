@@ -2,6 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { BillingCodeForm } from "@/components/billing-code-form";
 import { ConferenceTable } from "@/components/conference-table";
+import { PageActions } from "@/components/page-actions";
 import { PeriodControls } from "@/components/period-controls";
 import { PeriodUnavailable } from "@/components/period-unavailable";
 import { StatusBadge, SummaryBlock, SummaryLine } from "@/components/summary-block";
@@ -50,6 +51,7 @@ export default async function RoomPage({ params, searchParams }: Props) {
   return (
     <>
       <h1 className="sr-only">{t.room.title}</h1>
+      <PageActions download={{ label: t.download.button, href: `/download/room?room=${room.number}&period=${toUrlPeriod(period)}` }} printLabel={t.download.print} />
       <div className="mb-6 grid gap-6 lg:grid-cols-2">
         <SummaryBlock title={t.room.title}>
           <SummaryLine label={t.summary.roomNumber}>

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { BillingCodeForm } from "@/components/billing-code-form";
+import { PageActions } from "@/components/page-actions";
 import { ParticipantsTable } from "@/components/participants-table";
 import { StatusBadge, SummaryBlock, SummaryLine } from "@/components/summary-block";
 import { assignConferenceCode } from "@/lib/actions/billing-codes";
@@ -27,9 +28,12 @@ export default async function ConferencePage({ params }: Props) {
   return (
     <>
       <h1 className="sr-only">{t.conference.title}</h1>
-      <Link href={`/rooms/${c.roomNumber}?period=${toUrlPeriod(c.period)}`} className="no-print mb-4 inline-block text-sm font-medium text-brand-700 hover:underline">
-        ← {t.conference.backToRoom}
-      </Link>
+      <div className="flex flex-wrap items-start justify-between">
+        <Link href={`/rooms/${c.roomNumber}?period=${toUrlPeriod(c.period)}`} className="no-print mb-4 inline-block text-sm font-medium text-brand-700 hover:underline">
+          ← {t.conference.backToRoom}
+        </Link>
+        <PageActions download={{ label: t.download.button, href: `/download/conference?room=${c.roomNumber}&conference=${c.id}&period=${toUrlPeriod(c.period)}` }} printLabel={t.download.print} />
+      </div>
       <div className="mb-6 grid gap-6 lg:grid-cols-2">
         <SummaryBlock title={t.conference.title}>
           <SummaryLine label={t.summary.roomNumber}>

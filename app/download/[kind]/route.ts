@@ -1,0 +1,58 @@
+import { PassThrough, Readable } from "node:stream";
+import { getServerSession } from "next-auth";
+import type { NextRequest } from "next/server";
+import { authOptions } from "@/lib/auth/options";
+import { getAccount } from "@/lib/data/account";
+import { findRoom } from "@/lib/data/rooms";
+import { accountExport, conferenceExport, roomExport, statementExport, type Export, type ExportContext } from "@/lib/export/oai";
+import { getMessages } from "@/lib/i18n/locale";
+import { choosePeriod } from "@/lib/periods";
+
+export const dynamic = "force-dynamic";
+
+const notFound = () => new Response("Not found", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
+
+/**
+ * The Download button of every OAI page: the same period, display, sort and scope as the page,
+ * streamed as .xlsx while the rows are read. Anything outside the session's scope is 404.
+ */
+export async function GET(request: NextRequest, { params }: { params: Promise<{ kind: string }> }) {
+  const session = await getServerSession(authOptions);
+  const scope = session?.scope;
+  if (!scope?.userId) return notFound();
+  const { kind } = await params;
+  const q = request.nextUrl.searchParams;
+  const [account, { t, locale }] = await Promise.all([getAccount(scope), getMessages()]);
+  const { period } = choosePeriod(q.get("period") ?? undefined, account.timeZone);
+  if (!period) return notFound();
+  const context: ExportContext = { scope, account, t, locale, period, signal: request.signal };
+
+  let file: Export | undefined;
+  if (kind === "account" && !scope.roomId) file = accountExport(context, q.get("display") === "all" ? "all" : "active", q.get("sort") === "code");
+  else if (kind === "statement" && !scope.roomId) file = statementExport(context);
+  else if (kind === "room") {
+    const room = await findRoom(scope, q.get("room") ?? "");
+    file = room && roomExport(context, room);
+  } else if (kind === "conference") {
+    const id = Number(q.get("conference"));
+    file = Number.isSafeInteger(id) ? await conferenceExport(context, q.get("room") ?? "", id) : undefined;
+  }
+  if (!file) return notFound();
+
+  const output = new PassThrough();
+  file.write(output).then(
+    () => output.end(),
+    (error: unknown) => {
+      if (!request.signal.aborted) console.error("download failed", error);
+      output.destroy(error instanceof Error ? error : new Error(String(error)));
+    },
+  );
+  request.signal.addEventListener("abort", () => output.destroy());
+  return new Response(Readable.toWeb(output) as ReadableStream<Uint8Array>, {
+    headers: {
+      "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "content-disposition": `attachment; filename="${file.filename}"`,
+      "cache-control": "private, no-store",
+    },
+  });
+}

@@ -1,0 +1,37 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { Scope } from "@/lib/auth/login";
+import type { Period } from "@/lib/periods";
+import { cursorRows } from "./cursor";
+
+/** One statement line: a conference with its participants' count and sums, in the seed's columns. */
+export type StatementRow = {
+  started_at: Date;
+  room_number: string;
+  cardholder: string;
+  participants: number;
+  billing_code: string | null;
+  length_s: number;
+  duration_s: string;
+  charge_minor: string;
+};
+
+/** Every conference of a period (of one room, or of the whole scope), oldest first, through a cursor. */
+export function statementRows(scope: Scope, period: Period, roomId: number | null, signal?: AbortSignal) {
+  return cursorRows<StatementRow>(
+    sql`
+      select c.started_at, r.number as room_number, holder.display_name as cardholder, count(l.id)::int as participants,
+             c.billing_code, extract(epoch from c.ended_at - c.started_at)::int as length_s,
+             coalesce(sum(l.duration_s), 0) as duration_s, coalesce(sum(l.charge_minor), 0) as charge_minor
+      from conferences c
+      join rooms r on r.account_id = c.account_id and r.id = c.room_id
+      join users holder on holder.id = r.cardholder_id
+      left join legs l on l.account_id = c.account_id and l.conference_id = c.id
+      where c.account_id = ${scope.accountId} and c.period = ${period}
+        ${roomId ? sql`and c.room_id = ${roomId}` : sql``}
+        ${scope.roomId ? sql`and c.room_id = ${scope.roomId}` : sql``}
+      group by c.account_id, c.id, r.number, holder.display_name
+      order by c.started_at, c.id`,
+    signal,
+  );
+}

@@ -1,0 +1,159 @@
+import assert from "node:assert/strict";
+import { PassThrough } from "node:stream";
+import { after, before, test } from "node:test";
+import { sql } from "drizzle-orm";
+import ExcelJS from "exceljs";
+import { testDatabase, type TestDatabase } from "@/db/testing";
+import { seedDemo } from "@/db/seed/demo";
+import type { Scope } from "@/lib/auth/login";
+import { getAccount } from "@/lib/data/account";
+import { getCodeUsage } from "@/lib/data/code-usage";
+import { getConference, getConferenceLines } from "@/lib/data/conferences";
+import { getRoomUsage } from "@/lib/data/room-usage";
+import { findRoom } from "@/lib/data/rooms";
+import { messages } from "@/lib/i18n/messages";
+import { accountExport, conferenceExport, roomExport, statementExport, SEED_COLUMNS, type Export, type ExportContext } from "./oai";
+import { currencyFormat, neutralise } from "./workbook";
+
+const NOW = new Date("2026-11-23T10:00:00Z");
+let t: TestDatabase;
+let owner: Scope;
+let context: ExportContext;
+
+async function open(file: Export): Promise<ExcelJS.Workbook> {
+  const output = new PassThrough();
+  const chunks: Buffer[] = [];
+  output.on("data", (c: Buffer) => chunks.push(c));
+  const done = new Promise((resolve) => output.on("end", resolve));
+  await file.write(output);
+  output.end();
+  await done;
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
+  return workbook;
+}
+
+/** The header row (the first bold row after the title block) and the data rows up to the total row. */
+function table(sheet: ExcelJS.Worksheet) {
+  let headerRow = 0;
+  sheet.eachRow((row, n) => {
+    if (!headerRow && row.font?.bold && n > 1 && row.getCell(2).value !== null) headerRow = n;
+  });
+  const header = (sheet.getRow(headerRow).values as ExcelJS.CellValue[]).slice(1);
+  const rows: ExcelJS.Row[] = [];
+  for (let n = headerRow + 1; n < sheet.rowCount; n++) rows.push(sheet.getRow(n));
+  return { headerRow, header, rows, total: sheet.getRow(sheet.rowCount) };
+}
+
+/** A cell's number; exceljs reads time-formatted numbers back as dates (days since 1899-12-30). */
+const numeric = (value: unknown) => (value instanceof Date ? value.getTime() / 86_400_000 + 25569 : (value as number));
+const result = (cell: ExcelJS.Cell) => numeric(typeof cell.value === "object" && cell.value && "result" in cell.value ? cell.value.result : cell.value);
+const cents = (value: number) => Math.round(value * 100);
+const seconds = (value: number) => Math.round(value * 86400);
+
+before(async () => {
+  t = await testDatabase();
+  await seedDemo(t.db, NOW);
+  const { rows } = await t.db.execute<{ account_id: string; owner_id: string }>(sql`
+    select a.id as account_id, m.user_id as owner_id from accounts a join account_members m on m.account_id = a.id and m.role = 'owner'`);
+  owner = { userId: Number(rows[0]!.owner_id), accountId: Number(rows[0]!.account_id), roomId: null };
+  context = { scope: owner, account: await getAccount(owner), t: messages.en, locale: "en", period: "2026-10-01", now: NOW };
+});
+after(() => t.close());
+
+test("the room download has the seed's columns, one line per conference, and the page's total", async () => {
+  const room = (await findRoom(owner, "332703"))!;
+  const file = roomExport(context, room);
+  assert.equal(file.filename, "oai-602127-2026-10-room-332703.xlsx");
+  const sheet = (await open(file)).worksheets[0]!;
+  const { header, rows, total, headerRow } = table(sheet);
+  assert.deepEqual(header, SEED_COLUMNS.map((c) => c.header));
+  assert.equal(rows.length, 19);
+  assert.equal(cents(result(total.getCell(9))), 11659);
+  assert.equal(seconds(result(total.getCell(8))), 85816);
+  assert.equal(rows.reduce((s, r) => s + cents(r.getCell(9).value as number), 0), 11659);
+  const page = await getConferenceLines(owner, "2026-10-01", { roomId: room.id });
+  assert.equal(rows.reduce((s, r) => s + (r.getCell(5).value as number), 0), page.lines.reduce((s, l) => s + l.quantity, 0), "participants = legs");
+  // Real cell types: dates, [h]:mm:ss durations, currency numbers; a frozen bold header and an autofilter.
+  const first = rows[0]!;
+  assert.ok(first.getCell(1).value instanceof Date);
+  assert.equal(first.getCell(1).numFmt, "dd/mm/yyyy");
+  assert.equal(first.getCell(2).numFmt, "hh:mm");
+  assert.equal(first.getCell(7).numFmt, "[h]:mm:ss");
+  assert.equal(typeof first.getCell(9).value, "number");
+  assert.equal(first.getCell(9).numFmt, '#,##0.00 "€"');
+  assert.equal(sheet.views[0]?.state, "frozen");
+  assert.equal((sheet.views[0] as ExcelJS.WorksheetViewFrozen).ySplit, headerRow);
+  assert.equal(sheet.getRow(headerRow).font?.bold, true);
+  assert.ok(sheet.autoFilter);
+  assert.match(String((total.getCell(9).value as { formula: string }).formula), /^SUM\(I\d+:I\d+\)$/);
+  // Only the total row has formulas.
+  for (const r of rows) r.eachCell((cell) => assert.equal(typeof cell.value === "object" && cell.value !== null && "formula" in cell.value, false));
+  // The title block says what the file holds.
+  assert.match(String(sheet.getRow(1).getCell(1).value), /MeetingOne Phoenix \(602127\)/);
+  assert.match(String(sheet.getRow(3).getCell(1).value), /October 2026 \(Invoiced\)/);
+  assert.match(String(sheet.getRow(5).getCell(1).value), /Generated on 23\/11\/2026 11:00 \(Europe\/Paris\)/);
+});
+
+test("the account downloads match the page, by room and by billing code, in the UI language", async () => {
+  for (const display of ["active", "all"] as const) {
+    const sheet = (await open(accountExport(context, display, false))).worksheets[0]!;
+    const { header, rows, total } = table(sheet);
+    const page = await getRoomUsage(owner, "2026-10-01", display);
+    assert.deepEqual(header, ["Room Number", "Cardholder", "Auto Billing Code", "Accumulated Time", "Charge"]);
+    assert.deepEqual(rows.map((r) => r.getCell(1).value), page.rows.map((r) => r.number.replace(/^(\d\d)(\d{3})(\d)$/, "$1 $2 $3")));
+    assert.equal(cents(result(total.getCell(5))), page.total.chargeMinor);
+  }
+  const french = (await open(accountExport({ ...context, t: messages.fr, locale: "fr", period: "2026-11-01" }, "active", true))).worksheets[0]!;
+  const byCode = table(french);
+  assert.deepEqual(byCode.header, ["Code de facturation", "Numéro de salle", "Titulaire", "Conférences", "Temps cumulé", "Coût"]);
+  const codes = await getCodeUsage(owner, "2026-11-01");
+  assert.equal(byCode.rows[0]!.getCell(1).value, "Non attribué", "Unallocated first");
+  assert.equal(byCode.rows.length, codes.codes.reduce((n, c) => n + c.rooms.length, 0));
+  assert.equal(cents(result(byCode.total.getCell(6))), codes.total.chargeMinor);
+  assert.equal(result(byCode.total.getCell(4)), codes.total.conferences);
+});
+
+test("the conference download lists its participants with the page's total", async () => {
+  const room = (await findRoom(owner, "332703"))!;
+  const [conference] = (await getConferenceLines(owner, "2026-10-01", { roomId: room.id })).lines;
+  const page = (await getConference(owner, "332703", conference!.conferenceId))!;
+  const file = (await conferenceExport(context, "332703", conference!.conferenceId))!;
+  assert.match(file.filename, /^oai-602127-2026-10-conference-\d+\.xlsx$/);
+  const { rows, total } = table((await open(file)).worksheets[0]!);
+  assert.equal(rows.length, page.participants.length);
+  assert.equal(cents(result(total.getCell(7))), page.total.chargeMinor);
+  assert.equal(await conferenceExport(context, "320026", conference!.conferenceId), undefined, "under another room's number");
+});
+
+test("the monthly statement: every conference of the period, then totals per room and per code", async () => {
+  const workbook = await open(statementExport({ ...context, period: "2026-11-01" }));
+  const lines = table(workbook.worksheets[0]!);
+  const { rows } = await t.db.execute<{ n: number; charge: string }>(sql`
+    select count(distinct c.id)::int as n, sum(l.charge_minor) as charge from conferences c join legs l on l.account_id = c.account_id and l.conference_id = c.id where c.period = '2026-11-01'`);
+  assert.equal(lines.rows.length, rows[0]!.n);
+  assert.equal(cents(result(lines.total.getCell(9))), Number(rows[0]!.charge));
+  const perRoom = table(workbook.worksheets[1]!);
+  const perCode = table(workbook.worksheets[2]!);
+  assert.equal(cents(result(perRoom.total.getCell(4))), Number(rows[0]!.charge));
+  assert.equal(cents(result(perCode.total.getCell(4))), Number(rows[0]!.charge));
+  assert.equal(result(perCode.total.getCell(2)), rows[0]!.n);
+});
+
+test("text that could run as a formula is neutralised, numbers are not", async () => {
+  for (const dangerous of ["=HYPERLINK(\"http://x\")", "+33 1 70", "-1+2", "@SUM(A1)", "\tx", "\rx"]) assert.equal(neutralise(dangerous)[0], "'");
+  assert.equal(neutralise("Marilene"), "Marilene");
+  // A cardholder named like a formula, coming from the data.
+  await t.db.execute(sql`update users set display_name = '=cmd|'' /C calc''!A0' where email = 'leo@phoenix.example'`);
+  await t.db.execute(sql`update conferences set billing_code = null where period = '2026-11-01'`);
+  const sheet = (await open(statementExport({ ...context, period: "2026-10-01" }))).worksheets[0]!;
+  const leo = table(sheet).rows.find((r) => String(r.getCell(3).value) === "32 002 6")!;
+  assert.equal(leo.getCell(4).value, "'=cmd|' /C calc'!A0");
+  assert.equal(typeof leo.getCell(9).value, "number");
+});
+
+test("currency formats follow the account's currency", () => {
+  assert.equal(currencyFormat("EUR", "fr-FR"), '#,##0.00 "€"');
+  assert.equal(currencyFormat("USD", "en-US"), '"$"#,##0.00');
+  assert.equal(currencyFormat("JPY", "ja-JP"), '"￥"#,##0');
+});

@@ -1,0 +1,209 @@
+import "server-only";
+import type { Writable } from "node:stream";
+import type { Scope } from "@/lib/auth/login";
+import { getPeriodStatus, type AccountInfo } from "@/lib/data/account";
+import { getCodeUsage } from "@/lib/data/code-usage";
+import { getConference } from "@/lib/data/conferences";
+import { getRoomUsage, type RoomDisplay } from "@/lib/data/room-usage";
+import type { RoomHeader } from "@/lib/data/rooms";
+import { formatLocalDate, formatLocalTime, formatRoomNumber } from "@/lib/format";
+import { fill, type Locale, type Messages } from "@/lib/i18n/messages";
+import { periodLabel, toUrlPeriod, type Period } from "@/lib/periods";
+import { statementRows } from "./conference-rows";
+import { createWorkbook, wallClock, type Column, type SheetWriter } from "./workbook";
+
+/** The seed's columns for conference lines; they stay in English whatever the UI language. */
+export const SEED_COLUMNS: Column[] = [
+  { header: "DATE", kind: "date" },
+  { header: "START TIME", kind: "time" },
+  { header: "ROOM NUMBER", kind: "text", width: 14 },
+  { header: "CARDHOLDER", kind: "text", width: 28 },
+  { header: "PARTICIPANTS", kind: "int", width: 14 },
+  { header: "BILLING CODE", kind: "text", width: 22 },
+  { header: "CONFERENCE LENGTH", kind: "duration", width: 20 },
+  { header: "ACCUMULATED TIME", kind: "duration", width: 19 },
+  { header: "CHARGES", kind: "money", width: 14 },
+];
+
+export type ExportContext = { scope: Scope; account: AccountInfo; t: Messages; locale: Locale; period: Period; signal?: AbortSignal; now?: Date };
+
+export type Export = { filename: string; write: (output: Writable) => Promise<void> };
+
+async function titleBlock(c: ExportContext, heading: string, extra: string[] = []): Promise<string[]> {
+  const status = await getPeriodStatus(c.scope, c.period);
+  const now = c.now ?? new Date();
+  return [
+    `${c.t.provider} ${c.t.productName} — ${c.account.companyName} (${c.account.number})`,
+    heading,
+    fill(c.t.download.period, { period: periodLabel(c.period, c.locale), status: status === "invoiced" ? c.t.summary.invoiced : c.t.summary.notInvoiced }),
+    ...extra,
+    fill(c.t.download.generated, { date: `${formatLocalDate(now, c.account.timeZone, c.account.locale)} ${formatLocalTime(now, c.account.timeZone, c.account.locale)}`, zone: c.account.timeZone }),
+  ];
+}
+
+const fileName = (c: ExportContext, what: string) => `oai-${c.account.number}-${toUrlPeriod(c.period)}-${what}.xlsx`;
+
+/** Streams conference lines in the seed's columns and returns their totals (which the total row repeats). */
+async function writeConferenceLines(sheet: SheetWriter, c: ExportContext, roomId: number | null) {
+  let durationS = 0;
+  let chargeMinor = 0;
+  let participants = 0;
+  for await (const r of statementRows(c.scope, c.period, roomId, c.signal)) {
+    const local = wallClock(new Date(r.started_at), c.account.timeZone);
+    const duration = Number(r.duration_s);
+    const charge = Number(r.charge_minor);
+    await sheet.addRow([local, local, formatRoomNumber(r.room_number), r.cardholder, r.participants, r.billing_code ?? c.t.codes.unallocated, r.length_s, duration, charge]);
+    durationS += duration;
+    chargeMinor += charge;
+    participants += r.participants;
+  }
+  return { durationS, chargeMinor, participants };
+}
+
+/** The account summary as shown: by room (display active/all) or by billing code. */
+export function accountExport(c: ExportContext, display: RoomDisplay, byCode: boolean): Export {
+  return {
+    filename: fileName(c, byCode ? "codes" : display === "all" ? "account-all" : "account"),
+    async write(output) {
+      const wb = createWorkbook(output);
+      const title = await titleBlock(c, c.t.summary.title);
+      if (byCode) {
+        const usage = await getCodeUsage(c.scope, c.period);
+        const sheet = wb.addSheet({
+          name: c.t.codes.sortByCode.slice(0, 31),
+          title,
+          money: c.account,
+          columns: [
+            { header: c.t.codes.billingCode, kind: "text", width: 22 },
+            { header: c.t.summary.roomNumber, kind: "text", width: 14 },
+            { header: c.t.summary.cardholder, kind: "text", width: 28 },
+            { header: c.t.codes.conferences, kind: "int" },
+            { header: c.t.summary.accumulatedTime, kind: "duration", width: 18 },
+            { header: c.t.summary.charge, kind: "money" },
+          ],
+        });
+        for (const code of usage.codes) {
+          for (const room of code.rooms) {
+            await sheet.addRow([code.code ?? c.t.codes.unallocated, formatRoomNumber(room.number), room.cardholder, room.conferences, room.durationS, room.chargeMinor]);
+          }
+        }
+        sheet.finish(c.t.summary.total, { 3: usage.total.conferences, 4: usage.total.durationS, 5: usage.total.chargeMinor });
+      } else {
+        const usage = await getRoomUsage(c.scope, c.period, display);
+        const sheet = wb.addSheet({
+          name: c.t.summary.title.slice(0, 31),
+          title,
+          money: c.account,
+          columns: [
+            { header: c.t.summary.roomNumber, kind: "text", width: 14 },
+            { header: c.t.summary.cardholder, kind: "text", width: 28 },
+            { header: c.t.summary.autoBillingCode, kind: "text", width: 22 },
+            { header: c.t.summary.accumulatedTime, kind: "duration", width: 18 },
+            { header: c.t.summary.charge, kind: "money" },
+          ],
+        });
+        for (const r of usage.rows) await sheet.addRow([formatRoomNumber(r.number), r.cardholder, r.autoBillingCode, r.durationS, r.chargeMinor]);
+        sheet.finish(c.t.summary.total, { 3: usage.total.durationS, 4: usage.total.chargeMinor });
+      }
+      await wb.commit();
+    },
+  };
+}
+
+/** A room's conferences of the period, one line per conference, in the seed's columns. */
+export function roomExport(c: ExportContext, room: RoomHeader): Export {
+  return {
+    filename: fileName(c, `room-${room.number}`),
+    async write(output) {
+      const wb = createWorkbook(output);
+      const title = await titleBlock(c, c.t.room.title, [fill(c.t.download.room, { room: formatRoomNumber(room.number), cardholder: room.cardholder })]);
+      const sheet = wb.addSheet({ name: c.t.room.title.slice(0, 31), title, money: c.account, columns: SEED_COLUMNS });
+      const totals = await writeConferenceLines(sheet, c, room.id);
+      sheet.finish(c.t.summary.total, { 4: totals.participants, 7: totals.durationS, 8: totals.chargeMinor });
+      await wb.commit();
+    },
+  };
+}
+
+/** A conference's participants, as its page shows them. */
+export async function conferenceExport(c: ExportContext, roomNumber: string, conferenceId: number): Promise<Export | undefined> {
+  const found = await getConference(c.scope, roomNumber, conferenceId);
+  if (!found) return undefined;
+  const { conference, participants, total } = found;
+  const context = { ...c, period: conference.period };
+  return {
+    filename: fileName(context, `conference-${conference.id}`),
+    async write(output) {
+      const wb = createWorkbook(output);
+      const when = `${formatLocalDate(conference.startedAt, c.account.timeZone, c.account.locale)} ${formatLocalTime(conference.startedAt, c.account.timeZone, c.account.locale)}`;
+      const title = await titleBlock(context, c.t.conference.title, [
+        fill(c.t.download.room, { room: formatRoomNumber(conference.roomNumber), cardholder: conference.cardholder }),
+        fill(c.t.download.conference, { date: when }),
+        `${c.t.codes.billingCode}: ${conference.billingCode ?? c.t.codes.unallocated}`,
+      ]);
+      const sheet = wb.addSheet({
+        name: c.t.conference.title.slice(0, 31),
+        title,
+        money: c.account,
+        columns: [
+          { header: c.t.conference.name, kind: "text", width: 26 },
+          { header: c.t.conference.phoneNumber, kind: "text", width: 20 },
+          { header: c.t.conference.serviceType, kind: "text", width: 20 },
+          { header: c.t.conference.joined, kind: "date", width: 20 },
+          { header: c.t.conference.left, kind: "date", width: 20 },
+          { header: c.t.conference.duration, kind: "duration" },
+          { header: c.t.conference.charge, kind: "money" },
+        ],
+      });
+      for (const p of participants) {
+        await sheet.addRow([p.name, p.phoneNumber, c.t.serviceTypes[p.serviceType as keyof Messages["serviceTypes"]] ?? p.serviceType, wallClock(p.joinedAt, c.account.timeZone), wallClock(p.leftAt, c.account.timeZone), p.durationS, p.chargeMinor]);
+      }
+      sheet.finish(c.t.conference.total, { 5: total.durationS, 6: total.chargeMinor });
+      await wb.commit();
+    },
+  };
+}
+
+/** The owner's monthly statement: every conference line of the period, then totals per room and per code. */
+export function statementExport(c: ExportContext): Export {
+  return {
+    filename: fileName(c, "statement"),
+    async write(output) {
+      const wb = createWorkbook(output);
+      const title = await titleBlock(c, c.t.download.statement);
+      const lines = wb.addSheet({ name: c.t.download.statement.slice(0, 31), title, money: c.account, columns: SEED_COLUMNS });
+      const totals = await writeConferenceLines(lines, c, null);
+      lines.finish(c.t.summary.total, { 4: totals.participants, 7: totals.durationS, 8: totals.chargeMinor });
+
+      const [rooms, codes] = await Promise.all([getRoomUsage(c.scope, c.period, "active"), getCodeUsage(c.scope, c.period)]);
+      const perRoom = wb.addSheet({
+        name: c.t.download.totalsSheet.slice(0, 31),
+        title: [...title.slice(0, 1), c.t.download.perRoom],
+        money: c.account,
+        columns: [
+          { header: c.t.summary.roomNumber, kind: "text", width: 22 },
+          { header: c.t.summary.cardholder, kind: "text", width: 28 },
+          { header: c.t.summary.accumulatedTime, kind: "duration", width: 18 },
+          { header: c.t.summary.charge, kind: "money" },
+        ],
+      });
+      for (const r of rooms.rows) await perRoom.addRow([formatRoomNumber(r.number), r.cardholder, r.durationS, r.chargeMinor]);
+      perRoom.finish(c.t.summary.total, { 2: rooms.total.durationS, 3: rooms.total.chargeMinor });
+      const perCode = wb.addSheet({
+        name: c.t.download.perCode.slice(0, 31),
+        title: [...title.slice(0, 1), c.t.download.perCode],
+        money: c.account,
+        columns: [
+          { header: c.t.codes.billingCode, kind: "text", width: 22 },
+          { header: c.t.codes.conferences, kind: "int" },
+          { header: c.t.summary.accumulatedTime, kind: "duration", width: 18 },
+          { header: c.t.summary.charge, kind: "money" },
+        ],
+      });
+      for (const code of codes.codes) await perCode.addRow([code.code ?? c.t.codes.unallocated, code.conferences, code.durationS, code.chargeMinor]);
+      perCode.finish(c.t.summary.total, { 1: codes.total.conferences, 2: codes.total.durationS, 3: codes.total.chargeMinor });
+      await wb.commit();
+    },
+  };
+}
+
