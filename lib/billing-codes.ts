@@ -5,6 +5,7 @@ import { billingPeriods, conferences, rooms } from "@/db/schema";
 import type { Scope } from "@/lib/auth/login";
 import { audit } from "@/lib/audit";
 import { ConflictError, LockedError, NotFoundError } from "@/lib/errors";
+import { shiftRollups } from "@/lib/usage/rollups";
 
 /** A billing code: 1–20 letters, digits or hyphens, trimmed, case kept. */
 export const billingCodeSchema = z
@@ -15,35 +16,15 @@ export const billingCodeSchema = z
 
 export type ConferenceVersion = { id: number; version: number };
 
-/**
- * Moves the given conferences' usage out of their current code's rollup (sign -1) or into it
- * (sign +1), so the rollups stay exact in the transaction that changes codes.
- */
-async function shiftRollups(tx: Transaction, accountId: number, ids: number[], sign: 1 | -1) {
-  await tx.execute(sql`
-    insert into usage_rollups as u (account_id, period, room_id, billing_code, conferences, legs, duration_s, charge_minor)
-    select c.account_id, c.period, c.room_id, coalesce(c.billing_code, ''),
-           ${sign} * count(distinct c.id), ${sign} * count(l.id), ${sign} * coalesce(sum(l.duration_s), 0), ${sign} * coalesce(sum(l.charge_minor), 0)
-    from conferences c
-    left join legs l on l.account_id = c.account_id and l.conference_id = c.id
-    where c.account_id = ${accountId} and c.id in ${ids}
-    group by c.account_id, c.period, c.room_id, coalesce(c.billing_code, '')
-    on conflict (account_id, period, room_id, billing_code) do update set
-      conferences = u.conferences + excluded.conferences,
-      legs = u.legs + excluded.legs,
-      duration_s = u.duration_s + excluded.duration_s,
-      charge_minor = u.charge_minor + excluded.charge_minor`);
-  if (sign < 0) await tx.execute(sql`delete from usage_rollups where account_id = ${accountId} and conferences = 0`);
-}
-
 /** Gives locked conferences a code, moving their usage between the rollups' code buckets. */
 async function recode(tx: Transaction, scope: Scope, ids: number[], code: string, source: "assigned" | "auto") {
-  await shiftRollups(tx, scope.accountId, ids, -1);
+  const these = sql`c.account_id = ${scope.accountId} and c.id in ${ids}`;
+  await shiftRollups(tx, -1, these);
   await tx
     .update(conferences)
     .set({ billingCode: code, billingCodeSource: source, billingCodeSetBy: scope.userId, billingCodeSetAt: sql`now()`, version: sql`${conferences.version} + 1` })
     .where(and(eq(conferences.accountId, scope.accountId), inArray(conferences.id, ids)));
-  await shiftRollups(tx, scope.accountId, ids, 1);
+  await shiftRollups(tx, 1, these);
 }
 
 /** Locks the conferences of the scope and refuses the change when one is invoiced or was changed since it was shown. */

@@ -200,10 +200,14 @@ async function main(): Promise<void> {
       if (c.display) {
         const rows = truth[c.display];
         const t = totalOf(rows);
-        const links = page.body.split('href="/rooms/').length - 1;
+        // Every room of the SQL answer, and no other, is linked from the page (a row may hold several links).
+        const linked = new Set([...page.body.matchAll(/href="\/rooms\/(\d{6})[/?"]/g)].map((m) => m[1]));
+        const unlinked = rows.filter((r) => !linked.has(r.number)).length;
         const expectedTexts = ["Total", formatDuration(t.durationS), formatMoney(t.chargeMinor, "EUR", "fr-FR")];
         const missing = expectedTexts.filter((text) => !page.body.includes(text));
-        if (links !== rows.length || missing.length) throw new Error(`${c.path}: ${links} room links for ${rows.length} rows; missing ${JSON.stringify(missing)}`);
+        if (linked.size !== rows.length || unlinked || missing.length) {
+          throw new Error(`${c.path}: ${linked.size} rooms linked for ${rows.length} rows (${unlinked} missing); texts missing: ${JSON.stringify(missing)}`);
+        }
         log(`${c.path}: ${rows.length} rows and the total ${expectedTexts.slice(1).join(" / ")} on the page (${formatCount(page.bytes)} bytes, ${formatMs(page.ms)} ms cold)`);
       }
     }

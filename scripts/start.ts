@@ -3,30 +3,15 @@
  * DATABASE_URL is unset), applies migrations, loads the demo data once, builds when the sources
  * changed, then serves the production build. `--dev` serves with `next dev` instead.
  */
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { spawn } from "node:child_process";
 import path from "node:path";
 import { createDb, databaseUrl } from "../db/client";
 import { prepareDatabase } from "../db/prepare";
 import { EnvError, loadEnv } from "../lib/env";
+import { buildIfNeeded } from "./lib/build";
 
 const root = process.cwd();
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
-const SOURCES = ["app", "components", "lib", "db", "public", "next.config.ts", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
-
-function newestMtime(entry: string): number {
-  if (!existsSync(entry)) return 0;
-  const stat = statSync(entry);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(entry).map((name) => newestMtime(path.join(entry, name))));
-}
-
-function needsBuild(): boolean {
-  const buildId = path.join(root, ".next", "BUILD_ID");
-  if (!existsSync(buildId)) return true;
-  const built = statSync(buildId).mtimeMs;
-  return SOURCES.some((s) => newestMtime(path.join(root, s)) > built);
-}
 
 async function main() {
   const dev = process.argv.includes("--dev");
@@ -36,13 +21,9 @@ async function main() {
   await prepareDatabase(db, { demo: env.demo, log: (line) => console.log(line) });
   await db.$client.end();
 
-  if (!dev && needsBuild()) {
-    console.log("Building the portal (first start or changed sources)…");
-    const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-    if (build.status !== 0) {
-      await database.close();
-      process.exit(build.status ?? 1);
-    }
+  if (!dev && !buildIfNeeded(root)) {
+    await database.close();
+    process.exit(1);
   }
 
   const server = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(env.port)], {

@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { buildIfNeeded } from "./lib/build";
 import { startPostgres } from "./lib/postgres";
 
 const root = process.cwd();
@@ -38,6 +39,8 @@ async function main() {
   const skipE2e = only.includes("--no-e2e") || unitOnly;
 
   run("Type check", process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "--noEmit"]);
+  // The API tests and the e2e tests run against the production build.
+  if (!buildIfNeeded(root)) process.exit(1);
   run("Unit and integration tests on PGlite", process.execPath, [...node, ...files], { TEST_PG_URL: "" });
   if (!unitOnly) {
     const postgres = await startPostgres();

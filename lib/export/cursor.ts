@@ -13,6 +13,8 @@ const dialect = new PgDialect();
 export async function* cursorRows<T>(query: SQL, signal?: AbortSignal): AsyncGenerator<T> {
   const pool = (await getDb()).$client;
   const client = await pool.connect();
+  // A connection lost mid-query (the server cut it) fails that query; it must not crash the process.
+  client.on("error", () => {});
   const { sql, params } = dialect.sqlToQuery(query);
   const stream = client.query(new QueryStream(sql, params, { batchSize: 2000 }));
   const stop = () => stream.destroy();

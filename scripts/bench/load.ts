@@ -24,6 +24,8 @@ export function runHttp(options: { url: string; cookie: string; connections: num
     const statuses: Record<string, number> = {};
     let bytes = 0;
     const started = performance.now();
+    // autocannon reports completion on its 1-second tick: measure up to the last response instead.
+    let lastResponse = started;
     const instance = autocannon(
       {
         url: options.url,
@@ -37,7 +39,7 @@ export function runHttp(options: { url: string; cookie: string; connections: num
         clearTimeout(watchdog);
         if (error) return reject(error);
         resolve({
-          latency: summarize(samples, performance.now() - started),
+          latency: summarize(samples, lastResponse - started),
           statuses,
           mismatches: result.mismatches,
           errors: result.errors,
@@ -49,6 +51,7 @@ export function runHttp(options: { url: string; cookie: string; connections: num
     const watchdog = setTimeout(() => instance.stop(), HTTP_RUN_LIMIT_MS);
     instance.on("response", (_client, statusCode, resBytes, responseTime) => {
       samples.push(responseTime);
+      lastResponse = performance.now();
       statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
       bytes += resBytes;
     });

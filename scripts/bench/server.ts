@@ -52,7 +52,7 @@ const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 const KEPT_OUTPUT_LINES = 200;
 
-export async function startServer(options: { root: string; port: number; databaseUrl: string; nodeOptions?: string[] }): Promise<RunningServer> {
+export async function startServer(options: { root: string; port: number; databaseUrl: string; nodeOptions?: string[]; env?: Record<string, string> }): Promise<RunningServer> {
   const url = `http://127.0.0.1:${options.port}`;
   const secret = randomBytes(32).toString("hex");
   // Its own process group, so stopping it also stops anything it forked.
@@ -72,6 +72,7 @@ export async function startServer(options: { root: string; port: number; databas
       NEXTAUTH_URL: url,
       APP_URL: url,
       ENCRYPTION_KEY: randomBytes(32).toString("hex"),
+      ...options.env,
     },
   });
   const lines: string[] = [];
