@@ -1,8 +1,8 @@
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
-  // pg and the argon2 binding are native/CommonJS server packages: keep them out of the bundle.
-  serverExternalPackages: ["pg", "@node-rs/argon2"],
+  // Native or CommonJS server packages: loaded from node_modules, not bundled.
+  serverExternalPackages: ["pg", "pg-boss", "pg-query-stream", "@node-rs/argon2", "exceljs"],
   poweredByHeader: false,
 };
 

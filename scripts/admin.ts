@@ -8,6 +8,7 @@ import { applyMigrations } from "../db/migrate";
 import { closePeriod, createAccount, createApiKey, createRoom, createUser, setTariff } from "../lib/admin/support";
 import { EnvError } from "../lib/env";
 import { NotFoundError, ValidationError } from "../lib/errors";
+import { purgeExpiredUsage } from "../lib/usage/retention";
 
 const USAGE = `Usage: npm run admin -- <command> [options]
 
@@ -16,7 +17,8 @@ const USAGE = `Usage: npm run admin -- <command> [options]
   room create --account 602127 --number 332703 --cardholder a@b.example [--auto-code CODE] [--product audio|web|webinar|training]
   api-key create --account 602127 | --provider
   period close --account 602127 --month 2026-10
-  tariff set --service-type toll --rate 0.0900 --from 2026-12-01 [--account 602127] [--increment 60] [--minimum 60]`;
+  tariff set --service-type toll --rate 0.0900 --from 2026-12-01 [--account 602127] [--increment 60] [--minimum 60]
+  purge                     delete usage older than the 12 months kept (also run daily by the job worker)`;
 
 const options = {
   number: { type: "string" },
@@ -89,6 +91,12 @@ async function main(): Promise<number> {
         const serviceType = o["service-type"] as "toll" | "toll-free" | "dial-out" | "voip" | "operator-assisted";
         const t = await setTariff(db, { account: o.account, serviceType, rate: o.rate ?? "", from: o.from ?? "", increment: o.increment, minimum: o.minimum });
         console.log(`Tariff ${t.id} set.`);
+        break;
+      }
+      case "purge": {
+        const purged = await purgeExpiredUsage(db, new Date(), "support (cli)");
+        for (const p of purged) console.log(`Account ${p.account}, ${p.period.slice(0, 7)}: ${p.conferences} conferences and ${p.legs} legs purged.`);
+        console.log(purged.length ? `${purged.length} month(s) purged.` : "Nothing older than 12 months to purge.");
         break;
       }
       default:

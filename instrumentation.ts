@@ -1,0 +1,7 @@
+/** At server start: the in-process job worker (WORKER=0 leaves the jobs to `npm run worker` processes). */
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.WORKER === "0") return;
+  const [{ getDb, databaseUrl }, { startWorker }] = await Promise.all([import("./db/client"), import("./lib/jobs/queue")]);
+  const { url } = await databaseUrl();
+  await startWorker(await getDb(), url).catch((error: unknown) => console.error("job worker not started:", error));
+}

@@ -1,0 +1,37 @@
+import { sql } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { audit } from "@/lib/audit";
+import { addMonths, periodOf } from "@/lib/periods";
+
+/** Months of usage kept before the current one; older months are purged (SPEC §5). */
+export const RETENTION_MONTHS = 12;
+
+export type Purged = { account: string; period: string; conferences: number; legs: number };
+
+/**
+ * Deletes usage older than the retention window: one transaction per account and month, each
+ * audited, so an interrupted purge leaves whole months either kept or gone.
+ */
+export async function purgeExpiredUsage(db: Database, now = new Date(), actor = "retention job"): Promise<Purged[]> {
+  const { rows: accounts } = await db.execute<{ id: string; number: string; time_zone: string }>(sql`select id, number, time_zone from accounts order by id`);
+  const purged: Purged[] = [];
+  for (const account of accounts) {
+    const cutoff = addMonths(periodOf(now, account.time_zone), -RETENTION_MONTHS);
+    const { rows: periods } = await db.execute<{ period: string }>(sql`
+      select distinct period::text as period from conferences where account_id = ${account.id} and period < ${cutoff} order by 1`);
+    for (const { period } of periods) {
+      const result = await db.transaction(async (tx) => {
+        const legs = await tx.execute(sql`
+          delete from legs l using conferences c
+          where l.account_id = ${account.id} and c.account_id = l.account_id and c.id = l.conference_id and c.period = ${period}`);
+        const conferences = await tx.execute(sql`delete from conferences where account_id = ${account.id} and period = ${period}`);
+        await tx.execute(sql`delete from usage_rollups where account_id = ${account.id} and period = ${period}`);
+        const done = { account: account.number, period, conferences: conferences.rowCount ?? 0, legs: legs.rowCount ?? 0 };
+        await audit(tx, { accountId: Number(account.id), actorLabel: actor, action: "usage.purged", subject: period.slice(0, 7), after: done });
+        return done;
+      });
+      purged.push(result);
+    }
+  }
+  return purged;
+}

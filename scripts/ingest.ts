@@ -1,0 +1,111 @@
+/**
+ * `npm run ingest -- FILE [--account N] [--skip-invalid REJECTS.csv]`: the ingest API's code path
+ * from a file, with a progress bar on a terminal and a summary line.
+ */
+import { createReadStream, createWriteStream, statSync } from "node:fs";
+import { Transform } from "node:stream";
+import { finished } from "node:stream/promises";
+import { parseArgs } from "node:util";
+import { SingleBar, Presets } from "cli-progress";
+import { stringify } from "csv-stringify";
+import { eq } from "drizzle-orm";
+import { createDb, databaseUrl } from "../db/client";
+import { applyMigrations } from "../db/migrate";
+import { accounts } from "../db/schema";
+import { ingest, type Principal } from "../lib/ingest/ingest";
+import type { Format } from "../lib/ingest/parse";
+
+const USAGE = "Usage: npm run ingest -- FILE.csv|FILE.ndjson [--account 602127] [--skip-invalid REJECTS.csv] [--format csv|ndjson]";
+
+async function main(): Promise<number> {
+  const { values: o, positionals } = parseArgs({
+    options: { account: { type: "string" }, "skip-invalid": { type: "string" }, format: { type: "string" }, help: { type: "boolean", short: "h" } },
+    allowPositionals: true,
+  });
+  const file = positionals[0];
+  if (o.help || !file || positionals.length > 1) {
+    console.log(USAGE);
+    return o.help ? 0 : 2;
+  }
+  const format: Format | undefined = (o.format ?? (/\.(nd)?jsonl?$/i.test(file) ? "ndjson" : /\.csv$/i.test(file) ? "csv" : undefined)) as Format | undefined;
+  if (format !== "csv" && format !== "ndjson") {
+    console.error(`Error: cannot tell the format of ${file}; name it .csv or .ndjson, or give --format.`);
+    return 2;
+  }
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    console.error(`Error: cannot read ${file}.`);
+    return 1;
+  }
+
+  const database = await databaseUrl();
+  const db = createDb(database.url, 2);
+  try {
+    await applyMigrations(db);
+    let principal: Principal = { accountId: null, label: "support (ingest cli)" };
+    if (o.account) {
+      const [account] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.number, o.account.replace(/\s+/g, "")));
+      if (!account) {
+        console.error(`Error: no account ${o.account}.`);
+        return 1;
+      }
+      principal = { accountId: account.id, label: `support (ingest cli, account ${o.account})` };
+    }
+
+    const bar = process.stderr.isTTY ? new SingleBar({ format: "{bar} {percentage}% | {rows} rows | {eta_formatted} left", stream: process.stderr, hideCursor: true }, Presets.shades_classic) : undefined;
+    let read = 0;
+    let rows = 0;
+    bar?.start(size, 0, { rows: 0 });
+    const counter = new Transform({
+      transform(chunk: Buffer, _e, done) {
+        read += chunk.length;
+        bar?.update(read, { rows });
+        done(null, chunk);
+      },
+    });
+    const started = Date.now();
+    const result = await ingest(db, principal, createReadStream(file).pipe(counter), format, {
+      skipInvalid: Boolean(o["skip-invalid"]),
+      onProgress: (n) => (rows = n),
+    });
+    bar?.update(size, { rows });
+    bar?.stop();
+    const seconds = (Date.now() - started) / 1000;
+
+    if (!result.ok) {
+      for (const e of result.errors.slice(0, 20)) console.error(`line ${e.line}: ${e.field} ${e.message}`);
+      if (result.errorCount > 20) console.error(`… and ${result.errorCount - 20} more problems.`);
+      console.error(`Nothing was stored from ${file}: ${result.errorCount} problem(s). Fix them, or use --skip-invalid REJECTS.csv to store the good rows.`);
+      return 1;
+    }
+    if (o["skip-invalid"] && result.rejected.length) {
+      const out = createWriteStream(o["skip-invalid"]);
+      const csv = stringify({ header: true, columns: ["line", "field", "message", "leg_id", "conference_id", "room_number", "service_type", "started_at", "ended_at", "caller_name", "caller_number", "dialed_number", "billing_code", "product"] });
+      csv.pipe(out);
+      for (const r of result.rejected) {
+        for (const e of r.errors) csv.write({ ...r.fields, line: e.line, field: e.field, message: e.message });
+      }
+      csv.end();
+      await finished(out);
+    }
+    const rate = Math.round((result.accepted + result.duplicates) / Math.max(seconds, 0.001));
+    console.log(
+      `${file}: ${result.accepted} legs stored, ${result.duplicates} duplicates, ${result.late} late (their month is invoiced), ` +
+        `${result.rejected.length} rejected${result.rejected.length ? ` (in ${o["skip-invalid"]})` : ""} — ${seconds.toFixed(1)} s, ${rate} legs/s.`,
+    );
+    return 0;
+  } finally {
+    await db.$client.end();
+    await database.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS") ? `Error: ${error.message}\n${USAGE}` : error);
+    process.exit(1);
+  },
+);
