@@ -1,24 +1,28 @@
-import { eq } from "drizzle-orm";
+import { Readable } from "node:stream";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Database } from "../client";
 import {
   accessNumbers,
   accountMembers,
+  auditEvents,
   accounts,
-  billingPeriods,
   conferences,
   directoryNumbers,
   groupMembers,
   groups,
-  legs,
   rooms,
   tariffs,
   users,
   type ServiceType,
 } from "../schema";
+import { closePeriod } from "@/lib/admin/support";
+import { audit } from "@/lib/audit";
+import type { Scope } from "@/lib/auth/login";
+import { assignBillingCode } from "@/lib/billing-codes";
+import { ingest } from "@/lib/ingest/ingest";
 import { hashPassword } from "@/lib/password";
 import { addMonths, periodBounds, periodOf, type Period } from "@/lib/periods";
 import { rateLeg, type Rate } from "@/lib/rating";
-import { rebuildRollups } from "@/lib/usage/rollups";
 import { planExactLegs, type PlannedLeg } from "./exact-month";
 import { seededRandom, type Random } from "./random";
 
@@ -88,13 +92,18 @@ const ACCESS_NUMBERS: { number: string; country: string; serviceType: ServiceTyp
   { number: "+33 9 75 18 22 84", country: "FR", serviceType: "operator-assisted" },
 ];
 
-type NewLeg = Omit<typeof legs.$inferInsert, "conferenceId" | "accountId">;
-type NewConference = { roomId: number; startedAt: Date; legs: NewLeg[]; billingCode: string | null; source: "keypad" | "auto" | "assigned" | null };
+type NewLeg = { externalId: string; participantName: string; callerNumber: string; dialedNumber: string; serviceType: ServiceType; joinedAt: Date; leftAt: Date };
+type NewConference = { roomNumber: string; startedAt: Date; legs: NewLeg[]; billingCode: string | null; source: "keypad" | "auto" | "assigned" | null };
 
-/** True when the demo account already exists: the seed runs once. */
+const SEEDED = "demo.seeded";
+
+/** True once the demo data is fully loaded: the seed runs once. */
 export async function demoSeeded(db: Database): Promise<boolean> {
-  const found = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.number, DEMO_ACCOUNT));
-  return found.length > 0;
+  const [account] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.number, DEMO_ACCOUNT));
+  if (!account) return false;
+  const [done] = await db.select({ id: auditEvents.id }).from(auditEvents).where(and(eq(auditEvents.accountId, account.id), eq(auditEvents.action, SEEDED)));
+  if (!done) throw new Error("The demo data in DATA_DIR was left half-loaded by an interrupted first start: delete DATA_DIR and start again.");
+  return true;
 }
 
 /**
@@ -108,7 +117,7 @@ export async function seedDemo(db: Database, now = new Date()): Promise<void> {
   );
   const ownerHash = await hashPassword(DEMO_OWNER.password);
 
-  await db.transaction(async (tx) => {
+  const setup = await db.transaction(async (tx) => {
     await tx.insert(tariffs).values(
       Object.entries(DEFAULT_TARIFF).map(([serviceType, rate]) => ({ serviceType: serviceType as ServiceType, validFrom: "2000-01-01", ...rate })),
     ).onConflictDoNothing();
@@ -139,69 +148,64 @@ export async function seedDemo(db: Database, now = new Date()): Promise<void> {
       .values(ROOMS.map((r) => ({ accountId, number: r.number, cardholderId: holderId.get(r.email)!, autoBillingCode: r.autoCode ?? null, product: r.product ?? "audio" })))
       .returning({ id: rooms.id, number: rooms.number });
     const roomId = new Map(roomRows.map((r) => [r.number, r.id]));
+    return { accountId, ownerId: owner!.id, holderId, roomId };
+  });
+  const { accountId, ownerId } = setup;
+  await db.transaction(async (tx) => {
 
     for (const [name, members] of Object.entries(GROUPS)) {
       const [group] = await tx.insert(groups).values({ accountId, name }).returning({ id: groups.id });
       await tx.insert(groupMembers).values(
-        members.map((number) => ({ accountId, groupId: group!.id, userId: holderId.get(ROOMS.find((r) => r.number === number)!.email)! })),
+        members.map((number) => ({ accountId, groupId: group!.id, userId: setup.holderId.get(ROOMS.find((r) => r.number === number)!.email)! })),
       );
     }
 
-    const current = periodOf(now, TIME_ZONE);
-    const seedMonth = addMonths(current, -1);
-    const planned: NewConference[] = [];
-    for (let offset = -11; offset <= 0; offset++) {
-      const period = addMonths(current, offset);
-      if (period === seedMonth) {
-        for (const target of SEED_MONTH) {
-          const spec = ROOMS.find((r) => r.number === target.room)!;
-          planned.push(...exactConferences(random, roomId.get(target.room)!, spec.autoCode ?? null, period, target, now));
-        }
-      } else {
-        for (const spec of ROOMS) {
-          if (!random.chance(spec.usage)) continue;
-          planned.push(...randomConferences(random, roomId.get(spec.number)!, spec.autoCode ?? null, period, period === current, now));
-        }
-      }
-      if (period !== current) {
-        await tx.insert(billingPeriods).values({ accountId, period, status: "invoiced", invoicedAt: periodBounds(addMonths(period, 1), TIME_ZONE).start, invoicedBy: "support (demo seed)" });
-      }
-    }
-
-    let externalId = 0;
-    for (let i = 0; i < planned.length; i += 500) {
-      const batch = planned.slice(i, i + 500);
-      const inserted = await tx
-        .insert(conferences)
-        .values(
-          batch.map((c) => {
-            const endedAt = new Date(Math.max(...c.legs.map((l) => (l.leftAt as Date).getTime())));
-            return {
-              accountId,
-              roomId: c.roomId,
-              externalId: `demo-${++externalId}`,
-              startedAt: c.startedAt,
-              endedAt,
-              period: periodOf(c.startedAt, TIME_ZONE),
-              billingCode: c.billingCode,
-              billingCodeSource: c.source,
-              billingCodeSetBy: c.source === "assigned" ? owner!.id : null,
-              billingCodeSetAt: c.source === "assigned" ? endedAt : null,
-            };
-          }),
-        )
-        .returning({ id: conferences.id });
-      const legRows = batch.flatMap((c, j) => c.legs.map((l) => ({ ...l, accountId, conferenceId: inserted[j]!.id })));
-      for (let k = 0; k < legRows.length; k += 1000) await tx.insert(legs).values(legRows.slice(k, k + 1000));
-    }
-    await rebuildRollups(tx, accountId);
   });
+
+  // Usage goes in through the ingest path, as the bridge's would; codes the owner gave and the
+  // invoicing of past months go through the portal's and support's own operations.
+  const current = periodOf(now, TIME_ZONE);
+  const seedMonth = addMonths(current, -1);
+  const planned: NewConference[] = [];
+  for (let offset = -11; offset <= 0; offset++) {
+    const period = addMonths(current, offset);
+    const targets = period === seedMonth ? SEED_MONTH.map((target) => ({ target, spec: ROOMS.find((r) => r.number === target.room)! })) : [];
+    if (targets.length) for (const { target, spec } of targets) planned.push(...exactConferences(random, spec.number, spec.autoCode ?? null, period, target, now));
+    else for (const spec of ROOMS) if (random.chance(spec.usage)) planned.push(...randomConferences(random, spec.number, spec.autoCode ?? null, period, period === current, now));
+  }
+  const records = planned.flatMap((c, i) =>
+    c.legs.map((l) =>
+      JSON.stringify({
+        leg_id: l.externalId,
+        conference_id: `demo-${i + 1}`,
+        room_number: c.roomNumber,
+        service_type: l.serviceType,
+        started_at: l.joinedAt.toISOString(),
+        ended_at: l.leftAt.toISOString(),
+        caller_name: l.participantName,
+        caller_number: l.callerNumber,
+        dialed_number: l.dialedNumber,
+        billing_code: c.source === "keypad" ? c.billingCode : undefined,
+      }) + "\n",
+    ),
+  );
+  const ingested = await ingest(db, { accountId, label: "demo seed" }, Readable.from(records), "ndjson", { now });
+  if (!ingested.ok) throw new Error(`demo usage refused: ${JSON.stringify(ingested.errors.slice(0, 3))}`);
+
+  const owner: Scope = { userId: ownerId, accountId, roomId: null };
+  const assigned = new Map<string, string[]>();
+  planned.forEach((c, i) => c.source === "assigned" && c.billingCode && assigned.set(c.billingCode, [...(assigned.get(c.billingCode) ?? []), `demo-${i + 1}`]));
+  for (const [code, externalIds] of assigned) {
+    const rows = await db.select({ id: conferences.id, version: conferences.version }).from(conferences).where(and(eq(conferences.accountId, accountId), inArray(conferences.externalId, externalIds)));
+    await assignBillingCode(db, owner, rows, code);
+  }
+  for (let offset = -11; offset < 0; offset++) await closePeriod(db, { account: DEMO_ACCOUNT, month: addMonths(current, offset).slice(0, 7) }, now);
+  await audit(db, { accountId, actorLabel: "demo seed", action: SEEDED });
 }
 
 let legCounter = 0;
 
 function makeLeg(random: Random, serviceType: ServiceType, joinedAt: Date, durationS: number): NewLeg {
-  const rated = rateLeg(durationS, DEFAULT_TARIFF[serviceType], CURRENCY);
   const dialed = ACCESS_NUMBERS.filter((a) => a.serviceType === serviceType);
   return {
     externalId: `demo-leg-${++legCounter}`,
@@ -211,9 +215,6 @@ function makeLeg(random: Random, serviceType: ServiceType, joinedAt: Date, durat
     serviceType,
     joinedAt,
     leftAt: new Date(joinedAt.getTime() + durationS * 1000),
-    durationS,
-    billableS: rated.billableS,
-    chargeMinor: rated.chargeMinor,
   };
 }
 
@@ -237,14 +238,14 @@ function codeFor(random: Random, autoCode: string | null, current: boolean): Pic
   return { billingCode: null, source: null };
 }
 
-function conferenceFromPlan(random: Random, roomId: number, startedAt: Date, planned: PlannedLeg[], code: Pick<NewConference, "billingCode" | "source">): NewConference {
+function conferenceFromPlan(random: Random, roomNumber: string, startedAt: Date, planned: PlannedLeg[], code: Pick<NewConference, "billingCode" | "source">): NewConference {
   const legsOut = planned.map((p, i) => makeLeg(random, p.serviceType, new Date(startedAt.getTime() + (i === 0 ? 0 : random.int(0, 240)) * 1000), p.durationS));
-  return { roomId, startedAt, legs: legsOut, ...code };
+  return { roomNumber, startedAt, legs: legsOut, ...code };
 }
 
 function exactConferences(
   random: Random,
-  roomId: number,
+  roomNumber: string,
   autoCode: string | null,
   period: Period,
   target: (typeof SEED_MONTH)[number],
@@ -259,14 +260,14 @@ function exactConferences(
   const shuffled = [...planned].sort(() => random.next() - 0.5);
   const perConference: PlannedLeg[][] = Array.from({ length: target.conferences }, (_, i) => [shuffled[i]!]);
   for (const leg of shuffled.slice(target.conferences)) random.pick(perConference).push(leg);
-  return perConference.map((legsOfConference) => conferenceFromPlan(random, roomId, startIn(random, period, now), legsOfConference, codeFor(random, autoCode, false)));
+  return perConference.map((legsOfConference) => conferenceFromPlan(random, roomNumber, startIn(random, period, now), legsOfConference, codeFor(random, autoCode, false)));
 }
 
 const SERVICE_MIX: ServiceType[] = [
   "toll", "toll", "toll", "toll", "toll", "toll", "toll-free", "toll-free", "voip", "voip", "dial-out", "operator-assisted",
 ];
 
-function randomConferences(random: Random, roomId: number, autoCode: string | null, period: Period, current: boolean, now: Date): NewConference[] {
+function randomConferences(random: Random, roomNumber: string, autoCode: string | null, period: Period, current: boolean, now: Date): NewConference[] {
   // Early on the 1st there is no business day yet in the current month.
   if (current && now.getTime() - periodBounds(period, TIME_ZONE).start.getTime() < 86_400_000) return [];
   const count = current ? random.int(2, 9) : random.int(3, 22);
@@ -276,6 +277,6 @@ function randomConferences(random: Random, roomId: number, autoCode: string | nu
       serviceType: random.pick(SERVICE_MIX),
       durationS: random.chance(0.03) ? 0 : Math.max(15, length - random.int(0, Math.floor(length / 2))),
     }));
-    return conferenceFromPlan(random, roomId, startIn(random, period, now), planned, codeFor(random, autoCode, current));
+    return conferenceFromPlan(random, roomNumber, startIn(random, period, now), planned, codeFor(random, autoCode, current));
   });
 }
