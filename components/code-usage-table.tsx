@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { formatDuration, formatMoney, formatRoomNumber } from "@/lib/format";
 
 type RoomLine = { number: string; cardholder: string; conferences: number; durationS: number; chargeMinor: number };
@@ -39,18 +38,18 @@ export function CodeUsageTable({ labels, codes, total, money }: Props) {
               <div key={r.number} className={`${cols} px-4 py-1.5 text-slate-700`}>
                 <span className="pl-6">
                   <span className="num mr-2">{formatRoomNumber(r.number)}</span>
-                  <Link href={c.roomHref(r.number)} className="text-brand-700 hover:underline">
+                  <a href={c.roomHref(r.number)} className="text-brand-700 hover:underline">
                     {r.cardholder}
-                  </Link>
+                  </a>
                 </span>
                 <span className="num text-right">{r.conferences}</span>
                 <span className="num text-right">{formatDuration(r.durationS)}</span>
                 <span className="num text-right">{amount(r.chargeMinor)}</span>
               </div>
             ))}
-            <Link href={c.href} className="no-print ml-10 mt-1 inline-block text-sm font-medium text-brand-700 hover:underline">
+            <a href={c.href} className="no-print ml-10 mt-1 inline-block text-sm font-medium text-brand-700 hover:underline">
               {labels.viewConferences} →
-            </Link>
+            </a>
           </div>
         </details>
       ))}

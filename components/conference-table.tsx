@@ -1,5 +1,5 @@
-import Link from "next/link";
 import type { ConferenceLine } from "@/lib/data/conferences";
+import { esc, link, td } from "./html-rows";
 import { TotalRow } from "./total-row";
 import { formatDuration, formatLocalDate, formatLocalTime, formatMoney, formatRoomNumber, gmtOffset } from "@/lib/format";
 
@@ -15,8 +15,10 @@ type Props = {
   selectable?: boolean;
   /** The room column's header, for lists across rooms. */
   roomColumn?: string;
+  subtotal?: { label: string; sums: { durationS: number; chargeMinor: number } };
 };
 
+// Plain links in long tables: a next/link per line would make every line a client component.
 const th = "px-3 py-2.5 text-left text-xs font-bold uppercase tracking-wide text-slate-600";
 
 /**
@@ -24,11 +26,31 @@ const th = "px-3 py-2.5 text-left text-xs font-bold uppercase tracking-wide text
  * line per conference and service type. The header gives the zone's offset; when the period spans a
  * summer-time change, each line also shows its own.
  */
-export function ConferenceTable({ labels, serviceTypes, lines, total, account, selectable, roomColumn }: Props) {
+export function ConferenceTable({ labels, serviceTypes, lines, total, account, selectable, roomColumn, subtotal }: Props) {
   const offsets = [...new Set(lines.map((l) => gmtOffset(l.startedAt, account.timeZone)))];
   const mixed = offsets.length > 1;
   const offsetLabel = offsets.length ? offsets.join(" / ") : gmtOffset(new Date(), account.timeZone);
-  const firstOfConference = (i: number) => i === 0 || lines[i - 1]!.conferenceId !== lines[i]!.conferenceId;
+  const { timeZone, locale, currency } = account;
+  const lineHtml = (line: ConferenceTableLine, first: boolean) => {
+    const date = formatLocalDate(line.startedAt, timeZone, locale);
+    const time = formatLocalTime(line.startedAt, timeZone, locale);
+    const box = first ? `<input type="checkbox" name="conference" value="${line.conferenceId}:${line.version}" aria-label="${esc(`${labels.select} ${date} ${time}`)}" class="h-4 w-4 accent-brand-700">` : "";
+    const code = line.billingCode === null ? link(`${line.href}#billing-code`, labels.unallocated, "unallocated") : esc(line.billingCode);
+    return (
+      `<tr${first ? ' class="first"' : ""} data-conference="${line.conferenceId}">` +
+      (selectable ? td(box, "no-print") : "") +
+      (roomColumn ? td(esc(formatRoomNumber(line.roomNumber)), "t") : "") +
+      td(link(line.href, date), "t") +
+      td(esc(time) + (mixed ? ` <span class="muted">${esc(gmtOffset(line.startedAt, timeZone))}</span>` : ""), "t") +
+      td(String(line.quantity), "n") +
+      td(esc(serviceTypes[line.serviceType] ?? line.serviceType)) +
+      td(code) +
+      td(formatDuration(line.lengthS), "n") +
+      td(formatDuration(line.durationS), "n") +
+      td(esc(formatMoney(line.chargeMinor, currency, locale)), "n") +
+      "</tr>"
+    );
+  };
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="w-full border-collapse text-sm" data-testid="conference-list">
@@ -50,45 +72,8 @@ export function ConferenceTable({ labels, serviceTypes, lines, total, account, s
             <th scope="col" className={`${th} text-right`}>{labels.charge}</th>
           </tr>
         </thead>
-        <tbody>
-          {lines.map((line, i) => {
-            const first = firstOfConference(i);
-            return (
-              <tr key={`${line.conferenceId}-${line.serviceType}`} className={`hover:bg-brand-50 ${first ? "border-t border-slate-200" : ""}`} data-conference={line.conferenceId}>
-                {selectable && (
-                  <td className="no-print px-3 py-1.5">
-                    {first && (
-                      <input type="checkbox" name="conference" value={`${line.conferenceId}:${line.version}`} aria-label={`${labels.select} ${formatLocalDate(line.startedAt, account.timeZone, account.locale)} ${formatLocalTime(line.startedAt, account.timeZone, account.locale)}`} className="h-4 w-4 accent-brand-700" />
-                    )}
-                  </td>
-                )}
-                {roomColumn && <td className="num px-3 py-1.5">{formatRoomNumber(line.roomNumber)}</td>}
-                <td className="num px-3 py-1.5">
-                  <Link href={line.href} className="font-medium text-brand-700 hover:underline">
-                    {formatLocalDate(line.startedAt, account.timeZone, account.locale)}
-                  </Link>
-                </td>
-                <td className="num px-3 py-1.5">
-                  {formatLocalTime(line.startedAt, account.timeZone, account.locale)}
-                  {mixed && <span className="ml-1 text-xs text-slate-500">{gmtOffset(line.startedAt, account.timeZone)}</span>}
-                </td>
-                <td className="num px-3 py-1.5 text-right">{line.quantity}</td>
-                <td className="px-3 py-1.5">{serviceTypes[line.serviceType] ?? line.serviceType}</td>
-                <td className="px-3 py-1.5">
-                  {line.billingCode ?? (
-                    <Link href={`${line.href}#billing-code`} className="font-medium text-amber-700 underline decoration-dotted hover:text-amber-900">
-                      {labels.unallocated}
-                    </Link>
-                  )}
-                </td>
-                <td className="num px-3 py-1.5 text-right">{formatDuration(line.lengthS)}</td>
-                <td className="num px-3 py-1.5 text-right">{formatDuration(line.durationS)}</td>
-                <td className="num px-3 py-1.5 text-right">{formatMoney(line.chargeMinor, account.currency, account.locale)}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-        <TotalRow label={labels.total} span={(selectable ? 1 : 0) + (roomColumn ? 1 : 0) + 6} total={total} money={account} />
+        <tbody className="lines" dangerouslySetInnerHTML={{ __html: lines.map((line, i) => lineHtml(line, i === 0 || lines[i - 1]!.conferenceId !== line.conferenceId)).join("") }} />
+        <TotalRow label={labels.total} span={(selectable ? 1 : 0) + (roomColumn ? 1 : 0) + 6} total={total} money={account} subtotal={subtotal} />
       </table>
     </div>
   );

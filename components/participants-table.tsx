@@ -1,3 +1,4 @@
+import { esc, td } from "./html-rows";
 import { TotalRow } from "./total-row";
 import { formatDuration, formatLocalTime, formatMoney } from "@/lib/format";
 
@@ -10,12 +11,24 @@ type Props = {
   total: { durationS: number; chargeMinor: number };
   account: { timeZone: string; locale: string; currency: string };
   offset: string;
+  subtotal?: { label: string; sums: { durationS: number; chargeMinor: number } };
 };
 
 const th = "px-3 py-2.5 text-left text-xs font-bold uppercase tracking-wide text-slate-600";
 
 /** Name · Phone number · Service type · Joined · Left · Duration · Charge, then Total. */
-export function ParticipantsTable({ labels, serviceTypes, participants, total, account, offset }: Props) {
+export function ParticipantsTable({ labels, serviceTypes, participants, total, account, offset, subtotal }: Props) {
+  const { timeZone, locale, currency } = account;
+  const lineHtml = (p: Participant) =>
+    "<tr>" +
+    td(p.name ? esc(p.name) : `<span class="muted">${esc(labels.unnamed)}</span>`) +
+    td(esc(p.phoneNumber), "t") +
+    td(esc(serviceTypes[p.serviceType] ?? p.serviceType) + (p.late ? ` <span class="late" title="${esc(labels.lateHint)}">${esc(labels.late)}</span>` : "")) +
+    td(formatLocalTime(p.joinedAt, timeZone, locale, true), "t") +
+    td(formatLocalTime(p.leftAt, timeZone, locale, true), "t") +
+    td(formatDuration(p.durationS), "n") +
+    td(esc(formatMoney(p.chargeMinor, currency, locale)), "n") +
+    "</tr>";
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="w-full border-collapse text-sm" data-testid="participants">
@@ -30,27 +43,8 @@ export function ParticipantsTable({ labels, serviceTypes, participants, total, a
             <th scope="col" className={`${th} text-right`}>{labels.charge}</th>
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-100">
-          {participants.map((p, i) => (
-            <tr key={i} className="hover:bg-brand-50">
-              <td className="px-3 py-1.5">{p.name || <span className="text-slate-400">{labels.unnamed}</span>}</td>
-              <td className="num px-3 py-1.5">{p.phoneNumber}</td>
-              <td className="px-3 py-1.5">
-                {serviceTypes[p.serviceType] ?? p.serviceType}
-                {p.late && (
-                  <span title={labels.lateHint} className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-semibold text-amber-800">
-                    {labels.late}
-                  </span>
-                )}
-              </td>
-              <td className="num px-3 py-1.5">{formatLocalTime(p.joinedAt, account.timeZone, account.locale, true)}</td>
-              <td className="num px-3 py-1.5">{formatLocalTime(p.leftAt, account.timeZone, account.locale, true)}</td>
-              <td className="num px-3 py-1.5 text-right">{formatDuration(p.durationS)}</td>
-              <td className="num px-3 py-1.5 text-right">{formatMoney(p.chargeMinor, account.currency, account.locale)}</td>
-            </tr>
-          ))}
-        </tbody>
-        <TotalRow label={labels.total} span={5} total={total} money={account} />
+        <tbody className="lines divided" dangerouslySetInnerHTML={{ __html: participants.map(lineHtml).join("") }} />
+        <TotalRow label={labels.total} span={5} total={total} money={account} subtotal={subtotal} />
       </table>
     </div>
   );

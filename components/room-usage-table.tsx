@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { esc, link, td } from "./html-rows";
 import { TotalRow } from "./total-row";
 import { formatDuration, formatMoney, formatRoomNumber } from "@/lib/format";
 
@@ -19,12 +19,19 @@ type Props = {
   total: { durationS: number; chargeMinor: number };
   money: { currency: string; locale: string };
   editLabel?: string;
+  subtotal?: { label: string; sums: { durationS: number; chargeMinor: number } };
 };
 
+// Plain links in long tables: a next/link per line would make every line a client component.
 const th = "px-3 py-2.5 text-left text-xs font-bold uppercase tracking-wide text-slate-600";
 
+function lineHtml(row: RoomUsageTableRow, labels: Props["labels"], money: Props["money"], editLabel = ""): string {
+  const edit = row.editHref ? link(row.editHref, editLabel, "edit", `data-action aria-label="${esc(`${editLabel} ${labels.autoBillingCode} ${row.number}`)}"`) : "";
+  return `<tr>${td(esc(formatRoomNumber(row.number)), "t")}${td(link(row.href, row.cardholder))}${td(esc(row.autoBillingCode ?? "") + edit)}${td(formatDuration(row.durationS), "n")}${td(esc(formatMoney(row.chargeMinor, money.currency, money.locale)), "n")}</tr>`;
+}
+
 /** Room Number · Cardholder · Auto Billing Code · Accumulated Time · Charge, then Total. */
-export function RoomUsageTable({ labels, rows, total, money, editLabel }: Props) {
+export function RoomUsageTable({ labels, rows, total, money, editLabel, subtotal }: Props) {
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="w-full border-collapse text-sm" data-testid="room-usage">
@@ -37,29 +44,8 @@ export function RoomUsageTable({ labels, rows, total, money, editLabel }: Props)
             <th scope="col" className={`${th} text-right`}>{labels.charge}</th>
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-100">
-          {rows.map((row) => (
-            <tr key={row.number} className="hover:bg-brand-50">
-              <td className="num px-3 py-2 font-medium">{formatRoomNumber(row.number)}</td>
-              <td className="px-3 py-2">
-                <Link href={row.href} className="font-medium text-brand-700 hover:underline">
-                  {row.cardholder}
-                </Link>
-              </td>
-              <td className="px-3 py-2 text-slate-600">
-                {row.autoBillingCode}
-                {row.editHref && (
-                  <Link href={row.editHref} data-action="" className="no-print ml-2 text-xs text-brand-700 hover:underline" aria-label={`${editLabel} ${labels.autoBillingCode} ${row.number}`}>
-                    {editLabel}
-                  </Link>
-                )}
-              </td>
-              <td className="num px-3 py-2 text-right">{formatDuration(row.durationS)}</td>
-              <td className="num px-3 py-2 text-right">{formatMoney(row.chargeMinor, money.currency, money.locale)}</td>
-            </tr>
-          ))}
-        </tbody>
-        <TotalRow label={labels.total} span={3} total={total} money={money} />
+        <tbody className="lines divided" dangerouslySetInnerHTML={{ __html: rows.map((row) => lineHtml(row, labels, money, editLabel)).join("") }} />
+        <TotalRow label={labels.total} span={3} total={total} money={money} subtotal={subtotal} />
       </table>
     </div>
   );

@@ -1,24 +1,32 @@
 import { formatDuration, formatMoney } from "@/lib/format";
 
+type Sums = { durationS: number; chargeMinor: number };
+
 type Props = {
   label: string;
   /** Columns before the duration. */
   span: number;
-  total: { durationS: number; chargeMinor: number };
+  total: Sums;
   money: { currency: string; locale: string };
+  /** On a page of a longer list: the sums of the lines shown, above the total of the whole list. */
+  subtotal?: { label: string; sums: Sums };
 };
 
-/** The Total line of a usage table: the sums of the lines above it, duration then charge. */
-export function TotalRow({ label, span, total, money }: Props) {
+/** The Total line of a usage table: the sums of its lines, duration then charge. */
+export function TotalRow({ label, span, total, money, subtotal }: Props) {
+  const line = (text: string, sums: Sums, testId: string, strong: boolean) => (
+    <tr data-testid={testId} className={strong ? "" : "font-normal text-slate-600"}>
+      <th scope="row" colSpan={span} className="px-3 py-2.5 text-right">
+        {text}
+      </th>
+      <td className="num px-3 py-2.5 text-right">{formatDuration(sums.durationS)}</td>
+      <td className="num px-3 py-2.5 text-right">{formatMoney(sums.chargeMinor, money.currency, money.locale)}</td>
+    </tr>
+  );
   return (
     <tfoot className="border-t-2 border-slate-300 bg-slate-50 font-semibold">
-      <tr data-testid="total">
-        <th scope="row" colSpan={span} className="px-3 py-2.5 text-right">
-          {label}
-        </th>
-        <td className="num px-3 py-2.5 text-right">{formatDuration(total.durationS)}</td>
-        <td className="num px-3 py-2.5 text-right">{formatMoney(total.chargeMinor, money.currency, money.locale)}</td>
-      </tr>
+      {subtotal && line(subtotal.label, subtotal.sums, "subtotal", false)}
+      {line(label, total, "total", true)}
     </tfoot>
   );
 }

@@ -43,9 +43,13 @@ export function fromUrlPeriod(value: string | undefined): Period | undefined {
 }
 
 /** "novembre 2026" → "Novembre 2026": a month's name in the UI language. */
+const monthFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function periodLabel(period: Period, locale: string): string {
   const [y, m] = period.split("-").map(Number) as [number, number];
-  const label = new Intl.DateTimeFormat(locale, { month: "long", year: "numeric", timeZone: "UTC" }).format(Date.UTC(y, m - 1, 1));
+  let format = monthFormats.get(locale);
+  if (!format) monthFormats.set(locale, (format = new Intl.DateTimeFormat(locale, { month: "long", year: "numeric", timeZone: "UTC" })));
+  const label = format.format(Date.UTC(y, m - 1, 1));
   return label.charAt(0).toUpperCase() + label.slice(1);
 }
 

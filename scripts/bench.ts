@@ -21,6 +21,7 @@ import { addMonths, periodOf, toUrlPeriod } from "../lib/periods";
 import { freePort, startPostgres, type TempPostgres } from "./lib/postgres";
 import { getPage, login } from "./bench/http";
 import { runHttp, runSql, type HttpRun } from "./bench/load";
+import { PAGE_SIZE } from "../lib/paging";
 import { newestProfile, summarizeProfile, type ProfileSummary } from "./bench/profile";
 import { fetchSummary, firstDifference, naiveQuery, rollupQuery, summaryParams, totalOf, type Display } from "./bench/queries";
 import { buildId, ensureBuild, startServer, type RunningServer } from "./bench/server";
@@ -198,9 +199,10 @@ async function main(): Promise<void> {
       const page = await getPage(running.url + c.path, cookie);
       if (page.status !== 200) throw new Error(`${c.path} answered ${page.status}:\n${page.body.slice(0, 500)}\n${running.output()}`);
       if (c.display) {
-        const rows = truth[c.display];
-        const t = totalOf(rows);
-        // Every room of the SQL answer, and no other, is linked from the page (a row may hold several links).
+        const all = truth[c.display];
+        const t = totalOf(all);
+        // The first page shows the first PAGE_SIZE rooms of the SQL answer, and no other (a row may hold several links); the total is the whole list's.
+        const rows = all.slice(0, PAGE_SIZE);
         const linked = new Set([...page.body.matchAll(/href="\/rooms\/(\d{6})[/?"]/g)].map((m) => m[1]));
         const unlinked = rows.filter((r) => !linked.has(r.number)).length;
         const expectedTexts = ["Total", formatDuration(t.durationS), formatMoney(t.chargeMinor, "EUR", "fr-FR")];
@@ -208,7 +210,7 @@ async function main(): Promise<void> {
         if (linked.size !== rows.length || unlinked || missing.length) {
           throw new Error(`${c.path}: ${linked.size} rooms linked for ${rows.length} rows (${unlinked} missing); texts missing: ${JSON.stringify(missing)}`);
         }
-        log(`${c.path}: ${rows.length} rows and the total ${expectedTexts.slice(1).join(" / ")} on the page (${formatCount(page.bytes)} bytes, ${formatMs(page.ms)} ms cold)`);
+        log(`${c.path}: ${rows.length} of ${all.length} rows (first page) and the total ${expectedTexts.slice(1).join(" / ")} on the page (${formatCount(page.bytes)} bytes, ${formatMs(page.ms)} ms cold)`);
       }
     }
 
@@ -226,7 +228,8 @@ async function main(): Promise<void> {
     server = undefined;
     const notes: string[] = [];
     const buildChanged = () => {
-      if (buildId(root) !== build) notes.push(`**The production build changed during the run** (another \`next build\` in this tree): the page figures may be disturbed; run again.`);
+      const note = "**The production build changed during the run** (another `next build` in this tree): the page figures may be disturbed; run again.";
+      if (buildId(root) !== build && !notes.includes(note)) notes.push(note);
     };
     buildChanged();
 

@@ -136,6 +136,7 @@ const en = {
     voip: "VoIP",
     "operator-assisted": "Operator-assisted",
   },
+  paging: { range: "Lines {from}–{to} of {count}", previous: "Previous", next: "Next", subtotal: "Subtotal of this page" },
   goToTop: "Go to top",
   support: "For assistance please call {phone}",
   notFound: {
@@ -284,6 +285,7 @@ const fr: Messages = {
     voip: "VoIP",
     "operator-assisted": "Assisté par opérateur",
   },
+  paging: { range: "Lignes {from}–{to} sur {count}", previous: "Précédent", next: "Suivant", subtotal: "Sous-total de cette page" },
   goToTop: "Haut de page",
   support: "Pour toute assistance, appelez le {phone}",
   notFound: {

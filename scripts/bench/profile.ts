@@ -44,7 +44,10 @@ function originalSource(frame: CallFrame): string {
   if (!frame.url.startsWith("file://")) return frame.url;
   const file = fileURLToPath(frame.url);
   const entry = sourceMapFor(file)?.findEntry(frame.lineNumber, frame.columnNumber);
-  return entry && "originalSource" in entry && entry.originalSource ? entry.originalSource : file;
+  const original = entry && "originalSource" in entry ? entry.originalSource : undefined;
+  if (!original) return file;
+  // Relative sources are relative to the bundle: resolved, they say which package they belong to.
+  return original.includes("://") || path.isAbsolute(original) ? original : path.resolve(path.dirname(file), original);
 }
 
 function areaOf(frame: CallFrame, source: string): string {
@@ -56,12 +59,12 @@ function areaOf(frame: CallFrame, source: string): string {
   if (/react-server-dom-[a-z]+-server\./.test(source)) return "React Flight server: RSC payload serialization";
   if (/react-server-dom-[a-z]+-client\./.test(source)) return "React Flight client: RSC payload decoding for SSR";
   if (/\/react(-dom)?\/cjs\//.test(source)) return "React core";
-  if (/node_modules\/pg(-protocol|-types|-pool)?\/|\/pg\/lib\//.test(source)) return "pg driver";
+  if (/node_modules\/pg(-protocol|-types|-pool|-connection-string)?\//.test(source)) return "pg driver";
   if (/drizzle-orm/.test(source)) return "drizzle-orm";
   if (/next-auth|jose|@panva|openid-client|oauth/.test(source)) return "next-auth / JWT";
   if (/@node-rs\/argon2/.test(source)) return "argon2";
-  if (/(^|\/)(app|components|lib|db)\/[^]*\.(tsx?|jsx?)$/.test(source) && !source.includes("node_modules") && !source.includes("webpack://next")) return "app code (app/, components/, lib/, db/)";
-  if (/webpack:\/\/next\/|\/next\/dist\/|\[project\]\/node_modules\/next\//.test(source)) return "Next runtime";
+  if (/\/(app|components|lib|db)\/.*\.(tsx?|jsx?)$/.test(source) && !source.includes("node_modules") && !source.includes("://")) return "app code (app/, components/, lib/, db/)";
+  if (/node_modules\/next\/|webpack:\/\/next\/|turbopack:\/\/\//.test(source)) return "Next runtime";
   if (source.startsWith("node:") || source === "") return "Node core";
   return "other";
 }
@@ -85,7 +88,7 @@ export function summarizeProfile(file: string, top = 30): ProfileSummary {
     if (area === "idle") idleUs += us;
     areas.set(area, (areas.get(area) ?? 0) + us);
     if (area === "idle") continue;
-    const short = source.replace(/^.*\/(node_modules|compiled|dist|src)\//, "").replace(/^webpack:\/\/next\//, "");
+    const short = source.replace(/^.*\/node_modules\//, "").replace(/^webpack:\/\/next\/\.\/dist\/compiled\//, "").replace(/^webpack:\/\/next\/\.\//, "next/").replace(`${process.cwd()}/`, "");
     const key = `${frame.functionName}|${short}`;
     const entry = functions.get(key) ?? { name: frame.functionName || "(anonymous)", source: short, us: 0 };
     entry.us += us;

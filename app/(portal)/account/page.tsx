@@ -1,6 +1,7 @@
 import { notFound } from "next/navigation";
 import { CodeUsageTable } from "@/components/code-usage-table";
 import { PageActions } from "@/components/page-actions";
+import { Pager } from "@/components/pager";
 import { PeriodControls } from "@/components/period-controls";
 import { PeriodUnavailable } from "@/components/period-unavailable";
 import { RoomUsageTable } from "@/components/room-usage-table";
@@ -11,6 +12,7 @@ import { getAccount, getPeriodStatus } from "@/lib/data/account";
 import { getCodeUsage } from "@/lib/data/code-usage";
 import { getRoomUsage, type RoomDisplay } from "@/lib/data/room-usage";
 import { getMessages } from "@/lib/i18n/locale";
+import { paginate, subtotal } from "@/lib/paging";
 import { choosePeriod, periodLabel, toUrlPeriod } from "@/lib/periods";
 
 import { first, type SearchParams } from "@/lib/search-params";
@@ -47,6 +49,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
     return `?${q}`;
   };
   const roomHref = (number: string) => `/rooms/${number}?period=${toUrlPeriod(period)}`;
+  const page = usage && paginate(usage.rows, first(params.page));
 
   return (
     <>
@@ -105,13 +108,17 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
           </a>
         </p>
       ) : (
-        <RoomUsageTable
-          labels={t.summary}
-          rows={usage.rows.map((r) => ({ ...r, href: roomHref(r.number), editHref: `/rooms/${r.number}/auto-code?period=${toUrlPeriod(period)}` }))}
-          editLabel={t.codes.edit}
-          total={usage.total}
-          money={account}
-        />
+        <>
+          <RoomUsageTable
+            labels={t.summary}
+            rows={page!.items.map((r) => ({ ...r, href: roomHref(r.number), editHref: `/rooms/${r.number}/auto-code?period=${toUrlPeriod(period)}` }))}
+            total={usage.total}
+            subtotal={page!.pages > 1 ? { label: t.paging.subtotal, sums: subtotal(page!.items) } : undefined}
+            money={account}
+            editLabel={t.codes.edit}
+          />
+          <Pager page={page!} href={(n) => `/account${query({ page: String(n) })}`} labels={t.paging} />
+        </>
       )}
     </>
   );

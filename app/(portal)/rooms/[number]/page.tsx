@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { BillingCodeForm } from "@/components/billing-code-form";
 import { ConferenceTable } from "@/components/conference-table";
 import { PageActions } from "@/components/page-actions";
+import { Pager } from "@/components/pager";
 import { PeriodControls } from "@/components/period-controls";
 import { PeriodUnavailable } from "@/components/period-unavailable";
 import { StatusBadge, SummaryBlock, SummaryLine } from "@/components/summary-block";
@@ -14,6 +15,7 @@ import { findRoom } from "@/lib/data/rooms";
 import { formatRoomNumber } from "@/lib/format";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
+import { paginate, subtotal } from "@/lib/paging";
 import { choosePeriod, periodLabel, toUrlPeriod } from "@/lib/periods";
 import { first, type SearchParams } from "@/lib/search-params";
 
@@ -37,15 +39,20 @@ export default async function RoomPage({ params, searchParams }: Props) {
   const [status, list, suggestions] = await Promise.all([getPeriodStatus(scope, period), getConferenceLines(scope, period, { roomId: room.id }), getBillingCodeSuggestions(scope)]);
   const invoiced = status === "invoiced";
   const href = (conferenceId: number) => `/rooms/${room.number}/conferences/${conferenceId}`;
+  const page = paginate(list.lines, first(query.page), (l) => l.conferenceId);
   const table = (
-    <ConferenceTable
-      labels={{ ...t.room, unallocated: t.codes.unallocated }}
-      serviceTypes={t.serviceTypes}
-      lines={list.lines.map((l) => ({ ...l, href: href(l.conferenceId) }))}
-      total={list.total}
-      account={account}
-      selectable={!invoiced && list.lines.length > 0}
-    />
+    <>
+      <ConferenceTable
+        labels={{ ...t.room, unallocated: t.codes.unallocated }}
+        serviceTypes={t.serviceTypes}
+        lines={page.items.map((l) => ({ ...l, href: href(l.conferenceId) }))}
+        total={list.total}
+        subtotal={page.pages > 1 ? { label: t.paging.subtotal, sums: subtotal(page.items) } : undefined}
+        account={account}
+        selectable={!invoiced && list.lines.length > 0}
+      />
+      <Pager page={page} href={(n) => `/rooms/${room.number}?period=${toUrlPeriod(period)}&page=${n}`} labels={t.paging} />
+    </>
   );
 
   return (

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { BillingCodeForm } from "@/components/billing-code-form";
 import { PageActions } from "@/components/page-actions";
+import { Pager } from "@/components/pager";
 import { ParticipantsTable } from "@/components/participants-table";
 import { StatusBadge, SummaryBlock, SummaryLine } from "@/components/summary-block";
 import { assignConferenceCode } from "@/lib/actions/billing-codes";
@@ -11,18 +12,22 @@ import { getBillingCodeSuggestions, getConference } from "@/lib/data/conferences
 import { formatDuration, formatLocalDate, formatLocalTime, formatRoomNumber, gmtOffset } from "@/lib/format";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
+import { paginate, subtotal } from "@/lib/paging";
 import { toUrlPeriod } from "@/lib/periods";
+import { first, type SearchParams } from "@/lib/search-params";
 
-type Props = { params: Promise<{ number: string; id: string }> };
+type Props = { params: Promise<{ number: string; id: string }>; searchParams: SearchParams };
 
-export default async function ConferencePage({ params }: Props) {
+export default async function ConferencePage({ params, searchParams }: Props) {
   const scope = await requireScope();
-  const { number, id } = await params;
+  const [{ number, id }, query] = await Promise.all([params, searchParams]);
   if (!/^\d{1,15}$/.test(id)) notFound();
   const [found, { t }, account, suggestions] = await Promise.all([getConference(scope, number, Number(id)), getMessages(), getAccount(scope), getBillingCodeSuggestions(scope)]);
   if (!found) notFound();
   const { conference: c, participants, total } = found;
   const when = (d: Date) => `${formatLocalDate(d, account.timeZone, account.locale)} ${formatLocalTime(d, account.timeZone, account.locale)} ${gmtOffset(d, account.timeZone)}`;
+  // Participants are distinct lines, each its own entry.
+  const page = paginate(participants, first(query.page), (p) => p);
   const source = c.billingCodeSource ? t.codes.source[c.billingCodeSource] : null;
 
   return (
@@ -80,7 +85,16 @@ export default async function ConferencePage({ params }: Props) {
           )}
         </section>
       </div>
-      <ParticipantsTable labels={t.conference} serviceTypes={t.serviceTypes} participants={participants} total={total} account={account} offset={gmtOffset(c.startedAt, account.timeZone)} />
+      <ParticipantsTable
+        labels={t.conference}
+        serviceTypes={t.serviceTypes}
+        participants={page.items}
+        total={total}
+        subtotal={page.pages > 1 ? { label: t.paging.subtotal, sums: subtotal(page.items) } : undefined}
+        account={account}
+        offset={gmtOffset(c.startedAt, account.timeZone)}
+      />
+      <Pager page={page} href={(n) => `/rooms/${c.roomNumber}/conferences/${c.id}?page=${n}`} labels={t.paging} />
     </>
   );
 }

@@ -1,0 +1,23 @@
+/** Long lists are shown a page at a time; the page number lives in the URL (`page`). */
+export const PAGE_SIZE = 100;
+
+export type Page<T> = { items: T[]; page: number; pages: number; from: number; to: number; count: number };
+
+/** The page (1-based, clamped) of a list, grouping consecutive items with the same key into one entry. */
+export function paginate<T>(items: T[], requested: string | undefined, key: (item: T) => unknown = (item) => item, size = PAGE_SIZE): Page<T> {
+  const groups: T[][] = [];
+  for (const item of items) {
+    const last = groups.at(-1);
+    if (last && key(last[0]!) === key(item)) last.push(item);
+    else groups.push([item]);
+  }
+  const pages = Math.max(1, Math.ceil(groups.length / size));
+  const wanted = Number.parseInt(requested ?? "1", 10);
+  const page = Number.isFinite(wanted) ? Math.min(Math.max(wanted, 1), pages) : 1;
+  const slice = groups.slice((page - 1) * size, page * size);
+  return { items: slice.flat(), page, pages, from: slice.length ? (page - 1) * size + 1 : 0, to: (page - 1) * size + slice.length, count: groups.length };
+}
+
+/** The sums of the lines of one page, for its subtotal. */
+export const subtotal = (lines: { durationS: number; chargeMinor: number }[]) =>
+  lines.reduce((t, l) => ({ durationS: t.durationS + l.durationS, chargeMinor: t.chargeMinor + l.chargeMinor }), { durationS: 0, chargeMinor: 0 });
