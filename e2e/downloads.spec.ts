@@ -39,7 +39,7 @@ test("every OAI page downloads what it shows", async ({ page }) => {
 
   const statement = await download(page, "statement");
   expect(statement.name).toBe(`oai-602127-${month}-statement.xlsx`);
-  expect(statement.workbook.worksheets).toHaveLength(3);
+  expect(statement.workbook.worksheets).toHaveLength(2);
 
   await page.goto(`/rooms/332703?period=${month}`);
   const room = await download(page, "download");

@@ -133,11 +133,18 @@ test("the monthly statement: every conference of the period, then totals per roo
     select count(distinct c.id)::int as n, sum(l.charge_minor) as charge from conferences c join legs l on l.account_id = c.account_id and l.conference_id = c.id where c.period = '2026-11-01'`);
   assert.equal(lines.rows.length, rows[0]!.n);
   assert.equal(cents(result(lines.total.getCell(9))), Number(rows[0]!.charge));
-  const perRoom = table(workbook.worksheets[1]!);
-  const perCode = table(workbook.worksheets[2]!);
-  assert.equal(cents(result(perRoom.total.getCell(4))), Number(rows[0]!.charge));
-  assert.equal(cents(result(perCode.total.getCell(4))), Number(rows[0]!.charge));
-  assert.equal(result(perCode.total.getCell(2)), rows[0]!.n);
+  assert.equal(workbook.worksheets.length, 2);
+  // The second sheet: totals per room, then totals per billing code below; each Total row equals the statement's.
+  const totalsSheet = workbook.worksheets[1]!;
+  const totalRows: ExcelJS.Row[] = [];
+  totalsSheet.eachRow((row) => row.getCell(1).value === "Total" && totalRows.push(row));
+  assert.equal(totalRows.length, 2);
+  assert.equal(cents(result(totalRows[0]!.getCell(4))), Number(rows[0]!.charge));
+  assert.equal(cents(result(totalRows[1]!.getCell(4))), Number(rows[0]!.charge));
+  assert.equal(result(totalRows[1]!.getCell(2)), rows[0]!.n);
+  let perCodeHeading = 0;
+  totalsSheet.eachRow((row, n) => row.getCell(1).value === "Totals per billing code" && (perCodeHeading = n));
+  assert.ok(perCodeHeading > totalRows[0]!.number);
 });
 
 test("text that could run as a formula is neutralised, numbers are not", async () => {

@@ -10,7 +10,7 @@ import { formatLocalDate, formatLocalTime, formatRoomNumber } from "@/lib/format
 import { fill, type Locale, type Messages } from "@/lib/i18n/messages";
 import { periodLabel, toUrlPeriod, type Period } from "@/lib/periods";
 import { statementRows } from "./conference-rows";
-import { createWorkbook, wallClock, type Column, type SheetWriter } from "./workbook";
+import { createWorkbook, wallClock, type Column, type TableWriter } from "./workbook";
 
 /** The seed's columns for conference lines; they stay in English whatever the UI language. */
 export const SEED_COLUMNS: Column[] = [
@@ -44,7 +44,7 @@ async function titleBlock(c: ExportContext, heading: string, extra: string[] = [
 const fileName = (c: ExportContext, what: string) => `oai-${c.account.number}-${toUrlPeriod(c.period)}-${what}.xlsx`;
 
 /** Streams conference lines in the seed's columns and returns their totals (which the total row repeats). */
-async function writeConferenceLines(sheet: SheetWriter, c: ExportContext, roomId: number | null) {
+async function writeConferenceLines(sheet: TableWriter, c: ExportContext, roomId: number | null) {
   let durationS = 0;
   let chargeMinor = 0;
   let participants = 0;
@@ -164,7 +164,7 @@ export async function conferenceExport(c: ExportContext, roomNumber: string, con
   };
 }
 
-/** The owner's monthly statement: every conference line of the period, then totals per room and per code. */
+/** The owner's monthly statement: every conference line of the period; a second sheet of totals per room and per code. */
 export function statementExport(c: ExportContext): Export {
   return {
     filename: fileName(c, "statement"),
@@ -176,7 +176,7 @@ export function statementExport(c: ExportContext): Export {
       lines.finish(c.t.summary.total, { 4: totals.participants, 7: totals.durationS, 8: totals.chargeMinor });
 
       const [rooms, codes] = await Promise.all([getRoomUsage(c.scope, c.period, "active"), getCodeUsage(c.scope, c.period)]);
-      const perRoom = wb.addSheet({
+      const summary = wb.addSheet({
         name: c.t.download.totalsSheet.slice(0, 31),
         title: [...title.slice(0, 1), c.t.download.perRoom],
         money: c.account,
@@ -187,19 +187,14 @@ export function statementExport(c: ExportContext): Export {
           { header: c.t.summary.charge, kind: "money" },
         ],
       });
-      for (const r of rooms.rows) await perRoom.addRow([formatRoomNumber(r.number), r.cardholder, r.durationS, r.chargeMinor]);
-      perRoom.finish(c.t.summary.total, { 2: rooms.total.durationS, 3: rooms.total.chargeMinor });
-      const perCode = wb.addSheet({
-        name: c.t.download.perCode.slice(0, 31),
-        title: [...title.slice(0, 1), c.t.download.perCode],
-        money: c.account,
-        columns: [
-          { header: c.t.codes.billingCode, kind: "text", width: 22 },
-          { header: c.t.codes.conferences, kind: "int" },
-          { header: c.t.summary.accumulatedTime, kind: "duration", width: 18 },
-          { header: c.t.summary.charge, kind: "money" },
-        ],
-      });
+      for (const r of rooms.rows) await summary.addRow([formatRoomNumber(r.number), r.cardholder, r.durationS, r.chargeMinor]);
+      summary.finish(c.t.summary.total, { 2: rooms.total.durationS, 3: rooms.total.chargeMinor });
+      const perCode = summary.addTable(c.t.download.perCode, [
+        { header: c.t.codes.billingCode, kind: "text" },
+        { header: c.t.codes.conferences, kind: "int" },
+        { header: c.t.summary.accumulatedTime, kind: "duration" },
+        { header: c.t.summary.charge, kind: "money" },
+      ]);
       for (const code of codes.codes) await perCode.addRow([code.code ?? c.t.codes.unallocated, code.conferences, code.durationS, code.chargeMinor]);
       perCode.finish(c.t.summary.total, { 1: codes.total.conferences, 2: codes.total.durationS, 3: codes.total.chargeMinor });
       await wb.commit();

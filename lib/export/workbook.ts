@@ -45,11 +45,16 @@ export type SheetSpec = {
   money: { currency: string; locale: string };
 };
 
-export type SheetWriter = {
+export type TableWriter = {
   addRow: (values: Cell[]) => Promise<void>;
   /** Writes the total row: the label in the first column, SUMs (with their values) in the given columns. */
   finish: (label: string, totals: Partial<Record<number, number>>) => void;
   rows: () => number;
+};
+
+export type SheetWriter = TableWriter & {
+  /** Starts another table further down the same sheet, under its own heading. */
+  addTable: (heading: string, columns: Column[]) => TableWriter;
 };
 
 const columnLetter = (index: number) => {
@@ -66,28 +71,21 @@ export function createWorkbook(output: Writable) {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useSharedStrings: false, useStyles: true });
   return {
     addSheet(spec: SheetSpec): SheetWriter {
-      const headerRow = spec.title.length + 2;
-      const sheet = workbook.addWorksheet(spec.name, { views: [{ state: "frozen", ySplit: headerRow }] });
+      const firstHeader = spec.title.length + 2;
+      const sheet = workbook.addWorksheet(spec.name, { views: [{ state: "frozen", ySplit: firstHeader }] });
       const moneyFormat = currencyFormat(spec.money.currency, spec.money.locale);
       const scale = 10 ** minorDigits(spec.money.currency);
       sheet.columns = spec.columns.map((c) => ({ width: c.width ?? Math.max(DEFAULT_WIDTH[c.kind], c.header.length + 4) }));
-      spec.title.forEach((line, i) => {
-        const row = sheet.addRow([line]);
-        row.font = i === 0 ? { bold: true, size: 14 } : { color: { argb: "FF475569" } };
+      let rowNumber = 0;
+      const write = (values: ExcelJS.CellValue[], style?: (row: ExcelJS.Row) => void) => {
+        const row = sheet.addRow(values);
+        rowNumber++;
+        style?.(row);
         row.commit();
-      });
-      sheet.addRow([]).commit();
-      const header = sheet.addRow(spec.columns.map((c) => c.header));
-      header.font = { bold: true };
-      header.eachCell((cell) => {
-        cell.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFE6F0FA" } };
-        cell.border = { bottom: { style: "thin", color: { argb: "FF94A3B8" } } };
-      });
-      header.commit();
+      };
+      spec.title.forEach((line, i) => write([line], (row) => (row.font = i === 0 ? { bold: true, size: 14 } : { color: { argb: "FF475569" } })));
+      write([]);
 
-      const formats: (string | undefined)[] = spec.columns.map((c) =>
-        c.kind === "date" ? "dd/mm/yyyy" : c.kind === "time" ? "hh:mm" : c.kind === "duration" ? "[h]:mm:ss" : c.kind === "money" ? moneyFormat : c.kind === "int" ? "0" : undefined,
-      );
       const convert = (kind: ColumnKind, value: Cell): ExcelJS.CellValue => {
         if (value === null) return null;
         if (kind === "text") return typeof value === "string" ? neutralise(value) : value;
@@ -96,40 +94,62 @@ export function createWorkbook(output: Writable) {
         if (kind === "time" && value instanceof Date) return (value.getUTCHours() * 3600 + value.getUTCMinutes() * 60 + value.getUTCSeconds()) / 86400;
         return value;
       };
-      let count = 0;
-      return {
-        async addRow(values) {
-          const row = sheet.addRow(values.map((v, i) => convert(spec.columns[i]!.kind, v)));
-          formats.forEach((format, i) => {
-            if (format) row.getCell(i + 1).numFmt = format;
-          });
-          row.commit();
-          count++;
-          // Respect the reader's pace: wait while the response's buffer is full.
-          if (count % 256 === 0 && output.writableNeedDrain) await once(output, "drain");
-        },
-        finish(label, totals) {
-          const first = headerRow + 1;
-          const last = headerRow + count;
-          const row = sheet.addRow(
-            spec.columns.map((c, i) => {
+
+      const table = (columns: Column[], withFilter: boolean): TableWriter => {
+        write(
+          columns.map((c) => c.header),
+          (header) => {
+            header.font = { bold: true };
+            header.eachCell((cell) => {
+              cell.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFE6F0FA" } };
+              cell.border = { bottom: { style: "thin", color: { argb: "FF94A3B8" } } };
+            });
+          },
+        );
+        const headerRow = rowNumber;
+        const formats = columns.map((c) =>
+          c.kind === "date" ? "dd/mm/yyyy" : c.kind === "time" ? "hh:mm" : c.kind === "duration" ? "[h]:mm:ss" : c.kind === "money" ? moneyFormat : c.kind === "int" ? "0" : undefined,
+        );
+        let count = 0;
+        return {
+          async addRow(values) {
+            write(
+              values.map((v, i) => convert(columns[i]!.kind, v)),
+              (row) => formats.forEach((format, i) => format && (row.getCell(i + 1).numFmt = format)),
+            );
+            count++;
+            // Respect the reader's pace: wait while the response's buffer is full.
+            if (count % 256 === 0 && output.writableNeedDrain) await once(output, "drain");
+          },
+          finish(label, totals) {
+            const first = headerRow + 1;
+            const last = headerRow + count;
+            const values = columns.map((c, i) => {
               if (i === 0) return label;
               const total = totals[i];
               if (total === undefined) return null;
               const value = convert(c.kind, total) as number;
               return count ? { formula: `SUM(${columnLetter(i)}${first}:${columnLetter(i)}${last})`, result: value } : value;
-            }),
-          );
-          row.font = { bold: true };
-          formats.forEach((format, i) => {
-            if (format && totals[i] !== undefined) row.getCell(i + 1).numFmt = format;
-          });
-          row.eachCell((cell) => (cell.border = { top: { style: "thin", color: { argb: "FF94A3B8" } } }));
-          row.commit();
-          sheet.autoFilter = { from: { row: headerRow, column: 1 }, to: { row: Math.max(headerRow, last), column: spec.columns.length } };
-          sheet.commit();
+            });
+            write(values, (row) => {
+              row.font = { bold: true };
+              formats.forEach((format, i) => format && totals[i] !== undefined && (row.getCell(i + 1).numFmt = format));
+              row.eachCell((cell) => (cell.border = { top: { style: "thin", color: { argb: "FF94A3B8" } } }));
+            });
+            // One autofilter per sheet: on its first table.
+            if (withFilter) sheet.autoFilter = { from: { row: headerRow, column: 1 }, to: { row: Math.max(headerRow, last), column: columns.length } };
+          },
+          rows: () => count,
+        };
+      };
+
+      return {
+        ...table(spec.columns, true),
+        addTable(heading, columns) {
+          write([]);
+          write([heading], (row) => (row.font = { bold: true, size: 12 }));
+          return table(columns, false);
         },
-        rows: () => count,
       };
     },
     commit: () => workbook.commit(),
