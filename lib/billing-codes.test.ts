@@ -37,6 +37,11 @@ async function assertRollupsExact() {
     rollup as (select account_id, period, room_id, billing_code as code, conferences as n, legs, duration_s as d, charge_minor as ch from usage_rollups)
     select count(*)::int as diff from ((select * from truth except select * from rollup) union all (select * from rollup except select * from truth)) x`);
   assert.equal(rows[0]!.diff, 0, "rollups differ from the legs");
+  const { rows: rooms } = await t.db.execute<{ diff: number }>(sql`
+    with byroom as (select account_id, period, room_id, sum(conferences) as n, sum(legs) as legs, sum(duration_s) as d, sum(charge_minor) as ch from usage_rollups group by 1, 2, 3),
+    stored as (select account_id, period, room_id, conferences::numeric as n, legs::numeric as legs, duration_s::numeric as d, charge_minor::numeric as ch from room_usage)
+    select count(*)::int as diff from ((select * from byroom except select * from stored) union all (select * from stored except select * from byroom)) x`);
+  assert.equal(rooms[0]!.diff, 0, "room_usage differs from usage_rollups");
 }
 
 const auditCount = async (action: string) =>

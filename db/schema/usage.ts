@@ -120,3 +120,30 @@ export const usageRollups = pgTable(
     }),
   ],
 );
+
+/**
+ * The same usage per billing period and room only: the account summary reads one row per room
+ * (2,000 for the largest tenant) instead of one per room and code. Kept exact with usage_rollups.
+ */
+export const roomUsage = pgTable(
+  "room_usage",
+  {
+    accountId: bigint("account_id", { mode: "number" })
+      .notNull()
+      .references(() => accounts.id),
+    period: date("period", { mode: "string" }).notNull(),
+    roomId: bigint("room_id", { mode: "number" }).notNull(),
+    conferences: integer("conferences").notNull().default(0),
+    legs: integer("legs").notNull().default(0),
+    durationS: bigint("duration_s", { mode: "number" }).notNull().default(0),
+    chargeMinor: bigint("charge_minor", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.period, t.roomId] }),
+    foreignKey({
+      name: "room_usage_room_fk",
+      columns: [t.accountId, t.roomId],
+      foreignColumns: [rooms.accountId, rooms.id],
+    }),
+  ],
+);

@@ -13,7 +13,7 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import { drizzle } from "drizzle-orm/node-postgres";
+import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import type { Pool, PoolClient } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { Database } from "../client";
@@ -56,6 +56,11 @@ export type TenantOptions = {
   /** "copy" needs a real PostgreSQL; "insert" also works through PGlite's socket. Default: detected. */
   loader?: "copy" | "insert";
   log?: (line: string) => void;
+  /**
+   * For the drill-down pages, in the previous month: one more room with `roomConferences`
+   * conferences of 2–5 legs each, and one more room with a single conference of `conferenceLegs` legs.
+   */
+  drilldown?: { roomConferences: number; conferenceLegs: number };
 };
 
 export type Tenant = {
@@ -67,6 +72,8 @@ export type Tenant = {
   /** The months with usage, oldest first; the last one is the current month (partly elapsed). */
   periods: Period[];
   counts: { rooms: number; users: number; conferences: number; legs: number };
+  /** With the `drilldown` option: where the busy room and the large conference are. */
+  drilldown?: { period: Period; busyRoom: { number: string; id: number }; largeConference: { room: string; roomId: number; id: number } };
 };
 
 export const tenantOwnerEmail = (accountNumber: string) => `owner@t${accountNumber}.example`;
@@ -207,6 +214,8 @@ function planPeriods(now: Date, months: number): PeriodPlan[] {
   });
 }
 
+type UsageRows = { conferences: Rows; legs: Rows };
+
 /** Generates conference and leg rows; ids and external ids continue from one room to the next. */
 class UsageGenerator {
   private readonly rates = new Map<string, { billableS: number; chargeMinor: number }>();
@@ -221,6 +230,8 @@ class UsageGenerator {
     private readonly periods: PeriodPlan[],
     readonly firstConferenceId: number,
     readonly firstLegId: number,
+    /** External ids are `<prefix>-c000000001`, `<prefix>-l000000001`: unique per account per prefix. */
+    private readonly prefix = "bench",
   ) {}
 
   /** rateLeg, memoised: durations repeat a lot, and the rating is pure. */
@@ -245,7 +256,7 @@ class UsageGenerator {
     return period;
   }
 
-  room(room: RoomPlan, out: { conferences: Rows; legs: Rows }): void {
+  room(room: RoomPlan, out: UsageRows): void {
     const r = this.random;
     for (const plan of this.periods) {
       if (plan.days.length === 0) continue;
@@ -253,60 +264,96 @@ class UsageGenerator {
       let legsInMonth = 0;
       // Every conference adds at least two legs, so this ends after at most target/2 rounds.
       while (legsInMonth < target) {
-        const day = r.pick(plan.days);
-        const startedAt = plan.start + day * DAY_MS + FIRST_SLOT_MS + r.int(0, SLOTS - 1) * SLOT_MS;
-        const period = this.periodOf(startedAt);
-        if (period !== plan.period) throw new Error(`generated start ${new Date(startedAt).toISOString()} falls in ${period}, not ${plan.period}`);
-        const conferenceId = this.firstConferenceId + this.conferences;
+        const startedAt = this.start(plan);
         const lengthS = r.int(10, 95) * 60 + r.int(0, 59);
         const count = Math.min(r.int(2, 9), Math.max(2, target - legsInMonth));
-        let endedAt = startedAt;
-        for (let i = 0; i < count; i++) {
-          const serviceType = r.pick(SERVICE_MIX);
-          const durationS = r.chance(0.03) ? 0 : Math.max(15, lengthS - r.int(0, Math.floor(lengthS / 2)));
-          const joinedAt = startedAt + (i === 0 ? 0 : r.int(0, 240)) * 1000;
-          const leftAt = joinedAt + durationS * 1000;
-          endedAt = Math.max(endedAt, leftAt);
-          const rated = this.rate(serviceType, durationS);
-          const access = ACCESS_NUMBERS[serviceType];
-          const digits = String(r.int(0, 99_999_999)).padStart(8, "0").replace(/(\d\d)(?=\d)/g, "$1 ");
-          out.legs.push([
-            this.accountId,
-            this.firstLegId + this.legs,
-            conferenceId,
-            `bench-l${String(this.legs + 1).padStart(9, "0")}`,
-            `${r.pick(FIRST_NAMES)} ${r.pick(LAST_NAMES)}`,
-            serviceType === "voip" ? "" : serviceType === "dial-out" ? `+33 6 ${digits}` : `+33 ${r.int(1, 5)} ${digits}`,
-            access ? r.pick(access) : "",
-            serviceType,
-            new Date(joinedAt).toISOString(),
-            new Date(leftAt).toISOString(),
-            durationS,
-            rated.billableS,
-            rated.chargeMinor,
-          ]);
-          this.legs++;
-        }
+        this.conference(room, plan, startedAt, lengthS, count, out);
         legsInMonth += count;
-        const code = this.billingCode(room, plan.current);
-        const setAt = code.source === "assigned" ? new Date(endedAt).toISOString() : null;
-        out.conferences.push([
-          this.accountId,
-          conferenceId,
-          room.id,
-          `bench-c${String(this.conferences + 1).padStart(9, "0")}`,
-          room.product,
-          new Date(startedAt).toISOString(),
-          new Date(endedAt).toISOString(),
-          period,
-          code.code,
-          code.source,
-          code.source === "assigned" ? this.ownerId : null,
-          setAt,
-        ]);
-        this.conferences++;
       }
     }
+  }
+
+  /** `count` conferences of 2–5 legs in one month: a busy room for the drill-down pages. */
+  busyRoom(room: RoomPlan, plan: PeriodPlan, count: number, out: UsageRows): void {
+    const r = this.random;
+    for (let i = 0; i < count; i++) {
+      const startedAt = this.start(plan);
+      const lengthS = r.int(10, 95) * 60 + r.int(0, 59);
+      this.conference(room, plan, startedAt, lengthS, r.int(2, 5), out);
+    }
+  }
+
+  /** One conference of `legs` participants (a large call) in one month. */
+  largeConference(room: RoomPlan, plan: PeriodPlan, legs: number, out: UsageRows): void {
+    this.conference(room, plan, this.start(plan), 2 * 3600 + this.random.int(0, 59), legs, out);
+  }
+
+  /** `count` conferences of one leg each in one month: the bulk of a large monthly statement. */
+  singleLegConferences(rooms: RoomPlan[], plan: PeriodPlan, count: number, out: UsageRows): void {
+    const r = this.random;
+    for (let i = 0; i < count; i++) {
+      const startedAt = this.start(plan);
+      this.conference(r.pick(rooms), plan, startedAt, r.int(1, 95) * 60 + r.int(0, 59), 1, out);
+    }
+  }
+
+  /** A start on a business-day slot of the month. */
+  private start(plan: PeriodPlan): number {
+    const r = this.random;
+    const day = r.pick(plan.days);
+    return plan.start + day * DAY_MS + FIRST_SLOT_MS + r.int(0, SLOTS - 1) * SLOT_MS;
+  }
+
+  /** One conference with `count` legs rated with the default tariff, and its billing code. */
+  private conference(room: RoomPlan, plan: PeriodPlan, startedAt: number, lengthS: number, count: number, out: UsageRows): void {
+    const r = this.random;
+    const period = this.periodOf(startedAt);
+    if (period !== plan.period) throw new Error(`generated start ${new Date(startedAt).toISOString()} falls in ${period}, not ${plan.period}`);
+    const conferenceId = this.firstConferenceId + this.conferences;
+    let endedAt = startedAt;
+    for (let i = 0; i < count; i++) {
+      const serviceType = r.pick(SERVICE_MIX);
+      const durationS = r.chance(0.03) ? 0 : Math.max(15, lengthS - r.int(0, Math.floor(lengthS / 2)));
+      const joinedAt = startedAt + (i === 0 ? 0 : r.int(0, 240)) * 1000;
+      const leftAt = joinedAt + durationS * 1000;
+      endedAt = Math.max(endedAt, leftAt);
+      const rated = this.rate(serviceType, durationS);
+      const access = ACCESS_NUMBERS[serviceType];
+      const digits = String(r.int(0, 99_999_999)).padStart(8, "0").replace(/(\d\d)(?=\d)/g, "$1 ");
+      out.legs.push([
+        this.accountId,
+        this.firstLegId + this.legs,
+        conferenceId,
+        `${this.prefix}-l${String(this.legs + 1).padStart(9, "0")}`,
+        `${r.pick(FIRST_NAMES)} ${r.pick(LAST_NAMES)}`,
+        serviceType === "voip" ? "" : serviceType === "dial-out" ? `+33 6 ${digits}` : `+33 ${r.int(1, 5)} ${digits}`,
+        access ? r.pick(access) : "",
+        serviceType,
+        new Date(joinedAt).toISOString(),
+        new Date(leftAt).toISOString(),
+        durationS,
+        rated.billableS,
+        rated.chargeMinor,
+      ]);
+      this.legs++;
+    }
+    const code = this.billingCode(room, plan.current);
+    const setAt = code.source === "assigned" ? new Date(endedAt).toISOString() : null;
+    out.conferences.push([
+      this.accountId,
+      conferenceId,
+      room.id,
+      `${this.prefix}-c${String(this.conferences + 1).padStart(9, "0")}`,
+      room.product,
+      new Date(startedAt).toISOString(),
+      new Date(endedAt).toISOString(),
+      period,
+      code.code,
+      code.source,
+      code.source === "assigned" ? this.ownerId : null,
+      setAt,
+    ]);
+    this.conferences++;
   }
 
   private billingCode(room: RoomPlan, current: boolean): { code: string | null; source: "keypad" | "auto" | "assigned" | null } {
@@ -330,134 +377,121 @@ function roomCount(scale: number): number {
   return Math.max(1, Math.round(TENANT_DEFAULTS.rooms * scale));
 }
 
+type Shell = { accountId: number; ownerId: number; rooms: RoomPlan[] };
+
 /**
- * Creates the tenant: the account (number registered as 'account'), its owner, one cardholder per
- * room (all with the password TENANT_DEFAULTS.password, hashed once), the rooms, the invoiced
- * billing periods, 12 months of conferences and legs rated with the default tariff, and the rollups.
+ * The account (number registered as 'account'), its owner, one cardholder per room (all with the
+ * password TENANT_DEFAULTS.password, hashed once), the rooms and the invoiced billing periods.
  */
-export async function generateTenant(target: Database | Pool, options: TenantOptions = {}): Promise<Tenant> {
-  const pool: Pool = "$client" in target ? target.$client : target;
-  const scale = options.scale ?? 1;
-  const now = options.now ?? new Date();
-  const accountNumber = options.accountNumber ?? TENANT_DEFAULTS.accountNumber;
-  const firstRoom = options.firstRoomNumber ?? TENANT_DEFAULTS.firstRoomNumber;
-  const roomTotal = roomCount(scale);
-  const log = options.log ?? (() => {});
-  if (!/^\d{6}$/.test(accountNumber)) throw new Error(`account number must be 6 digits, got ${accountNumber}`);
-  if (firstRoom < 100000 || firstRoom + roomTotal - 1 > 999999) throw new Error(`rooms ${firstRoom}… (${roomTotal}) do not fit in 6 digits`);
-  const roomNumbers = Array.from({ length: roomTotal }, (_, i) => String(firstRoom + i));
-  if (roomNumbers.includes(accountNumber)) throw new Error(`account number ${accountNumber} is inside the room range`);
-
-  const random = seededRandom(options.seed ?? TENANT_DEFAULTS.seed);
-  const passwordHash = await hashPassword(TENANT_DEFAULTS.password);
-  const periods = planPeriods(now, TENANT_DEFAULTS.months);
-  const ownerEmail = tenantOwnerEmail(accountNumber);
-
-  const client = await pool.connect();
-  try {
-    const load: Loader = (options.loader ?? ((await isPglite(client)) ? "insert" : "copy")) === "copy" ? copyLoader : insertLoader;
-    const tx = drizzle(client, { schema });
-    await client.query("begin");
-
+async function createShell(
+  tx: NodePgDatabase<typeof schema>,
+  random: Random,
+  spec: { accountNumber: string; ownerEmail: string; roomNumbers: string[]; passwordHash: string; invoiced: PeriodPlan[] },
+): Promise<Shell> {
+  const { accountNumber, roomNumbers, passwordHash } = spec;
+  await tx
+    .insert(tariffs)
+    .values(Object.entries(DEFAULT_TARIFF).map(([serviceType, rate]) => ({ serviceType: serviceType as ServiceType, validFrom: "2000-01-01", ...rate })))
+    .onConflictDoNothing();
+  await tx.insert(directoryNumbers).values({ number: accountNumber, kind: "account" });
+  const [account] = await tx
+    .insert(accounts)
+    .values({ number: accountNumber, companyName: `Benchmark Tenant ${accountNumber}`, currency: CURRENCY, locale: LOCALE, timeZone: TIME_ZONE, supportPhone: "(00)33 1 70 37 22 84" })
+    .returning({ id: accounts.id });
+  const accountId = account!.id;
+  const [owner] = await tx.insert(users).values({ email: spec.ownerEmail, displayName: "Bench Owner", passwordHash }).returning({ id: users.id });
+  const ownerId = owner!.id;
+  await tx.insert(accountMembers).values({ accountId, userId: ownerId, role: "owner" });
+  const plans = await addRooms(tx, random, { accountId, accountNumber, roomNumbers, passwordHash });
+  if (spec.invoiced.length) {
     await tx
-      .insert(tariffs)
-      .values(Object.entries(DEFAULT_TARIFF).map(([serviceType, rate]) => ({ serviceType: serviceType as ServiceType, validFrom: "2000-01-01", ...rate })))
-      .onConflictDoNothing();
-    await tx.insert(directoryNumbers).values({ number: accountNumber, kind: "account" });
-    for (let i = 0; i < roomNumbers.length; i += INSERT_BATCH) {
-      await tx.insert(directoryNumbers).values(roomNumbers.slice(i, i + INSERT_BATCH).map((number) => ({ number, kind: "room" as const })));
-    }
-    const [account] = await tx
-      .insert(accounts)
-      .values({ number: accountNumber, companyName: `Benchmark Tenant ${accountNumber}`, currency: CURRENCY, locale: LOCALE, timeZone: TIME_ZONE, supportPhone: "(00)33 1 70 37 22 84" })
-      .returning({ id: accounts.id });
-    const accountId = account!.id;
-    const [owner] = await tx.insert(users).values({ email: ownerEmail, displayName: "Bench Owner", passwordHash }).returning({ id: users.id });
-    const ownerId = owner!.id;
-    await tx.insert(accountMembers).values({ accountId, userId: ownerId, role: "owner" });
-
-    const roomPlans: RoomPlan[] = [];
-    for (let i = 0; i < roomNumbers.length; i += INSERT_BATCH) {
-      const numbers = roomNumbers.slice(i, i + INSERT_BATCH);
-      const holders = await tx
-        .insert(users)
-        .values(numbers.map((number) => ({ email: holderEmail(accountNumber, number), displayName: `${random.pick(FIRST_NAMES)} ${random.pick(LAST_NAMES)}`, passwordHash })))
-        .returning({ id: users.id });
-      await tx.insert(accountMembers).values(holders.map((h) => ({ accountId, userId: h.id, role: "member" as const })));
-      const specs = numbers.map((number, j) => ({
-        accountId,
-        number,
-        cardholderId: holders[j]!.id,
-        autoBillingCode: random.chance(0.2) ? random.pick(CODES) : null,
-        product: random.pick(PRODUCTS),
-      }));
-      const inserted = await tx.insert(rooms).values(specs).returning({ id: rooms.id });
-      specs.forEach((s, j) => roomPlans.push({ id: inserted[j]!.id, number: s.number, product: s.product, autoCode: s.autoBillingCode }));
-    }
-    const invoiced = periods.filter((p) => p.invoicedAt);
-    if (invoiced.length) {
-      await tx
-        .insert(billingPeriods)
-        .values(invoiced.map((p) => ({ accountId, period: p.period, status: "invoiced" as const, invoicedAt: p.invoicedAt, invoicedBy: "support (bench tenant)" })));
-    }
-
-    // With the tables locked against other writers nobody else draws from their identity
-    // sequences, so ids can be numbered here from the next value and the sequences moved past them.
-    await client.query("lock table conferences, legs in share row exclusive mode");
-    const next = async (table: string) => {
-      const { rows } = await client.query<{ id: string }>(`select nextval(pg_get_serial_sequence('${table}', 'id')) as id`);
-      return Number(rows[0]!.id);
-    };
-    const generator = new UsageGenerator(random, accountId, ownerId, periods, await next("conferences"), await next("legs"));
-
-    const started = Date.now();
-    const generateChunk = async (from: number) => {
-      const out = { conferences: [] as Rows, legs: [] as Rows };
-      for (const room of roomPlans.slice(from, from + ROOMS_PER_CHUNK)) {
-        generator.room(room, out);
-        // Lets the previous chunk's COPY data flow to the server while this one is generated.
-        await yieldToEventLoop();
-      }
-      return out;
-    };
-    let chunk = await generateChunk(0);
-    for (let from = 0; from < roomPlans.length; from += ROOMS_PER_CHUNK) {
-      const current = chunk;
-      const writing = (async () => {
-        await load(client, "conferences", CONFERENCE_COLUMNS, current.conferences);
-        await load(client, "legs", LEG_COLUMNS, current.legs);
-      })();
-      // Observed below; this only keeps an early failure from being reported as unhandled.
-      writing.catch(() => {});
-      const following = from + ROOMS_PER_CHUNK < roomPlans.length ? generateChunk(from + ROOMS_PER_CHUNK) : Promise.resolve(undefined);
-      const [, nextChunk] = await Promise.all([writing, following]);
-      if (nextChunk) chunk = nextChunk;
-      const done = Math.min(from + ROOMS_PER_CHUNK, roomPlans.length);
-      if (done % (ROOMS_PER_CHUNK * 20) === 0 || done === roomPlans.length) {
-        log(`  ${done}/${roomPlans.length} rooms, ${generator.conferences} conferences, ${generator.legs} legs (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-      }
-    }
-    const setSequence = async (table: string, used: number, first: number) => {
-      if (used > 0) await client.query(`select setval(pg_get_serial_sequence('${table}', 'id'), $1)`, [first + used - 1]);
-    };
-    await setSequence("conferences", generator.conferences, generator.firstConferenceId);
-    await setSequence("legs", generator.legs, generator.firstLegId);
-
-    const rollupStarted = Date.now();
-    // The rebuild groups millions of legs: give its sort and hash room in memory for this transaction.
-    await client.query("set local work_mem = '256MB'");
-    await rebuildRollups(tx, accountId);
-    log(`  rollups rebuilt (${((Date.now() - rollupStarted) / 1000).toFixed(1)} s)`);
-    await client.query("commit");
-  } catch (error) {
-    await client.query("rollback").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
+      .insert(billingPeriods)
+      .values(spec.invoiced.map((p) => ({ accountId, period: p.period, status: "invoiced" as const, invoicedAt: p.invoicedAt, invoicedBy: "support (bench tenant)" })));
   }
+  return { accountId, ownerId, rooms: plans };
+}
 
-  // Fresh statistics for the planner after a bulk load, as autovacuum would do later.
-  await pool.query("analyze rooms, users, conferences, legs, usage_rollups");
+/** Rooms, each with its own cardholder (a member of the account). */
+async function addRooms(
+  tx: NodePgDatabase<typeof schema>,
+  random: Random,
+  spec: { accountId: number; accountNumber: string; roomNumbers: string[]; passwordHash: string },
+): Promise<RoomPlan[]> {
+  const { accountId, accountNumber, roomNumbers, passwordHash } = spec;
+  for (let i = 0; i < roomNumbers.length; i += INSERT_BATCH) {
+    await tx.insert(directoryNumbers).values(roomNumbers.slice(i, i + INSERT_BATCH).map((number) => ({ number, kind: "room" as const })));
+  }
+  const plans: RoomPlan[] = [];
+  for (let i = 0; i < roomNumbers.length; i += INSERT_BATCH) {
+    const numbers = roomNumbers.slice(i, i + INSERT_BATCH);
+    const holders = await tx
+      .insert(users)
+      .values(numbers.map((number) => ({ email: holderEmail(accountNumber, number), displayName: `${random.pick(FIRST_NAMES)} ${random.pick(LAST_NAMES)}`, passwordHash })))
+      .returning({ id: users.id });
+    await tx.insert(accountMembers).values(holders.map((h) => ({ accountId, userId: h.id, role: "member" as const })));
+    const specs = numbers.map((number, j) => ({
+      accountId,
+      number,
+      cardholderId: holders[j]!.id,
+      autoBillingCode: random.chance(0.2) ? random.pick(CODES) : null,
+      product: random.pick(PRODUCTS),
+    }));
+    const inserted = await tx.insert(rooms).values(specs).returning({ id: rooms.id });
+    specs.forEach((s, j) => plans.push({ id: inserted[j]!.id, number: s.number, product: s.product, autoCode: s.autoBillingCode }));
+  }
+  return plans;
+}
+
+/**
+ * With the tables locked against other writers nobody else draws from their identity sequences,
+ * so ids can be numbered here from the next value and the sequences moved past them afterwards.
+ */
+async function lockAndNextIds(client: PoolClient): Promise<{ conference: number; leg: number }> {
+  await client.query("lock table conferences, legs in share row exclusive mode");
+  const next = async (table: string) => {
+    const { rows } = await client.query<{ id: string }>(`select nextval(pg_get_serial_sequence('${table}', 'id')) as id`);
+    return Number(rows[0]!.id);
+  };
+  return { conference: await next("conferences"), leg: await next("legs") };
+}
+
+async function moveSequences(client: PoolClient, last: { conference: number; leg: number }): Promise<void> {
+  await client.query(`select setval(pg_get_serial_sequence('conferences', 'id'), $1)`, [last.conference]);
+  await client.query(`select setval(pg_get_serial_sequence('legs', 'id'), $1)`, [last.leg]);
+}
+
+/**
+ * Writes usage chunk by chunk: chunk i+1 is generated while chunk i goes to the server, so neither
+ * waits for the other and memory holds two chunks at most. `chunks` rounds, no more.
+ */
+async function loadInChunks(client: PoolClient, load: Loader, chunks: number, generate: (index: number) => Promise<UsageRows>, progress: (done: number) => void): Promise<void> {
+  if (chunks <= 0) return;
+  let chunk = await generate(0);
+  for (let index = 0; index < chunks; index++) {
+    const current = chunk;
+    const writing = (async () => {
+      await load(client, "conferences", CONFERENCE_COLUMNS, current.conferences);
+      await load(client, "legs", LEG_COLUMNS, current.legs);
+    })();
+    // Observed below; this only keeps an early failure from being reported as unhandled.
+    writing.catch(() => {});
+    const following = index + 1 < chunks ? generate(index + 1) : Promise.resolve(undefined);
+    const [, nextChunk] = await Promise.all([writing, following]);
+    if (nextChunk) chunk = nextChunk;
+    progress(index + 1);
+  }
+}
+
+/** Rollups rebuilt from the loaded usage, in the loading transaction. */
+async function rebuild(client: PoolClient, tx: NodePgDatabase<typeof schema>, accountId: number, log: (line: string) => void): Promise<void> {
+  const started = Date.now();
+  // The rebuild groups millions of legs: give its sort and hash room in memory for this transaction.
+  await client.query("set local work_mem = '256MB'");
+  await rebuildRollups(tx, accountId);
+  log(`  rollups rebuilt (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+async function counts(pool: Pool, accountNumber: string): Promise<{ accountId: number; conferences: number; legs: number }> {
   const { rows } = await pool.query<{ id: string; conferences: string; legs: string }>(
     `select a.id,
             (select count(*) from conferences c where c.account_id = a.id) as conferences,
@@ -466,12 +500,194 @@ export async function generateTenant(target: Database | Pool, options: TenantOpt
     [accountNumber],
   );
   const row = rows[0]!;
+  return { accountId: Number(row.id), conferences: Number(row.conferences), legs: Number(row.legs) };
+}
+
+/** Runs `work` in one transaction on one connection with the right loader; a failure leaves nothing behind. */
+async function inTransaction<T>(pool: Pool, loader: TenantOptions["loader"], work: (client: PoolClient, tx: NodePgDatabase<typeof schema>, load: Loader) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    const load: Loader = (loader ?? ((await isPglite(client)) ? "insert" : "copy")) === "copy" ? copyLoader : insertLoader;
+    const tx = drizzle(client, { schema });
+    await client.query("begin");
+    const result = await work(client, tx, load);
+    await client.query("commit");
+    return result;
+  } catch (error) {
+    await client.query("rollback").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+function checkNumbers(accountNumber: string, firstRoom: number, roomTotal: number): string[] {
+  if (!/^\d{6}$/.test(accountNumber)) throw new Error(`account number must be 6 digits, got ${accountNumber}`);
+  if (firstRoom < 100000 || firstRoom + roomTotal - 1 > 999999) throw new Error(`rooms ${firstRoom}… (${roomTotal}) do not fit in 6 digits`);
+  const roomNumbers = Array.from({ length: roomTotal }, (_, i) => String(firstRoom + i));
+  if (roomNumbers.includes(accountNumber)) throw new Error(`account number ${accountNumber} is inside the room range`);
+  return roomNumbers;
+}
+
+/**
+ * Creates the tenant: the account, its owner, one cardholder per room, the rooms, the invoiced
+ * billing periods, 12 months of conferences and legs rated with the default tariff, and the rollups.
+ * With `drilldown`, two more rooms follow the others (the busy room, then the large conference's).
+ */
+export async function generateTenant(target: Database | Pool, options: TenantOptions = {}): Promise<Tenant> {
+  const pool: Pool = "$client" in target ? target.$client : target;
+  const scale = options.scale ?? 1;
+  const now = options.now ?? new Date();
+  const accountNumber = options.accountNumber ?? TENANT_DEFAULTS.accountNumber;
+  const firstRoom = options.firstRoomNumber ?? TENANT_DEFAULTS.firstRoomNumber;
+  const roomTotal = roomCount(scale);
+  const extraRooms = options.drilldown ? 2 : 0;
+  const log = options.log ?? (() => {});
+  const allNumbers = checkNumbers(accountNumber, firstRoom, roomTotal + extraRooms);
+  const roomNumbers = allNumbers.slice(0, roomTotal);
+  const seed = options.seed ?? TENANT_DEFAULTS.seed;
+
+  const random = seededRandom(seed);
+  const passwordHash = await hashPassword(TENANT_DEFAULTS.password);
+  const periods = planPeriods(now, TENANT_DEFAULTS.months);
+  const ownerEmail = tenantOwnerEmail(accountNumber);
+
+  const extras = await inTransaction(pool, options.loader, async (client, tx, load) => {
+    const shell = await createShell(tx, random, { accountNumber, ownerEmail, roomNumbers, passwordHash, invoiced: periods.filter((p) => p.invoicedAt) });
+    const ids = await lockAndNextIds(client);
+    const generator = new UsageGenerator(random, shell.accountId, shell.ownerId, periods, ids.conference, ids.leg);
+
+    const started = Date.now();
+    const chunks = Math.ceil(shell.rooms.length / ROOMS_PER_CHUNK);
+    await loadInChunks(
+      client,
+      load,
+      chunks,
+      async (index) => {
+        const out: UsageRows = { conferences: [], legs: [] };
+        for (const room of shell.rooms.slice(index * ROOMS_PER_CHUNK, (index + 1) * ROOMS_PER_CHUNK)) {
+          generator.room(room, out);
+          // Lets the previous chunk's COPY data flow to the server while this one is generated.
+          await yieldToEventLoop();
+        }
+        return out;
+      },
+      (done) => {
+        const roomsDone = Math.min(done * ROOMS_PER_CHUNK, shell.rooms.length);
+        if (roomsDone % (ROOMS_PER_CHUNK * 20) === 0 || roomsDone === shell.rooms.length) {
+          log(`  ${roomsDone}/${shell.rooms.length} rooms, ${generator.conferences} conferences, ${generator.legs} legs (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+        }
+      },
+    );
+    let last = { conference: generator.firstConferenceId + generator.conferences - 1, leg: generator.firstLegId + generator.legs - 1 };
+
+    let drilldown: Tenant["drilldown"];
+    if (options.drilldown) {
+      // Their own random stream, after the others: the rest of the tenant is the same with or without them.
+      const extraRandom = seededRandom(seed + 1);
+      const [busy, large] = await addRooms(tx, extraRandom, { accountId: shell.accountId, accountNumber, roomNumbers: allNumbers.slice(roomTotal), passwordHash });
+      const plan = periods.at(-2)!;
+      const extra = new UsageGenerator(extraRandom, shell.accountId, shell.ownerId, periods, last.conference + 1, last.leg + 1, "drill");
+      const out: UsageRows = { conferences: [], legs: [] };
+      extra.busyRoom(busy!, plan, options.drilldown.roomConferences, out);
+      const largeConferenceId = extra.firstConferenceId + extra.conferences;
+      extra.largeConference(large!, plan, options.drilldown.conferenceLegs, out);
+      await load(client, "conferences", CONFERENCE_COLUMNS, out.conferences);
+      await load(client, "legs", LEG_COLUMNS, out.legs);
+      last = { conference: extra.firstConferenceId + extra.conferences - 1, leg: extra.firstLegId + extra.legs - 1 };
+      log(`  drill-down rooms: ${busy!.number} with ${options.drilldown.roomConferences} conferences, ${large!.number} with one conference of ${options.drilldown.conferenceLegs} legs (${plan.period})`);
+      drilldown = { period: plan.period, busyRoom: { number: busy!.number, id: busy!.id }, largeConference: { room: large!.number, roomId: large!.id, id: largeConferenceId } };
+    }
+    await moveSequences(client, last);
+    await rebuild(client, tx, shell.accountId, log);
+    return drilldown;
+  });
+
+  // Fresh statistics for the planner after a bulk load, as autovacuum would do later.
+  await pool.query("analyze rooms, users, conferences, legs, usage_rollups");
+  const row = await counts(pool, accountNumber);
   return {
-    accountId: Number(row.id),
+    accountId: row.accountId,
     accountNumber,
     owner: { email: ownerEmail, password: TENANT_DEFAULTS.password },
     roomHolder: { email: holderEmail(accountNumber, roomNumbers[0]!), password: TENANT_DEFAULTS.password, room: roomNumbers[0]! },
     periods: periods.map((p) => p.period),
-    counts: { rooms: roomTotal, users: roomTotal + 1, conferences: Number(row.conferences), legs: Number(row.legs) },
+    counts: { rooms: roomTotal + extraRooms, users: roomTotal + extraRooms + 1, conferences: row.conferences, legs: row.legs },
+    ...(extras ? { drilldown: extras } : {}),
+  };
+}
+
+export type StatementTenantOptions = {
+  /** Conferences (one leg each) in the previous month. */
+  conferences: number;
+  rooms?: number;
+  seed?: number;
+  now?: Date;
+  accountNumber?: string;
+  firstRoomNumber?: number;
+  loader?: "copy" | "insert";
+  log?: (line: string) => void;
+};
+
+const STATEMENT_CHUNK = 25_000;
+
+/**
+ * An account whose previous month holds `conferences` conferences of one leg each across `rooms`
+ * rooms (a very large monthly statement), rated with the default tariff, with its rollups.
+ */
+export async function generateStatementTenant(target: Database | Pool, options: StatementTenantOptions): Promise<Tenant & { period: Period }> {
+  const pool: Pool = "$client" in target ? target.$client : target;
+  const now = options.now ?? new Date();
+  const accountNumber = options.accountNumber ?? "700003";
+  const roomTotal = options.rooms ?? 200;
+  const roomNumbers = checkNumbers(accountNumber, options.firstRoomNumber ?? 730000, roomTotal);
+  const log = options.log ?? (() => {});
+  if (!Number.isSafeInteger(options.conferences) || options.conferences < 1) throw new Error(`conferences must be a positive integer, got ${options.conferences}`);
+
+  const random = seededRandom(options.seed ?? 700003);
+  const passwordHash = await hashPassword(TENANT_DEFAULTS.password);
+  // Only the previous month: a complete month, invoiced as it would be by then.
+  const periods = planPeriods(now, 2);
+  const plan = periods[0]!;
+  const ownerEmail = tenantOwnerEmail(accountNumber);
+
+  await inTransaction(pool, options.loader, async (client, tx, load) => {
+    const shell = await createShell(tx, random, { accountNumber, ownerEmail, roomNumbers, passwordHash, invoiced: [plan] });
+    const ids = await lockAndNextIds(client);
+    const generator = new UsageGenerator(random, shell.accountId, shell.ownerId, [plan], ids.conference, ids.leg, "stmt");
+    const started = Date.now();
+    const chunks = Math.ceil(options.conferences / STATEMENT_CHUNK);
+    await loadInChunks(
+      client,
+      load,
+      chunks,
+      async (index) => {
+        const out: UsageRows = { conferences: [], legs: [] };
+        const count = Math.min(STATEMENT_CHUNK, options.conferences - index * STATEMENT_CHUNK);
+        // In slices, letting the previous chunk's COPY data flow between them.
+        for (let done = 0; done < count; done += 1000) {
+          generator.singleLegConferences(shell.rooms, plan, Math.min(1000, count - done), out);
+          await yieldToEventLoop();
+        }
+        return out;
+      },
+      (done) => {
+        if (done % 10 === 0 || done === chunks) log(`  ${generator.conferences} conferences, ${generator.legs} legs (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      },
+    );
+    await moveSequences(client, { conference: generator.firstConferenceId + generator.conferences - 1, leg: generator.firstLegId + generator.legs - 1 });
+    await rebuild(client, tx, shell.accountId, log);
+  });
+
+  await pool.query("analyze rooms, users, conferences, legs, usage_rollups");
+  const row = await counts(pool, accountNumber);
+  return {
+    accountId: row.accountId,
+    accountNumber,
+    owner: { email: ownerEmail, password: TENANT_DEFAULTS.password },
+    roomHolder: { email: holderEmail(accountNumber, roomNumbers[0]!), password: TENANT_DEFAULTS.password, room: roomNumbers[0]! },
+    periods: [plan.period],
+    period: plan.period,
+    counts: { rooms: roomTotal, users: roomTotal + 1, conferences: row.conferences, legs: row.legs },
   };
 }

@@ -18,7 +18,7 @@ export type RoomUsage = { rows: RoomUsageRow[]; total: { durationS: number; char
 
 /**
  * The account summary table: each room's accumulated time and charge for a period, read from the
- * rollups. A room session sees only its room. "active" keeps the rooms with usage in the period.
+ * per-room rollup (one row a room). A room session sees only its room. "active" keeps the rooms with usage in the period.
  */
 export async function getRoomUsage(scope: Scope, period: Period, display: RoomDisplay): Promise<RoomUsage> {
   const db = await getDb();
@@ -27,12 +27,7 @@ export async function getRoomUsage(scope: Scope, period: Period, display: RoomDi
            coalesce(x.duration_s, 0) as duration_s, coalesce(x.charge_minor, 0) as charge_minor
     from rooms r
     join users u on u.id = r.cardholder_id
-    ${display === "active" ? sql`join` : sql`left join`} (
-      select room_id, sum(duration_s) as duration_s, sum(charge_minor) as charge_minor
-      from usage_rollups
-      where account_id = ${scope.accountId} and period = ${period}
-      group by room_id
-    ) x on x.room_id = r.id
+    ${display === "active" ? sql`join` : sql`left join`} room_usage x on x.account_id = r.account_id and x.room_id = r.id and x.period = ${period}
     where r.account_id = ${scope.accountId} ${scope.roomId ? sql`and r.id = ${scope.roomId}` : sql``}
     order by r.number`);
   const rows = result.rows.map((r) => ({

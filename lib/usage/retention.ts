@@ -26,6 +26,7 @@ export async function purgeExpiredUsage(db: Database, now = new Date(), actor = 
           where l.account_id = ${account.id} and c.account_id = l.account_id and c.id = l.conference_id and c.period = ${period}`);
         const conferences = await tx.execute(sql`delete from conferences where account_id = ${account.id} and period = ${period}`);
         await tx.execute(sql`delete from usage_rollups where account_id = ${account.id} and period = ${period}`);
+        await tx.execute(sql`delete from room_usage where account_id = ${account.id} and period = ${period}`);
         const done = { account: account.number, period, conferences: conferences.rowCount ?? 0, legs: legs.rowCount ?? 0 };
         await audit(tx, { accountId: Number(account.id), actorLabel: actor, action: "usage.purged", subject: period.slice(0, 7), after: done });
         return done;

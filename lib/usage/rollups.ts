@@ -9,33 +9,53 @@ type Executor = Pick<Queryable, "execute">;
  */
 export async function rebuildRollups(db: Executor, accountId: number): Promise<void> {
   await db.execute(sql`delete from usage_rollups where account_id = ${accountId}`);
+  await db.execute(sql`delete from room_usage where account_id = ${accountId}`);
   await shiftRollups(db, 1, sql`c.account_id = ${accountId}`);
 }
 
 /**
  * Takes the usage of the conferences matching `where` (on `conferences c`) out of the rollups
- * (sign -1) or puts it in (sign +1), under their current period, room and code. A change to
- * conferences runs: shift -1, change, shift +1 — in one transaction, so the rollups stay exact.
+ * (sign -1) or puts it in (sign +1), under their current period, room and code: usage_rollups per
+ * room and code, room_usage per room. A change to conferences runs: shift -1, change, shift +1 —
+ * in one transaction, so the rollups stay exact.
  */
 export async function shiftRollups(db: Executor, sign: 1 | -1, where: SQL): Promise<void> {
-  const { rows } = await db.execute<{ account_id: string; period: string; room_id: string; billing_code: string; conferences: number }>(sql`
-    insert into usage_rollups as u (account_id, period, room_id, billing_code, conferences, legs, duration_s, charge_minor)
-    select c.account_id, c.period, c.room_id, coalesce(c.billing_code, ''),
-           ${sign} * count(distinct c.id), ${sign} * count(l.id), ${sign} * coalesce(sum(l.duration_s), 0), ${sign} * coalesce(sum(l.charge_minor), 0)
-    from conferences c
-    left join legs l on l.account_id = c.account_id and l.conference_id = c.id
-    where ${where}
-    group by c.account_id, c.period, c.room_id, coalesce(c.billing_code, '')
-    on conflict (account_id, period, room_id, billing_code) do update set
-      conferences = u.conferences + excluded.conferences,
-      legs = u.legs + excluded.legs,
-      duration_s = u.duration_s + excluded.duration_s,
-      charge_minor = u.charge_minor + excluded.charge_minor
-    returning u.account_id, u.period::text as period, u.room_id, u.billing_code, u.conferences`);
+  const { rows } = await db.execute<{ account_id: string; period: string; room_id: string; billing_code: string | null }>(sql`
+    with delta as (
+      select c.account_id, c.period, c.room_id, coalesce(c.billing_code, '') as billing_code,
+             count(distinct c.id) as conferences, count(l.id) as legs, coalesce(sum(l.duration_s), 0) as duration_s, coalesce(sum(l.charge_minor), 0) as charge_minor
+      from conferences c
+      left join legs l on l.account_id = c.account_id and l.conference_id = c.id
+      where ${where}
+      group by c.account_id, c.period, c.room_id, coalesce(c.billing_code, '')
+    ),
+    by_code as (
+      insert into usage_rollups as u (account_id, period, room_id, billing_code, conferences, legs, duration_s, charge_minor)
+      select account_id, period, room_id, billing_code, ${sign} * conferences, ${sign} * legs, ${sign} * duration_s, ${sign} * charge_minor from delta
+      on conflict (account_id, period, room_id, billing_code) do update set
+        conferences = u.conferences + excluded.conferences, legs = u.legs + excluded.legs,
+        duration_s = u.duration_s + excluded.duration_s, charge_minor = u.charge_minor + excluded.charge_minor
+      returning u.account_id, u.period, u.room_id, u.billing_code, u.conferences
+    ),
+    by_room as (
+      insert into room_usage as u (account_id, period, room_id, conferences, legs, duration_s, charge_minor)
+      select account_id, period, room_id, ${sign} * sum(conferences), ${sign} * sum(legs), ${sign} * sum(duration_s), ${sign} * sum(charge_minor) from delta
+      group by account_id, period, room_id
+      on conflict (account_id, period, room_id) do update set
+        conferences = u.conferences + excluded.conferences, legs = u.legs + excluded.legs,
+        duration_s = u.duration_s + excluded.duration_s, charge_minor = u.charge_minor + excluded.charge_minor
+      returning u.account_id, u.period, u.room_id, null::text as billing_code, u.conferences
+    )
+    select account_id, period::text as period, room_id, billing_code from by_code where conferences = 0
+    union all
+    select account_id, period::text as period, room_id, billing_code from by_room where conferences = 0`);
   // Buckets left with no conference go, so "active rooms" stays "rooms with usage".
-  const empty = rows.filter((r) => r.conferences === 0);
-  if (empty.length) {
-    const keys = sql.join(empty.map((r) => sql`(${Number(r.account_id)}::bigint, ${r.period}::date, ${Number(r.room_id)}::bigint, ${r.billing_code})`), sql`, `);
+  const key = (r: (typeof rows)[number]) => sql`(${Number(r.account_id)}::bigint, ${r.period}::date, ${Number(r.room_id)}::bigint)`;
+  const emptyCodes = rows.filter((r) => r.billing_code !== null);
+  const emptyRooms = rows.filter((r) => r.billing_code === null);
+  if (emptyCodes.length) {
+    const keys = sql.join(emptyCodes.map((r) => sql`(${Number(r.account_id)}::bigint, ${r.period}::date, ${Number(r.room_id)}::bigint, ${r.billing_code})`), sql`, `);
     await db.execute(sql`delete from usage_rollups where (account_id, period, room_id, billing_code) in (${keys})`);
   }
+  if (emptyRooms.length) await db.execute(sql`delete from room_usage where (account_id, period, room_id) in (${sql.join(emptyRooms.map(key), sql`, `)})`);
 }

@@ -7,23 +7,18 @@ import type { Pool } from "pg";
 
 export type Display = "active" | "all";
 
-/** Values for $1 (account id), $2 (period, first day) and $3 (account id), as drizzle binds them. */
-export const summaryParams = (accountId: number, period: string) => [accountId, period, accountId];
+/** Values for $1 (period, first day) and $2 (account id), as drizzle binds them in the page's query; (a) uses the same. */
+export const summaryParams = (accountId: number, period: string) => [period, accountId];
 
-/** (b) The page's query: each room's usage from usage_rollups. */
+/** (b) The page's query: each room's usage from the per-room rollup (room_usage). */
 export function rollupQuery(display: Display): string {
   return `
     select r.number, u.display_name as cardholder, r.auto_billing_code,
            coalesce(x.duration_s, 0) as duration_s, coalesce(x.charge_minor, 0) as charge_minor
     from rooms r
     join users u on u.id = r.cardholder_id
-    ${display === "active" ? "join" : "left join"} (
-      select room_id, sum(duration_s) as duration_s, sum(charge_minor) as charge_minor
-      from usage_rollups
-      where account_id = $1 and period = $2
-      group by room_id
-    ) x on x.room_id = r.id
-    where r.account_id = $3
+    ${display === "active" ? "join" : "left join"} room_usage x on x.account_id = r.account_id and x.room_id = r.id and x.period = $1
+    where r.account_id = $2
     order by r.number`;
 }
 
@@ -41,10 +36,10 @@ export function naiveQuery(display: Display): string {
       select c.room_id, coalesce(sum(l.duration_s), 0) as duration_s, coalesce(sum(l.charge_minor), 0) as charge_minor
       from conferences c
       left join legs l on l.account_id = c.account_id and l.conference_id = c.id
-      where c.account_id = $1 and c.period = $2
+      where c.account_id = $2 and c.period = $1
       group by c.room_id
     ) x on x.room_id = r.id
-    where r.account_id = $3
+    where r.account_id = $2
     order by r.number`;
 }
 
