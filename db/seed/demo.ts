@@ -97,12 +97,14 @@ type NewConference = { roomNumber: string; startedAt: Date; legs: NewLeg[]; bill
 
 const SEEDED = "demo.seeded";
 
-/** True once the demo data is fully loaded: the seed runs once. */
+/** True once the demo data is loaded: the seed runs once. */
 export async function demoSeeded(db: Database): Promise<boolean> {
   const [account] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.number, DEMO_ACCOUNT));
   if (!account) return false;
   const [done] = await db.select({ id: auditEvents.id }).from(auditEvents).where(and(eq(auditEvents.accountId, account.id), eq(auditEvents.action, SEEDED)));
-  if (!done) throw new Error("The demo data in DATA_DIR was left half-loaded by an interrupted first start: delete DATA_DIR and start again.");
+  // Data directories loaded before the marker existed have usage but no marker.
+  const [usage] = done ? [done] : await db.select({ id: conferences.id }).from(conferences).where(eq(conferences.accountId, account.id)).limit(1);
+  if (!usage) throw new Error("The demo data in DATA_DIR was left half-loaded by an interrupted first start: delete DATA_DIR and start again.");
   return true;
 }
 

@@ -72,10 +72,15 @@ export function createWorkbook(output: Writable) {
   return {
     addSheet(spec: SheetSpec): SheetWriter {
       const firstHeader = spec.title.length + 2;
-      const sheet = workbook.addWorksheet(spec.name, { views: [{ state: "frozen", ySplit: firstHeader }] });
+      const sheet = workbook.addWorksheet(spec.name, {
+        views: [{ state: "frozen", ySplit: firstHeader }],
+        // Printed from Excel: landscape, all columns on the page's width.
+        pageSetup: { orientation: "landscape", paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+      });
       const moneyFormat = currencyFormat(spec.money.currency, spec.money.locale);
       const scale = 10 ** minorDigits(spec.money.currency);
-      sheet.columns = spec.columns.map((c) => ({ width: c.width ?? Math.max(DEFAULT_WIDTH[c.kind], c.header.length + 4) }));
+      // Wide enough for the bold header (about 1.2 character widths a letter) and the usual values.
+      sheet.columns = spec.columns.map((c) => ({ width: Math.max(c.width ?? DEFAULT_WIDTH[c.kind], Math.ceil(c.header.length * 1.2) + 3) }));
       let rowNumber = 0;
       const write = (values: ExcelJS.CellValue[], style?: (row: ExcelJS.Row) => void) => {
         const row = sheet.addRow(values);
