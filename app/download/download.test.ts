@@ -52,6 +52,7 @@ if (process.env.TEST_PG_URL) {
       running = await statementQueries();
       if (!running) await sleep(20);
     }
+    assert.ok(running > 0, "the statement's query was seen running while the file streamed");
     controller.abort();
     let left = running;
     for (let i = 0; i < 100 && left; i++) {
