@@ -3,12 +3,11 @@
  * Works against DATABASE_URL, or the embedded database — also while the portal is running on it.
  */
 import { parseArgs } from "node:util";
-import { createDb, databaseUrl } from "../db/client";
-import { applyMigrations } from "../db/migrate";
 import { closePeriod, createAccount, createApiKey, createRoom, createUser, setTariff } from "../lib/admin/support";
 import { EnvError } from "../lib/env";
 import { NotFoundError, ValidationError } from "../lib/errors";
 import { purgeExpiredUsage } from "../lib/usage/retention";
+import { withDatabase } from "./lib/database";
 
 const USAGE = `Usage: npm run admin -- <command> [options]
 
@@ -52,10 +51,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return o.help ? 0 : 2;
   }
-  const database = await databaseUrl();
-  const db = createDb(database.url, 2);
-  try {
-    await applyMigrations(db);
+  return withDatabase(async (db) => {
     switch (command) {
       case "account create": {
         const a = await createAccount(db, { number: o.number ?? "", company: o.company ?? "", currency: o.currency, locale: o.locale, timeZone: o["time-zone"], supportPhone: o["support-phone"] });
@@ -104,10 +100,7 @@ async function main(): Promise<number> {
         return 2;
     }
     return 0;
-  } finally {
-    await db.$client.end();
-    await database.close();
-  }
+  });
 }
 
 main().then(

@@ -9,11 +9,10 @@ import { parseArgs } from "node:util";
 import { SingleBar, Presets } from "cli-progress";
 import { stringify } from "csv-stringify";
 import { eq } from "drizzle-orm";
-import { createDb, databaseUrl } from "../db/client";
-import { applyMigrations } from "../db/migrate";
 import { accounts } from "../db/schema";
 import { ingest, type Principal } from "../lib/ingest/ingest";
 import type { Format } from "../lib/ingest/parse";
+import { withDatabase } from "./lib/database";
 
 const USAGE = "Usage: npm run ingest -- FILE.csv|FILE.ndjson [--account 602127] [--skip-invalid REJECTS.csv] [--format csv|ndjson]";
 
@@ -40,10 +39,7 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const database = await databaseUrl();
-  const db = createDb(database.url, 2);
-  try {
-    await applyMigrations(db);
+  return withDatabase(async (db) => {
     let principal: Principal = { accountId: null, label: "support (ingest cli)" };
     if (o.account) {
       const [account] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.number, o.account.replace(/\s+/g, "")));
@@ -96,10 +92,7 @@ async function main(): Promise<number> {
         `${result.rejected.length} rejected${result.rejected.length ? ` (in ${o["skip-invalid"]})` : ""} — ${seconds.toFixed(1)} s, ${rate} legs/s.`,
     );
     return 0;
-  } finally {
-    await db.$client.end();
-    await database.close();
-  }
+  });
 }
 
 main().then(
