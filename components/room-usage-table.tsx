@@ -26,7 +26,7 @@ type Props = {
 const th = "px-3 py-2.5 text-left text-xs font-bold uppercase tracking-wide text-slate-600";
 
 function lineHtml(row: RoomUsageTableRow, labels: Props["labels"], money: Props["money"], editLabel = ""): string {
-  const edit = row.editHref ? link(row.editHref, editLabel, "edit", `data-action aria-label="${esc(`${editLabel} ${labels.autoBillingCode} ${row.number}`)}"`) : "";
+  const edit = row.editHref ? link(row.editHref, editLabel, "edit", "data-action") : "";
   return `<tr>${td(esc(formatRoomNumber(row.number)), "t")}${td(link(row.href, row.cardholder))}${td(esc(row.autoBillingCode ?? "") + edit)}${td(formatDuration(row.durationS), "n")}${td(esc(formatMoney(row.chargeMinor, money.currency, money.locale)), "n")}</tr>`;
 }
 

@@ -4,10 +4,10 @@ import { paginate, subtotal } from "./paging";
 
 test("a list is cut into pages; the page is clamped", () => {
   const items = Array.from({ length: 250 }, (_, i) => i);
-  assert.deepEqual({ ...paginate(items, undefined), items: undefined }, { items: undefined, page: 1, pages: 3, from: 1, to: 100, count: 250 });
-  const last = paginate(items, "3");
+  assert.deepEqual({ ...paginate(items, undefined, undefined, 100), items: undefined }, { items: undefined, page: 1, pages: 3, from: 1, to: 100, count: 250 });
+  const last = paginate(items, "3", undefined, 100);
   assert.deepEqual([last.from, last.to, last.items.length, last.items[0]], [201, 250, 50, 200]);
-  assert.equal(paginate(items, "99").page, 3);
+  assert.equal(paginate(items, "99", undefined, 100).page, 3);
   assert.equal(paginate(items, "-4").page, 1);
   assert.equal(paginate(items, "abc").page, 1);
   assert.deepEqual(paginate([], "2"), { items: [], page: 1, pages: 1, from: 0, to: 0, count: 0 });

@@ -1,5 +1,6 @@
 /** Long lists are shown a page at a time; the page number lives in the URL (`page`). */
-export const PAGE_SIZE = 100;
+// 50 lines: at concurrency 10 on two cores each line costs ~0.6 ms of a page's p50.
+export const PAGE_SIZE = 50;
 
 export type Page<T> = { items: T[]; page: number; pages: number; from: number; to: number; count: number };
 
