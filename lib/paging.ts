@@ -19,6 +19,15 @@ export function paginate<T>(items: T[], requested: string | undefined, key: (ite
   return { items: slice.flat(), page, pages, from: slice.length ? (page - 1) * size + 1 : 0, to: (page - 1) * size + slice.length, count: groups.length };
 }
 
+/** Which page of `count` entries to show, when the list itself is read a page at a time. */
+export function pageOf(count: number, requested: string | undefined, size = PAGE_SIZE): Omit<Page<never>, "items"> & { offset: number; limit: number } {
+  const pages = Math.max(1, Math.ceil(count / size));
+  const wanted = Number.parseInt(requested ?? "1", 10);
+  const page = Number.isFinite(wanted) ? Math.min(Math.max(wanted, 1), pages) : 1;
+  const offset = (page - 1) * size;
+  return { page, pages, from: count ? offset + 1 : 0, to: Math.min(count, offset + size), count, offset, limit: size };
+}
+
 /** The sums of the lines of one page, for its subtotal. */
 export const subtotal = (lines: { durationS: number; chargeMinor: number }[]) =>
   lines.reduce((t, l) => ({ durationS: t.durationS + l.durationS, chargeMinor: t.chargeMinor + l.chargeMinor }), { durationS: 0, chargeMinor: 0 });

@@ -31,6 +31,14 @@ test("account, code and room totals add up, every month, and match the legs", as
     assert.equal(rooms.total.chargeMinor, sum(rooms.rows.map((r) => r.chargeMinor)));
     assert.equal(rooms.total.durationS, sum(rooms.rows.map((r) => r.durationS)));
 
+    // A page of the list: its lines, with the count and the total of the whole list.
+    const slice = await getRoomUsage(owner, period, "all", { offset: 2, limit: 3 });
+    assert.deepEqual(slice.rows, rooms.rows.slice(2, 5));
+    assert.deepEqual([slice.count, slice.total], [rooms.rows.length, rooms.total]);
+    const active = await getRoomUsage(owner, period, "active", { offset: 0, limit: 2 });
+    assert.equal(active.count, rooms.rows.filter((r) => r.durationS > 0 || r.chargeMinor > 0).length);
+    assert.deepEqual(active.total, rooms.total);
+
     const codes = await getCodeUsage(owner, period);
     assert.equal(codes.total.chargeMinor, rooms.total.chargeMinor, `codes vs rooms in ${period}`);
     for (const code of codes.codes) assert.equal(code.chargeMinor, sum(code.rooms.map((r) => r.chargeMinor)));

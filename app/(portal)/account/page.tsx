@@ -12,7 +12,7 @@ import { getAccount, getPeriodStatus } from "@/lib/data/account";
 import { getCodeUsage } from "@/lib/data/code-usage";
 import { getRoomUsage, type RoomDisplay } from "@/lib/data/room-usage";
 import { getMessages } from "@/lib/i18n/locale";
-import { paginate, subtotal } from "@/lib/paging";
+import { pageOf, subtotal } from "@/lib/paging";
 import { choosePeriod, periodLabel, toUrlPeriod } from "@/lib/periods";
 
 import { first, type SearchParams } from "@/lib/search-params";
@@ -38,18 +38,21 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
     );
   }
 
-  const [status, usage, codes] = await Promise.all([
+  // The requested page of rooms is read alone; past the last page, the last page is read instead.
+  const requested = pageOf(Number.MAX_SAFE_INTEGER, first(params.page));
+  const [status, firstTry, codes] = await Promise.all([
     getPeriodStatus(scope, period),
-    byCode ? undefined : getRoomUsage(scope, period, display),
+    byCode ? undefined : getRoomUsage(scope, period, display, requested),
     byCode ? getCodeUsage(scope, period) : undefined,
   ]);
+  const page = firstTry && pageOf(firstTry.count, first(params.page));
+  const usage = firstTry && page && page.page !== requested.page ? await getRoomUsage(scope, period, display, page) : firstTry;
   const query = (p: Record<string, string>) => {
     const q = new URLSearchParams({ period: toUrlPeriod(period), ...(display === "all" ? { display } : {}), ...(byCode ? { sort: "code" } : {}), ...p });
     for (const [k, v] of [...q]) if (v === "") q.delete(k);
     return `?${q}`;
   };
   const roomHref = (number: string) => `/rooms/${number}?period=${toUrlPeriod(period)}`;
-  const page = usage && paginate(usage.rows, first(params.page));
 
   return (
     <>
@@ -111,9 +114,9 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
         <>
           <RoomUsageTable
             labels={t.summary}
-            rows={page!.items.map((r) => ({ ...r, href: roomHref(r.number), editHref: `/rooms/${r.number}/auto-code?period=${toUrlPeriod(period)}` }))}
+            rows={usage.rows.map((r) => ({ ...r, href: roomHref(r.number), editHref: `/rooms/${r.number}/auto-code?period=${toUrlPeriod(period)}` }))}
             total={usage.total}
-            subtotal={page!.pages > 1 ? { label: t.paging.subtotal, sums: subtotal(page!.items) } : undefined}
+            subtotal={page!.pages > 1 ? { label: t.paging.subtotal, sums: subtotal(usage.rows) } : undefined}
             money={account}
             editLabel={t.codes.edit}
           />
