@@ -1,53 +1,37 @@
 /**
- * `npm run bench [-- --scale 1]`: the account summary of a large tenant, measured end to end.
+ * `npm run bench [-- --only account,drilldown,statement,ingest] [options]`: the portal's benchmarks,
+ * each against its own throwaway PostgreSQL and the production build served by `next start`, each
+ * beside a baseline measured in the same run, each printing a Markdown section for docs/BENCHMARKS.md.
  *
- * Starts a throwaway PostgreSQL, applies the migrations, generates the tenant (db/seed/tenant.ts:
- * 2,000 rooms × 12 months ≈ 5 M legs at scale 1), serves the production build against it, logs in
- * over HTTP as a browser does, and loads GET /account for the previous month (active rooms, then
- * all rooms) with autocannon. Beside it, the same figures in raw SQL at the same concurrency:
- * (a) computed from the legs (the ground truth) and (b) read from the rollups as the page does,
- * checked identical. Prints a Markdown summary for docs/BENCHMARKS.md.
+ * - account   (scripts/bench/account.ts)   the account summary of a 2,000-room tenant, beside its SQL
+ * - drilldown (scripts/bench/drilldown.ts) a room with 2,000 conferences and a 300-participant conference, beside their SQL
+ * - statement (scripts/bench/statement.ts) a 1,000,000-line monthly statement download, beside SheetJS and plain CSV
+ * - ingest    (scripts/bench/ingest.ts)    1,000,000 legs through POST /api/v1/cdrs, beside a raw COPY
+ *
+ * Options: --scale (account tenant, 1 = 2,000 rooms), --requests, --warmup, --connections, --serial,
+ * --sql-runs, --naive-runs, --profile (CPU-profile a second server), --seed, --drilldown-scale,
+ * --drilldown-conferences, --drilldown-legs, --statement-rows, --ingest-legs.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
-import path from "node:path";
 import { parseArgs } from "node:util";
-import pg from "pg";
-import { createDb, type Database } from "../db/client";
-import { applyMigrations } from "../db/migrate";
-import { generateTenant, type Tenant } from "../db/seed/tenant";
-import { formatDuration, formatMoney } from "../lib/format";
-import { addMonths, periodOf, toUrlPeriod } from "../lib/periods";
-import { freePort, startPostgres, type TempPostgres } from "./lib/postgres";
-import { getPage, login } from "./bench/http";
-import { runHttp, runSql, type HttpRun } from "./bench/load";
-import { PAGE_SIZE } from "../lib/paging";
-import { newestProfile, summarizeProfile, type ProfileSummary } from "./bench/profile";
-import { fetchSummary, firstDifference, naiveQuery, rollupQuery, summaryParams, totalOf, type Display } from "./bench/queries";
-import { buildId, ensureBuild, startServer, type RunningServer } from "./bench/server";
-import { formatCount, formatMs, formatRatio, markdownTable, type LatencySummary } from "./bench/stats";
+import { runAccount } from "./bench/account";
+import { BENCHMARKS, stopEverything, type BenchContext, type BenchmarkName, type BenchOptions } from "./bench/context";
+import { runDrilldown } from "./bench/drilldown";
+import { runIngest } from "./bench/ingest";
+import { ensureBuild } from "./bench/server";
+import { runStatement } from "./bench/statement";
 
-const TARGET_P95_MS = 150;
-const TIME_ZONE = "Europe/Paris"; // the tenant's zone (db/seed/tenant.ts)
-
-type Options = {
-  scale: number;
-  requests: number;
-  warmup: number;
-  connections: number;
-  sqlRuns: number;
-  naiveRuns: number;
-  /** Sequential requests (concurrency 1) per case: the service time without queueing. */
-  serial: number;
-  /** CPU-profile a second server under the same load on the active-rooms page. */
-  profile: boolean;
-  seed: number | undefined;
+const RUNNERS: Record<BenchmarkName, (ctx: BenchContext) => Promise<string>> = {
+  account: runAccount,
+  drilldown: runDrilldown,
+  statement: runStatement,
+  ingest: runIngest,
 };
 
-function parseOptions(argv: string[]): Options {
+function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
+      only: { type: "string", default: BENCHMARKS.join(",") },
       scale: { type: "string", default: "1" },
       requests: { type: "string", default: "500" },
       warmup: { type: "string", default: "50" },
@@ -57,6 +41,11 @@ function parseOptions(argv: string[]): Options {
       serial: { type: "string", default: "30" },
       profile: { type: "boolean", default: false },
       seed: { type: "string" },
+      "drilldown-scale": { type: "string", default: "0.05" },
+      "drilldown-conferences": { type: "string", default: "2000" },
+      "drilldown-legs": { type: "string", default: "300" },
+      "statement-rows": { type: "string", default: "1000000" },
+      "ingest-legs": { type: "string", default: "1000000" },
     },
     strict: true,
   });
@@ -65,320 +54,67 @@ function parseOptions(argv: string[]): Options {
     if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min}, got ${value}`);
     return n;
   };
-  const requests = Math.round(number("requests", values.requests, 1));
-  const connections = Math.round(number("connections", values.connections, 1));
+  const integer = (name: string, value: string | undefined, min: number) => Math.round(number(name, value, min));
+  const only = (values.only ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = only.filter((name) => !(BENCHMARKS as readonly string[]).includes(name));
+  if (unknown.length || only.length === 0) throw new Error(`--only takes a comma-separated list of ${BENCHMARKS.join(", ")}; got ${values.only}`);
+  const requests = integer("requests", values.requests, 1);
   return {
+    // In the order of BENCHMARKS, each once, whatever the order typed.
+    only: BENCHMARKS.filter((name) => only.includes(name)),
     scale: number("scale", values.scale, 0.0005),
     requests,
-    warmup: Math.round(number("warmup", values.warmup, 0)),
-    connections,
-    sqlRuns: Math.round(number("sql-runs", values["sql-runs"] ?? String(requests), 1)),
-    naiveRuns: Math.round(number("naive-runs", values["naive-runs"], 1)),
-    serial: Math.round(number("serial", values.serial, 0)),
+    warmup: integer("warmup", values.warmup, 0),
+    connections: integer("connections", values.connections, 1),
+    sqlRuns: integer("sql-runs", values["sql-runs"] ?? String(requests), 1),
+    naiveRuns: integer("naive-runs", values["naive-runs"], 1),
+    serial: integer("serial", values.serial, 0),
     profile: values.profile ?? false,
-    seed: values.seed === undefined ? undefined : Math.round(number("seed", values.seed, 0)),
+    seed: values.seed === undefined ? undefined : integer("seed", values.seed, 0),
+    drilldownScale: number("drilldown-scale", values["drilldown-scale"], 0.0005),
+    drilldownConferences: integer("drilldown-conferences", values["drilldown-conferences"], 1),
+    drilldownLegs: integer("drilldown-legs", values["drilldown-legs"], 1),
+    statementRows: integer("statement-rows", values["statement-rows"], 1),
+    ingestLegs: integer("ingest-legs", values["ingest-legs"], 1),
   };
-}
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const log = (line: string) => console.log(line);
-
-async function timed<T>(label: string, work: () => Promise<T>): Promise<{ value: T; ms: number }> {
-  log(`${label}…`);
-  const started = performance.now();
-  const value = await work();
-  const ms = performance.now() - started;
-  log(`${label}: ${seconds(ms)}`);
-  return { value, ms };
-}
-
-type PageCase = { name: string; path: string; display: Display | null; run?: HttpRun; serial?: LatencySummary };
-type SqlCase = { name: string; kind: "naive" | "rollup"; display: Display; runs: number; result?: LatencySummary; serial?: LatencySummary };
-
-function assertPageRun(c: PageCase, expected: number): void {
-  const run = c.run!;
-  const ok = run.statuses["200"] ?? 0;
-  const problems = [
-    ok !== expected && `${ok}/${expected} responses were 200 (${JSON.stringify(run.statuses)})`,
-    run.mismatches > 0 && `${run.mismatches} responses without "Total"`,
-    run.errors > 0 && `${run.errors} connection errors`,
-    run.timeouts > 0 && `${run.timeouts} timeouts`,
-  ].filter(Boolean);
-  if (problems.length) throw new Error(`${c.name}: ${problems.join("; ")}`);
 }
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const root = process.cwd();
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
-  const now = new Date();
-  const period = addMonths(periodOf(now, TIME_ZONE), -1);
-
-  let postgres: TempPostgres | undefined;
-  let db: Database | undefined;
-  let pool: pg.Pool | undefined;
-  let server: RunningServer | undefined;
-  const cleanup = async () => {
-    // Each step on its own: one failing must not leave the others running.
-    await server?.stop().catch((e: unknown) => console.error("stopping the server:", e));
-    await pool?.end().catch(() => {});
-    await db?.$client.end().catch(() => {});
-    await postgres?.stop().catch((e: unknown) => console.error("stopping PostgreSQL:", e));
-    server = undefined;
-    pool = undefined;
-    db = undefined;
-    postgres = undefined;
-  };
+  const log = (line: string) => console.log(line);
   const onSignal = (signal: NodeJS.Signals) => {
-    console.error(`\n${signal}: stopping the server and PostgreSQL…`);
-    void cleanup().finally(() => process.exit(130));
+    console.error(`\n${signal}: stopping the servers and PostgreSQL…`);
+    void stopEverything().finally(() => process.exit(130));
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
 
-  try {
-    await ensureBuild(root, log);
-    const build = buildId(root);
-    postgres = await startPostgres({ settings: { shared_buffers: "2GB", effective_cache_size: "12GB", maintenance_work_mem: "512MB" } });
-    const url = postgres.url();
-    db = createDb(url, 4);
-    await applyMigrations(db);
-    const pgVersion = (await db.$client.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]?.v ?? "?";
-
-    const generation = await timed(`Generating the tenant (scale ${options.scale})`, () =>
-      generateTenant(db!, { scale: options.scale, now, ...(options.seed === undefined ? {} : { seed: options.seed }), log }),
-    );
-    const tenant: Tenant = generation.value;
-    // Insert-driven autovacuum would do this soon after a bulk load; done now so that timings do
-    // not depend on when it happens to run (visibility map for index-only scans, statistics).
-    const vacuum = await timed("VACUUM (ANALYZE)", () => db!.$client.query("vacuum (analyze) conferences, legs, usage_rollups, rooms, users"));
-    const sizes = (
-      await db.$client.query<{ name: string; rows: string; bytes: string }>(
-        `select c.relname as name, c.reltuples::bigint as rows, pg_total_relation_size(c.oid) as bytes
-         from pg_class c where c.relname in ('conferences', 'legs', 'usage_rollups', 'rooms', 'users') order by c.relname`,
-      )
-    ).rows;
-    const rollupRows = Number((await db.$client.query<{ n: string }>("select count(*) as n from usage_rollups where account_id = $1", [tenant.accountId])).rows[0]?.n ?? 0);
-    const databaseBytes = Number((await db.$client.query<{ b: string }>("select pg_database_size(current_database()) as b")).rows[0]?.b ?? 0);
-    log(
-      `Tenant ${tenant.accountNumber}: ${formatCount(tenant.counts.rooms)} rooms, ${formatCount(tenant.counts.users)} users, ` +
-        `${formatCount(tenant.counts.conferences)} conferences, ${formatCount(tenant.counts.legs)} legs, ${formatCount(rollupRows)} rollup rows, ` +
-        `database ${(databaseBytes / 2 ** 30).toFixed(2)} GiB`,
-    );
-
-    // (a) and (b) must agree before anything is timed.
-    pool = new pg.Pool({ connectionString: url, max: options.connections });
-    pool.on("error", () => {});
-    const params = summaryParams(tenant.accountId, period);
-    const truth: Record<Display, Awaited<ReturnType<typeof fetchSummary>>> = { active: [], all: [] };
-    for (const display of ["active", "all"] as const) {
-      const naive = await fetchSummary(pool, naiveQuery(display), params);
-      const rollup = await fetchSummary(pool, rollupQuery(display), params);
-      const difference = firstDifference(naive, rollup);
-      if (difference) throw new Error(`(a) and (b) differ for ${display} rooms in ${period}: ${difference}`);
-      truth[display] = naive;
+  await ensureBuild(root, log);
+  const sections: string[] = [];
+  const failed: string[] = [];
+  for (const name of options.only) {
+    log(`\n===== ${name} =====`);
+    try {
+      const section = await RUNNERS[name]({ root, now: new Date(), command, options, log });
+      sections.push(section);
+      // Printed at once, so that a later benchmark failing does not lose this one's figures.
+      console.log(`\n----- Markdown (${name}) for docs/BENCHMARKS.md -----\n\n${section}\n`);
+    } catch (error) {
+      // The other benchmarks still run: they have their own database and server.
+      failed.push(name);
+      console.error(`${name} failed:`, error instanceof Error ? (error.stack ?? error.message) : error);
     }
-    const activeRooms = truth.active.length;
-    const total = totalOf(truth.active);
-    log(`(a) legs and (b) rollups agree for ${toUrlPeriod(period)}: ${activeRooms} active of ${truth.all.length} rooms, total ${formatDuration(total.durationS)} / ${formatMoney(total.chargeMinor, "EUR", "fr-FR")}`);
-
-    const port = await freePort();
-    const running = (await timed("Starting next start", () => startServer({ root, port, databaseUrl: url }))).value;
-    server = running;
-    const cookie = await login(running.url, { username: tenant.owner.email, password: tenant.owner.password, number: tenant.accountNumber });
-    log(`Logged in as ${tenant.owner.email} with ${tenant.accountNumber}`);
-
-    const pages: PageCase[] = [
-      { name: "page, active rooms", path: `/account?period=${toUrlPeriod(period)}`, display: "active" },
-      { name: "page, all rooms", path: `/account?period=${toUrlPeriod(period)}&display=all`, display: "all" },
-      // An unselectable period: session check, layout and header, no table. Isolates the fixed cost.
-      { name: "page shell (no table)", path: "/account?period=1999-01", display: null },
-    ];
-    // One request each, checked against the SQL: the right rows and total are on the page.
-    for (const c of pages) {
-      const page = await getPage(running.url + c.path, cookie);
-      if (page.status !== 200) throw new Error(`${c.path} answered ${page.status}:\n${page.body.slice(0, 500)}\n${running.output()}`);
-      if (c.display) {
-        const all = truth[c.display];
-        const t = totalOf(all);
-        // The first page shows the first PAGE_SIZE rooms of the SQL answer, and no other (a row may hold several links); the total is the whole list's.
-        const rows = all.slice(0, PAGE_SIZE);
-        const linked = new Set([...page.body.matchAll(/href="\/rooms\/(\d{6})[/?"]/g)].map((m) => m[1]));
-        const unlinked = rows.filter((r) => !linked.has(r.number)).length;
-        const expectedTexts = ["Total", formatDuration(t.durationS), formatMoney(t.chargeMinor, "EUR", "fr-FR")];
-        const missing = expectedTexts.filter((text) => !page.body.includes(text));
-        if (linked.size !== rows.length || unlinked || missing.length) {
-          throw new Error(`${c.path}: ${linked.size} rooms linked for ${rows.length} rows (${unlinked} missing); texts missing: ${JSON.stringify(missing)}`);
-        }
-        log(`${c.path}: ${rows.length} of ${all.length} rows (first page) and the total ${expectedTexts.slice(1).join(" / ")} on the page (${formatCount(page.bytes)} bytes, ${formatMs(page.ms)} ms cold)`);
-      }
-    }
-
-    const verifyBody = (body: string) => body.includes("Total");
-    for (const c of pages) {
-      const target = { url: running.url + c.path, cookie, connections: options.connections, ...(c.display ? { verifyBody } : {}) };
-      if (options.warmup > 0) await runHttp({ ...target, amount: options.warmup });
-      c.run = await runHttp({ ...target, amount: options.requests });
-      assertPageRun(c, options.requests);
-      if (options.serial > 0) c.serial = (await runHttp({ ...target, connections: 1, amount: options.serial })).latency;
-      const l = c.run.latency;
-      log(`${c.name}: p50 ${formatMs(l.p50)} ms, p95 ${formatMs(l.p95)} ms, p99 ${formatMs(l.p99)} ms, ${l.perSecond.toFixed(1)} req/s, ${formatCount(Math.round(c.run.meanBytes))} bytes`);
-    }
-    await running.stop();
-    server = undefined;
-    const notes: string[] = [];
-    const buildChanged = () => {
-      const note = "**The production build changed during the run** (another `next build` in this tree): the page figures may be disturbed; run again.";
-      if (buildId(root) !== build && !notes.includes(note)) notes.push(note);
-    };
-    buildChanged();
-
-    let profile: { summary: ProfileSummary; requests: number } | undefined;
-    if (options.profile) {
-      const dir = mkdtempSync(path.join(tmpdir(), "portal-cpuprof-"));
-      try {
-        const profiled = await startServer({ root, port: await freePort(), databaseUrl: url, nodeOptions: ["--cpu-prof", `--cpu-prof-dir=${dir}`] });
-        server = profiled;
-        const profiledCookie = await login(profiled.url, { username: tenant.owner.email, password: tenant.owner.password, number: tenant.accountNumber });
-        const target = { url: profiled.url + pages[0]!.path, cookie: profiledCookie, connections: options.connections, verifyBody };
-        if (options.warmup > 0) await runHttp({ ...target, amount: options.warmup });
-        const run = await runHttp({ ...target, amount: options.requests });
-        log(`profiled ${pages[0]!.name}: p50 ${formatMs(run.latency.p50)} ms, p95 ${formatMs(run.latency.p95)} ms`);
-        // A graceful stop: next start exits on SIGTERM and Node writes the profile on exit.
-        await profiled.stop();
-        server = undefined;
-        const file = newestProfile(dir);
-        if (!file) throw new Error(`no CPU profile written in ${dir}:\n${profiled.output()}`);
-        profile = { summary: summarizeProfile(file), requests: options.warmup + options.requests };
-        buildChanged();
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    }
-
-    const sqlCases: SqlCase[] = [
-      { name: "(a) legs ⋈ conferences, active", kind: "naive", display: "active", runs: options.naiveRuns },
-      { name: "(a) legs ⋈ conferences, all", kind: "naive", display: "all", runs: options.naiveRuns },
-      { name: "(b) rollups (page query), active", kind: "rollup", display: "active", runs: options.sqlRuns },
-      { name: "(b) rollups (page query), all", kind: "rollup", display: "all", runs: options.sqlRuns },
-    ];
-    for (const c of sqlCases) {
-      const text = c.kind === "naive" ? naiveQuery(c.display) : rollupQuery(c.display);
-      await runSql(pool, text, params, { runs: Math.min(c.runs, Math.max(options.connections, Math.ceil(c.runs / 10))), concurrency: options.connections });
-      c.result = await runSql(pool, text, params, { runs: c.runs, concurrency: options.connections });
-      if (options.serial > 0) c.serial = await runSql(pool, text, params, { runs: Math.min(options.serial, c.runs), concurrency: 1 });
-      const l = c.result;
-      log(`${c.name}: p50 ${formatMs(l.p50)} ms, p95 ${formatMs(l.p95)} ms, p99 ${formatMs(l.p99)} ms, ${l.perSecond.toFixed(1)} q/s`);
-    }
-
-    printSummary({ options, command, now, period, pgVersion, tenant, generationMs: generation.ms, vacuumMs: vacuum.ms, sizes, rollupRows, databaseBytes, activeRooms, pages, sqlCases, profile, notes });
-  } finally {
-    await cleanup();
   }
-}
-
-type SummaryInput = {
-  options: Options;
-  command: string;
-  now: Date;
-  period: string;
-  pgVersion: string;
-  tenant: Tenant;
-  generationMs: number;
-  vacuumMs: number;
-  sizes: { name: string; rows: string; bytes: string }[];
-  rollupRows: number;
-  databaseBytes: number;
-  activeRooms: number;
-  pages: PageCase[];
-  sqlCases: SqlCase[];
-  profile: { summary: ProfileSummary; requests: number } | undefined;
-  notes: string[];
-};
-
-function printSummary(s: SummaryInput): void {
-  const cpu = cpus();
-  const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
-  const page = (display: Display) => s.pages.find((p) => p.display === display)!.run!.latency;
-  const sql = (kind: SqlCase["kind"], display: Display) => s.sqlCases.find((c) => c.kind === kind && c.display === display)!.result!;
-  const shell = s.pages.find((p) => p.display === null)!.run!.latency;
-  const worst = Math.max(page("active").p95, page("all").p95);
-  const met = worst <= TARGET_P95_MS;
-
-  const lines = [
-    `## Account summary, ${formatCount(s.tenant.counts.rooms)} rooms — ${s.now.toISOString().slice(0, 10)}`,
-    "",
-    `- Machine: ${cpu.length} cores (${cpu[0]?.model ?? "?"}), ${gib(totalmem())} RAM; Node ${process.version}; PostgreSQL ${s.pgVersion} (throwaway, fsync off, shared_buffers 2GB); autocannon and the server on the same machine.`,
-    `- Command: \`${s.command}\` (scale ${s.options.scale}; ${s.options.warmup} warm-up then ${s.options.requests} requests per page at concurrency ${s.options.connections}; SQL at concurrency ${s.options.connections}, ${s.options.naiveRuns} runs of (a), ${s.options.sqlRuns} of (b)).`,
-    `- Tenant ${s.tenant.accountNumber}: ${formatCount(s.tenant.counts.rooms)} rooms, ${formatCount(s.tenant.counts.users)} users, ${formatCount(s.tenant.counts.conferences)} conferences, ` +
-      `${formatCount(s.tenant.counts.legs)} legs, ${formatCount(s.rollupRows)} rollup rows over 12 months; database ${gib(s.databaseBytes)} ` +
-      `(${s.sizes.map((r) => `${r.name} ${gib(Number(r.bytes))}`).join(", ")}).`,
-    `- Generated in ${seconds(s.generationMs)} (COPY in chunks, rollups rebuilt), then VACUUM (ANALYZE) in ${seconds(s.vacuumMs)}.`,
-    `- Period measured: ${toUrlPeriod(s.period)} (the previous month), ${formatCount(s.activeRooms)} active rooms. (a) and (b) return identical rows for active and all rooms; every page response was 200 and contained "Total"; the page's rows and total match (a).`,
-    "",
-    markdownTable(
-      [
-        ["Measure", "c=1 p50 ms", `c=${s.options.connections} p50 ms`, "p95 ms", "p99 ms", "per s", "runs"],
-        ...s.pages.map((p) => [
-          p.name + (p.display ? ` (\`${p.path}\`)` : ""),
-          formatMs(p.serial?.p50 ?? Number.NaN),
-          formatMs(p.run!.latency.p50),
-          formatMs(p.run!.latency.p95),
-          formatMs(p.run!.latency.p99),
-          p.run!.latency.perSecond.toFixed(1),
-          String(p.run!.latency.count),
-        ]),
-        ...s.sqlCases.map((c) => [
-          `SQL ${c.name}`,
-          formatMs(c.serial?.p50 ?? Number.NaN),
-          formatMs(c.result!.p50),
-          formatMs(c.result!.p95),
-          formatMs(c.result!.p99),
-          c.result!.perSecond.toFixed(1),
-          String(c.result!.count),
-        ]),
-      ],
-      ["l", "r", "r", "r", "r", "r", "r"],
-    ),
-    "",
-    markdownTable(
-      [
-        ["Rooms shown", "page p50 / p95", "(a) p50 / p95", "(b) p50 / p95", "page ÷ (a) at p95", "page ÷ (b) at p95"],
-        ...(["active", "all"] as const).map((d) => [
-          d,
-          `${formatMs(page(d).p50)} / ${formatMs(page(d).p95)}`,
-          `${formatMs(sql("naive", d).p50)} / ${formatMs(sql("naive", d).p95)}`,
-          `${formatMs(sql("rollup", d).p50)} / ${formatMs(sql("rollup", d).p95)}`,
-          formatRatio(page(d).p95, sql("naive", d).p95),
-          formatRatio(page(d).p95, sql("rollup", d).p95),
-        ]),
-      ],
-      ["l", "r", "r", "r", "r", "r"],
-    ),
-    "",
-    `Target: account summary p95 ≤ ${TARGET_P95_MS} ms at concurrency 10 — **${met ? "met" : "missed"}** (worst page p95 ${formatMs(worst)} ms; the page shell without the table: p50 ${formatMs(shell.p50)} / p95 ${formatMs(shell.p95)} ms).`,
-  ];
-  if (s.notes.length) lines.push("", ...s.notes.map((n) => `- ${n}`));
-  if (s.profile) {
-    const { summary, requests } = s.profile;
-    const perRequest = (ms: number) => formatMs(ms / requests);
-    lines.push(
-      "",
-      `CPU profile of the server (\`--profile\`): ${requests} requests of the active-rooms page at concurrency ${s.options.connections}; ` +
-        `${formatMs(summary.busyMs)} ms busy of ${formatMs(summary.totalMs)} ms sampled, ≈ ${perRequest(summary.busyMs)} ms of CPU per request.`,
-      "",
-      markdownTable(
-        [["Area (self time)", "ms per request", "share of busy"], ...summary.areas.filter((a) => a.area !== "idle").map((a) => [a.area, perRequest(a.ms), `${((a.ms / summary.busyMs) * 100).toFixed(1)} %`])],
-        ["l", "r", "r"],
-      ),
-      "",
-      markdownTable(
-        [["Function (self time)", "source", "ms per request"], ...summary.functions.slice(0, 15).map((f) => [`\`${f.name}\``, f.source, perRequest(f.ms)])],
-        ["l", "l", "r"],
-      ),
-    );
+  if (sections.length > 1) console.log(`\n----- Markdown for docs/BENCHMARKS.md (all sections) -----\n\n${sections.join("\n\n")}\n`);
+  if (failed.length) {
+    console.error(`Failed: ${failed.join(", ")}`);
+    process.exitCode = 1;
   }
-  console.log(`\n----- Markdown for docs/BENCHMARKS.md -----\n\n${lines.join("\n")}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -4,10 +4,15 @@
  * and Next are bundled and minified in Next's runtime and in the build's chunks, so each frame is
  * mapped back to its original source file through the source map beside the bundle.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { SourceMap, type SourceMapPayload } from "node:module";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../lib/postgres";
+import type { Resources } from "./context";
+import { startServer, type RunningServer } from "./server";
+import { formatMs, markdownTable } from "./stats";
 
 type CallFrame = { functionName: string; url: string; lineNumber: number; columnNumber: number };
 type ProfileNode = { id: number; callFrame: CallFrame };
@@ -59,7 +64,11 @@ function areaOf(frame: CallFrame, source: string): string {
   if (/react-server-dom-[a-z]+-server\./.test(source)) return "React Flight server: RSC payload serialization";
   if (/react-server-dom-[a-z]+-client\./.test(source)) return "React Flight client: RSC payload decoding for SSR";
   if (/\/react(-dom)?\/cjs\//.test(source)) return "React core";
-  if (/node_modules\/pg(-protocol|-types|-pool|-connection-string)?\//.test(source)) return "pg driver";
+  if (/node_modules\/pg(-protocol|-types|-pool|-connection-string|-query-stream|-cursor)?\//.test(source)) return "pg driver";
+  if (/node_modules\/exceljs\//.test(source)) return "exceljs";
+  if (/node_modules\/(archiver|archiver-utils|zip-stream|compress-commons|crc-32|crc32-stream|readable-stream|lazystream)\//.test(source)) return "zip writing (archiver)";
+  if (/node_modules\/(csv-parse|csv-stringify)\//.test(source)) return "csv-parse";
+  if (/node_modules\/zod\//.test(source)) return "zod";
   if (/drizzle-orm/.test(source)) return "drizzle-orm";
   if (/next-auth|jose|@panva|openid-client|oauth/.test(source)) return "next-auth / JWT";
   if (/@node-rs\/argon2/.test(source)) return "argon2";
@@ -107,4 +116,50 @@ export function newestProfile(dir: string): string | undefined {
   const files = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).sort();
   const last = files.at(-1);
   return last ? path.join(dir, last) : undefined;
+}
+
+/**
+ * Runs `work` against a second server started with --cpu-prof, stops it gracefully (Node writes
+ * the profile on exit) and summarises the profile. The profiler slows the server down: figures
+ * measured under it are for the breakdown only.
+ */
+export async function profileServer<T>(options: {
+  root: string;
+  databaseUrl: string;
+  resources: Resources;
+  env?: Record<string, string>;
+  work: (server: RunningServer) => Promise<T>;
+}): Promise<{ value: T; summary: ProfileSummary; pid: number }> {
+  const dir = mkdtempSync(path.join(tmpdir(), "portal-cpuprof-"));
+  const removeDir = options.resources.add("the CPU profile directory", async () => rmSync(dir, { recursive: true, force: true }));
+  try {
+    const server = await startServer({
+      root: options.root,
+      port: await freePort(),
+      databaseUrl: options.databaseUrl,
+      nodeOptions: ["--cpu-prof", `--cpu-prof-dir=${dir}`],
+      ...(options.env ? { env: options.env } : {}),
+    });
+    const stop = options.resources.add("next start (profiled)", () => server.stop());
+    const value = await options.work(server);
+    await stop();
+    const file = newestProfile(dir);
+    if (!file) throw new Error(`no CPU profile written in ${dir}:\n${server.output()}`);
+    return { value, summary: summarizeProfile(file), pid: server.pid };
+  } finally {
+    await removeDir();
+  }
+}
+
+/** The profile as two Markdown tables: time per area and the top functions, per unit of work. */
+export function profileTables(summary: ProfileSummary, units: number, unitLabel: string, top = 15): string[] {
+  const per = (ms: number) => formatMs(ms / units);
+  return [
+    markdownTable(
+      [[`Area (self time)`, `ms ${unitLabel}`, "share of busy"], ...summary.areas.filter((a) => a.area !== "idle").map((a) => [a.area, per(a.ms), `${((a.ms / summary.busyMs) * 100).toFixed(1)} %`])],
+      ["l", "r", "r"],
+    ),
+    "",
+    markdownTable([[`Function (self time)`, "source", `ms ${unitLabel}`], ...summary.functions.slice(0, top).map((f) => [`\`${f.name}\``, f.source, per(f.ms)])], ["l", "l", "r"]),
+  ];
 }

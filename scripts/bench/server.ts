@@ -52,7 +52,17 @@ const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 const KEPT_OUTPUT_LINES = 200;
 
+/** While another `next build` rewrites .next there is no BUILD_ID: wait (bounded) for the new one. */
+async function waitForBuild(root: string): Promise<void> {
+  const deadline = Date.now() + BUILD_WAIT_MS;
+  while (!existsSync(buildIdFile(root))) {
+    if (Date.now() > deadline) throw new Error(`no production build (.next/BUILD_ID) appeared within ${BUILD_WAIT_MS / 60_000} min`);
+    await sleep(2_000);
+  }
+}
+
 export async function startServer(options: { root: string; port: number; databaseUrl: string; nodeOptions?: string[]; env?: Record<string, string> }): Promise<RunningServer> {
+  await waitForBuild(options.root);
   const url = `http://127.0.0.1:${options.port}`;
   const secret = randomBytes(32).toString("hex");
   // Its own process group, so stopping it also stops anything it forked.
@@ -95,11 +105,17 @@ export async function startServer(options: { root: string; port: number; databas
         // Already gone.
       }
     };
+    // Waits for the exit at most STOP_TIMEOUT_MS; the timer is cancelled on exit so that it does not keep the benchmark alive.
+    const exitedWithin = async () => {
+      const limit = new AbortController();
+      const stopped = await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS, false, { signal: limit.signal }).catch(() => false)]);
+      limit.abort();
+      return stopped;
+    };
     signalGroup("SIGTERM");
-    const stopped = await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]);
-    if (!stopped) {
+    if (!(await exitedWithin())) {
       signalGroup("SIGKILL");
-      await Promise.race([exited, sleep(STOP_TIMEOUT_MS)]);
+      await exitedWithin();
     }
   };
   const output = () => lines.join("\n");

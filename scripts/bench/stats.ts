@@ -34,7 +34,7 @@ export function summarize(samplesMs: number[], elapsedMs: number): LatencySummar
 /** Milliseconds with the precision that matters at that size. */
 export const formatMs = (value: number) => (Number.isNaN(value) ? "–" : value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0));
 
-export const formatRatio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(1)}×` : "–");
+export const formatRatio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(a / b < 1 ? 2 : 1)}×` : "–");
 
 export const formatCount = (n: number) => n.toLocaleString("en-US");
 

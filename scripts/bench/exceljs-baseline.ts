@@ -1,0 +1,78 @@
+/**
+ * A decomposition of the statement benchmark, run as a child process: the statement's rows from
+ * PostgreSQL (the same SQL, through pg-query-stream) written to a file by the portal's own
+ * streaming writer (lib/export/workbook.ts `createWorkbook`, exceljs) with the statement's
+ * columns — but without HTTP or Next, and with the local time computed by one cached formatter.
+ * The portal's time minus this one is what the route, the response and its per-row time-zone
+ * conversion add; this one is what exceljs itself costs. Prints a BaselineResult as JSON.
+ *
+ *   node --import tsx scripts/bench/exceljs-baseline.ts --url postgres://… --account 1 --period 2026-10-01 --out /tmp/x.xlsx
+ */
+import { createWriteStream } from "node:fs";
+import { Transform } from "node:stream";
+import { finished } from "node:stream/promises";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { createWorkbook, type Column } from "../../lib/export/workbook";
+import { maxRss, roomNumber, SEED_HEADERS, statementCursor, wallClockConverter, type BaselineResult, type StatementRow } from "./statement-sql";
+
+const { values } = parseArgs({
+  options: { url: { type: "string" }, account: { type: "string" }, period: { type: "string" }, out: { type: "string" }, "time-zone": { type: "string", default: "Europe/Paris" } },
+  strict: true,
+});
+if (!values.url || !values.account || !values.period || !values.out) throw new Error("usage: --url URL --account ID --period YYYY-MM-01 --out FILE");
+
+/** The kinds of lib/export/oai.ts SEED_COLUMNS (that module is server-only), with their headers. */
+const KINDS: Column["kind"][] = ["date", "time", "text", "text", "int", "text", "duration", "duration", "money"];
+const COLUMNS: Column[] = SEED_HEADERS.map((header, i) => ({ header, kind: KINDS[i]! }));
+
+async function main(): Promise<void> {
+  const pool = new pg.Pool({ connectionString: values.url, max: 1 });
+  const client = await pool.connect();
+  const wallClock = wallClockConverter(values["time-zone"]!);
+  const rssBefore = process.memoryUsage().rss;
+  const started = performance.now();
+  let firstRowMs = Number.NaN;
+  let bytes = 0;
+  const counting = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      done(null, chunk);
+    },
+  });
+  const file = createWriteStream(values.out!);
+  counting.pipe(file);
+  const wb = createWorkbook(counting);
+  const sheet = wb.addSheet({ name: "Statement", title: ["Statement (exceljs baseline)", `Period ${values.period}`, "", `Generated ${new Date().toISOString()}`], money: { currency: "EUR", locale: "fr-FR" }, columns: COLUMNS });
+  let rows = 0;
+  let chargeMinor = 0;
+  let durationS = 0;
+  let participants = 0;
+  for await (const raw of statementCursor(client, Number(values.account), values.period!)) {
+    const r = raw as StatementRow;
+    if (Number.isNaN(firstRowMs)) firstRowMs = performance.now() - started;
+    const local = wallClock(new Date(r.started_at));
+    const duration = Number(r.duration_s);
+    const charge = Number(r.charge_minor);
+    await sheet.addRow([local, local, roomNumber(r.room_number), r.cardholder, r.participants, r.billing_code ?? "Unallocated", r.length_s, duration, charge]);
+    rows++;
+    chargeMinor += charge;
+    durationS += duration;
+    participants += r.participants;
+  }
+  sheet.finish("Total", { 4: participants, 7: durationS, 8: chargeMinor });
+  await wb.commit();
+  // As the route does after the workbook is committed (harmless if exceljs ended it already).
+  if (!counting.writableEnded) counting.end();
+  await finished(file);
+  const ms = performance.now() - started;
+  client.release();
+  await pool.end();
+  const result: BaselineResult = { rows, ms, firstRowMs, rssBefore, maxRss: maxRss(), bytes, chargeMinor, phases: {} };
+  console.log(JSON.stringify(result));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exitCode = 1;
+});

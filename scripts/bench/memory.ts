@@ -1,0 +1,77 @@
+/** A process's memory as Linux reports it in /proc/<pid>/status, sampled while work runs. */
+import { readdirSync, readFileSync } from "node:fs";
+
+export type ProcessMemory = {
+  /** Resident set size now. */
+  rss: number;
+  /** High-water mark of the resident set since the process started (VmHWM). */
+  hwm: number;
+};
+
+/** Bytes, or undefined when the process is gone. */
+export function processMemory(pid: number): ProcessMemory | undefined {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, "utf8");
+  } catch {
+    return undefined;
+  }
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN) * 1024;
+  return { rss: kib("VmRSS"), hwm: kib("VmHWM") };
+}
+
+/** The pids whose parent is `pid` (a process's direct children), from /proc/<pid>/stat. */
+export function childPids(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Field 4 is the parent pid; the command name (field 2) is in parentheses and may hold spaces.
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[1]) === pid) children.push(Number(entry));
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  return children;
+}
+
+export type MemoryReport = {
+  /** RSS just before the work. */
+  before: number;
+  /** Highest sampled RSS during the work. */
+  peak: number;
+  /** VmHWM before and after: when it rose, the true peak (between two samples) is the later value. */
+  hwmBefore: number;
+  hwmAfter: number;
+  samples: number;
+  /** The peak growth: the larger of the sampled peak and a VmHWM that rose during the work, minus `before`. */
+  growth: number;
+};
+
+/** Samples a process's RSS every `intervalMs` until `stop()` is called. */
+export function sampleMemory(pid: number, intervalMs = 100): { stop: () => MemoryReport } {
+  const first = processMemory(pid);
+  if (!first) throw new Error(`process ${pid} is not running`);
+  let peak = first.rss;
+  let samples = 1;
+  const timer = setInterval(() => {
+    const now = processMemory(pid);
+    if (!now) return;
+    samples++;
+    if (now.rss > peak) peak = now.rss;
+  }, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      const last = processMemory(pid) ?? first;
+      peak = Math.max(peak, last.rss);
+      samples++;
+      const hwmPeak = last.hwm > first.hwm ? last.hwm : 0;
+      return { before: first.rss, peak, hwmBefore: first.hwm, hwmAfter: last.hwm, samples, growth: Math.max(peak, hwmPeak) - first.rss };
+    },
+  };
+}
+
+export const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;

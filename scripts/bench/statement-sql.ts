@@ -1,0 +1,77 @@
+/**
+ * The monthly statement's rows as the download reads them, for the baselines of the statement
+ * benchmark: the SQL of lib/export/conference-rows.ts `statementRows` for an owner's scope and no
+ * room filter ($1 account, $2 period). That module is server-only, so its text is repeated here;
+ * keep the two in step.
+ */
+import type { PoolClient } from "pg";
+import QueryStream from "pg-query-stream";
+
+export const STATEMENT_SQL = `
+      select c.started_at, r.number as room_number, holder.display_name as cardholder, count(l.id)::int as participants,
+             c.billing_code, extract(epoch from c.ended_at - c.started_at)::int as length_s,
+             coalesce(sum(l.duration_s), 0) as duration_s, coalesce(sum(l.charge_minor), 0) as charge_minor
+      from conferences c
+      join rooms r on r.account_id = c.account_id and r.id = c.room_id
+      join users holder on holder.id = r.cardholder_id
+      left join legs l on l.account_id = c.account_id and l.conference_id = c.id
+      where c.account_id = $1 and c.period = $2
+      group by c.account_id, c.id, r.number, holder.display_name
+      order by c.started_at, c.id`;
+
+export type StatementRow = {
+  started_at: Date;
+  room_number: string;
+  cardholder: string;
+  participants: number;
+  billing_code: string | null;
+  length_s: number;
+  duration_s: string;
+  charge_minor: string;
+};
+
+/** The same cursor batch size as lib/export/cursor.ts. */
+export const CURSOR_BATCH = 2000;
+
+export function statementCursor(client: PoolClient, accountId: number, period: string): QueryStream {
+  return client.query(new QueryStream(STATEMENT_SQL, [accountId, period], { batchSize: CURSOR_BATCH }));
+}
+
+/** The statement's column headers (lib/export/oai.ts SEED_COLUMNS). */
+export const SEED_HEADERS = ["DATE", "START TIME", "ROOM NUMBER", "CARDHOLDER", "PARTICIPANTS", "BILLING CODE", "CONFERENCE LENGTH", "ACCUMULATED TIME", "CHARGES"];
+
+/**
+ * An instant's wall-clock date and time in a zone, as UTC fields (what a spreadsheet date cell
+ * holds). One formatter for the whole run: the baselines do what a careful writer would do.
+ */
+export function wallClockConverter(timeZone: string): (instant: Date) => Date {
+  const format = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  return (instant) => {
+    const p: Record<string, number> = {};
+    for (const part of format.formatToParts(instant)) if (part.type !== "literal") p[part.type] = Number(part.value);
+    return new Date(Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!));
+  };
+}
+
+/** Room numbers grouped 2-3-1, as lib/format.ts formatRoomNumber. */
+export const roomNumber = (n: string) => (n.length === 6 ? `${n.slice(0, 2)} ${n.slice(2, 5)} ${n.slice(5)}` : n);
+
+/** What a baseline child prints on its last line of output, as JSON. */
+export type BaselineResult = {
+  rows: number;
+  /** From the query's start to the file written. */
+  ms: number;
+  /** To the first row from the cursor. */
+  firstRowMs: number;
+  /** RSS once the modules are loaded and the database connected, just before the work. */
+  rssBefore: number;
+  /** The process's peak RSS (getrusage maxrss). */
+  maxRss: number;
+  bytes: number;
+  chargeMinor: number;
+  /** Time spans worth reporting apart (SheetJS: building the sheet vs writing the file). */
+  phases: Record<string, number>;
+};
+
+/** For the children: the RSS high-water mark so far, in bytes (ru_maxrss is in KiB on Linux). */
+export const maxRss = () => process.resourceUsage().maxRSS * 1024;
