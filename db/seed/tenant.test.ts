@@ -57,6 +57,14 @@ test("account, code and room totals add up, every month, and match the legs", as
       const lines = await getConferenceLines(owner, period, { roomId: Number(room[0]!.id) });
       assert.equal(lines.total.chargeMinor, busiest.chargeMinor);
       assert.equal(lines.total.chargeMinor, sum(lines.lines.map((l) => l.chargeMinor)));
+      // A page of the room's conferences: those lines only, with the whole month's count and total.
+      const paged = await getConferenceLines(owner, period, { roomId: Number(room[0]!.id) }, { offset: 1, limit: 2 });
+      assert.deepEqual([...new Set(paged.lines.map((l) => l.conferenceId))], [...new Set(lines.lines.map((l) => l.conferenceId))].slice(1, 3));
+      assert.deepEqual([paged.conferences, paged.total], [lines.conferences, lines.total]);
+      const code = lines.lines[0]!.billingCode;
+      const byCode = await getConferenceLines(owner, period, { billingCode: code }, { offset: 0, limit: 1000 });
+      const allByCode = await getConferenceLines(owner, period, { billingCode: code });
+      assert.deepEqual([byCode.conferences, byCode.total], [allByCode.conferences, allByCode.total]);
     }
   }
 });

@@ -26,8 +26,17 @@ const sumLines = (lines: { durationS: number; chargeMinor: number }[]): Totals =
 /** Which conferences of a period: one room's, or those with one billing code (null = Unallocated) across rooms. */
 export type ConferenceFilter = { roomId: number } | { billingCode: string | null };
 
-/** Conferences of a period, one line per conference and service type, oldest first. */
-export async function getConferenceLines(scope: Scope, period: Period, filter: ConferenceFilter): Promise<{ lines: ConferenceLine[]; total: Totals; conferences: number }> {
+/**
+ * Conferences of a period, one line per conference and service type, oldest first. With `slice`,
+ * only those conferences are read; `total` and `conferences` still cover the whole list, from the
+ * rollups (the whole list's total equals the sum of all its lines).
+ */
+export async function getConferenceLines(
+  scope: Scope,
+  period: Period,
+  filter: ConferenceFilter,
+  slice?: { offset: number; limit: number },
+): Promise<{ lines: ConferenceLine[]; total: Totals; conferences: number }> {
   const db = await getDb();
   const where =
     "roomId" in filter
@@ -35,7 +44,19 @@ export async function getConferenceLines(scope: Scope, period: Period, filter: C
       : filter.billingCode === null
         ? sql`and c.billing_code is null`
         : sql`and c.billing_code = ${filter.billingCode}`;
-  const { rows } = await db.execute<{
+  const roomScope = scope.roomId ? sql`and c.room_id = ${scope.roomId}` : sql``;
+  const chosen = slice
+    ? sql`and c.id in (select c.id from conferences c where c.account_id = ${scope.accountId} and c.period = ${period} ${where} ${roomScope}
+                       order by c.started_at, c.id limit ${slice.limit} offset ${slice.offset})`
+    : sql``;
+  const totals = slice
+    ? db.execute<{ conferences: number; duration_s: string; charge_minor: string }>(sql`
+        select coalesce(sum(c.conferences), 0)::int as conferences, coalesce(sum(c.duration_s), 0) as duration_s, coalesce(sum(c.charge_minor), 0) as charge_minor
+        from ${"roomId" in filter ? sql`room_usage c` : sql`usage_rollups c`}
+        where c.account_id = ${scope.accountId} and c.period = ${period} ${roomScope}
+          ${"roomId" in filter ? sql`and c.room_id = ${filter.roomId}` : sql`and c.billing_code = ${filter.billingCode ?? ""}`}`)
+    : undefined;
+  const [{ rows }, sums] = await Promise.all([db.execute<{
     id: string;
     version: number;
     room_number: string;
@@ -53,10 +74,9 @@ export async function getConferenceLines(scope: Scope, period: Period, filter: C
     from conferences c
     join rooms r on r.account_id = c.account_id and r.id = c.room_id
     join legs l on l.account_id = c.account_id and l.conference_id = c.id
-    where c.account_id = ${scope.accountId} and c.period = ${period} ${where}
-      ${scope.roomId ? sql`and c.room_id = ${scope.roomId}` : sql``}
+    where c.account_id = ${scope.accountId} and c.period = ${period} ${where} ${roomScope} ${chosen}
     group by c.account_id, c.id, r.number, l.service_type
-    order by c.started_at, c.id, l.service_type`);
+    order by c.started_at, c.id, l.service_type`), totals]);
   const lines = rows.map((r) => ({
     conferenceId: Number(r.id),
     version: r.version,
@@ -69,6 +89,8 @@ export async function getConferenceLines(scope: Scope, period: Period, filter: C
     chargeMinor: Number(r.charge_minor),
     billingCode: r.billing_code,
   }));
+  const whole = sums?.rows[0];
+  if (whole) return { lines, total: { durationS: Number(whole.duration_s), chargeMinor: Number(whole.charge_minor) }, conferences: whole.conferences };
   return { lines, total: sumLines(lines), conferences: new Set(lines.map((l) => l.conferenceId)).size };
 }
 

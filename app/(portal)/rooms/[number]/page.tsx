@@ -15,7 +15,7 @@ import { findRoom } from "@/lib/data/rooms";
 import { formatRoomNumber } from "@/lib/format";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
-import { paginate, subtotal } from "@/lib/paging";
+import { pageOf, subtotal } from "@/lib/paging";
 import { choosePeriod, periodLabel, toUrlPeriod } from "@/lib/periods";
 import { first, type SearchParams } from "@/lib/search-params";
 
@@ -36,18 +36,22 @@ export default async function RoomPage({ params, searchParams }: Props) {
       </>
     );
   }
-  const [status, list, suggestions] = await Promise.all([getPeriodStatus(scope, period), getConferenceLines(scope, period, { roomId: room.id }), getBillingCodeSuggestions(scope)]);
+  // The requested page of conferences is read alone; past the last page, the last page is read instead.
+  const requested = pageOf(Number.MAX_SAFE_INTEGER, first(query.page));
+  const filter = { roomId: room.id };
+  const [status, firstTry, suggestions] = await Promise.all([getPeriodStatus(scope, period), getConferenceLines(scope, period, filter, requested), getBillingCodeSuggestions(scope)]);
+  const page = pageOf(firstTry.conferences, first(query.page));
+  const list = page.page !== requested.page ? await getConferenceLines(scope, period, filter, page) : firstTry;
   const invoiced = status === "invoiced";
   const href = (conferenceId: number) => `/rooms/${room.number}/conferences/${conferenceId}`;
-  const page = paginate(list.lines, first(query.page), (l) => l.conferenceId);
   const table = (
     <>
       <ConferenceTable
         labels={{ ...t.room, unallocated: t.codes.unallocated }}
         serviceTypes={t.serviceTypes}
-        lines={page.items.map((l) => ({ ...l, href: href(l.conferenceId) }))}
+        lines={list.lines.map((l) => ({ ...l, href: href(l.conferenceId) }))}
         total={list.total}
-        subtotal={page.pages > 1 ? { label: t.paging.subtotal, sums: subtotal(page.items) } : undefined}
+        subtotal={page.pages > 1 ? { label: t.paging.subtotal, sums: subtotal(list.lines) } : undefined}
         account={account}
         selectable={!invoiced && list.lines.length > 0}
       />
