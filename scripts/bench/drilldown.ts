@@ -16,7 +16,7 @@ import { toUrlPeriod } from "../../lib/periods";
 import { freePort } from "../lib/postgres";
 import { isoDate, machineLine, seconds, startDatabase, timed, watchForBuilds, BUILD_NOTE, withResources, type BenchContext } from "./context";
 import { getPage, login } from "./http";
-import { runHttp, runSql, type HttpRun } from "./load";
+import { runHttp, runSqlSet, type HttpRun } from "./load";
 import { profileServer, profileTables, type ProfileSummary } from "./profile";
 import { buildId, startServer } from "./server";
 import { formatCount, formatMs, formatRatio, markdownTable, type LatencySummary } from "./stats";
@@ -27,11 +27,36 @@ const FIRST_ROOM = 720000;
 const MONEY = { currency: "EUR", locale: "fr-FR" }; // the tenant's (db/seed/tenant.ts)
 
 /**
- * The room page's conference lines: the SQL of lib/data/conferences.ts `getConferenceLines` for an
- * owner's scope and a room filter ($1 account, $2 period, $3 room id). That module is server-only,
- * so its text is repeated here; keep the two in step.
+ * The room page's SQL, repeated from lib/data/conferences.ts `getConferenceLines` (server-only) for
+ * an owner's scope, a room filter and a page slice; keep them in step. Its lines: only the page's
+ * conferences ($1 account, $2 period, $3 room id, then $4–$6 the same for the slice, $7 limit, $8 offset)…
  */
-const CONFERENCE_LINES_SQL = `
+const PAGE_LINES_SQL = `
+    select c.id, c.version, r.number as room_number, c.started_at, extract(epoch from c.ended_at - c.started_at)::int as length_s,
+           l.service_type, count(*)::int as quantity, sum(l.duration_s) as duration_s, sum(l.charge_minor) as charge_minor,
+           c.billing_code
+    from conferences c
+    join rooms r on r.account_id = c.account_id and r.id = c.room_id
+    join legs l on l.account_id = c.account_id and l.conference_id = c.id
+    where c.account_id = $1 and c.period = $2 and c.room_id = $3
+      and c.id in (select c.id from conferences c where c.account_id = $4 and c.period = $5 and c.room_id = $6
+                       order by c.started_at, c.id limit $7 offset $8)
+    group by c.account_id, c.id, r.number, l.service_type
+    order by c.started_at, c.id, l.service_type`;
+
+/** …and, in parallel, the month's count and total from the per-room rollup ($1 account, $2 period, $3 room id). */
+const PAGE_TOTAL_SQL = `
+        select coalesce(sum(c.conferences), 0)::int as conferences, coalesce(sum(c.duration_s), 0) as duration_s, coalesce(sum(c.charge_minor), 0) as charge_minor
+        from room_usage c
+        where c.account_id = $1 and c.period = $2
+          and c.room_id = $3`;
+
+/**
+ * The same figures computed from the legs: every line of the month ($1 account, $2 period, $3 room
+ * id). The ground truth of the page's total — and what the page itself ran before it read only its
+ * slice (commit 9a240db).
+ */
+const MONTH_LINES_SQL = `
     select c.id, c.version, r.number as room_number, c.started_at, extract(epoch from c.ended_at - c.started_at)::int as length_s,
            l.service_type, count(*)::int as quantity, sum(l.duration_s) as duration_s, sum(l.charge_minor) as charge_minor,
            c.billing_code
@@ -51,23 +76,6 @@ const PARTICIPANTS_SQL = `
       where c.account_id = $1 and c.id = $2 and r.number = $3
       order by l.joined_at, l.id`;
 
-/**
- * Not what the page runs — an alternative measured for comparison: only one page's conferences
- * ($4 = offset) and their lines, the index giving them in order, instead of the whole month's.
- */
-const PAGED_LINES_SQL = `
-    select c.id, c.version, r.number as room_number, c.started_at, extract(epoch from c.ended_at - c.started_at)::int as length_s,
-           l.service_type, count(*)::int as quantity, sum(l.duration_s) as duration_s, sum(l.charge_minor) as charge_minor,
-           c.billing_code
-    from (select * from conferences where account_id = $1 and period = $2 and room_id = $3 order by started_at, id limit ${PAGE_SIZE} offset $4) c
-    join rooms r on r.account_id = c.account_id and r.id = c.room_id
-    join legs l on l.account_id = c.account_id and l.conference_id = c.id
-    group by c.account_id, c.id, c.version, r.number, c.started_at, c.ended_at, c.billing_code, l.service_type
-    order by c.started_at, c.id, l.service_type`;
-
-/** …and the month's total and conference count from the per-room rollup, kept exact by the write paths. */
-const ROOM_TOTAL_SQL = `select conferences, duration_s, charge_minor from room_usage where account_id = $1 and period = $2 and room_id = $3`;
-
 type Totals = { durationS: number; chargeMinor: number };
 
 type PageCase = {
@@ -81,7 +89,9 @@ type PageCase = {
   serial?: LatencySummary;
 };
 
-type SqlCase = { name: string; text: string; params: unknown[]; rows: number; alternative?: boolean; result?: LatencySummary; serial?: LatencySummary };
+type Query = { text: string; values: unknown[] };
+/** One query, or the set a page runs in parallel, timed as one unit. */
+type SqlCase = { name: string; queries: Query[]; rows: number; result?: LatencySummary; serial?: LatencySummary };
 
 const occurrences = (body: string, pattern: RegExp) => body.match(pattern)?.length ?? 0;
 
@@ -113,16 +123,30 @@ export function runDrilldown(ctx: BenchContext): Promise<string> {
     pool.on("error", () => {});
     resources.add("the SQL pool", () => pool.end());
 
-    // The expected figures, from the same SQL the pages run.
+    // The expected figures, from the legs.
     const linesParams = [tenant.accountId, drill.period, drill.busyRoom.id];
     const participantsParams = [tenant.accountId, drill.largeConference.id, drill.largeConference.room];
-    const lines = (await pool.query<{ id: string; duration_s: string; charge_minor: string }>(CONFERENCE_LINES_SQL, linesParams)).rows;
+    const lines = (await pool.query<{ id: string; duration_s: string; charge_minor: string }>(MONTH_LINES_SQL, linesParams)).rows;
     const participants = (await pool.query<{ duration_s: number; charge_minor: string }>(PARTICIPANTS_SQL, participantsParams)).rows;
     const roomTotal = lines.reduce<Totals>((t, l) => ({ durationS: t.durationS + Number(l.duration_s), chargeMinor: t.chargeMinor + Number(l.charge_minor) }), { durationS: 0, chargeMinor: 0 });
     const conferenceTotal = participants.reduce<Totals>((t, p) => ({ durationS: t.durationS + p.duration_s, chargeMinor: t.chargeMinor + Number(p.charge_minor) }), { durationS: 0, chargeMinor: 0 });
     const conferences = new Set(lines.map((l) => l.id)).size;
     if (conferences !== options.drilldownConferences) throw new Error(`room ${drill.busyRoom.number} has ${conferences} conferences in ${drill.period}, expected ${options.drilldownConferences}`);
     if (participants.length !== options.drilldownLegs) throw new Error(`conference ${drill.largeConference.id} has ${participants.length} legs, expected ${options.drilldownLegs}`);
+    // The page's own SQL must give the first page of those lines and their whole total before anything is timed.
+    const pageQueries: Query[] = [
+      { text: PAGE_LINES_SQL, values: [...linesParams, ...linesParams, PAGE_SIZE, 0] },
+      { text: PAGE_TOTAL_SQL, values: linesParams },
+    ];
+    const pageLines = (await pool.query<{ id: string }>(pageQueries[0]!.text, pageQueries[0]!.values)).rows;
+    const firstIds = [...new Set(lines.map((l) => l.id))].slice(0, PAGE_SIZE);
+    if (JSON.stringify([...new Set(pageLines.map((l) => l.id))]) !== JSON.stringify(firstIds) || pageLines.length !== lines.filter((l) => firstIds.includes(l.id)).length) {
+      throw new Error("the page's lines query does not give the first page of the month's lines");
+    }
+    const rollup = (await pool.query<{ conferences: number; duration_s: string; charge_minor: string }>(pageQueries[1]!.text, pageQueries[1]!.values)).rows[0];
+    if (!rollup || rollup.conferences !== conferences || Number(rollup.duration_s) !== roomTotal.durationS || Number(rollup.charge_minor) !== roomTotal.chargeMinor) {
+      throw new Error(`room_usage does not hold the room's total from the legs: ${JSON.stringify(rollup)}`);
+    }
     const texts = (t: Totals) => [formatDuration(t.durationS), formatMoney(t.chargeMinor, MONEY.currency, MONEY.locale)];
     log(`Room ${drill.busyRoom.number}: ${conferences} conferences, ${lines.length} lines, total ${texts(roomTotal).join(" / ")}`);
     log(`Conference ${drill.largeConference.id} (room ${drill.largeConference.room}): ${participants.length} participants, total ${texts(conferenceTotal).join(" / ")}`);
@@ -146,30 +170,19 @@ export function runDrilldown(ctx: BenchContext): Promise<string> {
       { name: "room page shell (no table)", path: `/rooms/${drill.busyRoom.number}?period=1999-01` },
     ];
     const sqlCases: SqlCase[] = [
-      { name: "conference lines (`getConferenceLines`)", text: CONFERENCE_LINES_SQL, params: linesParams, rows: lines.length },
-      { name: "participants (`getConference` legs query)", text: PARTICIPANTS_SQL, params: participantsParams, rows: participants.length },
+      { name: `room page's queries: its ${PAGE_SIZE} conferences' lines ∥ the month's count and total from \`room_usage\` (\`getConferenceLines\`)`, queries: pageQueries, rows: pageLines.length + 1 },
+      { name: "participants (`getConference` legs query)", queries: [{ text: PARTICIPANTS_SQL, values: participantsParams }], rows: participants.length },
+      { name: "the room's month from the legs: every line (ground truth of the total)", queries: [{ text: MONTH_LINES_SQL, values: linesParams }], rows: lines.length },
     ];
-    // The alternative must give the page's first page and total before it is timed.
-    const pagedParams = [...linesParams, 0];
-    const paged = (await pool.query<{ id: string }>(PAGED_LINES_SQL, pagedParams)).rows;
-    const firstIds = [...new Set(lines.map((l) => l.id))].slice(0, PAGE_SIZE);
-    const pagedIds = [...new Set(paged.map((l) => l.id))];
-    const rollup = (await pool.query<{ conferences: number; duration_s: string; charge_minor: string }>(ROOM_TOTAL_SQL, linesParams)).rows[0];
-    if (JSON.stringify(pagedIds) !== JSON.stringify(firstIds) || paged.length !== lines.filter((l) => firstIds.includes(l.id)).length) throw new Error("the paged alternative does not give the first page's lines");
-    if (!rollup || rollup.conferences !== conferences || Number(rollup.duration_s) !== roomTotal.durationS || Number(rollup.charge_minor) !== roomTotal.chargeMinor) {
-      throw new Error(`room_usage does not hold the room's total: ${JSON.stringify(rollup)}`);
-    }
-    sqlCases.push(
-      { name: `alternative, not run by the page: the first ${PAGE_SIZE} conferences' lines only`, text: PAGED_LINES_SQL, params: pagedParams, rows: paged.length, alternative: true },
-      { name: "alternative, not run by the page: the room's month total from `room_usage`", text: ROOM_TOTAL_SQL, params: linesParams, rows: 1, alternative: true },
-    );
 
     // Where the SQL's time goes, for the report: each query's plan with actual times, run once warm.
     const plans: { name: string; plan: string }[] = [];
-    for (const c of sqlCases.filter((q) => !q.alternative)) {
-      await pool.query(c.text, c.params);
-      const { rows: planRows } = await pool.query<{ "QUERY PLAN": string }>(`explain (analyze, buffers) ${c.text}`, c.params);
-      plans.push({ name: c.name, plan: planRows.map((r) => r["QUERY PLAN"]).join("\n") });
+    for (const c of sqlCases) {
+      for (const q of c.queries) {
+        await pool.query(q.text, q.values);
+        const { rows: planRows } = await pool.query<{ "QUERY PLAN": string }>(`explain (analyze, buffers) ${q.text}`, q.values);
+        plans.push({ name: `${c.name}${c.queries.length > 1 ? ` — query ${c.queries.indexOf(q) + 1}` : ""}`, plan: planRows.map((r) => r["QUERY PLAN"]).join("\n") });
+      }
     }
 
     const running = (await timed(log, "Starting next start", () => freePort().then((port) => startServer({ root, port, databaseUrl: url })))).value;
@@ -208,9 +221,9 @@ export function runDrilldown(ctx: BenchContext): Promise<string> {
     await stopRunning();
 
     for (const c of sqlCases) {
-      await runSql(pool, c.text, c.params, { runs: Math.max(options.connections, Math.ceil(options.sqlRuns / 10)), concurrency: options.connections });
-      c.result = await runSql(pool, c.text, c.params, { runs: options.sqlRuns, concurrency: options.connections });
-      if (options.serial > 0) c.serial = await runSql(pool, c.text, c.params, { runs: options.serial, concurrency: 1 });
+      await runSqlSet(pool, c.queries, { runs: Math.max(options.connections, Math.ceil(options.sqlRuns / 10)), concurrency: options.connections });
+      c.result = await runSqlSet(pool, c.queries, { runs: options.sqlRuns, concurrency: options.connections });
+      if (options.serial > 0) c.serial = await runSqlSet(pool, c.queries, { runs: options.serial, concurrency: 1 });
       const l = c.result;
       log(`SQL ${c.name}: p50 ${formatMs(l.p50)} ms, p95 ${formatMs(l.p95)} ms, p99 ${formatMs(l.p99)} ms, ${l.perSecond.toFixed(1)} q/s`);
     }
@@ -256,14 +269,18 @@ export function runDrilldown(ctx: BenchContext): Promise<string> {
       "",
       markdownTable(
         [
-          ["Page", "page p50 / p95 ms", "SQL p50 / p95 ms", "page ÷ SQL at p95", `target p95 ≤ ${TARGET_P95_MS} ms`],
-          ...pages.slice(0, 2).map((c, i) => {
-            const sql = sqlCases[i]!.result!;
-            const l = c.run!.latency;
-            return [c.name, `${formatMs(l.p50)} / ${formatMs(l.p95)}`, `${formatMs(sql.p50)} / ${formatMs(sql.p95)}`, formatRatio(l.p95, sql.p95), l.p95 <= TARGET_P95_MS ? "met" : "**missed**"];
+          ["Page", "page p50 / p95 ms", "its SQL p50 / p95 ms", "page ÷ its SQL at p95", "from the legs p50 / p95 ms", "page ÷ from the legs at p95", `target p95 ≤ ${TARGET_P95_MS} ms`],
+          ...[
+            { page: pages[0]!, own: sqlCases[0]!, legs: sqlCases[2]! },
+            { page: pages[1]!, own: sqlCases[1]!, legs: sqlCases[1]! },
+          ].map(({ page, own, legs }) => {
+            const l = page.run!.latency;
+            const a = own.result!;
+            const b = legs.result!;
+            return [page.name, `${formatMs(l.p50)} / ${formatMs(l.p95)}`, `${formatMs(a.p50)} / ${formatMs(a.p95)}`, formatRatio(l.p95, a.p95), `${formatMs(b.p50)} / ${formatMs(b.p95)}`, formatRatio(l.p95, b.p95), l.p95 <= TARGET_P95_MS ? "met" : "**missed**"];
           }),
         ],
-        ["l", "r", "r", "r", "l"],
+        ["l", "r", "r", "r", "r", "r", "l"],
       ),
     ];
     for (const p of plans) sections.push("", `<details><summary>EXPLAIN (ANALYZE, BUFFERS) of the ${p.name} query, warm, concurrency 1</summary>`, "", "```", p.plan, "```", "", "</details>");

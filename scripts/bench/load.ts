@@ -62,7 +62,15 @@ export function runHttp(options: { url: string; cookie: string; connections: num
 const SQL_RUN_LIMIT_MS = 10 * 60_000;
 
 /** Runs one query `runs` times, `concurrency` at a time, each on a pooled connection. */
-export async function runSql(pool: Pool, text: string, values: unknown[], options: { runs: number; concurrency: number }): Promise<LatencySummary> {
+export function runSql(pool: Pool, text: string, values: unknown[], options: { runs: number; concurrency: number }): Promise<LatencySummary> {
+  return runSqlSet(pool, [{ text, values }], options);
+}
+
+/**
+ * Runs a set of queries `runs` times, `concurrency` sets at a time; the queries of one set run in
+ * parallel on pooled connections, as a page's `Promise.all` runs them. A sample is one whole set.
+ */
+export async function runSqlSet(pool: Pool, queries: { text: string; values: unknown[] }[], options: { runs: number; concurrency: number }): Promise<LatencySummary> {
   const samples: number[] = [];
   let issued = 0;
   const started = performance.now();
@@ -71,7 +79,7 @@ export async function runSql(pool: Pool, text: string, values: unknown[], option
     while (issued < options.runs && performance.now() < deadline) {
       issued++;
       const t0 = performance.now();
-      await pool.query(text, values);
+      await Promise.all(queries.map((q) => pool.query(q.text, q.values)));
       samples.push(performance.now() - t0);
     }
   };

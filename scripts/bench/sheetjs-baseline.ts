@@ -10,8 +10,11 @@ import { writeFileSync } from "node:fs";
 import * as zlib from "node:zlib";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import * as XLSX from "xlsx";
+import { createRequire } from "node:module";
 import { maxRss, roomNumber, SEED_HEADERS, statementCursor, wallClockConverter, type BaselineResult, type StatementRow } from "./statement-sql";
+
+// Loaded as CommonJS: imported as ESM, Node sees only some of its named exports (CFB is missing).
+const XLSX = createRequire(import.meta.url)("xlsx") as typeof import("xlsx");
 
 const { values } = parseArgs({
   options: {
@@ -32,7 +35,7 @@ const DAY_S = 86_400;
 const excelDate = (wall: Date) => wall.getTime() / 86_400_000 + 25_569;
 const MONEY_FORMAT = '#,##0.00 "€"';
 
-type Cell = XLSX.CellObject;
+type Cell = import("xlsx").CellObject;
 /** A missing cell (aoa_to_sheet skips nulls). */
 type Value = Cell | null;
 const text = (v: string): Cell => ({ t: "s", v });

@@ -174,7 +174,10 @@ export function runStatement(ctx: BenchContext): Promise<string> {
       baselines.push({ name: "SheetJS 0.18.5 in memory (aoa_to_sheet + XLSX.write, deflated with Node's zlib)", run: sheetjs });
     } catch (error) {
       // A failure (out of memory, string too long) is itself the result for that baseline.
-      sheetjsError = (error instanceof Error ? error.message : String(error)).split("\n").filter(Boolean).slice(-3).join(" ");
+      const text = (error instanceof Error ? error.message : String(error)).split("\n").filter(Boolean);
+      const cause = text.find((l) => /error|fatal|allocation failed|heap|longer than/i.test(l)) ?? text.at(-1) ?? "";
+      const lastPhase = text.filter((l) => /^\d+\.\d s: /.test(l)).at(-1);
+      sheetjsError = `${cause.trim()}${lastPhase ? ` (last phase reached: ${lastPhase})` : ""}`;
       log(`SheetJS failed: ${sheetjsError}`);
     } finally {
       rmSync(sheetFile, { force: true });
