@@ -5,7 +5,7 @@ import { testDatabase, type TestDatabase } from "@/db/testing";
 import { seedDemo } from "@/db/seed/demo";
 import type { Scope } from "@/lib/auth/login";
 import { getCodeUsage } from "@/lib/data/code-usage";
-import { getConference, getConferenceLines } from "@/lib/data/conferences";
+import { getBillingCodeSuggestions, getConference, getConferenceLines } from "@/lib/data/conferences";
 import { ConflictError, LockedError, NotFoundError } from "@/lib/errors";
 import { createAccount, createRoom, createUser } from "@/lib/admin/support";
 import { assignBillingCode, setAutoBillingCode } from "./billing-codes";
@@ -185,4 +185,17 @@ test("an auto billing code is set, and given on request to the unallocated confe
   assert.equal(rows[0]!.code, null);
   await assert.rejects(setAutoBillingCode(t.db, owner, "335848", "bad code!", false), { name: "ZodError" });
   await assert.rejects(setAutoBillingCode(t.db, owner, "910001", "X", false), NotFoundError, "another account's room");
+});
+
+test("suggestions are the account's codes in use and its rooms' auto codes, each once, in alphabetical order", async () => {
+  await assignBillingCode(t.db, owner, (await conferencesWhere(sql`r.number = '332703' and c.period = '2026-11-01'`)).slice(0, 1), "zeta-Lower");
+  await setAutoBillingCode(t.db, owner, "320026", "AUTO-ONLY", false);
+  const { rows } = await t.db.execute<{ code: string }>(sql`
+    select distinct billing_code as code from conferences where account_id = ${owner.accountId} and billing_code is not null
+    union select auto_billing_code from rooms where account_id = ${owner.accountId} and auto_billing_code is not null`);
+  const expected = rows.map((r) => r.code).sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
+  const suggestions = await getBillingCodeSuggestions(owner);
+  assert.ok(expected.length >= 4 && expected.includes("zeta-Lower") && expected.includes("AUTO-ONLY"));
+  assert.deepEqual(suggestions, expected);
+  assert.deepEqual(await getBillingCodeSuggestions(stranger), [], "another account's codes are not suggested");
 });

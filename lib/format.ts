@@ -13,8 +13,15 @@ function moneyFormat(locale: string, currency: string): Intl.NumberFormat {
 }
 
 /** Digits after the decimal point of a currency: 2 for EUR, 0 for JPY, 3 for KWD. */
+const digitsByCurrency = new Map<string, number>();
+
 export function minorDigits(currency: string): number {
-  return moneyFormat("en", currency).resolvedOptions().maximumFractionDigits ?? 2;
+  let digits = digitsByCurrency.get(currency);
+  if (digits === undefined) {
+    digits = moneyFormat("en", currency).resolvedOptions().maximumFractionDigits ?? 2;
+    digitsByCurrency.set(currency, digits);
+  }
+  return digits;
 }
 
 /** Formats integer minor units, e.g. 11659 EUR in fr-FR → "116,59 €". */
@@ -40,28 +47,48 @@ export function formatRoomNumber(number: string): string {
   return number.length === 6 ? `${number.slice(0, 2)} ${number.slice(2, 5)} ${number.slice(5)}` : number;
 }
 
+// Formatters are costly to build and long tables format hundreds of values a page: one per
+// locale, zone and kind, built once.
+const DATE_TIME_KINDS = {
+  date: { day: "2-digit", month: "2-digit", year: "numeric" },
+  time: { hour: "2-digit", minute: "2-digit", hourCycle: "h23" },
+  timeWithSeconds: { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" },
+  offset: { timeZoneName: "shortOffset" },
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
 
-function dateTimeFormat(locale: string, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${locale}|${timeZone}|${JSON.stringify(options)}`;
+function dateTimeFormat(locale: string, timeZone: string, kind: keyof typeof DATE_TIME_KINDS): Intl.DateTimeFormat {
+  const key = `${kind}|${locale}|${timeZone}`;
   let format = dateTimeFormats.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(locale, { timeZone, ...options });
+    format = new Intl.DateTimeFormat(locale, { timeZone, ...DATE_TIME_KINDS[kind] });
     dateTimeFormats.set(key, format);
   }
   return format;
 }
 
 /** A date in the account's zone and locale: "06/10/2026". */
-export const formatLocalDate = (instant: Date, timeZone: string, locale: string) =>
-  dateTimeFormat(locale, timeZone, { day: "2-digit", month: "2-digit", year: "numeric" }).format(instant);
+export const formatLocalDate = (instant: Date, timeZone: string, locale: string) => dateTimeFormat(locale, timeZone, "date").format(instant);
 
 /** A time of day in the account's zone, 24-hour: "14:05", or "14:05:09" with seconds. */
 export const formatLocalTime = (instant: Date, timeZone: string, locale: string, seconds = false) =>
-  dateTimeFormat(locale, timeZone, { hour: "2-digit", minute: "2-digit", ...(seconds ? { second: "2-digit" } : {}), hourCycle: "h23" }).format(instant);
+  dateTimeFormat(locale, timeZone, seconds ? "timeWithSeconds" : "time").format(instant);
+
+// Every zone's offset is a whole number of quarter hours and changes on a quarter hour, so the
+// offset of a quarter hour (UTC) holds for all of it; a page's lines share few quarter hours.
+const QUARTER_HOUR_MS = 15 * 60_000;
+const offsets = new Map<string, string>();
 
 /** The zone's offset at that instant as the OAI writes it: "GMT+1", "GMT+2", "GMT". */
 export function gmtOffset(instant: Date, timeZone: string): string {
-  const part = dateTimeFormat("en-US", timeZone, { timeZoneName: "shortOffset" }).formatToParts(instant).find((p) => p.type === "timeZoneName");
-  return part?.value ?? "GMT";
+  const key = `${timeZone}|${Math.floor(instant.getTime() / QUARTER_HOUR_MS)}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const part = dateTimeFormat("en-US", timeZone, "offset").formatToParts(instant).find((p) => p.type === "timeZoneName");
+    offset = part?.value ?? "GMT";
+    if (offsets.size >= 100_000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
 }

@@ -113,6 +113,8 @@ export const usageRollups = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.accountId, t.period, t.roomId, t.billingCode] }),
+    // The account's distinct codes (the assignment form's suggestions) by skipping through it.
+    index("usage_rollups_code").on(t.accountId, t.billingCode),
     foreignKey({
       name: "usage_rollups_room_fk",
       columns: [t.accountId, t.roomId],

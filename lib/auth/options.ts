@@ -1,6 +1,7 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "@/db/client";
+import { decodeSessionToken, encodeSessionToken } from "./jwt";
 import { login } from "./login";
 
 /** Thrown to the login form as `error`: "locked:<minutes>". */
@@ -14,6 +15,7 @@ function clientAddress(headers: Record<string, string | string[] | undefined> | 
 
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: 8 * 3600 },
+  jwt: { encode: encodeSessionToken, decode: decodeSessionToken },
   pages: { signIn: "/login", error: "/login" },
   providers: [
     CredentialsProvider({

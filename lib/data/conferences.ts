@@ -189,13 +189,26 @@ export async function getConference(scope: Scope, roomNumber: string, conference
   };
 }
 
-/** The account's codes in use, for the assignment form's suggestions. */
+/** How many suggestions the form offers at most. */
+const SUGGESTIONS = 500;
+
+/**
+ * The account's codes in use, for the assignment form's suggestions. The rollups hold one row per
+ * month, room and code (260,000 for a 2,000-room account), so the distinct codes are found by
+ * skipping through the (account, code) index, one probe per code.
+ */
 export async function getBillingCodeSuggestions(scope: Scope): Promise<string[]> {
   const db = await getDb();
   const { rows } = await db.execute<{ code: string }>(sql`
+    with recursive used(code, n) as (
+      (select billing_code, 1 from usage_rollups where account_id = ${scope.accountId} and billing_code > '' order by billing_code limit 1)
+      union all
+      select (select u.billing_code from usage_rollups u where u.account_id = ${scope.accountId} and u.billing_code > used.code order by u.billing_code limit 1), n + 1
+      from used where used.code is not null and n < ${SUGGESTIONS}
+    )
     select code from (
-      select billing_code as code from usage_rollups where account_id = ${scope.accountId} and billing_code <> ''
+      select code from used where code is not null
       union select auto_billing_code from rooms where account_id = ${scope.accountId} and auto_billing_code is not null
-    ) codes order by lower(code) limit 500`);
+    ) codes order by lower(code) limit ${SUGGESTIONS}`);
   return rows.map((r) => r.code);
 }

@@ -1,0 +1,1 @@
+CREATE INDEX "usage_rollups_code" ON "usage_rollups" USING btree ("account_id","billing_code");
