@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   for await (const raw of statementCursor(client, Number(values.account), values.period!)) {
     const r = raw as StatementRow;
     if (Number.isNaN(firstRowMs)) firstRowMs = performance.now() - started;
-    const wall = wallClock(new Date(r.started_at));
+    const wall = wallClock(new Date(r.started_ms));
     const duration = Number(r.duration_s);
     const charge = Number(r.charge_minor);
     const serial = excelDate(wall);
