@@ -31,6 +31,8 @@ export type BenchOptions = {
   drilldownConferences: number;
   drilldownLegs: number;
   statementRows: number;
+  /** Statement: minutes the SheetJS baseline may run before it is stopped (its state then is its result). */
+  sheetjsLimitMinutes: number;
   ingestLegs: number;
 };
 
