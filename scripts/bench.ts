@@ -45,7 +45,7 @@ function parseOptions(argv: string[]): BenchOptions {
       "drilldown-conferences": { type: "string", default: "2000" },
       "drilldown-legs": { type: "string", default: "300" },
       "statement-rows": { type: "string", default: "1000000" },
-      "sheetjs-limit": { type: "string", default: "8" },
+      "sheetjs-limit": { type: "string", default: "5" },
       "ingest-legs": { type: "string", default: "1000000" },
     },
     strict: true,

@@ -145,6 +145,8 @@ export function runStatement(ctx: BenchContext): Promise<string> {
     const served = await download(statementUrl(tenant.period), cookie, file, running.pid);
     if (served.status !== 200) throw new Error(`the statement download answered ${served.status}\n${running.output()}`);
     await stopRunning();
+    // Whether the portal's own download (not only the baselines after it) shared the CPU with a build.
+    const buildDuringDownload = builds.seen();
     const servedRate = rows / (served.ms / 1000);
     log(
       `Download: ${formatCount(served.bytes)} bytes in ${seconds(served.ms)} (first byte ${seconds(served.firstByteMs)}), ${formatCount(Math.round(servedRate))} rows/s; ` +
@@ -303,7 +305,12 @@ export function runStatement(ctx: BenchContext): Promise<string> {
             : "SheetJS comparison: SheetJS did not finish (see the table)."),
     ];
     if (sheetPhases) lines.push("", `SheetJS phases: ${sheetPhases}.`);
-    if (builds.stop()) lines.push("", `- ${BUILD_NOTE}`);
+    if (builds.stop()) {
+      lines.push(
+        "",
+        `- ${BUILD_NOTE} ${buildDuringDownload ? "It was running during the portal's download." : "It started after the portal's download, during the baselines."}`,
+      );
+    }
     if (buildChanged) lines.push("", "- **The production build changed during the run** (another `next build` in this tree): the portal's figures may be disturbed; run again.");
     if (profile) {
       lines.push(
