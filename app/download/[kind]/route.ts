@@ -1,10 +1,10 @@
+import { PassThrough, Readable } from "node:stream";
 import { getServerSession } from "next-auth";
 import type { NextRequest } from "next/server";
 import { authOptions } from "@/lib/auth/options";
 import { getAccount } from "@/lib/data/account";
 import { findRoom } from "@/lib/data/rooms";
 import { accountExport, conferenceExport, roomExport, statementExport, type Export, type ExportContext } from "@/lib/export/oai";
-import { responseStream } from "@/lib/export/response-stream";
 import { getMessages } from "@/lib/i18n/locale";
 import { choosePeriod } from "@/lib/periods";
 
@@ -39,7 +39,7 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
   }
   if (!file) return notFound();
 
-  const { writable: output, body } = responseStream();
+  const output = new PassThrough();
   file.write(output).then(
     () => output.end(),
     (error: unknown) => {
@@ -48,7 +48,7 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
     },
   );
   request.signal.addEventListener("abort", () => output.destroy());
-  return new Response(body, {
+  return new Response(Readable.toWeb(output) as ReadableStream<Uint8Array>, {
     headers: {
       "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
       "content-disposition": `attachment; filename="${file.filename}"`,
