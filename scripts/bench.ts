@@ -10,7 +10,7 @@
  *
  * Options: --scale (account tenant, 1 = 2,000 rooms), --requests, --warmup, --connections, --serial,
  * --sql-runs, --naive-runs, --profile (CPU-profile a second server), --seed, --drilldown-scale,
- * --drilldown-conferences, --drilldown-legs, --statement-rows, --ingest-legs.
+ * --drilldown-conferences, --drilldown-legs, --statement-rows, --sheetjs-limit (minutes), --ingest-legs.
  */
 import { parseArgs } from "node:util";
 import { runAccount } from "./bench/account";
@@ -45,6 +45,7 @@ function parseOptions(argv: string[]): BenchOptions {
       "drilldown-conferences": { type: "string", default: "2000" },
       "drilldown-legs": { type: "string", default: "300" },
       "statement-rows": { type: "string", default: "1000000" },
+      "sheetjs-limit": { type: "string", default: "5" },
       "ingest-legs": { type: "string", default: "1000000" },
     },
     strict: true,
@@ -78,6 +79,7 @@ function parseOptions(argv: string[]): BenchOptions {
     drilldownConferences: integer("drilldown-conferences", values["drilldown-conferences"], 1),
     drilldownLegs: integer("drilldown-legs", values["drilldown-legs"], 1),
     statementRows: integer("statement-rows", values["statement-rows"], 1),
+    sheetjsLimitMinutes: number("sheetjs-limit", values["sheetjs-limit"], 0.01),
     ingestLegs: integer("ingest-legs", values["ingest-legs"], 1),
   };
 }

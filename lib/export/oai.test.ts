@@ -13,7 +13,7 @@ import { getRoomUsage } from "@/lib/data/room-usage";
 import { findRoom } from "@/lib/data/rooms";
 import { messages } from "@/lib/i18n/messages";
 import { accountExport, conferenceExport, roomExport, statementExport, SEED_COLUMNS, type Export, type ExportContext } from "./oai";
-import { currencyFormat, neutralise } from "./workbook";
+import { currencyFormat, excelDateTime, neutralise, wallClock } from "./workbook";
 
 const NOW = new Date("2026-11-23T10:00:00Z");
 let t: TestDatabase;
@@ -157,6 +157,30 @@ test("text that could run as a formula is neutralised, numbers are not", async (
   const leo = table(sheet).rows.find((r) => String(r.getCell(3).value) === "32 002 6")!;
   assert.equal(leo.getCell(4).value, "'=cmd|' /C calc'!A0");
   assert.equal(typeof leo.getCell(9).value, "number");
+});
+
+test("dates and start times are the account's wall clock, also around a change of hour", async () => {
+  // Every 7 minutes 13 seconds over the two changes of 2026 in Paris, and in a zone that moves by half an hour.
+  for (const timeZone of ["Europe/Paris", "Australia/Lord_Howe", "America/St_Johns"]) {
+    const format = new Intl.DateTimeFormat("en-GB", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    for (const [from, to] of [["2026-03-28T20:00:00Z", "2026-03-29T06:00:00Z"], ["2026-04-04T10:00:00Z", "2026-04-05T20:00:00Z"], ["2026-10-24T20:00:00Z", "2026-10-25T06:00:00Z"]]) {
+      for (let at = Date.parse(from!); at < Date.parse(to!); at += 433_000) {
+        const expected = format.format(at); // "dd/mm/yyyy, hh:mm:ss"
+        const local = wallClock(new Date(at), timeZone).toISOString(); // "yyyy-mm-ddThh:mm:ss.000Z"
+        assert.equal(`${local.slice(8, 10)}/${local.slice(5, 7)}/${local.slice(0, 4)}, ${local.slice(11, 19)}`, expected, `${timeZone} ${new Date(at).toISOString()}`);
+        const { date, time } = excelDateTime(at, timeZone);
+        assert.equal(Math.round((date - 25_569) * 86_400_000), Date.parse(local));
+        assert.equal(Math.round(time * 86_400), Number(local.slice(11, 13)) * 3600 + Number(local.slice(14, 16)) * 60 + Number(local.slice(17, 19)));
+      }
+    }
+  }
+  // In the file: the first line of the statement starts when its conference started, in Paris.
+  const sheet = (await open(statementExport({ ...context, period: "2026-10-01" }))).worksheets[0]!;
+  const first = table(sheet).rows[0]!;
+  const { rows } = await t.db.execute<{ started_at: Date }>(sql`select started_at from conferences where period = '2026-10-01' order by started_at, id limit 1`);
+  const local = wallClock(new Date(rows[0]!.started_at), "Europe/Paris");
+  assert.equal((first.getCell(1).value as Date).getTime(), local.getTime());
+  assert.equal(seconds(numeric(first.getCell(2).value)), (local.getTime() / 1000) % 86_400);
 });
 
 test("currency formats follow the account's currency", () => {

@@ -10,7 +10,7 @@ import { formatLocalDate, formatLocalTime, formatRoomNumber } from "@/lib/format
 import { fill, type Locale, type Messages } from "@/lib/i18n/messages";
 import { periodLabel, toUrlPeriod, type Period } from "@/lib/periods";
 import { statementRows } from "./conference-rows";
-import { createWorkbook, wallClock, type Column, type TableWriter } from "./workbook";
+import { createWorkbook, excelDateTime, wallClock, type Cell, type Column, type TableWriter } from "./workbook";
 
 /** The seed's columns for conference lines; they stay in English whatever the UI language. */
 export const SEED_COLUMNS: Column[] = [
@@ -48,15 +48,21 @@ async function writeConferenceLines(sheet: TableWriter, c: ExportContext, roomId
   let durationS = 0;
   let chargeMinor = 0;
   let participants = 0;
-  for await (const r of statementRows(c.scope, c.period, roomId, c.signal)) {
-    const local = wallClock(new Date(r.started_at), c.account.timeZone);
-    const duration = Number(r.duration_s);
-    const charge = Number(r.charge_minor);
-    await sheet.addRow([local, local, formatRoomNumber(r.room_number), r.cardholder, r.participants, r.billing_code ?? c.t.codes.unallocated, r.length_s, duration, charge]);
-    durationS += duration;
-    chargeMinor += charge;
-    participants += r.participants;
+  for await (const batch of statementRows(c.scope, c.period, roomId, c.signal)) {
+    const rows: Cell[][] = [];
+    for (const r of batch) {
+      const start = excelDateTime(r.started_ms, c.account.timeZone);
+      const duration = Number(r.duration_s);
+      const charge = Number(r.charge_minor);
+      rows.push([start.date, start.time, formatRoomNumber(r.room_number), r.cardholder, r.participants, r.billing_code ?? c.t.codes.unallocated, r.length_s, duration, charge]);
+      durationS += duration;
+      chargeMinor += charge;
+      participants += r.participants;
+    }
+    await sheet.addRows(rows);
   }
+  // A client that went away ends the download here, not with a total row for half the lines.
+  c.signal?.throwIfAborted();
   return { durationS, chargeMinor, participants };
 }
 

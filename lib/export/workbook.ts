@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import type { Writable } from "node:stream";
 import ExcelJS from "exceljs";
 import { minorDigits } from "@/lib/format";
@@ -9,6 +8,7 @@ import { minorDigits } from "@/lib/format";
  */
 export type ColumnKind = "text" | "int" | "date" | "time" | "duration" | "money";
 export type Column = { header: string; kind: ColumnKind; width?: number };
+/** A cell's value; "date" and "time" columns take a Date (its UTC fields) or the Excel number itself (see excelDateTime). */
 export type Cell = string | number | Date | null;
 
 const DEFAULT_WIDTH: Record<ColumnKind, number> = { text: 24, int: 12, date: 12, time: 11, duration: 14, money: 14 };
@@ -28,14 +28,63 @@ export function currencyFormat(currency: string, locale: string): string {
   return symbolFirst ? `"${symbol}"${number}` : `${number} "${symbol}"`;
 }
 
-/** An instant as the wall-clock date and time of a zone, for a date cell (Excel dates have no zone). */
+type ZoneClock = { format: Intl.DateTimeFormat; offsets: Map<number, number> };
+const zoneClocks = new Map<string, ZoneClock>();
+const HOUR_MS = 3_600_000;
+/** Hours whose offset is remembered per zone (a year of hours is about 9,000). */
+const OFFSETS_KEPT = 20_000;
+
+/** The zone's offset from UTC at a whole second, in ms: wall clock (as UTC fields) minus the instant. */
+function offsetAt(format: Intl.DateTimeFormat, ms: number): number {
+  const p: Record<string, number> = {};
+  for (const part of format.formatToParts(ms)) if (part.type !== "literal") p[part.type] = Number(part.value);
+  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - ms;
+}
+
+/**
+ * An instant as the wall-clock date and time of a zone, to the second, for a date cell (Excel
+ * dates have no zone). Formatting a date in a zone is slow (tens of µs, and far more when a
+ * formatter is built each time), so each zone's offset is looked up once per hour of UTC: when it
+ * is the same at both ends of the hour, it holds for the whole hour; the hour of a change of
+ * offset is worked out instant by instant.
+ */
 export function wallClock(instant: Date, timeZone: string): Date {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })
-      .formatToParts(instant)
-      .map((p) => [p.type, p.value]),
-  );
-  return new Date(Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second)));
+  return new Date(wallClockTime(instant.getTime(), timeZone));
+}
+
+/** {@link wallClock} on milliseconds since the epoch, without a Date: the wall clock's fields as a UTC time. */
+export function wallClockTime(instant: number, timeZone: string): number {
+  let clock = zoneClocks.get(timeZone);
+  if (!clock) {
+    const format = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    zoneClocks.set(timeZone, (clock = { format, offsets: new Map() }));
+  }
+  const second = Math.floor(instant / 1000) * 1000;
+  if (!Number.isFinite(second)) throw new RangeError(`wallClock: invalid date`);
+  const hour = Math.floor(second / HOUR_MS);
+  let offset = clock.offsets.get(hour);
+  if (offset === undefined) {
+    const start = offsetAt(clock.format, hour * HOUR_MS);
+    offset = start === offsetAt(clock.format, (hour + 1) * HOUR_MS - 1000) ? start : Number.NaN;
+    if (clock.offsets.size >= OFFSETS_KEPT) clock.offsets.clear();
+    clock.offsets.set(hour, offset);
+  }
+  return second + (Number.isNaN(offset) ? offsetAt(clock.format, second) : offset);
+}
+
+const DAY_MS = 86_400_000;
+/** Excel's serial date: days since 1899-12-30 (as exceljs writes a Date). */
+const excelSerial = (time: number) => time / DAY_MS + 25_569;
+
+/**
+ * An instant (ms since the epoch) as the cell values of a "date" column (Excel's serial day, with
+ * the time) and a "time" column (the fraction of the day) in a zone's wall clock: what those
+ * columns make of `wallClock(instant, timeZone)`, without building a Date for each row.
+ */
+export function excelDateTime(instant: number, timeZone: string): { date: number; time: number } {
+  const wall = wallClockTime(instant, timeZone);
+  const secondOfDay = (((wall / 1000) % 86_400) + 86_400) % 86_400;
+  return { date: excelSerial(wall), time: secondOfDay / 86_400 };
 }
 
 export type SheetSpec = {
@@ -47,6 +96,8 @@ export type SheetSpec = {
 
 export type TableWriter = {
   addRow: (values: Cell[]) => Promise<void>;
+  /** Many rows at once (e.g. a batch from a cursor): the same as addRow for each, with one promise. */
+  addRows: (rows: Cell[][]) => Promise<void>;
   /** Writes the total row: the label in the first column, SUMs (with their values) in the given columns. */
   finish: (label: string, totals: Partial<Record<number, number>>) => void;
   rows: () => number;
@@ -67,8 +118,54 @@ const columnLetter = (index: number) => {
   return letters;
 };
 
+/** Characters that XML escapes (`<>&'"`) or cannot hold (C0 controls but tab, LF and CR; DEL): exceljs drops the latter. */
+const XML_SPECIAL = /[<>&'"\x7F\x00-\x08\x0B\x0C\x0E-\x1F]/;
+const XML_SPECIAL_ALL = /[<>&'"\x7F\x00-\x08\x0B\x0C\x0E-\x1F]/g;
+const XML_ENTITIES: Record<string, string> = { "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;" };
+const xmlText = (text: string) => (XML_SPECIAL.test(text) ? text.replace(XML_SPECIAL_ALL, (c) => XML_ENTITIES[c] ?? "") : text);
+
+/** Rendered rows are handed to the sheet's stream in pieces of about this many characters. */
+const BATCH_CHARS = 64 * 1024;
+/**
+ * The zip's deflate, in 64 KiB pieces. Level 1 rather than zlib's default 6: measured on 400,000
+ * statement rows, the writer runs at 177,000 rows/s instead of 92,000 for a file 1.3× larger.
+ */
+const ZIP_OPTIONS = { zlib: { level: 1, chunkSize: 64 * 1024 } };
+
+/**
+ * What the data-row path uses of exceljs's streaming writer (exceljs 4.4.0, pinned in package.json):
+ * the workbook's style table, and the worksheet's XML stream with its next row number. The title,
+ * header and total rows, the columns, views, autofilter, page setup and every other part of the
+ * file still come from exceljs itself.
+ */
+type StreamingWorkbook = { styles: { addStyleModel: (style: Partial<ExcelJS.Style>, type: ExcelJS.ValueType) => number } };
+type StreamingSheet = {
+  stream: Writable & { pipes?: Writable[] };
+  startedData: boolean;
+  _rows: unknown[];
+  _rowZero: number;
+};
+
+/** Resolves once a stream's buffer has drained (or the stream is gone); rejects on its error. */
+function drained(stream: Writable, full = stream.writableNeedDrain): Promise<void> {
+  if (!full || stream.destroyed) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      stream.off("drain", done).off("close", done).off("error", fail);
+      resolve();
+    };
+    const fail = (error: unknown) => {
+      stream.off("drain", done).off("close", done).off("error", fail);
+      reject(error instanceof Error ? error : new Error(String(error)));
+    };
+    stream.on("drain", done).on("close", done).on("error", fail);
+  });
+}
+
 export function createWorkbook(output: Writable) {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useSharedStrings: false, useStyles: true });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useSharedStrings: false, useStyles: true, zip: ZIP_OPTIONS });
+  const styles = (workbook as unknown as StreamingWorkbook).styles;
+  const flushes: (() => void)[] = [];
   return {
     addSheet(spec: SheetSpec): SheetWriter {
       const firstHeader = spec.title.length + 2;
@@ -77,16 +174,44 @@ export function createWorkbook(output: Writable) {
         // Printed from Excel: landscape, all columns on the page's width.
         pageSetup: { orientation: "landscape", paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
       });
+      const stream = sheet as unknown as StreamingSheet;
       const moneyFormat = currencyFormat(spec.money.currency, spec.money.locale);
       const scale = 10 ** minorDigits(spec.money.currency);
       // Wide enough for the bold header (about 1.2 character widths a letter) and the usual values.
       sheet.columns = spec.columns.map((c) => ({ width: Math.max(c.width ?? DEFAULT_WIDTH[c.kind], Math.ceil(c.header.length * 1.2) + 3) }));
       let rowNumber = 0;
+
+      // Data rows are rendered here, in batches, as the XML exceljs writes for them (less the
+      // optional spans): exceljs's row, cell and style objects for each row held the writer to
+      // 37,000 rows/s, against 160,000 rendered here (synthetic statement rows, in one process).
+      let pending = "";
+      let deflateFull = false;
+      const flush = () => {
+        if (!pending) return;
+        // Once the zip reads the sheet, the batch goes straight to it, as one Buffer (exceljs's
+        // stream would copy it again into buffers of its own), after whatever exceljs still holds.
+        const zip = stream.stream.pipes;
+        if (zip?.length === 1) {
+          stream.stream.uncork();
+          deflateFull = !zip[0]!.write(Buffer.from(pending, "utf8"));
+        } else stream.stream.write(pending);
+        pending = "";
+      };
+      flushes.push(flush);
       const write = (values: ExcelJS.CellValue[], style?: (row: ExcelJS.Row) => void) => {
+        flush();
         const row = sheet.addRow(values);
         rowNumber++;
         style?.(row);
         row.commit();
+      };
+      /** After a batch: waits while the compressor behind the sheet, or the response, has too much queued. */
+      const keepPace = async () => {
+        if (output.destroyed) throw new Error("the download's output was closed");
+        const zip = stream.stream.pipes?.[0];
+        if (deflateFull && zip) await drained(zip, true);
+        deflateFull = false;
+        if (output.writableNeedDrain) await drained(output);
       };
       spec.title.forEach((line, i) => write([line], (row) => (row.font = i === 0 ? { bold: true, size: 14 } : { color: { argb: "FF475569" } })));
       write([]);
@@ -115,17 +240,59 @@ export function createWorkbook(output: Writable) {
         const formats = columns.map((c) =>
           c.kind === "date" ? "dd/mm/yyyy" : c.kind === "time" ? "hh:mm" : c.kind === "duration" ? "[h]:mm:ss" : c.kind === "money" ? moneyFormat : c.kind === "int" ? "0" : undefined,
         );
+        // Each column's cell style, registered once in the workbook's styles per value type (as exceljs does per cell).
+        const cells = columns.map((c, i) => {
+          const letter = columnLetter(i);
+          const model: Partial<ExcelJS.Style> = formats[i] ? { numFmt: formats[i] } : {};
+          const ids = new Map<ExcelJS.ValueType, string>();
+          const style = (type: ExcelJS.ValueType) => {
+            let attribute = ids.get(type);
+            if (attribute === undefined) {
+              const id = styles.addStyleModel(model, type);
+              ids.set(type, (attribute = id ? ` s="${id}"` : ""));
+            }
+            return attribute;
+          };
+          return (value: Cell, row: number): string => {
+            const v = convert(c.kind, value);
+            if (v === null || v === undefined) return "";
+            if (typeof v === "number") {
+              if (!Number.isFinite(v)) throw new RangeError(`${c.header}: ${v} is not a number a spreadsheet can hold`);
+              return `<c r="${letter}${row}"${style(ExcelJS.ValueType.Number)}><v>${v}</v></c>`;
+            }
+            if (typeof v === "string") return `<c r="${letter}${row}"${style(ExcelJS.ValueType.String)} t="str"><v>${xmlText(v)}</v></c>`;
+            if (v instanceof Date) {
+              const serial = excelSerial(v.getTime());
+              if (!Number.isFinite(serial)) throw new RangeError(`${c.header}: invalid date`);
+              return `<c r="${letter}${row}"${style(ExcelJS.ValueType.Date)}><v>${serial}</v></c>`;
+            }
+            throw new TypeError(`${c.header}: unexpected value ${String(v)}`);
+          };
+        });
         let count = 0;
+        const add = (values: Cell[]) => {
+          const row = stream._rowZero;
+          let xml = `<row r="${row}">`;
+          for (let i = 0; i < cells.length; i++) xml += cells[i]!(values[i] ?? null, row);
+          pending += `${xml}</row>`;
+          stream._rowZero = row + 1;
+          rowNumber++;
+          count++;
+        };
+        const addRows = async (rows: Cell[][]) => {
+          // Every row before a data row is committed (titles, header): each data row is the sheet's next.
+          if (stream._rows.length || !stream.startedData) throw new Error("workbook: a data row must follow committed rows");
+          for (const values of rows) {
+            add(values);
+            if (pending.length >= BATCH_CHARS) {
+              flush();
+              await keepPace();
+            }
+          }
+        };
         return {
-          async addRow(values) {
-            write(
-              values.map((v, i) => convert(columns[i]!.kind, v)),
-              (row) => formats.forEach((format, i) => format && (row.getCell(i + 1).numFmt = format)),
-            );
-            count++;
-            // Respect the reader's pace: wait while the response's buffer is full.
-            if (count % 256 === 0 && output.writableNeedDrain) await once(output, "drain");
-          },
+          addRow: (values) => addRows([values]),
+          addRows,
           finish(label, totals) {
             const first = headerRow + 1;
             const last = headerRow + count;
@@ -157,6 +324,9 @@ export function createWorkbook(output: Writable) {
         },
       };
     },
-    commit: () => workbook.commit(),
+    commit: () => {
+      for (const flush of flushes) flush();
+      return workbook.commit();
+    },
   };
 }

@@ -31,6 +31,8 @@ export type BenchOptions = {
   drilldownConferences: number;
   drilldownLegs: number;
   statementRows: number;
+  /** Statement: minutes the SheetJS baseline may run before it is stopped (its state then is its result). */
+  sheetjsLimitMinutes: number;
   ingestLegs: number;
 };
 
@@ -128,7 +130,7 @@ export const isoDate = (now: Date) => now.toISOString().slice(0, 10);
  * Watches for another `next build` running on the machine (the tree is shared): it takes a core
  * or more for a minute and disturbs any figure measured meanwhile. `stop()` says whether one was seen.
  */
-export function watchForBuilds(intervalMs = 1000): { stop: () => boolean } {
+export function watchForBuilds(intervalMs = 1000): { stop: () => boolean; seen: () => boolean } {
   let seen = false;
   const scan = () => {
     for (const entry of readdirSync("/proc")) {
@@ -148,6 +150,8 @@ export function watchForBuilds(intervalMs = 1000): { stop: () => boolean } {
       clearInterval(timer);
       return seen;
     },
+    /** Whether a build has been seen so far (the watch goes on). */
+    seen: () => seen,
   };
 }
 

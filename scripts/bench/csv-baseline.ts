@@ -55,7 +55,7 @@ async function main(): Promise<void> {
       // The header as the first record: csv-stringify's `columns` would pick fields by name, not position.
       if (!headerWritten) this.push(SEED_HEADERS);
       headerWritten = true;
-      const wall = wallClock(new Date(raw.started_at));
+      const wall = wallClock(new Date(raw.started_ms));
       done(null, [
         `${wall.getUTCFullYear()}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())}`,
         `${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}`,

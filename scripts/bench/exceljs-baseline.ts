@@ -2,9 +2,8 @@
  * A decomposition of the statement benchmark, run as a child process: the statement's rows from
  * PostgreSQL (the same SQL, through pg-query-stream) written to a file by the portal's own
  * streaming writer (lib/export/workbook.ts `createWorkbook`, exceljs) with the statement's
- * columns — but without HTTP or Next, and with the local time computed by one cached formatter.
- * The portal's time minus this one is what the route, the response and its per-row time-zone
- * conversion add; this one is what exceljs itself costs. Prints a BaselineResult as JSON.
+ * columns — but without HTTP or Next. The portal's time minus this one is what the route and the
+ * response add; this one is what the writer itself costs. Prints a BaselineResult as JSON.
  *
  *   node --import tsx scripts/bench/exceljs-baseline.ts --url postgres://… --account 1 --period 2026-10-01 --out /tmp/x.xlsx
  */
@@ -13,8 +12,8 @@ import { Transform } from "node:stream";
 import { finished } from "node:stream/promises";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { createWorkbook, type Column } from "../../lib/export/workbook";
-import { maxRss, roomNumber, SEED_HEADERS, statementCursor, wallClockConverter, type BaselineResult, type StatementRow } from "./statement-sql";
+import { createWorkbook, excelDateTime, type Cell, type Column } from "../../lib/export/workbook";
+import { CURSOR_BATCH, maxRss, roomNumber, SEED_HEADERS, statementCursor, type BaselineResult, type StatementRow } from "./statement-sql";
 
 const { values } = parseArgs({
   options: { url: { type: "string" }, account: { type: "string" }, period: { type: "string" }, out: { type: "string" }, "time-zone": { type: "string", default: "Europe/Paris" } },
@@ -29,7 +28,7 @@ const COLUMNS: Column[] = SEED_HEADERS.map((header, i) => ({ header, kind: KINDS
 async function main(): Promise<void> {
   const pool = new pg.Pool({ connectionString: values.url, max: 1 });
   const client = await pool.connect();
-  const wallClock = wallClockConverter(values["time-zone"]!);
+  const timeZone = values["time-zone"]!;
   const rssBefore = process.memoryUsage().rss;
   const started = performance.now();
   let firstRowMs = Number.NaN;
@@ -48,18 +47,25 @@ async function main(): Promise<void> {
   let chargeMinor = 0;
   let durationS = 0;
   let participants = 0;
+  // As lib/export/oai.ts: the rows handed to the writer a cursor batch at a time.
+  let batch: Cell[][] = [];
   for await (const raw of statementCursor(client, Number(values.account), values.period!)) {
     const r = raw as StatementRow;
     if (Number.isNaN(firstRowMs)) firstRowMs = performance.now() - started;
-    const local = wallClock(new Date(r.started_at));
+    const start = excelDateTime(r.started_ms, timeZone);
     const duration = Number(r.duration_s);
     const charge = Number(r.charge_minor);
-    await sheet.addRow([local, local, roomNumber(r.room_number), r.cardholder, r.participants, r.billing_code ?? "Unallocated", r.length_s, duration, charge]);
+    batch.push([start.date, start.time, roomNumber(r.room_number), r.cardholder, r.participants, r.billing_code ?? "Unallocated", r.length_s, duration, charge]);
     rows++;
     chargeMinor += charge;
     durationS += duration;
     participants += r.participants;
+    if (batch.length === CURSOR_BATCH) {
+      await sheet.addRows(batch);
+      batch = [];
+    }
   }
+  await sheet.addRows(batch);
   sheet.finish("Total", { 4: participants, 7: durationS, 8: chargeMinor });
   await wb.commit();
   // As the route does after the workbook is committed (harmless if exceljs ended it already).

@@ -6,9 +6,10 @@
  */
 import type { PoolClient } from "pg";
 import QueryStream from "pg-query-stream";
+import { wallClock } from "../../lib/export/workbook";
 
 export const STATEMENT_SQL = `
-      select c.started_at, r.number as room_number, holder.display_name as cardholder, count(l.id)::int as participants,
+      select extract(epoch from c.started_at)::float8 * 1000 as started_ms, r.number as room_number, holder.display_name as cardholder, count(l.id)::int as participants,
              c.billing_code, extract(epoch from c.ended_at - c.started_at)::int as length_s,
              coalesce(sum(l.duration_s), 0) as duration_s, coalesce(sum(l.charge_minor), 0) as charge_minor
       from conferences c
@@ -20,7 +21,7 @@ export const STATEMENT_SQL = `
       order by c.started_at, c.id`;
 
 export type StatementRow = {
-  started_at: Date;
+  started_ms: number;
   room_number: string;
   cardholder: string;
   participants: number;
@@ -42,15 +43,11 @@ export const SEED_HEADERS = ["DATE", "START TIME", "ROOM NUMBER", "CARDHOLDER", 
 
 /**
  * An instant's wall-clock date and time in a zone, as UTC fields (what a spreadsheet date cell
- * holds). One formatter for the whole run: the baselines do what a careful writer would do.
+ * holds): the portal's own conversion (lib/export/workbook.ts, the zone's offset looked up once per
+ * hour), so that every writer compared pays the same for it.
  */
 export function wallClockConverter(timeZone: string): (instant: Date) => Date {
-  const format = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
-  return (instant) => {
-    const p: Record<string, number> = {};
-    for (const part of format.formatToParts(instant)) if (part.type !== "literal") p[part.type] = Number(part.value);
-    return new Date(Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!));
-  };
+  return (instant) => wallClock(instant, timeZone);
 }
 
 /** Room numbers grouped 2-3-1, as lib/format.ts formatRoomNumber. */

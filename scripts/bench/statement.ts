@@ -60,8 +60,21 @@ async function download(url: string, cookie: string, file: string, serverPid: nu
 
 type ChildRun = { result: BaselineResult; sampled: MemoryReport; growth: number };
 
+/** A baseline stopped at its time limit: how far it got is its result. */
+class ChildStopped extends Error {
+  constructor(
+    readonly limitMs: number,
+    /** Its peak RSS (sampled every 100 ms) minus the RSS it reported before the work, when it did. */
+    readonly growth: number | undefined,
+    /** Its last progress line (`12.3 s: read 500000 rows`). */
+    readonly lastPhase: string | undefined,
+  ) {
+    super(`stopped after ${limitMs / 60_000} min${lastPhase ? ` (last progress: ${lastPhase})` : ""}`);
+  }
+}
+
 /** Runs a baseline script in its own Node process and reads the JSON it prints last. */
-async function runChild(resources: Resources, root: string, script: string, args: string[], nodeArgs: string[] = []): Promise<ChildRun> {
+async function runChild(resources: Resources, root: string, script: string, args: string[], nodeArgs: string[] = [], limitMs = CHILD_LIMIT_MS): Promise<ChildRun> {
   const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", path.join(root, "scripts", "bench", script), ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${script} did not spawn`);
@@ -76,11 +89,15 @@ async function runChild(resources: Resources, root: string, script: string, args
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   // The limit's timer is cancelled once the child exits, so it does not keep this process alive.
   const limit = new AbortController();
-  const code = await Promise.race([exited, sleep(CHILD_LIMIT_MS, "timeout" as const, { signal: limit.signal }).catch(() => "aborted" as const)]);
+  const code = await Promise.race([exited, sleep(limitMs, "timeout" as const, { signal: limit.signal }).catch(() => "aborted" as const)]);
   limit.abort();
   const sampled = sampler.stop();
   await kill();
-  if (code === "timeout" || code === "aborted") throw new Error(`${script} took longer than ${CHILD_LIMIT_MS / 60_000} min`);
+  if (code === "timeout" || code === "aborted") {
+    const before = Number(/^rss before (\d+)$/m.exec(stderr)?.[1] ?? Number.NaN);
+    const lastPhase = stderr.split("\n").filter((l) => /^\d+\.\d s: /.test(l)).at(-1);
+    throw new ChildStopped(limitMs, Number.isNaN(before) ? undefined : sampled.peak - before, lastPhase);
+  }
   const last = stdout.trim().split("\n").at(-1) ?? "";
   if (code !== 0 || !last.startsWith("{")) throw new Error(`${script} exited with ${code}:\n${stderr}\n${stdout.slice(-2000)}`);
   const result = JSON.parse(last) as BaselineResult;
@@ -128,6 +145,8 @@ export function runStatement(ctx: BenchContext): Promise<string> {
     const served = await download(statementUrl(tenant.period), cookie, file, running.pid);
     if (served.status !== 200) throw new Error(`the statement download answered ${served.status}\n${running.output()}`);
     await stopRunning();
+    // Whether the portal's own download (not only the baselines after it) shared the CPU with a build.
+    const buildDuringDownload = builds.seen();
     const servedRate = rows / (served.ms / 1000);
     log(
       `Download: ${formatCount(served.bytes)} bytes in ${seconds(served.ms)} (first byte ${seconds(served.firstByteMs)}), ${formatCount(Math.round(servedRate))} rows/s; ` +
@@ -165,20 +184,31 @@ export function runStatement(ctx: BenchContext): Promise<string> {
     const excelFile = path.join(dir, "exceljs.xlsx");
     const excel = await timed(log, "Decomposition: the portal's workbook writer alone", () => runChild(resources, root, "exceljs-baseline.ts", [...common, "--out", excelFile]));
     rmSync(excelFile, { force: true });
-    baselines.push({ name: "the portal's writer alone (lib/export/workbook.ts + exceljs to a file; no HTTP, cached time-zone formatter)", run: excel.value });
+    baselines.push({ name: "the portal's writer alone (lib/export/workbook.ts to a file; no HTTP, no Next)", run: excel.value });
     const sheetFile = path.join(dir, "sheetjs.xlsx");
     let sheetjs: ChildRun | undefined;
     let sheetjsError: string | undefined;
+    let sheetjsStopped: ChildStopped | undefined;
+    const sheetjsLimitMs = options.sheetjsLimitMinutes * 60_000;
     try {
-      sheetjs = (await timed(log, "Baseline: SheetJS", () => runChild(resources, root, "sheetjs-baseline.ts", [...common, "--out", sheetFile, "--zlib"], [`--max-old-space-size=${SHEETJS_HEAP_MB}`]))).value;
+      sheetjs = (
+        await timed(log, `Baseline: SheetJS (stopped after ${options.sheetjsLimitMinutes} min)`, () =>
+          runChild(resources, root, "sheetjs-baseline.ts", [...common, "--out", sheetFile, "--zlib"], [`--max-old-space-size=${SHEETJS_HEAP_MB}`], sheetjsLimitMs),
+        )
+      ).value;
       baselines.push({ name: "SheetJS 0.18.5 in memory (aoa_to_sheet + XLSX.write, deflated with Node's zlib)", run: sheetjs });
     } catch (error) {
-      // A failure (out of memory, string too long) is itself the result for that baseline.
-      const text = (error instanceof Error ? error.message : String(error)).split("\n").filter(Boolean);
-      const cause = text.find((l) => /error|fatal|allocation failed|heap|longer than/i.test(l)) ?? text.at(-1) ?? "";
-      const lastPhase = text.filter((l) => /^\d+\.\d s: /.test(l)).at(-1);
-      sheetjsError = `${cause.trim()}${lastPhase ? ` (last phase reached: ${lastPhase})` : ""}`;
-      log(`SheetJS failed: ${sheetjsError}`);
+      // Stopped at its time limit, or failed (out of memory, string too long): that is its result.
+      if (error instanceof ChildStopped) {
+        sheetjsStopped = error;
+        sheetjsError = `did not finish within ${options.sheetjsLimitMinutes} min; stopped${error.lastPhase ? ` at "${error.lastPhase}"` : ""}`;
+      } else {
+        const text = (error instanceof Error ? error.message : String(error)).split("\n").filter(Boolean);
+        const cause = text.find((l) => /error|fatal|allocation failed|heap/i.test(l)) ?? text.at(-1) ?? "";
+        const lastPhase = text.filter((l) => /^\d+\.\d s: /.test(l)).at(-1);
+        sheetjsError = `${cause.trim()}${lastPhase ? ` (last phase reached: ${lastPhase})` : ""}`;
+      }
+      log(`SheetJS: ${sheetjsError}`);
     } finally {
       rmSync(sheetFile, { force: true });
     }
@@ -221,7 +251,19 @@ export function runStatement(ctx: BenchContext): Promise<string> {
           formatCount(served.bytes),
         ],
         ...baselines.map((b) => [b.name, seconds(b.run.result.ms), formatCount(Math.round(rate(b.run.result.ms))), `${mib(b.run.growth)} (RSS ${mib(b.run.result.rssBefore)} → ${mib(b.run.result.maxRss)})`, formatCount(b.run.result.bytes)]),
-        ...(sheetjsError ? [["SheetJS 0.18.5 in memory", "failed", "–", "–", sheetjsError.replace(/\|/g, "/")]] : []),
+        ...(sheetjsStopped
+          ? [
+              [
+                `SheetJS 0.18.5 in memory — ${sheetjsError}`,
+                `> ${seconds(sheetjsStopped.limitMs)}`,
+                `< ${formatCount(Math.round(rows / (sheetjsStopped.limitMs / 1000)))}`,
+                sheetjsStopped.growth === undefined ? "–" : `≥ ${mib(sheetjsStopped.growth)} when stopped`,
+                "–",
+              ],
+            ]
+          : sheetjsError
+            ? [["SheetJS 0.18.5 in memory", "failed", "–", "–", sheetjsError.replace(/\|/g, "/")]]
+            : []),
       ],
       ["l", "r", "r", "l", "r"],
     );
@@ -241,8 +283,11 @@ export function runStatement(ctx: BenchContext): Promise<string> {
       markdownTable(
         [
           ["Ratio", "value"],
-          ["portal ÷ SheetJS, rows/s", sheetjs ? formatRatio(servedRate, sheetRate) : "–"],
-          ["portal ÷ SheetJS, peak memory growth", sheetjs ? formatRatio(served.memory.growth, sheetjs.growth) : "–"],
+          ["portal ÷ SheetJS, rows/s", sheetjs ? formatRatio(servedRate, sheetRate) : sheetjsStopped ? `> ${formatRatio(servedRate, rows / (sheetjsStopped.limitMs / 1000))}` : "–"],
+          [
+            "portal ÷ SheetJS, peak memory growth",
+            sheetjs ? formatRatio(served.memory.growth, sheetjs.growth) : sheetjsStopped?.growth ? `< ${formatRatio(served.memory.growth, sheetjsStopped.growth)}` : "–",
+          ],
           ["portal ÷ CSV, rows/s", formatRatio(servedRate, rate(csv.value.result.ms))],
           ["portal ÷ SQL + cursor only, rows/s", formatRatio(servedRate, rate(readOnly.value.result.ms))],
           ["portal ÷ its writer alone, rows/s", formatRatio(servedRate, rate(excel.value.result.ms))],
@@ -254,10 +299,18 @@ export function runStatement(ctx: BenchContext): Promise<string> {
         `peak memory growth ≤ 200 MB — **${memoryMet ? "met" : "missed"}** (${mib(served.memory.growth)}); ` +
         (sheetjs
           ? `faster than SheetJS — **${servedRate > sheetRate ? "met" : "missed"}**; at most a third of its memory — **${served.memory.growth * 3 <= sheetjs.growth ? "met" : "missed"}**.`
-          : "SheetJS comparison: SheetJS did not finish (see the table)."),
+          : sheetjsStopped
+            ? `faster than SheetJS — **${served.ms < sheetjsStopped.limitMs ? "met" : "missed"}** (SheetJS did not finish in ${options.sheetjsLimitMinutes} min); ` +
+              `at most a third of its memory — ${sheetjsStopped.growth === undefined ? "not measured" : `**${served.memory.growth * 3 <= sheetjsStopped.growth ? "met" : "missed"}** (against the ${mib(sheetjsStopped.growth)} it had grown by when stopped, a lower bound of its peak)`}.`
+            : "SheetJS comparison: SheetJS did not finish (see the table)."),
     ];
     if (sheetPhases) lines.push("", `SheetJS phases: ${sheetPhases}.`);
-    if (builds.stop()) lines.push("", `- ${BUILD_NOTE}`);
+    if (builds.stop()) {
+      lines.push(
+        "",
+        `- ${BUILD_NOTE} ${buildDuringDownload ? "It was running during the portal's download." : "It started after the portal's download, during the baselines."}`,
+      );
+    }
     if (buildChanged) lines.push("", "- **The production build changed during the run** (another `next build` in this tree): the portal's figures may be disturbed; run again.");
     if (profile) {
       lines.push(
