@@ -1,4 +1,5 @@
 /** One formatter each for money, durations and room numbers; used by every page and export. */
+import { zoneOffset } from "./time-zone";
 
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
@@ -53,7 +54,6 @@ const DATE_TIME_KINDS = {
   date: { day: "2-digit", month: "2-digit", year: "numeric" },
   time: { hour: "2-digit", minute: "2-digit", hourCycle: "h23" },
   timeWithSeconds: { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" },
-  offset: { timeZoneName: "shortOffset" },
 } satisfies Record<string, Intl.DateTimeFormatOptions>;
 
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
@@ -75,20 +75,11 @@ export const formatLocalDate = (instant: Date, timeZone: string, locale: string)
 export const formatLocalTime = (instant: Date, timeZone: string, locale: string, seconds = false) =>
   dateTimeFormat(locale, timeZone, seconds ? "timeWithSeconds" : "time").format(instant);
 
-// Every zone's offset is a whole number of quarter hours and changes on a quarter hour, so the
-// offset of a quarter hour (UTC) holds for all of it; a page's lines share few quarter hours.
-const QUARTER_HOUR_MS = 15 * 60_000;
-const offsets = new Map<string, string>();
-
-/** The zone's offset at that instant as the OAI writes it: "GMT+1", "GMT+2", "GMT". */
+/** The zone's offset at that instant as the OAI writes it: "GMT+1", "GMT+2", "GMT", "GMT+5:30". */
 export function gmtOffset(instant: Date, timeZone: string): string {
-  const key = `${timeZone}|${Math.floor(instant.getTime() / QUARTER_HOUR_MS)}`;
-  let offset = offsets.get(key);
-  if (offset === undefined) {
-    const part = dateTimeFormat("en-US", timeZone, "offset").formatToParts(instant).find((p) => p.type === "timeZoneName");
-    offset = part?.value ?? "GMT";
-    if (offsets.size >= 100_000) offsets.clear();
-    offsets.set(key, offset);
-  }
-  return offset;
+  const minutes = Math.round(zoneOffset(instant.getTime(), timeZone) / 60_000);
+  if (minutes === 0) return "GMT";
+  const abs = Math.abs(minutes);
+  const rest = abs % 60;
+  return `GMT${minutes < 0 ? "-" : "+"}${Math.floor(abs / 60)}${rest ? `:${String(rest).padStart(2, "0")}` : ""}`;
 }

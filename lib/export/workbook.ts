@@ -1,6 +1,7 @@
 import type { Writable } from "node:stream";
 import ExcelJS from "exceljs";
 import { minorDigits } from "@/lib/format";
+import { wallClockTime } from "@/lib/time-zone";
 
 /**
  * A streaming .xlsx writer for the OAI downloads: rows go straight to the output (no shared
@@ -28,49 +29,7 @@ export function currencyFormat(currency: string, locale: string): string {
   return symbolFirst ? `"${symbol}"${number}` : `${number} "${symbol}"`;
 }
 
-type ZoneClock = { format: Intl.DateTimeFormat; offsets: Map<number, number> };
-const zoneClocks = new Map<string, ZoneClock>();
-const HOUR_MS = 3_600_000;
-/** Hours whose offset is remembered per zone (a year of hours is about 9,000). */
-const OFFSETS_KEPT = 20_000;
-
-/** The zone's offset from UTC at a whole second, in ms: wall clock (as UTC fields) minus the instant. */
-function offsetAt(format: Intl.DateTimeFormat, ms: number): number {
-  const p: Record<string, number> = {};
-  for (const part of format.formatToParts(ms)) if (part.type !== "literal") p[part.type] = Number(part.value);
-  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - ms;
-}
-
-/**
- * An instant as the wall-clock date and time of a zone, to the second, for a date cell (Excel
- * dates have no zone). Formatting a date in a zone is slow (tens of µs, and far more when a
- * formatter is built each time), so each zone's offset is looked up once per hour of UTC: when it
- * is the same at both ends of the hour, it holds for the whole hour; the hour of a change of
- * offset is worked out instant by instant.
- */
-export function wallClock(instant: Date, timeZone: string): Date {
-  return new Date(wallClockTime(instant.getTime(), timeZone));
-}
-
-/** {@link wallClock} on milliseconds since the epoch, without a Date: the wall clock's fields as a UTC time. */
-export function wallClockTime(instant: number, timeZone: string): number {
-  let clock = zoneClocks.get(timeZone);
-  if (!clock) {
-    const format = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
-    zoneClocks.set(timeZone, (clock = { format, offsets: new Map() }));
-  }
-  const second = Math.floor(instant / 1000) * 1000;
-  if (!Number.isFinite(second)) throw new RangeError(`wallClock: invalid date`);
-  const hour = Math.floor(second / HOUR_MS);
-  let offset = clock.offsets.get(hour);
-  if (offset === undefined) {
-    const start = offsetAt(clock.format, hour * HOUR_MS);
-    offset = start === offsetAt(clock.format, (hour + 1) * HOUR_MS - 1000) ? start : Number.NaN;
-    if (clock.offsets.size >= OFFSETS_KEPT) clock.offsets.clear();
-    clock.offsets.set(hour, offset);
-  }
-  return second + (Number.isNaN(offset) ? offsetAt(clock.format, second) : offset);
-}
+export { wallClock, wallClockTime } from "@/lib/time-zone";
 
 const DAY_MS = 86_400_000;
 /** Excel's serial date: days since 1899-12-30 (as exceljs writes a Date). */
