@@ -1,5 +1,5 @@
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
-import { Pool } from "pg";
+import { Pool, type PoolClient } from "pg";
 import { loadDatabaseEnv } from "@/lib/env";
 import { openEmbedded } from "./embedded";
 import * as schema from "./schema";
@@ -33,3 +33,9 @@ export function getDb(): Promise<Database> {
 export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 /** Either the database or an open transaction: for helpers that run inside a caller's transaction. */
 export type Queryable = Database | Transaction;
+
+/** True when the server is PGlite, whose socket cannot carry COPY: bulk writes then go by INSERT. */
+export async function isPglite(client: Pick<PoolClient, "query">): Promise<boolean> {
+  const { rows } = await client.query<{ version: string }>("select version()");
+  return /pglite/i.test(rows[0]?.version ?? "");
+}

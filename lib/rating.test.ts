@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { billableSeconds, chargeMinor, rateLeg } from "./rating";
+import { billableSeconds, chargeInDigits, chargeMinor, rateLeg } from "./rating";
 
 const perMinute = { incrementS: 60, minimumS: 60 };
 
@@ -25,4 +25,11 @@ test("charges round half up to the minor unit, in integers", () => {
 
 test("a leg is rated from its duration", () => {
   assert.deepEqual(rateLeg(3599, { ratePerMinuteE4: 900, ...perMinute }, "EUR"), { billableS: 3600, chargeMinor: 540 });
+});
+
+test("the integer fast path agrees with BigInt arithmetic", () => {
+  for (const [billable, rate, digits] of [[60, 1450, 2], [172_800, 9999, 3], [59, 1, 0], [7_200, 123_456_789, 2], [1, 300_000, 2], [90_000_000, 99_999_999, 3]] as const) {
+    const exact = Number((2n * BigInt(billable) * BigInt(rate) * 10n ** BigInt(digits) + 600_000n) / 1_200_000n);
+    assert.equal(chargeInDigits(billable, rate, digits), exact, `${billable} s at ${rate} (${digits} digits)`);
+  }
 });

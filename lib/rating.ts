@@ -22,9 +22,24 @@ export function billableSeconds(durationS: number, rate: Pick<Rate, "incrementS"
  * billableS × rateE4 × 10^digits / (60 × 10^4).
  */
 export function chargeMinor(billableS: number, ratePerMinuteE4: number, currency: string): number {
-  const numerator = BigInt(billableS) * BigInt(ratePerMinuteE4) * 10n ** BigInt(minorDigits(currency));
-  const denominator = 60n * 10_000n;
-  return Number((2n * numerator + denominator) / (2n * denominator));
+  return chargeInDigits(billableS, ratePerMinuteE4, minorDigits(currency));
+}
+
+const PER_MINUTE_E4 = 60 * 10_000;
+
+/** The same with the currency's minor digits known: plain integers while they are exact, else BigInt. */
+export function chargeInDigits(billableS: number, ratePerMinuteE4: number, digits: number): number {
+  const twice = 2 * billableS * ratePerMinuteE4 * 10 ** digits + PER_MINUTE_E4;
+  const divisor = 2 * PER_MINUTE_E4;
+  if (Number.isSafeInteger(twice)) {
+    // The float quotient can be one off near an integer: corrected with exact products.
+    let q = Math.floor(twice / divisor);
+    if (q * divisor > twice) q--;
+    else if ((q + 1) * divisor <= twice) q++;
+    return q;
+  }
+  const numerator = BigInt(billableS) * BigInt(ratePerMinuteE4) * 10n ** BigInt(digits);
+  return Number((2n * numerator + BigInt(PER_MINUTE_E4)) / BigInt(divisor));
 }
 
 export function rateLeg(durationS: number, rate: Rate, currency: string): { billableS: number; chargeMinor: number } {

@@ -23,9 +23,9 @@ export const billingCodeSources = ["keypad", "auto", "assigned"] as const;
 export const conferences = pgTable(
   "conferences",
   {
-    accountId: bigint("account_id", { mode: "number" })
-      .notNull()
-      .references(() => accounts.id),
+    // The account is enforced through conferences_room_fk (a room belongs to its account): a
+    // second foreign key would only add a check per row to every bulk ingest.
+    accountId: bigint("account_id", { mode: "number" }).notNull(),
     id: bigint("id", { mode: "number" }).notNull().generatedAlwaysAsIdentity(),
     roomId: bigint("room_id", { mode: "number" }).notNull(),
     externalId: text("external_id").notNull(),
@@ -60,9 +60,8 @@ export type Conference = typeof conferences.$inferSelect;
 export const legs = pgTable(
   "legs",
   {
-    accountId: bigint("account_id", { mode: "number" })
-      .notNull()
-      .references(() => accounts.id),
+    // The account is enforced through legs_conference_fk (a conference belongs to its account).
+    accountId: bigint("account_id", { mode: "number" }).notNull(),
     id: bigint("id", { mode: "number" }).notNull().generatedAlwaysAsIdentity(),
     conferenceId: bigint("conference_id", { mode: "number" }).notNull(),
     externalId: text("external_id").notNull(),

@@ -16,7 +16,7 @@ import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import type { Pool, PoolClient } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import type { Database } from "../client";
+import { isPglite, type Database } from "../client";
 import * as schema from "../schema";
 import { accountMembers, accounts, billingPeriods, directoryNumbers, rooms, tariffs, users, type Product, type ServiceType } from "../schema";
 import { hashPassword } from "@/lib/password";
@@ -364,12 +364,6 @@ class UsageGenerator {
     if (!current && r.chance(0.6)) return { code: r.pick(CODES), source: "assigned" };
     return { code: null, source: null };
   }
-}
-
-/** True when the server is PGlite, whose socket cannot carry COPY. */
-async function isPglite(client: PoolClient): Promise<boolean> {
-  const { rows } = await client.query<{ version: string }>("select version()");
-  return /pglite/i.test(rows[0]?.version ?? "");
 }
 
 function roomCount(scale: number): number {

@@ -1,9 +1,15 @@
-import { pipeline, type Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
-import { CsvError, parse } from "csv-parse";
+import Papa from "papaparse";
 
 export type Format = "csv" | "ndjson";
-export type RawRecord = { line: number; fields: Record<string, unknown> } | { line: number; error: string };
+
+/** The SPEC §4 fields, in the order `RawRecord.values` holds them. */
+export const FIELDS = ["leg_id", "conference_id", "room_number", "service_type", "started_at", "ended_at", "caller_name", "caller_number", "dialed_number", "billing_code", "product"] as const;
+export type Field = (typeof FIELDS)[number];
+
+/** One record: its values in FIELDS order (undefined when absent), or why it could not be read. */
+export type RawRecord = { line: number; values: unknown[] } | { line: number; error: string };
 
 /** The body's format from its Content-Type, or undefined (→ 415). */
 export function formatOf(contentType: string | null): Format | undefined {
@@ -14,49 +20,106 @@ export function formatOf(contentType: string | null): Format | undefined {
 }
 
 /**
- * Records of a CSV (header row first) or NDJSON stream, one at a time, each with the line it
- * starts on, so every problem can be reported where the user will look for it.
+ * Records of a CSV (header row first) or NDJSON stream, in batches as they arrive, each with the
+ * line it starts on, so every problem can be reported where the user will look for it.
  */
-export async function* readRecords(input: Readable, format: Format): AsyncGenerator<RawRecord> {
-  if (format === "csv") {
-    const parser = parse({ columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), info: true, skip_empty_lines: true, trim: true, bom: true, relax_column_count: false });
-    // pipeline, not pipe: an error of the input (the size limit) must reach the reader.
-    pipeline(input, parser, () => {});
-    try {
-      for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-        yield { line: info.lines, fields: record };
-      }
-    } catch (error) {
-      // A broken CSV (an unclosed quote, a row with another column count) stops the file where it breaks.
-      if (!(error instanceof CsvError)) throw error;
-      const e = error as CsvError & { lines?: number };
-      yield { line: e.lines ?? 0, error: e.message.replace(/^Invalid Record Length: /, "wrong number of columns: ") };
-    }
-    return;
-  }
+export function readRecords(input: Readable, format: Format): AsyncGenerator<RawRecord[]> {
+  return format === "csv" ? csvRecords(input) : ndjsonRecords(input);
+}
+
+/** Batches waiting for the reader; past this many the input is paused (memory stays flat). */
+const HIGH_WATER = 16;
+
+async function* csvRecords(input: Readable): AsyncGenerator<RawRecord[]> {
+  const queue: RawRecord[][] = [];
+  let ended = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
   let line = 0;
-  for await (const text of lines(input)) {
-    line++;
-    if (!text.trim()) continue;
-    try {
-      const value: unknown = JSON.parse(text);
-      if (typeof value !== "object" || value === null || Array.isArray(value)) yield { line, error: "each line must be a JSON object" };
-      else yield { line, fields: value as Record<string, unknown> };
-    } catch {
-      yield { line, error: "not valid JSON" };
-    }
+  let columns: number[] | undefined;
+  let width = 0;
+  // Papa Parse reads each row into an array of strings: no object per record, no per-field info.
+  Papa.parse<string[]>(input.setEncoding("utf8"), {
+    delimiter: ",",
+    header: false,
+    skipEmptyLines: false,
+    chunk(results) {
+      const broken = new Map(results.errors.map((e) => [e.row, e.message]));
+      const batch: RawRecord[] = [];
+      results.data.forEach((row, i) => {
+        const start = ++line;
+        for (const value of row) if (value.includes("\n")) line += value.split("\n").length - 1;
+        if (broken.has(i)) batch.push({ line: start, error: broken.get(i)! });
+        else if (row.length === 1 && !row[0]!.trim()) return;
+        else if (!columns) {
+          width = row.length;
+          columns = headerColumns(row);
+        } else if (row.length !== width) batch.push({ line: start, error: `wrong number of columns: ${row.length} where the header has ${width}` });
+        else batch.push({ line: start, values: columns.map((c) => (c < 0 ? undefined : row[c])) });
+      });
+      if (batch.length) queue.push(batch);
+      if (queue.length >= HIGH_WATER) input.pause();
+      notify();
+    },
+    complete() {
+      ended = true;
+      notify();
+    },
+    error(error: Error) {
+      failure = error;
+      notify();
+    },
+  });
+  for (;;) {
+    const batch = queue.shift();
+    if (batch) {
+      if (queue.length < HIGH_WATER / 2 && input.isPaused()) input.resume();
+      yield batch;
+    } else if (failure) throw failure;
+    else if (ended) return;
+    else await new Promise<void>((resolve) => (wake = resolve));
   }
 }
 
-/** The lines of a stream (\n or \r\n); an error of the stream is thrown to the reader. */
-async function* lines(input: Readable): AsyncGenerator<string> {
+/** For each of FIELDS, its column in the header row (trimmed, any case, BOM dropped), or -1. */
+function headerColumns(header: string[]): number[] {
+  const names = header.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, "") : h).trim().toLowerCase());
+  return FIELDS.map((field) => names.indexOf(field));
+}
+
+async function* ndjsonRecords(input: Readable): AsyncGenerator<RawRecord[]> {
+  let line = 0;
+  for await (const texts of lines(input)) {
+    const batch: RawRecord[] = [];
+    for (const text of texts) {
+      line++;
+      if (!text.trim()) continue;
+      try {
+        const value: unknown = JSON.parse(text);
+        if (typeof value !== "object" || value === null || Array.isArray(value)) batch.push({ line, error: "each line must be a JSON object" });
+        else batch.push({ line, values: FIELDS.map((field) => (value as Record<string, unknown>)[field]) });
+      } catch {
+        batch.push({ line, error: "not valid JSON" });
+      }
+    }
+    if (batch.length) yield batch;
+  }
+}
+
+/** The lines of a stream (\n or \r\n), those of each chunk together; an error of the stream is thrown to the reader. */
+async function* lines(input: Readable): AsyncGenerator<string[]> {
   const decoder = new StringDecoder("utf8");
   let rest = "";
+  const trimCr = (part: string) => (part.endsWith("\r") ? part.slice(0, -1) : part);
   for await (const chunk of input) {
     const parts = (rest + decoder.write(chunk as Buffer)).split("\n");
     rest = parts.pop() ?? "";
-    for (const part of parts) yield part.endsWith("\r") ? part.slice(0, -1) : part;
+    yield parts.map(trimCr);
   }
   rest += decoder.end();
-  if (rest) yield rest;
+  if (rest) yield [trimCr(rest)];
 }

@@ -1,9 +1,15 @@
 import { sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import type { ServiceType } from "@/db/schema";
-import { rateLeg, type Rate } from "@/lib/rating";
+import { minorDigits } from "@/lib/format";
+import { billableSeconds, chargeInDigits, type Rate } from "@/lib/rating";
 
-type Version = Rate & { validFrom: string };
+type Version = Rate & { validFrom: string; /** UTC midnight of validFrom, epoch ms. */ validFromMs: number };
+type Account = { currency: string; digits: number; timeZone: string };
+/** Versions per service type, newest first. */
+type Versions = Map<ServiceType, Version[]>;
+
+const DAY_MS = 86_400_000;
 
 /**
  * The rates that apply to a set of accounts: each account's own tariff, else the provider's
@@ -11,8 +17,9 @@ type Version = Rate & { validFrom: string };
  */
 export class TariffBook {
   private constructor(
-    private readonly versions: Map<string, Version[]>,
-    private readonly accounts: Map<number, { currency: string; timeZone: string }>,
+    private readonly own: Map<number, Versions>,
+    private readonly defaults: Versions,
+    private readonly accounts: Map<number, Account>,
   ) {}
 
   static async load(db: Pick<Queryable, "execute">, accountIds: number[]): Promise<TariffBook> {
@@ -20,39 +27,48 @@ export class TariffBook {
     const { rows } = await db.execute<{ account_id: string | null; service_type: ServiceType; rate_per_minute_e4: string; increment_s: number; minimum_s: number; valid_from: string }>(sql`
       select account_id, service_type, rate_per_minute_e4, increment_s, minimum_s, valid_from::text as valid_from
       from tariffs where account_id is null or account_id in ${ids} order by valid_from desc`);
-    const versions = new Map<string, Version[]>();
+    const own = new Map<number, Versions>();
+    const defaults: Versions = new Map();
     for (const r of rows) {
-      const key = `${r.account_id ?? "default"}|${r.service_type}`;
-      const list = versions.get(key) ?? [];
-      list.push({ ratePerMinuteE4: Number(r.rate_per_minute_e4), incrementS: r.increment_s, minimumS: r.minimum_s, validFrom: r.valid_from });
-      versions.set(key, list);
+      const versions = r.account_id === null ? defaults : own.get(Number(r.account_id)) ?? own.set(Number(r.account_id), new Map()).get(Number(r.account_id))!;
+      const list = versions.get(r.service_type) ?? versions.set(r.service_type, []).get(r.service_type)!;
+      list.push({ ratePerMinuteE4: Number(r.rate_per_minute_e4), incrementS: r.increment_s, minimumS: r.minimum_s, validFrom: r.valid_from, validFromMs: Date.parse(`${r.valid_from}T00:00:00Z`) });
     }
     const { rows: accountRows } = await db.execute<{ id: string; currency: string; time_zone: string }>(sql`select id, currency, time_zone from accounts where id in ${ids}`);
-    return new TariffBook(versions, new Map(accountRows.map((a) => [Number(a.id), { currency: a.currency, timeZone: a.time_zone }])));
+    return new TariffBook(own, defaults, new Map(accountRows.map((a) => [Number(a.id), { currency: a.currency, digits: minorDigits(a.currency), timeZone: a.time_zone }])));
   }
 
   private readonly localDates = new Map<string, Intl.DateTimeFormat>();
 
-  private localDate(instant: Date, timeZone: string): string {
+  private localDate(joinedMs: number, timeZone: string): string {
     let format = this.localDates.get(timeZone);
     if (!format) {
       format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
       this.localDates.set(timeZone, format);
     }
-    return format.format(instant);
+    return format.format(joinedMs);
   }
 
-  /** Rates a leg with the version in force on its join date; undefined when no tariff covers it. */
-  rate(accountId: number, serviceType: ServiceType, joinedAt: Date, durationS: number): { billableS: number; chargeMinor: number } | undefined {
+  /** The newest of these versions valid on the join date, in the account's zone. */
+  private inForce(versions: Version[] | undefined, joinedMs: number, account: Account): Version | undefined {
+    if (!versions) return undefined;
+    let local: string | undefined;
+    for (const v of versions) {
+      // A version valid since before the UTC day ahead of the join is valid in every zone: no
+      // time-zone conversion is needed then, which is nearly always.
+      if (v.validFromMs + DAY_MS <= joinedMs || v.validFrom <= (local ??= this.localDate(joinedMs, account.timeZone))) return v;
+    }
+    return undefined;
+  }
+
+  /** Rates a leg (joined at epoch ms) with the version in force on its join date; undefined when no tariff covers it. */
+  rate(accountId: number, serviceType: ServiceType, joinedMs: number, durationS: number): { billableS: number; chargeMinor: number } | undefined {
     const account = this.accounts.get(accountId);
     if (!account) return undefined;
-    // A version valid since before the UTC day ahead of the join is valid in every zone: no
-    // time-zone conversion is needed then, which is nearly always.
-    const dayBefore = new Date(joinedAt.getTime() - 86_400_000).toISOString().slice(0, 10);
-    let local: string | undefined;
-    const inForce = (v: Version) => v.validFrom <= dayBefore || v.validFrom <= (local ??= this.localDate(joinedAt, account.timeZone));
     // The account's own rate where it has one for that date, else the provider's default.
-    const version = this.versions.get(`${accountId}|${serviceType}`)?.find(inForce) ?? this.versions.get(`default|${serviceType}`)?.find(inForce);
-    return version && rateLeg(durationS, version, account.currency);
+    const version = this.inForce(this.own.get(accountId)?.get(serviceType), joinedMs, account) ?? this.inForce(this.defaults.get(serviceType), joinedMs, account);
+    if (!version) return undefined;
+    const billableS = billableSeconds(durationS, version);
+    return { billableS, chargeMinor: chargeInDigits(billableS, version.ratePerMinuteE4, account.digits) };
   }
 }

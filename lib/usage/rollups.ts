@@ -20,18 +20,29 @@ export async function rebuildRollups(db: Executor, accountId: number): Promise<v
  * in one transaction, so the rollups stay exact.
  */
 export async function shiftRollups(db: Executor, sign: 1 | -1, where: SQL): Promise<void> {
-  const { rows } = await db.execute<{ account_id: string; period: string; room_id: string; billing_code: string | null }>(sql`
-    with delta as (
+  await addToRollups(
+    db,
+    sql`
       select c.account_id, c.period, c.room_id, coalesce(c.billing_code, '') as billing_code,
-             count(distinct c.id) as conferences, count(l.id) as legs, coalesce(sum(l.duration_s), 0) as duration_s, coalesce(sum(l.charge_minor), 0) as charge_minor
+             ${sign} * count(distinct c.id) as conferences, ${sign} * count(l.id) as legs,
+             ${sign} * coalesce(sum(l.duration_s), 0) as duration_s, ${sign} * coalesce(sum(l.charge_minor), 0) as charge_minor
       from conferences c
       left join legs l on l.account_id = c.account_id and l.conference_id = c.id
       where ${where}
-      group by c.account_id, c.period, c.room_id, coalesce(c.billing_code, '')
-    ),
+      group by c.account_id, c.period, c.room_id, coalesce(c.billing_code, '')`,
+  );
+}
+
+/**
+ * Adds signed amounts to the rollups: `delta` selects (account_id, period, room_id, billing_code
+ * ('' = Unallocated), conferences, legs, duration_s, charge_minor), one row per bucket.
+ */
+export async function addToRollups(db: Executor, delta: SQL): Promise<void> {
+  const { rows } = await db.execute<{ account_id: string; period: string; room_id: string; billing_code: string | null }>(sql`
+    with delta as (${delta}),
     by_code as (
       insert into usage_rollups as u (account_id, period, room_id, billing_code, conferences, legs, duration_s, charge_minor)
-      select account_id, period, room_id, billing_code, ${sign} * conferences, ${sign} * legs, ${sign} * duration_s, ${sign} * charge_minor from delta
+      select account_id, period, room_id, billing_code, conferences, legs, duration_s, charge_minor from delta
       on conflict (account_id, period, room_id, billing_code) do update set
         conferences = u.conferences + excluded.conferences, legs = u.legs + excluded.legs,
         duration_s = u.duration_s + excluded.duration_s, charge_minor = u.charge_minor + excluded.charge_minor
@@ -39,7 +50,7 @@ export async function shiftRollups(db: Executor, sign: 1 | -1, where: SQL): Prom
     ),
     by_room as (
       insert into room_usage as u (account_id, period, room_id, conferences, legs, duration_s, charge_minor)
-      select account_id, period, room_id, ${sign} * sum(conferences), ${sign} * sum(legs), ${sign} * sum(duration_s), ${sign} * sum(charge_minor) from delta
+      select account_id, period, room_id, sum(conferences), sum(legs), sum(duration_s), sum(charge_minor) from delta
       group by account_id, period, room_id
       on conflict (account_id, period, room_id) do update set
         conferences = u.conferences + excluded.conferences, legs = u.legs + excluded.legs,
