@@ -1,4 +1,4 @@
-import { messages } from "@/lib/i18n/messages";
+import { messages, type Locale } from "@/lib/i18n/messages";
 import { loadReportContext, reportExport } from "@/lib/reports/export";
 import { parseReportQuery, PARAM, rangePresets, reportSearchParams, reportTypes, type ReportQuery } from "@/lib/reports/query";
 import type { RenderReport } from "./runs";
@@ -36,8 +36,7 @@ export function runReportQuery(stored: string, from: string, to: string, now: Da
 
 /** Builds a run's report file with the report builder's own export, in the account's language. */
 export const renderScheduledReport: RenderReport = async ({ accountId, query, from, to, format, now }) => {
-  const context = await loadReportContext(accountId, "en", now);
-  const locale = context.account.locale.toLowerCase().startsWith("fr") ? "fr" : "en";
-  const localized = locale === "en" ? context : { ...context, locale, t: messages[locale] };
-  return reportExport(localized, runReportQuery(query, from, to, now), format);
+  const english = await loadReportContext(accountId, "en", now);
+  const locale: Locale = english.account.locale.toLowerCase().startsWith("fr") ? "fr" : "en";
+  return reportExport({ ...english, locale, t: messages[locale] }, runReportQuery(query, from, to, now), format);
 };
