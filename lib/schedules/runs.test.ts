@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { and, eq, sql } from "drizzle-orm";
@@ -8,10 +10,11 @@ import { testDatabase, type TestDatabase } from "@/db/testing";
 import { reportSchedules, runDeliveries, scheduleRuns } from "@/db/schema";
 import { createAccount, createUser } from "@/lib/admin/support";
 import type { Scope } from "@/lib/auth/login";
-import { startSftp, startSmtp } from "@/lib/delivery/testing/servers";
+import { startFtp, startSftp, startSmtp } from "@/lib/delivery/testing/servers";
 import { DELIVERY_QUEUE, startWorker, type WorkerOptions } from "@/lib/jobs/queue";
 import { messages } from "@/lib/i18n/messages";
 import { readReportLinkToken } from "./links";
+import { renderScheduledReport, scheduleReportQuery } from "./report";
 import { claimRun, deliverRun, enqueueDueRuns, sendNow, type DeliverySettings, type RenderReport } from "./runs";
 import { createSchedule } from "./schedules";
 import { parseScheduleForm, type ScheduleInput } from "./validate";
@@ -263,4 +266,27 @@ test("bad input is refused with a message naming the problem, and nothing is sav
   const { rows } = await t.db.execute<{ n: string }>(sql`select count(*)::text as n from report_schedules where account_id = ${scope.accountId}`);
   assert.equal(rows[0]!.n, "10", "the 11th was not saved");
   await assert.rejects(createSchedule(t.db, { ...scope, roomId: 1 }, { ...base, emails: ["a@b.example"] }, key), { name: "NotFoundError" }, "a room holder has no schedules");
+});
+
+test("the real report, built by the report builder's export, is uploaded by FTP under its name, once", async () => {
+  await clearSchedules();
+  const ftp = await startFtp({ user: "acct", password: "ftp-pass" });
+  try {
+    const now = new Date();
+    assert.equal(scheduleReportQuery("type=user-status&range=last-7-days", now), "type=user-status", "the report's own dates are not kept");
+    assert.equal(scheduleReportQuery("type=nonsense", now), null);
+    assert.equal(scheduleReportQuery("type=usage&product=spaceship", now), null);
+    const schedule = await createSchedule(t.db, scope, { ...base, reportQuery: "type=user-status", upload: { protocol: "ftp", host: "127.0.0.1", port: ftp.port, directory: "/", user: "acct", auth: "password" }, secret: "ftp-pass" }, key);
+    const s = settings("smtp://127.0.0.1:1", { render: renderScheduledReport });
+    const runId = await sendNow(t.db, s, scope, schedule.id);
+    assert.equal(await deliverRun(t.db, s, runId), "delivered");
+    const files = readdirSync(ftp.root);
+    assert.equal(files.length, 1);
+    assert.match(files[0]!, /^report-640001-user-status-.*\.csv$/);
+    const csv = readFileSync(path.join(ftp.root, files[0]!), "utf8");
+    assert.match(csv, /owner@sched\.example/, "the account's users are in it");
+    assert.equal((await deliveriesOf(runId))[0]!.attempts, 1);
+  } finally {
+    await ftp.stop();
+  }
 });
