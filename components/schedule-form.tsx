@@ -120,7 +120,7 @@ export function ScheduleForm({ action, t, defaults, reports, hasSecret, today, p
       </fieldset>
 
       <fieldset className="grid gap-4 rounded-lg border border-slate-200 p-4 sm:grid-cols-3">
-        <legend className="px-1 text-sm font-semibold text-brand-900">{t.frequency}</legend>
+        <legend className="px-1 text-sm font-semibold text-brand-900">{t.whenTitle}</legend>
         <div>
           <label htmlFor="f-frequency" className={label}>
             {t.frequency}
@@ -175,7 +175,7 @@ export function ScheduleForm({ action, t, defaults, reports, hasSecret, today, p
       </fieldset>
 
       <fieldset className="grid gap-4 rounded-lg border border-slate-200 p-4 sm:grid-cols-3">
-        <legend className="px-1 text-sm font-semibold text-brand-900">{t.range}</legend>
+        <legend className="px-1 text-sm font-semibold text-brand-900">{t.datesTitle}</legend>
         <div>
           <label htmlFor="f-range" className={label}>
             {t.range}
@@ -207,7 +207,7 @@ export function ScheduleForm({ action, t, defaults, reports, hasSecret, today, p
             <p className="text-xs text-slate-500 sm:col-span-3">{t.customHint.replaceAll("{today}", today)}</p>
           </>
         )}
-        <div className={range === "custom" ? "" : "sm:col-start-3"}>
+        <div>
           <label htmlFor="f-format" className={label}>
             {t.format}
           </label>

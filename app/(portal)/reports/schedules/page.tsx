@@ -107,11 +107,11 @@ export default async function SchedulesPage({ searchParams }: { searchParams: Se
                       <span className="text-slate-500">{s.never}</span>
                     )}
                   </td>
-                  <td className="space-y-1 px-3 py-2 text-right">
+                  <td className="space-y-1 whitespace-nowrap px-3 py-2 text-right">
                     <ActionButton action={sendScheduleNow.bind(null, row.id)} label={s.sendNow} />
                     <div>
                       <Link href={`/reports/schedules/${row.id}`} className="text-sm font-medium text-brand-700 hover:underline">
-                        {s.edit} · {s.history}
+                        {s.edit}, {s.history.toLowerCase()}
                       </Link>
                     </div>
                   </td>
