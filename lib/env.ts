@@ -20,6 +20,8 @@ const schema = z.object({
     .optional(),
   /** Scheduled uploads may reach private, loopback and link-local addresses (tests, on-premises). */
   DELIVERY_ALLOW_PRIVATE: z.enum(["0", "1"], { error: "must be 0 or 1" }).default("0"),
+  /** 0: the web server runs no job worker (instrumentation.ts). */
+  WORKER: z.enum(["0", "1"], { error: "must be 0 or 1" }).optional(),
   /** Demo mode: the embedded database with the demo account. On by default only without DATABASE_URL. */
   DEMO: z.enum(["0", "1"]).optional(),
 });
