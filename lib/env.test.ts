@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { EnvError, loadEnv } from "./env";
 
-const base = { DATABASE_URL: "postgres://localhost/x", AUTH_SECRET: "x".repeat(32), ENCRYPTION_KEY: "a".repeat(64) };
+const base: NodeJS.ProcessEnv = { NODE_ENV: "test", DATABASE_URL: "postgres://localhost/x", AUTH_SECRET: "x".repeat(32), ENCRYPTION_KEY: "a".repeat(64) };
 
 test("private upload destinations are refused unless DELIVERY_ALLOW_PRIVATE=1; a wrong value is named", () => {
   assert.equal(loadEnv(base).deliveryAllowPrivate, false);

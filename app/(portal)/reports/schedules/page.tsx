@@ -79,7 +79,7 @@ export default async function SchedulesPage({ searchParams }: { searchParams: Se
                   <td className="px-3 py-2">
                     <ul className="space-y-0.5">
                       {row.emails.map((e) => (
-                        <li key={e} className="break-all">
+                        <li key={e} className="whitespace-nowrap">
                           {e}
                           {isUnsubscribed.has(e.toLowerCase()) && (
                             <span className="ml-1 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900" title={s.unsubscribedHint}>
