@@ -78,9 +78,17 @@ test("the owner schedules a report, sends it now, sees it delivered in the histo
   await expect(recipientPage.getByTestId("unsubscribe-result")).toHaveText("This unsubscribe link is not valid. Use the link of the most recent e-mail.");
   await recipient.close();
 
+  // The other recipient's mail client uses the RFC 8058 one-click POST of the List-Unsubscribe header.
+  const finance = mails().find((m) => /^To: finance@client\.example$/m.test(m))!;
+  const oneClick = /^List-Unsubscribe: <([^>]+)>/m.exec(finance)![1]!;
+  const forged = await page.request.post(oneClick.replace(/.$/, (c) => (c === "A" ? "B" : "A")), { form: { "List-Unsubscribe": "One-Click" } });
+  expect(forged.status()).toBe(404);
+  const posted = await page.request.post(oneClick, { form: { "List-Unsubscribe": "One-Click" } });
+  expect(posted.status()).toBe(200);
+
   await schedules.openList();
-  await expect(page.getByTestId("schedules").getByText("unsubscribed")).toBeVisible();
-  await expect(page.getByTestId("unsubscribed")).toContainText("reader@client.example");
+  await expect(page.getByTestId("schedules").getByText("unsubscribed")).toHaveCount(2);
+  await expect(page.getByTestId("unsubscribed")).toContainText("finance@client.example · reader@client.example");
   await screenshot(page, "schedules-list-unsubscribed-en");
 
   // In French.
@@ -97,6 +105,13 @@ test("the owner schedules a report, sends it now, sees it delivered in the histo
   await expect(schedules.fieldError("host")).toHaveText("« localhost; rm -rf / » n'est ni un nom d'hôte ni une adresse IP.");
   await expect(page.locator("#f-password")).toHaveValue("un mot de passe");
   await screenshot(page, "schedule-form-fr");
+
+  // Test upload to a loopback address: refused before any connection (the server does not allow private addresses).
+  await page.locator("#f-host").fill("127.0.0.1");
+  await page.getByRole("button", { name: "Tester le dépôt" }).click();
+  await expect(page.getByTestId("test-result")).toHaveText("Le dépôt de test a échoué : 127.0.0.1 est une adresse privée, de bouclage ou lien-local (127.0.0.1) : les rapports programmés ne sont pas livrés à l'intérieur du réseau du fournisseur.");
+  await expect(page.locator("#f-password")).toHaveValue("un mot de passe");
+  await screenshot(page, "schedule-test-upload-fr");
 });
 
 test("Schedule this report keeps the report's type and filters, not its dates", async ({ page }) => {

@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { databaseUrl, getDb } from "@/db/client";
 import type { UploadTarget } from "@/db/schema";
+import { PrivateAddressError } from "@/lib/delivery/address-guard";
 import { DeliveryError } from "@/lib/delivery/errors";
 import { testUpload } from "@/lib/delivery/upload";
 import { loadEnv } from "@/lib/env";
@@ -74,7 +75,8 @@ async function testScheduleUpload(scheduleId: number | null, _previous: FormStat
     try {
       await testUpload({ ...upload, secret: secret ?? "" }, { allowPrivate: env.deliveryAllowPrivate, timeoutMs: 15_000 });
     } catch (error) {
-      const reason = error instanceof DeliveryError ? error.message : String(error);
+      const reason =
+        error instanceof PrivateAddressError ? fill(t.schedules.errors.privateAddress, { host: error.host, address: error.address }) : error instanceof DeliveryError ? error.message : String(error);
       failed = true;
       return fill(t.schedules.testFailed, { reason });
     }

@@ -30,6 +30,15 @@ for (const [net, prefix] of [
   ["64:ff9b::", 96], // NAT64 may map to anything
 ] as const) blocked.addSubnet(net, prefix, "ipv6");
 
+export class PrivateAddressError extends DeliveryError {
+  constructor(
+    readonly host: string,
+    readonly address: string,
+  ) {
+    super(`host ${host} resolves to ${address}, a private, loopback or link-local address, which deliveries may not reach`, "permanent", "private-address");
+  }
+}
+
 export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 4) return blocked.check(address, "ipv4");
@@ -56,7 +65,7 @@ export async function resolveDestination(host: string, allowPrivate: boolean): P
   if (!addresses.length) throw new DeliveryError(`host ${host} has no address`, "permanent");
   if (!allowPrivate) {
     const bad = addresses.find(isPrivateAddress);
-    if (bad) throw new DeliveryError(`host ${host} resolves to ${bad}, a private, loopback or link-local address, which deliveries may not reach`, "permanent", "private-address");
+    if (bad) throw new PrivateAddressError(host, bad);
   }
   return addresses[0]!;
 }

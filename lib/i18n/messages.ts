@@ -241,6 +241,7 @@ const en = {
       keyEncrypted: "This private key is protected by a passphrase: remove the passphrase (ssh-keygen -p) and paste it again.",
       keyPublic: "This is a public key: paste the private key.",
       keyOnlySftp: "A private key signs in to SFTP only; use a password for FTP and FTPS.",
+      privateAddress: "{host} is a private, loopback or link-local address ({address}): scheduled reports are not delivered inside the provider's network.",
     },
     mail: {
       subject: "{name}: {from} to {to} (GMT)",
@@ -632,6 +633,7 @@ const fr: Messages = {
       keyEncrypted: "Cette clé privée est protégée par une phrase secrète : retirez-la (ssh-keygen -p) et collez-la à nouveau.",
       keyPublic: "C'est une clé publique : collez la clé privée.",
       keyOnlySftp: "Une clé privée ne sert qu'en SFTP ; utilisez un mot de passe pour FTP et FTPS.",
+      privateAddress: "{host} est une adresse privée, de bouclage ou lien-local ({address}) : les rapports programmés ne sont pas livrés à l'intérieur du réseau du fournisseur.",
     },
     mail: {
       subject: "{name} : du {from} au {to} (GMT)",
