@@ -58,7 +58,9 @@ export async function startWorker(db: Database, url: string, log: (line: string)
   await boss.createQueue(PURGE_QUEUE);
   await boss.createQueue(SCHEDULE_TICK_QUEUE);
   await boss.createQueue(DELIVERY_QUEUE);
-  const settings = await deliverySettings(enqueuer(boss), options, log);
+  // Read when the first delivery needs them, so a worker that only purges needs no mail settings.
+  let settingsPromise: Promise<DeliverySettings> | undefined;
+  const settings = () => (settingsPromise ??= deliverySettings(enqueuer(boss), options, log));
   await boss.schedule(PURGE_QUEUE, "0 3 * * *", {}, { tz: "UTC" });
   await boss.work(PURGE_QUEUE, async () => {
     const purged = await purgeExpiredUsage(db);
@@ -67,11 +69,11 @@ export async function startWorker(db: Database, url: string, log: (line: string)
   if (options.tick !== false) {
     await boss.schedule(SCHEDULE_TICK_QUEUE, "* * * * *", {}, { tz: "UTC" });
     await boss.work(SCHEDULE_TICK_QUEUE, { pollingIntervalSeconds: polling }, async () => {
-      await enqueueDueRuns(db, settings);
+      await enqueueDueRuns(db, await settings());
     });
   }
   await boss.work<{ runId: number }>(DELIVERY_QUEUE, { pollingIntervalSeconds: polling }, async ([job]) => {
-    if (job) await deliverRun(db, settings, job.data.runId);
+    if (job) await deliverRun(db, await settings(), job.data.runId);
   });
   return boss;
 }
