@@ -261,6 +261,14 @@ test("bad input is refused with a message naming the problem, and nothing is sav
   assert.match(errorsOf({ frequency: "monthly", monthDay: "31" }).monthDay![0]!, /1 to 28/);
   assert.equal(parse({ frequency: "monthly", monthDay: "last" }).ok, true);
 
+  // Editing: an empty password keeps the stored one only for the same destination.
+  const stored = { protocol: "sftp" as const, host: "files.example.com", port: 22, directory: "/", user: "u", auth: "password" as const };
+  const edit = (fields: Record<string, string>) => parseScheduleForm(form({ protocol: "sftp", host: "files.example.com", user: "u", password: "", ...fields }), { t: messages.en, now: new Date("2026-11-01T10:00:00Z"), stored, hasStoredSecret: true, checkReport: (q) => q });
+  const kept = edit({});
+  assert.ok(kept.ok && kept.value.secret === undefined, "the stored password is kept");
+  const moved = edit({ host: "elsewhere.example.com" });
+  assert.deepEqual(!moved.ok && moved.errors.password, ["The destination changed: enter its password or key again."], "a stored password never follows the report to another host");
+
   for (let i = 0; i < 10; i++) await createSchedule(t.db, scope, { ...base, name: `Report ${i + 1}`, emails: ["a@b.example"] }, key);
   await assert.rejects(createSchedule(t.db, scope, { ...base, name: "Eleventh", emails: ["a@b.example"] }, key), { name: "ScheduleLimitError" });
   const { rows } = await t.db.execute<{ n: string }>(sql`select count(*)::text as n from report_schedules where account_id = ${scope.accountId}`);

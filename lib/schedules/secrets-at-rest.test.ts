@@ -51,6 +51,10 @@ test("upload passwords and private keys are stored encrypted: a dump of the data
   assert.equal(decryptSecret(key, rows[1]!.upload_secret, `account:${account.id}`), `${privateKey}`);
   assert.throws(() => decryptSecret(key, rows[0]!.upload_secret, "account:999"), "bound to its account");
 
+  const { rows: audits } = await t.db.execute<{ action: string; subject: string; after: { secretChanged?: boolean; upload?: unknown } }>(sql`select action, subject, after from audit_events where action like 'schedule.%' order by id`);
+  assert.deepEqual(audits.map((a) => [a.action, a.subject]), [["schedule.created", String(withPassword.id)], ["schedule.created", String(withKey.id)], ["schedule.updated", String(withPassword.id)]], "schedule changes are audited");
+  assert.equal(audits[2]!.after.secretChanged, false);
+
   for (const shown of [await getSchedule(t.db, scope, withKey.id), ...(await listSchedules(t.db, scope))]) {
     assert.ok(!("uploadSecret" in shown), "what pages receive has no secret, not even encrypted");
     assert.equal(shown.hasSecret, true);

@@ -66,7 +66,7 @@ export default async function SchedulesPage({ searchParams }: { searchParams: Se
             <tbody className="divide-y divide-slate-100">
               {schedules.map((row) => (
                 <tr key={row.id} className="align-top">
-                  <td className="px-3 py-2">
+                  <td className="min-w-56 px-3 py-2">
                     <Link href={`/reports/schedules/${row.id}`} className="font-medium text-brand-700 hover:underline">
                       {row.name}
                     </Link>
