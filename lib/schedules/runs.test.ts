@@ -16,7 +16,7 @@ import { messages } from "@/lib/i18n/messages";
 import { readReportLinkToken } from "./links";
 import { renderScheduledReport, scheduleReportQuery } from "./report";
 import { claimRun, deliverRun, enqueueDueRuns, sendNow, type DeliverySettings, type RenderReport } from "./runs";
-import { createSchedule } from "./schedules";
+import { cancelSchedule, createSchedule } from "./schedules";
 import { parseScheduleForm, type ScheduleInput } from "./validate";
 import { readUnsubscribeToken, reinstateEmail, unsubscribe } from "./unsubscribe";
 
@@ -214,6 +214,22 @@ test("unsubscribing stops every schedule of the account for that address at once
     assert.deepEqual(smtp.received.map((m) => m.to[0]), ["reader@client.example"], "a reinstated address receives again");
     const { rows } = await t.db.execute<{ action: string; subject: string }>(sql`select action, subject from audit_events where action like 'email.%' order by id`);
     assert.deepEqual(rows, [{ action: "email.unsubscribed", subject: "reader@client.example" }, { action: "email.reinstated", subject: "reader@client.example" }]);
+  } finally {
+    await smtp.stop();
+  }
+});
+
+test("a run of a schedule cancelled before its delivery sends nothing", async () => {
+  await clearSchedules();
+  const smtp = await startSmtp();
+  try {
+    const schedule = await createSchedule(t.db, scope, { ...base, emails: ["cancel@client.example"] }, key);
+    const s = settings(smtp.url);
+    const runId = await sendNow(t.db, s, scope, schedule.id);
+    await cancelSchedule(t.db, scope, schedule.id);
+    assert.equal(await deliverRun(t.db, s, runId), "failed");
+    assert.equal(smtp.received.length, 0);
+    await assert.rejects(sendNow(t.db, s, scope, schedule.id), { name: "NotFoundError" }, "and it cannot be sent again");
   } finally {
     await smtp.stop();
   }

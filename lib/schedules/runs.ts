@@ -141,6 +141,11 @@ export async function deliverRun(db: Database, s: DeliverySettings, runId: numbe
     const [account] = await db.select().from(accounts).where(eq(accounts.id, run.accountId));
     if (!schedule || !account) throw new Error(`run ${run.id} has no schedule`);
     const t = messages[localeOf(account.locale)];
+    if (schedule.status === "cancelled") {
+      // Cancelled after this run was created: nothing more is sent for it.
+      await db.update(scheduleRuns).set({ status: "failed", finishedAt: new Date(), lockedUntil: null }).where(eq(scheduleRuns.id, run.id));
+      return "failed";
+    }
 
     const destinations = [...schedule.emails.map(mailDestination), uploadDestination(schedule)].filter((d): d is string => d !== null);
     if (destinations.length) await db.insert(runDeliveries).values(destinations.map((destination) => ({ accountId: run.accountId, runId: run.id, destination }))).onConflictDoNothing();
