@@ -18,6 +18,10 @@ const schema = z.object({
     .string()
     .regex(/^[0-9a-f]{64}$/i, "must be 64 hex digits (32 bytes)")
     .optional(),
+  /** Scheduled uploads may reach private, loopback and link-local addresses (tests, on-premises). */
+  DELIVERY_ALLOW_PRIVATE: z.enum(["0", "1"], { error: "must be 0 or 1" }).default("0"),
+  /** 0: the web server runs no job worker (instrumentation.ts). */
+  WORKER: z.enum(["0", "1"], { error: "must be 0 or 1" }).optional(),
   /** Demo mode: the embedded database with the demo account. On by default only without DATABASE_URL. */
   DEMO: z.enum(["0", "1"]).optional(),
 });
@@ -32,6 +36,7 @@ export type Env = {
   authSecret: string;
   encryptionKey: string;
   demo: boolean;
+  deliveryAllowPrivate: boolean;
 };
 
 export class EnvError extends Error {}
@@ -83,6 +88,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     authSecret,
     encryptionKey,
     demo,
+    deliveryAllowPrivate: e.DELIVERY_ALLOW_PRIVATE === "1",
   };
 }
 

@@ -49,3 +49,20 @@ test("mistakes get a clear message and a non-zero exit", async () => {
   const badOption = await admin("account", "create", "--nope");
   assert.equal(badOption.code, 2);
 });
+
+test("support reinstates an unsubscribed address; the change is audited", async () => {
+  await admin("account", "create", "--number", "602198", "--company", "Mail SA");
+  const { rows: accounts } = await t.db.execute<{ id: string }>(sql`select id from accounts where number = '602198'`);
+  await t.db.execute(sql`insert into email_unsubscribes (account_id, email) values (${accounts[0]!.id}, 'gone@mail.example')`);
+  const done = await admin("email", "reinstate", "--account", "602198", "--email", "Gone@Mail.example");
+  assert.equal(done.code, 0);
+  assert.match(done.out, /Gone@Mail\.example receives the scheduled reports of account 602198 again/);
+  assert.match((await admin("email", "reinstate", "--account", "602198", "--email", "gone@mail.example")).out, /was not unsubscribed/);
+  const missing = await admin("email", "reinstate", "--account", "602198");
+  assert.equal(missing.code, 1);
+  assert.match(missing.out, /give --account N and --email ADDRESS/);
+  const { rows } = await t.db.execute<{ n: number }>(sql`select count(*)::int as n from email_unsubscribes where account_id = ${accounts[0]!.id}`);
+  assert.equal(rows[0]!.n, 0);
+  const { rows: audits } = await t.db.execute<{ subject: string; actor_label: string }>(sql`select subject, actor_label from audit_events where action = 'email.reinstated'`);
+  assert.deepEqual(audits, [{ subject: "gone@mail.example", actor_label: "support (cli)" }]);
+});

@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { closePeriod, createAccount, createApiKey, createRoom, createUser, setTariff } from "../lib/admin/support";
 import { EnvError } from "../lib/env";
 import { NotFoundError, ValidationError } from "../lib/errors";
+import { reinstateEmail } from "../lib/schedules/unsubscribe";
 import { purgeExpiredUsage } from "../lib/usage/retention";
 import { withDatabase } from "./lib/database";
 
@@ -17,6 +18,7 @@ const USAGE = `Usage: npm run admin -- <command> [options]
   api-key create --account 602127 | --provider
   period close --account 602127 --month 2026-10
   tariff set --service-type toll --rate 0.0900 --from 2026-12-01 [--account 602127] [--increment 60] [--minimum 60]
+  email reinstate --account 602127 --email a@b.example   an unsubscribed address receives the account's scheduled reports again
   purge                     delete usage older than the 12 months kept (also run daily by the job worker)`;
 
 const options = {
@@ -87,6 +89,12 @@ async function main(): Promise<number> {
         const serviceType = o["service-type"] as "toll" | "toll-free" | "dial-out" | "voip" | "operator-assisted";
         const t = await setTariff(db, { account: o.account, serviceType, rate: o.rate ?? "", from: o.from ?? "", increment: o.increment, minimum: o.minimum });
         console.log(`Tariff ${t.id} set.`);
+        break;
+      }
+      case "email reinstate": {
+        if (!o.account || !o.email) throw new ValidationError("give --account N and --email ADDRESS");
+        const r = await reinstateEmail(db, { account: o.account, email: o.email });
+        console.log(r.reinstated ? `${o.email} receives the scheduled reports of account ${o.account} again.` : `${o.email} was not unsubscribed from account ${o.account}: nothing to do.`);
         break;
       }
       case "purge": {

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { ReactNode } from "react";
 import { Brand } from "@/components/brand";
 import { LanguageSwitcher } from "@/components/language-switcher";
@@ -17,6 +18,11 @@ export default async function PortalLayout({ children }: { children: ReactNode }
         <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-6 py-4">
           <Brand provider={t.provider} product={t.productName} />
           <div className="flex items-center gap-4">
+            {!scope.roomId && (
+              <Link href="/reports/schedules" className="text-sm font-medium text-white/90 hover:text-white hover:underline">
+                {t.schedules.title}
+              </Link>
+            )}
             <span className="hidden text-sm text-white/80 md:inline">
               {t.loggedInAs} <strong className="text-white">{scope.displayName}</strong>
             </span>

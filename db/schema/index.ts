@@ -2,3 +2,4 @@ export * from "./accounts";
 export * from "./usage";
 export * from "./billing";
 export * from "./security";
+export * from "./schedules";

@@ -1,0 +1,46 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ScheduleForm } from "@/components/schedule-form";
+import { submitScheduleForm } from "@/lib/actions/schedules";
+import { requireScope } from "@/lib/auth/session";
+import { getAccount } from "@/lib/data/account";
+import { getMessages } from "@/lib/i18n/locale";
+import { fill } from "@/lib/i18n/messages";
+import { reportTypes } from "@/lib/reports/query";
+import { gmtOffset, reportChoices, reportName } from "@/lib/schedules/display";
+import { scheduleReportQuery } from "@/lib/schedules/report";
+import { isoDate } from "@/lib/schedules/timing";
+import type { SearchParams } from "@/lib/search-params";
+
+/**
+ * A new schedule. Opened from a report (*Schedule this report*) it takes that report's type and
+ * filters from the URL; the dates are the schedule's own.
+ */
+export default async function NewSchedulePage({ searchParams }: { searchParams: SearchParams }) {
+  const scope = await requireScope();
+  if (scope.roomId) notFound();
+  const [{ t }, account, query] = await Promise.all([getMessages(), getAccount(scope), searchParams]);
+  const now = new Date();
+  const params = new URLSearchParams(Object.entries(query).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : v === undefined ? [] : [[k, v] as [string, string]])));
+  const fromReport = params.has("type") ? scheduleReportQuery(params.toString(), now) : null;
+  const report = fromReport ?? `type=${reportTypes[0]}`;
+  return (
+    <div className="max-w-4xl">
+      <Link href="/reports/schedules" className="mb-4 inline-block text-sm font-medium text-brand-700 hover:underline">
+        ← {t.schedules.cancelEdit}
+      </Link>
+      <section className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+        <h1 className="mb-5 text-xl font-semibold text-brand-900">{t.schedules.newTitle}</h1>
+        <ScheduleForm
+          action={submitScheduleForm.bind(null, null)}
+          t={t.schedules}
+          reports={reportChoices(t, fromReport ?? undefined)}
+          hasSecret={false}
+          today={isoDate(now)}
+          parisTime={fill(t.schedules.timeHint, { zone: account.timeZone, offset: gmtOffset(account.timeZone, now) })}
+          defaults={{ name: reportName(report, t), report, frequency: "daily", weekday: "1", monthDay: "1", time: "06:00", range: "previous-day", from: "", to: "", format: "xlsx", emails: "", protocol: "", host: "", port: "", directory: "/", user: "", auth: "password" }}
+        />
+      </section>
+    </div>
+  );
+}

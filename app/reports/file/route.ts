@@ -1,0 +1,31 @@
+import { Readable, PassThrough } from "node:stream";
+import { and, eq } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { scheduleRuns } from "@/db/schema";
+import { loadEnv } from "@/lib/env";
+import { readReportLinkToken } from "@/lib/schedules/links";
+import { renderScheduledReport } from "@/lib/schedules/report";
+
+const CONTENT_TYPES = { xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", csv: "text/csv; charset=utf-8", html: "text/html; charset=utf-8" } as const;
+
+/**
+ * The signed link of a scheduled report too large to attach (valid 7 days, no login): the run's
+ * report is built again from its stored query and dates and streamed.
+ */
+export async function GET(request: Request) {
+  const target = readReportLinkToken(loadEnv().encryptionKey, new URL(request.url).searchParams.get("t") ?? "");
+  const notFound = () => new Response("This link is not valid or has expired (links are valid for 7 days).\n", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
+  if (!target) return notFound();
+  const [run] = await (await getDb()).select().from(scheduleRuns).where(and(eq(scheduleRuns.accountId, target.accountId), eq(scheduleRuns.id, target.runId)));
+  if (!run) return notFound();
+  const file = await renderScheduledReport({ accountId: run.accountId, query: run.reportQuery, from: run.fromDate, to: run.toDate, format: run.format, now: new Date() });
+  const output = new PassThrough();
+  file.write(output).then(
+    () => output.end(),
+    (error: unknown) => output.destroy(error instanceof Error ? error : new Error(String(error))),
+  );
+  request.signal.addEventListener("abort", () => output.destroy());
+  return new Response(Readable.toWeb(output) as ReadableStream<Uint8Array>, {
+    headers: { "content-type": CONTENT_TYPES[run.format], "content-disposition": `attachment; filename="${file.filename}"`, "cache-control": "private, no-store" },
+  });
+}

@@ -1,0 +1,139 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { LoginPage, OWNER, ROOM_HOLDER } from "./pages/login-page";
+import { SchedulesPage } from "./pages/schedules-page";
+import { screenshot } from "./support";
+
+test.use({ locale: "en-US" });
+
+const outbox = () => path.join(process.env.E2E_DATA_DIR!, "outbox");
+const mails = () => {
+  try {
+    return readdirSync(outbox()).filter((f) => f.endsWith(".eml")).map((f) => readFileSync(path.join(outbox(), f), "utf8"));
+  } catch {
+    return [];
+  }
+};
+const today = () => new Date().toISOString().slice(0, 10);
+const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+
+test("the owner schedules a report, sends it now, sees it delivered in the history, and a recipient unsubscribes", async ({ page }) => {
+  const login = new LoginPage(page);
+  await login.open();
+  await login.logIn(OWNER);
+  await expect(page).toHaveURL(/\/account$/);
+
+  const schedules = new SchedulesPage(page);
+  await schedules.openList();
+  await expect(page.getByRole("heading", { name: "Scheduled reports" })).toBeVisible();
+  await page.getByRole("link", { name: "Schedule a report" }).click();
+  await expect(page).toHaveURL(/\/reports\/schedules\/new$/);
+
+  // Bad input first: commas between addresses, an end date in the future. Nothing is saved.
+  await schedules.fill({ name: "Weekly user status", report: "User status", frequency: "weekly", time: "07:30", range: "custom", from: "2026-01-01", to: tomorrow(), format: "csv", emails: "a@b.c,d@e.f" });
+  await schedules.save();
+  await expect(schedules.fieldError("emails")).toHaveText("Separate the addresses with spaces, not commas or semicolons: “a@b.c,d@e.f”.");
+  await expect(schedules.fieldError("to")).toContainText(`The end date must not be in the future. Today is ${today()} (GMT)`);
+  await expect(page.locator("#f-name")).toHaveValue("Weekly user status", { timeout: 1000 });
+  await screenshot(page, "schedule-form-errors-en");
+
+  await schedules.fill({ range: "previous-week", emails: "reader@client.example finance@client.example" });
+  await schedules.save();
+  await expect(page).toHaveURL(/\/reports\/schedules\/\d+\?saved=created$/);
+  await expect(page.getByTestId("saved-message")).toContainText("Schedule saved. Next delivery:");
+  await expect(page.getByText("Every Monday at 07:30 GMT")).toBeVisible();
+
+  await page.getByTestId("send-now").click();
+  await expect(page.getByText("Delivery started")).toBeVisible();
+  await schedules.waitForRun("Delivered");
+  const history = page.getByTestId("history");
+  await expect(history).toContainText("reader@client.example");
+  await expect(history).toContainText("finance@client.example");
+  await expect(history).toContainText("Send now");
+  await screenshot(page, "schedule-history-en");
+
+  // Without SMTP_URL the e-mails are .eml files: the report attached, a visible unsubscribe link.
+  const sent = mails().filter((m) => /^To: reader@client\.example$/m.test(m));
+  expect(sent).toHaveLength(1);
+  const mail = sent[0]!;
+  expect(mail).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);
+  expect(mail).toMatch(/filename=report-602127-user-status-.*\.csv/);
+  const link = /(http:\/\/localhost:\d+\/unsubscribe\?t=[\w.-]+)/.exec(mail.replace(/=\r?\n/g, "").replaceAll("=3D", "="))![1]!;
+
+  await schedules.openList();
+  await expect(page.getByTestId("schedules")).toContainText("Weekly user status");
+  await expect(page.getByTestId("schedules")).toContainText("Delivered");
+  await screenshot(page, "schedules-list-en");
+
+  // The recipient's link works without a login; opening it changes nothing until the button.
+  const recipient = await page.context().browser()!.newContext();
+  const recipientPage = await recipient.newPage();
+  await recipientPage.goto(link);
+  await expect(recipientPage.getByText("Stop sending scheduled reports of MeetingOne Phoenix (602127) to reader@client.example?")).toBeVisible();
+  await screenshot(recipientPage, "unsubscribe-en");
+  await recipientPage.getByRole("button", { name: "Unsubscribe" }).click();
+  await expect(recipientPage.getByTestId("unsubscribe-result")).toContainText("reader@client.example will no longer receive scheduled reports");
+  await recipientPage.goto(link.replace(/.$/, (c) => (c === "A" ? "B" : "A")));
+  await expect(recipientPage.getByTestId("unsubscribe-result")).toHaveText("This unsubscribe link is not valid. Use the link of the most recent e-mail.");
+  await recipient.close();
+
+  // The other recipient's mail client uses the RFC 8058 one-click POST of the List-Unsubscribe header.
+  const finance = mails().find((m) => /^To: finance@client\.example$/m.test(m))!;
+  const oneClick = /^List-Unsubscribe:\s*<([^>]+)>/m.exec(finance)![1]!; // the header is folded
+  const forged = await page.request.post(oneClick.replace(/.$/, (c) => (c === "A" ? "B" : "A")), { form: { "List-Unsubscribe": "One-Click" } });
+  expect(forged.status()).toBe(404);
+  const posted = await page.request.post(oneClick, { form: { "List-Unsubscribe": "One-Click" } });
+  expect(posted.status()).toBe(200);
+
+  await schedules.openList();
+  await expect(page.getByTestId("schedules").getByText("unsubscribed")).toHaveCount(2);
+  await expect(page.getByTestId("unsubscribed")).toContainText("finance@client.example · reader@client.example");
+  await screenshot(page, "schedules-list-unsubscribed-en");
+
+  // In French.
+  await page.context().addCookies([{ name: "lang", value: "fr", url: page.url() }]);
+  await schedules.openList();
+  await expect(page.getByRole("heading", { name: "Rapports programmés" })).toBeVisible();
+  await screenshot(page, "schedules-list-fr");
+  await page.getByRole("link", { name: "Programmer un rapport" }).click();
+  await page.locator("#f-protocol").selectOption("sftp");
+  await page.locator("#f-host").fill("localhost; rm -rf /");
+  await page.locator("#f-user").fill("depot");
+  await page.locator("#f-password").fill("un mot de passe");
+  await schedules.save();
+  await expect(schedules.fieldError("host")).toHaveText("« localhost; rm -rf / » n'est ni un nom d'hôte ni une adresse IP.");
+  await expect(page.locator("#f-password")).toHaveValue("un mot de passe");
+  await screenshot(page, "schedule-form-fr");
+
+  // Test upload to a loopback address: refused before any connection (the server does not allow private addresses).
+  await page.locator("#f-host").fill("127.0.0.1");
+  await page.getByRole("button", { name: "Tester le dépôt" }).click();
+  await expect(page.getByTestId("test-result")).toHaveText("Le dépôt de test a échoué : 127.0.0.1 est une adresse privée, de bouclage ou lien-local (127.0.0.1) : les rapports programmés ne sont pas livrés à l'intérieur du réseau du fournisseur.");
+  await expect(page.locator("#f-password")).toHaveValue("un mot de passe");
+  await screenshot(page, "schedule-test-upload-fr");
+});
+
+test("Schedule this report keeps the report's type and filters, not its dates", async ({ page }) => {
+  const login = new LoginPage(page);
+  await login.open();
+  await login.logIn(OWNER);
+  await expect(page).toHaveURL(/\/account$/);
+  await page.getByRole("link", { name: "Scheduled reports" }).click();
+  await expect(page).toHaveURL(/\/reports\/schedules$/);
+  await page.goto("/reports/schedules/new?type=usage&range=last-7-days&product=audio");
+  await expect(page.locator("#f-report")).toHaveValue("type=usage&product=audio");
+  await expect(page.locator("#f-report option:checked")).toHaveText("Usage, with the filters chosen");
+  await expect(page.locator("#f-name")).toHaveValue("Usage");
+});
+
+test("a room holder has no scheduled reports: 404", async ({ page }) => {
+  const login = new LoginPage(page);
+  await login.open();
+  await login.logIn(ROOM_HOLDER);
+  await expect(page).toHaveURL(/\/rooms\//);
+  for (const url of ["/reports/schedules", "/reports/schedules/new", "/reports/schedules/1"]) {
+    const response = await page.goto(url);
+    expect(response?.status(), url).toBe(404);
+  }
+});

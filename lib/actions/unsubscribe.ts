@@ -1,0 +1,16 @@
+"use server";
+
+import { getDb } from "@/db/client";
+import { loadEnv } from "@/lib/env";
+import { readUnsubscribeToken, unsubscribe } from "@/lib/schedules/unsubscribe";
+
+/**
+ * The unsubscribe page's button. No login: the signed token is the authorization, and it names
+ * the one address and account it applies to.
+ */
+export async function confirmUnsubscribe(token: string): Promise<{ ok: boolean }> {
+  const target = readUnsubscribeToken(loadEnv().encryptionKey, token);
+  if (!target) return { ok: false };
+  await unsubscribe(await getDb(), target.accountId, target.email);
+  return { ok: true };
+}

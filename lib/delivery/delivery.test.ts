@@ -1,0 +1,127 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import ssh2 from "ssh2";
+import { isPrivateAddress, resolveDestination } from "./address-guard";
+import { DeliveryError } from "./errors";
+import { sendMail } from "./mail";
+import { selfSignedCertificate, startFtp, startSftp, startSmtp } from "./testing/servers";
+import { testUpload, uploadReport, type UploadDestination } from "./upload";
+
+const open = { allowPrivate: true, timeoutMs: 5_000 };
+let dataDir: string;
+before(() => (dataDir = mkdtempSync(path.join(tmpdir(), "delivery-"))));
+after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+test("private, loopback and link-local addresses are refused unless allowed", async () => {
+  for (const a of ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1"]) assert.ok(isPrivateAddress(a), a);
+  for (const a of ["8.8.8.8", "193.51.24.1", "2001:4860:4860::8888", "::ffff:8.8.8.8"]) assert.ok(!isPrivateAddress(a), a);
+  await assert.rejects(resolveDestination("localhost", false), (e: unknown) => e instanceof DeliveryError && e.kind === "permanent" && /private, loopback or link-local/.test(e.message));
+  await assert.rejects(resolveDestination("127.0.0.1", false), /127\.0\.0\.1/);
+  assert.equal(await resolveDestination("127.0.0.1", true), "127.0.0.1");
+});
+
+test("SFTP to a loopback address is refused before any connection", async () => {
+  const sftp = await startSftp({ user: "u", password: "p" });
+  try {
+    await assert.rejects(uploadReport({ protocol: "sftp", host: "127.0.0.1", port: sftp.port, directory: "/", user: "u", auth: "password", secret: "p" }, { bytes: Buffer.from("x") }, "r.csv", { allowPrivate: false }), /private/);
+    assert.equal(sftp.authAttempts(), 0, "the server was never reached");
+  } finally {
+    await sftp.stop();
+  }
+});
+
+test("an e-mail is delivered through SMTP with the report attached and the RFC 8058 headers", async () => {
+  const smtp = await startSmtp();
+  try {
+    const file = path.join(dataDir, "report.csv");
+    (await import("node:fs")).writeFileSync(file, "a,b\n1,2\n");
+    await sendMail({ smtpUrl: smtp.url, mailFrom: "reports@portal.example", dataDir }, { to: "Jane@Example.com", subject: "Usage", text: "See attached. Unsubscribe: https://x/u", html: "<p>See attached.</p>", unsubscribeUrl: "https://portal.example/api/unsubscribe?t=abc", attachment: { filename: "usage.csv", path: file } });
+    assert.equal(smtp.received.length, 1);
+    const raw = smtp.received[0]!.raw;
+    assert.deepEqual(smtp.received[0]!.to, ["Jane@example.com"], "the domain is case-insensitive, the local part kept");
+    assert.match(raw, /^List-Unsubscribe: <https:\/\/portal\.example\/api\/unsubscribe\?t=abc>/m);
+    assert.match(raw, /^List-Unsubscribe-Post: List-Unsubscribe=One-Click/m);
+    assert.match(raw, /filename=usage\.csv/);
+    assert.ok(raw.includes(Buffer.from("a,b\n1,2\n").toString("base64")) || raw.includes("a,b"), "the attachment's content");
+  } finally {
+    await smtp.stop();
+  }
+});
+
+test("SMTP answers are classified: 451 is transient, 550 permanent, a closed port transient", async () => {
+  const busy = await startSmtp({ failFirst: 1 });
+  const refusing = await startSmtp({ rejectWith: 550 });
+  const settings = (url: string) => ({ smtpUrl: url, mailFrom: "r@p.example", dataDir });
+  const mail = { to: "a@b.example", subject: "s", text: "t", html: "<p>t</p>" };
+  try {
+    await assert.rejects(sendMail(settings(busy.url), mail), (e: unknown) => e instanceof DeliveryError && e.kind === "transient" && e.code === "451");
+    await sendMail(settings(busy.url), mail);
+    assert.equal(busy.received.length, 1);
+    await assert.rejects(sendMail(settings(refusing.url), mail), (e: unknown) => e instanceof DeliveryError && e.kind === "permanent" && e.code === "550");
+    const closedPort = refusing.url.replace(/:\d+$/, ":1");
+    await assert.rejects(sendMail(settings(closedPort), mail), (e: unknown) => e instanceof DeliveryError && e.kind === "transient");
+  } finally {
+    await busy.stop();
+    await refusing.stop();
+  }
+});
+
+test("without SMTP_URL the message is written as an .eml file in DATA_DIR/outbox", async () => {
+  const { file } = await sendMail({ smtpUrl: undefined, mailFrom: "r@p.example", dataDir }, { to: "a@b.example", subject: "Outbox", text: "hello", html: "<p>hello</p>", unsubscribeUrl: "https://p.example/u" });
+  assert.ok(file);
+  assert.deepEqual(readdirSync(path.join(dataDir, "outbox")).filter((f) => f.endsWith(".part")), []);
+  const eml = readFileSync(file, "utf8");
+  assert.match(eml, /^Subject: Outbox$/m);
+  assert.match(eml, /^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);
+});
+
+test("FTP: uploaded under a temporary name then renamed; a second upload replaces it; Test upload leaves nothing", async () => {
+  const ftp = await startFtp({ user: "acct", password: "s3cret" });
+  const d: UploadDestination = { protocol: "ftp", host: "127.0.0.1", port: ftp.port, directory: "/", user: "acct", auth: "password", secret: "s3cret" };
+  try {
+    await uploadReport(d, { bytes: Buffer.from("first") }, "usage.csv", open);
+    await uploadReport(d, { bytes: Buffer.from("second,report") }, "usage.csv", open);
+    assert.deepEqual(readdirSync(ftp.root), ["usage.csv"]);
+    assert.equal(readFileSync(path.join(ftp.root, "usage.csv"), "utf8"), "second,report");
+    await testUpload(d, open);
+    assert.deepEqual(readdirSync(ftp.root), ["usage.csv"]);
+    await assert.rejects(uploadReport({ ...d, secret: "wrong" }, { bytes: Buffer.from("x") }, "x.csv", open), (e: unknown) => e instanceof DeliveryError && e.kind === "permanent");
+  } finally {
+    await ftp.stop();
+  }
+});
+
+test("FTPS: explicit TLS with the server's certificate checked", async () => {
+  const certificate = selfSignedCertificate();
+  const ftp = await startFtp({ user: "acct", password: "s3cret", tls: certificate });
+  const d: UploadDestination = { protocol: "ftps", host: "127.0.0.1", port: ftp.port, directory: "/", user: "acct", auth: "password", secret: "s3cret" };
+  try {
+    await uploadReport(d, { bytes: Buffer.from("over tls") }, "usage.html", { ...open, tlsCa: certificate.cert });
+    assert.equal(readFileSync(path.join(ftp.root, "usage.html"), "utf8"), "over tls");
+    await assert.rejects(uploadReport(d, { bytes: Buffer.from("x") }, "x.html", open), /certificate/i, "an untrusted certificate is refused");
+  } finally {
+    await ftp.stop();
+  }
+});
+
+test("SFTP with a password and with a private key; a wrong password is a permanent failure after one attempt", async () => {
+  const keys = ssh2.utils.generateKeyPairSync("ed25519");
+  const sftp = await startSftp({ user: "acct", password: "s3cret", publicKey: keys.public });
+  const d: UploadDestination = { protocol: "sftp", host: "127.0.0.1", port: sftp.port, directory: "/", user: "acct", auth: "password", secret: "s3cret" };
+  try {
+    await uploadReport(d, { bytes: Buffer.from("one") }, "usage.xlsx", open);
+    await uploadReport({ ...d, auth: "key", secret: keys.private }, { bytes: Buffer.from("two") }, "usage.xlsx", open);
+    assert.deepEqual(readdirSync(sftp.root), ["usage.xlsx"]);
+    assert.equal(readFileSync(path.join(sftp.root, "usage.xlsx"), "utf8"), "two");
+    await testUpload(d, open);
+    assert.deepEqual(readdirSync(sftp.root), ["usage.xlsx"]);
+    const before = sftp.authAttempts();
+    await assert.rejects(uploadReport({ ...d, secret: "wrong" }, { bytes: Buffer.from("x") }, "x.xlsx", open), (e: unknown) => e instanceof DeliveryError && e.kind === "permanent" && e.code === "auth");
+    assert.ok(sftp.authAttempts() - before <= 2, "one connection, no retry loop");
+  } finally {
+    await sftp.stop();
+  }
+});

@@ -1,0 +1,201 @@
+/**
+ * Real protocol servers on 127.0.0.1 for the delivery tests: SMTP (smtp-server), FTP/FTPS
+ * (ftp-srv) and SFTP (ssh2's Server over a temporary directory). Each listens on a free port and
+ * records what it received.
+ */
+import { execFileSync } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { timingSafeEqual } from "node:crypto";
+import FtpSrv from "ftp-srv";
+import { SMTPServer } from "smtp-server";
+import ssh2 from "ssh2";
+
+const { Server: SshServer, utils: sshUtils } = ssh2;
+
+export type ReceivedMail = { from: string; to: string[]; raw: string };
+
+/** An SMTP server that answers `failFirst` deliveries with 451 (try again later), then accepts. */
+export async function startSmtp(options: { failFirst?: number; rejectWith?: number } = {}) {
+  const received: ReceivedMail[] = [];
+  let attempts = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", () => {
+        attempts++;
+        if (options.rejectWith) return callback(Object.assign(new Error("Mailbox unavailable"), { responseCode: options.rejectWith }));
+        if (attempts <= (options.failFirst ?? 0)) return callback(Object.assign(new Error("Try again later"), { responseCode: 451 }));
+        received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "", to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8") });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.server.address() as { port: number }).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    received,
+    attempts: () => attempts,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A self-signed certificate for 127.0.0.1 (Debian's openssl), for FTPS. */
+export function selfSignedCertificate(): { key: string; cert: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), "cert-"));
+  try {
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem")], { stdio: "ignore" });
+    return { key: readFileSync(path.join(dir, "key.pem"), "utf8"), cert: readFileSync(path.join(dir, "cert.pem"), "utf8") };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const freePort = async () => {
+  const net = await import("node:net");
+  return new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+};
+
+/** An FTP server (FTPS with explicit TLS when `tls` is given) serving a temporary directory. */
+export async function startFtp(options: { user: string; password: string; tls?: { key: string; cert: string } }) {
+  const root = mkdtempSync(path.join(tmpdir(), "ftp-root-"));
+  const port = await freePort();
+  const pasv = await freePort();
+  const server = new FtpSrv({ url: `ftp://127.0.0.1:${port}`, pasv_url: "127.0.0.1", pasv_min: pasv, pasv_max: pasv + 20, anonymous: false, tls: options.tls ?? false, greeting: "test server", log: silentLogger() });
+  const logins: string[] = [];
+  server.on("login", ({ username, password }, resolve, reject) => {
+    logins.push(username);
+    if (username === options.user && password === options.password) resolve({ root });
+    else reject(new Error("Invalid username or password"));
+  });
+  await server.listen();
+  return { port, root, logins, stop: async () => { await server.close(); rmSync(root, { recursive: true, force: true }); } };
+}
+
+function silentLogger() {
+  const noop = () => {};
+  const logger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, fatal: noop, child: () => logger };
+  return logger;
+}
+
+/**
+ * An SFTP server over ssh2: password or public-key login, and the requests an upload needs
+ * (open, write, close, stat, rename, posix-rename, remove, realpath) on a temporary directory.
+ */
+export async function startSftp(options: { user: string; password?: string; publicKey?: string }) {
+  const root = mkdtempSync(path.join(tmpdir(), "sftp-root-"));
+  const hostKey = sshUtils.generateKeyPairSync("ed25519").private;
+  const allowedKey = options.publicKey ? sshUtils.parseKey(options.publicKey) : undefined;
+  let authAttempts = 0;
+  const local = (p: string) => path.join(root, path.posix.normalize(`/${p}`));
+  const { STATUS_CODE, OPEN_MODE } = ssh2.utils.sftp;
+  const server = new SshServer({ hostKeys: [hostKey] }, (client) => {
+    client.on("authentication", (ctx) => {
+      if (ctx.method !== "none") authAttempts++;
+      const userOk = ctx.username === options.user;
+      if (ctx.method === "password" && userOk && options.password !== undefined && ctx.password.length === options.password.length && timingSafeEqual(Buffer.from(ctx.password), Buffer.from(options.password))) return ctx.accept();
+      if (ctx.method === "publickey" && userOk && allowedKey && !(allowedKey instanceof Error)) {
+        const key = Array.isArray(allowedKey) ? allowedKey[0]! : allowedKey;
+        if (ctx.key.algo === key.type && ctx.key.data.equals(key.getPublicSSH())) {
+          if (!ctx.signature) return ctx.accept();
+          if (ctx.blob && key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true) return ctx.accept();
+        }
+      }
+      ctx.reject(["password", "publickey"]);
+    });
+    client.on("ready", () => {
+      client.on("session", (accept) => {
+        accept().on("sftp", (acceptSftp) => {
+          const sftp = acceptSftp();
+          const handles = new Map<number, number>();
+          let next = 0;
+          const handleOf = (b: Buffer) => handles.get(b.readUInt32BE(0));
+          const fail = (id: number, error: unknown) => sftp.status(id, (error as NodeJS.ErrnoException).code === "ENOENT" ? STATUS_CODE.NO_SUCH_FILE : STATUS_CODE.FAILURE);
+          const attrs = (p: string) => {
+            const s = statSync(local(p));
+            return { mode: s.mode, uid: 0, gid: 0, size: s.size, atime: Math.floor(s.atimeMs / 1000), mtime: Math.floor(s.mtimeMs / 1000) };
+          };
+          sftp.on("REALPATH", (id, p) => sftp.name(id, [{ filename: path.posix.normalize(`/${p}`), longname: "", attrs: {} as never }]));
+          const stat = (id: number, p: string) => {
+            try {
+              sftp.attrs(id, attrs(p));
+            } catch (e) {
+              fail(id, e);
+            }
+          };
+          sftp.on("STAT", stat);
+          sftp.on("LSTAT", stat);
+          sftp.on("OPEN", (id, p, flags) => {
+            try {
+              const fd = openSync(local(p), flags & OPEN_MODE.WRITE ? "w" : "r");
+              const h = Buffer.alloc(4);
+              h.writeUInt32BE(++next);
+              handles.set(next, fd);
+              sftp.handle(id, h);
+            } catch (e) {
+              fail(id, e);
+            }
+          });
+          sftp.on("WRITE", (id, h, offset, data) => {
+            const fd = handleOf(h);
+            if (fd === undefined) return sftp.status(id, STATUS_CODE.FAILURE);
+            writeSync(fd, data, 0, data.length, offset);
+            sftp.status(id, STATUS_CODE.OK);
+          });
+          sftp.on("FSTAT", (id) => sftp.status(id, STATUS_CODE.OP_UNSUPPORTED));
+          sftp.on("CLOSE", (id, h) => {
+            const n = h.readUInt32BE(0);
+            const fd = handles.get(n);
+            if (fd !== undefined) closeSync(fd);
+            handles.delete(n);
+            sftp.status(id, STATUS_CODE.OK);
+          });
+          sftp.on("REMOVE", (id, p) => {
+            try {
+              unlinkSync(local(p));
+              sftp.status(id, STATUS_CODE.OK);
+            } catch (e) {
+              fail(id, e);
+            }
+          });
+          sftp.on("RENAME", (id, from, to) => {
+            try {
+              statSync(local(to));
+              sftp.status(id, STATUS_CODE.FAILURE); // plain SFTP rename never replaces a file
+            } catch {
+              renameSync(local(from), local(to));
+              sftp.status(id, STATUS_CODE.OK);
+            }
+          });
+          sftp.on("EXTENDED", (id, name, data) => {
+            if (name !== "posix-rename@openssh.com") return sftp.status(id, STATUS_CODE.OP_UNSUPPORTED);
+            const fromLength = data.readUInt32BE(0);
+            const from = data.subarray(4, 4 + fromLength).toString();
+            const to = data.subarray(8 + fromLength, 8 + fromLength + data.readUInt32BE(4 + fromLength)).toString();
+            try {
+              renameSync(local(from), local(to));
+              sftp.status(id, STATUS_CODE.OK);
+            } catch (e) {
+              fail(id, e);
+            }
+          });
+        });
+      });
+    });
+    client.on("error", () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as { port: number }).port;
+  return { port, root, authAttempts: () => authAttempts, stop: () => new Promise<void>((resolve) => { server.close(() => resolve()); rmSync(root, { recursive: true, force: true }); }) };
+}

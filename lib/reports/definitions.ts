@@ -1,0 +1,357 @@
+/**
+ * The nine report types: their columns and the one SQL statement that reads their lines, in
+ * order. Every statement is scoped by account in its WHERE; the date range is the conference's
+ * start in GMT (a leg belongs to its conference's day); the people filters apply to the room's
+ * cardholder (to the user for User status) and the product filter to the conference's product
+ * (to the room's product for Conference rooms, to the rooms a user holds for User status).
+ */
+import { sql, type SQL } from "drizzle-orm";
+import type { Cell, ColumnKind } from "@/lib/export/workbook";
+import type { Locale, Messages } from "@/lib/i18n/messages";
+import { periodLabel } from "@/lib/periods";
+import { everyone, type ReportQuery, type ReportType } from "./query";
+
+export type ColumnKey = keyof Messages["reports"]["columns"];
+export type ReportColumn = {
+  key: ColumnKey;
+  kind: ColumnKind;
+  /** The SQL column summed into the total row (the line shows the same number). */
+  sum?: string;
+  width?: number;
+};
+export type Row = Record<string, unknown>;
+export type LineContext = { t: Messages; locale: Locale; currency: string };
+
+export type ReportDefinition = {
+  type: ReportType;
+  group: keyof Messages["reports"]["groupHeadings"];
+  columns: ReportColumn[];
+  /** False for reports of what the account is now (user status, phone numbers): no range, no usage filter. */
+  usesRange: boolean;
+  usesFilters: boolean;
+  rows: (accountId: number, query: ReportQuery) => SQL;
+  line: (row: Row, c: LineContext) => Cell[];
+};
+
+const n = (value: unknown) => Number(value ?? 0);
+const d = (value: unknown) => (value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value)));
+const s = (value: unknown) => (value === null || value === undefined ? "" : String(value));
+const service = (t: Messages, value: unknown) => t.serviceTypes[value as keyof Messages["serviceTypes"]] ?? s(value);
+const product = (t: Messages, value: unknown) => t.reports.products[value as keyof Messages["reports"]["products"]] ?? s(value);
+
+/** Conferences that started inside the range (GMT days, inclusive). The period bounds let the (account, period) index narrow the scan. */
+function inRange(q: ReportQuery, alias = sql`c`): SQL {
+  return sql`${alias}.started_at >= (${q.from}::date)::timestamp at time zone 'UTC'
+    and ${alias}.started_at < (${q.to}::date + 1)::timestamp at time zone 'UTC'
+    and ${alias}.period >= date_trunc('month', ${q.from}::date - 1)::date
+    and ${alias}.period <= date_trunc('month', ${q.to}::date + 1)::date`;
+}
+
+/** The people filters, which add up; nothing when none is set. `user` is the user id the line belongs to. */
+export function peopleFilter(accountId: number, q: ReportQuery, user: SQL): SQL {
+  if (everyone(q)) return sql``;
+  const parts: SQL[] = [];
+  if (q.cardholders.length) parts.push(sql`${user} in ${q.cardholders}`);
+  if (q.owners.length) parts.push(sql`${user} in ${q.owners}`);
+  if (q.groups.length) parts.push(sql`exists (select 1 from group_members gm where gm.account_id = ${accountId} and gm.user_id = ${user} and gm.group_id in ${q.groups})`);
+  if (q.ungrouped) parts.push(sql`not exists (select 1 from group_members gm where gm.account_id = ${accountId} and gm.user_id = ${user})`);
+  return sql`and (${sql.join(parts, sql` or `)})`;
+}
+
+const productFilter = (q: ReportQuery, column: SQL) => (q.products.length ? sql`and ${column} in ${q.products}` : sql``);
+
+/** Conferences of the range and filters with their room and cardholder: the FROM and WHERE of the usage reports. */
+function conferencesOf(accountId: number, q: ReportQuery, join: SQL = sql``): SQL {
+  return sql`conferences c
+    join rooms r on r.account_id = c.account_id and r.id = c.room_id
+    join users holder on holder.id = r.cardholder_id
+    ${join}
+    where c.account_id = ${accountId} and ${inRange(q)}
+      ${peopleFilter(accountId, q, sql`r.cardholder_id`)} ${productFilter(q, sql`c.product`)}`;
+}
+
+const legsJoin = sql`join legs l on l.account_id = c.account_id and l.conference_id = c.id`;
+
+/** Leg sums per conference of the account, joined to the conferences by the planner's choice. */
+const legSums = (accountId: number) => sql`(
+  select conference_id, count(*)::int as legs, sum(duration_s)::bigint as duration_s, sum(billable_s)::bigint as billable_s, sum(charge_minor)::bigint as charge_minor
+  from legs where account_id = ${accountId} group by conference_id)`;
+
+const definitions: ReportDefinition[] = [
+  {
+    type: "activity",
+    group: "account",
+    usesRange: true,
+    usesFilters: true,
+    columns: [
+      { key: "cardholder", kind: "text", width: 28 },
+      { key: "email", kind: "text", width: 30 },
+      { key: "product", kind: "text" },
+      { key: "rooms", kind: "int", sum: "rooms" },
+      { key: "conferences", kind: "int", sum: "conferences" },
+      { key: "legs", kind: "int", sum: "legs" },
+      { key: "accumulatedTime", kind: "duration", sum: "duration_s" },
+      { key: "billableTime", kind: "duration", sum: "billable_s" },
+      { key: "charge", kind: "money", sum: "charge_minor" },
+    ],
+    rows: (a, q) => sql`
+      select holder.id as user_id, holder.display_name as cardholder, holder.email, c.product,
+             count(distinct c.room_id)::int as rooms, count(*)::int as conferences, coalesce(sum(ls.legs), 0)::int as legs,
+             coalesce(sum(ls.duration_s), 0)::bigint as duration_s, coalesce(sum(ls.billable_s), 0)::bigint as billable_s,
+             coalesce(sum(ls.charge_minor), 0)::bigint as charge_minor
+      from ${conferencesWithLegs(a, q)}
+      group by holder.id, holder.display_name, holder.email, c.product
+      order by lower(holder.display_name), holder.id, c.product`,
+    line: (r, c) => [s(r.cardholder), s(r.email), product(c.t, r.product), n(r.rooms), n(r.conferences), n(r.legs), n(r.duration_s), n(r.billable_s), n(r.charge_minor)],
+  },
+  {
+    type: "user-status",
+    group: "account",
+    usesRange: false,
+    usesFilters: true,
+    columns: [
+      { key: "name", kind: "text", width: 28 },
+      { key: "email", kind: "text", width: 30 },
+      { key: "roles", kind: "text", width: 22 },
+      { key: "groups", kind: "text", width: 26 },
+      { key: "status", kind: "text" },
+      { key: "rooms", kind: "int", sum: "rooms" },
+      { key: "lastLogin", kind: "date", width: 20 },
+      { key: "time", kind: "time" },
+    ],
+    rows: (a, q) => sql`
+      with people as (
+        select user_id from account_members where account_id = ${a}
+        union select cardholder_id from rooms where account_id = ${a}
+        union select user_id from group_members where account_id = ${a})
+      select u.id as user_id, u.display_name as name, u.email, u.status, u.last_login_at,
+             (select role from account_members m where m.account_id = ${a} and m.user_id = u.id) as role,
+             (select count(*) from rooms r where r.account_id = ${a} and r.cardholder_id = u.id)::int as rooms,
+             (select string_agg(g.name, ', ' order by g.name) from group_members gm join groups g on g.account_id = gm.account_id and g.id = gm.group_id
+               where gm.account_id = ${a} and gm.user_id = u.id) as groups
+      from people p join users u on u.id = p.user_id
+      where true ${peopleFilter(a, q, sql`u.id`)}
+        ${q.products.length ? sql`and exists (select 1 from rooms r where r.account_id = ${a} and r.cardholder_id = u.id and r.product in ${q.products})` : sql``}
+      order by lower(u.display_name), u.id`,
+    line: (r, c) => {
+      const roles = [r.role === "owner" ? c.t.reports.roles.owner : r.role === "member" ? c.t.reports.roles.member : "", n(r.rooms) ? c.t.reports.roles.cardholder : ""].filter(Boolean);
+      const login = d(r.last_login_at);
+      return [s(r.name), s(r.email), roles.join(", "), s(r.groups), r.status === "suspended" ? c.t.reports.status.suspended : c.t.reports.status.active, n(r.rooms), login, login];
+    },
+  },
+  {
+    type: "toll-free",
+    group: "account",
+    usesRange: true,
+    usesFilters: true,
+    columns: [
+      { key: "date", kind: "date" },
+      { key: "time", kind: "time" },
+      { key: "room", kind: "text", width: 12 },
+      { key: "cardholder", kind: "text", width: 26 },
+      { key: "callerNumber", kind: "text", width: 18 },
+      { key: "dialedNumber", kind: "text", width: 18 },
+      { key: "duration", kind: "duration", sum: "duration_s" },
+      { key: "billableTime", kind: "duration", sum: "billable_s" },
+      { key: "charge", kind: "money", sum: "charge_minor" },
+    ],
+    rows: (a, q) => sql`
+      select l.joined_at, r.number as room, holder.display_name as cardholder, l.caller_number, l.dialed_number,
+             l.duration_s, l.billable_s, l.charge_minor
+      from ${conferencesOf(a, q, sql`join legs l on l.account_id = c.account_id and l.conference_id = c.id and l.service_type = 'toll-free'`)}
+      order by l.joined_at, l.id`,
+    line: (r) => [d(r.joined_at), d(r.joined_at), s(r.room), s(r.cardholder), s(r.caller_number), s(r.dialed_number), n(r.duration_s), n(r.billable_s), n(r.charge_minor)],
+  },
+  {
+    type: "conference-history",
+    group: "conferences",
+    usesRange: true,
+    usesFilters: true,
+    columns: [
+      { key: "date", kind: "date" },
+      { key: "start", kind: "time" },
+      { key: "end", kind: "time" },
+      { key: "room", kind: "text", width: 12 },
+      { key: "cardholder", kind: "text", width: 26 },
+      { key: "product", kind: "text" },
+      { key: "length", kind: "duration", sum: "length_s" },
+      { key: "participants", kind: "int", sum: "legs" },
+      { key: "billingCode", kind: "text", width: 18 },
+      { key: "accumulatedTime", kind: "duration", sum: "duration_s" },
+      { key: "charge", kind: "money", sum: "charge_minor" },
+    ],
+    rows: (a, q) => sql`
+      select c.started_at, c.ended_at, r.number as room, holder.display_name as cardholder, c.product, c.billing_code,
+             extract(epoch from c.ended_at - c.started_at)::int as length_s, coalesce(ls.legs, 0)::int as legs,
+             coalesce(ls.duration_s, 0)::bigint as duration_s, coalesce(ls.charge_minor, 0)::bigint as charge_minor
+      from ${conferencesWithLegs(a, q)}
+      order by c.started_at, c.id`,
+    line: (r, c) => [d(r.started_at), d(r.started_at), d(r.ended_at), s(r.room), s(r.cardholder), product(c.t, r.product), n(r.length_s), n(r.legs), r.billing_code === null ? c.t.codes.unallocated : s(r.billing_code), n(r.duration_s), n(r.charge_minor)],
+  },
+  {
+    type: "participation",
+    group: "conferences",
+    usesRange: true,
+    usesFilters: true,
+    columns: [
+      { key: "conferenceDate", kind: "date" },
+      { key: "conferenceStart", kind: "time" },
+      { key: "room", kind: "text", width: 12 },
+      { key: "participant", kind: "text", width: 26 },
+      { key: "phoneNumber", kind: "text", width: 18 },
+      { key: "serviceType", kind: "text", width: 18 },
+      { key: "joined", kind: "time" },
+      { key: "left", kind: "time" },
+      { key: "duration", kind: "duration", sum: "duration_s" },
+      { key: "charge", kind: "money", sum: "charge_minor" },
+    ],
+    rows: (a, q) => sql`
+      select c.started_at, r.number as room, l.participant_name, l.caller_number, l.service_type, l.joined_at, l.left_at, l.duration_s, l.charge_minor
+      from ${conferencesOf(a, q, legsJoin)}
+      order by c.started_at, c.id, l.joined_at, l.id`,
+    line: (r, c) => [d(r.started_at), d(r.started_at), s(r.room), s(r.participant_name), s(r.caller_number), service(c.t, r.service_type), d(r.joined_at), d(r.left_at), n(r.duration_s), n(r.charge_minor)],
+  },
+  {
+    type: "billing-history",
+    group: "audio",
+    usesRange: true,
+    usesFilters: true,
+    columns: [
+      { key: "month", kind: "text", width: 18 },
+      { key: "serviceType", kind: "text", width: 20 },
+      { key: "conferences", kind: "int", sum: "conferences" },
+      { key: "legs", kind: "int", sum: "legs" },
+      { key: "accumulatedTime", kind: "duration", sum: "duration_s" },
+      { key: "billableTime", kind: "duration", sum: "billable_s" },
+      { key: "charge", kind: "money", sum: "charge_minor" },
+    ],
+    rows: (a, q) => sql`
+      select to_char(c.started_at at time zone 'UTC', 'YYYY-MM') as month, l.service_type,
+             count(distinct c.id)::int as conferences, count(*)::int as legs, sum(l.duration_s)::bigint as duration_s,
+             sum(l.billable_s)::bigint as billable_s, sum(l.charge_minor)::bigint as charge_minor
+      from ${conferencesOf(a, q, legsJoin)}
+      group by 1, 2
+      order by 1, 2`,
+    line: (r, c) => [periodLabel(`${s(r.month)}-01`, c.locale), service(c.t, r.service_type), n(r.conferences), n(r.legs), n(r.duration_s), n(r.billable_s), n(r.charge_minor)],
+  },
+  {
+    type: "phone-numbers",
+    group: "audio",
+    usesRange: false,
+    usesFilters: false,
+    columns: [
+      { key: "number", kind: "text", width: 22 },
+      { key: "country", kind: "text", width: 18 },
+      { key: "serviceType", kind: "text", width: 20 },
+      { key: "rate", kind: "text", width: 16 },
+      { key: "increment", kind: "int" },
+      { key: "minimum", kind: "int" },
+    ],
+    rows: (a) => sql`
+      select an.number, an.country, an.service_type, t.rate_per_minute_e4, t.increment_s, t.minimum_s
+      from access_numbers an
+      left join lateral (
+        select rate_per_minute_e4, increment_s, minimum_s from tariffs t
+        where t.service_type = an.service_type and (t.account_id = ${a} or t.account_id is null) and t.valid_from <= current_date
+        order by (t.account_id is null), t.valid_from desc limit 1) t on true
+      where an.account_id = ${a} or (an.account_id is null and not exists (select 1 from access_numbers own where own.account_id = ${a} and own.number = an.number))
+      order by an.country, an.service_type, an.number`,
+    line: (r, c) => [s(r.number), s(r.country), service(c.t, r.service_type), r.rate_per_minute_e4 === null ? "" : formatRate(n(r.rate_per_minute_e4), c.currency, c.locale), r.increment_s === null ? null : n(r.increment_s), r.minimum_s === null ? null : n(r.minimum_s)],
+  },
+  {
+    type: "usage",
+    group: "audio",
+    usesRange: true,
+    usesFilters: true,
+    columns: [
+      { key: "date", kind: "date" },
+      { key: "time", kind: "time" },
+      { key: "room", kind: "text", width: 12 },
+      { key: "cardholder", kind: "text", width: 26 },
+      { key: "serviceType", kind: "text", width: 18 },
+      { key: "quantity", kind: "int", sum: "quantity" },
+      { key: "billingCode", kind: "text", width: 18 },
+      { key: "length", kind: "duration" },
+      { key: "accumulatedTime", kind: "duration", sum: "duration_s" },
+      { key: "charge", kind: "money", sum: "charge_minor" },
+    ],
+    rows: (a, q) => sql`
+      select c.started_at, r.number as room, holder.display_name as cardholder, l.service_type, count(*)::int as quantity, c.billing_code,
+             extract(epoch from c.ended_at - c.started_at)::int as length_s, sum(l.duration_s)::bigint as duration_s, sum(l.charge_minor)::bigint as charge_minor
+      from ${conferencesOf(a, q, legsJoin)}
+      group by c.account_id, c.id, l.service_type, r.number, holder.display_name
+      order by c.started_at, c.id, l.service_type`,
+    line: (r, c) => [d(r.started_at), d(r.started_at), s(r.room), s(r.cardholder), service(c.t, r.service_type), n(r.quantity), r.billing_code === null ? c.t.codes.unallocated : s(r.billing_code), n(r.length_s), n(r.duration_s), n(r.charge_minor)],
+  },
+  {
+    type: "conference-rooms",
+    group: "audio",
+    usesRange: true,
+    usesFilters: true,
+    columns: [
+      { key: "room", kind: "text", width: 12 },
+      { key: "cardholder", kind: "text", width: 26 },
+      { key: "autoBillingCode", kind: "text", width: 18 },
+      { key: "product", kind: "text" },
+      { key: "firstUse", kind: "date", width: 18 },
+      { key: "lastUse", kind: "date", width: 18 },
+      { key: "conferences", kind: "int", sum: "conferences" },
+      { key: "legs", kind: "int", sum: "legs" },
+      { key: "accumulatedTime", kind: "duration", sum: "duration_s" },
+      { key: "charge", kind: "money", sum: "charge_minor" },
+    ],
+    rows: (a, q) => sql`
+      select r.number as room, holder.display_name as cardholder, r.auto_billing_code, r.product,
+             u.first_use, u.last_use, coalesce(u.conferences, 0)::int as conferences, coalesce(u.legs, 0)::int as legs,
+             coalesce(u.duration_s, 0)::bigint as duration_s, coalesce(u.charge_minor, 0)::bigint as charge_minor
+      from rooms r
+      join users holder on holder.id = r.cardholder_id
+      left join (
+        select c.room_id, min(c.started_at) as first_use, max(c.started_at) as last_use, count(*) as conferences,
+               sum(ls.legs) as legs, sum(ls.duration_s) as duration_s, sum(ls.charge_minor) as charge_minor
+        from conferences c left join ${legSums(a)} ls on ls.conference_id = c.id
+        where c.account_id = ${a} and ${inRange(q)}
+        group by c.room_id) u on u.room_id = r.id
+      where r.account_id = ${a} ${peopleFilter(a, q, sql`r.cardholder_id`)} ${productFilter(q, sql`r.product`)}
+      order by r.number`,
+    line: (r, c) => [s(r.room), s(r.cardholder), s(r.auto_billing_code), product(c.t, r.product), d(r.first_use), d(r.last_use), n(r.conferences), n(r.legs), n(r.duration_s), n(r.charge_minor)],
+  },
+];
+
+/** Conferences of the range and filters with their legs' sums (zero for a conference without legs). */
+function conferencesWithLegs(accountId: number, q: ReportQuery): SQL {
+  return sql`conferences c
+    join rooms r on r.account_id = c.account_id and r.id = c.room_id
+    join users holder on holder.id = r.cardholder_id
+    left join ${legSums(accountId)} ls on ls.conference_id = c.id
+    where c.account_id = ${accountId} and ${inRange(q)}
+      ${peopleFilter(accountId, q, sql`r.cardholder_id`)} ${productFilter(q, sql`c.product`)}`;
+}
+
+/** A rate stored in ten-thousandths of the currency unit per minute: "0,0450 €". */
+export function formatRate(rateE4: number, currency: string, locale: string): string {
+  const whole = Math.floor(rateE4 / 10_000);
+  const fraction = String(rateE4 % 10_000).padStart(4, "0");
+  return new Intl.NumberFormat(locale, { style: "currency", currency, minimumFractionDigits: 4, maximumFractionDigits: 4 }).format(`${whole}.${fraction}` as `${number}`);
+}
+
+export const reportDefinitions = new Map(definitions.map((def) => [def.type, def]));
+
+export function reportDefinition(type: ReportType): ReportDefinition {
+  return reportDefinitions.get(type)!;
+}
+
+/** The total row's SQL: the number of lines and the sum of every summed column, over the same statement. */
+export function totalsQuery(def: ReportDefinition, accountId: number, query: ReportQuery): SQL {
+  const sums = def.columns.filter((c) => c.sum).map((c) => sql`coalesce(sum(q.${sql.identifier(c.sum!)}), 0)::bigint as ${sql.identifier(c.sum!)}`);
+  return sql`select count(*)::int as lines${sums.length ? sql`, ${sql.join(sums, sql`, `)}` : sql``} from (${def.rows(accountId, query)}) q`;
+}
+
+/** The total row's values by column index: the sums, as numbers. */
+export function totalsByColumn(def: ReportDefinition, totals: Row): Partial<Record<number, number>> {
+  const out: Partial<Record<number, number>> = {};
+  def.columns.forEach((c, i) => {
+    if (c.sum) out[i] = n(totals[c.sum]);
+  });
+  return out;
+}

@@ -1,0 +1,185 @@
+/**
+ * A report as a file — Excel, CSV or a standalone HTML page — written as a stream while its lines
+ * are read through a cursor, so memory stays flat whatever the line count. Used by the report
+ * builder's downloads and by scheduled reports (the job worker has no session: the context is
+ * built from the account id).
+ */
+import { sql } from "drizzle-orm";
+import { stringify } from "csv-stringify";
+import { once } from "node:events";
+import type { Writable } from "node:stream";
+import { esc } from "@/components/html-rows";
+import { getDb } from "@/db/client";
+import type { AccountInfo } from "@/lib/data/account";
+import { NotFoundError } from "@/lib/errors";
+import { cursorRows } from "@/lib/export/cursor";
+import type { Export } from "@/lib/export/oai";
+import { createWorkbook, type Cell } from "@/lib/export/workbook";
+import { formatLocalDate, formatLocalTime } from "@/lib/format";
+import { fill, messages, type Locale, type Messages } from "@/lib/i18n/messages";
+import { reportDefinition, type ReportDefinition, type Row } from "./definitions";
+import { checkReportFilters, type FilterNames } from "./filters";
+import { csvCell, displayCell, displayDay, filterSummary } from "./format";
+import { gmtDay, type ReportQuery } from "./query";
+
+export type ReportFormat = "xlsx" | "csv" | "html";
+
+/** Everything a report file needs besides the query; no request, session or cookie involved. */
+export type ReportContext = {
+  accountId: number;
+  account: AccountInfo;
+  t: Messages;
+  locale: Locale;
+  /** When the report is made: the header says so. */
+  now: Date;
+  /** Stops reading (the client went away, the job was cancelled). */
+  signal?: AbortSignal;
+};
+
+/** A context for an account id (as a scheduled job has it); NotFoundError for an unknown account. */
+export async function loadReportContext(accountId: number, locale: Locale, now = new Date(), signal?: AbortSignal): Promise<ReportContext> {
+  const db = await getDb();
+  const { rows } = await db.execute<AccountInfo & Record<string, unknown>>(sql`
+    select number, company_name as "companyName", currency, locale, time_zone as "timeZone", support_phone as "supportPhone"
+    from accounts where id = ${accountId}`);
+  const account = rows[0];
+  if (!account) throw new NotFoundError("account");
+  return { accountId, account, t: messages[locale], locale, now, signal };
+}
+
+/** What a report is about, for the header of a file or a page. */
+export function reportHeading(def: ReportDefinition, query: ReportQuery, c: Pick<ReportContext, "t" | "account">): string {
+  const name = c.t.reports.types[def.type].name;
+  return def.usesRange ? fill(c.t.reports.heading, { report: name, from: displayDay(query.from, c.account.locale), to: displayDay(query.to, c.account.locale) }) : name;
+}
+
+/** The file's name says what it holds: account, report, days. */
+export function reportFilename(def: ReportDefinition, query: ReportQuery, c: Pick<ReportContext, "account" | "now">, format: ReportFormat): string {
+  const days = def.usesRange ? `${query.from}_${query.to}` : gmtDay(c.now);
+  return `report-${c.account.number}-${def.type}-${days}.${format}`;
+}
+
+function titleLines(def: ReportDefinition, query: ReportQuery, names: FilterNames, c: ReportContext): string[] {
+  const now = `${formatLocalDate(c.now, "UTC", c.account.locale)} ${formatLocalTime(c.now, "UTC", c.account.locale)}`;
+  return [
+    `${c.t.provider} ${c.t.productName} — ${c.account.companyName} (${c.account.number})`,
+    reportHeading(def, query, c),
+    def.usesFilters ? filterSummary(query, names, c.t) : c.t.reports.notApplicable,
+    `${fill(c.t.download.generated, { date: now, zone: "GMT" })} · ${c.t.reports.gmtNote}`,
+  ];
+}
+
+/** The report's lines as cells, read through a cursor. */
+async function* reportCells(def: ReportDefinition, query: ReportQuery, c: ReportContext): AsyncGenerator<Cell[]> {
+  const line = { t: c.t, locale: c.locale, currency: c.account.currency };
+  for await (const row of cursorRows<Row>(def.rows(c.accountId, query), c.signal)) yield def.line(row, line);
+}
+
+/** Sums of the summed columns, kept while lines are written: the total row is exactly their sum. */
+function totaller(def: ReportDefinition) {
+  const sums: Partial<Record<number, number>> = {};
+  def.columns.forEach((col, i) => col.sum && (sums[i] = 0));
+  return {
+    add(cells: Cell[]) {
+      for (const key of Object.keys(sums)) sums[Number(key)]! += Number(cells[Number(key)] ?? 0);
+    },
+    sums,
+  };
+}
+
+/**
+ * The report as a file. Filter ids are checked against the account first: an unknown or foreign
+ * id is a ValidationError and no file is made.
+ */
+export async function reportExport(c: ReportContext, query: ReportQuery, format: ReportFormat): Promise<Export> {
+  const def = reportDefinition(query.type);
+  const names = def.usesFilters ? await checkReportFilters(await getDb(), c.accountId, query, c.t) : { cardholders: [], owners: [], groups: [] };
+  const headers = def.columns.map((col) => c.t.reports.columns[col.key]);
+  const totalLabel = c.t.reports.total;
+  return {
+    filename: reportFilename(def, query, c, format),
+    async write(output: Writable) {
+      const cells = reportCells(def, query, c);
+      // The first line tells whether the report is empty, which the header then says plainly.
+      const first = await cells.next();
+      const title = titleLines(def, query, names, c);
+      if (first.done) title.push(c.t.reports.empty);
+      const total = totaller(def);
+      if (format === "xlsx") {
+        const wb = createWorkbook(output);
+        const sheet = wb.addSheet({
+          name: c.t.reports.types[def.type].name.slice(0, 31),
+          title,
+          money: c.account,
+          columns: def.columns.map((col, i) => ({ header: headers[i]!, kind: col.kind, width: col.width })),
+        });
+        if (!first.done) {
+          await sheet.addRow(first.value);
+          total.add(first.value);
+          for await (const line of cells) {
+            await sheet.addRow(line);
+            total.add(line);
+          }
+        }
+        sheet.finish(`${totalLabel} (${fill(c.t.reports.lines, { count: sheet.rows() })})`, total.sums);
+        await wb.commit();
+      } else if (format === "csv") {
+        const csv = stringify();
+        const done = new Promise<void>((resolve, reject) => {
+          csv.on("error", reject);
+          output.on("error", reject);
+          csv.on("end", resolve);
+        });
+        csv.pipe(output, { end: false });
+        const put = async (record: (string | number)[]) => {
+          if (!csv.write(record)) await once(csv, "drain");
+        };
+        const write = (line: Cell[]) => put(line.map((v, i) => csvCell(def.columns[i]!.kind, v, c.account.currency)));
+        await put(headers);
+        let count = 0;
+        if (!first.done) {
+          await write(first.value);
+          total.add(first.value);
+          count++;
+          for await (const line of cells) {
+            await write(line);
+            total.add(line);
+            count++;
+          }
+        }
+        await write(def.columns.map((_, i) => (i === 0 ? `${totalLabel} (${count})` : (total.sums[i] ?? null))));
+        csv.end();
+        await done;
+      } else {
+        const put = async (text: string) => {
+          if (!output.write(text)) await once(output, "drain");
+        };
+        const lang = c.locale;
+        await put(`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${esc(title[1]!)}</title><style>${HTML_STYLE}</style></head><body>`);
+        await put(`<p class="brand">${esc(title[0]!)}</p><h1>${esc(title[1]!)}</h1>${title.slice(2).map((l) => `<p>${esc(l)}</p>`).join("")}`);
+        await put(`<table><thead><tr>${def.columns.map((col, i) => `<th${numeric(col.kind) ? ' class="n"' : ""}>${esc(headers[i]!)}</th>`).join("")}</tr></thead><tbody>`);
+        const row = (line: Cell[]) => `<tr>${line.map((v, i) => `<td${numeric(def.columns[i]!.kind) ? ' class="n"' : ""}>${esc(displayCell(def.columns[i]!.kind, v, c.account))}</td>`).join("")}</tr>`;
+        let count = 0;
+        if (!first.done) {
+          await put(row(first.value));
+          total.add(first.value);
+          count++;
+          for await (const line of cells) {
+            await put(row(line));
+            total.add(line);
+            count++;
+          }
+        }
+        const totals = def.columns.map((col, i) => (i === 0 ? `${totalLabel} (${fill(c.t.reports.lines, { count })})` : total.sums[i] === undefined ? "" : displayCell(col.kind, total.sums[i]!, c.account)));
+        await put(`</tbody><tfoot><tr>${totals.map((v, i) => `<td${i > 0 && numeric(def.columns[i]!.kind) ? ' class="n"' : ""}>${esc(v)}</td>`).join("")}</tr></tfoot></table></body></html>`);
+      }
+    },
+  };
+}
+
+const numeric = (kind: string) => kind === "int" || kind === "duration" || kind === "money";
+
+const HTML_STYLE =
+  "body{font-family:system-ui,sans-serif;color:#0f172a;margin:24px}h1{font-size:20px;margin:4px 0 8px}p{margin:2px 0;color:#475569;font-size:13px}.brand{font-weight:600;color:#0f172a}" +
+  "table{border-collapse:collapse;margin-top:16px;font-size:13px}th,td{padding:6px 10px;border-bottom:1px solid #e2e8f0;text-align:left}th{background:#f1f5f9;font-size:12px;text-transform:uppercase}" +
+  ".n{text-align:right;font-variant-numeric:tabular-nums}tfoot td{font-weight:700;border-top:2px solid #94a3b8}";

@@ -1,0 +1,62 @@
+/** How report values read on screen, in HTML files and in CSV: one place per column kind. */
+import type { Cell, ColumnKind } from "@/lib/export/workbook";
+import { formatDuration, formatLocalDate, formatLocalTime, formatMoney, minorDigits } from "@/lib/format";
+import { fill, type Messages } from "@/lib/i18n/messages";
+import type { FilterNames } from "./filters";
+import type { ReportQuery } from "./query";
+
+export type Money = { currency: string; locale: string };
+
+const integers = new Map<string, Intl.NumberFormat>();
+const integer = (locale: string) => {
+  let format = integers.get(locale);
+  if (!format) integers.set(locale, (format = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 })));
+  return format;
+};
+
+/** A cell as text for a person: dates and times in GMT, the account's locale and currency. */
+export function displayCell(kind: ColumnKind, value: Cell, money: Money): string {
+  if (value === null || value === "") return "";
+  if (value instanceof Date) return kind === "time" ? formatLocalTime(value, "UTC", money.locale, true) : formatLocalDate(value, "UTC", money.locale);
+  if (typeof value === "number") {
+    if (kind === "duration") return formatDuration(value);
+    if (kind === "money") return formatMoney(value, money.currency, money.locale);
+    return integer(money.locale).format(value);
+  }
+  return value;
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** A cell for a CSV file read by programs: ISO dates, 24-hour GMT times, H:MM:SS durations, amounts with a decimal point. */
+export function csvCell(kind: ColumnKind, value: Cell, currency: string): string | number {
+  if (value === null) return "";
+  if (value instanceof Date) return kind === "time" ? `${pad(value.getUTCHours())}:${pad(value.getUTCMinutes())}:${pad(value.getUTCSeconds())}` : value.toISOString().slice(0, 10);
+  if (typeof value === "number") {
+    if (kind === "duration") return formatDuration(value);
+    if (kind === "money") {
+      const digits = minorDigits(currency);
+      const abs = String(Math.abs(value)).padStart(digits + 1, "0");
+      return `${value < 0 ? "-" : ""}${digits ? `${abs.slice(0, -digits)}.${abs.slice(-digits)}` : abs}`;
+    }
+    return value;
+  }
+  return value;
+}
+
+/** A GMT day (YYYY-MM-DD) in the account's locale. */
+export const displayDay = (day: string, locale: string) => formatLocalDate(new Date(`${day}T00:00:00Z`), "UTC", locale);
+
+/** "Cardholders: Ann, Bob · Groups: Sales · Products: Audio", or "all users, all products". */
+export function filterSummary(query: ReportQuery, names: FilterNames, t: Messages): string {
+  const f = t.reports.filters;
+  const list = (values: string[]) => (values.length > 5 ? `${values.slice(0, 5).join(", ")} (+${values.length - 5})` : values.join(", "));
+  const parts = [
+    names.cardholders.length ? `${f.cardholders}: ${list(names.cardholders)}` : "",
+    names.owners.length ? `${f.owners}: ${list(names.owners)}` : "",
+    names.groups.length ? `${f.groups}: ${list(names.groups)}` : "",
+    query.ungrouped ? f.ungrouped : "",
+    query.products.length ? `${f.products}: ${query.products.map((p) => t.reports.products[p]).join(", ")}` : "",
+  ].filter(Boolean);
+  return fill(t.reports.filtersApplied, { filters: parts.length ? parts.join(" · ") : t.reports.everyone });
+}

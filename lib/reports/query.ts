@@ -1,0 +1,177 @@
+/**
+ * What a report is: its type, its date range (GMT days, inclusive) and its filters, as read from
+ * and written to a URL. The report builder, the downloads and the scheduled reports all store a
+ * report as these search parameters. Plain TypeScript (no server-only): the job worker uses it too.
+ */
+import { products, type Product } from "@/db/schema/accounts";
+import { fill, messages, type Messages } from "@/lib/i18n/messages";
+
+export const reportTypes = [
+  "activity",
+  "user-status",
+  "toll-free",
+  "conference-history",
+  "participation",
+  "billing-history",
+  "phone-numbers",
+  "usage",
+  "conference-rooms",
+] as const;
+export type ReportType = (typeof reportTypes)[number];
+
+/** Ranges relative to the day the report is made (GMT); `custom` is an explicit From–To. */
+export const rangePresets = ["last-7-days", "last-30-days", "previous-month", "past-12-months"] as const;
+export type RangePreset = (typeof rangePresets)[number];
+export type ReportRange = RangePreset | "custom";
+
+export type ReportQuery = {
+  type: ReportType;
+  /** How from/to were chosen: a preset (resolved against the day the report is made) or custom. */
+  range: ReportRange;
+  /** First and last day of the report, YYYY-MM-DD, GMT, inclusive. */
+  from: string;
+  to: string;
+  /** User ids; the people filters add up (a cardholder, or an owner, or a group member…). None: everyone. */
+  cardholders: number[];
+  owners: number[];
+  groups: number[];
+  ungrouped: boolean;
+  /** None: every product. */
+  products: Product[];
+};
+
+export type ReportQueryResult = { ok: true; query: ReportQuery } | { ok: false; errors: Record<string, string[]> };
+
+/** URL parameter names: repeated parameters for lists, as a GET form of checkboxes sends them. */
+export const PARAM = { type: "type", range: "range", from: "from", to: "to", cardholder: "cardholder", owner: "owner", group: "group", ungrouped: "ungrouped", product: "product" } as const;
+
+const DAY_MS = 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
+
+/** The GMT day of an instant, as YYYY-MM-DD. */
+export const gmtDay = (instant: Date) => instant.toISOString().slice(0, 10);
+
+/** The first day a report may start on: the same day one year earlier (28 Feb for 29 Feb). */
+export function earliestDay(now: Date): string {
+  const y = now.getUTCFullYear() - 1;
+  const m = now.getUTCMonth();
+  const lastOfMonth = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  return isoDay(Date.UTC(y, m, Math.min(now.getUTCDate(), lastOfMonth)));
+}
+
+/** A preset's first and last day, both inside the past year. */
+export function resolvePreset(preset: RangePreset, now: Date): { from: string; to: string } {
+  const today = dayMs(gmtDay(now));
+  switch (preset) {
+    case "last-7-days":
+      return { from: isoDay(today - 6 * DAY_MS), to: isoDay(today) };
+    case "last-30-days":
+      return { from: isoDay(today - 29 * DAY_MS), to: isoDay(today) };
+    case "previous-month": {
+      const first = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1);
+      return { from: isoDay(first), to: isoDay(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 0)) };
+    }
+    case "past-12-months":
+      return { from: earliestDay(now), to: isoDay(today) };
+  }
+}
+
+/** A real calendar day written YYYY-MM-DD. */
+export function isDay(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const ms = dayMs(value);
+  return Number.isFinite(ms) && isoDay(ms) === value;
+}
+
+const isId = (value: string) => /^[1-9]\d{0,15}$/.test(value) && Number.isSafeInteger(Number(value));
+
+/**
+ * Reads a report from URL search parameters. Presets are resolved against `now` (GMT). Every
+ * problem is reported, per field, in the messages' language (English by default); ids are only
+ * checked for shape here — whether they belong to the account is checked against the database.
+ */
+export function parseReportQuery(params: URLSearchParams, now: Date, t: Messages = messages.en): ReportQueryResult {
+  const e = t.reports.errors;
+  const errors: Record<string, string[]> = {};
+  const fail = (field: string, message: string) => (errors[field] ??= []).push(message);
+
+  const typeValue = params.get(PARAM.type) ?? "";
+  const type = reportTypes.find((r) => r === typeValue);
+  if (!type) fail("type", typeValue ? fill(e.unknownType, { value: typeValue.slice(0, 40) }) : e.noType);
+
+  const rangeValue = params.get(PARAM.range) ?? (params.has(PARAM.from) || params.has(PARAM.to) ? "custom" : "");
+  let range: ReportRange | undefined;
+  let from = "";
+  let to = "";
+  const preset = rangePresets.find((p) => p === rangeValue);
+  if (preset) {
+    range = preset;
+    ({ from, to } = resolvePreset(preset, now));
+  } else if (rangeValue === "custom") {
+    range = "custom";
+    from = (params.get(PARAM.from) ?? "").trim();
+    to = (params.get(PARAM.to) ?? "").trim();
+    const earliest = earliestDay(now);
+    const today = gmtDay(now);
+    const outside = fill(e.outsideYear, { earliest, today });
+    if (!from) fail("from", e.fromMissing);
+    else if (!isDay(from)) fail("from", e.badDate);
+    else if (from < earliest || from > today) fail("from", outside);
+    if (!to) fail("to", e.toMissing);
+    else if (!isDay(to)) fail("to", e.badDate);
+    else if (to < earliest || to > today) fail("to", outside);
+    if (isDay(from) && isDay(to) && from > to) fail("to", e.fromAfterTo);
+  } else {
+    fail("range", rangeValue ? fill(e.unknownRange, { value: rangeValue.slice(0, 40) }) : e.noRange);
+  }
+
+  const ids = (name: string, field: string) => {
+    const values = params.getAll(name).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+    const bad = values.filter((v) => !isId(v));
+    if (bad.length) fail(field, fill(e.unknownIds, { ids: bad.slice(0, 5).join(", ").slice(0, 80) }));
+    return [...new Set(values.filter(isId).map(Number))].sort((a, b) => a - b);
+  };
+  const cardholders = ids(PARAM.cardholder, "cardholders");
+  const owners = ids(PARAM.owner, "owners");
+  const groups = ids(PARAM.group, "groups");
+  const ungroupedValue = params.get(PARAM.ungrouped);
+  if (ungroupedValue !== null && !["1", "true", "on"].includes(ungroupedValue)) fail("ungrouped", e.badUngrouped);
+  const productValues = params.getAll(PARAM.product).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+  const badProducts = productValues.filter((p) => !(products as readonly string[]).includes(p));
+  if (badProducts.length) fail("products", fill(e.unknownProducts, { values: badProducts.slice(0, 5).join(", ").slice(0, 80) }));
+
+  if (Object.keys(errors).length || !type || !range) return { ok: false, errors };
+  return {
+    ok: true,
+    query: {
+      type,
+      range,
+      from,
+      to,
+      cardholders,
+      owners,
+      groups,
+      ungrouped: ungroupedValue !== null,
+      products: products.filter((p) => productValues.includes(p)),
+    },
+  };
+}
+
+/** The URL search parameters of a report; `parseReportQuery` reads them back to the same report. */
+export function reportSearchParams(query: ReportQuery): URLSearchParams {
+  const params = new URLSearchParams({ [PARAM.type]: query.type, [PARAM.range]: query.range });
+  if (query.range === "custom") {
+    params.set(PARAM.from, query.from);
+    params.set(PARAM.to, query.to);
+  }
+  for (const id of query.cardholders) params.append(PARAM.cardholder, String(id));
+  for (const id of query.owners) params.append(PARAM.owner, String(id));
+  for (const id of query.groups) params.append(PARAM.group, String(id));
+  if (query.ungrouped) params.set(PARAM.ungrouped, "1");
+  for (const product of query.products) params.append(PARAM.product, product);
+  return params;
+}
+
+/** True when no people filter is set: the report covers everyone of the account. */
+export const everyone = (query: ReportQuery) => !query.cardholders.length && !query.owners.length && !query.groups.length && !query.ungrouped;

@@ -1,0 +1,42 @@
+import { messages, type Locale } from "@/lib/i18n/messages";
+import { loadReportContext, reportExport } from "@/lib/reports/export";
+import { parseReportQuery, PARAM, rangePresets, reportSearchParams, reportTypes, type ReportQuery } from "@/lib/reports/query";
+import type { RenderReport } from "./runs";
+
+/** What a schedule keeps of a report: its type and filters; the dates are the schedule's own. */
+const RANGE_PARAMS: string[] = [PARAM.range, PARAM.from, PARAM.to];
+
+/**
+ * Checks a report's search parameters (as /reports writes them) and returns them without their
+ * dates, ready to store; null when the report is not valid.
+ */
+export function scheduleReportQuery(search: string, now: Date): string | null {
+  const params = new URLSearchParams(search.replace(/^\?/, ""));
+  for (const p of RANGE_PARAMS) params.delete(p);
+  if (!reportTypes.includes(params.get(PARAM.type) as (typeof reportTypes)[number])) return null;
+  // Any range will do to check the rest: the schedule brings its own.
+  params.set(PARAM.range, rangePresets[0]);
+  const parsed = parseReportQuery(params, now);
+  if (!parsed.ok) return null;
+  const stored = reportSearchParams(parsed.query);
+  for (const p of RANGE_PARAMS) stored.delete(p);
+  return stored.toString();
+}
+
+/** The report query of a run: the stored type and filters with the run's GMT dates. */
+export function runReportQuery(stored: string, from: string, to: string, now: Date): ReportQuery {
+  const params = new URLSearchParams(stored);
+  params.set(PARAM.range, "custom");
+  params.set(PARAM.from, from);
+  params.set(PARAM.to, to);
+  const parsed = parseReportQuery(params, now);
+  if (!parsed.ok) throw new Error(Object.values(parsed.errors).flat().join(" "));
+  return parsed.query;
+}
+
+/** Builds a run's report file with the report builder's own export, in the account's language. */
+export const renderScheduledReport: RenderReport = async ({ accountId, query, from, to, format, now }) => {
+  const english = await loadReportContext(accountId, "en", now);
+  const locale: Locale = english.account.locale.toLowerCase().startsWith("fr") ? "fr" : "en";
+  return reportExport({ ...english, locale, t: messages[locale] }, runReportQuery(query, from, to, now), format);
+};

@@ -1,0 +1,316 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { and, eq, sql } from "drizzle-orm";
+import type PgBoss from "pg-boss";
+import { testDatabase, type TestDatabase } from "@/db/testing";
+import { reportSchedules, runDeliveries, scheduleRuns } from "@/db/schema";
+import { createAccount, createUser } from "@/lib/admin/support";
+import type { Scope } from "@/lib/auth/login";
+import { startFtp, startSftp, startSmtp } from "@/lib/delivery/testing/servers";
+import { DELIVERY_QUEUE, startWorker, type WorkerOptions } from "@/lib/jobs/queue";
+import { messages } from "@/lib/i18n/messages";
+import { readReportLinkToken } from "./links";
+import { renderScheduledReport, scheduleReportQuery } from "./report";
+import { claimRun, deliverRun, enqueueDueRuns, sendNow, type DeliverySettings, type RenderReport } from "./runs";
+import { cancelSchedule, createSchedule } from "./schedules";
+import { parseScheduleForm, type ScheduleInput } from "./validate";
+import { readUnsubscribeToken, reinstateEmail, unsubscribe } from "./unsubscribe";
+
+let t: TestDatabase;
+let scope: Scope;
+const key = randomBytes(32).toString("hex");
+
+/** A small CSV naming the run's dates, so a test sees which report arrived. */
+const csvRender: RenderReport = async ({ query, from, to }) => ({
+  filename: `report-${from}_${to}.csv`,
+  write: async (output) => {
+    output.write(`report,${query}\nfrom,${from}\nto,${to}\n`);
+  },
+});
+
+before(async () => {
+  t = await testDatabase();
+  const account = await createAccount(t.db, { number: "640001", company: "Sched SA", locale: "en-GB" });
+  const owner = await createUser(t.db, { email: "owner@sched.example", name: "Owner", password: "a long password", account: "640001", role: "owner" });
+  scope = { accountId: account.id, userId: owner.id, roomId: null };
+});
+after(() => t.close());
+
+const base: ScheduleInput = { name: "Daily usage", reportQuery: "type=usage", frequency: "daily", weekday: null, monthDay: null, timeOfDay: 360, range: "previous-day", rangeFrom: null, rangeTo: null, format: "csv", emails: [], upload: null, secret: undefined };
+
+async function clearSchedules() {
+  await t.db.execute(sql`delete from run_deliveries; delete from schedule_runs; delete from report_schedules; delete from email_unsubscribes`);
+}
+
+function settings(smtpUrl: string, overrides: Partial<DeliverySettings> = {}): DeliverySettings {
+  const queued: { runId: number; at?: Date }[] = [];
+  return {
+    mail: { smtpUrl, mailFrom: "reports@portal.example", dataDir: "/nonexistent" },
+    encryptionKey: key,
+    appUrl: "https://portal.example",
+    upload: { allowPrivate: true, timeoutMs: 5_000 },
+    render: csvRender,
+    maxAttempts: 4,
+    retryBaseMs: 100,
+    leaseMs: 5_000,
+    workerId: `test-${randomBytes(2).toString("hex")}`,
+    enqueue: async (runId, at) => void queued.push({ runId, at }),
+    ...overrides,
+  };
+}
+
+const runOf = async (id: number) => (await t.db.select().from(scheduleRuns).where(eq(scheduleRuns.id, id)))[0]!;
+const deliveriesOf = async (id: number) => t.db.select().from(runDeliveries).where(eq(runDeliveries.runId, id)).orderBy(runDeliveries.destination);
+
+async function waitFor(what: string, check: () => Promise<boolean>, ms = 20_000) {
+  for (const end = Date.now() + ms; Date.now() < end; await sleep(100)) if (await check()) return;
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+async function worker(smtpUrl: string, extra: WorkerOptions = {}): Promise<PgBoss> {
+  return startWorker(t.db, t.url, () => {}, { tick: false, pollingIntervalSeconds: 0.5, render: csvRender, encryptionKey: key, appUrl: "https://portal.example", mail: { smtpUrl, mailFrom: "reports@portal.example", dataDir: "/nonexistent" }, upload: { allowPrivate: true, timeoutMs: 5_000 }, retryBaseMs: 200, maxAttempts: 5, leaseMs: 3_000, ...extra });
+}
+
+test("SMTP answering 451 twice then 250: retried with growing delays, delivered exactly once", async () => {
+  await clearSchedules();
+  const smtp = await startSmtp({ failFirst: 2 });
+  const boss = await worker(smtp.url);
+  try {
+    const schedule = await createSchedule(t.db, scope, { ...base, emails: ["jane@client.example"] }, key);
+    const runId = await sendNow(t.db, { enqueue: async (id) => void (await boss.send(DELIVERY_QUEUE, { runId: id })) }, scope, schedule.id);
+    await waitFor("the run to end", async () => (await runOf(runId)).status === "delivered");
+    assert.equal(smtp.attempts(), 3, "two 451 answers, then accepted");
+    assert.equal(smtp.received.length, 1, "one message arrived");
+    const [delivery] = await deliveriesOf(runId);
+    assert.equal(delivery!.status, "delivered");
+    assert.equal(delivery!.attempts, 3);
+    const raw = smtp.received[0]!.raw;
+    assert.match(raw, /List-Unsubscribe-Post: List-Unsubscribe=One-Click/);
+    assert.ok(raw.includes(Buffer.from(`report,type=usage\n`).toString("base64").slice(0, 16)), "the report is attached");
+    await sleep(600);
+    assert.equal(smtp.received.length, 1, "and nothing more later");
+  } finally {
+    await boss.stop({ graceful: false, wait: true });
+    await smtp.stop();
+  }
+});
+
+test("a wrong SFTP password is a permanent failure: one attempt, shown in the history, the owner told", async () => {
+  await clearSchedules();
+  const smtp = await startSmtp();
+  const sftp = await startSftp({ user: "acct", password: "right-password" });
+  try {
+    const schedule = await createSchedule(t.db, scope, { ...base, upload: { protocol: "sftp", host: "127.0.0.1", port: sftp.port, directory: "/", user: "acct", auth: "password" }, secret: "wrong-password" }, key);
+    const s = settings(smtp.url);
+    const runId = await sendNow(t.db, s, scope, schedule.id);
+    assert.equal(await deliverRun(t.db, s, runId), "failed");
+    const run = await runOf(runId);
+    assert.equal(run.attempts, 1, "not retried");
+    const [delivery] = await deliveriesOf(runId);
+    assert.equal(delivery!.status, "failed");
+    assert.match(delivery!.detail, /SFTP 127\.0\.0\.1.*authentication/i);
+    assert.ok(sftp.authAttempts() <= 2, `no retry storm (${sftp.authAttempts()} authentication attempts)`);
+    assert.equal(await deliverRun(t.db, s, runId), "skipped", "a closed run is not taken again");
+    assert.equal(smtp.received.length, 1, "the owner was told");
+    assert.deepEqual(smtp.received[0]!.to, ["owner@sched.example"]);
+    assert.match(smtp.received[0]!.raw, /could not be delivered/);
+  } finally {
+    await sftp.stop();
+    await smtp.stop();
+  }
+});
+
+test("two workers racing on the same run deliver it once", async () => {
+  await clearSchedules();
+  const smtp = await startSmtp();
+  const a = await worker(smtp.url);
+  const b = await worker(smtp.url);
+  try {
+    const schedule = await createSchedule(t.db, scope, { ...base, emails: ["one@client.example", "two@client.example"] }, key);
+    const runId = await sendNow(t.db, { enqueue: async () => {} }, scope, schedule.id);
+    // Both workers get a job for the run, and two more deliveries start here at the same time.
+    await Promise.all([a.send(DELIVERY_QUEUE, { runId }), b.send(DELIVERY_QUEUE, { runId }), a.send(DELIVERY_QUEUE, { runId })]);
+    const direct = await Promise.all([deliverRun(t.db, settings(smtp.url), runId), deliverRun(t.db, settings(smtp.url), runId)]);
+    await waitFor("the run to end", async () => (await runOf(runId)).status === "delivered");
+    await sleep(1500);
+    assert.equal(smtp.received.length, 2, "one message per address");
+    assert.deepEqual(smtp.received.map((m) => m.to[0]).sort(), ["one@client.example", "two@client.example"]);
+    assert.ok(direct.filter((o) => o === "skipped").length >= 1);
+  } finally {
+    await a.stop({ graceful: false, wait: true });
+    await b.stop({ graceful: false, wait: true });
+    await smtp.stop();
+  }
+});
+
+test("a run held by a worker that died is taken up again once its lease has expired", async () => {
+  await clearSchedules();
+  const smtp = await startSmtp();
+  try {
+    const schedule = await createSchedule(t.db, scope, { ...base, emails: ["late@client.example"] }, key);
+    const runId = await sendNow(t.db, { enqueue: async () => {} }, scope, schedule.id);
+    assert.ok(await claimRun(t.db, runId, "worker-that-dies", 400), "a worker takes the run, then is killed");
+    const queued: number[] = [];
+    await enqueueDueRuns(t.db, { enqueue: async (id) => void queued.push(id) });
+    assert.equal(queued.length, 0, "not requeued while its lease runs");
+    assert.equal(await deliverRun(t.db, settings(smtp.url), runId), "skipped");
+    await sleep(600);
+    await enqueueDueRuns(t.db, { enqueue: async (id) => void queued.push(id) });
+    assert.deepEqual(queued, [runId], "the minute tick requeues it");
+    assert.equal(await deliverRun(t.db, settings(smtp.url), runId), "delivered");
+    assert.equal(smtp.received.length, 1);
+  } finally {
+    await smtp.stop();
+  }
+});
+
+test("a schedule missed while every worker was down runs once, then at its next time", async () => {
+  await clearSchedules();
+  const now = new Date("2026-11-24T10:00:00Z");
+  const schedule = await createSchedule(t.db, scope, { ...base, emails: ["x@client.example"] }, key, new Date("2026-11-20T00:00:00Z"));
+  assert.equal(schedule.nextRunAt?.toISOString(), "2026-11-20T06:00:00.000Z");
+  const queued: number[] = [];
+  const s = { enqueue: async (id: number) => void queued.push(id) };
+  const [first, second] = await Promise.all([enqueueDueRuns(t.db, s, now), enqueueDueRuns(t.db, s, now)]);
+  assert.equal(first!.length + second!.length, 1, "one run for four missed days, even with two ticks racing");
+  const runs = await t.db.select().from(scheduleRuns).where(eq(scheduleRuns.scheduleId, schedule.id));
+  assert.equal(runs.length, 1);
+  assert.equal(runs[0]!.runAt.toISOString(), "2026-11-20T06:00:00.000Z");
+  assert.deepEqual([runs[0]!.fromDate, runs[0]!.toDate], ["2026-11-19", "2026-11-19"]);
+  const [after] = await t.db.select().from(reportSchedules).where(and(eq(reportSchedules.accountId, scope.accountId), eq(reportSchedules.id, schedule.id)));
+  assert.equal(after!.nextRunAt?.toISOString(), "2026-11-25T06:00:00.000Z");
+  assert.deepEqual(await enqueueDueRuns(t.db, s, now), [], "nothing more is due");
+});
+
+test("unsubscribing stops every schedule of the account for that address at once; support reinstates it", async () => {
+  await clearSchedules();
+  const smtp = await startSmtp();
+  try {
+    const one = await createSchedule(t.db, scope, { ...base, emails: ["Reader@Client.example", "other@client.example"] }, key);
+    const two = await createSchedule(t.db, scope, { ...base, name: "Weekly", emails: ["reader@client.example"] }, key);
+    const s = settings(smtp.url);
+    await deliverRun(t.db, s, await sendNow(t.db, s, scope, one.id));
+    const mail = smtp.received.find((m) => m.to[0] === "Reader@client.example")!.raw;
+    const token = /\/api\/unsubscribe\?t=([\w.-]+)/.exec(mail.replace(/=\r?\n/g, ""))![1]!;
+    assert.deepEqual(readUnsubscribeToken(key, token), { accountId: scope.accountId, email: "reader@client.example" });
+    assert.equal(readUnsubscribeToken(key, token.slice(0, -2) + (token.endsWith("A") ? "BB" : "AA")), null, "a forged signature is refused");
+    assert.equal(readUnsubscribeToken(randomBytes(32).toString("hex"), token), null, "another key's token is refused");
+    await unsubscribe(t.db, scope.accountId, "reader@client.example");
+    smtp.received.length = 0;
+    const runTwo = await sendNow(t.db, s, scope, two.id);
+    assert.equal(await deliverRun(t.db, s, runTwo), "delivered");
+    assert.equal(smtp.received.length, 0, "nothing sent to the unsubscribed address");
+    assert.equal((await deliveriesOf(runTwo))[0]!.status, "unsubscribed");
+    await deliverRun(t.db, s, await sendNow(t.db, s, scope, one.id));
+    assert.deepEqual(smtp.received.map((m) => m.to[0]), ["other@client.example"], "the other schedule too; other addresses still receive");
+
+    assert.deepEqual(await reinstateEmail(t.db, { account: "640001", email: "READER@client.example" }), { reinstated: true });
+    smtp.received.length = 0;
+    await deliverRun(t.db, s, await sendNow(t.db, s, scope, two.id));
+    assert.deepEqual(smtp.received.map((m) => m.to[0]), ["reader@client.example"], "a reinstated address receives again");
+    const { rows } = await t.db.execute<{ action: string; subject: string }>(sql`select action, subject from audit_events where action like 'email.%' order by id`);
+    assert.deepEqual(rows, [{ action: "email.unsubscribed", subject: "reader@client.example" }, { action: "email.reinstated", subject: "reader@client.example" }]);
+  } finally {
+    await smtp.stop();
+  }
+});
+
+test("a run of a schedule cancelled before its delivery sends nothing", async () => {
+  await clearSchedules();
+  const smtp = await startSmtp();
+  try {
+    const schedule = await createSchedule(t.db, scope, { ...base, emails: ["cancel@client.example"] }, key);
+    const s = settings(smtp.url);
+    const runId = await sendNow(t.db, s, scope, schedule.id);
+    await cancelSchedule(t.db, scope, schedule.id);
+    assert.equal(await deliverRun(t.db, s, runId), "failed");
+    assert.equal(smtp.received.length, 0);
+    await assert.rejects(sendNow(t.db, s, scope, schedule.id), { name: "NotFoundError" }, "and it cannot be sent again");
+  } finally {
+    await smtp.stop();
+  }
+});
+
+test("a report above 10 MB is sent as a signed link valid 7 days instead of an attachment", async () => {
+  await clearSchedules();
+  const smtp = await startSmtp();
+  try {
+    const schedule = await createSchedule(t.db, scope, { ...base, emails: ["big@client.example"] }, key);
+    const big: RenderReport = async () => ({ filename: "big.csv", write: async (output) => void output.write(Buffer.alloc(11 * 1024 * 1024, 0x41)) });
+    const s = settings(smtp.url, { render: big });
+    const runId = await sendNow(t.db, s, scope, schedule.id);
+    assert.equal(await deliverRun(t.db, s, runId), "delivered");
+    const raw = smtp.received[0]!.raw.replace(/=\r?\n/g, "").replaceAll("=3D", "=");
+    assert.ok(raw.length < 100_000, "no attachment");
+    const token = /\/reports\/file\?t=([\w.-]+)/.exec(raw)![1]!;
+    assert.deepEqual(readReportLinkToken(key, token), { accountId: scope.accountId, runId });
+    assert.equal(readReportLinkToken(key, token, new Date(Date.now() + 8 * 24 * 3600 * 1000)), null, "expired after 7 days");
+  } finally {
+    await smtp.stop();
+  }
+});
+
+const form = (fields: Record<string, string>) => ({ name: "Usage", report: "type=usage", frequency: "daily", time: "06:00", range: "previous-day", format: "csv", emails: "a@b.example", ...fields });
+const parse = (fields: Record<string, string>) => parseScheduleForm(form(fields), { t: messages.en, now: new Date("2026-11-01T10:00:00Z"), checkReport: (q) => (q === "type=usage" ? q : null) });
+
+test("bad input is refused with a message naming the problem, and nothing is saved", async () => {
+  await clearSchedules();
+  const errorsOf = (fields: Record<string, string>) => {
+    const r = parse(fields);
+    assert.equal(r.ok, false, JSON.stringify(fields).slice(0, 80));
+    return (r as { errors: Record<string, string[]> }).errors;
+  };
+  assert.deepEqual(errorsOf({ emails: "a@b.c,d@e.f" }).emails, ["Separate the addresses with spaces, not commas or semicolons: “a@b.c,d@e.f”."]);
+  assert.deepEqual(errorsOf({ emails: "good@b.example not-an-address" }).emails, ["“not-an-address” is not a valid e-mail address."]);
+  assert.match(errorsOf({ range: "custom", from: "2026-10-01", to: "2026-11-02" }).to![0]!, /must not be in the future\. Today is 2026-11-01/);
+  assert.equal(parse({ range: "custom", from: "2026-10-01", to: "2026-11-01" }).ok, true, "today is allowed (the seed's example)");
+  assert.deepEqual(errorsOf({ protocol: "sftp", host: "localhost; rm -rf /", user: "u", password: "p" }).host, ["“localhost; rm -rf /” is not a host name or an IP address."]);
+  const bigKey = `-----BEGIN OPENSSH PRIVATE KEY-----\n${"A".repeat(10 * 1024 * 1024)}\n-----END OPENSSH PRIVATE KEY-----`;
+  assert.match(errorsOf({ protocol: "sftp", host: "files.example.com", user: "u", auth: "key", privateKey: bigKey }).privateKey![0]!, /This private key is 10\.0 MB/);
+  assert.match(errorsOf({ protocol: "sftp", host: "files.example.com", user: "u", auth: "key", privateKey: "ssh-ed25519 AAAA" }).privateKey![0]!, /not a private key/);
+  assert.match(errorsOf({ emails: "" }).emails![0]!, /at least one/);
+  assert.match(errorsOf({ time: "25:00" }).time![0]!, /HH:MM/);
+  assert.match(errorsOf({ frequency: "monthly", monthDay: "31" }).monthDay![0]!, /1 to 28/);
+  assert.equal(parse({ frequency: "monthly", monthDay: "last" }).ok, true);
+
+  // Editing: an empty password keeps the stored one only for the same destination.
+  const stored = { protocol: "sftp" as const, host: "files.example.com", port: 22, directory: "/", user: "u", auth: "password" as const };
+  const edit = (fields: Record<string, string>) => parseScheduleForm(form({ protocol: "sftp", host: "files.example.com", user: "u", password: "", ...fields }), { t: messages.en, now: new Date("2026-11-01T10:00:00Z"), stored, hasStoredSecret: true, checkReport: (q) => q });
+  const kept = edit({});
+  assert.ok(kept.ok && kept.value.secret === undefined, "the stored password is kept");
+  const moved = edit({ host: "elsewhere.example.com" });
+  assert.deepEqual(!moved.ok && moved.errors.password, ["The destination changed: enter its password or key again."], "a stored password never follows the report to another host");
+
+  for (let i = 0; i < 10; i++) await createSchedule(t.db, scope, { ...base, name: `Report ${i + 1}`, emails: ["a@b.example"] }, key);
+  await assert.rejects(createSchedule(t.db, scope, { ...base, name: "Eleventh", emails: ["a@b.example"] }, key), { name: "ScheduleLimitError" });
+  const { rows } = await t.db.execute<{ n: string }>(sql`select count(*)::text as n from report_schedules where account_id = ${scope.accountId}`);
+  assert.equal(rows[0]!.n, "10", "the 11th was not saved");
+  await assert.rejects(createSchedule(t.db, { ...scope, roomId: 1 }, { ...base, emails: ["a@b.example"] }, key), { name: "NotFoundError" }, "a room holder has no schedules");
+});
+
+test("the real report, built by the report builder's export, is uploaded by FTP under its name, once", async () => {
+  await clearSchedules();
+  const ftp = await startFtp({ user: "acct", password: "ftp-pass" });
+  try {
+    const now = new Date();
+    assert.equal(scheduleReportQuery("type=user-status&range=last-7-days", now), "type=user-status", "the report's own dates are not kept");
+    assert.equal(scheduleReportQuery("type=nonsense", now), null);
+    assert.equal(scheduleReportQuery("type=usage&product=spaceship", now), null);
+    const schedule = await createSchedule(t.db, scope, { ...base, reportQuery: "type=user-status", upload: { protocol: "ftp", host: "127.0.0.1", port: ftp.port, directory: "/", user: "acct", auth: "password" }, secret: "ftp-pass" }, key);
+    const s = settings("smtp://127.0.0.1:1", { render: renderScheduledReport });
+    const runId = await sendNow(t.db, s, scope, schedule.id);
+    assert.equal(await deliverRun(t.db, s, runId), "delivered");
+    const files = readdirSync(ftp.root);
+    assert.equal(files.length, 1);
+    assert.match(files[0]!, /^report-640001-user-status-.*\.csv$/);
+    const csv = readFileSync(path.join(ftp.root, files[0]!), "utf8");
+    assert.match(csv, /owner@sched\.example/, "the account's users are in it");
+    assert.equal((await deliveriesOf(runId))[0]!.attempts, 1);
+  } finally {
+    await ftp.stop();
+  }
+});

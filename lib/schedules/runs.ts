@@ -1,0 +1,289 @@
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { finished } from "node:stream/promises";
+import { and, eq, inArray, lte, sql } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { accounts, reportSchedules, runDeliveries, scheduleRuns, users, type ReportSchedule, type ScheduleFormat, type ScheduleRun } from "@/db/schema";
+import { DeliveryError } from "@/lib/delivery/errors";
+import { sendMail, type MailSettings } from "@/lib/delivery/mail";
+import { uploadReport, type UploadOptions } from "@/lib/delivery/upload";
+import type { Export } from "@/lib/export/oai";
+import { fill, messages, type Messages } from "@/lib/i18n/messages";
+import type { Scope } from "@/lib/auth/login";
+import { NotFoundError } from "@/lib/errors";
+import { decryptSecret } from "@/lib/secrets";
+import { ATTACHMENT_LIMIT_BYTES, reportLinkToken } from "./links";
+import { nextRunAfter, rangeForRun } from "./timing";
+import { isUnsubscribed, unsubscribeToken, unsubscribeUrls } from "./unsubscribe";
+
+/** Builds a report file for a run: the report's query with the run's GMT dates, in its format. */
+export type RenderReport = (request: { accountId: number; query: string; from: string; to: string; format: ScheduleFormat; now: Date }) => Promise<Export>;
+
+export type DeliverySettings = {
+  mail: MailSettings;
+  encryptionKey: string;
+  appUrl: string;
+  upload: UploadOptions;
+  render: RenderReport;
+  /** Attempts per run before a transient failure counts as final, and the first retry's delay (doubled each time). */
+  maxAttempts: number;
+  retryBaseMs: number;
+  /** How long a worker holds a run without renewing its lease. */
+  leaseMs: number;
+  workerId: string;
+  /** Queues a delivery job for a run, possibly for later. */
+  enqueue: (runId: number, startAfter?: Date) => Promise<void>;
+  log?: (line: string) => void;
+};
+
+const secretContext = (accountId: number) => `account:${accountId}`;
+
+async function insertRun(db: Pick<Database, "insert">, schedule: ReportSchedule, runAt: Date, trigger: "schedule" | "manual"): Promise<number | null> {
+  const range = rangeForRun(schedule.range, runAt, schedule.rangeFrom && schedule.rangeTo ? { from: schedule.rangeFrom, to: schedule.rangeTo } : undefined);
+  const [row] = await db
+    .insert(scheduleRuns)
+    .values({ accountId: schedule.accountId, scheduleId: schedule.id, runAt, trigger, reportQuery: schedule.reportQuery, fromDate: range.from, toDate: range.to, format: schedule.format })
+    .onConflictDoNothing()
+    .returning({ id: scheduleRuns.id });
+  return row?.id ?? null;
+}
+
+/**
+ * The scheduler's tick (every minute, on one worker): each schedule that is due gets one run for
+ * its due time — the unique (schedule, run time) key makes a racing tick a no-op — and its next
+ * run moves after `now`, so runs missed while every worker was down are made up by a single run.
+ * Then every open run whose time has come and that nobody holds is (re)queued: a run whose job
+ * was lost, or whose worker died, is never forgotten.
+ */
+export async function enqueueDueRuns(db: Database, s: Pick<DeliverySettings, "enqueue">, now = new Date()): Promise<number[]> {
+  const due = await db
+    .select()
+    .from(reportSchedules)
+    .where(and(eq(reportSchedules.status, "active"), lte(reportSchedules.nextRunAt, now)))
+    .orderBy(reportSchedules.nextRunAt)
+    .limit(500);
+  const created: number[] = [];
+  for (const schedule of due) {
+    const id = await db.transaction(async (tx) => {
+      // Whoever advances next_run_at from the value read owns this occurrence.
+      const advanced = await tx
+        .update(reportSchedules)
+        .set({ nextRunAt: nextRunAfter(schedule, now) })
+        .where(and(eq(reportSchedules.accountId, schedule.accountId), eq(reportSchedules.id, schedule.id), eq(reportSchedules.status, "active"), eq(reportSchedules.nextRunAt, schedule.nextRunAt!)))
+        .returning({ id: reportSchedules.id });
+      if (!advanced.length) return null;
+      return insertRun(tx, schedule, schedule.nextRunAt!, "schedule");
+    });
+    if (id !== null) created.push(id);
+  }
+  const open = await db
+    .select({ id: scheduleRuns.id })
+    .from(scheduleRuns)
+    .where(and(inArray(scheduleRuns.status, ["pending", "running"]), lte(scheduleRuns.nextAttemptAt, now), sql`(${scheduleRuns.lockedUntil} is null or ${scheduleRuns.lockedUntil} < now())`))
+    .limit(1000);
+  for (const { id } of open) await s.enqueue(id);
+  return created;
+}
+
+/** *Send now*: a run at this moment, delivered at once by a worker. */
+export async function sendNow(db: Database, s: Pick<DeliverySettings, "enqueue">, scope: Scope, scheduleId: number, now = new Date()): Promise<number> {
+  if (scope.roomId) throw new NotFoundError("schedule not found");
+  const [schedule] = await db.select().from(reportSchedules).where(and(eq(reportSchedules.accountId, scope.accountId), eq(reportSchedules.id, scheduleId), eq(reportSchedules.status, "active")));
+  if (!schedule) throw new NotFoundError("schedule not found");
+  const id = await insertRun(db, schedule, now, "manual");
+  if (id === null) throw new NotFoundError("a run already exists for this instant");
+  await s.enqueue(id);
+  return id;
+}
+
+/**
+ * Takes a run for this worker: only if it is open, due, and nobody holds a live lease on it.
+ * The lease is a database timestamp, so workers on several machines agree.
+ */
+export async function claimRun(db: Database, runId: number, workerId: string, leaseMs: number): Promise<ScheduleRun | null> {
+  const [run] = await db
+    .update(scheduleRuns)
+    .set({ status: "running", lockedUntil: sql`now() + ${`${leaseMs} milliseconds`}::interval`, lockedBy: workerId, attempts: sql`${scheduleRuns.attempts} + 1` })
+    .where(and(eq(scheduleRuns.id, runId), inArray(scheduleRuns.status, ["pending", "running"]), lte(scheduleRuns.nextAttemptAt, sql`now()`), sql`(${scheduleRuns.lockedUntil} is null or ${scheduleRuns.lockedUntil} < now())`))
+    .returning();
+  return run ?? null;
+}
+
+const mailDestination = (email: string) => `mail:${email.toLowerCase()}`;
+const uploadDestination = (s: ReportSchedule) => (s.upload ? `${s.upload.protocol}://${s.upload.user}@${s.upload.host}:${s.upload.port}${s.upload.directory}` : null);
+
+const sizeLabel = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const localeOf = (accountLocale: string): keyof typeof messages => (accountLocale.toLowerCase().startsWith("fr") ? "fr" : "en");
+
+export type RunOutcome = "skipped" | "delivered" | "partial" | "failed" | "retrying";
+
+/**
+ * Delivers one run: the report is built once, then sent to every destination not yet served
+ * (a retry never sends twice to a destination that got it). Transient failures leave the run open
+ * for a retry after an exponentially growing delay; permanent ones are recorded and not retried;
+ * when the run ends with a failure the schedule's owner is told by e-mail.
+ */
+export async function deliverRun(db: Database, s: DeliverySettings, runId: number): Promise<RunOutcome> {
+  const run = await claimRun(db, runId, s.workerId, s.leaseMs);
+  if (!run) return "skipped";
+  const heartbeat = setInterval(() => {
+    db.update(scheduleRuns)
+      .set({ lockedUntil: sql`now() + ${`${s.leaseMs} milliseconds`}::interval` })
+      .where(and(eq(scheduleRuns.id, run.id), eq(scheduleRuns.lockedBy, s.workerId)))
+      .catch(() => {});
+  }, Math.max(200, s.leaseMs / 3));
+  let workDir: string | undefined;
+  try {
+    const [schedule] = await db.select().from(reportSchedules).where(and(eq(reportSchedules.accountId, run.accountId), eq(reportSchedules.id, run.scheduleId)));
+    const [account] = await db.select().from(accounts).where(eq(accounts.id, run.accountId));
+    if (!schedule || !account) throw new Error(`run ${run.id} has no schedule`);
+    const t = messages[localeOf(account.locale)];
+    if (schedule.status === "cancelled") {
+      // Cancelled after this run was created: nothing more is sent for it.
+      await db.update(scheduleRuns).set({ status: "failed", finishedAt: new Date(), lockedUntil: null }).where(eq(scheduleRuns.id, run.id));
+      return "failed";
+    }
+
+    const destinations = [...schedule.emails.map(mailDestination), uploadDestination(schedule)].filter((d): d is string => d !== null);
+    if (destinations.length) await db.insert(runDeliveries).values(destinations.map((destination) => ({ accountId: run.accountId, runId: run.id, destination }))).onConflictDoNothing();
+    const pending = await db.select().from(runDeliveries).where(and(eq(runDeliveries.accountId, run.accountId), eq(runDeliveries.runId, run.id), eq(runDeliveries.status, "pending")));
+
+    if (pending.length) {
+      workDir = await mkdtemp(path.join(tmpdir(), "report-run-"));
+      let file: { path: string; name: string; bytes: number };
+      try {
+        file = await renderToFile(s, run, workDir);
+      } catch (error) {
+        // The report could not be built (database unavailable…): every pending destination waits.
+        const reason = `the report could not be built: ${(error as Error).message}`.slice(0, 500);
+        for (const d of pending) await record(db, run, d.destination, { kind: "transient", detail: reason });
+        return await settle(db, s, run, schedule, account.number, account.companyName, t);
+      }
+      for (const d of pending) {
+        try {
+          if (d.destination.startsWith("mail:")) {
+            const address = schedule.emails.find((e) => mailDestination(e) === d.destination) ?? d.destination.slice(5);
+            // An unsubscription takes effect at once, even for a run already under way.
+            if (await isUnsubscribed(db, run.accountId, address)) {
+              await record(db, run, d.destination, { kind: "unsubscribed" });
+              continue;
+            }
+            await sendMail(s.mail, reportMail(s, t, run, schedule.name, account, address, file));
+          } else if (schedule.upload && schedule.uploadSecret) {
+            const secret = decryptSecret(s.encryptionKey, schedule.uploadSecret, secretContext(run.accountId));
+            await uploadReport({ ...schedule.upload, secret }, { path: file.path }, file.name, s.upload);
+          } else {
+            throw new DeliveryError("the upload destination has no password or key", "permanent");
+          }
+          await record(db, run, d.destination, { kind: "delivered", detail: file.bytes > ATTACHMENT_LIMIT_BYTES && d.destination.startsWith("mail:") ? "link" : "" });
+        } catch (error) {
+          const e = error instanceof DeliveryError ? error : new DeliveryError((error as Error).message, "permanent");
+          await record(db, run, d.destination, { kind: e.kind, detail: e.message });
+          s.log?.(`run ${run.id}: ${d.destination}: ${e.kind} failure: ${e.message}`);
+        }
+      }
+    }
+    return await settle(db, s, run, schedule, account.number, account.companyName, t);
+  } catch (error) {
+    // Unexpected (the database went away mid-run…): the run stays open and is taken up again
+    // after a delay, until its attempts are spent.
+    s.log?.(`run ${run.id}: ${(error as Error).message}`);
+    const final = run.attempts >= s.maxAttempts;
+    await db
+      .update(scheduleRuns)
+      .set(final ? { status: "failed", finishedAt: new Date(), lockedUntil: null } : { status: "pending", nextAttemptAt: new Date(Date.now() + s.retryBaseMs * 2 ** (run.attempts - 1)), lockedUntil: null, lockedBy: null })
+      .where(eq(scheduleRuns.id, run.id))
+      .catch(() => {});
+    return final ? "failed" : "retrying";
+  } finally {
+    clearInterval(heartbeat);
+    if (workDir) await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+async function renderToFile(s: DeliverySettings, run: ScheduleRun, dir: string) {
+  const report = await s.render({ accountId: run.accountId, query: run.reportQuery, from: run.fromDate, to: run.toDate, format: run.format, now: new Date() });
+  const name = path.basename(report.filename).replace(/[^\w.-]/g, "_");
+  const file = path.join(dir, name);
+  const output = createWriteStream(file);
+  try {
+    await report.write(output);
+  } finally {
+    output.end();
+  }
+  await finished(output);
+  return { path: file, name, bytes: (await stat(file)).size };
+}
+
+type Result = { kind: "delivered" | "unsubscribed"; detail?: string } | { kind: "transient" | "permanent"; detail: string };
+
+async function record(db: Database, run: ScheduleRun, destination: string, result: Result) {
+  const status = result.kind === "transient" ? "pending" : result.kind === "permanent" ? "failed" : result.kind;
+  await db
+    .update(runDeliveries)
+    .set({ status, detail: result.detail ?? "", attempts: sql`${runDeliveries.attempts} + 1`, updatedAt: new Date() })
+    .where(and(eq(runDeliveries.accountId, run.accountId), eq(runDeliveries.runId, run.id), eq(runDeliveries.destination, destination)));
+}
+
+/** Ends the attempt: schedules a retry while transient failures remain, else closes the run. */
+async function settle(db: Database, s: DeliverySettings, run: ScheduleRun, schedule: ReportSchedule, accountNumber: string, company: string, t: Messages): Promise<RunOutcome> {
+  const rows = await db.select().from(runDeliveries).where(and(eq(runDeliveries.accountId, run.accountId), eq(runDeliveries.runId, run.id)));
+  const waiting = rows.filter((r) => r.status === "pending");
+  if (waiting.length && run.attempts < s.maxAttempts) {
+    const delay = s.retryBaseMs * 2 ** (run.attempts - 1);
+    const at = new Date(Date.now() + delay);
+    await db.update(scheduleRuns).set({ status: "pending", nextAttemptAt: at, lockedUntil: null, lockedBy: null }).where(and(eq(scheduleRuns.id, run.id), eq(scheduleRuns.lockedBy, s.workerId)));
+    await s.enqueue(run.id, at);
+    return "retrying";
+  }
+  for (const w of waiting) {
+    await db
+      .update(runDeliveries)
+      .set({ status: "failed", detail: `${w.detail} — gave up after ${run.attempts} attempts` })
+      .where(and(eq(runDeliveries.accountId, run.accountId), eq(runDeliveries.runId, run.id), eq(runDeliveries.destination, w.destination)));
+  }
+  const failed = rows.filter((r) => r.status === "failed" || r.status === "pending");
+  const delivered = rows.filter((r) => r.status === "delivered");
+  const status = !failed.length ? "delivered" : delivered.length ? "partial" : "failed";
+  await db.update(scheduleRuns).set({ status, finishedAt: new Date(), lockedUntil: null }).where(eq(scheduleRuns.id, run.id));
+  if (failed.length) await notifyOwner(db, s, run, schedule, `${company} (${accountNumber})`, t, failed.map((f) => `${f.destination}: ${f.detail}`)).catch((error: unknown) => s.log?.(`run ${run.id}: owner not notified: ${(error as Error).message}`));
+  return status;
+}
+
+function reportMail(s: DeliverySettings, t: Messages, run: ScheduleRun, name: string, account: { id: number; number: string; companyName: string }, address: string, file: { path: string; name: string; bytes: number }) {
+  const m = t.schedules.mail;
+  const who = `${account.companyName} (${account.number})`;
+  const urls = unsubscribeUrls(s.appUrl, unsubscribeToken(s.encryptionKey, account.id, address));
+  const asLink = file.bytes > ATTACHMENT_LIMIT_BYTES;
+  const linkUrl = `${s.appUrl}/reports/file?t=${reportLinkToken(s.encryptionKey, account.id, run.id)}`;
+  const body = fill(m.intro, { name, account: who, from: run.fromDate, to: run.toDate });
+  const delivery = asLink ? fill(m.link, { size: sizeLabel(file.bytes), url: linkUrl }) : fill(m.attached, { file: file.name });
+  const footer = fill(m.unsubscribe, { address, account: who, url: urls.page });
+  return {
+    to: address,
+    subject: fill(m.subject, { name, from: run.fromDate, to: run.toDate }),
+    text: `${body}\n\n${delivery}\n\n--\n${footer}\n`,
+    html:
+      `<p>${escapeHtml(body)}</p><p>${asLink ? `${escapeHtml(fill(m.link, { size: sizeLabel(file.bytes), url: "" }))}<a href="${escapeHtml(linkUrl)}">${escapeHtml(linkUrl)}</a>` : escapeHtml(delivery)}</p>` +
+      `<hr><p style="color:#555;font-size:12px">${escapeHtml(fill(m.unsubscribe, { address, account: who, url: "" }))}<a href="${escapeHtml(urls.page)}">${escapeHtml(urls.page)}</a></p>`,
+    unsubscribeUrl: urls.oneClick,
+    attachment: asLink ? undefined : { filename: file.name, path: file.path },
+  };
+}
+
+async function notifyOwner(db: Database, s: DeliverySettings, run: ScheduleRun, schedule: ReportSchedule, account: string, t: Messages, problems: string[]) {
+  const [owner] = await db.select({ email: users.email }).from(users).where(eq(users.id, schedule.ownerId));
+  if (!owner) return;
+  const m = t.schedules.mail;
+  const runAt = run.runAt.toISOString().slice(0, 16).replace("T", " ");
+  const lines = [fill(m.failedIntro, { name: schedule.name, account, runAt }), "", ...problems.map((p) => `- ${p}`), "", fill(m.failedOutro, { url: `${s.appUrl}/reports/schedules/${schedule.id}` })];
+  await sendMail(s.mail, {
+    to: owner.email,
+    subject: fill(m.failedSubject, { name: schedule.name }),
+    text: lines.join("\n"),
+    html: lines.map((l) => (l ? `<p>${escapeHtml(l)}</p>` : "")).join(""),
+  });
+}

@@ -1,0 +1,200 @@
+import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { accounts, emailUnsubscribes, reportSchedules, runDeliveries, scheduleRuns, type ReportSchedule, type UploadTarget } from "@/db/schema";
+import { audit } from "@/lib/audit";
+import type { Scope } from "@/lib/auth/login";
+import { NotFoundError, ValidationError } from "@/lib/errors";
+import { encryptSecret } from "@/lib/secrets";
+import { nextRunAfter } from "./timing";
+import { MAX_SCHEDULES, type ScheduleInput } from "./validate";
+
+/** What a page may show of a schedule: everything but the secret, which never leaves the server. */
+export type ScheduleView = Omit<ReportSchedule, "uploadSecret"> & { hasSecret: boolean };
+
+/** The 11th schedule of an account: refused, nothing saved. */
+export class ScheduleLimitError extends ValidationError {
+  constructor() {
+    super(`an account can have at most ${MAX_SCHEDULES} scheduled reports`, "form");
+    this.name = "ScheduleLimitError";
+  }
+}
+
+const secretContext = (accountId: number) => `account:${accountId}`;
+
+function ownerOnly(scope: Scope) {
+  // Scheduled reports belong to account owners; a room holder's session sees none of them.
+  if (scope.roomId) throw new NotFoundError("schedule not found");
+}
+
+const view = ({ uploadSecret, ...rest }: ReportSchedule): ScheduleView => ({ ...rest, hasSecret: uploadSecret !== null });
+
+/** What the audit log keeps of a schedule: its settings, never its secret. */
+const auditable = (s: ReportSchedule) => ({
+  name: s.name,
+  report: s.reportQuery,
+  frequency: s.frequency,
+  weekday: s.weekday,
+  monthDay: s.monthDay,
+  timeOfDay: s.timeOfDay,
+  range: s.range,
+  from: s.rangeFrom,
+  to: s.rangeTo,
+  format: s.format,
+  emails: s.emails,
+  upload: s.upload,
+  status: s.status,
+});
+
+function columns(input: ScheduleInput, now: Date) {
+  return {
+    name: input.name,
+    reportQuery: input.reportQuery,
+    frequency: input.frequency,
+    weekday: input.weekday,
+    monthDay: input.monthDay,
+    timeOfDay: input.timeOfDay,
+    range: input.range,
+    rangeFrom: input.rangeFrom,
+    rangeTo: input.rangeTo,
+    format: input.format,
+    emails: input.emails,
+    upload: input.upload,
+    nextRunAt: nextRunAfter(input, now),
+    updatedAt: now,
+  };
+}
+
+/** Creates a schedule; the account row is locked so two owners saving at once cannot pass 10. */
+export async function createSchedule(db: Database, scope: Scope, input: ScheduleInput, encryptionKey: string, now = new Date()): Promise<ScheduleView> {
+  ownerOnly(scope);
+  return db.transaction(async (tx) => {
+    await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, scope.accountId)).for("update");
+    const [{ n }] = (await tx.select({ n: count() }).from(reportSchedules).where(and(eq(reportSchedules.accountId, scope.accountId), eq(reportSchedules.status, "active")))) as [{ n: number }];
+    if (n >= MAX_SCHEDULES) throw new ScheduleLimitError();
+    const [row] = await tx
+      .insert(reportSchedules)
+      .values({
+        accountId: scope.accountId,
+        ownerId: scope.userId,
+        ...columns(input, now),
+        uploadSecret: input.upload && input.secret !== undefined ? encryptSecret(encryptionKey, input.secret, secretContext(scope.accountId)) : null,
+      })
+      .returning();
+    await audit(tx, { accountId: scope.accountId, actorUserId: scope.userId, action: "schedule.created", subject: String(row!.id), after: auditable(row!) });
+    return view(row!);
+  });
+}
+
+async function lockSchedule(db: Pick<Database, "select">, scope: Scope, id: number) {
+  ownerOnly(scope);
+  const [row] = await db.select().from(reportSchedules).where(and(eq(reportSchedules.accountId, scope.accountId), eq(reportSchedules.id, id), eq(reportSchedules.status, "active"))).for("update");
+  if (!row) throw new NotFoundError("schedule not found");
+  return row;
+}
+
+/** Saves an edited schedule. A secret left empty keeps the stored one (the form checked it may). */
+export async function updateSchedule(db: Database, scope: Scope, id: number, input: ScheduleInput, encryptionKey: string, now = new Date()): Promise<ScheduleView> {
+  return db.transaction(async (tx) => {
+    const before = await lockSchedule(tx, scope, id);
+    const uploadSecret = !input.upload ? null : input.secret !== undefined ? encryptSecret(encryptionKey, input.secret, secretContext(scope.accountId)) : before.uploadSecret;
+    const [row] = await tx
+      .update(reportSchedules)
+      .set({ ...columns(input, now), uploadSecret, version: sql`${reportSchedules.version} + 1` })
+      .where(and(eq(reportSchedules.accountId, scope.accountId), eq(reportSchedules.id, id)))
+      .returning();
+    const secretChanged = input.secret !== undefined || (!input.upload && before.uploadSecret !== null);
+    await audit(tx, { accountId: scope.accountId, actorUserId: scope.userId, action: "schedule.updated", subject: String(id), before: auditable(before), after: { ...auditable(row!), secretChanged } });
+    return view(row!);
+  });
+}
+
+export async function cancelSchedule(db: Database, scope: Scope, id: number): Promise<void> {
+  await db.transaction(async (tx) => {
+    const before = await lockSchedule(tx, scope, id);
+    await tx.update(reportSchedules).set({ status: "cancelled", nextRunAt: null, updatedAt: new Date() }).where(and(eq(reportSchedules.accountId, scope.accountId), eq(reportSchedules.id, id)));
+    await audit(tx, { accountId: scope.accountId, actorUserId: scope.userId, action: "schedule.cancelled", subject: String(id), before: auditable(before) });
+  });
+}
+
+export type ScheduleListItem = ScheduleView & { lastRun: { runAt: Date; status: string; finishedAt: Date | null } | null };
+
+/** The account's active schedules with their last run, oldest first. */
+export async function listSchedules(db: Database, scope: Scope): Promise<ScheduleListItem[]> {
+  ownerOnly(scope);
+  const rows = await db
+    .select()
+    .from(reportSchedules)
+    .where(and(eq(reportSchedules.accountId, scope.accountId), eq(reportSchedules.status, "active")))
+    .orderBy(reportSchedules.id);
+  if (!rows.length) return [];
+  const last = await db
+    .selectDistinctOn([scheduleRuns.scheduleId], { scheduleId: scheduleRuns.scheduleId, runAt: scheduleRuns.runAt, status: scheduleRuns.status, finishedAt: scheduleRuns.finishedAt })
+    .from(scheduleRuns)
+    .where(and(eq(scheduleRuns.accountId, scope.accountId), inArray(scheduleRuns.scheduleId, rows.map((r) => r.id))))
+    .orderBy(scheduleRuns.scheduleId, desc(scheduleRuns.createdAt), desc(scheduleRuns.id));
+  const byId = new Map(last.map((l) => [l.scheduleId, l]));
+  return rows.map((r) => {
+    const l = byId.get(r.id);
+    return { ...view(r), lastRun: l ? { runAt: l.runAt, status: l.status, finishedAt: l.finishedAt } : null };
+  });
+}
+
+export async function getSchedule(db: Database, scope: Scope, id: number): Promise<ScheduleView> {
+  ownerOnly(scope);
+  const [row] = await db.select().from(reportSchedules).where(and(eq(reportSchedules.accountId, scope.accountId), eq(reportSchedules.id, id), eq(reportSchedules.status, "active")));
+  if (!row) throw new NotFoundError("schedule not found");
+  return view(row);
+}
+
+/** The stored destination of a schedule, for the form's "keep the secret" check. */
+export async function storedUpload(db: Database, scope: Scope, id: number): Promise<{ upload: UploadTarget | null; hasSecret: boolean }> {
+  const s = await getSchedule(db, scope, id);
+  return { upload: s.upload, hasSecret: s.hasSecret };
+}
+
+export type RunHistory = {
+  id: number;
+  runAt: Date;
+  trigger: "schedule" | "manual";
+  fromDate: string;
+  toDate: string;
+  status: string;
+  attempts: number;
+  finishedAt: Date | null;
+  deliveries: { destination: string; status: string; attempts: number; detail: string }[];
+};
+
+/** A schedule's runs, newest first, each with its outcome per destination. */
+export async function scheduleHistory(db: Database, scope: Scope, scheduleId: number, limit = 50): Promise<RunHistory[]> {
+  await getSchedule(db, scope, scheduleId);
+  const runs = await db
+    .select()
+    .from(scheduleRuns)
+    .where(and(eq(scheduleRuns.accountId, scope.accountId), eq(scheduleRuns.scheduleId, scheduleId)))
+    .orderBy(desc(scheduleRuns.runAt), desc(scheduleRuns.id))
+    .limit(limit);
+  if (!runs.length) return [];
+  const deliveries = await db
+    .select()
+    .from(runDeliveries)
+    .where(and(eq(runDeliveries.accountId, scope.accountId), inArray(runDeliveries.runId, runs.map((r) => r.id))))
+    .orderBy(runDeliveries.destination);
+  return runs.map((r) => ({
+    id: r.id,
+    runAt: r.runAt,
+    trigger: r.trigger,
+    fromDate: r.fromDate,
+    toDate: r.toDate,
+    status: r.status,
+    attempts: r.attempts,
+    finishedAt: r.finishedAt,
+    deliveries: deliveries.filter((d) => d.runId === r.id).map((d) => ({ destination: d.destination, status: d.status, attempts: d.attempts, detail: d.detail })),
+  }));
+}
+
+/** The account's unsubscribed addresses (lower-cased), shown in the schedule list. */
+export async function unsubscribedAddresses(db: Database, scope: Scope): Promise<string[]> {
+  ownerOnly(scope);
+  const rows = await db.select({ email: emailUnsubscribes.email }).from(emailUnsubscribes).where(eq(emailUnsubscribes.accountId, scope.accountId)).orderBy(emailUnsubscribes.email);
+  return rows.map((r) => r.email);
+}
