@@ -12,7 +12,7 @@ import { esc } from "@/components/html-rows";
 import { getDb } from "@/db/client";
 import type { AccountInfo } from "@/lib/data/account";
 import { NotFoundError } from "@/lib/errors";
-import { cursorRows } from "@/lib/export/cursor";
+import { cursorBatches } from "@/lib/export/cursor";
 import type { Export } from "@/lib/export/oai";
 import { createWorkbook, type Cell } from "@/lib/export/workbook";
 import { formatLocalDate, formatLocalTime } from "@/lib/format";
@@ -72,7 +72,7 @@ function titleLines(def: ReportDefinition, query: ReportQuery, names: FilterName
 /** The report's lines as cells, read through a cursor. */
 async function* reportCells(def: ReportDefinition, query: ReportQuery, c: ReportContext): AsyncGenerator<Cell[]> {
   const line = { t: c.t, locale: c.locale, currency: c.account.currency };
-  for await (const row of cursorRows<Row>(def.rows(c.accountId, query), c.signal)) yield def.line(row, line);
+  for await (const batch of cursorBatches<Row>(def.rows(c.accountId, query), c.signal)) for (const row of batch) yield def.line(row, line);
 }
 
 /** Sums of the summed columns, kept while lines are written: the total row is exactly their sum. */
