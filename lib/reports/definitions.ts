@@ -8,6 +8,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Cell, ColumnKind } from "@/lib/export/workbook";
 import type { Locale, Messages } from "@/lib/i18n/messages";
+import { formatRoomNumber } from "@/lib/format";
 import { periodLabel } from "@/lib/periods";
 import { everyone, type ReportQuery, type ReportType } from "./query";
 
@@ -36,6 +37,7 @@ export type ReportDefinition = {
 const n = (value: unknown) => Number(value ?? 0);
 const d = (value: unknown) => (value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value)));
 const s = (value: unknown) => (value === null || value === undefined ? "" : String(value));
+const room = (value: unknown) => formatRoomNumber(s(value));
 const service = (t: Messages, value: unknown) => t.serviceTypes[value as keyof Messages["serviceTypes"]] ?? s(value);
 const product = (t: Messages, value: unknown) => t.reports.products[value as keyof Messages["reports"]["products"]] ?? s(value);
 
@@ -160,7 +162,7 @@ const definitions: ReportDefinition[] = [
              l.duration_s, l.billable_s, l.charge_minor
       from ${conferencesOf(a, q, sql`join legs l on l.account_id = c.account_id and l.conference_id = c.id and l.service_type = 'toll-free'`)}
       order by l.joined_at, l.id`,
-    line: (r) => [d(r.joined_at), d(r.joined_at), s(r.room), s(r.cardholder), s(r.caller_number), s(r.dialed_number), n(r.duration_s), n(r.billable_s), n(r.charge_minor)],
+    line: (r) => [d(r.joined_at), d(r.joined_at), room(r.room), s(r.cardholder), s(r.caller_number), s(r.dialed_number), n(r.duration_s), n(r.billable_s), n(r.charge_minor)],
   },
   {
     type: "conference-history",
@@ -186,7 +188,7 @@ const definitions: ReportDefinition[] = [
              coalesce(ls.duration_s, 0)::bigint as duration_s, coalesce(ls.charge_minor, 0)::bigint as charge_minor
       from ${conferencesWithLegs(a, q)}
       order by c.started_at, c.id`,
-    line: (r, c) => [d(r.started_at), d(r.started_at), d(r.ended_at), s(r.room), s(r.cardholder), product(c.t, r.product), n(r.length_s), n(r.legs), r.billing_code === null ? c.t.codes.unallocated : s(r.billing_code), n(r.duration_s), n(r.charge_minor)],
+    line: (r, c) => [d(r.started_at), d(r.started_at), d(r.ended_at), room(r.room), s(r.cardholder), product(c.t, r.product), n(r.length_s), n(r.legs), r.billing_code === null ? c.t.codes.unallocated : s(r.billing_code), n(r.duration_s), n(r.charge_minor)],
   },
   {
     type: "participation",
@@ -209,7 +211,7 @@ const definitions: ReportDefinition[] = [
       select c.started_at, r.number as room, l.participant_name, l.caller_number, l.service_type, l.joined_at, l.left_at, l.duration_s, l.charge_minor
       from ${conferencesOf(a, q, legsJoin)}
       order by c.started_at, c.id, l.joined_at, l.id`,
-    line: (r, c) => [d(r.started_at), d(r.started_at), s(r.room), s(r.participant_name), s(r.caller_number), service(c.t, r.service_type), d(r.joined_at), d(r.left_at), n(r.duration_s), n(r.charge_minor)],
+    line: (r, c) => [d(r.started_at), d(r.started_at), room(r.room), s(r.participant_name), s(r.caller_number), service(c.t, r.service_type), d(r.joined_at), d(r.left_at), n(r.duration_s), n(r.charge_minor)],
   },
   {
     type: "billing-history",
@@ -281,7 +283,7 @@ const definitions: ReportDefinition[] = [
       from ${conferencesOf(a, q, legsJoin)}
       group by c.account_id, c.id, l.service_type, r.number, holder.display_name
       order by c.started_at, c.id, l.service_type`,
-    line: (r, c) => [d(r.started_at), d(r.started_at), s(r.room), s(r.cardholder), service(c.t, r.service_type), n(r.quantity), r.billing_code === null ? c.t.codes.unallocated : s(r.billing_code), n(r.length_s), n(r.duration_s), n(r.charge_minor)],
+    line: (r, c) => [d(r.started_at), d(r.started_at), room(r.room), s(r.cardholder), service(c.t, r.service_type), n(r.quantity), r.billing_code === null ? c.t.codes.unallocated : s(r.billing_code), n(r.length_s), n(r.duration_s), n(r.charge_minor)],
   },
   {
     type: "conference-rooms",
@@ -314,7 +316,7 @@ const definitions: ReportDefinition[] = [
         group by c.room_id) u on u.room_id = r.id
       where r.account_id = ${a} ${peopleFilter(a, q, sql`r.cardholder_id`)} ${productFilter(q, sql`r.product`)}
       order by r.number`,
-    line: (r, c) => [s(r.room), s(r.cardholder), s(r.auto_billing_code), product(c.t, r.product), d(r.first_use), d(r.last_use), n(r.conferences), n(r.legs), n(r.duration_s), n(r.charge_minor)],
+    line: (r, c) => [room(r.room), s(r.cardholder), s(r.auto_billing_code), product(c.t, r.product), d(r.first_use), d(r.last_use), n(r.conferences), n(r.legs), n(r.duration_s), n(r.charge_minor)],
   },
 ];
 
