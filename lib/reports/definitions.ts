@@ -30,6 +30,8 @@ export type ReportDefinition = {
   /** False for reports of what the account is now (user status, phone numbers): no range, no usage filter. */
   usesRange: boolean;
   usesFilters: boolean;
+  /** A summary (a line per person, room or month: thousands at most): the page reads lines and totals in one pass. */
+  summary?: boolean;
   rows: (accountId: number, query: ReportQuery) => SQL;
   line: (row: Row, c: LineContext) => Cell[];
 };
@@ -82,6 +84,7 @@ const legSums = (accountId: number) => sql`(
 const definitions: ReportDefinition[] = [
   {
     type: "activity",
+    summary: true,
     group: "account",
     usesRange: true,
     usesFilters: true,
@@ -108,6 +111,7 @@ const definitions: ReportDefinition[] = [
   },
   {
     type: "user-status",
+    summary: true,
     group: "account",
     usesRange: false,
     usesFilters: true,
@@ -215,6 +219,7 @@ const definitions: ReportDefinition[] = [
   },
   {
     type: "billing-history",
+    summary: true,
     group: "audio",
     usesRange: true,
     usesFilters: true,
@@ -238,6 +243,7 @@ const definitions: ReportDefinition[] = [
   },
   {
     type: "phone-numbers",
+    summary: true,
     group: "audio",
     usesRange: false,
     usesFilters: false,
@@ -287,6 +293,7 @@ const definitions: ReportDefinition[] = [
   },
   {
     type: "conference-rooms",
+    summary: true,
     group: "audio",
     usesRange: true,
     usesFilters: true,
@@ -347,6 +354,15 @@ export function reportDefinition(type: ReportType): ReportDefinition {
 export function totalsQuery(def: ReportDefinition, accountId: number, query: ReportQuery): SQL {
   const sums = def.columns.filter((c) => c.sum).map((c) => sql`coalesce(sum(q.${sql.identifier(c.sum!)}), 0)::bigint as ${sql.identifier(c.sum!)}`);
   return sql`select count(*)::int as lines${sums.length ? sql`, ${sql.join(sums, sql`, `)}` : sql``} from (${def.rows(accountId, query)}) q`;
+}
+
+/**
+ * A page of a summary report with the whole report's count and sums on each line (window
+ * aggregates over the few thousand lines at most), so the lines are computed once.
+ */
+export function summaryPageQuery(def: ReportDefinition, accountId: number, query: ReportQuery, limit: number, offset: number): SQL {
+  const sums = def.columns.filter((c) => c.sum).map((c) => sql`coalesce(sum(q.${sql.identifier(c.sum!)}) over (), 0)::bigint as ${sql.identifier(`total_${c.sum!}`)}`);
+  return sql`select q.*, count(*) over ()::int as total_lines${sums.length ? sql`, ${sql.join(sums, sql`, `)}` : sql``} from (${def.rows(accountId, query)}) q limit ${limit} offset ${offset}`;
 }
 
 /** The total row's values by column index: the sums, as numbers. */

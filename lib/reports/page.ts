@@ -4,7 +4,7 @@ import { getDb } from "@/db/client";
 import type { Cell } from "@/lib/export/workbook";
 import type { Locale, Messages } from "@/lib/i18n/messages";
 import { pageOf, type Page } from "@/lib/paging";
-import { reportDefinition, totalsByColumn, totalsQuery, type Row } from "./definitions";
+import { reportDefinition, summaryPageQuery, totalsByColumn, totalsQuery, type Row } from "./definitions";
 import type { ReportQuery } from "./query";
 
 export type ReportPage = {
@@ -25,9 +25,23 @@ export async function getReportPage(accountId: number, query: ReportQuery, reque
   const db = await getDb();
   const read = (p: { offset: number; limit: number }) => db.execute<Row>(sql`${def.rows(accountId, query)} limit ${p.limit} offset ${p.offset}`).then((r) => r.rows);
   const wanted = pageOf(Number.MAX_SAFE_INTEGER, requested);
-  const [firstTry, totals] = await Promise.all([read(wanted), db.execute<Row>(totalsQuery(def, accountId, query)).then((r) => r.rows[0]!)]);
+  let rows: Row[];
+  let totals: Row;
+  if (def.summary) {
+    // Lines and totals in one pass; past the last page nothing comes back, so the count is read apart.
+    const summaryPage = (p: { offset: number; limit: number }) => db.execute<Row>(summaryPageQuery(def, accountId, query, p.limit, p.offset)).then((r) => r.rows);
+    rows = await summaryPage(wanted);
+    if (rows.length) totals = Object.fromEntries(Object.entries(rows[0]!).filter(([k]) => k.startsWith("total_")).map(([k, v]) => [k.slice(6), v]));
+    else totals = (await db.execute<Row>(totalsQuery(def, accountId, query))).rows[0]!;
+    const page = pageOf(Number(totals.lines), requested);
+    if (page.page !== wanted.page) rows = await summaryPage(page);
+  } else {
+    const [firstTry, all] = await Promise.all([read(wanted), db.execute<Row>(totalsQuery(def, accountId, query)).then((r) => r.rows[0]!)]);
+    totals = all;
+    const page = pageOf(Number(totals.lines), requested);
+    rows = page.page === wanted.page ? firstTry : await read(page);
+  }
   const page = pageOf(Number(totals.lines), requested);
-  const rows = page.page === wanted.page ? firstTry : await read(page);
   const lines = rows.map((row) => def.line(row, c));
   const subtotal: Partial<Record<number, number>> = {};
   def.columns.forEach((col, i) => {
