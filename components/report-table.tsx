@@ -9,7 +9,7 @@ type Props = {
   subtotal?: string[];
 };
 
-const th = "px-3 py-2.5 text-xs font-bold uppercase tracking-wide text-slate-600";
+const th = "px-2 py-2.5 text-xs font-bold uppercase tracking-wide text-slate-600";
 
 /** A report's lines, then its subtotal (of the page) and total (of the whole report). */
 export function ReportTable({ headers, lines, total, subtotal }: Props) {
@@ -17,11 +17,11 @@ export function ReportTable({ headers, lines, total, subtotal }: Props) {
     <tr data-testid={testId} className={strong ? "" : "font-normal text-slate-600"}>
       {cells.map((cell, i) =>
         i === 0 ? (
-          <th key={i} scope="row" className="whitespace-nowrap px-3 py-2.5 text-left">
+          <th key={i} scope="row" className="whitespace-nowrap px-2 py-2.5 text-left">
             {cell}
           </th>
         ) : (
-          <td key={i} className={`num px-3 py-2.5 ${headers[i]?.numeric ? "text-right" : ""}`}>
+          <td key={i} className={`num px-2 py-2.5 ${headers[i]?.numeric ? "text-right" : ""}`}>
             {cell}
           </td>
         ),
@@ -31,7 +31,7 @@ export function ReportTable({ headers, lines, total, subtotal }: Props) {
   const body = lines.map((line) => `<tr>${line.map((cell, i) => td(esc(cell), headers[i]?.numeric ? "n" : "")).join("")}</tr>`).join("");
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-      <table className="w-full border-collapse text-sm" data-testid="report-table">
+      <table className="w-full border-collapse text-[13px]" data-testid="report-table">
         <thead className="border-b border-slate-200 bg-slate-50">
           <tr>
             {headers.map((h) => (
@@ -41,7 +41,7 @@ export function ReportTable({ headers, lines, total, subtotal }: Props) {
             ))}
           </tr>
         </thead>
-        <tbody className="lines divided" dangerouslySetInnerHTML={{ __html: body }} />
+        <tbody className="lines divided compact" dangerouslySetInnerHTML={{ __html: body }} />
         <tfoot className="border-t-2 border-slate-300 bg-slate-50 font-semibold">
           {subtotal && foot(subtotal, "subtotal", false)}
           {foot(total, "total", true)}

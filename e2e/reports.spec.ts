@@ -35,7 +35,7 @@ test("an owner builds a report, bookmarks it and downloads it, in English and Fr
   expect(rows).toHaveLength(1);
   expect(rows[0]!.slice(0, 2)).toEqual(["33 270 3", "Marilene BALLESTER"]);
   const total = await reports.total();
-  expect(total[0]).toBe("Total (1 lines)");
+  expect(total[0]).toBe("Total (1 line)");
   // The total row repeats the only line's figures.
   expect(total.slice(6)).toEqual(rows[0]!.slice(6));
   await screenshot(page, "reports-conference-rooms-en");

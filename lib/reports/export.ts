@@ -19,7 +19,7 @@ import { formatLocalDate, formatLocalTime } from "@/lib/format";
 import { fill, messages, type Locale, type Messages } from "@/lib/i18n/messages";
 import { reportDefinition, type ReportDefinition, type Row } from "./definitions";
 import { checkReportFilters, type FilterNames } from "./filters";
-import { csvCell, displayCell, displayDay, filterSummary } from "./format";
+import { csvCell, displayCell, displayDay, filterSummary, linesLabel } from "./format";
 import { gmtDay, type ReportQuery } from "./query";
 
 export type ReportFormat = "xlsx" | "csv" | "html";
@@ -121,7 +121,7 @@ export async function reportExport(c: ReportContext, query: ReportQuery, format:
             total.add(line);
           }
         }
-        sheet.finish(`${totalLabel} (${fill(c.t.reports.lines, { count: sheet.rows() })})`, total.sums);
+        sheet.finish(`${totalLabel} (${linesLabel(sheet.rows(), c.t)})`, total.sums);
         await wb.commit();
       } else if (format === "csv") {
         const csv = stringify();
@@ -170,7 +170,7 @@ export async function reportExport(c: ReportContext, query: ReportQuery, format:
             count++;
           }
         }
-        const totals = def.columns.map((col, i) => (i === 0 ? `${totalLabel} (${fill(c.t.reports.lines, { count })})` : total.sums[i] === undefined ? "" : displayCell(col.kind, total.sums[i]!, c.account)));
+        const totals = def.columns.map((col, i) => (i === 0 ? `${totalLabel} (${linesLabel(count, c.t)})` : total.sums[i] === undefined ? "" : displayCell(col.kind, total.sums[i]!, c.account)));
         await put(`</tbody><tfoot><tr>${totals.map((v, i) => `<td${i > 0 && numeric(def.columns[i]!.kind) ? ' class="n"' : ""}>${esc(v)}</td>`).join("")}</tr></tfoot></table></body></html>`);
       }
     },

@@ -60,3 +60,6 @@ export function filterSummary(query: ReportQuery, names: FilterNames, t: Message
   ].filter(Boolean);
   return fill(t.reports.filtersApplied, { filters: parts.length ? parts.join(" · ") : t.reports.everyone });
 }
+
+/** "1 line", "12 lines": the count of a report's lines, in the UI language. */
+export const linesLabel = (count: number, t: Messages, locale?: string) => (count === 1 ? t.reports.oneLine : fill(t.reports.lines, { count: locale ? count.toLocaleString(locale) : count }));

@@ -12,7 +12,7 @@ import { fill } from "@/lib/i18n/messages";
 import { reportDefinition, reportDefinitions } from "@/lib/reports/definitions";
 import { reportHeading } from "@/lib/reports/export";
 import { checkReportFilters, reportFilterOptions } from "@/lib/reports/filters";
-import { displayCell, displayDay, filterSummary } from "@/lib/reports/format";
+import { displayCell, displayDay, filterSummary, linesLabel } from "@/lib/reports/format";
 import { getReportPage } from "@/lib/reports/page";
 import { earliestDay, gmtDay, parseReportQuery, rangePresets, reportSearchParams, reportTypes } from "@/lib/reports/query";
 import { first, type SearchParams } from "@/lib/search-params";
@@ -106,7 +106,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
               headers={headers}
               lines={data.lines.map((line) => line.map((cell, i) => displayCell(def.columns[i]!.kind, cell, account)))}
               subtotal={data.page.pages > 1 ? row(t.paging.subtotal, data.subtotal) : undefined}
-              total={row(`${r.total} (${fill(r.lines, { count: data.page.count.toLocaleString(account.locale) })})`, data.total)}
+              total={row(`${r.total} (${linesLabel(data.page.count, t, account.locale)})`, data.total)}
             />
             <Pager page={data.page} href={(n) => `/reports?${search}&page=${n}`} labels={t.paging} />
           </>
