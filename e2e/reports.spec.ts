@@ -61,6 +61,17 @@ test("an owner builds a report, bookmarks it and downloads it, in English and Fr
   await expect(reports.table.getByTestId("total")).toContainText("Total");
   await screenshot(page, "reports-activity-en");
 
+  // A long report: 50 lines a page, the page's subtotal above the whole report's total.
+  await reports.open("?type=conference-history&range=past-12-months");
+  expect(await reports.rows()).toHaveLength(50);
+  await expect(reports.table.getByTestId("subtotal")).toContainText("Subtotal of this page");
+  const wholeTotal = await reports.total();
+  await page.getByTestId("pager").getByRole("link", { name: /Next/ }).click();
+  await expect(page).toHaveURL(/page=2/);
+  await expect(page.getByTestId("pager")).toContainText("Lines 51–100 of");
+  expect(await reports.total()).toEqual(wholeTotal);
+  await screenshot(page, "reports-conference-history-en");
+
   await context.addCookies([{ name: "lang", value: "fr", url: page.url() }]);
   await reports.open();
   await expect(page.getByRole("heading", { name: "Créer des rapports" })).toBeVisible();
