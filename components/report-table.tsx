@@ -1,7 +1,8 @@
 import { esc, td } from "./html-rows";
 
 type Props = {
-  headers: { label: string; numeric: boolean }[];
+  /** `oneLine`: numbers, codes, dates — never wrapped. */
+  headers: { label: string; numeric: boolean; oneLine: boolean }[];
   /** Lines already formatted as text. */
   lines: string[][];
   /** The whole report's total row (first cell: its label); a page subtotal above it when paged. */
@@ -28,7 +29,7 @@ export function ReportTable({ headers, lines, total, subtotal }: Props) {
       )}
     </tr>
   );
-  const body = lines.map((line) => `<tr>${line.map((cell, i) => td(esc(cell), headers[i]?.numeric ? "n" : "")).join("")}</tr>`).join("");
+  const body = lines.map((line) => `<tr>${line.map((cell, i) => td(esc(cell), headers[i]?.numeric ? "n" : headers[i]?.oneLine ? "t" : "")).join("")}</tr>`).join("");
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="w-full border-collapse text-[13px]" data-testid="report-table">

@@ -344,6 +344,10 @@ export function formatRate(rateE4: number, currency: string, locale: string): st
   return new Intl.NumberFormat(locale, { style: "currency", currency, minimumFractionDigits: 4, maximumFractionDigits: 4 }).format(`${whole}.${fraction}` as `${number}`);
 }
 
+/** Columns read as one token (numbers, codes, dates, amounts): kept on one line on screen. */
+const ONE_LINE = new Set<ColumnKey>(["room", "billingCode", "autoBillingCode", "callerNumber", "dialedNumber", "phoneNumber", "number", "rate", "month"]);
+export const keepOnOneLine = (column: ReportColumn) => column.kind !== "text" || ONE_LINE.has(column.key);
+
 export const reportDefinitions = new Map(definitions.map((def) => [def.type, def]));
 
 export function reportDefinition(type: ReportType): ReportDefinition {

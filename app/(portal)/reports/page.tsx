@@ -9,7 +9,7 @@ import { getAccount } from "@/lib/data/account";
 import { ValidationError } from "@/lib/errors";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
-import { reportDefinition, reportDefinitions } from "@/lib/reports/definitions";
+import { keepOnOneLine, reportDefinition, reportDefinitions } from "@/lib/reports/definitions";
 import { reportHeading } from "@/lib/reports/export";
 import { checkReportFilters, reportFilterOptions } from "@/lib/reports/filters";
 import { displayCell, displayDay, filterSummary, linesLabel } from "@/lib/reports/format";
@@ -71,7 +71,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
   async function renderReport() {
     const def = reportDefinition(query!.type);
     const data = await getReportPage(scope.accountId, query!, first(params.page), { t, locale, currency: account.currency });
-    const headers = def.columns.map((c) => ({ label: r.columns[c.key], numeric: c.kind === "int" || c.kind === "duration" || c.kind === "money" }));
+    const headers = def.columns.map((c) => ({ label: r.columns[c.key], numeric: c.kind === "int" || c.kind === "duration" || c.kind === "money", oneLine: keepOnOneLine(c) }));
     const row = (label: string, sums: Partial<Record<number, number>>) => def.columns.map((c, i) => (i === 0 ? label : sums[i] === undefined ? "" : displayCell(c.kind, sums[i]!, account)));
     const search = reportSearchParams(query!);
     const download = (format: string) => `/reports/download?${search}&format=${format}`;
