@@ -123,13 +123,21 @@ const definitions: ReportDefinition[] = [
       { key: "charge", kind: "money", sum: "charge_minor" },
     ],
     rows: (a, q) => sql`
-      select holder.id as user_id, holder.display_name as cardholder, holder.email, d.product,
-             (count(distinct d.room_id) filter (where d.service_type = ''))::int as rooms,
-             coalesce(sum(d.conferences) filter (where d.service_type = ''), 0)::int as conferences, sum(d.legs)::int as legs,
-             sum(d.duration_s)::bigint as duration_s, sum(d.billable_s)::bigint as billable_s, sum(d.charge_minor)::bigint as charge_minor
-      from ${daysOf(a, q, "all")}
-      group by holder.id, holder.display_name, holder.email, d.product
-      order by lower(holder.display_name), holder.id, d.product`,
+      select holder.id as user_id, holder.display_name as cardholder, holder.email, u.product,
+             count(*)::int as rooms, sum(u.conferences)::int as conferences, sum(u.legs)::int as legs,
+             sum(u.duration_s)::bigint as duration_s, sum(u.billable_s)::bigint as billable_s, sum(u.charge_minor)::bigint as charge_minor
+      from (
+        -- Per room and product first (every such pair has its conferences row), then per cardholder.
+        select d.room_id, d.product, sum(d.conferences) filter (where d.service_type = '') as conferences, sum(d.legs) as legs,
+               sum(d.duration_s) as duration_s, sum(d.billable_s) as billable_s, sum(d.charge_minor) as charge_minor
+        from report_days d
+        where d.account_id = ${a} and d.day >= ${q.from}::date and d.day <= ${q.to}::date ${productFilter(q, sql`d.product`)}
+        group by d.room_id, d.product) u
+      join rooms r on r.account_id = ${a} and r.id = u.room_id
+      join users holder on holder.id = r.cardholder_id
+      where true ${peopleFilter(a, q, sql`r.cardholder_id`)}
+      group by holder.id, holder.display_name, holder.email, u.product
+      order by lower(holder.display_name), holder.id, u.product`,
     line: (r, c) => [s(r.cardholder), s(r.email), product(c.t, r.product), n(r.rooms), n(r.conferences), n(r.legs), n(r.duration_s), n(r.billable_s), n(r.charge_minor)],
   },
   {

@@ -91,7 +91,7 @@ export function runReports(ctx: BenchContext): Promise<string> {
       generateTenant(db, { scale: options.scale, now, ...(options.seed === undefined ? {} : { seed: options.seed }), log }),
     );
     const tenant: Tenant = generation.value;
-    await timed(log, "VACUUM (ANALYZE)", () => db.$client.query("vacuum (analyze) conferences, legs, rooms, users, account_members"));
+    await timed(log, "VACUUM (ANALYZE)", () => db.$client.query("vacuum (analyze) conferences, legs, report_days, rooms, users, account_members"));
     log(`Tenant ${tenant.accountNumber}: ${formatCount(tenant.counts.rooms)} rooms, ${formatCount(tenant.counts.conferences)} conferences, ${formatCount(tenant.counts.legs)} legs`);
 
     const pool = new pg.Pool({ connectionString: url, max: 4 });
