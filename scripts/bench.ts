@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only account,drilldown,statement,ingest] [options]`: the portal's benchmarks,
+ * `npm run bench [-- --only account,drilldown,statement,ingest,reports] [options]`: the portal's benchmarks,
  * each against its own throwaway PostgreSQL and the production build served by `next start`, each
  * beside a baseline measured in the same run, each printing a Markdown section for docs/BENCHMARKS.md.
  *
@@ -7,16 +7,19 @@
  * - drilldown (scripts/bench/drilldown.ts) a room with 2,000 conferences and a 300-participant conference, beside their SQL
  * - statement (scripts/bench/statement.ts) a 1,000,000-line monthly statement download, beside SheetJS and plain CSV
  * - ingest    (scripts/bench/ingest.ts)    1,000,000 legs through POST /api/v1/cdrs, beside a raw COPY
+ * - reports   (scripts/bench/reports.ts)   the nine reports over 12 months of the 2,000-room tenant, beside their SQL
  *
  * Options: --scale (account tenant, 1 = 2,000 rooms), --requests, --warmup, --connections, --serial,
  * --sql-runs, --naive-runs, --profile (CPU-profile a second server), --seed, --drilldown-scale,
- * --drilldown-conferences, --drilldown-legs, --statement-rows, --sheetjs-limit (minutes), --ingest-legs.
+ * --drilldown-conferences, --drilldown-legs, --statement-rows, --sheetjs-limit (minutes), --ingest-legs,
+ * --report-requests, --report-excel-limit (seconds).
  */
 import { parseArgs } from "node:util";
 import { runAccount } from "./bench/account";
 import { BENCHMARKS, stopEverything, type BenchContext, type BenchmarkName, type BenchOptions } from "./bench/context";
 import { runDrilldown } from "./bench/drilldown";
 import { runIngest } from "./bench/ingest";
+import { runReports } from "./bench/reports";
 import { ensureBuild } from "./bench/server";
 import { runStatement } from "./bench/statement";
 
@@ -25,6 +28,7 @@ const RUNNERS: Record<BenchmarkName, (ctx: BenchContext) => Promise<string>> = {
   drilldown: runDrilldown,
   statement: runStatement,
   ingest: runIngest,
+  reports: runReports,
 };
 
 function parseOptions(argv: string[]): BenchOptions {
@@ -47,6 +51,8 @@ function parseOptions(argv: string[]): BenchOptions {
       "statement-rows": { type: "string", default: "1000000" },
       "sheetjs-limit": { type: "string", default: "5" },
       "ingest-legs": { type: "string", default: "1000000" },
+      "report-requests": { type: "string", default: "10" },
+      "report-excel-limit": { type: "string", default: "60" },
     },
     strict: true,
   });
@@ -81,6 +87,8 @@ function parseOptions(argv: string[]): BenchOptions {
     statementRows: integer("statement-rows", values["statement-rows"], 1),
     sheetjsLimitMinutes: number("sheetjs-limit", values["sheetjs-limit"], 0.01),
     ingestLegs: integer("ingest-legs", values["ingest-legs"], 1),
+    reportRequests: integer("report-requests", values["report-requests"], 1),
+    reportExcelLimit: number("report-excel-limit", values["report-excel-limit"], 1),
   };
 }
 

@@ -51,6 +51,7 @@ export const conferences = pgTable(
     }),
     index("conferences_room_period").on(t.accountId, t.roomId, t.period, t.startedAt),
     index("conferences_period").on(t.accountId, t.period),
+    index("conferences_started").on(t.accountId, t.startedAt, t.id),
     check("conferences_billing_code_format", sql`${t.billingCode} ~ '^[A-Za-z0-9-]{1,20}$'`),
     check("conferences_ends_after_start", sql`${t.endedAt} >= ${t.startedAt}`),
   ],
@@ -86,6 +87,7 @@ export const legs = pgTable(
       foreignColumns: [conferences.accountId, conferences.id],
     }).onDelete("cascade"),
     index("legs_conference").on(t.accountId, t.conferenceId),
+    index("legs_joined").on(t.accountId, t.joinedAt, t.id),
     check("legs_left_after_join", sql`${t.leftAt} >= ${t.joinedAt}`),
     check("legs_non_negative", sql`${t.durationS} >= 0 and ${t.billableS} >= 0 and ${t.chargeMinor} >= 0`),
   ],
@@ -147,4 +149,32 @@ export const roomUsage = pgTable(
       foreignColumns: [rooms.accountId, rooms.id],
     }),
   ],
+);
+
+/**
+ * Usage per GMT day of the conferences' start, room, product and service type, for the reports'
+ * summaries and totals. Rows with service type '' count the conferences themselves (all of them,
+ * with their length and first/last start); the other rows count the legs of that type and the
+ * conferences that have at least one. Kept exact by statement-level triggers on conferences and
+ * legs (migration 0003), whatever writes them: ingest, seeds, bulk COPY, purge.
+ */
+export const reportDays = pgTable(
+  "report_days",
+  {
+    accountId: bigint("account_id", { mode: "number" }).notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    roomId: bigint("room_id", { mode: "number" }).notNull(),
+    product: text("product", { enum: products }).notNull(),
+    /** '' for the conferences row, else a leg service type. */
+    serviceType: text("service_type").notNull(),
+    conferences: integer("conferences").notNull(),
+    legs: integer("legs").notNull(),
+    lengthS: bigint("length_s", { mode: "number" }).notNull(),
+    durationS: bigint("duration_s", { mode: "number" }).notNull(),
+    billableS: bigint("billable_s", { mode: "number" }).notNull(),
+    chargeMinor: bigint("charge_minor", { mode: "number" }).notNull(),
+    firstStartedAt: timestamp("first_started_at", { withTimezone: true }),
+    lastStartedAt: timestamp("last_started_at", { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.day, t.roomId, t.product, t.serviceType] })],
 );

@@ -8,6 +8,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Cell, ColumnKind } from "@/lib/export/workbook";
 import type { Locale, Messages } from "@/lib/i18n/messages";
+import { formatRoomNumber } from "@/lib/format";
 import { periodLabel } from "@/lib/periods";
 import { everyone, type ReportQuery, type ReportType } from "./query";
 
@@ -29,13 +30,18 @@ export type ReportDefinition = {
   /** False for reports of what the account is now (user status, phone numbers): no range, no usage filter. */
   usesRange: boolean;
   usesFilters: boolean;
+  /** A summary (a line per person, room or month: thousands at most): the page reads lines and totals in one pass. */
+  summary?: boolean;
   rows: (accountId: number, query: ReportQuery) => SQL;
+  /** The whole report's line count and sums, read from the daily rollup instead of the lines. */
+  total?: (accountId: number, query: ReportQuery) => SQL;
   line: (row: Row, c: LineContext) => Cell[];
 };
 
 const n = (value: unknown) => Number(value ?? 0);
 const d = (value: unknown) => (value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value)));
 const s = (value: unknown) => (value === null || value === undefined ? "" : String(value));
+const room = (value: unknown) => formatRoomNumber(s(value));
 const service = (t: Messages, value: unknown) => t.serviceTypes[value as keyof Messages["serviceTypes"]] ?? s(value);
 const product = (t: Messages, value: unknown) => t.reports.products[value as keyof Messages["reports"]["products"]] ?? s(value);
 
@@ -70,16 +76,38 @@ function conferencesOf(accountId: number, q: ReportQuery, join: SQL = sql``): SQ
       ${peopleFilter(accountId, q, sql`r.cardholder_id`)} ${productFilter(q, sql`c.product`)}`;
 }
 
+/**
+ * The daily rollup rows (report_days) of the range and filters, with their room and cardholder:
+ * the same conferences as `conferencesOf`, already summed per GMT day, room, product and service
+ * type ('' = the conferences themselves).
+ */
+function daysOf(accountId: number, q: ReportQuery, rows: "conferences" | "legs" | "all", serviceType?: string): SQL {
+  const kind = rows === "conferences" ? sql`and d.service_type = ''` : rows === "legs" ? sql`and d.service_type <> ''` : sql``;
+  return sql`report_days d
+    join rooms r on r.account_id = d.account_id and r.id = d.room_id
+    join users holder on holder.id = r.cardholder_id
+    where d.account_id = ${accountId} and d.day >= ${q.from}::date and d.day <= ${q.to}::date ${kind}
+      ${serviceType ? sql`and d.service_type = ${serviceType}` : sql``}
+      ${peopleFilter(accountId, q, sql`r.cardholder_id`)} ${productFilter(q, sql`d.product`)}`;
+}
+
+/** A line report's total row from the rollup: `lines` and each summed column, as the lines would add up. */
+function rollupTotal(from: SQL, sums: Record<string, SQL>): SQL {
+  const columns = Object.entries(sums).map(([name, value]) => sql`coalesce(${value}, 0)::bigint as ${sql.identifier(name)}`);
+  return sql`select ${sql.join(columns, sql`, `)} from ${from}`;
+}
+
 const legsJoin = sql`join legs l on l.account_id = c.account_id and l.conference_id = c.id`;
 
-/** Leg sums per conference of the account, joined to the conferences by the planner's choice. */
-const legSums = (accountId: number) => sql`(
-  select conference_id, count(*)::int as legs, sum(duration_s)::bigint as duration_s, sum(billable_s)::bigint as billable_s, sum(charge_minor)::bigint as charge_minor
-  from legs where account_id = ${accountId} group by conference_id)`;
+/** Leg sums of one conference `c`, read through the legs' (account, conference) index. */
+const legSums = sql`lateral (
+  select count(*)::int as legs, sum(l.duration_s)::bigint as duration_s, sum(l.charge_minor)::bigint as charge_minor
+  from legs l where l.account_id = c.account_id and l.conference_id = c.id)`;
 
 const definitions: ReportDefinition[] = [
   {
     type: "activity",
+    summary: true,
     group: "account",
     usesRange: true,
     usesFilters: true,
@@ -95,17 +123,26 @@ const definitions: ReportDefinition[] = [
       { key: "charge", kind: "money", sum: "charge_minor" },
     ],
     rows: (a, q) => sql`
-      select holder.id as user_id, holder.display_name as cardholder, holder.email, c.product,
-             count(distinct c.room_id)::int as rooms, count(*)::int as conferences, coalesce(sum(ls.legs), 0)::int as legs,
-             coalesce(sum(ls.duration_s), 0)::bigint as duration_s, coalesce(sum(ls.billable_s), 0)::bigint as billable_s,
-             coalesce(sum(ls.charge_minor), 0)::bigint as charge_minor
-      from ${conferencesWithLegs(a, q)}
-      group by holder.id, holder.display_name, holder.email, c.product
-      order by lower(holder.display_name), holder.id, c.product`,
+      select holder.id as user_id, holder.display_name as cardholder, holder.email, u.product,
+             count(*)::int as rooms, sum(u.conferences)::int as conferences, sum(u.legs)::int as legs,
+             sum(u.duration_s)::bigint as duration_s, sum(u.billable_s)::bigint as billable_s, sum(u.charge_minor)::bigint as charge_minor
+      from (
+        -- Per room and product first (every such pair has its conferences row), then per cardholder.
+        select d.room_id, d.product, sum(d.conferences) filter (where d.service_type = '') as conferences, sum(d.legs) as legs,
+               sum(d.duration_s) as duration_s, sum(d.billable_s) as billable_s, sum(d.charge_minor) as charge_minor
+        from report_days d
+        where d.account_id = ${a} and d.day >= ${q.from}::date and d.day <= ${q.to}::date ${productFilter(q, sql`d.product`)}
+        group by d.room_id, d.product) u
+      join rooms r on r.account_id = ${a} and r.id = u.room_id
+      join users holder on holder.id = r.cardholder_id
+      where true ${peopleFilter(a, q, sql`r.cardholder_id`)}
+      group by holder.id, holder.display_name, holder.email, u.product
+      order by lower(holder.display_name), holder.id, u.product`,
     line: (r, c) => [s(r.cardholder), s(r.email), product(c.t, r.product), n(r.rooms), n(r.conferences), n(r.legs), n(r.duration_s), n(r.billable_s), n(r.charge_minor)],
   },
   {
     type: "user-status",
+    summary: true,
     group: "account",
     usesRange: false,
     usesFilters: true,
@@ -160,7 +197,8 @@ const definitions: ReportDefinition[] = [
              l.duration_s, l.billable_s, l.charge_minor
       from ${conferencesOf(a, q, sql`join legs l on l.account_id = c.account_id and l.conference_id = c.id and l.service_type = 'toll-free'`)}
       order by l.joined_at, l.id`,
-    line: (r) => [d(r.joined_at), d(r.joined_at), s(r.room), s(r.cardholder), s(r.caller_number), s(r.dialed_number), n(r.duration_s), n(r.billable_s), n(r.charge_minor)],
+    total: (a, q) => rollupTotal(daysOf(a, q, "legs", "toll-free"), { lines: sql`sum(d.legs)`, duration_s: sql`sum(d.duration_s)`, billable_s: sql`sum(d.billable_s)`, charge_minor: sql`sum(d.charge_minor)` }),
+    line: (r) => [d(r.joined_at), d(r.joined_at), room(r.room), s(r.cardholder), s(r.caller_number), s(r.dialed_number), n(r.duration_s), n(r.billable_s), n(r.charge_minor)],
   },
   {
     type: "conference-history",
@@ -186,7 +224,15 @@ const definitions: ReportDefinition[] = [
              coalesce(ls.duration_s, 0)::bigint as duration_s, coalesce(ls.charge_minor, 0)::bigint as charge_minor
       from ${conferencesWithLegs(a, q)}
       order by c.started_at, c.id`,
-    line: (r, c) => [d(r.started_at), d(r.started_at), d(r.ended_at), s(r.room), s(r.cardholder), product(c.t, r.product), n(r.length_s), n(r.legs), r.billing_code === null ? c.t.codes.unallocated : s(r.billing_code), n(r.duration_s), n(r.charge_minor)],
+    total: (a, q) =>
+      rollupTotal(daysOf(a, q, "all"), {
+        lines: sql`sum(d.conferences) filter (where d.service_type = '')`,
+        length_s: sql`sum(d.length_s)`,
+        legs: sql`sum(d.legs)`,
+        duration_s: sql`sum(d.duration_s)`,
+        charge_minor: sql`sum(d.charge_minor)`,
+      }),
+    line: (r, c) => [d(r.started_at), d(r.started_at), d(r.ended_at), room(r.room), s(r.cardholder), product(c.t, r.product), n(r.length_s), n(r.legs), r.billing_code === null ? c.t.codes.unallocated : s(r.billing_code), n(r.duration_s), n(r.charge_minor)],
   },
   {
     type: "participation",
@@ -209,10 +255,12 @@ const definitions: ReportDefinition[] = [
       select c.started_at, r.number as room, l.participant_name, l.caller_number, l.service_type, l.joined_at, l.left_at, l.duration_s, l.charge_minor
       from ${conferencesOf(a, q, legsJoin)}
       order by c.started_at, c.id, l.joined_at, l.id`,
-    line: (r, c) => [d(r.started_at), d(r.started_at), s(r.room), s(r.participant_name), s(r.caller_number), service(c.t, r.service_type), d(r.joined_at), d(r.left_at), n(r.duration_s), n(r.charge_minor)],
+    total: (a, q) => rollupTotal(daysOf(a, q, "legs"), { lines: sql`sum(d.legs)`, duration_s: sql`sum(d.duration_s)`, charge_minor: sql`sum(d.charge_minor)` }),
+    line: (r, c) => [d(r.started_at), d(r.started_at), room(r.room), s(r.participant_name), s(r.caller_number), service(c.t, r.service_type), d(r.joined_at), d(r.left_at), n(r.duration_s), n(r.charge_minor)],
   },
   {
     type: "billing-history",
+    summary: true,
     group: "audio",
     usesRange: true,
     usesFilters: true,
@@ -226,16 +274,17 @@ const definitions: ReportDefinition[] = [
       { key: "charge", kind: "money", sum: "charge_minor" },
     ],
     rows: (a, q) => sql`
-      select to_char(c.started_at at time zone 'UTC', 'YYYY-MM') as month, l.service_type,
-             count(distinct c.id)::int as conferences, count(*)::int as legs, sum(l.duration_s)::bigint as duration_s,
-             sum(l.billable_s)::bigint as billable_s, sum(l.charge_minor)::bigint as charge_minor
-      from ${conferencesOf(a, q, legsJoin)}
+      select to_char(d.day, 'YYYY-MM') as month, d.service_type,
+             sum(d.conferences)::int as conferences, sum(d.legs)::int as legs, sum(d.duration_s)::bigint as duration_s,
+             sum(d.billable_s)::bigint as billable_s, sum(d.charge_minor)::bigint as charge_minor
+      from ${daysOf(a, q, "legs")}
       group by 1, 2
       order by 1, 2`,
     line: (r, c) => [periodLabel(`${s(r.month)}-01`, c.locale), service(c.t, r.service_type), n(r.conferences), n(r.legs), n(r.duration_s), n(r.billable_s), n(r.charge_minor)],
   },
   {
     type: "phone-numbers",
+    summary: true,
     group: "audio",
     usesRange: false,
     usesFilters: false,
@@ -276,15 +325,19 @@ const definitions: ReportDefinition[] = [
       { key: "charge", kind: "money", sum: "charge_minor" },
     ],
     rows: (a, q) => sql`
-      select c.started_at, r.number as room, holder.display_name as cardholder, l.service_type, count(*)::int as quantity, c.billing_code,
-             extract(epoch from c.ended_at - c.started_at)::int as length_s, sum(l.duration_s)::bigint as duration_s, sum(l.charge_minor)::bigint as charge_minor
-      from ${conferencesOf(a, q, legsJoin)}
-      group by c.account_id, c.id, l.service_type, r.number, holder.display_name
-      order by c.started_at, c.id, l.service_type`,
-    line: (r, c) => [d(r.started_at), d(r.started_at), s(r.room), s(r.cardholder), service(c.t, r.service_type), n(r.quantity), r.billing_code === null ? c.t.codes.unallocated : s(r.billing_code), n(r.length_s), n(r.duration_s), n(r.charge_minor)],
+      select c.started_at, r.number as room, holder.display_name as cardholder, ls.service_type, ls.quantity, c.billing_code,
+             extract(epoch from c.ended_at - c.started_at)::int as length_s, ls.duration_s, ls.charge_minor
+      from ${conferencesOf(a, q, sql`cross join lateral (
+        select l.service_type, count(*)::int as quantity, sum(l.duration_s)::bigint as duration_s, sum(l.charge_minor)::bigint as charge_minor
+        from legs l where l.account_id = c.account_id and l.conference_id = c.id group by l.service_type) ls`)}
+      order by c.started_at, c.id, ls.service_type`,
+    total: (a, q) =>
+      rollupTotal(daysOf(a, q, "legs"), { lines: sql`sum(d.conferences)`, quantity: sql`sum(d.legs)`, duration_s: sql`sum(d.duration_s)`, charge_minor: sql`sum(d.charge_minor)` }),
+    line: (r, c) => [d(r.started_at), d(r.started_at), room(r.room), s(r.cardholder), service(c.t, r.service_type), n(r.quantity), r.billing_code === null ? c.t.codes.unallocated : s(r.billing_code), n(r.length_s), n(r.duration_s), n(r.charge_minor)],
   },
   {
     type: "conference-rooms",
+    summary: true,
     group: "audio",
     usesRange: true,
     usesFilters: true,
@@ -307,14 +360,15 @@ const definitions: ReportDefinition[] = [
       from rooms r
       join users holder on holder.id = r.cardholder_id
       left join (
-        select c.room_id, min(c.started_at) as first_use, max(c.started_at) as last_use, count(*) as conferences,
-               sum(ls.legs) as legs, sum(ls.duration_s) as duration_s, sum(ls.charge_minor) as charge_minor
-        from conferences c left join ${legSums(a)} ls on ls.conference_id = c.id
-        where c.account_id = ${a} and ${inRange(q)}
-        group by c.room_id) u on u.room_id = r.id
+        select d.room_id, min(d.first_started_at) as first_use, max(d.last_started_at) as last_use,
+               sum(d.conferences) filter (where d.service_type = '') as conferences,
+               sum(d.legs) as legs, sum(d.duration_s) as duration_s, sum(d.charge_minor) as charge_minor
+        from report_days d
+        where d.account_id = ${a} and d.day >= ${q.from}::date and d.day <= ${q.to}::date
+        group by d.room_id) u on u.room_id = r.id
       where r.account_id = ${a} ${peopleFilter(a, q, sql`r.cardholder_id`)} ${productFilter(q, sql`r.product`)}
       order by r.number`,
-    line: (r, c) => [s(r.room), s(r.cardholder), s(r.auto_billing_code), product(c.t, r.product), d(r.first_use), d(r.last_use), n(r.conferences), n(r.legs), n(r.duration_s), n(r.charge_minor)],
+    line: (r, c) => [room(r.room), s(r.cardholder), s(r.auto_billing_code), product(c.t, r.product), d(r.first_use), d(r.last_use), n(r.conferences), n(r.legs), n(r.duration_s), n(r.charge_minor)],
   },
 ];
 
@@ -323,7 +377,7 @@ function conferencesWithLegs(accountId: number, q: ReportQuery): SQL {
   return sql`conferences c
     join rooms r on r.account_id = c.account_id and r.id = c.room_id
     join users holder on holder.id = r.cardholder_id
-    left join ${legSums(accountId)} ls on ls.conference_id = c.id
+    left join ${legSums} ls on true
     where c.account_id = ${accountId} and ${inRange(q)}
       ${peopleFilter(accountId, q, sql`r.cardholder_id`)} ${productFilter(q, sql`c.product`)}`;
 }
@@ -335,6 +389,10 @@ export function formatRate(rateE4: number, currency: string, locale: string): st
   return new Intl.NumberFormat(locale, { style: "currency", currency, minimumFractionDigits: 4, maximumFractionDigits: 4 }).format(`${whole}.${fraction}` as `${number}`);
 }
 
+/** Columns read as one token (numbers, codes, dates, amounts): kept on one line on screen. */
+const ONE_LINE = new Set<ColumnKey>(["room", "billingCode", "autoBillingCode", "callerNumber", "dialedNumber", "phoneNumber", "number", "rate", "month"]);
+export const keepOnOneLine = (column: ReportColumn) => column.kind !== "text" || ONE_LINE.has(column.key);
+
 export const reportDefinitions = new Map(definitions.map((def) => [def.type, def]));
 
 export function reportDefinition(type: ReportType): ReportDefinition {
@@ -343,8 +401,18 @@ export function reportDefinition(type: ReportType): ReportDefinition {
 
 /** The total row's SQL: the number of lines and the sum of every summed column, over the same statement. */
 export function totalsQuery(def: ReportDefinition, accountId: number, query: ReportQuery): SQL {
+  if (def.total) return def.total(accountId, query);
   const sums = def.columns.filter((c) => c.sum).map((c) => sql`coalesce(sum(q.${sql.identifier(c.sum!)}), 0)::bigint as ${sql.identifier(c.sum!)}`);
   return sql`select count(*)::int as lines${sums.length ? sql`, ${sql.join(sums, sql`, `)}` : sql``} from (${def.rows(accountId, query)}) q`;
+}
+
+/**
+ * A page of a summary report with the whole report's count and sums on each line (window
+ * aggregates over the few thousand lines at most), so the lines are computed once.
+ */
+export function summaryPageQuery(def: ReportDefinition, accountId: number, query: ReportQuery, limit: number, offset: number): SQL {
+  const sums = def.columns.filter((c) => c.sum).map((c) => sql`coalesce(sum(q.${sql.identifier(c.sum!)}) over (), 0)::bigint as ${sql.identifier(`total_${c.sum!}`)}`);
+  return sql`select q.*, count(*) over ()::int as total_lines${sums.length ? sql`, ${sql.join(sums, sql`, `)}` : sql``} from (${def.rows(accountId, query)}) q limit ${limit} offset ${offset}`;
 }
 
 /** The total row's values by column index: the sums, as numbers. */

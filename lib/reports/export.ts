@@ -19,7 +19,7 @@ import { formatLocalDate, formatLocalTime } from "@/lib/format";
 import { fill, messages, type Locale, type Messages } from "@/lib/i18n/messages";
 import { reportDefinition, type ReportDefinition, type Row } from "./definitions";
 import { checkReportFilters, type FilterNames } from "./filters";
-import { csvCell, displayCell, displayDay, filterSummary } from "./format";
+import { csvCell, displayCell, displayDay, filterSummary, linesLabel } from "./format";
 import { gmtDay, type ReportQuery } from "./query";
 
 export type ReportFormat = "xlsx" | "csv" | "html";
@@ -87,6 +87,87 @@ function totaller(def: ReportDefinition) {
   };
 }
 
+/** One output format: the title and header, each line, then the total row. */
+type LineWriter = {
+  line: (cells: Cell[]) => Promise<void>;
+  finish: (count: number, sums: Partial<Record<number, number>>) => Promise<void>;
+};
+
+type WriterSpec = { def: ReportDefinition; title: string[]; headers: string[]; c: ReportContext; output: Writable };
+
+const totalLabel = (c: ReportContext, count: number) => `${c.t.reports.total} (${linesLabel(count, c.t)})`;
+
+function xlsxWriter({ def, title, headers, c, output }: WriterSpec): LineWriter {
+  const wb = createWorkbook(output);
+  const sheet = wb.addSheet({
+    name: c.t.reports.types[def.type].name.slice(0, 31),
+    title,
+    money: c.account,
+    columns: def.columns.map((col, i) => ({ header: headers[i]!, kind: col.kind, width: col.width })),
+  });
+  return {
+    line: (cells) => sheet.addRow(cells),
+    async finish(count, sums) {
+      sheet.finish(totalLabel(c, count), sums);
+      await wb.commit();
+    },
+  };
+}
+
+/** CSV for programs: the header row, the lines, the total row; no title block. */
+function csvWriter({ def, headers, c, output }: WriterSpec): LineWriter {
+  const csv = stringify();
+  const done = new Promise<void>((resolve, reject) => {
+    csv.on("error", reject);
+    output.on("error", reject);
+    csv.on("end", resolve);
+  });
+  csv.pipe(output, { end: false });
+  const put = async (record: (string | number)[]) => {
+    if (!csv.write(record)) await once(csv, "drain");
+  };
+  const header = put(headers);
+  const line = async (cells: Cell[]) => put(cells.map((v, i) => csvCell(def.columns[i]!.kind, v, c.account.currency)));
+  return {
+    line: async (cells) => {
+      await header;
+      await line(cells);
+    },
+    async finish(count, sums) {
+      await header;
+      await line(def.columns.map((_, i) => (i === 0 ? `${c.t.reports.total} (${count})` : (sums[i] ?? null))));
+      csv.end();
+      await done;
+    },
+  };
+}
+
+/** A standalone HTML page (for e-mail bodies and archives): the title block and one table. */
+function htmlWriter({ def, title, headers, c, output }: WriterSpec): LineWriter {
+  const put = async (text: string) => {
+    if (!output.write(text)) await once(output, "drain");
+  };
+  const cls = (i: number) => (numeric(def.columns[i]!.kind) ? ' class="n"' : "");
+  const start = put(
+    `<!doctype html><html lang="${c.locale}"><head><meta charset="utf-8"><title>${esc(title[1]!)}</title><style>${HTML_STYLE}</style></head><body>` +
+      `<p class="brand">${esc(title[0]!)}</p><h1>${esc(title[1]!)}</h1>${title.slice(2).map((l) => `<p>${esc(l)}</p>`).join("")}` +
+      `<table><thead><tr>${headers.map((h, i) => `<th${cls(i)}>${esc(h)}</th>`).join("")}</tr></thead><tbody>`,
+  );
+  return {
+    async line(cells) {
+      await start;
+      await put(`<tr>${cells.map((v, i) => `<td${cls(i)}>${esc(displayCell(def.columns[i]!.kind, v, c.account))}</td>`).join("")}</tr>`);
+    },
+    async finish(count, sums) {
+      await start;
+      const totals = def.columns.map((col, i) => (i === 0 ? totalLabel(c, count) : sums[i] === undefined ? "" : displayCell(col.kind, sums[i]!, c.account)));
+      await put(`</tbody><tfoot><tr>${totals.map((v, i) => `<td${i ? cls(i) : ""}>${esc(v)}</td>`).join("")}</tr></tfoot></table></body></html>`);
+    },
+  };
+}
+
+const WRITERS: Record<ReportFormat, (spec: WriterSpec) => LineWriter> = { xlsx: xlsxWriter, csv: csvWriter, html: htmlWriter };
+
 /**
  * The report as a file. Filter ids are checked against the account first: an unknown or foreign
  * id is a ValidationError and no file is made.
@@ -95,84 +176,27 @@ export async function reportExport(c: ReportContext, query: ReportQuery, format:
   const def = reportDefinition(query.type);
   const names = def.usesFilters ? await checkReportFilters(await getDb(), c.accountId, query, c.t) : { cardholders: [], owners: [], groups: [] };
   const headers = def.columns.map((col) => c.t.reports.columns[col.key]);
-  const totalLabel = c.t.reports.total;
   return {
     filename: reportFilename(def, query, c, format),
     async write(output: Writable) {
       const cells = reportCells(def, query, c);
-      // The first line tells whether the report is empty, which the header then says plainly.
+      // The first line tells whether the report is empty, which the title then says plainly.
       const first = await cells.next();
       const title = titleLines(def, query, names, c);
       if (first.done) title.push(c.t.reports.empty);
+      const writer = WRITERS[format]({ def, title, headers, c, output });
       const total = totaller(def);
-      if (format === "xlsx") {
-        const wb = createWorkbook(output);
-        const sheet = wb.addSheet({
-          name: c.t.reports.types[def.type].name.slice(0, 31),
-          title,
-          money: c.account,
-          columns: def.columns.map((col, i) => ({ header: headers[i]!, kind: col.kind, width: col.width })),
-        });
-        if (!first.done) {
-          await sheet.addRow(first.value);
-          total.add(first.value);
-          for await (const line of cells) {
-            await sheet.addRow(line);
-            total.add(line);
-          }
-        }
-        sheet.finish(`${totalLabel} (${fill(c.t.reports.lines, { count: sheet.rows() })})`, total.sums);
-        await wb.commit();
-      } else if (format === "csv") {
-        const csv = stringify();
-        const done = new Promise<void>((resolve, reject) => {
-          csv.on("error", reject);
-          output.on("error", reject);
-          csv.on("end", resolve);
-        });
-        csv.pipe(output, { end: false });
-        const put = async (record: (string | number)[]) => {
-          if (!csv.write(record)) await once(csv, "drain");
-        };
-        const write = (line: Cell[]) => put(line.map((v, i) => csvCell(def.columns[i]!.kind, v, c.account.currency)));
-        await put(headers);
-        let count = 0;
-        if (!first.done) {
-          await write(first.value);
-          total.add(first.value);
-          count++;
-          for await (const line of cells) {
-            await write(line);
-            total.add(line);
-            count++;
-          }
-        }
-        await write(def.columns.map((_, i) => (i === 0 ? `${totalLabel} (${count})` : (total.sums[i] ?? null))));
-        csv.end();
-        await done;
-      } else {
-        const put = async (text: string) => {
-          if (!output.write(text)) await once(output, "drain");
-        };
-        const lang = c.locale;
-        await put(`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${esc(title[1]!)}</title><style>${HTML_STYLE}</style></head><body>`);
-        await put(`<p class="brand">${esc(title[0]!)}</p><h1>${esc(title[1]!)}</h1>${title.slice(2).map((l) => `<p>${esc(l)}</p>`).join("")}`);
-        await put(`<table><thead><tr>${def.columns.map((col, i) => `<th${numeric(col.kind) ? ' class="n"' : ""}>${esc(headers[i]!)}</th>`).join("")}</tr></thead><tbody>`);
-        const row = (line: Cell[]) => `<tr>${line.map((v, i) => `<td${numeric(def.columns[i]!.kind) ? ' class="n"' : ""}>${esc(displayCell(def.columns[i]!.kind, v, c.account))}</td>`).join("")}</tr>`;
-        let count = 0;
-        if (!first.done) {
-          await put(row(first.value));
-          total.add(first.value);
-          count++;
-          for await (const line of cells) {
-            await put(row(line));
-            total.add(line);
-            count++;
-          }
-        }
-        const totals = def.columns.map((col, i) => (i === 0 ? `${totalLabel} (${fill(c.t.reports.lines, { count })})` : total.sums[i] === undefined ? "" : displayCell(col.kind, total.sums[i]!, c.account)));
-        await put(`</tbody><tfoot><tr>${totals.map((v, i) => `<td${i > 0 && numeric(def.columns[i]!.kind) ? ' class="n"' : ""}>${esc(v)}</td>`).join("")}</tr></tfoot></table></body></html>`);
+      let count = 0;
+      const add = async (line: Cell[]) => {
+        await writer.line(line);
+        total.add(line);
+        count++;
+      };
+      if (!first.done) {
+        await add(first.value);
+        for await (const line of cells) await add(line);
       }
+      await writer.finish(count, total.sums);
     },
   };
 }

@@ -51,12 +51,16 @@ export const displayDay = (day: string, locale: string) => formatLocalDate(new D
 export function filterSummary(query: ReportQuery, names: FilterNames, t: Messages): string {
   const f = t.reports.filters;
   const list = (values: string[]) => (values.length > 5 ? `${values.slice(0, 5).join(", ")} (+${values.length - 5})` : values.join(", "));
+  const item = (label: string, value: string) => fill(t.reports.labelValue, { label, value });
   const parts = [
-    names.cardholders.length ? `${f.cardholders}: ${list(names.cardholders)}` : "",
-    names.owners.length ? `${f.owners}: ${list(names.owners)}` : "",
-    names.groups.length ? `${f.groups}: ${list(names.groups)}` : "",
+    names.cardholders.length ? item(f.cardholders, list(names.cardholders)) : "",
+    names.owners.length ? item(f.owners, list(names.owners)) : "",
+    names.groups.length ? item(f.groups, list(names.groups)) : "",
     query.ungrouped ? f.ungrouped : "",
-    query.products.length ? `${f.products}: ${query.products.map((p) => t.reports.products[p]).join(", ")}` : "",
+    query.products.length ? item(f.products, query.products.map((p) => t.reports.products[p]).join(", ")) : "",
   ].filter(Boolean);
   return fill(t.reports.filtersApplied, { filters: parts.length ? parts.join(" · ") : t.reports.everyone });
 }
+
+/** "1 line", "12 lines": the count of a report's lines, in the UI language. */
+export const linesLabel = (count: number, t: Messages, locale?: string) => (count === 1 ? t.reports.oneLine : fill(t.reports.lines, { count: locale ? count.toLocaleString(locale) : count }));

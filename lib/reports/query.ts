@@ -42,7 +42,7 @@ export type ReportQuery = {
 
 export type ReportQueryResult = { ok: true; query: ReportQuery } | { ok: false; errors: Record<string, string[]> };
 
-/** URL parameter names: repeated parameters for lists, as a GET form of checkboxes sends them. */
+/** URL parameter names. Lists are read from repeated parameters (as a form of checkboxes sends them) and from comma-separated values. */
 export const PARAM = { type: "type", range: "range", from: "from", to: "to", cardholder: "cardholder", owner: "owner", group: "group", ungrouped: "ungrouped", product: "product" } as const;
 
 const DAY_MS = 86_400_000;
@@ -165,11 +165,12 @@ export function reportSearchParams(query: ReportQuery): URLSearchParams {
     params.set(PARAM.from, query.from);
     params.set(PARAM.to, query.to);
   }
-  for (const id of query.cardholders) params.append(PARAM.cardholder, String(id));
-  for (const id of query.owners) params.append(PARAM.owner, String(id));
-  for (const id of query.groups) params.append(PARAM.group, String(id));
+  // Lists as one comma-separated value: 2,000 selected cardholders still fit in a URL.
+  if (query.cardholders.length) params.set(PARAM.cardholder, query.cardholders.join(","));
+  if (query.owners.length) params.set(PARAM.owner, query.owners.join(","));
+  if (query.groups.length) params.set(PARAM.group, query.groups.join(","));
   if (query.ungrouped) params.set(PARAM.ungrouped, "1");
-  for (const product of query.products) params.append(PARAM.product, product);
+  if (query.products.length) params.set(PARAM.product, query.products.join(","));
   return params;
 }
 

@@ -9,7 +9,7 @@ import { createDb, type Database } from "../../db/client";
 import { applyMigrations } from "../../db/migrate";
 import { startPostgres, type TempPostgres } from "../lib/postgres";
 
-export const BENCHMARKS = ["account", "drilldown", "statement", "ingest"] as const;
+export const BENCHMARKS = ["account", "drilldown", "statement", "ingest", "reports"] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
 export type BenchOptions = {
@@ -34,6 +34,10 @@ export type BenchOptions = {
   /** Statement: minutes the SheetJS baseline may run before it is stopped (its state then is its result). */
   sheetjsLimitMinutes: number;
   ingestLegs: number;
+  /** Reports: sequential page loads per report type. */
+  reportRequests: number;
+  /** Reports: an Excel download or cursor read stops after this many seconds. */
+  reportExcelLimit: number;
 };
 
 export type BenchContext = {

@@ -1,0 +1,72 @@
+import { PassThrough, Readable } from "node:stream";
+import { getServerSession } from "next-auth";
+import type { NextRequest } from "next/server";
+import { esc } from "@/components/html-rows";
+import { authOptions } from "@/lib/auth/options";
+import { ValidationError } from "@/lib/errors";
+import { getLocale } from "@/lib/i18n/locale";
+import { type Messages } from "@/lib/i18n/messages";
+import { loadReportContext, reportExport, type ReportFormat } from "@/lib/reports/export";
+import { parseReportQuery } from "@/lib/reports/query";
+
+export const dynamic = "force-dynamic";
+
+const CONTENT_TYPES: Record<ReportFormat, string> = {
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  csv: "text/csv; charset=utf-8",
+  html: "text/html; charset=utf-8",
+};
+
+const notFound = () => new Response("Not found", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
+
+/** A request the report cannot be made from: what is wrong, and the way back to the builder. */
+function refused(errors: string[], t: Messages, back: string) {
+  const body = `<!doctype html><meta charset="utf-8"><title>${esc(t.reports.title)}</title><body style="font-family:system-ui,sans-serif;margin:2rem">
+<h1 style="font-size:1.3rem">${esc(t.reports.problem)}</h1><ul>${errors.map((e) => `<li>${esc(e)}</li>`).join("")}</ul>
+<p><a href="${esc(back)}">${esc(t.reports.edit)}</a></p></body>`;
+  return new Response(body, { status: 422, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
+}
+
+/**
+ * A report of the builder as a file (Excel, CSV or HTML), streamed while its lines are read.
+ * Account sessions only: a room holder gets 404, as for anything outside their scope.
+ */
+export async function GET(request: NextRequest) {
+  const session = await getServerSession(authOptions);
+  const scope = session?.scope;
+  if (!scope?.userId || scope.roomId) return notFound();
+  const q = new URLSearchParams(request.nextUrl.searchParams);
+  const format = (q.get("format") ?? "xlsx") as ReportFormat;
+  q.delete("format");
+  const locale = await getLocale();
+  const context = await loadReportContext(scope.accountId, locale, new Date(), request.signal);
+  const back = `/reports?${q}`;
+  if (!(format in CONTENT_TYPES)) return refused([`format: ${format.slice(0, 20)}`], context.t, back);
+  const parsed = parseReportQuery(q, context.now, context.t);
+  if (!parsed.ok) return refused(Object.values(parsed.errors).flat(), context.t, back);
+
+  let file;
+  try {
+    file = await reportExport(context, parsed.query, format);
+  } catch (error) {
+    if (error instanceof ValidationError) return refused([error.message], context.t, back);
+    throw error;
+  }
+
+  const output = new PassThrough();
+  file.write(output).then(
+    () => output.end(),
+    (error: unknown) => {
+      if (!request.signal.aborted) console.error("report download failed", error);
+      output.destroy(error instanceof Error ? error : new Error(String(error)));
+    },
+  );
+  request.signal.addEventListener("abort", () => output.destroy());
+  return new Response(Readable.toWeb(output) as ReadableStream<Uint8Array>, {
+    headers: {
+      "content-type": CONTENT_TYPES[format],
+      "content-disposition": `attachment; filename="${file.filename}"`,
+      "cache-control": "private, no-store",
+    },
+  });
+}

@@ -1,0 +1,96 @@
+"use client";
+
+import { useMemo, useState } from "react";
+
+export type PickerOption = { id: number; label: string; detail?: string };
+
+type Props = {
+  /** The URL parameter: the selection is sent as one comma-separated value. */
+  name: string;
+  legend: string;
+  options: PickerOption[];
+  selected: number[];
+  labels: { search: string; selectShown: string; clear: string; selected: string; all: string; none: string };
+  error?: string[];
+};
+
+/** Lines drawn at once: enough to scan, few enough that 2,000 people stay quick to filter. */
+const SHOWN = 150;
+
+/**
+ * A searchable list of checkboxes for one people filter. "Select all shown" takes every match of
+ * the search (not only the lines drawn), so a long list is filtered and selected in two steps.
+ */
+export function PeoplePicker({ name, legend, options, selected: initial, labels, error }: Props) {
+  const [selected, setSelected] = useState(() => new Set(initial));
+  const [search, setSearch] = useState("");
+  const matches = useMemo(() => {
+    const words = search.toLowerCase().split(/\s+/).filter(Boolean);
+    if (!words.length) return options;
+    return options.filter((o) => {
+      const text = `${o.label} ${o.detail ?? ""}`.toLowerCase();
+      return words.every((w) => text.includes(w));
+    });
+  }, [options, search]);
+  const toggle = (id: number) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  const errorId = `${name}-error`;
+  const button = "rounded border border-slate-300 bg-white px-2 py-0.5 text-xs font-medium text-brand-700 hover:bg-brand-50 disabled:opacity-40";
+  return (
+    <fieldset className="min-w-0 rounded-lg border border-slate-200 bg-white p-3" aria-describedby={error ? errorId : undefined} data-testid={`picker-${name}`}>
+      <legend className="px-1 text-sm font-semibold text-slate-800">{legend}</legend>
+      {selected.size > 0 && <input type="hidden" name={name} value={[...selected].sort((a, b) => a - b).join(",")} />}
+      {options.length === 0 ? (
+        <p className="text-sm text-slate-500">{labels.none}</p>
+      ) : (
+        <>
+          {options.length > 8 && (
+            <input
+              type="search"
+              value={search}
+              onChange={(e) => setSearch(e.target.value)}
+              placeholder={labels.search}
+              aria-label={`${legend}: ${labels.search}`}
+              className="mb-2 w-full rounded border border-slate-300 px-2 py-1 text-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30"
+            />
+          )}
+          <div className="mb-2 flex flex-wrap items-center gap-2 text-xs text-slate-600">
+            <span className="font-medium" data-testid={`${name}-count`}>
+              {selected.size ? labels.selected.replace("{count}", String(selected.size)) : labels.all}
+            </span>
+            <button type="button" className={button} disabled={!matches.length} onClick={() => setSelected((current) => new Set([...current, ...matches.map((m) => m.id)]))}>
+              {labels.selectShown} ({matches.length})
+            </button>
+            <button type="button" className={button} disabled={!selected.size} onClick={() => setSelected(new Set())}>
+              {labels.clear}
+            </button>
+          </div>
+          <ul className="max-h-44 space-y-0.5 overflow-y-auto text-sm">
+            {matches.slice(0, SHOWN).map((o) => (
+              <li key={o.id}>
+                <label className="flex cursor-pointer items-baseline gap-2 rounded px-1 hover:bg-brand-50">
+                  <input type="checkbox" checked={selected.has(o.id)} onChange={() => toggle(o.id)} className="translate-y-0.5" />
+                  <span className="truncate">
+                    {o.label}
+                    {o.detail && <span className="ml-1 text-xs text-slate-500">{o.detail}</span>}
+                  </span>
+                </label>
+              </li>
+            ))}
+            {matches.length > SHOWN && <li className="px-1 text-xs text-slate-500">… +{matches.length - SHOWN}</li>}
+          </ul>
+        </>
+      )}
+      {error && (
+        <p id={errorId} className="mt-2 text-sm font-medium text-red-700">
+          {error.join(" ")}
+        </p>
+      )}
+    </fieldset>
+  );
+}

@@ -1,0 +1,53 @@
+import { esc, td } from "./html-rows";
+
+type Props = {
+  /** `oneLine`: numbers, codes, dates — never wrapped. */
+  headers: { label: string; numeric: boolean; oneLine: boolean }[];
+  /** Lines already formatted as text. */
+  lines: string[][];
+  /** The whole report's total row (first cell: its label); a page subtotal above it when paged. */
+  total: string[];
+  subtotal?: string[];
+};
+
+const th = "px-2 py-2.5 text-xs font-bold uppercase tracking-wide text-slate-600";
+
+/** A report's lines, then its subtotal (of the page) and total (of the whole report). */
+export function ReportTable({ headers, lines, total, subtotal }: Props) {
+  const foot = (cells: string[], testId: string, strong: boolean) => (
+    <tr data-testid={testId} className={strong ? "" : "font-normal text-slate-600"}>
+      {cells.map((cell, i) =>
+        i === 0 ? (
+          <th key={i} scope="row" className="whitespace-nowrap px-2 py-2.5 text-left">
+            {cell}
+          </th>
+        ) : (
+          <td key={i} className={`num px-2 py-2.5 ${headers[i]?.numeric ? "text-right" : ""}`}>
+            {cell}
+          </td>
+        ),
+      )}
+    </tr>
+  );
+  const body = lines.map((line) => `<tr>${line.map((cell, i) => td(esc(cell), headers[i]?.numeric ? "n" : headers[i]?.oneLine ? "t" : "")).join("")}</tr>`).join("");
+  return (
+    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+      <table className="w-full border-collapse text-[13px]" data-testid="report-table">
+        <thead className="border-b border-slate-200 bg-slate-50">
+          <tr>
+            {headers.map((h) => (
+              <th key={h.label} scope="col" className={`${th} ${h.numeric ? "text-right" : "text-left"}`}>
+                {h.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody className="lines divided compact" dangerouslySetInnerHTML={{ __html: body }} />
+        <tfoot className="border-t-2 border-slate-300 bg-slate-50 font-semibold">
+          {subtotal && foot(subtotal, "subtotal", false)}
+          {foot(total, "total", true)}
+        </tfoot>
+      </table>
+    </div>
+  );
+}

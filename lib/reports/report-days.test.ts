@@ -1,0 +1,116 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { Readable } from "node:stream";
+import { sql, type SQL } from "drizzle-orm";
+import { testDatabase, type TestDatabase } from "@/db/testing";
+import { seedDemo } from "@/db/seed/demo";
+import { createAccount, createRoom, createUser, setTariff } from "@/lib/admin/support";
+import { ingest } from "@/lib/ingest/ingest";
+import { purgeExpiredUsage } from "@/lib/usage/retention";
+
+/**
+ * The daily rollup the reports read (report_days) equals the same figures recomputed from the
+ * conferences and legs after every kind of write: ingest (new and extended conferences), a
+ * conference deleted with its legs, the retention purge and the demo seed.
+ */
+let t: TestDatabase;
+let accountId: number;
+const now = new Date("2026-11-24T10:00:00Z");
+
+const recomputed = sql`
+  select c.account_id, to_char(c.started_at at time zone 'UTC', 'YYYY-MM-DD') as day, c.room_id, c.product, '' as service_type,
+         count(*) as conferences, 0 as legs, sum(extract(epoch from c.ended_at - c.started_at)::int) as length_s,
+         0 as duration_s, 0 as billable_s, 0 as charge_minor, min(c.started_at) as first, max(c.started_at) as last
+  from conferences c group by 1, 2, 3, 4
+  union all
+  select c.account_id, to_char(c.started_at at time zone 'UTC', 'YYYY-MM-DD'), c.room_id, c.product, l.service_type,
+         count(distinct c.id), count(*), 0, sum(l.duration_s), sum(l.billable_s), sum(l.charge_minor), null, null
+  from conferences c join legs l on l.account_id = c.account_id and l.conference_id = c.id group by 1, 2, 3, 4, 5`;
+const stored = sql`
+  select account_id, to_char(day, 'YYYY-MM-DD') as day, room_id, product, service_type, conferences, legs, length_s, duration_s, billable_s, charge_minor,
+         first_started_at as first, last_started_at as last
+  from report_days`;
+
+async function assertExact(when: string) {
+  const read = async (q: SQL) =>
+    (await t.db.execute<Record<string, unknown>>(q)).rows
+      .map((r) => Object.values(r).map((v) => (v instanceof Date ? v.toISOString() : v === null ? "" : String(v))).join("|"))
+      .sort();
+  const expected = await read(recomputed);
+  assert.ok(expected.length > 0, `${when}: there is usage to compare`);
+  assert.deepEqual(await read(stored), expected, `report_days after ${when}`);
+}
+
+const leg = (id: string, conference: string, room: string, type: string, start: string, minutes: number) => ({
+  leg_id: id,
+  conference_id: conference,
+  room_number: room,
+  service_type: type,
+  started_at: start,
+  ended_at: new Date(Date.parse(start) + minutes * 60_000).toISOString(),
+  caller_name: `Caller ${id}`,
+  caller_number: "+33100000000",
+  dialed_number: "+33800000000",
+});
+
+async function send(records: ReturnType<typeof leg>[]) {
+  const result = await ingest(t.db, { accountId, label: "test" }, Readable.from(records.map((r) => `${JSON.stringify(r)}\n`)), "ndjson", { now });
+  assert.ok(result.ok && result.accepted === records.length, JSON.stringify(result));
+}
+
+before(async () => {
+  t = await testDatabase();
+  accountId = (await createAccount(t.db, { number: "690001", company: "Rollup SA" })).id;
+  await createUser(t.db, { email: "h@rollup.example", name: "H", password: "a long password", account: "690001", role: "owner" });
+  await createRoom(t.db, { account: "690001", number: "691001", cardholder: "h@rollup.example" });
+  await createRoom(t.db, { account: "690001", number: "691002", cardholder: "h@rollup.example", product: "web" });
+  for (const [serviceType, rate] of [["toll", "0.0450"], ["toll-free", "0.0900"], ["voip", "0.0100"], ["dial-out", "0.1200"]] as const) {
+    await setTariff(t.db, { account: "690001", serviceType, rate, from: "2026-01-01" });
+  }
+});
+after(() => t.close());
+
+test("after ingest, including a conference extended to an earlier GMT day, the rollup equals the legs", async () => {
+  await send([
+    leg("a1", "ca", "691001", "toll", "2026-11-02T09:00:00Z", 30),
+    leg("a2", "ca", "691001", "toll-free", "2026-11-02T09:05:00Z", 12),
+    leg("a3", "ca", "691001", "toll-free", "2026-11-02T09:07:30Z", 7),
+    leg("b1", "cb", "691001", "toll", "2026-11-02T15:00:00Z", 3),
+    leg("c1", "cc", "691002", "voip", "2026-11-03T23:50:00Z", 20),
+  ]);
+  await assertExact("a first ingest");
+  // The same conference resent with an earlier leg: its start moves to the day before.
+  await send([leg("c0", "cc", "691002", "dial-out", "2026-11-02T23:40:00Z", 45), leg("b2", "cb", "691001", "toll", "2026-11-02T15:01:00Z", 9)]);
+  await assertExact("a conference moved to an earlier day");
+  const { rows } = await t.db.execute<{ day: string }>(sql`select distinct day::text as day from report_days where room_id = (select id from rooms where number = '691002') order by 1`);
+  assert.deepEqual(rows.map((r) => r.day), ["2026-11-02"]);
+});
+
+test("a conference deleted with its legs leaves the rollup", async () => {
+  await send([leg("d1", "cd", "691001", "toll", "2026-11-05T08:00:00Z", 5), leg("d2", "cd", "691001", "toll", "2026-11-05T08:01:00Z", 5)]);
+  await t.db.execute(sql`delete from conferences where account_id = ${accountId} and external_id = 'cd'`);
+  await assertExact("a cascading delete");
+  const { rows } = await t.db.execute(sql`select 1 from report_days where day = '2026-11-05'`);
+  assert.equal(rows.length, 0);
+});
+
+test("after the retention purge, the purged months are gone from the rollup and the rest is exact", async () => {
+  // Old usage is written directly: the ingest path refuses data this old.
+  const { rows } = await t.db.execute<{ id: string }>(sql`
+    insert into conferences (account_id, room_id, external_id, started_at, ended_at, period)
+    select ${accountId}, id, 'old', '2025-09-10T09:00:00Z', '2025-09-10T10:00:00Z', '2025-09-01' from rooms where number = '691001' returning id`);
+  await t.db.execute(sql`
+    insert into legs (account_id, conference_id, external_id, service_type, joined_at, left_at, duration_s, billable_s, charge_minor)
+    select ${accountId}, ${rows[0]!.id}, 'old-' || g, 'toll', '2025-09-10T09:00:00Z', '2025-09-10T09:01:00Z', 60, 60, 9 from generate_series(1, 3) g`);
+  await assertExact("usage written by hand");
+  const purged = await purgeExpiredUsage(t.db, now);
+  assert.equal(purged.length, 1);
+  await assertExact("the purge");
+  const { rows: old } = await t.db.execute(sql`select 1 from report_days where day < '2026-01-01'`);
+  assert.equal(old.length, 0);
+});
+
+test("after the demo seed, the rollup equals the legs", async () => {
+  await seedDemo(t.db, now);
+  await assertExact("the demo seed");
+});
