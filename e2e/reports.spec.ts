@@ -55,6 +55,12 @@ test("an owner builds a report, bookmarks it and downloads it, in English and Fr
   expect(sheet.getRow(sheet.rowCount - 1).getCell(1).value).toBe("33 270 3");
   expect(String(sheet.getRow(2).getCell(1).value)).toMatch(/^Conference rooms — /);
 
+  // Schedule this report: the schedule form opens with this report chosen.
+  await page.getByTestId("schedule-this-report").click();
+  await expect(page).toHaveURL(/\/reports\/schedules\/new\?/);
+  await expect(page.locator("#f-report option:checked")).toHaveText(/^Conference rooms/);
+  await page.goto(bookmark);
+
   // Activity for everyone, then both reports in French.
   await reports.open("?type=activity&range=past-12-months");
   expect((await reports.rows()).length).toBeGreaterThan(10);

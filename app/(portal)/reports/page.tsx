@@ -1,3 +1,4 @@
+import { ScheduleReportLink } from "@/components/schedule-report-link";
 import { notFound } from "next/navigation";
 import { Pager } from "@/components/pager";
 import { ReportBuilder, type BuilderState } from "@/components/report-builder";
@@ -94,6 +95,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
             <a href={download("csv")} download className="rounded border border-slate-300 bg-white px-3 py-1.5 text-sm font-semibold text-slate-700 hover:bg-slate-50" data-testid="report-csv">
               ↓ {r.csv}
             </a>
+            <ScheduleReportLink search={search} label={t.schedules.scheduleThis} />
           </div>
         </div>
         {data.page.count === 0 ? (
