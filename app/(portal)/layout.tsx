@@ -16,25 +16,23 @@ export default async function PortalLayout({ children }: { children: ReactNode }
     <div className="flex min-h-screen flex-col">
       <header className="no-print bg-brand-900">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-6 py-4">
-          <div className="flex items-center gap-6">
-            <Brand provider={t.provider} product={t.productName} />
+          <div className="flex items-center gap-5">
+            <Brand provider={t.provider} product={t.productName} compact={!scope.roomId} />
             {!scope.roomId && (
-              <nav className="flex gap-4 text-sm font-medium" aria-label={t.productName}>
+              <nav className="flex gap-3.5 whitespace-nowrap text-sm font-medium" aria-label={t.productName}>
                 <a href="/account" className="text-white/85 hover:text-white hover:underline">
                   {t.summary.title}
                 </a>
                 <a href="/reports" className="text-white/85 hover:text-white hover:underline" data-testid="nav-reports">
                   {t.reports.nav}
                 </a>
+                <Link href="/reports/schedules" className="text-white/85 hover:text-white hover:underline">
+                  {t.schedules.title}
+                </Link>
               </nav>
             )}
           </div>
-          <div className="flex items-center gap-4">
-            {!scope.roomId && (
-              <Link href="/reports/schedules" className="text-sm font-medium text-white/90 hover:text-white hover:underline">
-                {t.schedules.title}
-              </Link>
-            )}
+          <div className="flex items-center gap-3">
             <span className="hidden text-sm text-white/80 md:inline">
               {t.loggedInAs} <strong className="text-white">{scope.displayName}</strong>
             </span>
