@@ -2,6 +2,7 @@
 
 import { useState, type ReactNode } from "react";
 import { PeoplePicker, type PickerOption } from "./people-picker";
+import type { ReportQuery } from "@/lib/reports/query";
 
 type Choice = { value: string; label: string; description?: string };
 
@@ -17,17 +18,8 @@ export type BuilderLabels = {
   download: string;
 };
 
-export type BuilderState = {
-  type: string;
-  range: string;
-  from: string;
-  to: string;
-  cardholders: number[];
-  owners: number[];
-  groups: number[];
-  ungrouped: boolean;
-  products: string[];
-};
+/** A report's selections as typed, valid or not (the form shows them back with its messages). */
+export type BuilderState = Omit<ReportQuery, "type" | "range" | "products"> & { type: string; range: string; products: string[] };
 
 type Props = {
   labels: BuilderLabels;

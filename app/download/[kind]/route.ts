@@ -1,9 +1,9 @@
-import { PassThrough, Readable } from "node:stream";
 import { getServerSession } from "next-auth";
 import type { NextRequest } from "next/server";
 import { authOptions } from "@/lib/auth/options";
 import { getAccount } from "@/lib/data/account";
 import { findRoom } from "@/lib/data/rooms";
+import { downloadResponse } from "@/lib/export/response";
 import { accountExport, conferenceExport, roomExport, statementExport, type Export, type ExportContext } from "@/lib/export/oai";
 import { getMessages } from "@/lib/i18n/locale";
 import { choosePeriod } from "@/lib/periods";
@@ -39,20 +39,5 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
   }
   if (!file) return notFound();
 
-  const output = new PassThrough();
-  file.write(output).then(
-    () => output.end(),
-    (error: unknown) => {
-      if (!request.signal.aborted) console.error("download failed", error);
-      output.destroy(error instanceof Error ? error : new Error(String(error)));
-    },
-  );
-  request.signal.addEventListener("abort", () => output.destroy());
-  return new Response(Readable.toWeb(output) as ReadableStream<Uint8Array>, {
-    headers: {
-      "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "content-disposition": `attachment; filename="${file.filename}"`,
-      "cache-control": "private, no-store",
-    },
-  });
+  return downloadResponse(file, "xlsx", request.signal);
 }

@@ -1,21 +1,15 @@
-import { PassThrough, Readable } from "node:stream";
 import { getServerSession } from "next-auth";
 import type { NextRequest } from "next/server";
 import { esc } from "@/components/html-rows";
 import { authOptions } from "@/lib/auth/options";
 import { ValidationError } from "@/lib/errors";
+import { CONTENT_TYPES, downloadResponse } from "@/lib/export/response";
 import { getLocale } from "@/lib/i18n/locale";
 import { type Messages } from "@/lib/i18n/messages";
 import { loadReportContext, reportExport, type ReportFormat } from "@/lib/reports/export";
 import { parseReportQuery } from "@/lib/reports/query";
 
 export const dynamic = "force-dynamic";
-
-const CONTENT_TYPES: Record<ReportFormat, string> = {
-  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-  csv: "text/csv; charset=utf-8",
-  html: "text/html; charset=utf-8",
-};
 
 const notFound = () => new Response("Not found", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
 
@@ -53,20 +47,5 @@ export async function GET(request: NextRequest) {
     throw error;
   }
 
-  const output = new PassThrough();
-  file.write(output).then(
-    () => output.end(),
-    (error: unknown) => {
-      if (!request.signal.aborted) console.error("report download failed", error);
-      output.destroy(error instanceof Error ? error : new Error(String(error)));
-    },
-  );
-  request.signal.addEventListener("abort", () => output.destroy());
-  return new Response(Readable.toWeb(output) as ReadableStream<Uint8Array>, {
-    headers: {
-      "content-type": CONTENT_TYPES[format],
-      "content-disposition": `attachment; filename="${file.filename}"`,
-      "cache-control": "private, no-store",
-    },
-  });
+  return downloadResponse(file, format, request.signal);
 }

@@ -1,12 +1,10 @@
-import { Readable, PassThrough } from "node:stream";
 import { and, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { scheduleRuns } from "@/db/schema";
 import { loadEnv } from "@/lib/env";
+import { downloadResponse } from "@/lib/export/response";
 import { readReportLinkToken } from "@/lib/schedules/links";
 import { renderScheduledReport } from "@/lib/schedules/report";
-
-const CONTENT_TYPES = { xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", csv: "text/csv; charset=utf-8", html: "text/html; charset=utf-8" } as const;
 
 /**
  * The signed link of a scheduled report too large to attach (valid 7 days, no login): the run's
@@ -19,13 +17,5 @@ export async function GET(request: Request) {
   const [run] = await (await getDb()).select().from(scheduleRuns).where(and(eq(scheduleRuns.accountId, target.accountId), eq(scheduleRuns.id, target.runId)));
   if (!run) return notFound();
   const file = await renderScheduledReport({ accountId: run.accountId, query: run.reportQuery, from: run.fromDate, to: run.toDate, format: run.format, now: new Date() });
-  const output = new PassThrough();
-  file.write(output).then(
-    () => output.end(),
-    (error: unknown) => output.destroy(error instanceof Error ? error : new Error(String(error))),
-  );
-  request.signal.addEventListener("abort", () => output.destroy());
-  return new Response(Readable.toWeb(output) as ReadableStream<Uint8Array>, {
-    headers: { "content-type": CONTENT_TYPES[run.format], "content-disposition": `attachment; filename="${file.filename}"`, "cache-control": "private, no-store" },
-  });
+  return downloadResponse(file, run.format, request.signal);
 }
