@@ -6,7 +6,7 @@ import type { Database } from "@/db/client";
 import { audit } from "@/lib/audit";
 import { addToRollups, shiftRollups } from "@/lib/usage/rollups";
 import { FIELDS, readRecords, type Format } from "./parse";
-import { openStage, type Stage, type StagedLeg } from "./staging";
+import { openStage, type Stage, type StagedChunk, type StagedLeg } from "./staging";
 import { TariffBook } from "./tariff-book";
 import { validateRecord, type RowError } from "./validate";
 
@@ -19,6 +19,8 @@ export type IngestOptions = {
   maxErrors?: number;
   onProgress?: (rows: number) => void;
   now?: Date;
+  /** Legs merged at a time (tests make it small to cross chunk boundaries). */
+  chunkLegs?: number;
 };
 
 export type IngestResult =
@@ -30,6 +32,12 @@ export type RejectedRow = { line: number; fields: Record<string, unknown>; error
 type Room = { accountId: number; roomId: number };
 
 /**
+ * Legs merged at a time: while the database merges one chunk (about 12 MB of COPY text), the next
+ * is read, checked and rated, so the two cores work at once on a large batch.
+ */
+const CHUNK_LEGS = 100_000;
+
+/**
  * Reads a batch of CDRs, validates every row, rates each leg and stores the batch in one
  * transaction: conferences created or extended, legs added (a leg already stored is a duplicate),
  * rollups moved with them. Any invalid row (unless skipInvalid) → nothing is written.
@@ -38,6 +46,7 @@ export async function ingest(db: Database, principal: Principal, input: Readable
   const now = options.now ?? new Date();
   const oldest = new Date(now.getTime() - 366 * 86_400_000);
   const maxErrors = options.maxErrors ?? 1000;
+  const chunkLegs = options.chunkLegs ?? CHUNK_LEGS;
   const client = await db.$client.connect();
   // A connection lost mid-query (the server cut it) fails that query; it must not crash the process.
   client.on("error", () => {});
@@ -47,17 +56,28 @@ export async function ingest(db: Database, principal: Principal, input: Readable
     if (!released) client.release(error);
     released = true;
   };
-  let stage: Stage | undefined;
+  // The merge of the chunk before, running while the next one is read.
+  let merging: Promise<void> = Promise.resolve();
   try {
     await client.query("begin");
     const rooms = await roomsOf(client, principal);
     const tariffs = await TariffBook.load(tx, [...new Set([...rooms.values()].map((r) => r.accountId))]);
-    stage = await openStage(client);
+    const stage = await openStage(client);
+    const merger = await openMerger(client, tx, principal);
 
     const errors: RowError[] = [];
     let errorCount = 0;
     const rejected: RejectedRow[] = [];
-    const accountIds = new Set<number>();
+    let chunkAccounts = new Set<number>();
+    const mergeStaged = async () => {
+      await merging;
+      const chunk = stage.take();
+      const accounts = chunkAccounts;
+      chunkAccounts = new Set();
+      merging = merger.merge(stage, chunk, accounts);
+      // Awaited before the next chunk or at the end; until then a failure must not count as unhandled.
+      merging.catch(() => {});
+    };
     let staged = 0;
     let rows = 0;
     for await (const records of readRecords(input, format)) {
@@ -107,41 +127,31 @@ export async function ingest(db: Database, principal: Principal, input: Readable
         }
         // Once the batch is known to be refused, only keep validating: nothing more to stage.
         if (errorCount && !options.skipInvalid) continue;
-        accountIds.add(leg!.accountId);
+        chunkAccounts.add(leg!.accountId);
         staged++;
-        await stage.add(leg!);
+        stage.add(leg!);
+        if (stage.size >= chunkLegs) await mergeStaged();
       }
     }
     options.onProgress?.(rows);
     if (errorCount && !options.skipInvalid) {
-      stage.abort();
+      await merging.catch(() => {});
       await client.query("rollback");
       return { ok: false, errors, errorCount };
     }
-    await stage.finish();
-    // Temp tables are never analysed by autovacuum: without statistics the planner may join a
-    // million staged legs by nested loops.
-    await client.query("analyze ingest_legs");
-    // Batches of one account merge one at a time, so rollups never count a leg twice.
-    const batchAccounts = [...accountIds].sort((a, b) => a - b);
-    for (const id of batchAccounts) await client.query("select pg_advisory_xact_lock(hashtext('ingest'), $1::int)", [id]);
-    // A few large statements: no time spent compiling them (JIT), sorts and hashes in memory.
-    await client.query("set local jit = off");
-    await client.query("set local work_mem = '256MB'");
-    await groupConferences(client);
-    const conflicts = await conferenceConflicts(client);
+    if (stage.size) await mergeStaged();
+    await merging;
+    const { conflicts } = merger;
     if (conflicts.length && !options.skipInvalid) {
       await client.query("rollback");
       return { ok: false, errors: conflicts.slice(0, maxErrors), errorCount: conflicts.length };
     }
-    const unstaged = conflicts.length ? await unstageConflicts(client, conflicts) : [];
-    rejected.push(...unstaged);
-    const accounts = unstaged.length ? await stagedAccounts(client) : batchAccounts;
-    const result = await merge(client, tx, principal, accounts, staged - unstaged.length);
+    rejected.push(...merger.unstaged);
+    const result = await merger.finish(staged - merger.unstaged.length);
     await client.query("commit");
-    return { ok: true, ...result, rejected };
+    return { ok: true, ...result, rejected: rejected.sort((a, b) => a.line - b.line) };
   } catch (error) {
-    stage?.abort();
+    await merging.catch(() => {});
     await client.query("rollback").catch(() => {});
     release(error instanceof Error ? error : new Error(String(error)));
     throw error;
@@ -163,31 +173,54 @@ function fieldsOf(values: unknown[]): Record<string, unknown> {
   return Object.fromEntries(FIELDS.map((field, i) => [field, values[i]]).filter(([, value]) => value !== undefined));
 }
 
-async function stagedAccounts(client: PoolClient): Promise<number[]> {
-  const { rows } = await client.query<{ account_id: string }>("select distinct account_id from ingest_legs order by 1");
-  return rows.map((r) => Number(r.account_id));
-}
-
 /** The instant of a staged epoch-milliseconds column, exactly. */
 const AT = (ms: string) => `(timestamptz 'epoch' + ${ms} * interval '1 millisecond')`;
 
 /**
- * The batch's conferences (first join, last leave, first keypad code and product), each with the
- * stored one it extends, if any; id, period and billing code are filled in as they are written. The
- * merge joins the staged legs with this table, never with the conferences table, whose statistics
- * do not know the rows just written (nested loops over a million legs otherwise).
+ * The batch's work tables, dropped at commit: the chunk's conferences, the legs it added per
+ * conference and service type, the daily-rollup buckets of the conferences it extends, and the
+ * figures its new conferences add to the daily rollup (written once, at the end).
+ */
+async function createWorkTables(client: PoolClient) {
+  await client.query(`
+    create temp table ingest_conferences (
+      account_id bigint, conference_ext text, line int, room_id bigint, other_room_id bigint, started_at timestamptz, ended_at timestamptz,
+      keypad_code text, id bigint, extends boolean, stored_room_id bigint, product text, period date, billing_code text, billing_code_source text) on commit drop`);
+  await client.query(`
+    create temp table ingest_added (
+      account_id bigint, conference_id bigint, service_type text, legs int, late int, duration_s bigint, billable_s bigint, charge_minor bigint) on commit drop`);
+  await client.query("create temp table ingest_report_keys (account_id bigint, day date, room_id bigint) on commit drop");
+  await client.query(`
+    create temp table ingest_report_days (
+      account_id bigint, day date, room_id bigint, product text, service_type text, conferences int, legs int, length_s bigint,
+      duration_s bigint, billable_s bigint, charge_minor bigint, first_started_at timestamptz, last_started_at timestamptz) on commit drop`);
+}
+
+/**
+ * The chunk's conferences (first join, last leave, first keypad code and product), each with the
+ * stored one it extends, if any. A new one gets its id, period (in the account's zone), product and
+ * billing code (keypad, else the room's) here, so it is inserted as it stands. The merge joins the
+ * staged legs with this table, never with the conferences table, whose statistics do not know the
+ * rows just written (nested loops over the legs otherwise).
  */
 async function groupConferences(client: PoolClient) {
+  await client.query("truncate ingest_conferences");
   await client.query(`
-    create temp table ingest_conferences on commit drop as
-    select g.*, c.id, c.id is not null as extends, c.room_id as stored_room_id, null::date as period, null::text as billing_code from (
+    insert into ingest_conferences
+    select g.account_id, g.conference_ext, g.line, g.room_id, g.other_room_id, g.started_at, g.ended_at, g.keypad_code,
+           coalesce(c.id, nextval('conferences_id_seq')), c.id is not null, c.room_id,
+           coalesce(g.product, r.product), date_trunc('month', g.started_at at time zone a.time_zone)::date,
+           coalesce(g.keypad_code, r.auto_billing_code),
+           case when g.keypad_code is not null then 'keypad' when r.auto_billing_code is not null then 'auto' end
+    from (
       select account_id, conference_ext, min(line) as line, min(room_id) as room_id, max(room_id) as other_room_id,
              ${AT("min(joined_ms)")} as started_at, ${AT("max(left_ms)")} as ended_at,
              (array_agg(keypad_code order by line) filter (where keypad_code is not null))[1] as keypad_code,
              (array_agg(product order by line) filter (where product is not null))[1] as product
       from ingest_legs group by account_id, conference_ext) g
+    join rooms r on r.account_id = g.account_id and r.id = g.room_id
+    join accounts a on a.id = g.account_id
     left join conferences c on c.account_id = g.account_id and c.external_id = g.conference_ext`);
-  await client.query("analyze ingest_conferences");
 }
 
 /** Legs of one conference naming different rooms, or a known conference named with another room. */
@@ -215,80 +248,183 @@ async function unstageConflicts(client: PoolClient, conflicts: { account: number
   }));
 }
 
-async function merge(client: PoolClient, tx: NodePgDatabase, principal: Principal, accountIds: number[], staged: number) {
-  // The stored conferences this batch extends: locked, then their usage taken out of the rollups.
-  await client.query(`
+type Merger = {
+  /** Writes a chunk of legs into the batch's conferences, legs and rollups. */
+  merge(stage: Stage, chunk: StagedChunk, accounts: Set<number>): Promise<void>;
+  /** Conferences named with another room than their stored or earlier legs', in every chunk. */
+  readonly conflicts: (RowError & { account: number; conference: string })[];
+  /** Their rows, taken out of the batch. */
+  readonly unstaged: RejectedRow[];
+  /** Audits the batch; its counts. */
+  finish(staged: number): Promise<{ accepted: number; duplicates: number; late: number }>;
+};
+
+const LOCK_ACCOUNT = "select pg_advisory_xact_lock(hashtext('ingest'), $1::int), pg_advisory_xact_lock(hashtext('report_days'), ($1::bigint % 2147483647)::int)";
+
+/**
+ * Merges a batch chunk by chunk, in the batch's transaction. An account's batches take turns (so
+ * rollups never count a leg twice), and so do provider batches among themselves (they lock accounts
+ * as they meet them, which two of them could otherwise do in opposite orders).
+ */
+async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Principal): Promise<Merger> {
+  await createWorkTables(client);
+  // A few large statements: no time spent compiling them (JIT), sorts and hashes in memory; the
+  // daily rollup kept by this merge from its own tables (migration 0007).
+  await client.query("set local jit = off");
+  await client.query("set local work_mem = '256MB'");
+  await client.query("set local portal.ingest_report_days = 'on'");
+  if (principal.accountId === null) await client.query("select pg_advisory_xact_lock(hashtext('ingest provider'))");
+  const locked = new Set<number>();
+  const conflicts: Merger["conflicts"] = [];
+  const unstaged: RejectedRow[] = [];
+  let accepted = 0;
+  let late = 0;
+  let analysed = false;
+  return {
+    conflicts,
+    unstaged,
+    async merge(stage, chunk, accounts) {
+      await stage.write(chunk);
+      // Temp tables are never analysed by autovacuum: without statistics the planner may join the
+      // staged legs by nested loops. The first chunk's statistics serve the next ones.
+      if (!analysed) await client.query("analyze ingest_legs");
+      for (const id of [...accounts].filter((a) => !locked.has(a)).sort((a, b) => a - b)) {
+        await client.query(LOCK_ACCOUNT, [id]);
+        locked.add(id);
+      }
+      await groupConferences(client);
+      if (!analysed) await client.query("analyze ingest_conferences");
+      const found = await conferenceConflicts(client);
+      if (found.length) {
+        conflicts.push(...found);
+        unstaged.push(...(await unstageConflicts(client, found)));
+      }
+      const added = await mergeChunk(client, tx, !analysed);
+      analysed = true;
+      accepted += added.accepted;
+      late += added.late;
+    },
+    async finish(staged) {
+      await addToReportDays(client);
+      const duplicates = staged - accepted;
+      for (const accountId of [...locked].sort((a, b) => a - b)) {
+        await audit(tx, { accountId, actorLabel: principal.label, action: "usage.ingested", after: { accepted, duplicates, late } });
+      }
+      return { accepted, duplicates, late };
+    },
+  };
+}
+
+/** The conferences' (account, GMT day of start, room) buckets of the daily rollup, for those the chunk extends. */
+const EXTENDED_BUCKETS = `
+  insert into ingest_report_keys
+  select c.account_id, (c.started_at at time zone 'UTC')::date, c.room_id
+  from conferences c join ingest_conferences i on i.account_id = c.account_id and i.id = c.id
+  where i.extends`;
+
+async function mergeChunk(client: PoolClient, tx: NodePgDatabase, first: boolean): Promise<{ accepted: number; late: number }> {
+  // The stored conferences this chunk extends: locked, then their usage taken out of the rollups.
+  const { rowCount: extendedCount } = await client.query(`
     select c.id from conferences c join ingest_conferences i on i.account_id = c.account_id and i.id = c.id
     where i.extends order by c.account_id, c.id for update of c`);
   const extended = sql`(c.account_id, c.id) in (select account_id, id from ingest_conferences where extends)`;
-  await shiftRollups(tx, -1, extended);
-  // The batch's conferences, by the rooms' defaults: period in the account's zone, product, billing code.
-  const conferenceRows = `
-    select i.account_id, i.id, i.room_id, i.conference_ext, coalesce(i.product, r.product) as product, i.started_at, i.ended_at,
-           date_trunc('month', i.started_at at time zone a.time_zone)::date as period,
-           coalesce(i.keypad_code, r.auto_billing_code) as billing_code,
-           case when i.keypad_code is not null then 'keypad' when r.auto_billing_code is not null then 'auto' end as billing_code_source,
-           i.keypad_code, i.extends
-    from ingest_conferences i
-    join rooms r on r.account_id = i.account_id and r.id = i.room_id
-    join accounts a on a.id = i.account_id`;
   // Extended: earlier start (and then its month), later end; a keypad code where none is set yet.
+  // Their daily-rollup buckets, where they start before and after, are recomputed at the end.
+  if (extendedCount) {
+    await shiftRollups(tx, -1, extended);
+    await client.query(EXTENDED_BUCKETS);
+    await client.query(`
+      with changed as (
+        update conferences c set
+          started_at = least(c.started_at, n.started_at),
+          ended_at = greatest(c.ended_at, n.ended_at),
+          period = case when n.started_at < c.started_at then n.period else c.period end,
+          billing_code = coalesce(c.billing_code, n.keypad_code),
+          billing_code_source = case when c.billing_code is null and n.keypad_code is not null then 'keypad' else c.billing_code_source end
+        from ingest_conferences n
+        where n.extends and c.account_id = n.account_id and c.id = n.id
+        returning c.account_id, c.id, c.period, c.billing_code)
+      update ingest_conferences i set period = changed.period, billing_code = changed.billing_code
+      from changed where i.account_id = changed.account_id and i.id = changed.id`);
+    await client.query(EXTENDED_BUCKETS);
+  }
+  // New: as grouped (no conflict to resolve: the account's batches are serialised by its lock).
   await client.query(`
-    with changed as (
-      update conferences c set
-        started_at = least(c.started_at, n.started_at),
-        ended_at = greatest(c.ended_at, n.ended_at),
-        period = case when n.started_at < c.started_at then n.period else c.period end,
-        billing_code = coalesce(c.billing_code, n.keypad_code),
-        billing_code_source = case when c.billing_code is null and n.keypad_code is not null then 'keypad' else c.billing_code_source end
-      from (${conferenceRows} where i.extends) n
-      where c.account_id = n.account_id and c.id = n.id
-      returning c.account_id, c.id, c.period, c.billing_code)
-    update ingest_conferences i set period = changed.period, billing_code = changed.billing_code
-    from changed where i.account_id = changed.account_id and i.id = changed.id`);
-  // New: a plain insert (no conflict to resolve: the account's batches are serialised by the lock above).
-  await client.query(`
-    with created as (
-      insert into conferences (account_id, room_id, external_id, product, started_at, ended_at, period, billing_code, billing_code_source)
-      select account_id, room_id, conference_ext, product, started_at, ended_at, period, billing_code, billing_code_source
-      from (${conferenceRows} where not i.extends) n
-      returning account_id, external_id, id, period, billing_code)
-    update ingest_conferences i set id = created.id, period = created.period, billing_code = created.billing_code
-    from created where i.account_id = created.account_id and i.conference_ext = created.external_id`);
-  // The legs stored (a leg already stored, or twice in the batch, is a duplicate), summed per conference.
-  await client.query("create temp table ingest_added (account_id bigint, conference_id bigint, legs int, late int, duration_s bigint, charge_minor bigint) on commit drop");
+    insert into conferences (account_id, id, room_id, external_id, product, started_at, ended_at, period, billing_code, billing_code_source)
+    overriding system value
+    select account_id, id, room_id, conference_ext, product, started_at, ended_at, period, billing_code, billing_code_source
+    from ingest_conferences where not extends`);
+  // The legs stored, summed per conference and service type. A leg already stored, or on an
+  // earlier line of the batch, is a duplicate: rows go in line order, the later one conflicts.
+  await client.query("truncate ingest_added");
   await client.query(`
     with added as (
       insert into legs (account_id, conference_id, external_id, participant_name, caller_number, dialed_number, service_type,
                         joined_at, left_at, duration_s, billable_s, charge_minor, late)
-      select distinct on (s.account_id, s.leg_ext)
-             s.account_id, i.id, s.leg_ext, s.participant_name, s.caller_number, s.dialed_number, s.service_type,
+      select s.account_id, i.id, s.leg_ext, s.participant_name, s.caller_number, s.dialed_number, s.service_type,
              ${AT("s.joined_ms")}, ${AT("s.left_ms")}, s.duration_s, s.billable_s, s.charge_minor, coalesce(b.status = 'invoiced', false)
       from ingest_legs s
       join ingest_conferences i on i.account_id = s.account_id and i.conference_ext = s.conference_ext
       left join billing_periods b on b.account_id = i.account_id and b.period = i.period
-      order by s.account_id, s.leg_ext, s.line
+      order by s.line
       on conflict (account_id, external_id) do nothing
-      returning account_id, conference_id, late, duration_s, charge_minor)
+      returning account_id, conference_id, service_type, late, duration_s, billable_s, charge_minor)
     insert into ingest_added
-    select account_id, conference_id, count(*), count(*) filter (where late), sum(duration_s), sum(charge_minor) from added group by account_id, conference_id`);
+    select account_id, conference_id, service_type, count(*), count(*) filter (where late), sum(duration_s), sum(billable_s), sum(charge_minor)
+    from added group by account_id, conference_id, service_type`);
+  if (first) await client.query("analyze ingest_added");
   // Into the rollups: extended conferences whole again; new ones from the legs just added, without reading them back.
-  await shiftRollups(tx, 1, extended);
+  if (extendedCount) await shiftRollups(tx, 1, extended);
   await addToRollups(
     tx,
     sql`select i.account_id, i.period, i.room_id, coalesce(i.billing_code, '') as billing_code, count(*) as conferences,
                coalesce(sum(a.legs), 0) as legs, coalesce(sum(a.duration_s), 0) as duration_s, coalesce(sum(a.charge_minor), 0) as charge_minor
         from ingest_conferences i
-        left join ingest_added a on a.account_id = i.account_id and a.conference_id = i.id
+        left join (select account_id, conference_id, sum(legs) as legs, sum(duration_s) as duration_s, sum(charge_minor) as charge_minor
+                   from ingest_added group by account_id, conference_id) a on a.account_id = i.account_id and a.conference_id = i.id
         where not i.extends
         group by i.account_id, i.period, i.room_id, coalesce(i.billing_code, '')`,
   );
-  const counts = await client.query<{ accepted: string | null; late: string | null }>("select sum(legs) as accepted, sum(late) as late from ingest_added");
-  const accepted = Number(counts.rows[0]?.accepted ?? 0);
-  const late = Number(counts.rows[0]?.late ?? 0);
-  const duplicates = staged - accepted;
-  for (const accountId of accountIds) {
-    await audit(tx, { accountId, actorLabel: principal.label, action: "usage.ingested", after: { accepted, duplicates, late } });
-  }
-  return { accepted, duplicates, late };
+  await collectReportDays(client);
+  const { rows } = await client.query<{ accepted: string | null; late: string | null }>("select sum(legs) as accepted, sum(late) as late from ingest_added");
+  return { accepted: Number(rows[0]?.accepted ?? 0), late: Number(rows[0]?.late ?? 0) };
+}
+
+/**
+ * The figures the chunk's new conferences and their legs add to the daily rollup (report_days,
+ * migration 0005): a conference counts once in its bucket's '' row and once in the row of each
+ * service type it has legs of. Kept until the end of the batch, when they are added at once.
+ */
+async function collectReportDays(client: PoolClient) {
+  await client.query(`
+    insert into ingest_report_days
+    select i.account_id, (i.started_at at time zone 'UTC')::date, i.room_id, i.product, '', count(*), 0, sum(extract(epoch from i.ended_at - i.started_at)::int),
+           0, 0, 0, min(i.started_at), max(i.started_at)
+    from ingest_conferences i where not i.extends
+    group by 1, 2, 3, 4
+    union all
+    select i.account_id, (i.started_at at time zone 'UTC')::date, i.room_id, i.product, a.service_type, count(*), sum(a.legs), 0,
+           sum(a.duration_s), sum(a.billable_s), sum(a.charge_minor), null, null
+    from ingest_conferences i join ingest_added a on a.account_id = i.account_id and a.conference_id = i.id
+    where not i.extends
+    group by 1, 2, 3, 4, 5`);
+}
+
+/**
+ * The batch's figures into the daily rollup, then the buckets of the conferences it extended
+ * recomputed from the stored rows (exact, whatever the new conferences added to them).
+ */
+async function addToReportDays(client: PoolClient) {
+  await client.query(`
+    insert into report_days as d (account_id, day, room_id, product, service_type, conferences, legs, length_s, duration_s, billable_s, charge_minor, first_started_at, last_started_at)
+    select account_id, day, room_id, product, service_type, sum(conferences), sum(legs), sum(length_s), sum(duration_s), sum(billable_s), sum(charge_minor),
+           min(first_started_at), max(last_started_at)
+    from ingest_report_days group by 1, 2, 3, 4, 5
+    on conflict (account_id, day, room_id, product, service_type) do update set
+      conferences = d.conferences + excluded.conferences, legs = d.legs + excluded.legs, length_s = d.length_s + excluded.length_s,
+      duration_s = d.duration_s + excluded.duration_s, billable_s = d.billable_s + excluded.billable_s, charge_minor = d.charge_minor + excluded.charge_minor,
+      first_started_at = least(d.first_started_at, excluded.first_started_at), last_started_at = greatest(d.last_started_at, excluded.last_started_at)`);
+  await client.query(`
+    select report_days_recompute(array_agg(account_id), array_agg(day), array_agg(room_id))
+    from (select distinct account_id, day, room_id from ingest_report_keys) k`);
 }

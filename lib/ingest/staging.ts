@@ -45,15 +45,23 @@ const COLUMNS = [
 
 const cells = (l: StagedLeg) => [l.line, l.accountId, l.roomId, l.conferenceExt, l.legExt, l.serviceType, l.joinedMs, l.leftMs, l.durationS, l.billableS, l.chargeMinor, l.participantName, l.callerNumber, l.dialedNumber, l.keypadCode, l.product];
 
-/** Writes a batch's legs into the temp table `ingest_legs` (dropped at commit) while the batch is still being read. */
+/**
+ * Holds a batch's legs in memory until they are written, a chunk at a time, into the temp table
+ * `ingest_legs` (dropped at commit): the ingest reads, checks and rates the next chunk while the
+ * database merges the one written before.
+ */
 export type Stage = {
-  /** Resolves at once unless the database is behind: then when it has caught up. */
-  add(leg: StagedLeg): Promise<void> | undefined;
-  /** All legs are in the table. */
-  finish(): Promise<void>;
-  /** Stops writing (the batch is refused or failed), so that the connection can roll back. */
-  abort(): void;
+  add(leg: StagedLeg): void;
+  /** Legs held since the last `take`. */
+  readonly size: number;
+  /** The legs held, handed over whole (nothing is held afterwards). */
+  take(): StagedChunk;
+  /** Replaces the rows of `ingest_legs` with the chunk's. */
+  write(chunk: StagedChunk): Promise<void>;
 };
+
+/** Legs taken from the stage: their COPY text, or the legs themselves through PGlite. */
+export type StagedChunk = { legs: number; pieces: Buffer[]; rows: StagedLeg[] };
 
 /** Creates `ingest_legs` and a stage for it: COPY on PostgreSQL, batched INSERTs through PGlite's socket (no COPY there). */
 export async function openStage(client: PoolClient): Promise<Stage> {
@@ -61,8 +69,11 @@ export async function openStage(client: PoolClient): Promise<Stage> {
   return (await isPglite(client)) ? insertStage(client) : copyStage(client);
 }
 
-/** Bytes of COPY data handed to the driver at a time. */
-const COPY_CHUNK = 1 << 16;
+/**
+ * Characters of COPY text per piece. Each piece is kept as bytes: the text built leg by leg is a
+ * tree of small strings holding on to the parsed input (about 1.5 KB a leg), its bytes are 130.
+ */
+const COPY_PIECE = 1 << 16;
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
 const ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
 
@@ -78,31 +89,42 @@ const copyLine = (l: StagedLeg) =>
   `${l.durationS}\t${l.billableS}\t${l.chargeMinor}\t${copyCell(l.participantName)}\t${copyCell(l.callerNumber)}\t${copyCell(l.dialedNumber)}\t${copyCell(l.keypadCode)}\t${copyCell(l.product)}\n`;
 
 function copyStage(client: PoolClient): Stage {
-  const stream = client.query(copyFrom(`copy ingest_legs (${COLUMNS.map(([name]) => name).join(", ")}) from stdin`));
-  let failure: Error | undefined;
-  // Kept for the next add or finish: a cut connection fails the batch there.
-  stream.on("error", (error: Error) => (failure ??= error));
-  let chunk = "";
-  const flush = (): Promise<void> | undefined => {
-    const ok = stream.write(chunk);
-    chunk = "";
-    if (!ok) return once(stream, "drain").then(() => undefined);
-  };
+  let legs = 0;
+  let pieces: Buffer[] = [];
+  let piece = "";
   return {
     add(leg) {
-      if (failure) throw failure;
-      chunk += copyLine(leg);
-      return chunk.length >= COPY_CHUNK ? flush() : undefined;
+      legs++;
+      piece += copyLine(leg);
+      if (piece.length >= COPY_PIECE) {
+        pieces.push(Buffer.from(piece));
+        piece = "";
+      }
     },
-    async finish() {
-      if (failure) throw failure;
-      if (chunk) await flush();
-      stream.end();
-      await finished(stream);
+    get size() {
+      return legs;
     },
-    abort() {
-      // Sends CopyFail: the COPY ends with an error and the connection takes the next statement.
-      if (!stream.writableFinished) stream.destroy();
+    take() {
+      if (piece) pieces.push(Buffer.from(piece));
+      const chunk = { legs, pieces, rows: [] };
+      legs = 0;
+      pieces = [];
+      piece = "";
+      return chunk;
+    },
+    async write(chunk) {
+      await client.query("truncate ingest_legs");
+      const stream = client.query(copyFrom(`copy ingest_legs (${COLUMNS.map(([name]) => name).join(", ")}) from stdin`));
+      const done = finished(stream);
+      // Awaited below; until then a failure must not count as unhandled.
+      done.catch(() => {});
+      try {
+        for (const text of chunk.pieces) if (!stream.write(text)) await Promise.race([once(stream, "drain"), done]);
+        stream.end();
+      } finally {
+        // A cut connection fails the COPY: its error is thrown here, once.
+        await done;
+      }
     },
   };
 }
@@ -111,23 +133,25 @@ const INSERT_BATCH = 5000;
 
 function insertStage(client: PoolClient): Stage {
   let rows: StagedLeg[] = [];
-  const flush = async () => {
-    const batch = rows;
-    rows = [];
-    const table = batch.map(cells);
-    const columns = COLUMNS.map((_, i) => table.map((row) => row[i] ?? null));
-    await client.query(`insert into ingest_legs select * from unnest(${COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(", ")})`, columns);
-  };
   return {
     add(leg) {
       rows.push(leg);
-      return rows.length >= INSERT_BATCH ? flush() : undefined;
     },
-    async finish() {
-      if (rows.length) await flush();
+    get size() {
+      return rows.length;
     },
-    abort() {
+    take() {
+      const chunk = { legs: rows.length, pieces: [], rows };
       rows = [];
+      return chunk;
+    },
+    async write(chunk) {
+      await client.query("truncate ingest_legs");
+      for (let i = 0; i < chunk.rows.length; i += INSERT_BATCH) {
+        const table = chunk.rows.slice(i, i + INSERT_BATCH).map(cells);
+        const columns = COLUMNS.map((_, c) => table.map((row) => row[c] ?? null));
+        await client.query(`insert into ingest_legs select * from unnest(${COLUMNS.map(([, type], c) => `$${c + 1}::${type}[]`).join(", ")})`, columns);
+      }
     },
   };
 }

@@ -53,9 +53,11 @@ const leg = (id: string, conference: string, room: string, type: string, start: 
   dialed_number: "+33800000000",
 });
 
-async function send(records: ReturnType<typeof leg>[]) {
-  const result = await ingest(t.db, { accountId, label: "test" }, Readable.from(records.map((r) => `${JSON.stringify(r)}\n`)), "ndjson", { now });
-  assert.ok(result.ok && result.accepted === records.length, JSON.stringify(result));
+async function send(records: ReturnType<typeof leg>[], options: { account?: number; chunkLegs?: number; duplicates?: number } = {}) {
+  const principal = { accountId: options.account ?? accountId, label: "test" };
+  const result = await ingest(t.db, principal, Readable.from(records.map((r) => `${JSON.stringify(r)}\n`)), "ndjson", { now, chunkLegs: options.chunkLegs });
+  const duplicates = options.duplicates ?? 0;
+  assert.ok(result.ok && result.accepted === records.length - duplicates && result.duplicates === duplicates, JSON.stringify(result));
 }
 
 before(async () => {
@@ -84,6 +86,61 @@ test("after ingest, including a conference extended to an earlier GMT day, the r
   await assertExact("a conference moved to an earlier day");
   const { rows } = await t.db.execute<{ day: string }>(sql`select distinct day::text as day from report_days where room_id = (select id from rooms where number = '691002') order by 1`);
   assert.deepEqual(rows.map((r) => r.day), ["2026-11-02"]);
+});
+
+test("a batch merged in chunks of 3 legs stores exactly what the same batch stores in one piece", async () => {
+  // Two new accounts with the same rooms (69x001, 69x002): one takes the batch in chunks, the other whole.
+  const accounts: number[] = [];
+  for (const n of ["2", "3"]) {
+    accounts.push((await createAccount(t.db, { number: `69000${n}`, company: `Twin ${n} SA` })).id);
+    await createRoom(t.db, { account: `69000${n}`, number: `69${n}001`, cardholder: "h@rollup.example" });
+    await createRoom(t.db, { account: `69000${n}`, number: `69${n}002`, cardholder: "h@rollup.example", product: "web" });
+    for (const [serviceType, rate] of [["toll", "0.0450"], ["toll-free", "0.0900"], ["voip", "0.0100"], ["dial-out", "0.1200"]] as const) {
+      await setTariff(t.db, { account: `69000${n}`, serviceType, rate, from: "2026-01-01" });
+    }
+  }
+  const types = ["toll", "toll-free", "voip", "dial-out"];
+  const records = Array.from({ length: 24 }, (_, i) => {
+    // Conference k9 has legs all through the batch, the latest one starting a day earlier (it moves);
+    // leg k-5 comes twice (the second is a duplicate); kb's keypad code comes with its third leg.
+    const conference = i % 4 === 1 ? "k9" : `k${Math.floor(i / 4)}`;
+    const start = i === 21 ? "2026-11-08T22:00:00Z" : `2026-11-${String(10 + (i % 3)).padStart(2, "0")}T${String(8 + (i % 7)).padStart(2, "0")}:${String(i).padStart(2, "0")}:00Z`;
+    const room = Number(conference.slice(1)) % 2 ? "692001" : "692002";
+    return { ...leg(i === 17 ? "k-5" : `k-${i}`, conference, room, types[i % 4]!, start, 3 + i), ...(i === 10 ? { billing_code: "KEYPAD-7" } : {}) };
+  });
+  await send(records, { account: accounts[0], chunkLegs: 3, duplicates: 1 });
+  await send(records.map((r) => ({ ...r, room_number: r.room_number.replace("692", "693") })), { account: accounts[1], duplicates: 1 });
+  await assertExact("a batch in chunks");
+  const figures = async (account: number) => {
+    const rows = async (q: SQL) => (await t.db.execute<Record<string, unknown>>(q)).rows.map((r) => JSON.stringify(Object.values(r))).sort();
+    return {
+      conferences: await rows(sql`select external_id, started_at, ended_at, period, product, billing_code, billing_code_source from conferences where account_id = ${account}`),
+      legs: await rows(sql`select l.external_id, c.external_id, l.charge_minor, l.billable_s from legs l join conferences c on c.account_id = l.account_id and c.id = l.conference_id where l.account_id = ${account}`),
+      rollups: await rows(sql`select u.period, right(r.number, 3), u.billing_code, u.conferences, u.legs, u.duration_s, u.charge_minor from usage_rollups u join rooms r on r.id = u.room_id where u.account_id = ${account}`),
+      rooms: await rows(sql`select u.period, right(r.number, 3), u.conferences, u.legs, u.duration_s, u.charge_minor from room_usage u join rooms r on r.id = u.room_id where u.account_id = ${account}`),
+      days: await rows(sql`select d.day, right(r.number, 3), d.product, d.service_type, d.conferences, d.legs, d.length_s, d.duration_s, d.billable_s, d.charge_minor, d.first_started_at, d.last_started_at
+                           from report_days d join rooms r on r.id = d.room_id where d.account_id = ${account}`),
+    };
+  };
+  const [chunked, inOnePiece] = [await figures(accounts[0]!), await figures(accounts[1]!)];
+  assert.equal(chunked.conferences.length, 7);
+  assert.ok(chunked.conferences.some((c) => c.includes("KEYPAD-7")), "the keypad code of a later chunk is the conference's");
+  assert.ok(chunked.conferences.some((c) => c.startsWith('["k9","2026-11-08 22:00:00+00"')), "k9 starts with its leg of a later chunk");
+  assert.deepEqual(chunked, inOnePiece);
+});
+
+test("a leg must belong to a conference of its account; deleting the conference deletes its legs", async () => {
+  // A conference of another account (the twins' above), then one that does not exist.
+  const { rows } = await t.db.execute<{ id: string }>(sql`select id from conferences where account_id <> ${accountId} limit 1`);
+  const insert = (conferenceId: unknown) =>
+    t.db.execute(sql`
+      insert into legs (account_id, conference_id, external_id, service_type, joined_at, left_at, duration_s, billable_s, charge_minor)
+      values (${accountId}, ${conferenceId}, 'orphan', 'toll', '2026-11-10T09:00:00Z', '2026-11-10T09:01:00Z', 60, 60, 5)`);
+  for (const conferenceId of [rows[0]!.id, 987654321]) {
+    await assert.rejects(insert(conferenceId), (error: Error & { code?: string; cause?: { code?: string } }) => (error.code ?? error.cause?.code) === "23503");
+  }
+  const { rows: left } = await t.db.execute(sql`select 1 from legs where external_id = 'orphan'`);
+  assert.equal(left.length, 0);
 });
 
 test("a conference deleted with its legs leaves the rollup", async () => {

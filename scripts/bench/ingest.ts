@@ -172,21 +172,25 @@ type StatementTime = { label: string; ms: number; count: number };
 
 /** Labels of the ingest's statements (lib/ingest/ingest.ts), in the order they run. */
 const STATEMENT_LABELS: [RegExp, string][] = [
-  [/^create temp table ingest_legs/, "create the staging table"],
-  [/^(copy|insert into) ingest_legs/, "stage rows (COPY … FROM STDIN, open while the body is read, parsed, validated and rated)"],
-  [/^analyze ingest_legs/, "analyse the staged rows"],
+  [/^create temp table ingest_/, "create the staging and work tables"],
+  [/^truncate/, "empty the staging and work tables (each chunk)"],
+  [/^(copy|insert into) ingest_legs/, "stage rows (COPY … FROM STDIN, a chunk of 100,000 legs at a time, while the next is read, parsed, validated and rated)"],
+  [/^analyze ingest_(legs|added)/, "analyse the staged rows and the legs added (first chunk)"],
   [/^select pg_advisory_xact_lock/, "lock the batch's accounts"],
-  [/^set local/, "settings (jit off, work_mem)"],
-  [/^create temp table ingest_conferences/, "group legs into conferences"],
-  [/^analyze ingest_conferences/, "analyse the conferences"],
+  [/^set local/, "settings (jit off, work_mem, daily rollup by the ingest)"],
+  [/^insert into ingest_conferences/, "group legs into conferences (new ones get their id, period, product and code)"],
+  [/^analyze ingest_conferences/, "analyse the conferences (first chunk)"],
   [/^select line, conference_ext, account_id from ingest_conferences/, "check conference/room conflicts"],
   [/^select c\.id from conferences c join ingest_conferences/, "lock the conferences extended"],
+  [/^insert into ingest_report_keys/, "daily-rollup buckets of the conferences extended"],
   [/^with changed as/, "extend stored conferences"],
-  [/^with created as/, "insert new conferences (4 indexes, FK checks per row), ids back into the batch's table"],
-  [/^create temp table ingest_added/, "create the table of added legs"],
-  [/^with added as/, "insert legs (3 indexes, FK check per row, conflict check), summed per conference"],
+  [/^insert into conferences/, "insert new conferences (5 indexes, room FK check per row)"],
+  [/^with added as/, "insert legs (4 indexes, conflict check, the conference check once per statement), summed per conference and service type"],
   [/^(with delta as|insert into "?usage_rollups"?)/, "rollups (extended conferences out and in, new ones from the added legs: lib/usage/rollups.ts)"],
   [/^delete from "?(usage_rollups|room_usage)"?/, "rollups (empty buckets)"],
+  [/^insert into ingest_report_days/, "daily rollup: the chunk's new conferences' figures collected"],
+  [/^insert into report_days/, "daily rollup: the new conferences' figures added (once)"],
+  [/^select report_days_recompute/, "daily rollup: buckets of the conferences extended recomputed (once)"],
   [/^select sum\(legs\) as accepted/, "count accepted and late legs"],
   [/^(begin|commit)/, "begin / commit"],
 ];
@@ -466,7 +470,7 @@ export function runIngest(ctx: BenchContext): Promise<string> {
         `visible ≤ ${TARGET_VISIBLE_MS / 1000} s after the response — **${visibleMs <= TARGET_VISIBLE_MS ? "met" : "missed"}** (${formatMs(visibleMs)} ms).`,
       "",
       `Database time on the ingest's connection (PostgreSQL's log, log_min_duration_statement = 0 during the request; parse, bind and execute summed): ` +
-        `${seconds(statements.totalMs)} of the ${seconds(post.ms)}. The staging COPY is open from the first rows to the end of the body: its time is the upload, parsed, validated and rated by the server while PostgreSQL stores the rows; the statements after it are the merge.`,
+        `${seconds(statements.totalMs)} of the ${seconds(post.ms)}. The batch is merged a chunk of 100,000 legs at a time (COPY into the staging table, then the statements below), while the server reads, parses, validates and rates the next chunk.`,
       "",
       markdownTable([["Statement", "count", "ms"], ...statements.byLabel.map((s) => [s.label, String(s.count), formatMs(s.ms)])], ["l", "r", "r"]),
     ];
