@@ -28,13 +28,14 @@ END $$;
 --> statement-breakpoint
 CREATE TRIGGER conferences_delete_legs AFTER DELETE ON conferences REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION conferences_delete_legs();
 --> statement-breakpoint
--- The CDR ingest keeps report_days itself from its batch tables (adding new conferences' figures,
--- recomputing the buckets of the conferences it extends) and says so for its transaction with
--- `set local portal.ingest_report_days = 'on'`; the triggers then leave those writes to it.
+-- Bulk writers keep report_days themselves and say so for their transaction with
+-- `set local portal.report_days_by_writer = 'on'`; the triggers then leave those writes to them.
+-- The CDR ingest adds its new conferences' figures from its batch tables and recomputes the buckets
+-- of the conferences it extends; the benchmark tenant's loader recomputes the account once at the end.
 CREATE OR REPLACE FUNCTION report_days_legs_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  IF current_setting('portal.ingest_report_days', true) = 'on' THEN
+  IF current_setting('portal.report_days_by_writer', true) = 'on' THEN
     RETURN NULL;
   END IF;
   PERFORM report_days_recompute(array_agg(c.account_id), array_agg((c.started_at AT TIME ZONE 'UTC')::date), array_agg(c.room_id))
@@ -46,7 +47,7 @@ END $$;
 CREATE OR REPLACE FUNCTION report_days_conferences_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  IF current_setting('portal.ingest_report_days', true) = 'on' THEN
+  IF current_setting('portal.report_days_by_writer', true) = 'on' THEN
     RETURN NULL;
   END IF;
   PERFORM report_days_recompute(array_agg(account_id), array_agg(day), array_agg(room_id))
@@ -57,7 +58,7 @@ END $$;
 CREATE OR REPLACE FUNCTION report_days_conferences_updated() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  IF current_setting('portal.ingest_report_days', true) = 'on' THEN
+  IF current_setting('portal.report_days_by_writer', true) = 'on' THEN
     RETURN NULL;
   END IF;
   PERFORM report_days_recompute(array_agg(account_id), array_agg(day), array_agg(room_id))

@@ -504,6 +504,8 @@ async function inTransaction<T>(pool: Pool, loader: TenantOptions["loader"], wor
     const load: Loader = (loader ?? ((await isPglite(client)) ? "insert" : "copy")) === "copy" ? copyLoader : insertLoader;
     const tx = drizzle(client, { schema });
     await client.query("begin");
+    // Rollups, the daily one included, are rebuilt once after the load (rebuildRollups), not per COPY.
+    await client.query("set local portal.report_days_by_writer = 'on'");
     const result = await work(client, tx, load);
     await client.query("commit");
     return result;
@@ -598,7 +600,7 @@ export async function generateTenant(target: Database | Pool, options: TenantOpt
   });
 
   // Fresh statistics for the planner after a bulk load, as autovacuum would do later.
-  await pool.query("analyze rooms, users, conferences, legs, usage_rollups");
+  await pool.query("analyze rooms, users, conferences, legs, usage_rollups, report_days");
   const row = await counts(pool, accountNumber);
   return {
     accountId: row.accountId,
@@ -673,7 +675,7 @@ export async function generateStatementTenant(target: Database | Pool, options: 
     await rebuild(client, tx, shell.accountId, log);
   });
 
-  await pool.query("analyze rooms, users, conferences, legs, usage_rollups");
+  await pool.query("analyze rooms, users, conferences, legs, usage_rollups, report_days");
   const row = await counts(pool, accountNumber);
   return {
     accountId: row.accountId,

@@ -272,7 +272,7 @@ async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Pri
   // daily rollup kept by this merge from its own tables (migration 0007).
   await client.query("set local jit = off");
   await client.query("set local work_mem = '256MB'");
-  await client.query("set local portal.ingest_report_days = 'on'");
+  await client.query("set local portal.report_days_by_writer = 'on'");
   if (principal.accountId === null) await client.query("select pg_advisory_xact_lock(hashtext('ingest provider'))");
   const locked = new Set<number>();
   const conflicts: Merger["conflicts"] = [];

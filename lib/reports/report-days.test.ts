@@ -4,6 +4,7 @@ import { Readable } from "node:stream";
 import { sql, type SQL } from "drizzle-orm";
 import { testDatabase, type TestDatabase } from "@/db/testing";
 import { seedDemo } from "@/db/seed/demo";
+import { generateTenant } from "@/db/seed/tenant";
 import { createAccount, createRoom, createUser, setTariff } from "@/lib/admin/support";
 import { ingest } from "@/lib/ingest/ingest";
 import { purgeExpiredUsage } from "@/lib/usage/retention";
@@ -165,6 +166,13 @@ test("after the retention purge, the purged months are gone from the rollup and 
   await assertExact("the purge");
   const { rows: old } = await t.db.execute(sql`select 1 from report_days where day < '2026-01-01'`);
   assert.equal(old.length, 0);
+});
+
+test("after the benchmark tenant's bulk load (rollup rebuilt once at the end), the rollup equals the legs", async () => {
+  const tenant = await generateTenant(t.db, { scale: 0.004, now });
+  const { rows } = await t.db.execute<{ n: number }>(sql`select count(*)::int as n from report_days where account_id = ${tenant.accountId}`);
+  assert.ok(rows[0]!.n > 100, "the tenant has daily rows");
+  await assertExact("the tenant's load");
 });
 
 test("after the demo seed, the rollup equals the legs", async () => {

@@ -5,12 +5,17 @@ type Executor = Pick<Queryable, "execute">;
 
 /**
  * Recomputes an account's rollups from its conferences and legs. The write paths keep the rollups
- * exact incrementally (`shiftRollups`); this full rebuild serves bulk loads (the benchmark tenant).
+ * exact incrementally (`shiftRollups`); this full rebuild serves bulk loads (the benchmark tenant),
+ * which also leave the daily report rollup to it (`portal.report_days_by_writer`, migration 0007).
  */
 export async function rebuildRollups(db: Executor, accountId: number): Promise<void> {
   await db.execute(sql`delete from usage_rollups where account_id = ${accountId}`);
   await db.execute(sql`delete from room_usage where account_id = ${accountId}`);
   await shiftRollups(db, 1, sql`c.account_id = ${accountId}`);
+  await db.execute(sql`delete from report_days where account_id = ${accountId}`);
+  await db.execute(sql`
+    select report_days_recompute(array_agg(account_id), array_agg(day), array_agg(room_id))
+    from (select distinct account_id, (started_at at time zone 'UTC')::date as day, room_id from conferences where account_id = ${accountId}) k`);
 }
 
 /**
