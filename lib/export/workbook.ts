@@ -214,9 +214,17 @@ export function createWorkbook(output: Writable) {
           let numberTag: string | undefined;
           let stringTag: string | undefined;
           let dateTag: string | undefined;
+          // The last number written and its text: consecutive lines often repeat one (a conference's
+          // date and start on each of its legs), and writing a fraction out costs more than the rest of the cell.
+          let lastNumber = Number.NaN;
+          let lastText = "";
           const number = (v: number, row: string) => {
-            if (!Number.isFinite(v)) throw new RangeError(`${c.header}: ${v} is not a number a spreadsheet can hold`);
-            return `${open}${row}"${(numberTag ??= `${style(ExcelJS.ValueType.Number)}><v>`)}${v}</v></c>`;
+            if (v !== lastNumber) {
+              if (!Number.isFinite(v)) throw new RangeError(`${c.header}: ${v} is not a number a spreadsheet can hold`);
+              lastNumber = v;
+              lastText = String(v);
+            }
+            return `${open}${row}"${(numberTag ??= `${style(ExcelJS.ValueType.Number)}><v>`)}${lastText}</v></c>`;
           };
           const string = (v: string, row: string) => `${open}${row}"${(stringTag ??= `${style(ExcelJS.ValueType.String)} t="str"><v>`)}${xmlText(v)}</v></c>`;
           const divisor = c.kind === "duration" ? 86400 : c.kind === "money" ? scale : 1;

@@ -105,7 +105,15 @@ function rollupTotal(from: SQL, sums: Record<string, SQL>): SQL {
   return sql`select ${sql.join(columns, sql`, `)} from ${from}`;
 }
 
-const legsJoin = sql`join legs l on l.account_id = c.account_id and l.conference_id = c.id`;
+/**
+ * The legs of each conference `c`, in order, read through the legs' (account, conference) index as
+ * the conferences come in order: the lines stream from the first one. A plain join had PostgreSQL
+ * hash all the range's legs and sort them (on disk: 4.9 M legs over 12 months at 2,000 rooms)
+ * before the first line.
+ */
+const conferenceLegs = sql`cross join lateral (
+  select l.id, l.participant_name, l.caller_number, l.service_type, l.joined_at, l.left_at, l.duration_s, l.charge_minor
+  from legs l where l.account_id = c.account_id and l.conference_id = c.id order by l.joined_at, l.id) l`;
 
 /** Leg sums of one conference `c`, read through the legs' (account, conference) index. */
 const legSums = sql`lateral (
@@ -262,7 +270,7 @@ const definitions: ReportDefinition[] = [
     rows: (a, q) => sql`
       select ${epochMs(sql`c.started_at`)} as started_at, r.number as room, l.participant_name, l.caller_number, l.service_type,
              ${epochMs(sql`l.joined_at`)} as joined_at, ${epochMs(sql`l.left_at`)} as left_at, l.duration_s, l.charge_minor
-      from ${conferencesOf(a, q, legsJoin)}
+      from ${conferencesOf(a, q, conferenceLegs)}
       order by c.started_at, c.id, l.joined_at, l.id`,
     total: (a, q) => rollupTotal(daysOf(a, q, "legs"), { lines: sql`sum(d.legs)`, duration_s: sql`sum(d.duration_s)`, charge_minor: sql`sum(d.charge_minor)` }),
     line: (r, c) => [d(r.started_at), d(r.started_at), room(r.room), s(r.participant_name), s(r.caller_number), service(c.t, r.service_type), d(r.joined_at), d(r.left_at), n(r.duration_s), n(r.charge_minor)],

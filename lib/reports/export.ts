@@ -77,13 +77,13 @@ async function* reportCells(def: ReportDefinition, query: ReportQuery, c: Report
 
 /** Sums of the summed columns, kept while lines are written: the total row is exactly their sum. */
 function totaller(def: ReportDefinition) {
-  const sums: Partial<Record<number, number>> = {};
-  def.columns.forEach((col, i) => col.sum && (sums[i] = 0));
+  const summed = def.columns.flatMap((col, i) => (col.sum ? [i] : []));
+  const values = summed.map(() => 0);
   return {
     add(cells: Cell[]) {
-      for (const key of Object.keys(sums)) sums[Number(key)]! += Number(cells[Number(key)] ?? 0);
+      for (let k = 0; k < summed.length; k++) values[k]! += Number(cells[summed[k]!] ?? 0);
     },
-    sums,
+    sums: (): Partial<Record<number, number>> => Object.fromEntries(summed.map((i, k) => [i, values[k]!])),
   };
 }
 
@@ -197,7 +197,7 @@ export async function reportExport(c: ReportContext, query: ReportQuery, format:
         await add(first.value);
         for await (const batch of cells) await add(batch);
       }
-      await writer.finish(count, total.sums);
+      await writer.finish(count, total.sums());
     },
   };
 }
