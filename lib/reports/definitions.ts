@@ -65,6 +65,7 @@ function inRange(q: ReportQuery, alias = sql`c`): SQL {
 export function peopleFilter(accountId: number, q: ReportQuery, user: SQL): SQL {
   if (everyone(q)) return sql``;
   const parts: SQL[] = [];
+  if (q.allCardholders) parts.push(sql`exists (select 1 from rooms rc where rc.account_id = ${accountId} and rc.cardholder_id = ${user})`);
   if (q.cardholders.length) parts.push(sql`${user} in ${q.cardholders}`);
   if (q.owners.length) parts.push(sql`${user} in ${q.owners}`);
   if (q.groups.length) parts.push(sql`exists (select 1 from group_members gm where gm.account_id = ${accountId} and gm.user_id = ${user} and gm.group_id in ${q.groups})`);

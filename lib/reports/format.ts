@@ -53,7 +53,7 @@ export function filterSummary(query: ReportQuery, names: FilterNames, t: Message
   const list = (values: string[]) => (values.length > 5 ? `${values.slice(0, 5).join(", ")} (+${values.length - 5})` : values.join(", "));
   const item = (label: string, value: string) => fill(t.reports.labelValue, { label, value });
   const parts = [
-    names.cardholders.length ? item(f.cardholders, list(names.cardholders)) : "",
+    query.allCardholders ? item(f.cardholders, f.every) : names.cardholders.length ? item(f.cardholders, list(names.cardholders)) : "",
     names.owners.length ? item(f.owners, list(names.owners)) : "",
     names.groups.length ? item(f.groups, list(names.groups)) : "",
     query.ungrouped ? f.ungrouped : "",
