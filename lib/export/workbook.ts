@@ -38,6 +38,14 @@ const DAY_MS = 86_400_000;
 const excelSerial = (time: number) => time / DAY_MS + 25_569;
 
 /**
+ * An instant (ms since the epoch) as the value a "date" column (Excel's serial day, with the time)
+ * or a "time" column (the fraction of the day) makes of a Date at that instant (its UTC fields).
+ */
+export function excelInstant(instant: number, kind: "date" | "time"): number {
+  return kind === "time" ? (((Math.floor(instant / 1000) % 86_400) + 86_400) % 86_400) / 86_400 : excelSerial(instant);
+}
+
+/**
  * An instant (ms since the epoch) as the cell values of a "date" column (Excel's serial day, with
  * the time) and a "time" column (the fraction of the day) in a zone's wall clock: what those
  * columns make of `wallClock(instant, timeZone)`, without building a Date for each row.
@@ -237,7 +245,7 @@ export function createWorkbook(output: Writable) {
             if (value instanceof Date) {
               const ms = value.getTime();
               // A time column takes the time of day (UTC fields), as a fraction of the day.
-              if (time) return number((((Math.floor(ms / 1000) % 86400) + 86400) % 86400) / 86400, row);
+              if (time) return number(excelInstant(ms, "time"), row);
               const serial = excelSerial(ms);
               if (!Number.isFinite(serial)) throw new RangeError(`${c.header}: invalid date`);
               return `${open}${row}"${(dateTag ??= `${style(ExcelJS.ValueType.Date)}><v>`)}${serial}</v></c>`;

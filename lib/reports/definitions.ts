@@ -39,8 +39,13 @@ export type ReportDefinition = {
 };
 
 const n = (value: unknown) => Number(value ?? 0);
-/** A date cell: from a Date, or from ms since the epoch (see `epochMs`). */
-const d = (value: unknown) => (value === null || value === undefined ? null : value instanceof Date ? value : new Date(typeof value === "number" ? value : String(value)));
+/**
+ * An instant, for the date and time columns: ms since the epoch (from `epochMs`, or a Date). Kept
+ * a number down to the output (Excel's serial day or time of day, text on pages and in CSV): no
+ * Date per cell, each of which costs a wrapped constructor in the server (Next.js extends Date).
+ */
+const d = (value: unknown): number | null =>
+  value === null || value === undefined ? null : typeof value === "number" ? value : value instanceof Date ? value.getTime() : Date.parse(String(value));
 const s = (value: unknown) => (value === null || value === undefined ? "" : String(value));
 const room = (value: unknown) => formatRoomNumber(s(value));
 const service = (t: Messages, value: unknown) => t.serviceTypes[value as keyof Messages["serviceTypes"]] ?? s(value);

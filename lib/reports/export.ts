@@ -14,7 +14,7 @@ import type { AccountInfo } from "@/lib/data/account";
 import { NotFoundError } from "@/lib/errors";
 import { cursorBatches } from "@/lib/export/cursor";
 import type { Export } from "@/lib/export/oai";
-import { createWorkbook, type Cell } from "@/lib/export/workbook";
+import { createWorkbook, excelInstant, type Cell } from "@/lib/export/workbook";
 import { formatLocalDate, formatLocalTime } from "@/lib/format";
 import { fill, messages, type Locale, type Messages } from "@/lib/i18n/messages";
 import { reportDefinition, type ReportDefinition, type Row } from "./definitions";
@@ -105,9 +105,19 @@ function xlsxWriter({ def, title, headers, c, output }: WriterSpec): LineWriter 
     money: c.account,
     columns: def.columns.map((col, i) => ({ header: headers[i]!, kind: col.kind, width: col.width })),
   });
+  // Instants (ms since the epoch) become the Excel numbers of their date and time columns.
+  const instants = def.columns.flatMap((col, i) => (col.kind === "date" || col.kind === "time" ? [{ i, kind: col.kind }] : []));
   return {
     // A batch at a time: the sheet writes many rows' XML at once (the statement's fast path).
-    lines: (batch) => sheet.addRows(batch),
+    lines(batch) {
+      for (const cells of batch) {
+        for (const { i, kind } of instants) {
+          const value = cells[i];
+          if (typeof value === "number") cells[i] = excelInstant(value, kind);
+        }
+      }
+      return sheet.addRows(batch);
+    },
     async finish(count, sums) {
       sheet.finish(totalLabel(c, count), sums);
       await wb.commit();
