@@ -12,6 +12,11 @@ type Props = {
   selected: number[];
   labels: { search: string; selectShown: string; clear: string; selected: string; all: string; none: string };
   error?: string[];
+  /**
+   * The value sent when every option is ticked (e.g. "all"), instead of every id: 2,000 ids make
+   * a URL too long for a request's headers. `selected` says whether it was sent.
+   */
+  every?: { value: string; selected: boolean };
 };
 
 /** Lines drawn at once: enough to scan, few enough that 2,000 people stay quick to filter. */
@@ -21,8 +26,8 @@ const SHOWN = 150;
  * A searchable list of checkboxes for one people filter. "Select all shown" takes every match of
  * the search (not only the lines drawn), so a long list is filtered and selected in two steps.
  */
-export function PeoplePicker({ name, legend, options, selected: initial, labels, error }: Props) {
-  const [selected, setSelected] = useState(() => new Set(initial));
+export function PeoplePicker({ name, legend, options, selected: initial, labels, error, every }: Props) {
+  const [selected, setSelected] = useState(() => new Set(every?.selected ? options.map((o) => o.id) : initial));
   const [search, setSearch] = useState("");
   const matches = useMemo(() => {
     const words = search.toLowerCase().split(/\s+/).filter(Boolean);
@@ -44,7 +49,9 @@ export function PeoplePicker({ name, legend, options, selected: initial, labels,
   return (
     <fieldset className="min-w-0 rounded-lg border border-slate-200 bg-white p-3" aria-describedby={error ? errorId : undefined} data-testid={`picker-${name}`}>
       <legend className="px-1 text-sm font-semibold text-slate-800">{legend}</legend>
-      {selected.size > 0 && <input type="hidden" name={name} value={[...selected].sort((a, b) => a - b).join(",")} />}
+      {selected.size > 0 && (
+        <input type="hidden" name={name} value={every && selected.size === options.length ? every.value : [...selected].sort((a, b) => a - b).join(",")} />
+      )}
       {options.length === 0 ? (
         <p className="text-sm text-slate-500">{labels.none}</p>
       ) : (

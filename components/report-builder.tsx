@@ -30,6 +30,8 @@ type Props = {
   state: BuilderState;
   limits: { earliest: string; today: string };
   errors: Record<string, string[]>;
+  /** The `cardholder` value for every cardholder (sent when all are ticked). */
+  everyCardholder: string;
 };
 
 function Step({ number, title, children }: { number: number; title: string; children: ReactNode }) {
@@ -58,7 +60,7 @@ function FieldError({ id, messages }: { id: string; messages?: string[] }) {
  * and a schedule stores exactly these parameters). HTML shows the report under the form; Excel
  * and CSV download it.
  */
-export function ReportBuilder({ labels, typeGroups, ranges, products, options, state, limits, errors }: Props) {
+export function ReportBuilder({ labels, typeGroups, ranges, products, options, state, limits, errors, everyCardholder }: Props) {
   const [range, setRange] = useState(state.range || "last-30-days");
   const custom = range === "custom";
   const input = "rounded border border-slate-300 bg-white px-2 py-1 text-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30 disabled:bg-slate-100 disabled:text-slate-400";
@@ -119,7 +121,7 @@ export function ReportBuilder({ labels, typeGroups, ranges, products, options, s
       <Step number={3} title={labels.steps.filters}>
         <p className="mb-3 text-xs text-slate-600">{labels.filters.allHint}</p>
         <div className="grid gap-3 md:grid-cols-3">
-          <PeoplePicker name="cardholder" legend={labels.filters.cardholders} options={options.cardholders} selected={state.cardholders} labels={pickerLabels} error={errors.cardholders} />
+          <PeoplePicker name="cardholder" legend={labels.filters.cardholders} options={options.cardholders} selected={state.cardholders} labels={pickerLabels} error={errors.cardholders} every={{ value: everyCardholder, selected: state.allCardholders }} />
           <PeoplePicker name="owner" legend={labels.filters.owners} options={options.owners} selected={state.owners} labels={pickerLabels} error={errors.owners} />
           <div className="space-y-3">
             <PeoplePicker name="group" legend={labels.filters.groups} options={options.groups} selected={state.groups} labels={pickerLabels} error={errors.groups} />

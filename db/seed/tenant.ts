@@ -53,6 +53,8 @@ export type TenantOptions = {
   accountNumber?: string;
   /** Rooms are numbered from here (710000, 710001, …); keep ranges apart for several tenants. */
   firstRoomNumber?: number;
+  /** Months of usage up to `now` (12 by default); 0 gives the account, its owner, rooms and cardholders without usage. */
+  months?: number;
   /** "copy" needs a real PostgreSQL; "insert" also works through PGlite's socket. Default: detected. */
   loader?: "copy" | "insert";
   log?: (line: string) => void;
@@ -545,7 +547,7 @@ export async function generateTenant(target: Database | Pool, options: TenantOpt
 
   const random = seededRandom(seed);
   const passwordHash = await hashPassword(TENANT_DEFAULTS.password);
-  const periods = planPeriods(now, TENANT_DEFAULTS.months);
+  const periods = planPeriods(now, options.months ?? TENANT_DEFAULTS.months);
   const ownerEmail = tenantOwnerEmail(accountNumber);
 
   const extras = await inTransaction(pool, options.loader, async (client, tx, load) => {

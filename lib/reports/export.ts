@@ -14,7 +14,7 @@ import type { AccountInfo } from "@/lib/data/account";
 import { NotFoundError } from "@/lib/errors";
 import { cursorBatches } from "@/lib/export/cursor";
 import type { Export } from "@/lib/export/oai";
-import { createWorkbook, type Cell } from "@/lib/export/workbook";
+import { createWorkbook, excelInstant, type Cell } from "@/lib/export/workbook";
 import { formatLocalDate, formatLocalTime } from "@/lib/format";
 import { fill, messages, type Locale, type Messages } from "@/lib/i18n/messages";
 import { reportDefinition, type ReportDefinition, type Row } from "./definitions";
@@ -77,13 +77,13 @@ async function* reportCells(def: ReportDefinition, query: ReportQuery, c: Report
 
 /** Sums of the summed columns, kept while lines are written: the total row is exactly their sum. */
 function totaller(def: ReportDefinition) {
-  const sums: Partial<Record<number, number>> = {};
-  def.columns.forEach((col, i) => col.sum && (sums[i] = 0));
+  const summed = def.columns.flatMap((col, i) => (col.sum ? [i] : []));
+  const values = summed.map(() => 0);
   return {
     add(cells: Cell[]) {
-      for (const key of Object.keys(sums)) sums[Number(key)]! += Number(cells[Number(key)] ?? 0);
+      for (let k = 0; k < summed.length; k++) values[k]! += Number(cells[summed[k]!] ?? 0);
     },
-    sums,
+    sums: (): Partial<Record<number, number>> => Object.fromEntries(summed.map((i, k) => [i, values[k]!])),
   };
 }
 
@@ -105,9 +105,19 @@ function xlsxWriter({ def, title, headers, c, output }: WriterSpec): LineWriter 
     money: c.account,
     columns: def.columns.map((col, i) => ({ header: headers[i]!, kind: col.kind, width: col.width })),
   });
+  // Instants (ms since the epoch) become the Excel numbers of their date and time columns.
+  const instants = def.columns.flatMap((col, i) => (col.kind === "date" || col.kind === "time" ? [{ i, kind: col.kind }] : []));
   return {
     // A batch at a time: the sheet writes many rows' XML at once (the statement's fast path).
-    lines: (batch) => sheet.addRows(batch),
+    lines(batch) {
+      for (const cells of batch) {
+        for (const { i, kind } of instants) {
+          const value = cells[i];
+          if (typeof value === "number") cells[i] = excelInstant(value, kind);
+        }
+      }
+      return sheet.addRows(batch);
+    },
     async finish(count, sums) {
       sheet.finish(totalLabel(c, count), sums);
       await wb.commit();
@@ -197,7 +207,7 @@ export async function reportExport(c: ReportContext, query: ReportQuery, format:
         await add(first.value);
         for await (const batch of cells) await add(batch);
       }
-      await writer.finish(count, total.sums);
+      await writer.finish(count, total.sums());
     },
   };
 }

@@ -57,7 +57,10 @@ export async function checkReportFilters(db: Queryable, accountId: number, query
       ? db.execute<{ id: string; name: string }>(sql`select id, name from groups where account_id = ${accountId} and id in ${query.groups} order by lower(name), id`)
       : none,
   ]);
-  const missing = (wanted: number[], found: { id: string }[]) => wanted.filter((id) => !found.some((f) => Number(f.id) === id));
+  const missing = (wanted: number[], found: { id: string }[]) => {
+    const ids = new Set(found.map((f) => Number(f.id)));
+    return wanted.filter((id) => !ids.has(id));
+  };
   const e = t.reports.errors;
   for (const [field, wanted, found, message] of [
     ["cardholders", query.cardholders, cardholders.rows, e.unknownCardholders],

@@ -15,7 +15,11 @@ const integer = (locale: string) => {
 };
 
 /** A cell as text for a person: dates and times in GMT, the account's locale and currency. */
-export function displayCell(kind: ColumnKind, value: Cell, money: Money): string {
+/** Date and time columns of reports hold instants as ms since the epoch (see definitions.ts). */
+const instant = (kind: ColumnKind, value: Cell): Cell => (typeof value === "number" && (kind === "date" || kind === "time") ? new Date(value) : value);
+
+export function displayCell(kind: ColumnKind, cell: Cell, money: Money): string {
+  const value = instant(kind, cell);
   if (value === null || value === "") return "";
   if (value instanceof Date) return kind === "time" ? formatLocalTime(value, "UTC", money.locale, true) : formatLocalDate(value, "UTC", money.locale);
   if (typeof value === "number") {
@@ -29,7 +33,8 @@ export function displayCell(kind: ColumnKind, value: Cell, money: Money): string
 const pad = (n: number) => String(n).padStart(2, "0");
 
 /** A cell for a CSV file read by programs: ISO dates, 24-hour GMT times, H:MM:SS durations, amounts with a decimal point. */
-export function csvCell(kind: ColumnKind, value: Cell, currency: string): string | number {
+export function csvCell(kind: ColumnKind, cell: Cell, currency: string): string | number {
+  const value = instant(kind, cell);
   if (value === null) return "";
   if (value instanceof Date) return kind === "time" ? `${pad(value.getUTCHours())}:${pad(value.getUTCMinutes())}:${pad(value.getUTCSeconds())}` : value.toISOString().slice(0, 10);
   if (typeof value === "number") {
@@ -53,7 +58,7 @@ export function filterSummary(query: ReportQuery, names: FilterNames, t: Message
   const list = (values: string[]) => (values.length > 5 ? `${values.slice(0, 5).join(", ")} (+${values.length - 5})` : values.join(", "));
   const item = (label: string, value: string) => fill(t.reports.labelValue, { label, value });
   const parts = [
-    names.cardholders.length ? item(f.cardholders, list(names.cardholders)) : "",
+    query.allCardholders ? item(f.cardholders, f.every) : names.cardholders.length ? item(f.cardholders, list(names.cardholders)) : "",
     names.owners.length ? item(f.owners, list(names.owners)) : "",
     names.groups.length ? item(f.groups, list(names.groups)) : "",
     query.ungrouped ? f.ungrouped : "",

@@ -29,9 +29,23 @@ test("every report type with every preset and a custom range round-trips through
     }
     const custom = parse({ type, range: "custom", from: "2026-01-01", to: "2026-03-31", owner: "9" });
     assert.ok(custom.ok);
-    assert.deepEqual(custom.query, { type, range: "custom", from: "2026-01-01", to: "2026-03-31", cardholders: [], owners: [9], groups: [], ungrouped: false, products: [] });
+    assert.deepEqual(custom.query, { type, range: "custom", from: "2026-01-01", to: "2026-03-31", cardholders: [], allCardholders: false, owners: [9], groups: [], ungrouped: false, products: [] });
     assert.deepEqual(parseReportQuery(reportSearchParams(custom.query), now), custom);
   }
+});
+
+test("every cardholder is one word in the URL, whatever else is listed", () => {
+  const all = parse({ type: "usage", range: "last-7-days", cardholder: "all", owner: "9" });
+  assert.ok(all.ok);
+  assert.equal(all.query.allCardholders, true);
+  assert.deepEqual(all.query.cardholders, []);
+  assert.equal(reportSearchParams(all.query).toString(), "type=usage&range=last-7-days&cardholder=all&owner=9");
+  assert.deepEqual(parseReportQuery(reportSearchParams(all.query), now), all);
+  // Ids beside it add nothing: every cardholder includes them.
+  const mixed = parse({ type: "usage", range: "last-7-days", cardholder: ["12,all", "5"] });
+  assert.ok(mixed.ok);
+  assert.deepEqual([mixed.query.allCardholders, mixed.query.cardholders], [true, []]);
+  assert.ok(!parse({ type: "usage", range: "last-7-days", owner: "all" }).ok, "only the cardholders take “all”");
 });
 
 test("bad input is refused with a message per field, in the UI's language", () => {

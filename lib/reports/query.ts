@@ -33,6 +33,11 @@ export type ReportQuery = {
   to: string;
   /** User ids; the people filters add up (a cardholder, or an owner, or a group member…). None: everyone. */
   cardholders: number[];
+  /**
+   * Every cardholder of the account (`cardholder=all`): what ticking all 2,000 of them means, said
+   * in one word instead of 2,000 ids (a URL that long no longer fits a request's headers).
+   */
+  allCardholders: boolean;
   owners: number[];
   groups: number[];
   ungrouped: boolean;
@@ -41,6 +46,9 @@ export type ReportQuery = {
 };
 
 export type ReportQueryResult = { ok: true; query: ReportQuery } | { ok: false; errors: Record<string, string[]> };
+
+/** The `cardholder` value meaning every cardholder of the account. */
+export const ALL = "all";
 
 /** URL parameter names. Lists are read from repeated parameters (as a form of checkboxes sends them) and from comma-separated values. */
 export const PARAM = { type: "type", range: "range", from: "from", to: "to", cardholder: "cardholder", owner: "owner", group: "group", ungrouped: "ungrouped", product: "product" } as const;
@@ -126,8 +134,9 @@ export function parseReportQuery(params: URLSearchParams, now: Date, t: Messages
     fail("range", rangeValue ? fill(e.unknownRange, { value: rangeValue.slice(0, 40) }) : e.noRange);
   }
 
+  const allCardholders = params.getAll(PARAM.cardholder).some((v) => v.split(",").some((id) => id.trim() === ALL));
   const ids = (name: string, field: string) => {
-    const values = params.getAll(name).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+    const values = params.getAll(name).flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v && !(name === PARAM.cardholder && v === ALL));
     const bad = values.filter((v) => !isId(v));
     if (bad.length) fail(field, fill(e.unknownIds, { ids: bad.slice(0, 5).join(", ").slice(0, 80) }));
     return [...new Set(values.filter(isId).map(Number))].sort((a, b) => a - b);
@@ -149,7 +158,9 @@ export function parseReportQuery(params: URLSearchParams, now: Date, t: Messages
       range,
       from,
       to,
-      cardholders,
+      // Every cardholder includes any listed one.
+      cardholders: allCardholders ? [] : cardholders,
+      allCardholders,
       owners,
       groups,
       ungrouped: ungroupedValue !== null,
@@ -166,7 +177,8 @@ export function reportSearchParams(query: ReportQuery): URLSearchParams {
     params.set(PARAM.to, query.to);
   }
   // Lists as one comma-separated value: 2,000 selected cardholders still fit in a URL.
-  if (query.cardholders.length) params.set(PARAM.cardholder, query.cardholders.join(","));
+  if (query.allCardholders) params.set(PARAM.cardholder, ALL);
+  else if (query.cardholders.length) params.set(PARAM.cardholder, query.cardholders.join(","));
   if (query.owners.length) params.set(PARAM.owner, query.owners.join(","));
   if (query.groups.length) params.set(PARAM.group, query.groups.join(","));
   if (query.ungrouped) params.set(PARAM.ungrouped, "1");
@@ -175,4 +187,4 @@ export function reportSearchParams(query: ReportQuery): URLSearchParams {
 }
 
 /** True when no people filter is set: the report covers everyone of the account. */
-export const everyone = (query: ReportQuery) => !query.cardholders.length && !query.owners.length && !query.groups.length && !query.ungrouped;
+export const everyone = (query: ReportQuery) => !query.cardholders.length && !query.allCardholders && !query.owners.length && !query.groups.length && !query.ungrouped;

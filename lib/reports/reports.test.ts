@@ -24,7 +24,7 @@ let tenant: Tenant;
 const now = new Date("2026-11-24T10:00:00Z");
 const RANGE = { from: "2026-03-15", to: "2026-10-20" };
 
-const query = (type: ReportType, extra: Partial<ReportQuery> = {}): ReportQuery => ({ type, range: "custom", ...RANGE, cardholders: [], owners: [], groups: [], ungrouped: false, products: [], ...extra });
+const query = (type: ReportType, extra: Partial<ReportQuery> = {}): ReportQuery => ({ type, range: "custom", ...RANGE, cardholders: [], allCardholders: false, owners: [], groups: [], ungrouped: false, products: [], ...extra });
 
 async function file(accountId: number, q: ReportQuery, format: ReportFormat) {
   const context = await loadReportContext(accountId, "en", now);
@@ -290,6 +290,27 @@ test("every combination of filters selects exactly the right rooms, conferences 
     const people = await csv(f.a, query("user-status", filters));
     assert.deepEqual(people.lines.map((l) => l[0]).sort(), expected.map((room) => holders[room]!.user.toUpperCase()).sort(), `users ${label}`);
   }
+});
+
+test("every cardholder: the usage reports of everyone; user status of the cardholders only, with what else is ticked", async () => {
+  const f = await loadFixture();
+  for (const type of ["conference-rooms", "conference-history", "toll-free", "participation", "usage", "activity"] as const) {
+    const all = await csv(f.a, query(type, { allCardholders: true }));
+    assert.deepEqual(all, await csv(f.a, query(type)), type);
+  }
+  const users = async (filters: Partial<ReportQuery>) => (await csv(f.a, query("user-status", filters))).lines.map((l) => l[0]).sort();
+  // A member who holds no room is in the account's users, not among every cardholder.
+  await createUser(t.db, { email: "u6@filters.example", name: "U6", password: "a long password", account: "660001", role: "member" });
+  assert.deepEqual(await users({}), ["OWNER", "U1", "U2", "U3", "U5", "U6"]);
+  assert.deepEqual(await users({ allCardholders: true }), ["OWNER", "U1", "U2", "U3", "U5"]);
+  assert.deepEqual(await users({ allCardholders: true, ungrouped: true }), ["OWNER", "U1", "U2", "U3", "U5", "U6"]);
+  const context = await loadReportContext(f.a, "en", now);
+  const exported = await reportExport(context, query("usage", { allCardholders: true, products: ["audio"] }), "html");
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on("data", (b: Buffer) => chunks.push(b));
+  await exported.write(out);
+  assert.match(Buffer.concat(chunks).toString(), /Filters: Cardholders: all · Products: Audio/);
 });
 
 test("unknown or foreign filter ids are refused with a clear message, and no file is made", async () => {

@@ -15,7 +15,7 @@ import { reportHeading } from "@/lib/reports/export";
 import { checkReportFilters, reportFilterOptions } from "@/lib/reports/filters";
 import { displayCell, displayDay, filterSummary, linesLabel } from "@/lib/reports/format";
 import { getReportPage } from "@/lib/reports/page";
-import { earliestDay, gmtDay, parseReportQuery, rangePresets, reportSearchParams, reportTypes } from "@/lib/reports/query";
+import { ALL, earliestDay, gmtDay, parseReportQuery, rangePresets, reportSearchParams, reportTypes } from "@/lib/reports/query";
 import { first, type SearchParams } from "@/lib/search-params";
 
 export const metadata = { title: "Reports" };
@@ -60,6 +60,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
     from: query?.from ?? q.get("from") ?? "",
     to: query?.to ?? q.get("to") ?? "",
     cardholders: ids(q, "cardholder"),
+    allCardholders: q.getAll("cardholder").some((v) => v.split(",").includes(ALL)),
     owners: ids(q, "owner"),
     groups: ids(q, "group"),
     ungrouped: q.has("ungrouped"),
@@ -150,6 +151,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
         state={state}
         limits={{ earliest: earliestDay(now), today: gmtDay(now) }}
         errors={errors}
+        everyCardholder={ALL}
       />
       </details>
       {report}
