@@ -117,6 +117,15 @@ type StreamingSheet = {
   _rowZero: number;
 };
 
+/**
+ * Bytes waiting in a stream's write buffer. The zip's input is archiver's readable-stream 2
+ * PassThrough, which has no `writableLength` (undefined: the queue looked empty and grew without
+ * bound, 170 MB of a million-line statement); its buffer's length is in `_writableState`.
+ */
+function queuedBytes(stream: Writable): number {
+  return stream.writableLength ?? (stream as unknown as { _writableState?: { length?: number } })._writableState?.length ?? 0;
+}
+
 /** Resolves once a stream's buffer has drained (or the stream is gone); rejects on its error. */
 function drained(stream: Writable, full = stream.writableNeedDrain): Promise<void> {
   if (!full || stream.destroyed) return Promise.resolve();
@@ -185,7 +194,7 @@ export function createWorkbook(output: Writable) {
       const keepPace = async () => {
         if (output.destroyed) throw new Error("the download's output was closed");
         const zip = stream.stream.pipes?.[0];
-        if (zip && zip.writableLength >= ZIP_QUEUE_BYTES) await drained(zip, true);
+        if (zip && queuedBytes(zip) >= ZIP_QUEUE_BYTES) await drained(zip, true);
         else await new Promise(setImmediate);
         if (output.writableNeedDrain) await drained(output);
       };
