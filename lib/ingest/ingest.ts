@@ -6,7 +6,7 @@ import type { Database } from "@/db/client";
 import { audit } from "@/lib/audit";
 import { addToRollups, shiftRollups } from "@/lib/usage/rollups";
 import { FIELDS, readRecords, type Format } from "./parse";
-import { openStage, type Stage, type StagedChunk, type StagedLeg } from "./staging";
+import { openStage, type StagedLeg, type WriteChunk } from "./staging";
 import { TariffBook } from "./tariff-book";
 import { validateRecord, type RowError } from "./validate";
 
@@ -71,10 +71,10 @@ export async function ingest(db: Database, principal: Principal, input: Readable
     let chunkAccounts = new Set<number>();
     const mergeStaged = async () => {
       await merging;
-      const chunk = stage.take();
+      const writeChunk = stage.take();
       const accounts = chunkAccounts;
       chunkAccounts = new Set();
-      merging = merger.merge(stage, chunk, accounts);
+      merging = merger.merge(writeChunk, accounts);
       // Awaited before the next chunk or at the end; until then a failure must not count as unhandled.
       merging.catch(() => {});
     };
@@ -250,7 +250,7 @@ async function unstageConflicts(client: PoolClient, conflicts: { account: number
 
 type Merger = {
   /** Writes a chunk of legs into the batch's conferences, legs and rollups. */
-  merge(stage: Stage, chunk: StagedChunk, accounts: Set<number>): Promise<void>;
+  merge(writeChunk: WriteChunk, accounts: Set<number>): Promise<void>;
   /** Conferences named with another room than their stored or earlier legs', in every chunk. */
   readonly conflicts: (RowError & { account: number; conference: string })[];
   /** Their rows, taken out of the batch. */
@@ -259,6 +259,10 @@ type Merger = {
   finish(staged: number): Promise<{ accepted: number; duplicates: number; late: number }>;
 };
 
+/**
+ * An account's ingest turn, and its daily-rollup lock (the key report_days_recompute takes, migration
+ * 0006) held to the commit: no other writer recomputes a bucket from a snapshot without this batch.
+ */
 const LOCK_ACCOUNT = "select pg_advisory_xact_lock(hashtext('ingest'), $1::int), pg_advisory_xact_lock(hashtext('report_days'), ($1::bigint % 2147483647)::int)";
 
 /**
@@ -283,8 +287,8 @@ async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Pri
   return {
     conflicts,
     unstaged,
-    async merge(stage, chunk, accounts) {
-      await stage.write(chunk);
+    async merge(writeChunk, accounts) {
+      await writeChunk();
       // Temp tables are never analysed by autovacuum: without statistics the planner may join the
       // staged legs by nested loops. The first chunk's statistics serve the next ones.
       if (!analysed) await client.query("analyze ingest_legs");

@@ -54,14 +54,14 @@ export type Stage = {
   add(leg: StagedLeg): void;
   /** Legs held since the last `take`. */
   readonly size: number;
-  /** The legs held, handed over whole (nothing is held afterwards). */
-  take(): StagedChunk;
-  /** Replaces the rows of `ingest_legs` with the chunk's. */
-  write(chunk: StagedChunk): Promise<void>;
+  /**
+   * The legs held, handed over whole (nothing is held afterwards), as the writing of them: it
+   * replaces the rows of `ingest_legs` with these legs, once the connection is free.
+   */
+  take(): WriteChunk;
 };
 
-/** Legs taken from the stage: their COPY text, or the legs themselves through PGlite. */
-export type StagedChunk = { legs: number; pieces: Buffer[]; rows: StagedLeg[] };
+export type WriteChunk = () => Promise<void>;
 
 /** Creates `ingest_legs` and a stage for it: COPY on PostgreSQL, batched INSERTs through PGlite's socket (no COPY there). */
 export async function openStage(client: PoolClient): Promise<Stage> {
@@ -106,27 +106,29 @@ function copyStage(client: PoolClient): Stage {
     },
     take() {
       if (piece) pieces.push(Buffer.from(piece));
-      const chunk = { legs, pieces, rows: [] };
+      const chunk = pieces;
       legs = 0;
       pieces = [];
       piece = "";
-      return chunk;
-    },
-    async write(chunk) {
-      await client.query("truncate ingest_legs");
-      const stream = client.query(copyFrom(`copy ingest_legs (${COLUMNS.map(([name]) => name).join(", ")}) from stdin`));
-      const done = finished(stream);
-      // Awaited below; until then a failure must not count as unhandled.
-      done.catch(() => {});
-      try {
-        for (const text of chunk.pieces) if (!stream.write(text)) await Promise.race([once(stream, "drain"), done]);
-        stream.end();
-      } finally {
-        // A cut connection fails the COPY: its error is thrown here, once.
-        await done;
-      }
+      return () => copyChunk(client, chunk);
     },
   };
+}
+
+/** Replaces the rows of `ingest_legs` with COPY text, with backpressure. */
+async function copyChunk(client: PoolClient, pieces: Buffer[]) {
+  await client.query("truncate ingest_legs");
+  const stream = client.query(copyFrom(`copy ingest_legs (${COLUMNS.map(([name]) => name).join(", ")}) from stdin`));
+  const done = finished(stream);
+  // Awaited below; until then a failure must not count as unhandled.
+  done.catch(() => {});
+  try {
+    for (const text of pieces) if (!stream.write(text)) await Promise.race([once(stream, "drain"), done]);
+    stream.end();
+  } finally {
+    // A cut connection fails the COPY: its error is thrown here, once.
+    await done;
+  }
 }
 
 const INSERT_BATCH = 5000;
@@ -141,17 +143,16 @@ function insertStage(client: PoolClient): Stage {
       return rows.length;
     },
     take() {
-      const chunk = { legs: rows.length, pieces: [], rows };
+      const chunk = rows;
       rows = [];
-      return chunk;
-    },
-    async write(chunk) {
-      await client.query("truncate ingest_legs");
-      for (let i = 0; i < chunk.rows.length; i += INSERT_BATCH) {
-        const table = chunk.rows.slice(i, i + INSERT_BATCH).map(cells);
-        const columns = COLUMNS.map((_, c) => table.map((row) => row[c] ?? null));
-        await client.query(`insert into ingest_legs select * from unnest(${COLUMNS.map(([, type], c) => `$${c + 1}::${type}[]`).join(", ")})`, columns);
-      }
+      return async () => {
+        await client.query("truncate ingest_legs");
+        for (let i = 0; i < chunk.length; i += INSERT_BATCH) {
+          const table = chunk.slice(i, i + INSERT_BATCH).map(cells);
+          const columns = COLUMNS.map((_, c) => table.map((row) => row[c] ?? null));
+          await client.query(`insert into ingest_legs select * from unnest(${COLUMNS.map(([, type], c) => `$${c + 1}::${type}[]`).join(", ")})`, columns);
+        }
+      };
     },
   };
 }
