@@ -40,6 +40,14 @@ export const conferences = pgTable(
     billingCodeSetAt: timestamp("billing_code_set_at", { withTimezone: true }),
     /** Bumped by every change, so concurrent edits are detected instead of silently lost. */
     version: integer("version").notNull().default(1),
+    /**
+     * Its legs' count, seconds and charge, kept with it (migration 0008): the CDR ingest adds what
+     * it writes, triggers on legs keep them for other writers. The conference history reads them
+     * instead of summing each conference's legs.
+     */
+    legs: integer("legs").notNull().default(0),
+    durationS: bigint("duration_s", { mode: "number" }).notNull().default(0),
+    chargeMinor: bigint("charge_minor", { mode: "number" }).notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.accountId, t.id] }),
@@ -81,10 +89,11 @@ export const legs = pgTable(
     late: boolean("late").notNull().default(false),
   },
   (t) => [
-    primaryKey({ columns: [t.accountId, t.id] }),
-    unique("legs_account_external").on(t.accountId, t.externalId),
+    // The bridge's leg id is the key (duplicates are found by it); `id` only orders legs that join
+    // at the same instant. Three indexes to keep per leg written, the third on toll-free legs only.
+    primaryKey({ columns: [t.accountId, t.externalId] }),
     index("legs_conference").on(t.accountId, t.conferenceId),
-    index("legs_joined").on(t.accountId, t.joinedAt, t.id),
+    index("legs_toll_free").on(t.accountId, t.joinedAt, t.id).where(sql`${t.serviceType} = 'toll-free'`),
     check("legs_left_after_join", sql`${t.leftAt} >= ${t.joinedAt}`),
     check("legs_non_negative", sql`${t.durationS} >= 0 and ${t.billableS} >= 0 and ${t.chargeMinor} >= 0`),
   ],

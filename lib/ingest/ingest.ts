@@ -69,11 +69,15 @@ export async function ingest(db: Database, principal: Principal, input: Readable
     let errorCount = 0;
     const rejected: RejectedRow[] = [];
     let chunkAccounts = new Set<number>();
+    // The chunk's legs by account and leg id: a leg repeated later in the chunk is a duplicate (one
+    // repeated from an earlier chunk is found stored by the merge).
+    let chunkLegIds = new Set<string>();
     const mergeStaged = async () => {
       await merging;
       const writeChunk = stage.take();
       const accounts = chunkAccounts;
       chunkAccounts = new Set();
+      chunkLegIds = new Set();
       merging = merger.merge(writeChunk, accounts);
       // Awaited before the next chunk or at the end; until then a failure must not count as unhandled.
       merging.catch(() => {});
@@ -129,6 +133,9 @@ export async function ingest(db: Database, principal: Principal, input: Readable
         if (errorCount && !options.skipInvalid) continue;
         chunkAccounts.add(leg!.accountId);
         staged++;
+        const key = `${leg!.accountId} ${leg!.legExt}`;
+        if (chunkLegIds.has(key)) continue;
+        chunkLegIds.add(key);
         stage.add(leg!);
         if (stage.size >= chunkLegs) await mergeStaged();
       }
@@ -185,7 +192,8 @@ async function createWorkTables(client: PoolClient) {
   await client.query(`
     create temp table ingest_conferences (
       account_id bigint, conference_ext text, line int, room_id bigint, other_room_id bigint, started_at timestamptz, ended_at timestamptz,
-      keypad_code text, id bigint, extends boolean, stored_room_id bigint, product text, period date, billing_code text, billing_code_source text) on commit drop`);
+      keypad_code text, id bigint, extends boolean, stored_room_id bigint, product text, period date, billing_code text, billing_code_source text,
+      legs int, duration_s bigint, charge_minor bigint) on commit drop`);
   await client.query(`
     create temp table ingest_added (
       account_id bigint, conference_id bigint, service_type text, legs int, late int, duration_s bigint, billable_s bigint, charge_minor bigint) on commit drop`);
@@ -197,8 +205,8 @@ async function createWorkTables(client: PoolClient) {
 }
 
 /**
- * The chunk's conferences (first join, last leave, first keypad code and product), each with the
- * stored one it extends, if any. A new one gets its id, period (in the account's zone), product and
+ * The chunk's conferences (first join, last leave, first keypad code and product, the legs' count,
+ * seconds and charge), each with the stored one it extends, if any. A new one gets its id, period (in the account's zone), product and
  * billing code (keypad, else the room's) here, so it is inserted as it stands. The merge joins the
  * staged legs with this table, never with the conferences table, whose statistics do not know the
  * rows just written (nested loops over the legs otherwise).
@@ -211,12 +219,14 @@ async function groupConferences(client: PoolClient) {
            coalesce(c.id, nextval('conferences_id_seq')), c.id is not null, c.room_id,
            coalesce(g.product, r.product), date_trunc('month', g.started_at at time zone a.time_zone)::date,
            coalesce(g.keypad_code, r.auto_billing_code),
-           case when g.keypad_code is not null then 'keypad' when r.auto_billing_code is not null then 'auto' end
+           case when g.keypad_code is not null then 'keypad' when r.auto_billing_code is not null then 'auto' end,
+           g.legs, g.duration_s, g.charge_minor
     from (
       select account_id, conference_ext, min(line) as line, min(room_id) as room_id, max(room_id) as other_room_id,
              ${AT("min(joined_ms)")} as started_at, ${AT("max(left_ms)")} as ended_at,
              (array_agg(keypad_code order by line) filter (where keypad_code is not null))[1] as keypad_code,
-             (array_agg(product order by line) filter (where product is not null))[1] as product
+             (array_agg(product order by line) filter (where product is not null))[1] as product,
+             count(*) as legs, sum(duration_s) as duration_s, sum(charge_minor) as charge_minor
       from ingest_legs group by account_id, conference_ext) g
     join rooms r on r.account_id = g.account_id and r.id = g.room_id
     join accounts a on a.id = g.account_id
@@ -296,6 +306,8 @@ async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Pri
         await client.query(LOCK_ACCOUNT, [id]);
         locked.add(id);
       }
+      // A leg already stored (by an earlier batch, or an earlier chunk of this one) is a duplicate.
+      await client.query("delete from ingest_legs s using legs l where l.account_id = s.account_id and l.external_id = s.leg_ext");
       await groupConferences(client);
       if (!analysed) await client.query("analyze ingest_conferences");
       const found = await conferenceConflicts(client);
@@ -344,7 +356,8 @@ async function mergeChunk(client: PoolClient, tx: NodePgDatabase, first: boolean
           ended_at = greatest(c.ended_at, n.ended_at),
           period = case when n.started_at < c.started_at then n.period else c.period end,
           billing_code = coalesce(c.billing_code, n.keypad_code),
-          billing_code_source = case when c.billing_code is null and n.keypad_code is not null then 'keypad' else c.billing_code_source end
+          billing_code_source = case when c.billing_code is null and n.keypad_code is not null then 'keypad' else c.billing_code_source end,
+          legs = c.legs + n.legs, duration_s = c.duration_s + n.duration_s, charge_minor = c.charge_minor + n.charge_minor
         from ingest_conferences n
         where n.extends and c.account_id = n.account_id and c.id = n.id
         returning c.account_id, c.id, c.period, c.billing_code)
@@ -354,40 +367,36 @@ async function mergeChunk(client: PoolClient, tx: NodePgDatabase, first: boolean
   }
   // New: as grouped (no conflict to resolve: the account's batches are serialised by its lock).
   await client.query(`
-    insert into conferences (account_id, id, room_id, external_id, product, started_at, ended_at, period, billing_code, billing_code_source)
+    insert into conferences (account_id, id, room_id, external_id, product, started_at, ended_at, period, billing_code, billing_code_source, legs, duration_s, charge_minor)
     overriding system value
-    select account_id, id, room_id, conference_ext, product, started_at, ended_at, period, billing_code, billing_code_source
+    select account_id, id, room_id, conference_ext, product, started_at, ended_at, period, billing_code, billing_code_source, legs, duration_s, charge_minor
     from ingest_conferences where not extends`);
-  // The legs stored, summed per conference and service type. A leg already stored, or on an
-  // earlier line of the batch, is a duplicate: rows go in line order, the later one conflicts.
+  // The legs (none is a duplicate any more), and their sums per conference and service type.
+  const legsOfChunk = `
+    from ingest_legs s
+    join ingest_conferences i on i.account_id = s.account_id and i.conference_ext = s.conference_ext
+    left join billing_periods b on b.account_id = i.account_id and b.period = i.period`;
+  await client.query(`
+    insert into legs (account_id, conference_id, external_id, participant_name, caller_number, dialed_number, service_type,
+                      joined_at, left_at, duration_s, billable_s, charge_minor, late)
+    select s.account_id, i.id, s.leg_ext, s.participant_name, s.caller_number, s.dialed_number, s.service_type,
+           ${AT("s.joined_ms")}, ${AT("s.left_ms")}, s.duration_s, s.billable_s, s.charge_minor, coalesce(b.status = 'invoiced', false)
+    ${legsOfChunk}`);
   await client.query("truncate ingest_added");
   await client.query(`
-    with added as (
-      insert into legs (account_id, conference_id, external_id, participant_name, caller_number, dialed_number, service_type,
-                        joined_at, left_at, duration_s, billable_s, charge_minor, late)
-      select s.account_id, i.id, s.leg_ext, s.participant_name, s.caller_number, s.dialed_number, s.service_type,
-             ${AT("s.joined_ms")}, ${AT("s.left_ms")}, s.duration_s, s.billable_s, s.charge_minor, coalesce(b.status = 'invoiced', false)
-      from ingest_legs s
-      join ingest_conferences i on i.account_id = s.account_id and i.conference_ext = s.conference_ext
-      left join billing_periods b on b.account_id = i.account_id and b.period = i.period
-      order by s.line
-      on conflict (account_id, external_id) do nothing
-      returning account_id, conference_id, service_type, late, duration_s, billable_s, charge_minor)
     insert into ingest_added
-    select account_id, conference_id, service_type, count(*), count(*) filter (where late), sum(duration_s), sum(billable_s), sum(charge_minor)
-    from added group by account_id, conference_id, service_type`);
+    select s.account_id, i.id, s.service_type, count(*), count(*) filter (where b.status = 'invoiced'), sum(s.duration_s), sum(s.billable_s), sum(s.charge_minor)
+    ${legsOfChunk}
+    group by s.account_id, i.id, s.service_type`);
   if (first) await client.query("analyze ingest_added");
-  // Into the rollups: extended conferences whole again; new ones from the legs just added, without reading them back.
+  // Into the rollups: extended conferences whole again; new ones with the totals they were inserted with.
   if (extendedCount) await shiftRollups(tx, 1, extended);
   await addToRollups(
     tx,
-    sql`select i.account_id, i.period, i.room_id, coalesce(i.billing_code, '') as billing_code, count(*) as conferences,
-               coalesce(sum(a.legs), 0) as legs, coalesce(sum(a.duration_s), 0) as duration_s, coalesce(sum(a.charge_minor), 0) as charge_minor
-        from ingest_conferences i
-        left join (select account_id, conference_id, sum(legs) as legs, sum(duration_s) as duration_s, sum(charge_minor) as charge_minor
-                   from ingest_added group by account_id, conference_id) a on a.account_id = i.account_id and a.conference_id = i.id
-        where not i.extends
-        group by i.account_id, i.period, i.room_id, coalesce(i.billing_code, '')`,
+    sql`select account_id, period, room_id, coalesce(billing_code, '') as billing_code, count(*) as conferences,
+               sum(legs) as legs, sum(duration_s) as duration_s, sum(charge_minor) as charge_minor
+        from ingest_conferences where not extends
+        group by account_id, period, room_id, coalesce(billing_code, '')`,
   );
   await collectReportDays(client);
   const { rows } = await client.query<{ accepted: string | null; late: string | null }>("select sum(legs) as accepted, sum(late) as late from ingest_added");

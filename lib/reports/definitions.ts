@@ -121,11 +121,6 @@ const conferenceLegs = sql`cross join lateral (
   select l.id, l.participant_name, l.caller_number, l.service_type, l.joined_at, l.left_at, l.duration_s, l.charge_minor
   from legs l where l.account_id = c.account_id and l.conference_id = c.id order by l.joined_at, l.id) l`;
 
-/** Leg sums of one conference `c`, read through the legs' (account, conference) index. */
-const legSums = sql`lateral (
-  select count(*)::int as legs, sum(l.duration_s)::bigint as duration_s, sum(l.charge_minor)::bigint as charge_minor
-  from legs l where l.account_id = c.account_id and l.conference_id = c.id)`;
-
 /** Columns several reports share: the same heading, format, width and total in each. */
 const COLUMN = {
   date: { key: "date", kind: "date" },
@@ -256,9 +251,8 @@ const definitions: ReportDefinition[] = [
     ],
     rows: (a, q) => sql`
       select ${epochMs(sql`c.started_at`)} as started_at, ${epochMs(sql`c.ended_at`)} as ended_at, r.number as room, holder.display_name as cardholder, c.product, c.billing_code,
-             extract(epoch from c.ended_at - c.started_at)::int as length_s, coalesce(ls.legs, 0)::int as legs,
-             coalesce(ls.duration_s, 0)::bigint as duration_s, coalesce(ls.charge_minor, 0)::bigint as charge_minor
-      from ${conferencesWithLegs(a, q)}
+             extract(epoch from c.ended_at - c.started_at)::int as length_s, c.legs, c.duration_s, c.charge_minor
+      from ${conferencesOf(a, q)}
       order by c.started_at, c.id`,
     total: (a, q) =>
       rollupTotal(daysOf(a, q, "all"), {
@@ -408,16 +402,6 @@ const definitions: ReportDefinition[] = [
     line: (r, c) => [room(r.room), s(r.cardholder), s(r.auto_billing_code), product(c.t, r.product), d(r.first_use), d(r.last_use), n(r.conferences), n(r.legs), n(r.duration_s), n(r.charge_minor)],
   },
 ];
-
-/** Conferences of the range and filters with their legs' sums (zero for a conference without legs). */
-function conferencesWithLegs(accountId: number, q: ReportQuery): SQL {
-  return sql`conferences c
-    join rooms r on r.account_id = c.account_id and r.id = c.room_id
-    join users holder on holder.id = r.cardholder_id
-    left join ${legSums} ls on true
-    where c.account_id = ${accountId} and ${inRange(q)}
-      ${peopleFilter(accountId, q, sql`r.cardholder_id`)} ${productFilter(q, sql`c.product`)}`;
-}
 
 /** A rate stored in ten-thousandths of the currency unit per minute: "0,0450 €". */
 export function formatRate(rateE4: number, currency: string, locale: string): string {

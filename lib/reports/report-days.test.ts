@@ -10,9 +10,10 @@ import { ingest } from "@/lib/ingest/ingest";
 import { purgeExpiredUsage } from "@/lib/usage/retention";
 
 /**
- * The daily rollup the reports read (report_days) equals the same figures recomputed from the
- * conferences and legs after every kind of write: ingest (new and extended conferences), a
- * conference deleted with its legs, the retention purge and the demo seed.
+ * The daily rollup the reports read (report_days) and each conference's totals (its legs, seconds
+ * and charge) equal the same figures recomputed from the conferences and legs after every kind of
+ * write: ingest (new and extended conferences, in chunks), legs written by hand, a conference
+ * deleted with its legs, the retention purge, the benchmark tenant's bulk load and the demo seed.
  */
 let t: TestDatabase;
 let accountId: number;
@@ -31,6 +32,12 @@ const stored = sql`
   select account_id, to_char(day, 'YYYY-MM-DD') as day, room_id, product, service_type, conferences, legs, length_s, duration_s, billable_s, charge_minor,
          first_started_at as first, last_started_at as last
   from report_days`;
+const conferenceTotals = {
+  recomputed: sql`
+    select c.account_id, c.id, count(l.external_id) as legs, coalesce(sum(l.duration_s), 0) as duration_s, coalesce(sum(l.charge_minor), 0) as charge_minor
+    from conferences c left join legs l on l.account_id = c.account_id and l.conference_id = c.id group by c.account_id, c.id`,
+  stored: sql`select account_id, id, legs, duration_s, charge_minor from conferences`,
+};
 
 async function assertExact(when: string) {
   const read = async (q: SQL) =>
@@ -40,6 +47,7 @@ async function assertExact(when: string) {
   const expected = await read(recomputed);
   assert.ok(expected.length > 0, `${when}: there is usage to compare`);
   assert.deepEqual(await read(stored), expected, `report_days after ${when}`);
+  assert.deepEqual(await read(conferenceTotals.stored), await read(conferenceTotals.recomputed), `conference totals after ${when}`);
 }
 
 const leg = (id: string, conference: string, room: string, type: string, start: string, minutes: number) => ({
@@ -142,6 +150,20 @@ test("a leg must belong to a conference of its account; deleting the conference 
   }
   const { rows: left } = await t.db.execute(sql`select 1 from legs where external_id = 'orphan'`);
   assert.equal(left.length, 0);
+});
+
+test("legs changed by hand (not by the ingest) keep their conferences' totals and the rollup exact", async () => {
+  await send([leg("h1", "ch", "691001", "toll", "2026-11-06T08:00:00Z", 5), leg("h2", "ch", "691001", "voip", "2026-11-06T08:01:00Z", 7), leg("h3", "ci", "691001", "toll", "2026-11-06T10:00:00Z", 2)]);
+  const conference = (external: string) => sql`(select id from conferences where account_id = ${accountId} and external_id = ${external})`;
+  await t.db.execute(sql`update legs set charge_minor = charge_minor + 100, duration_s = duration_s + 30 where account_id = ${accountId} and external_id = 'h1'`);
+  await assertExact("a leg's charge and seconds changed");
+  await t.db.execute(sql`update legs set conference_id = ${conference("ci")} where account_id = ${accountId} and external_id = 'h2'`);
+  await assertExact("a leg moved to another conference");
+  await t.db.execute(sql`delete from legs where account_id = ${accountId} and external_id = 'h3'`);
+  await assertExact("a leg deleted");
+  const { rows } = await t.db.execute<{ external_id: string; legs: number }>(sql`
+    select external_id, legs from conferences where account_id = ${accountId} and external_id in ('ch', 'ci') order by 1`);
+  assert.deepEqual(rows.map((r) => [r.external_id, Number(r.legs)]), [["ch", 1], ["ci", 1]]);
 });
 
 test("a conference deleted with its legs leaves the rollup", async () => {

@@ -21,13 +21,13 @@ export async function purgeExpiredUsage(db: Database, now = new Date(), actor = 
       select distinct period::text as period from conferences where account_id = ${account.id} and period < ${cutoff} order by 1`);
     for (const { period } of periods) {
       const result = await db.transaction(async (tx) => {
-        const legs = await tx.execute(sql`
-          delete from legs l using conferences c
-          where l.account_id = ${account.id} and c.account_id = l.account_id and c.id = l.conference_id and c.period = ${period}`);
-        const conferences = await tx.execute(sql`delete from conferences where account_id = ${account.id} and period = ${period}`);
+        // A deleted conference takes its legs with it (conferences_delete_legs, migration 0007).
+        const { rows } = await tx.execute<{ conferences: string; legs: string | null }>(sql`
+          with deleted as (delete from conferences where account_id = ${account.id} and period = ${period} returning legs)
+          select count(*) as conferences, sum(legs) as legs from deleted`);
         await tx.execute(sql`delete from usage_rollups where account_id = ${account.id} and period = ${period}`);
         await tx.execute(sql`delete from room_usage where account_id = ${account.id} and period = ${period}`);
-        const done = { account: account.number, period, conferences: conferences.rowCount ?? 0, legs: legs.rowCount ?? 0 };
+        const done = { account: account.number, period, conferences: Number(rows[0]!.conferences), legs: Number(rows[0]!.legs ?? 0) };
         await audit(tx, { accountId: Number(account.id), actorLabel: actor, action: "usage.purged", subject: period.slice(0, 7), after: done });
         return done;
       });
