@@ -117,6 +117,9 @@ const CONFERENCE_COLUMNS: Column[] = [
   { name: "billing_code_source", type: "text" },
   { name: "billing_code_set_by", type: "bigint" },
   { name: "billing_code_set_at", type: "timestamptz" },
+  { name: "legs", type: "integer" },
+  { name: "duration_s", type: "bigint" },
+  { name: "charge_minor", type: "bigint" },
 ];
 
 const LEG_COLUMNS: Column[] = [
@@ -313,6 +316,8 @@ class UsageGenerator {
     if (period !== plan.period) throw new Error(`generated start ${new Date(startedAt).toISOString()} falls in ${period}, not ${plan.period}`);
     const conferenceId = this.firstConferenceId + this.conferences;
     let endedAt = startedAt;
+    let totalS = 0;
+    let totalMinor = 0;
     for (let i = 0; i < count; i++) {
       const serviceType = r.pick(SERVICE_MIX);
       const durationS = r.chance(0.03) ? 0 : Math.max(15, lengthS - r.int(0, Math.floor(lengthS / 2)));
@@ -320,6 +325,8 @@ class UsageGenerator {
       const leftAt = joinedAt + durationS * 1000;
       endedAt = Math.max(endedAt, leftAt);
       const rated = this.rate(serviceType, durationS);
+      totalS += durationS;
+      totalMinor += rated.chargeMinor;
       const access = ACCESS_NUMBERS[serviceType];
       const digits = String(r.int(0, 99_999_999)).padStart(8, "0").replace(/(\d\d)(?=\d)/g, "$1 ");
       out.legs.push([
@@ -354,6 +361,9 @@ class UsageGenerator {
       code.source,
       code.source === "assigned" ? this.ownerId : null,
       setAt,
+      count,
+      totalS,
+      totalMinor,
     ]);
     this.conferences++;
   }

@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import { setImmediate } from "node:timers/promises";
 import { sql } from "drizzle-orm";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import type { PoolClient } from "pg";
@@ -36,6 +37,7 @@ type Room = { accountId: number; roomId: number };
  * is read, checked and rated, so the two cores work at once on a large batch.
  */
 const CHUNK_LEGS = 100_000;
+const YIELD_EVERY = 1000;
 
 /**
  * Reads a batch of CDRs, validates every row, rates each leg and stores the batch in one
@@ -88,6 +90,10 @@ export async function ingest(db: Database, principal: Principal, input: Readable
       for (const record of records) {
         rows++;
         if (rows % 10_000 === 0) options.onProgress?.(rows);
+        // Lets the connection's I/O in between (the COPY's flow control, the merge's statement
+        // replies): buffered input otherwise keeps this loop on promises alone for long stretches,
+        // while the database waits for them.
+        if (rows % YIELD_EVERY === 0) await setImmediate();
         let problems: RowError[];
         let leg: StagedLeg | undefined;
         if ("error" in record) problems = [{ line: record.line, field: "row", message: record.error }];

@@ -14,7 +14,8 @@ export async function rebuildRollups(db: Executor, accountId: number): Promise<v
     update conferences c set legs = s.legs, duration_s = s.duration_s, charge_minor = s.charge_minor
     from (select conference_id, count(*) as legs, sum(duration_s) as duration_s, sum(charge_minor) as charge_minor
           from legs where account_id = ${accountId} group by conference_id) s
-    where c.account_id = ${accountId} and c.id = s.conference_id`);
+    where c.account_id = ${accountId} and c.id = s.conference_id
+      and (c.legs, c.duration_s, c.charge_minor) is distinct from (s.legs, s.duration_s, s.charge_minor)`);
   await db.execute(sql`delete from usage_rollups where account_id = ${accountId}`);
   await db.execute(sql`delete from room_usage where account_id = ${accountId}`);
   await shiftRollups(db, 1, sql`c.account_id = ${accountId}`);
