@@ -91,18 +91,18 @@ function conferencesOf(accountId: number, q: ReportQuery, join: SQL = sql``): SQ
 }
 
 /**
- * The daily rollup rows (report_days) of the range and filters, with their room and cardholder:
- * the same conferences as `conferencesOf`, already summed per GMT day, room, product and service
- * type ('' = the conferences themselves).
+ * The daily rollup rows (report_days) of the range and filters: the same conferences as
+ * `conferencesOf`, already summed per GMT day, room, product and service type ('' = the
+ * conferences themselves). Rooms are read only to filter by people (a join per row otherwise
+ * took half the time of a year's 1.6 million rows).
  */
 function daysOf(accountId: number, q: ReportQuery, rows: "conferences" | "legs" | "all", serviceType?: string): SQL {
   const kind = rows === "conferences" ? sql`and d.service_type = ''` : rows === "legs" ? sql`and d.service_type <> ''` : sql``;
+  const people = peopleFilter(accountId, q, sql`r.cardholder_id`);
   return sql`report_days d
-    join rooms r on r.account_id = d.account_id and r.id = d.room_id
-    join users holder on holder.id = r.cardholder_id
     where d.account_id = ${accountId} and d.day >= ${q.from}::date and d.day <= ${q.to}::date ${kind}
       ${serviceType ? sql`and d.service_type = ${serviceType}` : sql``}
-      ${peopleFilter(accountId, q, sql`r.cardholder_id`)} ${productFilter(q, sql`d.product`)}`;
+      ${everyone(q) ? sql`` : sql`and d.room_id in (select r.id from rooms r where r.account_id = ${accountId} ${people})`} ${productFilter(q, sql`d.product`)}`;
 }
 
 /** A line report's total row from the rollup: `lines` and each summed column, as the lines would add up. */
@@ -305,11 +305,14 @@ const definitions: ReportDefinition[] = [
       COLUMN.charge,
     ],
     rows: (a, q) => sql`
-      select to_char(d.day, 'YYYY-MM') as month, d.service_type,
-             sum(d.conferences)::int as conferences, sum(d.legs)::int as legs, sum(d.duration_s)::bigint as duration_s,
-             sum(d.billable_s)::bigint as billable_s, sum(d.charge_minor)::bigint as charge_minor
-      from ${daysOf(a, q, "legs")}
-      group by 1, 2
+      select to_char(m.month, 'YYYY-MM') as month, m.service_type, m.conferences, m.legs, m.duration_s, m.billable_s, m.charge_minor
+      from (
+        -- Grouped by the month's first day: formatting each of a year's 1.6 million rows first took a third longer.
+        select date_trunc('month', d.day) as month, d.service_type,
+               sum(d.conferences)::int as conferences, sum(d.legs)::int as legs, sum(d.duration_s)::bigint as duration_s,
+               sum(d.billable_s)::bigint as billable_s, sum(d.charge_minor)::bigint as charge_minor
+        from ${daysOf(a, q, "legs")}
+        group by 1, 2) m
       order by 1, 2`,
     line: (r, c) => [periodLabel(`${s(r.month)}-01`, c.locale), service(c.t, r.service_type), n(r.conferences), n(r.legs), n(r.duration_s), n(r.billable_s), n(r.charge_minor)],
   },

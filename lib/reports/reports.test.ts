@@ -285,6 +285,10 @@ test("every combination of filters selects exactly the right rooms, conferences 
     assert.deepEqual(rooms.lines.map((l) => Number(l[6])), expected.map(() => 1), `conferences ${label}`);
     const history = await csv(f.a, query("conference-history", filters));
     assert.deepEqual(history.lines.map((l) => l[3]!.replace(/ /g, "")).sort(), expected, `history ${label}`);
+    // Billing history reads the daily rollup, filtered by the rooms of the people ticked: the same legs.
+    const billing = await csv(f.a, query("billing-history", filters));
+    const sum = (lines: string[][], column: number) => lines.reduce((total, l) => total + Number(l[column]), 0);
+    assert.equal(sum(billing.lines, 3), sum(history.lines, 7), `billing history's legs ${label}`);
     const tollFree = await csv(f.a, query("toll-free", filters));
     assert.deepEqual(tollFree.lines.map((l) => l[2]!.replace(/ /g, "")).sort(), expected, `toll-free ${label}`);
     const people = await csv(f.a, query("user-status", filters));
