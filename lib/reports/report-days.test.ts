@@ -152,6 +152,29 @@ test("a leg must belong to a conference of its account; deleting the conference 
   assert.equal(left.length, 0);
 });
 
+test("a conference must be held in a room of its account; a room with conferences is kept", async () => {
+  const fk = (error: Error & { code?: string; cause?: { code?: string } }) => (error.code ?? error.cause?.code) === "23503";
+  await createAccount(t.db, { number: "690009", company: "Neighbour SA" });
+  const neighbour = await createRoom(t.db, { account: "690009", number: "699001", cardholder: "h@rollup.example" });
+  const insert = (roomId: unknown) =>
+    t.db.execute(sql`
+      insert into conferences (account_id, room_id, external_id, started_at, ended_at, period)
+      values (${accountId}, ${roomId}, 'roomless', '2026-11-10T09:00:00Z', '2026-11-10T10:00:00Z', '2026-11-01')`);
+  // Another account's room, then one that does not exist.
+  for (const roomId of [neighbour.id, 987654321]) await assert.rejects(insert(roomId), fk);
+  const moved = t.db.execute(sql`update conferences set room_id = ${neighbour.id} where account_id = ${accountId} and external_id = 'ca'`);
+  await assert.rejects(moved, fk);
+  // A room with a conference written by hand (no rollup row refers to it): kept; without, it can go.
+  const held = await createRoom(t.db, { account: "690001", number: "691008", cardholder: "h@rollup.example" });
+  await insert(held.id);
+  const refused = (error: Error & { cause?: { code?: string; message?: string } }) => fk(error) && /room with conferences/.test(error.cause?.message ?? error.message);
+  await assert.rejects(t.db.execute(sql`delete from rooms where account_id = ${accountId} and id = ${held.id}`), refused);
+  await t.db.execute(sql`delete from conferences where account_id = ${accountId} and external_id = 'roomless'`);
+  await t.db.execute(sql`delete from rooms where account_id = ${accountId} and id = ${held.id}`);
+  const { rows: left } = await t.db.execute(sql`select 1 from rooms where number = '691008'`);
+  assert.equal(left.length, 0);
+});
+
 test("legs changed by hand (not by the ingest) keep their conferences' totals and the rollup exact", async () => {
   await send([leg("h1", "ch", "691001", "toll", "2026-11-06T08:00:00Z", 5), leg("h2", "ch", "691001", "voip", "2026-11-06T08:01:00Z", 7), leg("h3", "ci", "691001", "toll", "2026-11-06T10:00:00Z", 2)]);
   const conference = (external: string) => sql`(select id from conferences where account_id = ${accountId} and external_id = ${external})`;
