@@ -186,6 +186,13 @@ function fieldsOf(values: unknown[]): Record<string, unknown> {
   return Object.fromEntries(FIELDS.map((field, i) => [field, values[i]]).filter(([, value]) => value !== undefined));
 }
 
+/**
+ * The value of a staged text column on the conference's first line that has one: the smallest of
+ * "line number, zero-padded, then value" ("C" order), cut after the number. An ordered array_agg
+ * sorted each conference's legs: 97 ms a chunk of 100,000 legs against 23 ms.
+ */
+const FIRST_BY_LINE = (column: string) => `substr(min((lpad(line::text, 10, '0') || ${column}) collate "C"), 11)`;
+
 /** The instant of a staged epoch-milliseconds column, exactly. */
 const AT = (ms: string) => `(timestamptz 'epoch' + ${ms} * interval '1 millisecond')`;
 
@@ -230,8 +237,7 @@ async function groupConferences(client: PoolClient) {
     from (
       select account_id, conference_ext, min(line) as line, min(room_id) as room_id, max(room_id) as other_room_id,
              ${AT("min(joined_ms)")} as started_at, ${AT("max(left_ms)")} as ended_at,
-             (array_agg(keypad_code order by line) filter (where keypad_code is not null))[1] as keypad_code,
-             (array_agg(product order by line) filter (where product is not null))[1] as product,
+             ${FIRST_BY_LINE("keypad_code")} as keypad_code, ${FIRST_BY_LINE("product")} as product,
              count(*) as legs, sum(duration_s) as duration_s, sum(charge_minor) as charge_minor
       from ingest_legs group by account_id, conference_ext) g
     join rooms r on r.account_id = g.account_id and r.id = g.room_id

@@ -111,11 +111,12 @@ test("a batch merged in chunks of 3 legs stores exactly what the same batch stor
   const types = ["toll", "toll-free", "voip", "dial-out"];
   const records = Array.from({ length: 24 }, (_, i) => {
     // Conference k9 has legs all through the batch, the latest one starting a day earlier (it moves);
-    // leg k-5 comes twice (the second is a duplicate); kb's keypad code comes with its third leg.
+    // leg k-5 comes twice (the second is a duplicate); k2's keypad code comes with its third leg,
+    // another with its fourth (the first by line is the conference's).
     const conference = i % 4 === 1 ? "k9" : `k${Math.floor(i / 4)}`;
     const start = i === 21 ? "2026-11-08T22:00:00Z" : `2026-11-${String(10 + (i % 3)).padStart(2, "0")}T${String(8 + (i % 7)).padStart(2, "0")}:${String(i).padStart(2, "0")}:00Z`;
     const room = Number(conference.slice(1)) % 2 ? "692001" : "692002";
-    return { ...leg(i === 17 ? "k-5" : `k-${i}`, conference, room, types[i % 4]!, start, 3 + i), ...(i === 10 ? { billing_code: "KEYPAD-7" } : {}) };
+    return { ...leg(i === 17 ? "k-5" : `k-${i}`, conference, room, types[i % 4]!, start, 3 + i), ...(i === 10 ? { billing_code: "KEYPAD-7" } : i === 11 ? { billing_code: "LATER-8" } : {}) };
   });
   await send(records, { account: accounts[0], chunkLegs: 3, duplicates: 1 });
   await send(records.map((r) => ({ ...r, room_number: r.room_number.replace("692", "693") })), { account: accounts[1], duplicates: 1 });
@@ -134,6 +135,7 @@ test("a batch merged in chunks of 3 legs stores exactly what the same batch stor
   const [chunked, inOnePiece] = [await figures(accounts[0]!), await figures(accounts[1]!)];
   assert.equal(chunked.conferences.length, 7);
   assert.ok(chunked.conferences.some((c) => c.includes("KEYPAD-7")), "the keypad code of a later chunk is the conference's");
+  assert.ok(!chunked.conferences.some((c) => c.includes("LATER-8")), "a later line's keypad code is not");
   assert.ok(chunked.conferences.some((c) => c.startsWith('["k9","2026-11-08 22:00:00+00"')), "k9 starts with its leg of a later chunk");
   assert.deepEqual(chunked, inOnePiece);
 });
