@@ -306,6 +306,7 @@ async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Pri
   let accepted = 0;
   let late = 0;
   let analysed = false;
+  let probing = false;
   return {
     conflicts,
     unstaged,
@@ -318,19 +319,35 @@ async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Pri
         await client.query(LOCK_ACCOUNT, [id]);
         locked.add(id);
       }
-      // A leg already stored (by an earlier batch, or an earlier chunk of this one) is a duplicate.
-      await client.query("delete from ingest_legs s using legs l where l.account_id = s.account_id and l.external_id = s.leg_ext");
-      await groupConferences(client);
-      if (!analysed) await client.query("analyze ingest_conferences");
-      const found = await conferenceConflicts(client);
-      if (found.length) {
+      const attempt = async () => {
+        await groupConferences(client);
+        if (!analysed) await client.query("analyze ingest_conferences");
+        const found = await conferenceConflicts(client);
+        const taken = found.length ? await unstageConflicts(client, found) : [];
+        const added = await mergeChunk(client, tx, !analysed);
         conflicts.push(...found);
-        unstaged.push(...(await unstageConflicts(client, found)));
+        unstaged.push(...taken);
+        analysed = true;
+        accepted += added.accepted;
+        late += added.late;
+      };
+      // New legs are the rule: the chunk is first merged as if none were stored. A leg already
+      // stored (by an earlier batch, or an earlier chunk of this one) breaks the legs' key: the
+      // chunk is then merged again without the stored ones, and so are the batch's next chunks.
+      if (!probing) {
+        await client.query("savepoint chunk");
+        try {
+          await attempt();
+          await client.query("release savepoint chunk");
+          return;
+        } catch (error) {
+          if (!isStoredLeg(error)) throw error;
+          await client.query("rollback to savepoint chunk");
+          probing = true;
+        }
       }
-      const added = await mergeChunk(client, tx, !analysed);
-      analysed = true;
-      accepted += added.accepted;
-      late += added.late;
+      await client.query("delete from ingest_legs s using legs l where l.account_id = s.account_id and l.external_id = s.leg_ext");
+      await attempt();
     },
     async finish(staged) {
       await addToReportDays(client);
@@ -341,6 +358,12 @@ async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Pri
       return { accepted, duplicates, late };
     },
   };
+}
+
+/** A leg whose key (account, leg id) is already stored: PostgreSQL's unique violation on the legs' primary key. */
+function isStoredLeg(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string };
+  return e.code === "23505" && e.constraint === "legs_account_id_external_id_pk";
 }
 
 /** The conferences' (account, GMT day of start, room) buckets of the daily rollup, for those the chunk extends. */

@@ -194,7 +194,7 @@ const STATEMENT_LABELS: [RegExp, string][] = [
   [/^insert into report_days/, "daily rollup: the new conferences' figures added (once)"],
   [/^select report_days_recompute/, "daily rollup: buckets of the conferences extended recomputed (once)"],
   [/^select sum\(legs\) as accepted/, "count accepted and late legs"],
-  [/^(begin|commit)/, "begin / commit"],
+  [/^(begin|commit|savepoint|release savepoint|rollback to savepoint)/, "begin / commit, a savepoint per chunk"],
 ];
 
 /**
