@@ -174,7 +174,7 @@ type StatementTime = { label: string; ms: number; count: number };
 const STATEMENT_LABELS: [RegExp, string][] = [
   [/^create temp table ingest_/, "create the staging and work tables"],
   [/^truncate/, "empty the staging and work tables (each chunk)"],
-  [/^(copy|insert into) ingest_legs/, "stage rows (COPY … FROM STDIN, a chunk of 100,000 legs at a time, while the next is read, parsed, validated and rated)"],
+  [/^(copy|insert into) ingest_legs[ (]/, "stage rows (COPY … FROM STDIN, a chunk of 100,000 legs at a time, while the next is read, parsed, validated and rated)"],
   [/^analyze ingest_(legs|added)/, "analyse the staged rows and the legs added (first chunk)"],
   [/^select pg_advisory_xact_lock/, "lock the batch's accounts"],
   [/^set local/, "settings (jit off, work_mem, daily rollup by the ingest)"],
@@ -186,7 +186,7 @@ const STATEMENT_LABELS: [RegExp, string][] = [
   [/^select c\.id from conferences c join ingest_conferences/, "lock the conferences extended"],
   [/^insert into ingest_report_keys/, "daily-rollup buckets of the conferences extended"],
   [/^with changed as/, "extend stored conferences"],
-  [/^insert into conferences/, "insert new conferences with their legs' totals (5 indexes, room FK check per row)"],
+  [/^insert into conferences/, "insert new conferences with their legs' totals (5 indexes; the room check once per statement)"],
   [/^insert into legs/, "insert legs (3 indexes, one of toll-free legs only; the conference check once per statement)"],
   [/^insert into ingest_added/, "the sums per conference and service type with the conferences' ids (late in an invoiced month)"],
   [/^(with delta as|insert into "?usage_rollups"?)/, "rollups (extended conferences out and in, new ones from the added legs: lib/usage/rollups.ts)"],
