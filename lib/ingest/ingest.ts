@@ -226,10 +226,10 @@ async function createWorkTables(client: PoolClient) {
 /**
  * The chunk's legs summed per conference and service type (ingest_legs_by_type: one pass over the
  * legs), then its conferences (first join, last leave, first keypad code and product, the legs'
- * count, seconds and charge), each with the stored one it extends, if any. A new one gets its id, period (in the account's zone), product and
- * billing code (keypad, else the room's) here, so it is inserted as it stands. The merge joins the
- * staged legs with this table, never with the conferences table, whose statistics do not know the
- * rows just written (nested loops over the legs otherwise).
+ * count, seconds and charge), each with the stored one it extends, if any. A new one gets its id,
+ * period (in the account's zone), product and billing code (keypad, else the room's) here, so it is
+ * inserted as it stands. The merge joins the staged legs with this table, never with the
+ * conferences table, whose statistics do not know the rows just written (nested loops otherwise).
  */
 async function groupConferences(client: PoolClient) {
   await client.query("truncate ingest_legs_by_type");

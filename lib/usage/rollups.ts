@@ -26,10 +26,10 @@ export async function rebuildRollups(db: Executor, accountId: number): Promise<v
 }
 
 /**
- * Takes the usage of the conferences matching `where` (on `conferences c`, with their legs' totals) out of the rollups
- * (sign -1) or puts it in (sign +1), under their current period, room and code: usage_rollups per
- * room and code, room_usage per room. A change to conferences runs: shift -1, change, shift +1 —
- * in one transaction, so the rollups stay exact.
+ * Takes the usage of the conferences matching `where` (on `conferences c`, with their legs' totals)
+ * out of the rollups (sign -1) or puts it in (sign +1), under their current period, room and code:
+ * usage_rollups per room and code, room_usage per room. A change to conferences runs: shift -1,
+ * change, shift +1 — in one transaction, so the rollups stay exact.
  */
 export async function shiftRollups(db: Executor, sign: 1 | -1, where: SQL): Promise<void> {
   await addToRollups(
