@@ -308,7 +308,7 @@ const definitions: ReportDefinition[] = [
       select to_char(m.month, 'YYYY-MM') as month, m.service_type, m.conferences, m.legs, m.duration_s, m.billable_s, m.charge_minor
       from (
         -- Grouped by the month's first day: formatting each of a year's 1.6 million rows first took a third longer.
-        select date_trunc('month', d.day) as month, d.service_type,
+        select date_trunc('month', d.day::timestamp) as month, d.service_type,
                sum(d.conferences)::int as conferences, sum(d.legs)::int as legs, sum(d.duration_s)::bigint as duration_s,
                sum(d.billable_s)::bigint as billable_s, sum(d.charge_minor)::bigint as charge_minor
         from ${daysOf(a, q, "legs")}
