@@ -4,7 +4,7 @@ import type { Scope } from "@/lib/auth/login";
 import type { Period } from "@/lib/periods";
 import { cursorBatches } from "./cursor";
 
-/** One statement line: a conference with its participants' count and sums, in the seed's columns. */
+/** One statement line: a conference with its participants' count and sums (stored with it), in the seed's columns. */
 export type StatementRow = {
   /** The conference's start, in ms since the epoch (read as a number: no Date to parse or build per row). */
   started_ms: number;
@@ -21,17 +21,14 @@ export type StatementRow = {
 export function statementRows(scope: Scope, period: Period, roomId: number | null, signal?: AbortSignal) {
   return cursorBatches<StatementRow>(
     sql`
-      select extract(epoch from c.started_at)::float8 * 1000 as started_ms, r.number as room_number, holder.display_name as cardholder, count(l.id)::int as participants,
-             c.billing_code, extract(epoch from c.ended_at - c.started_at)::int as length_s,
-             coalesce(sum(l.duration_s), 0) as duration_s, coalesce(sum(l.charge_minor), 0) as charge_minor
+      select extract(epoch from c.started_at)::float8 * 1000 as started_ms, r.number as room_number, holder.display_name as cardholder, c.legs as participants,
+             c.billing_code, extract(epoch from c.ended_at - c.started_at)::int as length_s, c.duration_s, c.charge_minor
       from conferences c
       join rooms r on r.account_id = c.account_id and r.id = c.room_id
       join users holder on holder.id = r.cardholder_id
-      left join legs l on l.account_id = c.account_id and l.conference_id = c.id
       where c.account_id = ${scope.accountId} and c.period = ${period}
         ${roomId ? sql`and c.room_id = ${roomId}` : sql``}
         ${scope.roomId ? sql`and c.room_id = ${scope.roomId}` : sql``}
-      group by c.account_id, c.id, r.number, holder.display_name
       order by c.started_at, c.id`,
     signal,
   );

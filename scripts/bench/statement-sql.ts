@@ -9,15 +9,12 @@ import QueryStream from "pg-query-stream";
 import { wallClock } from "../../lib/export/workbook";
 
 export const STATEMENT_SQL = `
-      select extract(epoch from c.started_at)::float8 * 1000 as started_ms, r.number as room_number, holder.display_name as cardholder, count(l.id)::int as participants,
-             c.billing_code, extract(epoch from c.ended_at - c.started_at)::int as length_s,
-             coalesce(sum(l.duration_s), 0) as duration_s, coalesce(sum(l.charge_minor), 0) as charge_minor
+      select extract(epoch from c.started_at)::float8 * 1000 as started_ms, r.number as room_number, holder.display_name as cardholder, c.legs as participants,
+             c.billing_code, extract(epoch from c.ended_at - c.started_at)::int as length_s, c.duration_s, c.charge_minor
       from conferences c
       join rooms r on r.account_id = c.account_id and r.id = c.room_id
       join users holder on holder.id = r.cardholder_id
-      left join legs l on l.account_id = c.account_id and l.conference_id = c.id
       where c.account_id = $1 and c.period = $2
-      group by c.account_id, c.id, r.number, holder.display_name
       order by c.started_at, c.id`;
 
 export type StatementRow = {
