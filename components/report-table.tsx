@@ -14,21 +14,24 @@ const th = "px-2 py-2.5 text-xs font-bold uppercase tracking-wide text-slate-600
 
 /** A report's lines, then its subtotal (of the page) and total (of the whole report). */
 export function ReportTable({ headers, lines, total, subtotal }: Props) {
-  const foot = (cells: string[], testId: string, strong: boolean) => (
-    <tr data-testid={testId} className={strong ? "" : "font-normal text-slate-600"}>
-      {cells.map((cell, i) =>
-        i === 0 ? (
-          <th key={i} scope="row" className="whitespace-nowrap px-2 py-2.5 text-left">
-            {cell}
-          </th>
-        ) : (
-          <td key={i} className={`num px-2 py-2.5 ${headers[i]?.numeric ? "text-right" : ""}`}>
+  // The label spans the empty cells before the first sum, on one line: alone in the first column it
+  // set that column's width, and wide reports (conference history in French) ran past the page's edge.
+  const foot = (cells: string[], testId: string, strong: boolean) => {
+    const firstSum = cells.findIndex((cell, i) => i > 0 && cell !== "");
+    const span = firstSum < 0 ? cells.length : firstSum;
+    return (
+      <tr data-testid={testId} className={strong ? "" : "font-normal text-slate-600"}>
+        <th scope="row" colSpan={span} className="whitespace-nowrap px-2 py-2.5 text-left">
+          {cells[0]}
+        </th>
+        {cells.slice(span).map((cell, j) => (
+          <td key={span + j} className={`num px-2 py-2.5 ${headers[span + j]?.numeric ? "text-right" : ""}`}>
             {cell}
           </td>
-        ),
-      )}
-    </tr>
-  );
+        ))}
+      </tr>
+    );
+  };
   const body = lines.map((line) => `<tr>${line.map((cell, i) => td(esc(cell), headers[i]?.numeric ? "n" : headers[i]?.oneLine ? "t" : "")).join("")}</tr>`).join("");
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">

@@ -42,7 +42,12 @@ export class ReportsPage {
     return Promise.all(rows.map(async (row) => (await row.locator("td").allInnerTexts()).map(normalise)));
   }
 
+  /** The total row by column: the label spans the empty cells before the first sum (read back as empty). */
   async total(): Promise<string[]> {
-    return (await this.table.getByTestId("total").locator("th, td").allInnerTexts()).map(normalise);
+    const cells = await this.table
+      .getByTestId("total")
+      .locator("th, td")
+      .evaluateAll((elements) => elements.map((e) => ({ text: (e as HTMLElement).innerText, span: (e as HTMLTableCellElement).colSpan })));
+    return cells.flatMap(({ text, span }) => [normalise(text), ...Array<string>(span - 1).fill("")]);
   }
 }
