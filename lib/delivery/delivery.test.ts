@@ -3,11 +3,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import ssh2 from "ssh2";
 import { isPrivateAddress, resolveDestination } from "./address-guard";
 import { DeliveryError } from "./errors";
 import { sendMail } from "./mail";
-import { selfSignedCertificate, startFtp, startSftp, startSmtp } from "./testing/servers";
+import { selfSignedCertificate, sshKeyPair, startFtp, startSftp, startSmtp } from "./testing/servers";
 import { testUpload, uploadReport, type UploadDestination } from "./upload";
 
 const open = { allowPrivate: true, timeoutMs: 5_000 };
@@ -108,7 +107,7 @@ test("FTPS: explicit TLS with the server's certificate checked", async () => {
 });
 
 test("SFTP with a password and with a private key; a wrong password is a permanent failure after one attempt", async () => {
-  const keys = ssh2.utils.generateKeyPairSync("ed25519");
+  const keys = sshKeyPair();
   const sftp = await startSftp({ user: "acct", password: "s3cret", publicKey: keys.public });
   const d: UploadDestination = { protocol: "sftp", host: "127.0.0.1", port: sftp.port, directory: "/", user: "acct", auth: "password", secret: "s3cret" };
   try {

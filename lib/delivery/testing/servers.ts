@@ -90,12 +90,25 @@ function silentLogger() {
 }
 
 /**
+ * An ed25519 key pair in OpenSSH format. ssh2's generator strips every leading zero byte of the
+ * public key, so about one pair in 256 cannot be read back (mscdex/ssh2#1390): such pairs are
+ * drawn again.
+ */
+export function sshKeyPair() {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const pair = sshUtils.generateKeyPairSync("ed25519");
+    if (!(sshUtils.parseKey(pair.private) instanceof Error) && !(sshUtils.parseKey(pair.public) instanceof Error)) return pair;
+  }
+  throw new Error("no readable ed25519 key pair in 20 attempts");
+}
+
+/**
  * An SFTP server over ssh2: password or public-key login, and the requests an upload needs
  * (open, write, close, stat, rename, posix-rename, remove, realpath) on a temporary directory.
  */
 export async function startSftp(options: { user: string; password?: string; publicKey?: string }) {
   const root = mkdtempSync(path.join(tmpdir(), "sftp-root-"));
-  const hostKey = sshUtils.generateKeyPairSync("ed25519").private;
+  const hostKey = sshKeyPair().private;
   const allowedKey = options.publicKey ? sshUtils.parseKey(options.publicKey) : undefined;
   let authAttempts = 0;
   const local = (p: string) => path.join(root, path.posix.normalize(`/${p}`));
