@@ -36,31 +36,38 @@ after(async () => {
   await t.close();
 });
 
-const statementQueries = async () =>
-  (await t.db.execute<{ n: number }>(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and query like '%c.legs as participants%' and state <> 'idle'`)).rows[0]!.n;
+/** Sessions reading a named cursor (`fetch … from <cursor>`), as the downloads read their lines. */
+const cursorReaders = async (cursor: string) =>
+  (await t.db.execute<{ n: number }>(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and query like ${`fetch % from ${cursor}`} and state <> 'idle'`)).rows[0]!.n;
 
 if (process.env.TEST_PG_URL) {
   // pg_stat_activity shows other sessions' queries only on a real server.
-  test("a client that goes away stops the statement's query", async () => {
-    const controller = new AbortController();
-    const response = await fetch(`${server.url}/download/statement?period=2026-10`, { headers: { cookie }, signal: controller.signal });
-    assert.equal(response.status, 200);
-    const reader = response.body!.getReader();
-    await reader.read(); // the first bytes: the cursor is open and rows are flowing
-    let running = 0;
-    for (let i = 0; i < 50 && !running; i++) {
-      running = await statementQueries();
-      if (!running) await sleep(20);
-    }
-    assert.ok(running > 0, "the statement's query was seen running while the file streamed");
-    controller.abort();
-    let left = running;
-    for (let i = 0; i < 100 && left; i++) {
-      await sleep(50);
-      left = await statementQueries();
-    }
-    assert.equal(left, 0, "the cursor was closed when the client left");
-  });
+  const downloads = [
+    { what: "statement", path: "/download/statement?period=2026-10", cursor: "statement_lines" },
+    { what: "participation report", path: "/reports/download?type=participation&range=past-12-months&format=xlsx", cursor: "report_lines" },
+  ];
+  for (const { what, path, cursor } of downloads) {
+    test(`a client that goes away stops the ${what}'s query`, async () => {
+      const controller = new AbortController();
+      const response = await fetch(`${server.url}${path}`, { headers: { cookie }, signal: controller.signal });
+      assert.equal(response.status, 200);
+      const reader = response.body!.getReader();
+      await reader.read(); // the first bytes: the cursor is open and rows are flowing
+      let running = 0;
+      for (let i = 0; i < 50 && !running; i++) {
+        running = await cursorReaders(cursor);
+        if (!running) await sleep(20);
+      }
+      assert.ok(running > 0, `the ${what}'s query was seen running while the file streamed`);
+      controller.abort();
+      let left = running;
+      for (let i = 0; i < 100 && left; i++) {
+        await sleep(50);
+        left = await cursorReaders(cursor);
+      }
+      assert.equal(left, 0, "the cursor was closed when the client left");
+    });
+  }
 }
 
 test("the statement streams every line with the right total", async () => {

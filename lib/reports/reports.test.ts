@@ -95,6 +95,30 @@ test("toll-free usage: every toll-free leg of the range", async () => {
   assert.equal(cents(report.total[8]!), Number(expected!.charge));
 });
 
+test("toll-free usage: a leg belongs to its conference's day, also when it joins on another day", async () => {
+  const account = await createAccount(t.db, { number: "680001", company: "Edges SA" });
+  await createUser(t.db, { email: "owner@edges.example", name: "Edges", password: "a long password", account: "680001", role: "owner" });
+  await createRoom(t.db, { account: "680001", number: "681001", cardholder: "owner@edges.example" });
+  // Conferences that start just before the range, inside it, and on its last evening; each leg a toll-free call.
+  const legs = [
+    { leg: "before-1", conference: "before", start: "2026-03-14T23:50:00Z", end: "2026-03-15T00:30:00Z" },
+    { leg: "before-2", conference: "before", start: "2026-03-15T00:10:00Z", end: "2026-03-15T00:30:00Z" },
+    { leg: "inside-1", conference: "inside", start: "2026-06-01T09:00:00Z", end: "2026-06-01T09:20:00Z" },
+    { leg: "last-2", conference: "last", start: "2026-10-21T00:20:00Z", end: "2026-10-21T01:00:00Z" },
+    { leg: "last-1", conference: "last", start: "2026-10-20T23:50:00Z", end: "2026-10-21T00:40:00Z" },
+  ];
+  const records = legs.map((l) => ({
+    leg_id: l.leg, conference_id: l.conference, room_number: "681001", service_type: "toll-free", started_at: l.start, ended_at: l.end, caller_number: `+3310000000${l.leg.at(-1)}`, dialed_number: "+33800000000",
+  }));
+  const stored = await ingest(t.db, { accountId: account.id, label: "test" }, Readable.from(records.map((r) => `${JSON.stringify(r)}\n`)), "ndjson", { now });
+  assert.ok(stored.ok && stored.accepted === legs.length, JSON.stringify(stored));
+  const report = await csv(account.id, query("toll-free"));
+  // Inside the range: "inside" and "last" (its second leg joins the day after the range), in the order they joined.
+  assert.deepEqual(report.lines.map((l) => [l[0], l[1], l[4]]), [["2026-06-01", "09:00:00", "+33100000001"], ["2026-10-20", "23:50:00", "+33100000001"], ["2026-10-21", "00:20:00", "+33100000002"]]);
+  assert.equal(seconds(report.total[6]!), 20 * 60 + 50 * 60 + 40 * 60, "the total (from the daily rollup) is the lines' sum");
+  assert.match(report.total[0]!, /\(3\)/);
+});
+
 test("conference history, participation and usage: conferences, legs and pairs of the range", async () => {
   const a = tenant.accountId;
   const [e] = (await t.db.execute<{ conferences: string; legs: string; pairs: string; duration: string; charge: string; length: string }>(sql`
