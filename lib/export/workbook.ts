@@ -93,6 +93,22 @@ const XML_SPECIAL_ALL = /[<>&'"\x7F\x00-\x08\x0B\x0C\x0E-\x1F]/g;
 const XML_ENTITIES: Record<string, string> = { "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;" };
 const xmlText = (text: string) => (XML_SPECIAL.test(text) ? text.replace(XML_SPECIAL_ALL, (c) => XML_ENTITIES[c] ?? "") : text);
 
+/** Texts of whole seconds as fractions of a day, up to two days: `String(s / 86400)`, once each. */
+const SECOND_TEXTS_LIMIT = 2 * 86_400;
+/** Filled in advance with "" (not written yet): a sparse array this long would be a slow dictionary. */
+const SECOND_TEXTS: string[] = new Array<string>(SECOND_TEXTS_LIMIT).fill("");
+
+/**
+ * A time of day or a duration (a fraction of a day) as a cell's text. Whole seconds, as the
+ * columns hold, come from SECOND_TEXTS: writing a fraction out took about 200 ns, a tenth of a
+ * line's time in a report with four such columns.
+ */
+function secondsText(fraction: number): string {
+  const seconds = Math.round(fraction * 86_400);
+  if (!(seconds >= 0 && seconds < SECOND_TEXTS_LIMIT && seconds / 86_400 === fraction)) return String(fraction);
+  return SECOND_TEXTS[seconds] || (SECOND_TEXTS[seconds] = String(fraction));
+}
+
 /** Rendered rows are handed to the sheet's stream in pieces of about this many characters. */
 const BATCH_CHARS = 64 * 1024;
 /**
@@ -242,11 +258,12 @@ export function createWorkbook(output: Writable) {
           // date and start on each of its legs), and writing a fraction out costs more than the rest of the cell.
           let lastNumber = Number.NaN;
           let lastText = "";
+          const inSeconds = c.kind === "time" || c.kind === "duration";
           const number = (v: number, row: string) => {
             if (v !== lastNumber) {
               if (!Number.isFinite(v)) throw new RangeError(`${c.header}: ${v} is not a number a spreadsheet can hold`);
               lastNumber = v;
-              lastText = String(v);
+              lastText = inSeconds ? secondsText(v) : String(v);
             }
             return `${open}${row}"${(numberTag ??= `${style(ExcelJS.ValueType.Number)}><v>`)}${lastText}</v></c>`;
           };
