@@ -17,11 +17,7 @@ export type StatementRow = {
   charge_minor: string;
 };
 
-/**
- * Every conference of a period (of one room, or of the whole scope), oldest first, through a
- * cursor, in batches. Planned for all rows: read for its first rows, the month would be found
- * through the account's index by start, every month of it.
- */
+/** Every conference of a period (of one room, or of the whole scope), oldest first, through a cursor, in batches. */
 export function statementRows(scope: Scope, period: Period, roomId: number | null, signal?: AbortSignal) {
   return cursorBatches<StatementRow>(
     sql`
@@ -34,6 +30,6 @@ export function statementRows(scope: Scope, period: Period, roomId: number | nul
         ${roomId ? sql`and c.room_id = ${roomId}` : sql``}
         ${scope.roomId ? sql`and c.room_id = ${scope.roomId}` : sql``}
       order by c.started_at, c.id`,
-    { name: "statement_lines", plannedFor: "all rows", signal },
+    { signal },
   );
 }

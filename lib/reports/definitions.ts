@@ -33,6 +33,8 @@ export type ReportDefinition = {
   /** A summary (a line per person, room or month: thousands at most): the page reads lines and totals in one pass. */
   summary?: boolean;
   rows: (accountId: number, query: ReportQuery) => SQL;
+  /** Its lines' order is read from an index, never sorted, in a file (see CursorOptions.indexOrder). */
+  indexOrder?: boolean;
   /** The whole report's line count and sums, read from the daily rollup instead of the lines. */
   total?: (accountId: number, query: ReportQuery) => SQL;
   line: (row: Row, c: LineContext) => Cell[];
@@ -226,6 +228,7 @@ const definitions: ReportDefinition[] = [
     // Read in the legs' order from their toll-free index, each leg's conference looked up (a plan
     // that streams): a leg joins between its conference's start and end, so only the index's
     // stretch from the range's first day to the latest end of its conferences is read.
+    indexOrder: true,
     rows: (a, q) => sql`
       select ${epochMs(sql`l.joined_at`)} as joined_at, r.number as room, holder.display_name as cardholder, l.caller_number, l.dialed_number,
              l.duration_s, l.billable_s, l.charge_minor

@@ -69,10 +69,10 @@ function titleLines(def: ReportDefinition, query: ReportQuery, names: FilterName
   ];
 }
 
-/** The report's lines as cells, read through a cursor planned for its first lines, a batch at a time. */
+/** The report's lines as cells, read through a cursor a batch at a time. */
 async function* reportCells(def: ReportDefinition, query: ReportQuery, c: ReportContext): AsyncGenerator<Cell[][]> {
   const line = { t: c.t, locale: c.locale, currency: c.account.currency };
-  const batches = cursorBatches<Row>(def.rows(c.accountId, query), { name: "report_lines", plannedFor: "first rows", signal: c.signal });
+  const batches = cursorBatches<Row>(def.rows(c.accountId, query), { signal: c.signal, indexOrder: def.indexOrder });
   for await (const batch of batches) yield batch.map((row) => def.line(row, line));
 }
 
