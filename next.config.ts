@@ -2,7 +2,7 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   // Native or CommonJS server packages: loaded from node_modules, not bundled.
-  serverExternalPackages: ["pg", "pg-boss", "@node-rs/argon2", "exceljs", "ssh2", "ssh2-sftp-client", "basic-ftp", "nodemailer"],
+  serverExternalPackages: ["pg", "pg-boss", "pg-query-stream", "@node-rs/argon2", "exceljs", "ssh2", "ssh2-sftp-client", "basic-ftp", "nodemailer"],
   poweredByHeader: false,
   // A pasted private key far too large (say 10 MB) must reach the schedule form's check and get a
   // clear message, not Next's body-size error; the form itself refuses anything above 16 KB.
