@@ -30,6 +30,6 @@ export function statementRows(scope: Scope, period: Period, roomId: number | nul
         ${roomId ? sql`and c.room_id = ${roomId}` : sql``}
         ${scope.roomId ? sql`and c.room_id = ${scope.roomId}` : sql``}
       order by c.started_at, c.id`,
-    { signal },
+    signal,
   );
 }

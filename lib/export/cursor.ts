@@ -19,40 +19,17 @@ function ready(stream: QueryStream): Promise<void> {
   });
 }
 
-export type CursorOptions = {
-  /** Stops reading (the client went away). */
-  signal?: AbortSignal;
-  /**
-   * The lines' order is read from an index, not sorted. A cursor is planned for all its rows, and
-   * sorting them all may cost less in total, but hands over nothing until it ends: 3.8 s of the
-   * toll-free report's 816,000 legs, the writer idle meanwhile. With this, the query is planned
-   * without a sort wherever another plan exists (enable_sort off, for this query only). A
-   * declared cursor would be planned for its first rows, but its fetches copy every row once more
-   * on the server: 6.3–7.3 s against 4.3–4.5 s for the conference history's 901,056 lines.
-   */
-  indexOrder?: boolean;
-};
-
 /**
  * Rows of a query read through a server-side cursor, handed over in batches (as they arrive, up
  * to 2,000): a promise per batch, not per row. Stopping early (the client went away: `signal`
  * aborts) closes the cursor and frees the connection.
  */
-export async function* cursorBatches<T>(query: SQL, { signal, indexOrder }: CursorOptions = {}): AsyncGenerator<T[]> {
+export async function* cursorBatches<T>(query: SQL, signal?: AbortSignal): AsyncGenerator<T[]> {
   const pool = (await getDb()).$client;
   const client = await pool.connect();
   // A connection lost mid-query (the server cut it) fails that query; it must not crash the process.
   client.on("error", () => {});
   const { sql, params } = dialect.sqlToQuery(query);
-  if (indexOrder) {
-    try {
-      await client.query("begin read only");
-      await client.query("set local enable_sort = off");
-    } catch (error) {
-      client.release(true);
-      throw error;
-    }
-  }
   const stream = client.query(new QueryStream(sql, params, { batchSize: BATCH_ROWS, highWaterMark: BATCH_ROWS }));
   // Kept from the start: an error between two reads is seen at the next one (and crashes nothing).
   let streamError: Error | undefined;
@@ -75,9 +52,7 @@ export async function* cursorBatches<T>(query: SQL, { signal, indexOrder }: Curs
   } finally {
     signal?.removeEventListener("abort", stop);
     stream.destroy();
-    // A connection whose query was cut off is not reused, nor one left inside the query's transaction.
-    let reuse = !failed && !signal?.aborted;
-    if (reuse && indexOrder) reuse = stream.readableEnded && (await client.query("commit").then(() => true, () => false));
-    client.release(reuse ? undefined : true);
+    // A connection whose query was cut off is not reused.
+    client.release(failed || signal?.aborted ? true : undefined);
   }
 }

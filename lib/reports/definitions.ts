@@ -33,8 +33,6 @@ export type ReportDefinition = {
   /** A summary (a line per person, room or month: thousands at most): the page reads lines and totals in one pass. */
   summary?: boolean;
   rows: (accountId: number, query: ReportQuery) => SQL;
-  /** Its lines' order is read from an index, never sorted, in a file (see CursorOptions.indexOrder). */
-  indexOrder?: boolean;
   /** The whole report's line count and sums, read from the daily rollup instead of the lines. */
   total?: (accountId: number, query: ReportQuery) => SQL;
   line: (row: Row, c: LineContext) => Cell[];
@@ -225,16 +223,10 @@ const definitions: ReportDefinition[] = [
       COLUMN.billableTime,
       COLUMN.charge,
     ],
-    // Read in the legs' order from their toll-free index, each leg's conference looked up (a plan
-    // that streams): a leg joins between its conference's start and end, so only the index's
-    // stretch from the range's first day to the latest end of its conferences is read.
-    indexOrder: true,
     rows: (a, q) => sql`
       select ${epochMs(sql`l.joined_at`)} as joined_at, r.number as room, holder.display_name as cardholder, l.caller_number, l.dialed_number,
              l.duration_s, l.billable_s, l.charge_minor
       from ${conferencesOf(a, q, sql`join legs l on l.account_id = c.account_id and l.conference_id = c.id and l.service_type = 'toll-free'`)}
-        and l.joined_at >= (${q.from}::date)::timestamp at time zone 'UTC'
-        and l.joined_at <= (select max(e.ended_at) from conferences e where e.account_id = ${a} and ${inRange(q, sql`e`)})
       order by l.joined_at, l.id`,
     total: (a, q) => rollupTotal(daysOf(a, q, "legs", "toll-free"), { lines: sql`sum(d.legs)`, duration_s: sql`sum(d.duration_s)`, billable_s: sql`sum(d.billable_s)`, charge_minor: sql`sum(d.charge_minor)` }),
     line: (r) => [d(r.joined_at), d(r.joined_at), room(r.room), s(r.cardholder), s(r.caller_number), s(r.dialed_number), n(r.duration_s), n(r.billable_s), n(r.charge_minor)],

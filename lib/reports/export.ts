@@ -72,8 +72,7 @@ function titleLines(def: ReportDefinition, query: ReportQuery, names: FilterName
 /** The report's lines as cells, read through a cursor a batch at a time. */
 async function* reportCells(def: ReportDefinition, query: ReportQuery, c: ReportContext): AsyncGenerator<Cell[][]> {
   const line = { t: c.t, locale: c.locale, currency: c.account.currency };
-  const batches = cursorBatches<Row>(def.rows(c.accountId, query), { signal: c.signal, indexOrder: def.indexOrder });
-  for await (const batch of batches) yield batch.map((row) => def.line(row, line));
+  for await (const batch of cursorBatches<Row>(def.rows(c.accountId, query), c.signal)) yield batch.map((row) => def.line(row, line));
 }
 
 /** Sums of the summed columns, kept while lines are written: the total row is exactly their sum. */

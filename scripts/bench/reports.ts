@@ -40,17 +40,13 @@ type Case = {
   cursor?: { ms: number; rows: number; complete: boolean };
 };
 
-/**
- * Reads the report's whole statement through a cursor, as the download does (sorts left out of
- * the plan for a report read in index order), and drops the rows.
- */
-async function readCursor(pool: pg.Pool, text: string, values: unknown[], indexOrder: boolean, limitMs: number): Promise<{ ms: number; rows: number; complete: boolean }> {
+/** Reads the report's whole statement through a cursor, as the download does, and drops the rows. */
+async function readCursor(pool: pg.Pool, text: string, values: unknown[], limitMs: number): Promise<{ ms: number; rows: number; complete: boolean }> {
   const client = await pool.connect();
   const started = performance.now();
   let rows = 0;
   let complete = true;
   try {
-    if (indexOrder) await client.query("begin read only; set local enable_sort = off");
     const stream = client.query(new QueryStream(text, values, { batchSize: 2000 }));
     for await (const _row of stream) {
       rows++;
@@ -60,7 +56,6 @@ async function readCursor(pool: pg.Pool, text: string, values: unknown[], indexO
         break;
       }
     }
-    if (indexOrder && complete) await client.query("commit");
   } finally {
     client.release(!complete);
   }
@@ -147,7 +142,7 @@ export function runReports(ctx: BenchContext): Promise<string> {
         if (!scan.lastRow.includes("SUM(") && lines > 0 && def.columns.some((col) => col.sum)) throw new Error(`${type}: the file has no total row`);
       }
       c.excel = { ...got, rows };
-      c.cursor = await readCursor(pool, whole.sql, whole.params, def.indexOrder === true, limitMs);
+      c.cursor = await readCursor(pool, whole.sql, whole.params, limitMs);
       rmSync(file, { force: true });
       log(`${type}: Excel ${got.complete ? "" : "stopped after "}${seconds(got.ms)}, ${formatCount(got.bytes)} bytes${rows ? `, ${formatCount(rows)} rows` : ""}; cursor ${c.cursor.complete ? "" : "stopped after "}${seconds(c.cursor.ms)}, ${formatCount(c.cursor.rows)} rows`);
       cases.push(c);
