@@ -4,18 +4,12 @@ import type { Queryable } from "@/db/client";
 type Executor = Pick<Queryable, "execute">;
 
 /**
- * Recomputes an account's conference totals and rollups from its conferences and legs. The write
- * paths keep them exact incrementally (`shiftRollups`); this full rebuild serves bulk loads (the
- * benchmark tenant), which also leave the conference totals and the daily report rollup to it
- * (`portal.report_days_by_writer`, migrations 0007 and 0008).
+ * Recomputes an account's rollups from its conferences (with the totals of their legs they hold).
+ * The write paths keep them exact incrementally (`shiftRollups`); this full rebuild serves bulk
+ * loads (the benchmark tenant), which write each conference's totals with it and leave the daily
+ * report rollup to this rebuild (`portal.report_days_by_writer`, migrations 0007 and 0008).
  */
 export async function rebuildRollups(db: Executor, accountId: number): Promise<void> {
-  await db.execute(sql`
-    update conferences c set legs = s.legs, duration_s = s.duration_s, charge_minor = s.charge_minor
-    from (select conference_id, count(*) as legs, sum(duration_s) as duration_s, sum(charge_minor) as charge_minor
-          from legs where account_id = ${accountId} group by conference_id) s
-    where c.account_id = ${accountId} and c.id = s.conference_id
-      and (c.legs, c.duration_s, c.charge_minor) is distinct from (s.legs, s.duration_s, s.charge_minor)`);
   await db.execute(sql`delete from usage_rollups where account_id = ${accountId}`);
   await db.execute(sql`delete from room_usage where account_id = ${accountId}`);
   await shiftRollups(db, 1, sql`c.account_id = ${accountId}`);
