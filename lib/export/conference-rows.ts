@@ -1,35 +1,10 @@
 import "server-only";
-import { sql } from "drizzle-orm";
 import type { Scope } from "@/lib/auth/login";
 import type { Period } from "@/lib/periods";
 import { cursorBatches } from "./cursor";
-
-/** One statement line: a conference with its participants' count and sums (stored with it), in the seed's columns. */
-export type StatementRow = {
-  /** The conference's start, in ms since the epoch (read as a number: no Date to parse or build per row). */
-  started_ms: number;
-  room_number: string;
-  cardholder: string;
-  participants: number;
-  billing_code: string | null;
-  length_s: number;
-  duration_s: string;
-  charge_minor: string;
-};
+import { statementQuery, type StatementRow } from "./statement-query";
 
 /** Every conference of a period (of one room, or of the whole scope), oldest first, through a cursor, in batches. */
 export function statementRows(scope: Scope, period: Period, roomId: number | null, signal?: AbortSignal) {
-  return cursorBatches<StatementRow>(
-    sql`
-      select extract(epoch from c.started_at)::float8 * 1000 as started_ms, r.number as room_number, holder.display_name as cardholder, c.legs as participants,
-             c.billing_code, extract(epoch from c.ended_at - c.started_at)::int as length_s, c.duration_s, c.charge_minor
-      from conferences c
-      join rooms r on r.account_id = c.account_id and r.id = c.room_id
-      join users holder on holder.id = r.cardholder_id
-      where c.account_id = ${scope.accountId} and c.period = ${period}
-        ${roomId ? sql`and c.room_id = ${roomId}` : sql``}
-        ${scope.roomId ? sql`and c.room_id = ${scope.roomId}` : sql``}
-      order by c.started_at, c.id`,
-    signal,
-  );
+  return cursorBatches<StatementRow>(statementQuery(scope, period, roomId), signal);
 }

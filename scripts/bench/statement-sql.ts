@@ -1,38 +1,25 @@
 /**
  * The monthly statement's rows as the download reads them, for the baselines of the statement
- * benchmark: the SQL of lib/export/conference-rows.ts `statementRows` for an owner's scope and no
- * room filter ($1 account, $2 period). That module is server-only, so its text is repeated here;
- * keep the two in step.
+ * benchmark: the portal's own query (lib/export/statement-query.ts) for an owner's scope and no
+ * room filter.
  */
+import { PgDialect } from "drizzle-orm/pg-core";
 import type { PoolClient } from "pg";
 import QueryStream from "pg-query-stream";
+import { statementQuery } from "../../lib/export/statement-query";
 import { wallClock } from "../../lib/export/workbook";
+import type { Period } from "../../lib/periods";
 
-export const STATEMENT_SQL = `
-      select extract(epoch from c.started_at)::float8 * 1000 as started_ms, r.number as room_number, holder.display_name as cardholder, c.legs as participants,
-             c.billing_code, extract(epoch from c.ended_at - c.started_at)::int as length_s, c.duration_s, c.charge_minor
-      from conferences c
-      join rooms r on r.account_id = c.account_id and r.id = c.room_id
-      join users holder on holder.id = r.cardholder_id
-      where c.account_id = $1 and c.period = $2
-      order by c.started_at, c.id`;
+export type { StatementRow } from "../../lib/export/statement-query";
 
-export type StatementRow = {
-  started_ms: number;
-  room_number: string;
-  cardholder: string;
-  participants: number;
-  billing_code: string | null;
-  length_s: number;
-  duration_s: string;
-  charge_minor: string;
-};
+const dialect = new PgDialect();
 
 /** The same cursor batch size as lib/export/cursor.ts. */
 export const CURSOR_BATCH = 2000;
 
 export function statementCursor(client: PoolClient, accountId: number, period: string): QueryStream {
-  return client.query(new QueryStream(STATEMENT_SQL, [accountId, period], { batchSize: CURSOR_BATCH }));
+  const { sql, params } = dialect.sqlToQuery(statementQuery({ accountId, roomId: null }, period as Period, null));
+  return client.query(new QueryStream(sql, params, { batchSize: CURSOR_BATCH }));
 }
 
 /** The statement's column headers (lib/export/oai.ts SEED_COLUMNS). */
@@ -47,8 +34,8 @@ export function wallClockConverter(timeZone: string): (instant: Date) => Date {
   return (instant) => wallClock(instant, timeZone);
 }
 
-/** Room numbers grouped 2-3-1, as lib/format.ts formatRoomNumber. */
-export const roomNumber = (n: string) => (n.length === 6 ? `${n.slice(0, 2)} ${n.slice(2, 5)} ${n.slice(5)}` : n);
+/** Room numbers grouped 2-3-1, by the portal's own formatter. */
+export { formatRoomNumber as roomNumber } from "../../lib/format";
 
 /** What a baseline child prints on its last line of output, as JSON. */
 export type BaselineResult = {
