@@ -7,7 +7,8 @@ import type { Database } from "@/db/client";
 import { audit } from "@/lib/audit";
 import { addToRollups, shiftRollups } from "@/lib/usage/rollups";
 import { FIELDS, readRecords, type Format } from "./parse";
-import { openStage, type StagedLeg, type WriteChunk } from "./staging";
+import { ConferenceGroups } from "./groups";
+import { openStage, type Stage, type StagedChunk, type StagedLeg } from "./staging";
 import { TariffBook } from "./tariff-book";
 import { validateRecord, type RowError } from "./validate";
 
@@ -65,7 +66,7 @@ export async function ingest(db: Database, principal: Principal, input: Readable
     const rooms = await roomsOf(client, principal);
     const tariffs = await TariffBook.load(tx, [...new Set([...rooms.values()].map((r) => r.accountId))]);
     const stage = await openStage(client);
-    const merger = await openMerger(client, tx, principal);
+    const merger = await openMerger(client, tx, principal, stage);
 
     const errors: RowError[] = [];
     let errorCount = 0;
@@ -76,11 +77,11 @@ export async function ingest(db: Database, principal: Principal, input: Readable
     let chunkLegIds = new Set<string>();
     const mergeStaged = async () => {
       await merging;
-      const writeChunk = stage.take();
+      const chunk = stage.take();
       const accounts = chunkAccounts;
       chunkAccounts = new Set();
       chunkLegIds = new Set();
-      merging = merger.merge(writeChunk, accounts);
+      merging = merger.merge(chunk, accounts);
       // Awaited before the next chunk or at the end; until then a failure must not count as unhandled.
       merging.catch(() => {});
     };
@@ -186,15 +187,6 @@ function fieldsOf(values: unknown[]): Record<string, unknown> {
   return Object.fromEntries(FIELDS.map((field, i) => [field, values[i]]).filter(([, value]) => value !== undefined));
 }
 
-/**
- * A staged text column's value keyed by its line: "line number, zero-padded, then value". The
- * smallest key ("C" order) holds the value of the first line that has one, cut after the number
- * (FIRST_BY_LINE). An ordered array_agg sorted each conference's legs: 97 ms a chunk of 100,000
- * legs against 23 ms.
- */
-const LINE_KEY = (column: string) => `min((lpad(line::text, 10, '0') || ${column}) collate "C")`;
-const FIRST_BY_LINE = (key: string) => `substr(min(${key} collate "C"), 11)`;
-
 /** The instant of a staged epoch-milliseconds column, exactly. */
 const AT = (ms: string) => `(timestamptz 'epoch' + ${ms} * interval '1 millisecond')`;
 
@@ -204,10 +196,6 @@ const AT = (ms: string) => `(timestamptz 'epoch' + ${ms} * interval '1 milliseco
  * figures its new conferences add to the daily rollup (written once, at the end).
  */
 async function createWorkTables(client: PoolClient) {
-  await client.query(`
-    create temp table ingest_legs_by_type (
-      account_id bigint, conference_ext text, service_type text, line int, room_id bigint, other_room_id bigint, joined_ms bigint, left_ms bigint,
-      keypad_key text, product_key text, legs int, duration_s bigint, billable_s bigint, charge_minor bigint) on commit drop`);
   await client.query(`
     create temp table ingest_conferences (
       account_id bigint, conference_ext text, line int, room_id bigint, other_room_id bigint, started_at timestamptz, ended_at timestamptz,
@@ -224,35 +212,24 @@ async function createWorkTables(client: PoolClient) {
 }
 
 /**
- * The chunk's legs summed per conference and service type (ingest_legs_by_type: one pass over the
- * legs), then its conferences (first join, last leave, first keypad code and product, the legs'
- * count, seconds and charge), each with the stored one it extends, if any. A new one gets its id,
- * period (in the account's zone), product and billing code (keypad, else the room's) here, so it is
- * inserted as it stands. The merge joins the staged legs with this table, never with the
- * conferences table, whose statistics do not know the rows just written (nested loops otherwise).
+ * The chunk's conferences (grouped as they were read: first join, last leave, first keypad code and
+ * product, the legs' count, seconds and charge), each with the stored one it extends, if any. A new
+ * one gets its id, period (in the account's zone), product and billing code (keypad, else the
+ * room's) here, so it is inserted as it stands. The merge joins the staged legs with this table,
+ * never with the conferences table, whose statistics do not know the rows just written (nested
+ * loops otherwise).
  */
 async function groupConferences(client: PoolClient) {
-  await client.query("truncate ingest_legs_by_type");
-  await client.query(`
-    insert into ingest_legs_by_type
-    select account_id, conference_ext, service_type, min(line), min(room_id), max(room_id), min(joined_ms), max(left_ms),
-           ${LINE_KEY("keypad_code")}, ${LINE_KEY("product")}, count(*), sum(duration_s), sum(billable_s), sum(charge_minor)
-    from ingest_legs group by account_id, conference_ext, service_type`);
   await client.query("truncate ingest_conferences");
   await client.query(`
     insert into ingest_conferences
-    select g.account_id, g.conference_ext, g.line, g.room_id, g.other_room_id, g.started_at, g.ended_at, g.keypad_code,
+    select g.account_id, g.conference_ext, g.line, g.room_id, g.other_room_id, ${AT("g.joined_ms")}, ${AT("g.left_ms")}, g.keypad_code,
            coalesce(c.id, nextval('conferences_id_seq')), c.id is not null, c.room_id,
-           coalesce(g.product, r.product), date_trunc('month', g.started_at at time zone a.time_zone)::date,
+           coalesce(g.product, r.product), date_trunc('month', ${AT("g.joined_ms")} at time zone a.time_zone)::date,
            coalesce(g.keypad_code, r.auto_billing_code),
            case when g.keypad_code is not null then 'keypad' when r.auto_billing_code is not null then 'auto' end,
            g.legs, g.duration_s, g.charge_minor
-    from (
-      select account_id, conference_ext, min(line) as line, min(room_id) as room_id, max(other_room_id) as other_room_id,
-             ${AT("min(joined_ms)")} as started_at, ${AT("max(left_ms)")} as ended_at,
-             ${FIRST_BY_LINE("keypad_key")} as keypad_code, ${FIRST_BY_LINE("product_key")} as product,
-             sum(legs) as legs, sum(duration_s) as duration_s, sum(charge_minor) as charge_minor
-      from ingest_legs_by_type group by account_id, conference_ext) g
+    from ingest_groups g
     join rooms r on r.account_id = g.account_id and r.id = g.room_id
     join accounts a on a.id = g.account_id
     left join conferences c on c.account_id = g.account_id and c.external_id = g.conference_ext`);
@@ -287,7 +264,7 @@ async function unstageConflicts(client: PoolClient, conflicts: { account: number
 
 type Merger = {
   /** Writes a chunk of legs into the batch's conferences, legs and rollups. */
-  merge(writeChunk: WriteChunk, accounts: Set<number>): Promise<void>;
+  merge(chunk: StagedChunk, accounts: Set<number>): Promise<void>;
   /** Conferences named with another room than their stored or earlier legs', in every chunk. */
   readonly conflicts: (RowError & { account: number; conference: string })[];
   /** Their rows, taken out of the batch. */
@@ -307,7 +284,7 @@ const LOCK_ACCOUNT = "select pg_advisory_xact_lock(hashtext('ingest'), $1::int),
  * rollups never count a leg twice), and so do provider batches among themselves (they lock accounts
  * as they meet them, which two of them could otherwise do in opposite orders).
  */
-async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Principal): Promise<Merger> {
+async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Principal, stage: Stage): Promise<Merger> {
   await createWorkTables(client);
   // A few large statements: no time spent compiling them (JIT), sorts and hashes in memory; the
   // daily rollup kept by this merge from its own tables (migration 0007).
@@ -325,8 +302,8 @@ async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Pri
   return {
     conflicts,
     unstaged,
-    async merge(writeChunk, accounts) {
-      await writeChunk();
+    async merge(chunk, accounts) {
+      await chunk.writeLegs();
       // Temp tables are never analysed by autovacuum: without statistics the planner may join the
       // staged legs by nested loops. The first chunk's statistics serve the next ones.
       if (!analysed) await client.query("analyze ingest_legs");
@@ -334,7 +311,9 @@ async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Pri
         await client.query(LOCK_ACCOUNT, [id]);
         locked.add(id);
       }
-      const attempt = async () => {
+      const attempt = async (groups: ConferenceGroups) => {
+        await stage.writeGroups(groups);
+        if (!analysed) await client.query("analyze ingest_groups");
         await groupConferences(client);
         if (!analysed) await client.query("analyze ingest_conferences, ingest_legs_by_type");
         const found = await conferenceConflicts(client);
@@ -352,7 +331,7 @@ async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Pri
       if (!probing) {
         await client.query("savepoint chunk");
         try {
-          await attempt();
+          await attempt(chunk.groups);
           await client.query("release savepoint chunk");
           return;
         } catch (error) {
@@ -362,7 +341,7 @@ async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Pri
         }
       }
       await client.query("delete from ingest_legs s using legs l where l.account_id = s.account_id and l.external_id = s.leg_ext");
-      await attempt();
+      await attempt(await stage.regroup());
     },
     async finish(staged) {
       await addToReportDays(client);

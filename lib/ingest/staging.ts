@@ -3,6 +3,7 @@ import { finished } from "node:stream/promises";
 import type { PoolClient } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { isPglite } from "@/db/client";
+import { ConferenceGroups, GROUP_COLUMNS, TYPE_COLUMNS, type Cell, type Columns } from "./groups";
 
 /** A validated, rated leg on its way to the database; times in epoch milliseconds. */
 export type StagedLeg = {
@@ -24,7 +25,7 @@ export type StagedLeg = {
   product: string | undefined;
 };
 
-const COLUMNS = [
+const COLUMNS: Columns = [
   ["line", "int"],
   ["account_id", "bigint"],
   ["room_id", "bigint"],
@@ -41,33 +42,94 @@ const COLUMNS = [
   ["dialed_number", "text"],
   ["keypad_code", "text"],
   ["product", "text"],
-] as const;
+];
 
 const cells = (l: StagedLeg) => [l.line, l.accountId, l.roomId, l.conferenceExt, l.legExt, l.serviceType, l.joinedMs, l.leftMs, l.durationS, l.billableS, l.chargeMinor, l.participantName, l.callerNumber, l.dialedNumber, l.keypadCode, l.product];
 
 /**
  * Holds a batch's legs in memory until they are written, a chunk at a time, into the temp table
- * `ingest_legs` (dropped at commit): the ingest reads, checks and rates the next chunk while the
- * database merges the one written before.
+ * `ingest_legs` (dropped at commit), and groups them by conference as they come: the ingest reads,
+ * checks and rates the next chunk while the database merges the one written before.
  */
 export type Stage = {
   add(leg: StagedLeg): void;
   /** Legs held since the last `take`. */
   readonly size: number;
+  /** The legs held and their conferences, handed over whole (nothing is held afterwards). */
+  take(): StagedChunk;
   /**
-   * The legs held, handed over whole (nothing is held afterwards), as the writing of them: it
-   * replaces the rows of `ingest_legs` with these legs, once the connection is free.
+   * Replaces the rows of `ingest_groups` and `ingest_legs_by_type` with a chunk's conferences and
+   * their sums per service type.
    */
-  take(): WriteChunk;
+  writeGroups(groups: ConferenceGroups): Promise<void>;
+  /** The conferences of the legs left in `ingest_legs` (after the stored ones were taken out), grouped again. */
+  regroup(): Promise<ConferenceGroups>;
 };
 
-export type WriteChunk = () => Promise<void>;
+export type StagedChunk = {
+  /** Replaces the rows of `ingest_legs` with the chunk's legs, once the connection is free. */
+  writeLegs: () => Promise<void>;
+  groups: ConferenceGroups;
+};
 
-/** Creates `ingest_legs` and a stage for it: COPY on PostgreSQL, batched INSERTs through PGlite's socket (no COPY there). */
+/** Creates `ingest_legs` and the group tables, and a stage for them: COPY on PostgreSQL, batched INSERTs through PGlite's socket (no COPY there). */
 export async function openStage(client: PoolClient): Promise<Stage> {
-  await client.query(`create temp table ingest_legs (${COLUMNS.map(([name, type]) => `${name} ${type}`).join(", ")}) on commit drop`);
-  return (await isPglite(client)) ? insertStage(client) : copyStage(client);
+  for (const [table, columns] of [["ingest_legs", COLUMNS], ["ingest_groups", GROUP_COLUMNS], ["ingest_legs_by_type", TYPE_COLUMNS]] as const) {
+    await client.query(`create temp table ${table} (${columns.map(([name, type]) => `${name} ${type}`).join(", ")}) on commit drop`);
+  }
+  const pglite = await isPglite(client);
+  const writeRows = pglite ? insertRows : copyRows;
+  const holder = pglite ? insertHolder(client) : copyHolder(client);
+  let groups = new ConferenceGroups();
+  return {
+    add(leg) {
+      holder.add(leg);
+      groups.add(leg);
+    },
+    get size() {
+      return holder.size;
+    },
+    take() {
+      const chunk = { writeLegs: holder.take(), groups };
+      groups = new ConferenceGroups();
+      return chunk;
+    },
+    async writeGroups(chunkGroups) {
+      await writeRows(client, "ingest_groups", GROUP_COLUMNS, chunkGroups.conferenceRows());
+      await writeRows(client, "ingest_legs_by_type", TYPE_COLUMNS, chunkGroups.typeRows());
+    },
+    async regroup() {
+      const { rows } = await client.query<Record<string, string | number | null>>(
+        `select line, account_id, room_id, conference_ext, service_type, joined_ms, left_ms, duration_s, billable_s, charge_minor, keypad_code, product from ingest_legs order by line`,
+      );
+      const regrouped = new ConferenceGroups();
+      for (const r of rows) {
+        regrouped.add({
+          line: Number(r.line),
+          accountId: Number(r.account_id),
+          roomId: Number(r.room_id),
+          conferenceExt: String(r.conference_ext),
+          serviceType: String(r.service_type),
+          joinedMs: Number(r.joined_ms),
+          leftMs: Number(r.left_ms),
+          durationS: Number(r.duration_s),
+          billableS: Number(r.billable_s),
+          chargeMinor: Number(r.charge_minor),
+          keypadCode: r.keypad_code === null ? undefined : String(r.keypad_code),
+          product: r.product === null ? undefined : String(r.product),
+          legExt: "",
+          participantName: "",
+          callerNumber: "",
+          dialedNumber: "",
+        });
+      }
+      return regrouped;
+    },
+  };
 }
+
+/** Legs held as COPY text, or as rows for INSERTs. */
+type Holder = { add(leg: StagedLeg): void; readonly size: number; take(): () => Promise<void> };
 
 /**
  * Characters of COPY text per piece. Each piece is kept as bytes: the text built leg by leg is a
@@ -88,37 +150,59 @@ const copyLine = (l: StagedLeg) =>
   `${l.line}\t${l.accountId}\t${l.roomId}\t${copyCell(l.conferenceExt)}\t${copyCell(l.legExt)}\t${l.serviceType}\t${l.joinedMs}\t${l.leftMs}\t` +
   `${l.durationS}\t${l.billableS}\t${l.chargeMinor}\t${copyCell(l.participantName)}\t${copyCell(l.callerNumber)}\t${copyCell(l.dialedNumber)}\t${copyCell(l.keypadCode)}\t${copyCell(l.product)}\n`;
 
-function copyStage(client: PoolClient): Stage {
+/** Any row as a line of COPY text. */
+const copyRow = (row: Cell[]) => row.map((cell) => (typeof cell === "number" ? String(cell) : copyCell(cell))).join("\t") + "\n";
+
+function copyHolder(client: PoolClient): Holder {
   let legs = 0;
-  let pieces: Buffer[] = [];
-  let piece = "";
+  let pieces = new Pieces();
   return {
     add(leg) {
       legs++;
-      piece += copyLine(leg);
-      if (piece.length >= COPY_PIECE) {
-        pieces.push(Buffer.from(piece));
-        piece = "";
-      }
+      pieces.add(copyLine(leg));
     },
     get size() {
       return legs;
     },
     take() {
-      if (piece) pieces.push(Buffer.from(piece));
-      const chunk = pieces;
+      const chunk = pieces.done();
       legs = 0;
-      pieces = [];
-      piece = "";
-      return () => copyChunk(client, chunk);
+      pieces = new Pieces();
+      return () => copyText(client, "ingest_legs", COLUMNS, chunk);
     },
   };
 }
 
-/** Replaces the rows of `ingest_legs` with COPY text, with backpressure. */
-async function copyChunk(client: PoolClient, pieces: Buffer[]) {
-  await client.query("truncate ingest_legs");
-  const stream = client.query(copyFrom(`copy ingest_legs (${COLUMNS.map(([name]) => name).join(", ")}) from stdin`));
+/** COPY text gathered into pieces of bytes. */
+class Pieces {
+  private readonly pieces: Buffer[] = [];
+  private piece = "";
+
+  add(text: string) {
+    this.piece += text;
+    if (this.piece.length >= COPY_PIECE) {
+      this.pieces.push(Buffer.from(this.piece));
+      this.piece = "";
+    }
+  }
+
+  done(): Buffer[] {
+    if (this.piece) this.pieces.push(Buffer.from(this.piece));
+    this.piece = "";
+    return this.pieces;
+  }
+}
+
+async function copyRows(client: PoolClient, table: string, columns: Columns, rows: Iterable<Cell[]>) {
+  const pieces = new Pieces();
+  for (const row of rows) pieces.add(copyRow(row));
+  await copyText(client, table, columns, pieces.done());
+}
+
+/** Replaces a temp table's rows with COPY text, with backpressure. */
+async function copyText(client: PoolClient, table: string, columns: Columns, pieces: Buffer[]) {
+  await client.query(`truncate ${table}`);
+  const stream = client.query(copyFrom(`copy ${table} (${columns.map(([name]) => name).join(", ")}) from stdin`));
   const done = finished(stream);
   // Awaited below; until then a failure must not count as unhandled.
   done.catch(() => {});
@@ -133,7 +217,7 @@ async function copyChunk(client: PoolClient, pieces: Buffer[]) {
 
 const INSERT_BATCH = 5000;
 
-function insertStage(client: PoolClient): Stage {
+function insertHolder(client: PoolClient): Holder {
   let rows: StagedLeg[] = [];
   return {
     add(leg) {
@@ -145,14 +229,18 @@ function insertStage(client: PoolClient): Stage {
     take() {
       const chunk = rows;
       rows = [];
-      return async () => {
-        await client.query("truncate ingest_legs");
-        for (let i = 0; i < chunk.length; i += INSERT_BATCH) {
-          const table = chunk.slice(i, i + INSERT_BATCH).map(cells);
-          const columns = COLUMNS.map((_, c) => table.map((row) => row[c] ?? null));
-          await client.query(`insert into ingest_legs select * from unnest(${COLUMNS.map(([, type], c) => `$${c + 1}::${type}[]`).join(", ")})`, columns);
-        }
-      };
+      return () => insertRows(client, "ingest_legs", COLUMNS, chunk.map(cells));
     },
   };
+}
+
+/** Replaces a temp table's rows by INSERTs of a few thousand rows each (unnest of one array per column). */
+async function insertRows(client: PoolClient, table: string, columns: Columns, rows: Iterable<Cell[]>) {
+  await client.query(`truncate ${table}`);
+  const all = [...rows];
+  for (let i = 0; i < all.length; i += INSERT_BATCH) {
+    const batch = all.slice(i, i + INSERT_BATCH);
+    const arrays = columns.map((_, c) => batch.map((row) => row[c] ?? null));
+    await client.query(`insert into ${table} select * from unnest(${columns.map(([, type], c) => `$${c + 1}::${type}[]`).join(", ")})`, arrays);
+  }
 }
