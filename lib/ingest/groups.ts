@@ -23,7 +23,7 @@ type ConferenceGroup = {
   types: Map<string, TypeSums>;
 };
 
-/** Column names and types of the tables a chunk's groups are written to (`ingest_groups`, `ingest_legs_by_type`). */
+/** Column names and types of a temp table. */
 export type Columns = readonly (readonly [name: string, type: string])[];
 
 export const GROUP_COLUMNS = [
@@ -41,22 +41,15 @@ export const GROUP_COLUMNS = [
   ["charge_minor", "bigint"],
 ] as const satisfies Columns;
 
-export const TYPE_COLUMNS = [
-  ["account_id", "bigint"],
-  ["conference_ext", "text"],
-  ["service_type", "text"],
-  ["legs", "int"],
-  ["duration_s", "bigint"],
-  ["billable_s", "bigint"],
-  ["charge_minor", "bigint"],
-] as const satisfies Columns;
-
 export type Cell = string | number | undefined;
 
+/** A conference's key in a batch: its account and the bridge's conference id. */
+export const groupKey = (accountId: number, conferenceExt: string) => `${accountId} ${conferenceExt}`;
+
 /**
- * A chunk's legs grouped by conference as they are read (one pass, in the read loop's core), so
- * the database receives one row per conference and one per conference and service type instead
- * of grouping the chunk's legs itself.
+ * A chunk's legs grouped by conference as they are read, on the server's side of the connection:
+ * the database receives one row per conference instead of grouping the chunk's legs itself, and
+ * the daily rollup's figures per service type come from here (ReportDays).
  */
 export class ConferenceGroups {
   private readonly groups = new Map<string, ConferenceGroup>();
@@ -65,8 +58,13 @@ export class ConferenceGroups {
     return this.groups.size;
   }
 
+  /** The conferences by key (`groupKey`). */
+  entries(): IterableIterator<[string, ConferenceGroup]> {
+    return this.groups.entries();
+  }
+
   add(leg: StagedLeg): void {
-    const key = `${leg.accountId} ${leg.conferenceExt}`;
+    const key = groupKey(leg.accountId, leg.conferenceExt);
     let g = this.groups.get(key);
     if (!g) {
       g = {
@@ -121,11 +119,92 @@ export class ConferenceGroups {
       yield [g.accountId, g.conferenceExt, g.line, g.roomId, g.otherRoomId, g.joinedMs, g.leftMs, g.keypadCode, g.product, g.legs, g.durationS, g.chargeMinor];
     }
   }
+}
 
-  /** One row per conference and service type, in TYPE_COLUMNS order. */
-  *typeRows(): Generator<Cell[]> {
-    for (const g of this.groups.values()) {
-      for (const [serviceType, t] of g.types) yield [g.accountId, g.conferenceExt, serviceType, t.legs, t.durationS, t.billableS, t.chargeMinor];
+export const REPORT_DAY_COLUMNS = [
+  ["account_id", "bigint"],
+  ["day", "date"],
+  ["room_id", "bigint"],
+  ["product", "text"],
+  ["service_type", "text"],
+  ["conferences", "int"],
+  ["legs", "int"],
+  ["length_s", "bigint"],
+  ["duration_s", "bigint"],
+  ["billable_s", "bigint"],
+  ["charge_minor", "bigint"],
+  ["first_started_at", "timestamptz"],
+  ["last_started_at", "timestamptz"],
+] as const satisfies Columns;
+
+type DayFigures = {
+  accountId: number;
+  dayMs: number;
+  roomId: number;
+  product: string;
+  serviceType: string;
+  conferences: number;
+  legs: number;
+  lengthS: number;
+  durationS: number;
+  billableS: number;
+  chargeMinor: number;
+  firstMs: number;
+  lastMs: number;
+};
+
+const DAY_MS = 86_400_000;
+
+/**
+ * What a batch's new conferences add to the daily rollup (report_days, migration 0005), per
+ * account, GMT day of their start, room, product and service type: each conference counts once in
+ * its bucket's '' row (with its length, first and last start) and once in the row of each service
+ * type it has legs of. Added to the table once, at the end of the batch.
+ */
+export class ReportDays {
+  private readonly days = new Map<string, DayFigures>();
+
+  /**
+   * A chunk's conferences, those stored before it (`extended`: their buckets are recomputed from
+   * the stored rows) and those taken out of the batch left aside. `productOf` gives a room's product,
+   * the conference's when its legs name none.
+   */
+  add(groups: ConferenceGroups, leftOut: ReadonlySet<string>, productOf: (roomId: number) => string) {
+    for (const [key, g] of groups.entries()) {
+      if (leftOut.has(key)) continue;
+      const dayMs = g.joinedMs - (((g.joinedMs % DAY_MS) + DAY_MS) % DAY_MS);
+      const product = g.product ?? productOf(g.roomId);
+      const conference = this.bucket(g.accountId, dayMs, g.roomId, product, "");
+      conference.conferences++;
+      conference.lengthS += Math.round((g.leftMs - g.joinedMs) / 1000);
+      conference.firstMs = Math.min(conference.firstMs, g.joinedMs);
+      conference.lastMs = Math.max(conference.lastMs, g.joinedMs);
+      for (const [serviceType, t] of g.types) {
+        const b = this.bucket(g.accountId, dayMs, g.roomId, product, serviceType);
+        b.conferences++;
+        b.legs += t.legs;
+        b.durationS += t.durationS;
+        b.billableS += t.billableS;
+        b.chargeMinor += t.chargeMinor;
+      }
     }
+  }
+
+  /** Rows in REPORT_DAY_COLUMNS order (first and last start on the '' rows only). */
+  *rows(): Generator<Cell[]> {
+    for (const d of this.days.values()) {
+      const starts = d.serviceType === "" ? [new Date(d.firstMs).toISOString(), new Date(d.lastMs).toISOString()] : [undefined, undefined];
+      yield [d.accountId, new Date(d.dayMs).toISOString().slice(0, 10), d.roomId, d.product, d.serviceType, d.conferences, d.legs, d.lengthS, d.durationS, d.billableS, d.chargeMinor, ...starts];
+    }
+  }
+
+  private bucket(accountId: number, dayMs: number, roomId: number, product: string, serviceType: string): DayFigures {
+    const key = `${accountId} ${dayMs} ${roomId} ${product} ${serviceType}`;
+    let d = this.days.get(key);
+    if (!d) {
+      d = { accountId, dayMs, roomId, product, serviceType, conferences: 0, legs: 0, lengthS: 0, durationS: 0, billableS: 0, chargeMinor: 0, firstMs: Infinity, lastMs: -Infinity };
+      this.days.set(key, d);
+    }
+    return d;
   }
 }

@@ -7,8 +7,8 @@ import type { Database } from "@/db/client";
 import { audit } from "@/lib/audit";
 import { addToRollups, shiftRollups } from "@/lib/usage/rollups";
 import { FIELDS, readRecords, type Format } from "./parse";
-import { ConferenceGroups } from "./groups";
-import { openStage, type Stage, type StagedChunk, type StagedLeg } from "./staging";
+import { ConferenceGroups, groupKey, REPORT_DAY_COLUMNS, ReportDays } from "./groups";
+import { createTempTable, openStage, type Stage, type StagedChunk, type StagedLeg } from "./staging";
 import { TariffBook } from "./tariff-book";
 import { validateRecord, type RowError } from "./validate";
 
@@ -31,7 +31,7 @@ export type IngestResult =
 
 export type RejectedRow = { line: number; fields: Record<string, unknown>; errors: RowError[] };
 
-type Room = { accountId: number; roomId: number };
+type Room = { accountId: number; roomId: number; product: string };
 
 /**
  * Legs merged at a time: while the database merges one chunk (about 12 MB of COPY text), the next
@@ -66,7 +66,8 @@ export async function ingest(db: Database, principal: Principal, input: Readable
     const rooms = await roomsOf(client, principal);
     const tariffs = await TariffBook.load(tx, [...new Set([...rooms.values()].map((r) => r.accountId))]);
     const stage = await openStage(client);
-    const merger = await openMerger(client, tx, principal, stage);
+    const roomProducts = new Map([...rooms.values()].map((r) => [r.roomId, r.product]));
+    const merger = await openMerger(client, tx, principal, stage, (roomId) => roomProducts.get(roomId)!);
 
     const errors: RowError[] = [];
     let errorCount = 0;
@@ -175,11 +176,11 @@ export async function ingest(db: Database, principal: Principal, input: Readable
 }
 
 async function roomsOf(client: PoolClient, principal: Principal): Promise<Map<string, Room>> {
-  const { rows } = await client.query<{ number: string; account_id: string; id: string }>(
-    principal.accountId === null ? "select number, account_id, id from rooms" : "select number, account_id, id from rooms where account_id = $1",
+  const { rows } = await client.query<{ number: string; account_id: string; id: string; product: string }>(
+    principal.accountId === null ? "select number, account_id, id, product from rooms" : "select number, account_id, id, product from rooms where account_id = $1",
     principal.accountId === null ? [] : [principal.accountId],
   );
-  return new Map(rows.map((r) => [r.number, { accountId: Number(r.account_id), roomId: Number(r.id) }]));
+  return new Map(rows.map((r) => [r.number, { accountId: Number(r.account_id), roomId: Number(r.id), product: r.product }]));
 }
 
 /** A record's values by field name, for the rejects file. */
@@ -191,9 +192,9 @@ function fieldsOf(values: unknown[]): Record<string, unknown> {
 const AT = (ms: string) => `(timestamptz 'epoch' + ${ms} * interval '1 millisecond')`;
 
 /**
- * The batch's work tables, dropped at commit: the chunk's conferences, the legs it added per
- * conference and service type, the daily-rollup buckets of the conferences it extends, and the
- * figures its new conferences add to the daily rollup (written once, at the end).
+ * The batch's work tables, dropped at commit: the chunk's conferences, the daily-rollup buckets of
+ * the conferences it extends, and the figures its new conferences add to the daily rollup (written
+ * once, at the end).
  */
 async function createWorkTables(client: PoolClient) {
   await client.query(`
@@ -201,14 +202,8 @@ async function createWorkTables(client: PoolClient) {
       account_id bigint, conference_ext text, line int, room_id bigint, other_room_id bigint, started_at timestamptz, ended_at timestamptz,
       keypad_code text, id bigint, extends boolean, stored_room_id bigint, product text, period date, billing_code text, billing_code_source text,
       legs int, duration_s bigint, charge_minor bigint) on commit drop`);
-  await client.query(`
-    create temp table ingest_added (
-      account_id bigint, conference_id bigint, service_type text, legs int, late int, duration_s bigint, billable_s bigint, charge_minor bigint) on commit drop`);
   await client.query("create temp table ingest_report_keys (account_id bigint, day date, room_id bigint) on commit drop");
-  await client.query(`
-    create temp table ingest_report_days (
-      account_id bigint, day date, room_id bigint, product text, service_type text, conferences int, legs int, length_s bigint,
-      duration_s bigint, billable_s bigint, charge_minor bigint, first_started_at timestamptz, last_started_at timestamptz) on commit drop`);
+  await createTempTable(client, "ingest_report_days", REPORT_DAY_COLUMNS);
 }
 
 /**
@@ -246,9 +241,7 @@ async function conferenceConflicts(client: PoolClient): Promise<(RowError & { ac
 
 /** With skipInvalid: the conflicting conferences' rows leave the batch and go to the rejects. */
 async function unstageConflicts(client: PoolClient, conflicts: { account: number; conference: string; message: string }[]): Promise<RejectedRow[]> {
-  for (const table of ["ingest_conferences", "ingest_legs_by_type"]) {
-    await client.query(`delete from ${table} where (account_id, conference_ext) in (select * from unnest($1::bigint[], $2::text[]))`, [conflicts.map((c) => c.account), conflicts.map((c) => c.conference)]);
-  }
+  await client.query(`delete from ingest_conferences where (account_id, conference_ext) in (select * from unnest($1::bigint[], $2::text[]))`, [conflicts.map((c) => c.account), conflicts.map((c) => c.conference)]);
   const { rows } = await client.query<Record<string, string | number | Date | null> & { line: number; conference_ext: string; account_id: string }>(
     `delete from ingest_legs where (account_id, conference_ext) in (select * from unnest($1::bigint[], $2::text[]))
      returning line, account_id, leg_ext as leg_id, conference_ext, conference_ext as conference_id, service_type, ${AT("joined_ms")} as started_at, ${AT("left_ms")} as ended_at,
@@ -284,7 +277,7 @@ const LOCK_ACCOUNT = "select pg_advisory_xact_lock(hashtext('ingest'), $1::int),
  * rollups never count a leg twice), and so do provider batches among themselves (they lock accounts
  * as they meet them, which two of them could otherwise do in opposite orders).
  */
-async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Principal, stage: Stage): Promise<Merger> {
+async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Principal, stage: Stage, productOf: (roomId: number) => string): Promise<Merger> {
   await createWorkTables(client);
   // A few large statements: no time spent compiling them (JIT), sorts and hashes in memory; the
   // daily rollup kept by this merge from its own tables (migration 0007).
@@ -299,6 +292,7 @@ async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Pri
   let late = 0;
   let analysed = false;
   let probing = false;
+  const reportDays = new ReportDays();
   return {
     conflicts,
     unstaged,
@@ -315,10 +309,13 @@ async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Pri
         await stage.writeGroups(groups);
         if (!analysed) await client.query("analyze ingest_groups");
         await groupConferences(client);
-        if (!analysed) await client.query("analyze ingest_conferences, ingest_legs_by_type");
+        if (!analysed) await client.query("analyze ingest_conferences");
         const found = await conferenceConflicts(client);
         const taken = found.length ? await unstageConflicts(client, found) : [];
-        const added = await mergeChunk(client, tx, !analysed);
+        const { rows: extended } = await client.query<{ account_id: string; conference_ext: string }>("select account_id, conference_ext from ingest_conferences where extends");
+        const added = await mergeChunk(client, tx);
+        const leftOut = [...extended.map((c) => groupKey(Number(c.account_id), c.conference_ext)), ...found.map((c) => groupKey(c.account, c.conference))];
+        reportDays.add(groups, new Set(leftOut), productOf);
         conflicts.push(...found);
         unstaged.push(...taken);
         analysed = true;
@@ -344,6 +341,7 @@ async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Pri
       await attempt(await stage.regroup());
     },
     async finish(staged) {
+      await stage.write("ingest_report_days", REPORT_DAY_COLUMNS, reportDays.rows());
       await addToReportDays(client);
       const duplicates = staged - accepted;
       for (const accountId of [...locked].sort((a, b) => a - b)) {
@@ -367,7 +365,7 @@ const EXTENDED_BUCKETS = `
   from conferences c join ingest_conferences i on i.account_id = c.account_id and i.id = c.id
   where i.extends`;
 
-async function mergeChunk(client: PoolClient, tx: NodePgDatabase, first: boolean): Promise<{ accepted: number; late: number }> {
+async function mergeChunk(client: PoolClient, tx: NodePgDatabase): Promise<{ accepted: number; late: number }> {
   // The stored conferences this chunk extends: locked, then their usage taken out of the rollups.
   const { rowCount: extendedCount } = await client.query(`
     select c.id from conferences c join ingest_conferences i on i.account_id = c.account_id and i.id = c.id
@@ -400,7 +398,7 @@ async function mergeChunk(client: PoolClient, tx: NodePgDatabase, first: boolean
     overriding system value
     select account_id, id, room_id, conference_ext, product, started_at, ended_at, period, billing_code, billing_code_source, legs, duration_s, charge_minor
     from ingest_conferences where not extends`);
-  // The legs (none is a duplicate any more; late in an invoiced month), and their sums per conference and service type.
+  // The legs (none is a duplicate any more; late in an invoiced month).
   const invoiced = "left join billing_periods b on b.account_id = i.account_id and b.period = i.period";
   await client.query(`
     insert into legs (account_id, conference_id, external_id, participant_name, caller_number, dialed_number, service_type,
@@ -410,14 +408,6 @@ async function mergeChunk(client: PoolClient, tx: NodePgDatabase, first: boolean
     from ingest_legs s
     join ingest_conferences i on i.account_id = s.account_id and i.conference_ext = s.conference_ext
     ${invoiced}`);
-  await client.query("truncate ingest_added");
-  await client.query(`
-    insert into ingest_added
-    select t.account_id, i.id, t.service_type, t.legs, case when b.status = 'invoiced' then t.legs else 0 end, t.duration_s, t.billable_s, t.charge_minor
-    from ingest_legs_by_type t
-    join ingest_conferences i on i.account_id = t.account_id and i.conference_ext = t.conference_ext
-    ${invoiced}`);
-  if (first) await client.query("analyze ingest_added");
   // Into the rollups: extended conferences whole again; new ones with the totals they were inserted with.
   if (extendedCount) await shiftRollups(tx, 1, extended);
   await addToRollups(
@@ -427,29 +417,10 @@ async function mergeChunk(client: PoolClient, tx: NodePgDatabase, first: boolean
         from ingest_conferences where not extends
         group by account_id, period, room_id, coalesce(billing_code, '')`,
   );
-  await collectReportDays(client);
-  const { rows } = await client.query<{ accepted: string | null; late: string | null }>("select sum(legs) as accepted, sum(late) as late from ingest_added");
+  const { rows } = await client.query<{ accepted: string | null; late: string | null }>(
+    `select sum(i.legs) as accepted, sum(i.legs) filter (where b.status = 'invoiced') as late from ingest_conferences i ${invoiced}`,
+  );
   return { accepted: Number(rows[0]?.accepted ?? 0), late: Number(rows[0]?.late ?? 0) };
-}
-
-/**
- * The figures the chunk's new conferences and their legs add to the daily rollup (report_days,
- * migration 0005): a conference counts once in its bucket's '' row and once in the row of each
- * service type it has legs of. Kept until the end of the batch, when they are added at once.
- */
-async function collectReportDays(client: PoolClient) {
-  await client.query(`
-    insert into ingest_report_days
-    select i.account_id, (i.started_at at time zone 'UTC')::date, i.room_id, i.product, '', count(*), 0, sum(extract(epoch from i.ended_at - i.started_at)::int),
-           0, 0, 0, min(i.started_at), max(i.started_at)
-    from ingest_conferences i where not i.extends
-    group by 1, 2, 3, 4
-    union all
-    select i.account_id, (i.started_at at time zone 'UTC')::date, i.room_id, i.product, a.service_type, count(*), sum(a.legs), 0,
-           sum(a.duration_s), sum(a.billable_s), sum(a.charge_minor), null, null
-    from ingest_conferences i join ingest_added a on a.account_id = i.account_id and a.conference_id = i.id
-    where not i.extends
-    group by 1, 2, 3, 4, 5`);
 }
 
 /**

@@ -3,7 +3,7 @@ import { finished } from "node:stream/promises";
 import type { PoolClient } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { isPglite } from "@/db/client";
-import { ConferenceGroups, GROUP_COLUMNS, TYPE_COLUMNS, type Cell, type Columns } from "./groups";
+import { ConferenceGroups, GROUP_COLUMNS, type Cell, type Columns } from "./groups";
 
 /** A validated, rated leg on its way to the database; times in epoch milliseconds. */
 export type StagedLeg = {
@@ -57,13 +57,12 @@ export type Stage = {
   readonly size: number;
   /** The legs held and their conferences, handed over whole (nothing is held afterwards). */
   take(): StagedChunk;
-  /**
-   * Replaces the rows of `ingest_groups` and `ingest_legs_by_type` with a chunk's conferences and
-   * their sums per service type.
-   */
+  /** Replaces the rows of `ingest_groups` with a chunk's conferences. */
   writeGroups(groups: ConferenceGroups): Promise<void>;
   /** The conferences of the legs left in `ingest_legs` (after the stored ones were taken out), grouped again. */
   regroup(): Promise<ConferenceGroups>;
+  /** Replaces the rows of a temp table (`createTempTable`) with these. */
+  write(table: string, columns: Columns, rows: Iterable<Cell[]>): Promise<void>;
 };
 
 export type StagedChunk = {
@@ -72,11 +71,10 @@ export type StagedChunk = {
   groups: ConferenceGroups;
 };
 
-/** Creates `ingest_legs` and the group tables, and a stage for them: COPY on PostgreSQL, batched INSERTs through PGlite's socket (no COPY there). */
+/** Creates `ingest_legs` and `ingest_groups`, and a stage for them: COPY on PostgreSQL, batched INSERTs through PGlite's socket (no COPY there). */
 export async function openStage(client: PoolClient): Promise<Stage> {
-  for (const [table, columns] of [["ingest_legs", COLUMNS], ["ingest_groups", GROUP_COLUMNS], ["ingest_legs_by_type", TYPE_COLUMNS]] as const) {
-    await client.query(`create temp table ${table} (${columns.map(([name, type]) => `${name} ${type}`).join(", ")}) on commit drop`);
-  }
+  await createTempTable(client, "ingest_legs", COLUMNS);
+  await createTempTable(client, "ingest_groups", GROUP_COLUMNS);
   const pglite = await isPglite(client);
   const writeRows = pglite ? insertRows : copyRows;
   const holder = pglite ? insertHolder(client) : copyHolder(client);
@@ -94,9 +92,11 @@ export async function openStage(client: PoolClient): Promise<Stage> {
       groups = new ConferenceGroups();
       return chunk;
     },
-    async writeGroups(chunkGroups) {
-      await writeRows(client, "ingest_groups", GROUP_COLUMNS, chunkGroups.conferenceRows());
-      await writeRows(client, "ingest_legs_by_type", TYPE_COLUMNS, chunkGroups.typeRows());
+    write(table, columns, rows) {
+      return writeRows(client, table, columns, rows);
+    },
+    writeGroups(chunkGroups) {
+      return writeRows(client, "ingest_groups", GROUP_COLUMNS, chunkGroups.conferenceRows());
     },
     async regroup() {
       const { rows } = await client.query<Record<string, string | number | null>>(
@@ -126,6 +126,11 @@ export async function openStage(client: PoolClient): Promise<Stage> {
       return regrouped;
     },
   };
+}
+
+/** A table of the batch, dropped at commit. */
+export async function createTempTable(client: PoolClient, table: string, columns: Columns) {
+  await client.query(`create temp table ${table} (${columns.map(([name, type]) => `${name} ${type}`).join(", ")}) on commit drop`);
 }
 
 /** Legs held as COPY text, or as rows for INSERTs. */
