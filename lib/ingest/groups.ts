@@ -52,20 +52,21 @@ export const groupKey = (accountId: number, conferenceExt: string) => `${account
  * the daily rollup's figures per service type come from here (ReportDays).
  */
 export class ConferenceGroups {
-  private readonly groups = new Map<string, ConferenceGroup>();
+  /** By account, then by the bridge's conference id (no key string built per leg). */
+  private readonly groups = new Map<number, Map<string, ConferenceGroup>>();
 
-  get size(): number {
-    return this.groups.size;
-  }
-
-  /** The conferences by key (`groupKey`). */
-  entries(): IterableIterator<[string, ConferenceGroup]> {
-    return this.groups.entries();
+  /** The conferences with their keys (`groupKey`). */
+  *entries(): Generator<[string, ConferenceGroup]> {
+    for (const g of this.all()) yield [groupKey(g.accountId, g.conferenceExt), g];
   }
 
   add(leg: StagedLeg): void {
-    const key = groupKey(leg.accountId, leg.conferenceExt);
-    let g = this.groups.get(key);
+    let account = this.groups.get(leg.accountId);
+    if (!account) {
+      account = new Map();
+      this.groups.set(leg.accountId, account);
+    }
+    let g = account.get(leg.conferenceExt);
     if (!g) {
       g = {
         accountId: leg.accountId,
@@ -84,7 +85,7 @@ export class ConferenceGroups {
         chargeMinor: 0,
         types: new Map(),
       };
-      this.groups.set(key, g);
+      account.set(leg.conferenceExt, g);
     }
     g.line = Math.min(g.line, leg.line);
     g.roomId = Math.min(g.roomId, leg.roomId);
@@ -113,9 +114,13 @@ export class ConferenceGroups {
     t.chargeMinor += leg.chargeMinor;
   }
 
+  private *all(): Generator<ConferenceGroup> {
+    for (const account of this.groups.values()) yield* account.values();
+  }
+
   /** One row per conference, in GROUP_COLUMNS order. */
   *conferenceRows(): Generator<Cell[]> {
-    for (const g of this.groups.values()) {
+    for (const g of this.all()) {
       yield [g.accountId, g.conferenceExt, g.line, g.roomId, g.otherRoomId, g.joinedMs, g.leftMs, g.keypadCode, g.product, g.legs, g.durationS, g.chargeMinor];
     }
   }

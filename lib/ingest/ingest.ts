@@ -75,13 +75,13 @@ export async function ingest(db: Database, principal: Principal, input: Readable
     let chunkAccounts = new Set<number>();
     // The chunk's legs by account and leg id: a leg repeated later in the chunk is a duplicate (one
     // repeated from an earlier chunk is found stored by the merge).
-    let chunkLegIds = new Set<string>();
+    let chunkLegIds = new Map<number, Set<string>>();
     const mergeStaged = async () => {
       await merging;
       const chunk = stage.take();
       const accounts = chunkAccounts;
       chunkAccounts = new Set();
-      chunkLegIds = new Set();
+      chunkLegIds = new Map();
       merging = merger.merge(chunk, accounts);
       // Awaited before the next chunk or at the end; until then a failure must not count as unhandled.
       merging.catch(() => {});
@@ -141,9 +141,10 @@ export async function ingest(db: Database, principal: Principal, input: Readable
         if (errorCount && !options.skipInvalid) continue;
         chunkAccounts.add(leg!.accountId);
         staged++;
-        const key = `${leg!.accountId} ${leg!.legExt}`;
-        if (chunkLegIds.has(key)) continue;
-        chunkLegIds.add(key);
+        let legIds = chunkLegIds.get(leg!.accountId);
+        if (!legIds) chunkLegIds.set(leg!.accountId, (legIds = new Set()));
+        if (legIds.has(leg!.legExt)) continue;
+        legIds.add(leg!.legExt);
         stage.add(leg!);
         if (stage.size >= chunkLegs) await mergeStaged();
       }
