@@ -1,7 +1,12 @@
+import { serviceTypes } from "@/db/schema";
 import type { StagedLeg } from "./staging";
 
-/** A conference's legs of one service type in a chunk, summed. */
-type TypeSums = { legs: number; durationS: number; billableS: number; chargeMinor: number };
+/**
+ * A conference's legs per service type, summed: legs, seconds, billable seconds and charge for each
+ * type in `serviceTypes` order, in one array (one allocation a conference, not one per type).
+ */
+const SUMS = 4;
+const TYPE_OFFSET = new Map<string, number>(serviceTypes.map((type, i) => [type, i * SUMS]));
 
 /** A conference as a chunk's legs show it: the rooms they name, first join, last leave, first code and product by line, totals. */
 type ConferenceGroup = {
@@ -20,7 +25,7 @@ type ConferenceGroup = {
   legs: number;
   durationS: number;
   chargeMinor: number;
-  types: Map<string, TypeSums>;
+  typeSums: number[];
 };
 
 /** Column names and types of a temp table. */
@@ -83,7 +88,7 @@ export class ConferenceGroups {
         legs: 0,
         durationS: 0,
         chargeMinor: 0,
-        types: new Map(),
+        typeSums: new Array<number>(serviceTypes.length * SUMS).fill(0),
       };
       account.set(leg.conferenceExt, g);
     }
@@ -103,15 +108,11 @@ export class ConferenceGroups {
     g.legs++;
     g.durationS += leg.durationS;
     g.chargeMinor += leg.chargeMinor;
-    let t = g.types.get(leg.serviceType);
-    if (!t) {
-      t = { legs: 0, durationS: 0, billableS: 0, chargeMinor: 0 };
-      g.types.set(leg.serviceType, t);
-    }
-    t.legs++;
-    t.durationS += leg.durationS;
-    t.billableS += leg.billableS;
-    t.chargeMinor += leg.chargeMinor;
+    const t = TYPE_OFFSET.get(leg.serviceType)!;
+    g.typeSums[t]!++;
+    g.typeSums[t + 1]! += leg.durationS;
+    g.typeSums[t + 2]! += leg.billableS;
+    g.typeSums[t + 3]! += leg.chargeMinor;
   }
 
   private *all(): Generator<ConferenceGroup> {
@@ -184,14 +185,16 @@ export class ReportDays {
       conference.lengthS += Math.round((g.leftMs - g.joinedMs) / 1000);
       conference.firstMs = Math.min(conference.firstMs, g.joinedMs);
       conference.lastMs = Math.max(conference.lastMs, g.joinedMs);
-      for (const [serviceType, t] of g.types) {
+      serviceTypes.forEach((serviceType, i) => {
+        const t = i * SUMS;
+        if (!g.typeSums[t]) return;
         const b = this.bucket(g.accountId, dayMs, g.roomId, product, serviceType);
         b.conferences++;
-        b.legs += t.legs;
-        b.durationS += t.durationS;
-        b.billableS += t.billableS;
-        b.chargeMinor += t.chargeMinor;
-      }
+        b.legs += g.typeSums[t]!;
+        b.durationS += g.typeSums[t + 1]!;
+        b.billableS += g.typeSums[t + 2]!;
+        b.chargeMinor += g.typeSums[t + 3]!;
+      });
     }
   }
 
