@@ -1,5 +1,8 @@
 import { serviceTypes } from "@/db/schema";
-import type { StagedLeg } from "./staging";
+import type { Cell, Columns, StagedLeg } from "./staging";
+
+/** What grouping reads of a leg. */
+export type GroupedLeg = Pick<StagedLeg, "line" | "accountId" | "roomId" | "conferenceExt" | "serviceType" | "joinedMs" | "leftMs" | "durationS" | "billableS" | "chargeMinor" | "keypadCode" | "product">;
 
 /**
  * A conference's legs per service type, summed: legs, seconds, billable seconds and charge for each
@@ -28,9 +31,6 @@ type ConferenceGroup = {
   typeSums: number[];
 };
 
-/** Column names and types of a temp table. */
-export type Columns = readonly (readonly [name: string, type: string])[];
-
 export const GROUP_COLUMNS = [
   ["account_id", "bigint"],
   ["conference_ext", "text"],
@@ -46,8 +46,6 @@ export const GROUP_COLUMNS = [
   ["charge_minor", "bigint"],
 ] as const satisfies Columns;
 
-export type Cell = string | number | undefined;
-
 /** A conference's key in a batch: its account and the bridge's conference id. */
 export const groupKey = (accountId: number, conferenceExt: string) => `${accountId} ${conferenceExt}`;
 
@@ -60,12 +58,7 @@ export class ConferenceGroups {
   /** By account, then by the bridge's conference id (no key string built per leg). */
   private readonly groups = new Map<number, Map<string, ConferenceGroup>>();
 
-  /** The conferences with their keys (`groupKey`). */
-  *entries(): Generator<[string, ConferenceGroup]> {
-    for (const g of this.all()) yield [groupKey(g.accountId, g.conferenceExt), g];
-  }
-
-  add(leg: StagedLeg): void {
+  add(leg: GroupedLeg): void {
     let account = this.groups.get(leg.accountId);
     if (!account) {
       account = new Map();
@@ -115,13 +108,13 @@ export class ConferenceGroups {
     g.typeSums[t + 3]! += leg.chargeMinor;
   }
 
-  private *all(): Generator<ConferenceGroup> {
+  *conferences(): Generator<ConferenceGroup> {
     for (const account of this.groups.values()) yield* account.values();
   }
 
   /** One row per conference, in GROUP_COLUMNS order. */
   *conferenceRows(): Generator<Cell[]> {
-    for (const g of this.all()) {
+    for (const g of this.conferences()) {
       yield [g.accountId, g.conferenceExt, g.line, g.roomId, g.otherRoomId, g.joinedMs, g.leftMs, g.keypadCode, g.product, g.legs, g.durationS, g.chargeMinor];
     }
   }
@@ -171,13 +164,13 @@ export class ReportDays {
   private readonly days = new Map<string, DayFigures>();
 
   /**
-   * A chunk's conferences, those stored before it (`extended`: their buckets are recomputed from
-   * the stored rows) and those taken out of the batch left aside. `productOf` gives a room's product,
-   * the conference's when its legs name none.
+   * A chunk's conferences, those stored before it (extended: their buckets are recomputed from the
+   * stored rows) and those taken out of the batch left aside (`leftOut`, by `groupKey`). `productOf`
+   * gives a room's product, the conference's when its legs name none.
    */
   add(groups: ConferenceGroups, leftOut: ReadonlySet<string>, productOf: (roomId: number) => string) {
-    for (const [key, g] of groups.entries()) {
-      if (leftOut.has(key)) continue;
+    for (const g of groups.conferences()) {
+      if (leftOut.size && leftOut.has(groupKey(g.accountId, g.conferenceExt))) continue;
       const dayMs = g.joinedMs - (((g.joinedMs % DAY_MS) + DAY_MS) % DAY_MS);
       const product = g.product ?? productOf(g.roomId);
       const conference = this.bucket(g.accountId, dayMs, g.roomId, product, "");

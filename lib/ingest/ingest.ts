@@ -7,7 +7,7 @@ import type { Database } from "@/db/client";
 import { audit } from "@/lib/audit";
 import { addToRollups, shiftRollups } from "@/lib/usage/rollups";
 import { FIELDS, readRecords, type Format } from "./parse";
-import { ConferenceGroups, groupKey, REPORT_DAY_COLUMNS, ReportDays } from "./groups";
+import { ConferenceGroups, GROUP_COLUMNS, groupKey, REPORT_DAY_COLUMNS, ReportDays } from "./groups";
 import { createTempTable, openStage, type Stage, type StagedChunk, type StagedLeg } from "./staging";
 import { TariffBook } from "./tariff-book";
 import { validateRecord, type RowError } from "./validate";
@@ -193,11 +193,12 @@ function fieldsOf(values: unknown[]): Record<string, unknown> {
 const AT = (ms: string) => `(timestamptz 'epoch' + ${ms} * interval '1 millisecond')`;
 
 /**
- * The batch's work tables, dropped at commit: the chunk's conferences, the daily-rollup buckets of
- * the conferences it extends, and the figures its new conferences add to the daily rollup (written
- * once, at the end).
+ * The batch's work tables, dropped at commit: the chunk's conferences as read and as merged, the
+ * daily-rollup buckets of the conferences it extends, and the figures its new conferences add to
+ * the daily rollup (written once, at the end).
  */
 async function createWorkTables(client: PoolClient) {
+  await createTempTable(client, "ingest_groups", GROUP_COLUMNS);
   await client.query(`
     create temp table ingest_conferences (
       account_id bigint, conference_ext text, line int, room_id bigint, other_room_id bigint, started_at timestamptz, ended_at timestamptz,
@@ -307,16 +308,14 @@ async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Pri
         locked.add(id);
       }
       const attempt = async (groups: ConferenceGroups) => {
-        await stage.writeGroups(groups);
+        await stage.write("ingest_groups", GROUP_COLUMNS, groups.conferenceRows());
         if (!analysed) await client.query("analyze ingest_groups");
         await groupConferences(client);
         if (!analysed) await client.query("analyze ingest_conferences");
         const found = await conferenceConflicts(client);
         const taken = found.length ? await unstageConflicts(client, found) : [];
-        const { rows: extended } = await client.query<{ account_id: string; conference_ext: string }>("select account_id, conference_ext from ingest_conferences where extends");
         const added = await mergeChunk(client, tx);
-        const leftOut = [...extended.map((c) => groupKey(Number(c.account_id), c.conference_ext)), ...found.map((c) => groupKey(c.account, c.conference))];
-        reportDays.add(groups, new Set(leftOut), productOf);
+        reportDays.add(groups, new Set([...added.extended, ...found.map((c) => groupKey(c.account, c.conference))]), productOf);
         conflicts.push(...found);
         unstaged.push(...taken);
         analysed = true;
@@ -366,11 +365,13 @@ const EXTENDED_BUCKETS = `
   from conferences c join ingest_conferences i on i.account_id = c.account_id and i.id = c.id
   where i.extends`;
 
-async function mergeChunk(client: PoolClient, tx: NodePgDatabase): Promise<{ accepted: number; late: number }> {
+/** Merges the chunk's conferences and legs; its accepted and late legs, and the conferences it extended (by `groupKey`). */
+async function mergeChunk(client: PoolClient, tx: NodePgDatabase): Promise<{ accepted: number; late: number; extended: string[] }> {
   // The stored conferences this chunk extends: locked, then their usage taken out of the rollups.
-  const { rowCount: extendedCount } = await client.query(`
-    select c.id from conferences c join ingest_conferences i on i.account_id = c.account_id and i.id = c.id
+  const { rows: extendedRows } = await client.query<{ account_id: string; conference_ext: string }>(`
+    select i.account_id, i.conference_ext from conferences c join ingest_conferences i on i.account_id = c.account_id and i.id = c.id
     where i.extends order by c.account_id, c.id for update of c`);
+  const extendedCount = extendedRows.length;
   const extended = sql`(c.account_id, c.id) in (select account_id, id from ingest_conferences where extends)`;
   // Extended: earlier start (and then its month), later end; a keypad code where none is set yet.
   // Their daily-rollup buckets, where they start before and after, are recomputed at the end.
@@ -421,7 +422,11 @@ async function mergeChunk(client: PoolClient, tx: NodePgDatabase): Promise<{ acc
   const { rows } = await client.query<{ accepted: string | null; late: string | null }>(
     `select sum(i.legs) as accepted, sum(i.legs) filter (where b.status = 'invoiced') as late from ingest_conferences i ${invoiced}`,
   );
-  return { accepted: Number(rows[0]?.accepted ?? 0), late: Number(rows[0]?.late ?? 0) };
+  return {
+    accepted: Number(rows[0]?.accepted ?? 0),
+    late: Number(rows[0]?.late ?? 0),
+    extended: extendedRows.map((c) => groupKey(Number(c.account_id), c.conference_ext)),
+  };
 }
 
 /**

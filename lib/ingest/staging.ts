@@ -3,7 +3,7 @@ import { finished } from "node:stream/promises";
 import type { PoolClient } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { isPglite } from "@/db/client";
-import { ConferenceGroups, GROUP_COLUMNS, type Cell, type Columns } from "./groups";
+import { ConferenceGroups } from "./groups";
 
 /** A validated, rated leg on its way to the database; times in epoch milliseconds. */
 export type StagedLeg = {
@@ -24,6 +24,11 @@ export type StagedLeg = {
   keypadCode: string | undefined;
   product: string | undefined;
 };
+
+/** Column names and types of a temp table. */
+export type Columns = readonly (readonly [name: string, type: string])[];
+
+export type Cell = string | number | undefined;
 
 const COLUMNS: Columns = [
   ["line", "int"],
@@ -57,8 +62,6 @@ export type Stage = {
   readonly size: number;
   /** The legs held and their conferences, handed over whole (nothing is held afterwards). */
   take(): StagedChunk;
-  /** Replaces the rows of `ingest_groups` with a chunk's conferences. */
-  writeGroups(groups: ConferenceGroups): Promise<void>;
   /** The conferences of the legs left in `ingest_legs` (after the stored ones were taken out), grouped again. */
   regroup(): Promise<ConferenceGroups>;
   /** Replaces the rows of a temp table (`createTempTable`) with these. */
@@ -71,10 +74,9 @@ export type StagedChunk = {
   groups: ConferenceGroups;
 };
 
-/** Creates `ingest_legs` and `ingest_groups`, and a stage for them: COPY on PostgreSQL, batched INSERTs through PGlite's socket (no COPY there). */
+/** Creates `ingest_legs` and a stage for it and the batch's other temp tables: COPY on PostgreSQL, batched INSERTs through PGlite's socket (no COPY there). */
 export async function openStage(client: PoolClient): Promise<Stage> {
   await createTempTable(client, "ingest_legs", COLUMNS);
-  await createTempTable(client, "ingest_groups", GROUP_COLUMNS);
   const pglite = await isPglite(client);
   const writeRows = pglite ? insertRows : copyRows;
   const holder = pglite ? insertHolder(client) : copyHolder(client);
@@ -95,12 +97,9 @@ export async function openStage(client: PoolClient): Promise<Stage> {
     write(table, columns, rows) {
       return writeRows(client, table, columns, rows);
     },
-    writeGroups(chunkGroups) {
-      return writeRows(client, "ingest_groups", GROUP_COLUMNS, chunkGroups.conferenceRows());
-    },
     async regroup() {
       const { rows } = await client.query<Record<string, string | number | null>>(
-        `select line, account_id, room_id, conference_ext, service_type, joined_ms, left_ms, duration_s, billable_s, charge_minor, keypad_code, product from ingest_legs order by line`,
+        "select line, account_id, room_id, conference_ext, service_type, joined_ms, left_ms, duration_s, billable_s, charge_minor, keypad_code, product from ingest_legs",
       );
       const regrouped = new ConferenceGroups();
       for (const r of rows) {
@@ -117,10 +116,6 @@ export async function openStage(client: PoolClient): Promise<Stage> {
           chargeMinor: Number(r.charge_minor),
           keypadCode: r.keypad_code === null ? undefined : String(r.keypad_code),
           product: r.product === null ? undefined : String(r.product),
-          legExt: "",
-          participantName: "",
-          callerNumber: "",
-          dialedNumber: "",
         });
       }
       return regrouped;

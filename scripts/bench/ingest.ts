@@ -58,7 +58,7 @@ type Totals = { durationS: number; chargeMinor: number; legs: number; conference
  * portal must show afterwards, per period: legs rated here with lib/rating.ts and the default
  * tariff, independently of the server.
  */
-export async function writeCsv(file: string, legs: number, now: Date, seed: number): Promise<Map<Period, Totals>> {
+async function writeCsv(file: string, legs: number, now: Date, seed: number): Promise<Map<Period, Totals>> {
   const r = seededRandom(seed);
   const current = periodOf(now, TIME_ZONE);
   const previous = addMonths(current, -1);
