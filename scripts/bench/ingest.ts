@@ -10,7 +10,7 @@
  */
 import { chmodSync, createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { request } from "node:http";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -26,7 +26,7 @@ import { rateLeg } from "../../lib/rating";
 import { freePort } from "../lib/postgres";
 import { isoDate, machineLine, seconds, startDatabase, timed, watchForBuilds, BUILD_NOTE, withResources, type BenchContext } from "./context";
 import { getPage, login } from "./http";
-import { mib, sampleMemory, type MemoryReport } from "./memory";
+import { mib, processCpuMs, sampleMemory, type MemoryReport } from "./memory";
 import { profileServer, profileTables, type ProfileSummary } from "./profile";
 import { buildId, startServer, type RunningServer } from "./server";
 import { formatCount, formatMs, formatRatio, markdownTable } from "./stats";
@@ -202,7 +202,7 @@ const STATEMENT_LABELS: [RegExp, string][] = [
  * Every statement's duration logged by PostgreSQL (log_min_duration_statement = 0) on the
  * connection that staged the rows, between two instants; grouped by what it does.
  */
-function ingestStatementTimes(logFile: string, from: Date, to: Date): { byLabel: StatementTime[]; totalMs: number } {
+function ingestStatementTimes(logFile: string, from: Date, to: Date): { byLabel: StatementTime[]; totalMs: number; pid: number | undefined } {
   const lines = existsSync(logFile) ? readFileSync(logFile, "utf8").split("\n") : [];
   const parsed: { at: Date; pid: string; ms: number; text: string; executes: boolean }[] = [];
   const prefix = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \w+) \[(\d+)\] /;
@@ -238,7 +238,7 @@ function ingestStatementTimes(logFile: string, from: Date, to: Date): { byLabel:
     return i < 0 ? STATEMENT_LABELS.length : i;
   };
   const list = [...byLabel.values()].sort((a, b) => order(a.label) - order(b.label) || b.ms - a.ms);
-  return { byLabel: list, totalMs: list.reduce((s, e) => s + e.ms, 0) };
+  return { byLabel: list, totalMs: list.reduce((s, e) => s + e.ms, 0), pid: pid === undefined ? undefined : Number(pid) };
 }
 
 /**
@@ -358,8 +358,11 @@ export function runIngest(ctx: BenchContext): Promise<string> {
     await setStatementLog(true);
     const postStarted = new Date();
     log(`POST /api/v1/cdrs (${formatCount(csvBytes)} bytes)…`);
+    const serverCpuBefore = processCpuMs(running.pid) ?? Number.NaN;
     const post = await postCsv(running, key, csvFile);
     const postEnded = new Date();
+    const serverCpuMs = (processCpuMs(running.pid) ?? Number.NaN) - serverCpuBefore;
+
     if (post.status !== 200) throw new Error(`POST /api/v1/cdrs answered ${post.status}: ${post.body.slice(0, 1000)}\n${running.output()}`);
     const answer = JSON.parse(post.body) as { accepted: number; duplicates: number; late: number };
 
@@ -386,6 +389,10 @@ export function runIngest(ctx: BenchContext): Promise<string> {
       const texts = [formatDuration(t.durationS), formatMoney(t.chargeMinor, "EUR", "fr-FR")];
       if (page.status !== 200 || !texts.every((text) => page.body.includes(text))) throw new Error(`${accountPath(period)} does not show ${texts.join(" / ")}`);
     }
+    const statements = ingestStatementTimes(logFile, new Date(postStarted.getTime() - 1000), postEnded);
+    // The ingest's backend is still in the server's pool until it stops: its CPU time over its life,
+    // nearly all of it this batch (the page loads before and after took a few milliseconds).
+    const backendCpuMs = statements.pid === undefined ? Number.NaN : (processCpuMs(statements.pid) ?? Number.NaN);
     await stopRunning();
 
     const legsPerS = legs / (post.ms / 1000);
@@ -406,7 +413,6 @@ export function runIngest(ctx: BenchContext): Promise<string> {
     if (answer.accepted !== legs || answer.duplicates !== 0 || Number(stored.legs) !== legs || Number(stored.conferences) !== expectedConferences || Number(stored.charge) !== expectedCharge) {
       throw new Error(`stored ${stored.legs} legs, ${stored.conferences} conferences, rollups ${stored.charge}; expected ${legs}, ${expectedConferences}, ${expectedCharge} (answer ${post.body})`);
     }
-    const statements = ingestStatementTimes(logFile, new Date(postStarted.getTime() - 1000), postEnded);
 
     // The baseline: the same file by COPY into an unindexed table.
     const copy = await timed(log, "Baseline: COPY into an unindexed table", () => copyCsv(db, csvFile));
@@ -471,6 +477,9 @@ export function runIngest(ctx: BenchContext): Promise<string> {
       `Targets: ≥ ${formatCount(TARGET_LEGS_PER_S)} legs/s — **${legsPerS >= TARGET_LEGS_PER_S ? "met" : "missed"}** (${formatCount(Math.round(legsPerS))}); ` +
         `≥ ${TARGET_COPY_RATIO}× the raw COPY rate — **${ratio >= TARGET_COPY_RATIO ? "met" : "missed"}** (${ratio.toFixed(2)}×); ` +
         `visible ≤ ${TARGET_VISIBLE_MS / 1000} s after the response — **${visibleMs <= TARGET_VISIBLE_MS ? "met" : "missed"}** (${formatMs(visibleMs)} ms).`,
+      "",
+      `CPU time during the request: the server (\`next start\`, all its threads) ${seconds(serverCpuMs)}; the ingest's PostgreSQL backend ${seconds(backendCpuMs)} ` +
+        `(over its life in the server's pool: this batch and a few page loads); on ${cpus().length} cores, for ${seconds(post.ms)} of wall time.`,
       "",
       `Database time on the ingest's connection (PostgreSQL's log, log_min_duration_statement = 0 during the request; parse, bind and execute summed): ` +
         `${seconds(statements.totalMs)} of the ${seconds(post.ms)}. The batch is merged a chunk of 100,000 legs at a time (COPY into the staging table, then the statements below), while the server reads, parses, validates and rates the next chunk.`,

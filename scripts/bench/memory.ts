@@ -74,4 +74,21 @@ export function sampleMemory(pid: number, intervalMs = 100): { stop: () => Memor
   };
 }
 
+/**
+ * CPU time a process has used so far (user + system, /proc/<pid>/stat fields 14 and 15), in ms; its
+ * threads' included (the collector's helpers, libuv's pool). Undefined when the process is gone.
+ */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Linux's USER_HZ, the unit of /proc's CPU times: 100 on every common architecture. */
+const CLOCK_TICKS = 100;
+
 export const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
