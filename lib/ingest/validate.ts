@@ -54,13 +54,65 @@ function identifier(value: unknown, line: number, field: string, errors: RowErro
   return typeof value === "string" ? value : "";
 }
 
+const digit = (text: string, at: number) => {
+  const d = text.charCodeAt(at) - 48;
+  return d >= 0 && d <= 9 ? d : Number.NaN;
+};
+/** Two digits as a number; NaN if either is not a digit (NaN then fails every range check). */
+const two = (text: string, at: number) => digit(text, at) * 10 + digit(text, at + 1);
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeap = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+const daysIn = (year: number, month: number) => (month === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1]!);
+
+/**
+ * Whether the date and time written at the start of an ISO 8601 text (`YYYY-MM-DDTHH:MM[:SS]`) exist:
+ * Date.parse moves 31 April to 1 May and reads 24:00 as the next day.
+ */
+function existing(text: string, withSeconds: boolean): boolean {
+  const year = two(text, 0) * 100 + two(text, 2);
+  const month = two(text, 5);
+  const day = two(text, 8);
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month) && two(text, 11) <= 23 && two(text, 14) <= 59 && (!withSeconds || two(text, 17) <= 59);
+}
+
+/** Days from 1970-01-01 to a date of the proleptic Gregorian calendar (the civil-days algorithm). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  return era * 146_097 + yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear - 719_468;
+}
+
+const [DASH, COLON, DOT, T, Z] = ["-", ":", ".", "T", "Z"].map((c) => c.charCodeAt(0));
+
+/**
+ * The bridge's usual form, `YYYY-MM-DDTHH:MM:SS[.mmm]Z` with every field in range, read by
+ * arithmetic (two timestamps a leg, a million legs a batch: a third of the time of a regular
+ * expression and Date.parse); undefined for any other text, which the general path then checks.
+ * Same instant as Date.parse (validate.test.ts compares them).
+ */
+function plainUtc(text: string): number | undefined {
+  const n = text.length;
+  if ((n !== 20 && n !== 24) || text.charCodeAt(n - 1) !== Z) return undefined;
+  if (text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH || text.charCodeAt(10) !== T || text.charCodeAt(13) !== COLON || text.charCodeAt(16) !== COLON) return undefined;
+  if (n === 24 && text.charCodeAt(19) !== DOT) return undefined;
+  const ms = n === 24 ? two(text, 20) * 10 + digit(text, 22) : 0;
+  const year = two(text, 0) * 100 + two(text, 2);
+  if (!(year >= 1000 && ms >= 0 && existing(text, true))) return undefined;
+  const days = daysFromCivil(year, two(text, 5), two(text, 8));
+  return ((days * 24 + two(text, 11)) * 60 + two(text, 14)) * 60_000 + two(text, 17) * 1000 + ms;
+}
+
 /** Epoch milliseconds, or NaN with the problem reported. */
 function timestamp(value: unknown, line: number, field: string, errors: RowError[]): number {
+  const plain = typeof value === "string" ? plainUtc(value) : undefined;
+  if (plain !== undefined) return plain;
   if (typeof value !== "string" || !ISO_WITH_OFFSET.test(value)) {
     errors.push({ line, field, message: typeof value === "string" ? message.timestamp : message.required });
     return Number.NaN;
   }
-  const ms = Date.parse(value);
+  const ms = existing(value, value[16] === ":") ? Date.parse(value) : Number.NaN;
   if (Number.isNaN(ms)) errors.push({ line, field, message: message.notADate });
   return ms;
 }
