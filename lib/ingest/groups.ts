@@ -136,21 +136,24 @@ export const REPORT_DAY_COLUMNS = [
   ["last_started_at", "timestamptz"],
 ] as const satisfies Columns;
 
-type DayFigures = {
+/**
+ * One (account, GMT day, room, product) bucket: the conferences' count, length and first and last
+ * start (its '' row), and per service type the conferences, legs, seconds, billable seconds and
+ * charge (TYPE_FIGURES each, in `serviceTypes` order).
+ */
+type DayBucket = {
   accountId: number;
   dayMs: number;
   roomId: number;
   product: string;
-  serviceType: string;
   conferences: number;
-  legs: number;
   lengthS: number;
-  durationS: number;
-  billableS: number;
-  chargeMinor: number;
   firstMs: number;
   lastMs: number;
+  types: number[];
 };
+
+const TYPE_FIGURES = 5;
 
 const DAY_MS = 86_400_000;
 
@@ -161,7 +164,7 @@ const DAY_MS = 86_400_000;
  * type it has legs of. Added to the table once, at the end of the batch.
  */
 export class ReportDays {
-  private readonly days = new Map<string, DayFigures>();
+  private readonly buckets = new Map<string, DayBucket>();
 
   /**
    * A chunk's conferences, those stored before it (extended: their buckets are recomputed from the
@@ -172,40 +175,40 @@ export class ReportDays {
     for (const g of groups.conferences()) {
       if (leftOut.size && leftOut.has(groupKey(g.accountId, g.conferenceExt))) continue;
       const dayMs = g.joinedMs - (((g.joinedMs % DAY_MS) + DAY_MS) % DAY_MS);
-      const product = g.product ?? productOf(g.roomId);
-      const conference = this.bucket(g.accountId, dayMs, g.roomId, product, "");
-      conference.conferences++;
-      conference.lengthS += Math.round((g.leftMs - g.joinedMs) / 1000);
-      conference.firstMs = Math.min(conference.firstMs, g.joinedMs);
-      conference.lastMs = Math.max(conference.lastMs, g.joinedMs);
-      serviceTypes.forEach((serviceType, i) => {
-        const t = i * SUMS;
-        if (!g.typeSums[t]) return;
-        const b = this.bucket(g.accountId, dayMs, g.roomId, product, serviceType);
-        b.conferences++;
-        b.legs += g.typeSums[t]!;
-        b.durationS += g.typeSums[t + 1]!;
-        b.billableS += g.typeSums[t + 2]!;
-        b.chargeMinor += g.typeSums[t + 3]!;
-      });
+      const b = this.bucket(g.accountId, dayMs, g.roomId, g.product ?? productOf(g.roomId));
+      b.conferences++;
+      b.lengthS += Math.round((g.leftMs - g.joinedMs) / 1000);
+      b.firstMs = Math.min(b.firstMs, g.joinedMs);
+      b.lastMs = Math.max(b.lastMs, g.joinedMs);
+      for (let i = 0; i < serviceTypes.length; i++) {
+        const from = i * SUMS;
+        if (!g.typeSums[from]) continue;
+        const to = i * TYPE_FIGURES;
+        b.types[to]!++;
+        for (let k = 0; k < SUMS; k++) b.types[to + 1 + k]! += g.typeSums[from + k]!;
+      }
     }
   }
 
-  /** Rows in REPORT_DAY_COLUMNS order (first and last start on the '' rows only). */
+  /** Rows in REPORT_DAY_COLUMNS order: each bucket's '' row (with its first and last start), then a row per service type it has legs of. */
   *rows(): Generator<Cell[]> {
-    for (const d of this.days.values()) {
-      const starts = d.serviceType === "" ? [new Date(d.firstMs).toISOString(), new Date(d.lastMs).toISOString()] : [undefined, undefined];
-      yield [d.accountId, new Date(d.dayMs).toISOString().slice(0, 10), d.roomId, d.product, d.serviceType, d.conferences, d.legs, d.lengthS, d.durationS, d.billableS, d.chargeMinor, ...starts];
+    for (const b of this.buckets.values()) {
+      const day = new Date(b.dayMs).toISOString().slice(0, 10);
+      yield [b.accountId, day, b.roomId, b.product, "", b.conferences, 0, b.lengthS, 0, 0, 0, new Date(b.firstMs).toISOString(), new Date(b.lastMs).toISOString()];
+      for (let i = 0; i < serviceTypes.length; i++) {
+        const [conferences, legs, durationS, billableS, chargeMinor] = b.types.slice(i * TYPE_FIGURES, (i + 1) * TYPE_FIGURES);
+        if (conferences) yield [b.accountId, day, b.roomId, b.product, serviceTypes[i], conferences, legs, 0, durationS, billableS, chargeMinor, undefined, undefined];
+      }
     }
   }
 
-  private bucket(accountId: number, dayMs: number, roomId: number, product: string, serviceType: string): DayFigures {
-    const key = `${accountId} ${dayMs} ${roomId} ${product} ${serviceType}`;
-    let d = this.days.get(key);
-    if (!d) {
-      d = { accountId, dayMs, roomId, product, serviceType, conferences: 0, legs: 0, lengthS: 0, durationS: 0, billableS: 0, chargeMinor: 0, firstMs: Infinity, lastMs: -Infinity };
-      this.days.set(key, d);
+  private bucket(accountId: number, dayMs: number, roomId: number, product: string): DayBucket {
+    const key = `${accountId} ${dayMs} ${roomId} ${product}`;
+    let b = this.buckets.get(key);
+    if (!b) {
+      b = { accountId, dayMs, roomId, product, conferences: 0, lengthS: 0, firstMs: Infinity, lastMs: -Infinity, types: new Array<number>(serviceTypes.length * TYPE_FIGURES).fill(0) };
+      this.buckets.set(key, b);
     }
-    return d;
+    return b;
   }
 }
