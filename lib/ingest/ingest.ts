@@ -73,15 +73,11 @@ export async function ingest(db: Database, principal: Principal, input: Readable
     let errorCount = 0;
     const rejected: RejectedRow[] = [];
     let chunkAccounts = new Set<number>();
-    // The chunk's legs by account and leg id: a leg repeated later in the chunk is a duplicate (one
-    // repeated from an earlier chunk is found stored by the merge).
-    let chunkLegIds = new Map<number, Set<string>>();
     const mergeStaged = async () => {
       await merging;
       const chunk = stage.take();
       const accounts = chunkAccounts;
       chunkAccounts = new Set();
-      chunkLegIds = new Map();
       merging = merger.merge(chunk, accounts);
       // Awaited before the next chunk or at the end; until then a failure must not count as unhandled.
       merging.catch(() => {});
@@ -141,10 +137,6 @@ export async function ingest(db: Database, principal: Principal, input: Readable
         if (errorCount && !options.skipInvalid) continue;
         chunkAccounts.add(leg!.accountId);
         staged++;
-        let legIds = chunkLegIds.get(leg!.accountId);
-        if (!legIds) chunkLegIds.set(leg!.accountId, (legIds = new Set()));
-        if (legIds.has(leg!.legExt)) continue;
-        legIds.add(leg!.legExt);
         stage.add(leg!);
         if (stage.size >= chunkLegs) await mergeStaged();
       }
@@ -301,15 +293,16 @@ async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Pri
     async merge(chunk, accounts) {
       await chunk.writeLegs();
       // Temp tables are never analysed by autovacuum: without statistics the planner may join the
-      // staged legs by nested loops. The first chunk's statistics serve the next ones.
-      if (!analysed) await client.query("analyze ingest_legs");
+      // staged legs by nested loops. The first chunk's statistics serve the next ones; only the
+      // columns the merge joins on are described (the row count comes with any of them).
+      if (!analysed) await client.query("analyze ingest_legs (account_id, conference_ext, leg_ext)");
       for (const id of [...accounts].filter((a) => !locked.has(a)).sort((a, b) => a - b)) {
         await client.query(LOCK_ACCOUNT, [id]);
         locked.add(id);
       }
       const attempt = async (groups: ConferenceGroups) => {
         await stage.write("ingest_groups", GROUP_COLUMNS, groups.conferenceRows());
-        if (!analysed) await client.query("analyze ingest_groups");
+        if (!analysed) await client.query("analyze ingest_groups (account_id, room_id, conference_ext)");
         await groupConferences(client);
         if (!analysed) await client.query("analyze ingest_conferences");
         const found = await conferenceConflicts(client);
@@ -322,9 +315,10 @@ async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Pri
         accepted += added.accepted;
         late += added.late;
       };
-      // New legs are the rule: the chunk is first merged as if none were stored. A leg already
-      // stored (by an earlier batch, or an earlier chunk of this one) breaks the legs' key: the
-      // chunk is then merged again without the stored ones, and so are the batch's next chunks.
+      // New legs are the rule: the chunk is first merged as if none were stored or repeated. A leg
+      // already stored (by an earlier batch, or an earlier chunk of this one) or repeated in the
+      // chunk breaks the legs' key: the chunk is then merged again without the stored legs and the
+      // repetitions (the first line of a leg is kept), and so are the batch's next chunks.
       if (!probing) {
         await client.query("savepoint chunk");
         try {
@@ -337,6 +331,7 @@ async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Pri
           probing = true;
         }
       }
+      await client.query("delete from ingest_legs s using ingest_legs f where f.account_id = s.account_id and f.leg_ext = s.leg_ext and f.line < s.line");
       await client.query("delete from ingest_legs s using legs l where l.account_id = s.account_id and l.external_id = s.leg_ext");
       await attempt(await stage.regroup());
     },
@@ -352,7 +347,7 @@ async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Pri
   };
 }
 
-/** A leg whose key (account, leg id) is already stored: PostgreSQL's unique violation on the legs' primary key. */
+/** A leg whose key (account, leg id) is already stored, or comes twice in the statement: the unique violation of the legs' primary key. */
 function isStoredLeg(error: unknown): boolean {
   const e = error as { code?: string; constraint?: string };
   return e.code === "23505" && e.constraint === "legs_account_id_external_id_pk";
