@@ -21,6 +21,7 @@ const message = {
   serviceType: `must be one of ${serviceTypes.join(", ")}`,
   product: `must be one of ${products.join(", ")}`,
   codeCharacters: "must be letters, digits or hyphens",
+  nul: "must not contain the NUL character",
   atMost: (max: number) => `must be at most ${max} characters`,
 };
 
@@ -51,6 +52,7 @@ function textOf(value: unknown): unknown {
 function identifier(value: unknown, line: number, field: string, errors: RowError[]): string {
   if (typeof value !== "string" || !value) errors.push({ line, field, message: message.required });
   else if (value.length > 100) errors.push({ line, field, message: message.atMost(100) });
+  else if (value.includes("\0")) errors.push({ line, field, message: message.nul });
   return typeof value === "string" ? value : "";
 }
 
@@ -122,6 +124,8 @@ function optional(value: unknown, line: number, field: string, max: number, erro
   if (value === undefined) return "";
   if (typeof value !== "string") errors.push({ line, field, message: message.notText });
   else if (value.length > max) errors.push({ line, field, message: message.atMost(max) });
+  // PostgreSQL's text cannot hold it.
+  else if (value.includes("\0")) errors.push({ line, field, message: message.nul });
   return typeof value === "string" ? value : "";
 }
 
