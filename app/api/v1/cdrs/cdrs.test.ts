@@ -117,6 +117,26 @@ test("a later leg extends its conference; NDJSON works the same", async () => {
   assert.equal(exact[0]!.diff, 0);
 });
 
+test("names and numbers are stored as sent: tabs, backslashes, line breaks, accents, emoji, long texts", async () => {
+  const names = ["Tab\there", "Back\\slash \\N", "Two\nlines\r\nand CR", "Zoë Ç. Łukasz 😀 \\ \t tail", "é".repeat(200), `${"x".repeat(199)}\\`];
+  const quoted = (text: string) => `"${text.replaceAll('"', '""')}"`;
+  const lines = [HEADER, ...names.map((name, i) => `N${i},NC,611111,voip,2026-11-12T10:00:00Z,2026-11-12T10:01:00Z,${quoted(name)},+33 (0)1 ${i},\\${i},,`)];
+  const response = await post(lines.join("\n"));
+  assert.deepEqual(response.body, { accepted: names.length, duplicates: 0, late: 0 });
+  const { rows } = await t.db.execute<{ participant_name: string; caller_number: string; dialed_number: string }>(
+    sql`select participant_name, caller_number, dialed_number from legs where external_id like 'N%' order by external_id`,
+  );
+  assert.deepEqual(rows, names.map((name, i) => ({ participant_name: name, caller_number: `+33 (0)1 ${i}`, dialed_number: `\\${i}` })));
+});
+
+test("a NUL character in a text is refused with its own message, nothing written", async () => {
+  const before = await count("legs");
+  const response = await post([HEADER, "Z1,ZC,611111,voip,2026-11-12T10:00:00Z,2026-11-12T10:01:00Z,Nul\u0000name,,,,"].join("\n"));
+  assert.equal(response.status, 422);
+  assert.deepEqual(response.body.errors, [{ line: 2, field: "caller_name", message: "must not contain the NUL character" }]);
+  assert.equal(await count("legs"), before);
+});
+
 test("one bad row among 10,000: 422 naming its line, and no row written", async () => {
   const before = await count("legs");
   const lines = [HEADER];
