@@ -190,6 +190,18 @@ export class ReportDays {
     }
   }
 
+  /** Adds another's figures to these. */
+  addAll(other: ReportDays) {
+    for (const o of other.buckets.values()) {
+      const b = this.bucket(o.accountId, o.dayMs, o.roomId, o.product);
+      b.conferences += o.conferences;
+      b.lengthS += o.lengthS;
+      b.firstMs = Math.min(b.firstMs, o.firstMs);
+      b.lastMs = Math.max(b.lastMs, o.lastMs);
+      for (let i = 0; i < b.types.length; i++) b.types[i]! += o.types[i]!;
+    }
+  }
+
   /** Rows in REPORT_DAY_COLUMNS order: each bucket's '' row (with its first and last start), then a row per service type it has legs of. */
   *rows(): Generator<Cell[]> {
     for (const b of this.buckets.values()) {

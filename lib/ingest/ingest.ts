@@ -74,10 +74,11 @@ export async function ingest(db: Database, principal: Principal, input: Readable
     const rejected: RejectedRow[] = [];
     let chunkAccounts = new Set<number>();
     const mergeStaged = async () => {
-      await merging;
+      // Taken, its conferences encoded, while the database still merges the chunk before.
       const chunk = stage.take();
       const accounts = chunkAccounts;
       chunkAccounts = new Set();
+      await merging;
       merging = merger.merge(chunk, accounts);
       // Awaited before the next chunk or at the end; until then a failure must not count as unhandled.
       merging.catch(() => {});
@@ -300,15 +301,18 @@ async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Pri
         await client.query(LOCK_ACCOUNT, [id]);
         locked.add(id);
       }
-      const attempt = async (groups: ConferenceGroups) => {
-        await stage.write("ingest_groups", GROUP_COLUMNS, groups.conferenceRows());
+      const attempt = async (groups: ConferenceGroups, writeGroups: () => Promise<void>) => {
+        await writeGroups();
         if (!analysed) await client.query("analyze ingest_groups (account_id, room_id, conference_ext)");
         await groupConferences(client);
         if (!analysed) await client.query("analyze ingest_conferences");
         const found = await conferenceConflicts(client);
         const taken = found.length ? await unstageConflicts(client, found) : [];
-        const added = await mergeChunk(client, tx);
-        reportDays.add(groups, new Set([...added.extended, ...found.map((c) => groupKey(c.account, c.conference))]), productOf);
+        // The chunk's daily-rollup figures, summed while the database inserts its conferences;
+        // the batch's only once the chunk is merged.
+        const days = new ReportDays();
+        const added = await mergeChunk(client, tx, (extended) => days.add(groups, new Set([...extended, ...found.map((c) => groupKey(c.account, c.conference))]), productOf));
+        reportDays.addAll(days);
         conflicts.push(...found);
         unstaged.push(...taken);
         analysed = true;
@@ -322,7 +326,7 @@ async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Pri
       if (!probing) {
         await client.query("savepoint chunk");
         try {
-          await attempt(chunk.groups);
+          await attempt(chunk.groups, chunk.writeGroups);
           await client.query("release savepoint chunk");
           return;
         } catch (error) {
@@ -333,7 +337,8 @@ async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Pri
       }
       await client.query("delete from ingest_legs s using ingest_legs f where f.account_id = s.account_id and f.leg_ext = s.leg_ext and f.line < s.line");
       await client.query("delete from ingest_legs s using legs l where l.account_id = s.account_id and l.external_id = s.leg_ext");
-      await attempt(await stage.regroup());
+      const regrouped = await stage.regroup();
+      await attempt(regrouped, () => stage.write("ingest_groups", GROUP_COLUMNS, regrouped.conferenceRows()));
     },
     async finish(staged) {
       await stage.write("ingest_report_days", REPORT_DAY_COLUMNS, reportDays.rows());
@@ -360,8 +365,11 @@ const EXTENDED_BUCKETS = `
   from conferences c join ingest_conferences i on i.account_id = c.account_id and i.id = c.id
   where i.extends`;
 
-/** Merges the chunk's conferences and legs; its accepted and late legs, and the conferences it extended (by `groupKey`). */
-async function mergeChunk(client: PoolClient, tx: NodePgDatabase): Promise<{ accepted: number; late: number; extended: string[] }> {
+/**
+ * Merges the chunk's conferences and legs; its accepted and late legs. `whileInserting` gets the
+ * conferences the chunk extends (by `groupKey`) and runs while the new ones are inserted.
+ */
+async function mergeChunk(client: PoolClient, tx: NodePgDatabase, whileInserting: (extended: string[]) => void): Promise<{ accepted: number; late: number }> {
   // The stored conferences this chunk extends: locked, then their usage taken out of the rollups.
   const { rows: extendedRows } = await client.query<{ account_id: string; conference_ext: string }>(`
     select i.account_id, i.conference_ext from conferences c join ingest_conferences i on i.account_id = c.account_id and i.id = c.id
@@ -390,11 +398,16 @@ async function mergeChunk(client: PoolClient, tx: NodePgDatabase): Promise<{ acc
     await client.query(EXTENDED_BUCKETS);
   }
   // New: as grouped (no conflict to resolve: the account's batches are serialised by its lock).
-  await client.query(`
+  const inserting = client.query(`
     insert into conferences (account_id, id, room_id, external_id, product, started_at, ended_at, period, billing_code, billing_code_source, legs, duration_s, charge_minor)
     overriding system value
     select account_id, id, room_id, conference_ext, product, started_at, ended_at, period, billing_code, billing_code_source, legs, duration_s, charge_minor
     from ingest_conferences where not extends`);
+  try {
+    whileInserting(extendedRows.map((c) => groupKey(Number(c.account_id), c.conference_ext)));
+  } finally {
+    await inserting;
+  }
   // The legs (none is a duplicate any more; late in an invoiced month).
   const invoiced = "left join billing_periods b on b.account_id = i.account_id and b.period = i.period";
   await client.query(`
@@ -417,11 +430,7 @@ async function mergeChunk(client: PoolClient, tx: NodePgDatabase): Promise<{ acc
   const { rows } = await client.query<{ accepted: string | null; late: string | null }>(
     `select sum(i.legs) as accepted, sum(i.legs) filter (where b.status = 'invoiced') as late from ingest_conferences i ${invoiced}`,
   );
-  return {
-    accepted: Number(rows[0]?.accepted ?? 0),
-    late: Number(rows[0]?.late ?? 0),
-    extended: extendedRows.map((c) => groupKey(Number(c.account_id), c.conference_ext)),
-  };
+  return { accepted: Number(rows[0]?.accepted ?? 0), late: Number(rows[0]?.late ?? 0) };
 }
 
 /**

@@ -3,7 +3,7 @@ import { finished } from "node:stream/promises";
 import type { PoolClient } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { isPglite } from "@/db/client";
-import { ConferenceGroups } from "./groups";
+import { ConferenceGroups, GROUP_COLUMNS } from "./groups";
 
 /** A validated, rated leg on its way to the database; times in epoch milliseconds. */
 export type StagedLeg = {
@@ -72,13 +72,25 @@ export type StagedChunk = {
   /** Replaces the rows of `ingest_legs` with the chunk's legs, once the connection is free. */
   writeLegs: () => Promise<void>;
   groups: ConferenceGroups;
+  /** Replaces the rows of `ingest_groups` with the chunk's conferences, encoded when the chunk was taken. */
+  writeGroups: () => Promise<void>;
 };
 
 /** Creates `ingest_legs` and a stage for it and the batch's other temp tables: COPY on PostgreSQL, batched INSERTs through PGlite's socket (no COPY there). */
 export async function openStage(client: PoolClient): Promise<Stage> {
   await createTempTable(client, "ingest_legs", COLUMNS);
   const pglite = await isPglite(client);
-  const writeRows = pglite ? insertRows : copyRows;
+  /** Encodes rows now (while the database is busy with something else); the returned function writes them. */
+  const prepare = (table: string, columns: Columns, rows: Iterable<Cell[]>): (() => Promise<void>) => {
+    if (pglite) {
+      const all = [...rows];
+      return () => insertRows(client, table, columns, all);
+    }
+    const text = new CopyText();
+    for (const row of rows) text.row(row);
+    const pieces = text.done();
+    return () => copyText(client, table, columns, pieces);
+  };
   const holder = pglite ? insertHolder(client) : copyHolder(client);
   let groups = new ConferenceGroups();
   return {
@@ -90,12 +102,12 @@ export async function openStage(client: PoolClient): Promise<Stage> {
       return holder.size;
     },
     take() {
-      const chunk = { writeLegs: holder.take(), groups };
+      const chunk = { writeLegs: holder.take(), groups, writeGroups: prepare("ingest_groups", GROUP_COLUMNS, groups.conferenceRows()) };
       groups = new ConferenceGroups();
       return chunk;
     },
     write(table, columns, rows) {
-      return writeRows(client, table, columns, rows);
+      return prepare(table, columns, rows)();
     },
     async regroup() {
       const { rows } = await client.query<Record<string, string | number | null>>(
@@ -260,12 +272,6 @@ function copyHolder(client: PoolClient): Holder {
   };
 }
 
-async function copyRows(client: PoolClient, table: string, columns: Columns, rows: Iterable<Cell[]>) {
-  const text = new CopyText();
-  for (const row of rows) text.row(row);
-  await copyText(client, table, columns, text.done());
-}
-
 /** Replaces a temp table's rows with COPY text, with backpressure. */
 async function copyText(client: PoolClient, table: string, columns: Columns, pieces: Buffer[]) {
   await client.query(`truncate ${table}`);
@@ -302,9 +308,8 @@ function insertHolder(client: PoolClient): Holder {
 }
 
 /** Replaces a temp table's rows by INSERTs of a few thousand rows each (unnest of one array per column). */
-async function insertRows(client: PoolClient, table: string, columns: Columns, rows: Iterable<Cell[]>) {
+async function insertRows(client: PoolClient, table: string, columns: Columns, all: Cell[][]) {
   await client.query(`truncate ${table}`);
-  const all = [...rows];
   for (let i = 0; i < all.length; i += INSERT_BATCH) {
     const batch = all.slice(i, i + INSERT_BATCH);
     const arrays = columns.map((_, c) => batch.map((row) => row[c] ?? null));
