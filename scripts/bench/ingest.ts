@@ -202,7 +202,11 @@ const STATEMENT_LABELS: [RegExp, string][] = [
  * Every statement's duration logged by PostgreSQL (log_min_duration_statement = 0) on the
  * connection that staged the rows, between two instants; grouped by what it does.
  */
-function ingestStatementTimes(logFile: string, from: Date, to: Date): { byLabel: StatementTime[]; totalMs: number; pid: number | undefined } {
+function ingestStatementTimes(
+  logFile: string,
+  from: Date,
+  to: Date,
+): { byLabel: StatementTime[]; totalMs: number; pid: number | undefined; idleMs: number; longestGaps: { ms: number; before: string }[] } {
   const lines = existsSync(logFile) ? readFileSync(logFile, "utf8").split("\n") : [];
   const parsed: { at: Date; pid: string; ms: number; text: string; executes: boolean }[] = [];
   const prefix = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \w+) \[(\d+)\] /;
@@ -238,7 +242,18 @@ function ingestStatementTimes(logFile: string, from: Date, to: Date): { byLabel:
     return i < 0 ? STATEMENT_LABELS.length : i;
   };
   const list = [...byLabel.values()].sort((a, b) => order(a.label) - order(b.label) || b.ms - a.ms);
-  return { byLabel: list, totalMs: list.reduce((s, e) => s + e.ms, 0), pid: pid === undefined ? undefined : Number(pid) };
+  // The connection's idle stretches between its statements (each logged when it ends, with its duration).
+  const spans = mine.map((p) => ({ start: p.at.getTime() - p.ms, end: p.at.getTime(), text: p.text })).sort((a, b) => a.start - b.start);
+  let idleMs = 0;
+  const gaps: { ms: number; before: string }[] = [];
+  let end = spans[0]?.start ?? 0;
+  for (const span of spans) {
+    if (span.start > end) gaps.push({ ms: span.start - end, before: span.text.slice(0, 40) });
+    idleMs += Math.max(0, span.start - end);
+    end = Math.max(end, span.end);
+  }
+  const longestGaps = gaps.sort((a, b) => b.ms - a.ms).slice(0, 3);
+  return { byLabel: list, totalMs: list.reduce((s, e) => s + e.ms, 0), pid: pid === undefined ? undefined : Number(pid), idleMs, longestGaps };
 }
 
 /**
@@ -482,7 +497,7 @@ export function runIngest(ctx: BenchContext): Promise<string> {
         `(over its life in the server's pool: this batch and a few page loads); on ${cpus().length} cores, for ${seconds(post.ms)} of wall time.`,
       "",
       `Database time on the ingest's connection (PostgreSQL's log, log_min_duration_statement = 0 during the request; parse, bind and execute summed): ` +
-        `${seconds(statements.totalMs)} of the ${seconds(post.ms)}. The batch is merged a chunk of 100,000 legs at a time (COPY into the staging table, then the statements below), while the server reads, parses, validates and rates the next chunk.`,
+        `${seconds(statements.totalMs)} of the ${seconds(post.ms)}; idle between its first and last statement ${formatMs(statements.idleMs)} ms (waiting for the server; the longest: ${statements.longestGaps.map((g) => `${formatMs(g.ms)} ms before \`${g.before}…\``).join(", ")}). The batch is merged a chunk of 100,000 legs at a time (COPY into the staging table, then the statements below), while the server reads, parses, validates and rates the next chunk.`,
       "",
       markdownTable([["Statement", "count", "ms"], ...statements.byLabel.map((s) => [s.label, String(s.count), formatMs(s.ms)])], ["l", "r", "r"]),
     ];
