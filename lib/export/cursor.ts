@@ -28,7 +28,9 @@ export async function* cursorBatches<T>(query: SQL, signal?: AbortSignal): Async
   const pool = (await getDb()).$client;
   const client = await pool.connect();
   // A connection lost mid-query (the server cut it) fails that query; it must not crash the process.
-  client.on("error", () => {});
+  // Taken off at release (the pool listens again then): a pooled connection would gather one a read.
+  const ignore = () => {};
+  client.on("error", ignore);
   const { sql, params } = dialect.sqlToQuery(query);
   const stream = client.query(new QueryStream(sql, params, { batchSize: BATCH_ROWS, highWaterMark: BATCH_ROWS }));
   // Kept from the start: an error between two reads is seen at the next one (and crashes nothing).
@@ -53,6 +55,6 @@ export async function* cursorBatches<T>(query: SQL, signal?: AbortSignal): Async
     signal?.removeEventListener("abort", stop);
     stream.destroy();
     // A connection whose query was cut off is not reused.
-    client.release(failed || signal?.aborted ? true : undefined);
+    client.off("error", ignore).release(failed || signal?.aborted ? true : undefined);
   }
 }

@@ -56,11 +56,13 @@ export async function ingest(db: Database, principal: Principal, input: Readable
   const chunkLegs = options.chunkLegs ?? CHUNK_LEGS;
   const client = await db.$client.connect();
   // A connection lost mid-query (the server cut it) fails that query; it must not crash the process.
-  client.on("error", () => {});
+  // Taken off at release (the pool listens again then): a pooled connection would gather one a batch.
+  const ignore = () => {};
+  client.on("error", ignore);
   const tx = drizzle(client);
   let released = false;
   const release = (error?: Error) => {
-    if (!released) client.release(error);
+    if (!released) client.off("error", ignore).release(error);
     released = true;
   };
   // The merge of the chunk before, running while the next one is read.
