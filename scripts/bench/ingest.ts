@@ -377,7 +377,6 @@ export function runIngest(ctx: BenchContext): Promise<string> {
     const post = await postCsv(running, key, csvFile);
     const postEnded = new Date();
     const serverCpuMs = (processCpuMs(running.pid) ?? Number.NaN) - serverCpuBefore;
-
     if (post.status !== 200) throw new Error(`POST /api/v1/cdrs answered ${post.status}: ${post.body.slice(0, 1000)}\n${running.output()}`);
     const answer = JSON.parse(post.body) as { accepted: number; duplicates: number; late: number };
 
