@@ -7,8 +7,8 @@ import type { Database } from "@/db/client";
 import { audit } from "@/lib/audit";
 import { addToRollups, shiftRollups } from "@/lib/usage/rollups";
 import { FIELDS, readRecords, type Format } from "./parse";
-import { ConferenceGroups, GROUP_COLUMNS, groupKey, REPORT_DAY_COLUMNS, ReportDays } from "./groups";
-import { createTempTable, openStage, type Stage, type StagedChunk, type StagedLeg } from "./staging";
+import { GROUP_COLUMNS, groupKey, REPORT_DAY_COLUMNS, ReportDays } from "./groups";
+import { createTempTable, openStage, type ChunkConferences, type Stage, type StagedChunk, type StagedLeg } from "./staging";
 import { TariffBook } from "./tariff-book";
 import { validateRecord, type RowError } from "./validate";
 
@@ -308,7 +308,7 @@ async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Pri
         await client.query(LOCK_ACCOUNT, [id]);
         locked.add(id);
       }
-      const attempt = async (groups: ConferenceGroups, writeGroups: () => Promise<void>) => {
+      const attempt = async ({ groups, writeGroups }: ChunkConferences) => {
         await writeGroups();
         if (!analysed) await client.query("analyze ingest_groups (account_id, room_id, conference_ext)");
         await groupConferences(client);
@@ -333,7 +333,7 @@ async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Pri
       if (!probing) {
         await client.query("savepoint chunk");
         try {
-          await attempt(chunk.groups, chunk.writeGroups);
+          await attempt(chunk);
           await client.query("release savepoint chunk");
           return;
         } catch (error) {
@@ -344,8 +344,7 @@ async function openMerger(client: PoolClient, tx: NodePgDatabase, principal: Pri
       }
       await client.query("delete from ingest_legs s using ingest_legs f where f.account_id = s.account_id and f.leg_ext = s.leg_ext and f.line < s.line");
       await client.query("delete from ingest_legs s using legs l where l.account_id = s.account_id and l.external_id = s.leg_ext");
-      const regrouped = await stage.regroup();
-      await attempt(regrouped, () => stage.write("ingest_groups", GROUP_COLUMNS, regrouped.conferenceRows()));
+      await attempt(await stage.regroup());
     },
     async finish(staged) {
       await stage.write("ingest_report_days", REPORT_DAY_COLUMNS, reportDays.rows());
@@ -441,15 +440,15 @@ async function mergeChunk(client: PoolClient, tx: NodePgDatabase, whileInserting
 }
 
 /**
- * The batch's figures into the daily rollup, then the buckets of the conferences it extended
- * recomputed from the stored rows (exact, whatever the new conferences added to them).
+ * The batch's figures into the daily rollup (one row per bucket and service type, summed by
+ * ReportDays), then the buckets of the conferences it extended recomputed from the stored rows
+ * (exact, whatever the new conferences added to them).
  */
 async function addToReportDays(client: PoolClient) {
   await client.query(`
     insert into report_days as d (account_id, day, room_id, product, service_type, conferences, legs, length_s, duration_s, billable_s, charge_minor, first_started_at, last_started_at)
-    select account_id, day, room_id, product, service_type, sum(conferences), sum(legs), sum(length_s), sum(duration_s), sum(billable_s), sum(charge_minor),
-           min(first_started_at), max(last_started_at)
-    from ingest_report_days group by 1, 2, 3, 4, 5
+    select account_id, day, room_id, product, service_type, conferences, legs, length_s, duration_s, billable_s, charge_minor, first_started_at, last_started_at
+    from ingest_report_days
     on conflict (account_id, day, room_id, product, service_type) do update set
       conferences = d.conferences + excluded.conferences, legs = d.legs + excluded.legs, length_s = d.length_s + excluded.length_s,
       duration_s = d.duration_s + excluded.duration_s, billable_s = d.billable_s + excluded.billable_s, charge_minor = d.charge_minor + excluded.charge_minor,

@@ -62,18 +62,21 @@ export type Stage = {
   readonly size: number;
   /** The legs held and their conferences, handed over whole (nothing is held afterwards). */
   take(): StagedChunk;
-  /** The conferences of the legs left in `ingest_legs` (after the stored ones were taken out), grouped again. */
-  regroup(): Promise<ConferenceGroups>;
+  /** The conferences of the legs left in `ingest_legs` (after the stored and repeated ones were taken out), grouped again. */
+  regroup(): Promise<ChunkConferences>;
   /** Replaces the rows of a temp table (`createTempTable`) with these. */
   write(table: string, columns: Columns, rows: Iterable<Cell[]>): Promise<void>;
 };
 
-export type StagedChunk = {
+/** A chunk's conferences as grouped, and the writer of their rows into `ingest_groups` (encoded already). */
+export type ChunkConferences = {
+  groups: ConferenceGroups;
+  writeGroups: () => Promise<void>;
+};
+
+export type StagedChunk = ChunkConferences & {
   /** Replaces the rows of `ingest_legs` with the chunk's legs, once the connection is free. */
   writeLegs: () => Promise<void>;
-  groups: ConferenceGroups;
-  /** Replaces the rows of `ingest_groups` with the chunk's conferences, encoded when the chunk was taken. */
-  writeGroups: () => Promise<void>;
 };
 
 /** Creates `ingest_legs` and a stage for it and the batch's other temp tables: COPY on PostgreSQL, batched INSERTs through PGlite's socket (no COPY there). */
@@ -91,6 +94,7 @@ export async function openStage(client: PoolClient): Promise<Stage> {
     const pieces = text.done();
     return () => copyText(client, table, columns, pieces);
   };
+  const conferencesOf = (groups: ConferenceGroups): ChunkConferences => ({ groups, writeGroups: prepare("ingest_groups", GROUP_COLUMNS, groups.conferenceRows()) });
   const holder = pglite ? insertHolder(client) : copyHolder(client);
   let groups = new ConferenceGroups();
   return {
@@ -102,7 +106,7 @@ export async function openStage(client: PoolClient): Promise<Stage> {
       return holder.size;
     },
     take() {
-      const chunk = { writeLegs: holder.take(), groups, writeGroups: prepare("ingest_groups", GROUP_COLUMNS, groups.conferenceRows()) };
+      const chunk = { writeLegs: holder.take(), ...conferencesOf(groups) };
       groups = new ConferenceGroups();
       return chunk;
     },
@@ -130,7 +134,7 @@ export async function openStage(client: PoolClient): Promise<Stage> {
           product: r.product === null ? undefined : String(r.product),
         });
       }
-      return regrouped;
+      return conferencesOf(regrouped);
     },
   };
 }
