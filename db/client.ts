@@ -23,6 +23,28 @@ export function createDb(url: string, max = 10): Database {
   return drizzle(pool, { schema });
 }
 
+/**
+ * A connection of the pool for a long piece of work (a batch, a cursor read). A connection lost
+ * mid-query (the server cut it) fails that query; it must not crash the process, so its error is
+ * ignored until `release`, which takes that listener off again (the pool listens once it is back:
+ * left on, a pooled connection would gather one a use). `release(true)` or an error closes the
+ * connection instead of reusing it; a second call does nothing.
+ */
+export async function checkOut(pool: Pool): Promise<{ client: PoolClient; release: (discard?: boolean | Error) => void }> {
+  const client = await pool.connect();
+  const ignore = () => {};
+  client.on("error", ignore);
+  let released = false;
+  return {
+    client,
+    release(discard) {
+      if (released) return;
+      released = true;
+      client.off("error", ignore).release(discard);
+    },
+  };
+}
+
 /** The process's one database handle, created on first use and cached across hot reloads. */
 export function getDb(): Promise<Database> {
   const c = (cache.__portalDb ??= {});

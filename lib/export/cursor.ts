@@ -2,7 +2,7 @@ import "server-only";
 import type { SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import QueryStream from "pg-query-stream";
-import { getDb } from "@/db/client";
+import { checkOut, getDb } from "@/db/client";
 
 const dialect = new PgDialect();
 /** Rows fetched from PostgreSQL at a time, and handed over at a time. */
@@ -25,12 +25,7 @@ function ready(stream: QueryStream): Promise<void> {
  * aborts) closes the cursor and frees the connection.
  */
 export async function* cursorBatches<T>(query: SQL, signal?: AbortSignal): AsyncGenerator<T[]> {
-  const pool = (await getDb()).$client;
-  const client = await pool.connect();
-  // A connection lost mid-query (the server cut it) fails that query; it must not crash the process.
-  // Taken off at release (the pool listens again then): a pooled connection would gather one a read.
-  const ignore = () => {};
-  client.on("error", ignore);
+  const { client, release } = await checkOut((await getDb()).$client);
   const { sql, params } = dialect.sqlToQuery(query);
   const stream = client.query(new QueryStream(sql, params, { batchSize: BATCH_ROWS, highWaterMark: BATCH_ROWS }));
   // Kept from the start: an error between two reads is seen at the next one (and crashes nothing).
@@ -55,6 +50,6 @@ export async function* cursorBatches<T>(query: SQL, signal?: AbortSignal): Async
     signal?.removeEventListener("abort", stop);
     stream.destroy();
     // A connection whose query was cut off is not reused.
-    client.off("error", ignore).release(failed || signal?.aborted ? true : undefined);
+    release(failed || signal?.aborted);
   }
 }

@@ -3,7 +3,7 @@ import { setImmediate } from "node:timers/promises";
 import { sql } from "drizzle-orm";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import type { PoolClient } from "pg";
-import type { Database } from "@/db/client";
+import { checkOut, type Database } from "@/db/client";
 import { audit } from "@/lib/audit";
 import { addToRollups, shiftRollups } from "@/lib/usage/rollups";
 import { FIELDS, readRecords, type Format } from "./parse";
@@ -55,17 +55,8 @@ export async function ingest(db: Database, principal: Principal, input: Readable
   const oldest = new Date(now.getTime() - 366 * 86_400_000);
   const maxErrors = options.maxErrors ?? 1000;
   const chunkLegs = options.chunkLegs ?? CHUNK_LEGS;
-  const client = await db.$client.connect();
-  // A connection lost mid-query (the server cut it) fails that query; it must not crash the process.
-  // Taken off at release (the pool listens again then): a pooled connection would gather one a batch.
-  const ignore = () => {};
-  client.on("error", ignore);
+  const { client, release } = await checkOut(db.$client);
   const tx = drizzle(client);
-  let released = false;
-  const release = (error?: Error) => {
-    if (!released) client.off("error", ignore).release(error);
-    released = true;
-  };
   // The merge of the chunk before, running while the next one is read.
   let merging: Promise<void> = Promise.resolve();
   try {

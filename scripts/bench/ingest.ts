@@ -244,14 +244,13 @@ function ingestStatementTimes(
   const list = [...byLabel.values()].sort((a, b) => order(a.label) - order(b.label) || b.ms - a.ms);
   // The connection's idle stretches between its statements (each logged when it ends, with its duration).
   const spans = mine.map((p) => ({ start: p.at.getTime() - p.ms, end: p.at.getTime(), text: p.text })).sort((a, b) => a.start - b.start);
-  let idleMs = 0;
   const gaps: { ms: number; before: string }[] = [];
   let end = spans[0]?.start ?? 0;
   for (const span of spans) {
     if (span.start > end) gaps.push({ ms: span.start - end, before: span.text.slice(0, 40) });
-    idleMs += Math.max(0, span.start - end);
     end = Math.max(end, span.end);
   }
+  const idleMs = gaps.reduce((sum, g) => sum + g.ms, 0);
   const longestGaps = gaps.sort((a, b) => b.ms - a.ms).slice(0, 3);
   return { byLabel: list, totalMs: list.reduce((s, e) => s + e.ms, 0), pid: pid === undefined ? undefined : Number(pid), idleMs, longestGaps };
 }
