@@ -2,6 +2,5 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.WORKER === "0") return;
   const [{ getDb, databaseUrl }, { startWorker }] = await Promise.all([import("./db/client"), import("./lib/jobs/queue")]);
-  const { url } = await databaseUrl();
-  await startWorker(await getDb(), url).catch((error: unknown) => console.error("job worker not started:", error));
+  await startWorker(await getDb(), databaseUrl()).catch((error: unknown) => console.error("job worker not started:", error));
 }

@@ -4,11 +4,10 @@
  */
 import { parseArgs } from "node:util";
 import { closePeriod, createAccount, createApiKey, createRoom, createUser, setTariff } from "../lib/admin/support";
-import { EnvError } from "../lib/env";
 import { NotFoundError, ValidationError } from "../lib/errors";
 import { reinstateEmail } from "../lib/schedules/unsubscribe";
 import { purgeExpiredUsage } from "../lib/usage/retention";
-import { withDatabase } from "./lib/database";
+import { describeError, withDatabase } from "./lib/database";
 
 const USAGE = `Usage: npm run admin -- <command> [options]
 
@@ -114,7 +113,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof ValidationError || error instanceof NotFoundError || error instanceof EnvError) {
+    if (error instanceof ValidationError || error instanceof NotFoundError) {
       console.error(`Error: ${error.message}`);
       process.exit(1);
     }
@@ -122,7 +121,7 @@ main().then(
       console.error(`Error: ${error.message}\n\n${USAGE}`);
       process.exit(2);
     }
-    console.error(error);
+    console.error(describeError(error));
     process.exit(1);
   },
 );

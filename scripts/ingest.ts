@@ -12,7 +12,7 @@ import { eq } from "drizzle-orm";
 import { accounts } from "../db/schema";
 import { ingest, type Principal } from "../lib/ingest/ingest";
 import type { Format } from "../lib/ingest/parse";
-import { withDatabase } from "./lib/database";
+import { describeError, withDatabase } from "./lib/database";
 
 const USAGE = "Usage: npm run ingest -- FILE.csv|FILE.ndjson [--account 602127] [--skip-invalid REJECTS.csv] [--format csv|ndjson]";
 
@@ -98,7 +98,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof Error && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS") ? `Error: ${error.message}\n${USAGE}` : error);
+    console.error(error instanceof Error && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS") ? `Error: ${error.message}\n${USAGE}` : describeError(error));
     process.exit(1);
   },
 );

@@ -5,10 +5,11 @@
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { createDb, databaseUrl } from "../db/client";
+import { createDb } from "../db/client";
 import { prepareDatabase } from "../db/prepare";
-import { EnvError, loadEnv } from "../lib/env";
+import { loadEnv } from "../lib/env";
 import { buildIfNeeded } from "./lib/build";
+import { describeError, openDatabase } from "./lib/database";
 
 const root = process.cwd();
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
@@ -16,7 +17,7 @@ const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 async function main() {
   const dev = process.argv.includes("--dev");
   const env = loadEnv();
-  const database = await databaseUrl();
+  const database = await openDatabase();
   const db = createDb(database.url, 2);
   await prepareDatabase(db, { demo: env.demo, log: (line) => console.log(line) });
   await db.$client.end();
@@ -52,6 +53,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof EnvError ? error.message : error);
+  console.error(describeError(error));
   process.exit(1);
 });

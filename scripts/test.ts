@@ -1,13 +1,14 @@
 /**
- * `npm test`: type check, then unit + integration tests against the embedded PGlite and against a
- * real PostgreSQL server started here on a temporary directory, then the Playwright end-to-end
- * tests against the production build in Debian's Chromium.
+ * `npm test`: type check, then unit + integration tests against the embedded PostgreSQL (the npm
+ * package users get by default) and against Debian's PostgreSQL 15 (the oldest major version we
+ * support), each started here on a temporary directory, then the Playwright end-to-end tests
+ * against the production build in Debian's Chromium.
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { buildIfNeeded } from "./lib/build";
-import { startPostgres } from "./lib/postgres";
+import { startEmbeddedPostgres, startPostgres, type TempPostgres } from "./lib/postgres";
 
 const root = process.cwd();
 const SKIP = new Set(["node_modules", ".next", ".data", "e2e", ".git", "test-results"]);
@@ -41,11 +42,12 @@ async function main() {
   run("Type check", process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "--noEmit"]);
   // The API tests and the e2e tests run against the production build.
   if (!buildIfNeeded(root)) process.exit(1);
-  run("Unit and integration tests on PGlite", process.execPath, [...node, ...files], { TEST_PG_URL: "" });
-  if (!unitOnly) {
-    const postgres = await startPostgres();
+  const servers: [string, () => Promise<TempPostgres>][] = [["the embedded PostgreSQL", startEmbeddedPostgres]];
+  if (!unitOnly) servers.push(["Debian's PostgreSQL", startPostgres]);
+  for (const [name, start] of servers) {
+    const postgres = await start();
     try {
-      run("Unit and integration tests on PostgreSQL", process.execPath, [...node, ...files], { TEST_PG_URL: postgres.url() });
+      run(`Unit and integration tests on ${name} (${await postgres.version()})`, process.execPath, [...node, ...files], { TEST_PG_URL: postgres.url() });
     } finally {
       await postgres.stop();
     }

@@ -1,10 +1,11 @@
 /** `npm run worker`: one more job worker on the shared database (any number may run). */
-import { createDb, databaseUrl } from "../db/client";
+import { createDb } from "../db/client";
 import { applyMigrations } from "../db/migrate";
 import { startWorker } from "../lib/jobs/queue";
+import { describeError, openDatabase } from "./lib/database";
 
 async function main() {
-  const database = await databaseUrl();
+  const database = await openDatabase();
   const db = createDb(database.url, 4);
   await applyMigrations(db);
   const boss = await startWorker(db, database.url);
@@ -20,6 +21,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  console.error(describeError(error));
   process.exit(1);
 });

@@ -6,9 +6,7 @@
  *
  * Conferences and legs are written with `COPY ... FROM STDIN` in chunks (memory stays flat), with
  * ids taken from the tables' identity sequences while the tables are locked against other writers.
- * PGlite's socket does not speak the COPY sub-protocol, so there the same rows go through batched
- * `INSERT ... SELECT FROM unnest(...)` instead. Everything happens in one transaction: a failed
- * load leaves nothing behind.
+ * Everything happens in one transaction: a failed load leaves nothing behind.
  */
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -16,7 +14,7 @@ import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import type { Pool, PoolClient } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { isPglite, type Database } from "../client";
+import type { Database } from "../client";
 import * as schema from "../schema";
 import { accountMembers, accounts, billingPeriods, directoryNumbers, rooms, tariffs, users, type Product, type ServiceType } from "../schema";
 import { hashPassword } from "@/lib/password";
@@ -55,8 +53,6 @@ export type TenantOptions = {
   firstRoomNumber?: number;
   /** Months of usage up to `now` (12 by default); 0 gives the account, its owner, rooms and cardholders without usage. */
   months?: number;
-  /** "copy" needs a real PostgreSQL; "insert" also works through PGlite's socket. Default: detected. */
-  loader?: "copy" | "insert";
   log?: (line: string) => void;
   /**
    * For the drill-down pages, in the previous month: one more room with `roomConferences`
@@ -138,7 +134,7 @@ const LEG_COLUMNS: Column[] = [
   { name: "charge_minor", type: "bigint" },
 ];
 
-/** Writes rows into a table, either by COPY or by batched INSERTs (ids given explicitly). */
+/** Writes rows into a table by COPY (ids given explicitly). */
 type Loader = (client: PoolClient, table: "conferences" | "legs", columns: Column[], rows: Rows) => Promise<void>;
 
 // COPY's text format: backslash, tab and line breaks are escaped, null is \N.
@@ -165,16 +161,6 @@ const copyLoader: Loader = async (client, table, columns, rows) => {
   }
   const copy = client.query(copyFrom(`copy ${table} (${columns.map((c) => c.name).join(", ")}) from stdin`));
   await pipeline(Readable.from(chunks()), copy);
-};
-
-const insertLoader: Loader = async (client, table, columns, rows) => {
-  const names = columns.map((c) => c.name).join(", ");
-  const arrays = columns.map((c, i) => `$${i + 1}::${c.type}[]`).join(", ");
-  const text = `insert into ${table} (${names}) overriding system value select * from unnest(${arrays})`;
-  for (let start = 0; start < rows.length; start += INSERT_BATCH) {
-    const batch = rows.slice(start, start + INSERT_BATCH);
-    await client.query(text, columns.map((_, i) => batch.map((row) => row[i] ?? null)));
-  }
 };
 
 type RoomPlan = { id: number; number: string; product: Product; autoCode: string | null };
@@ -509,16 +495,15 @@ async function counts(pool: Pool, accountNumber: string): Promise<{ accountId: n
   return { accountId: Number(row.id), conferences: Number(row.conferences), legs: Number(row.legs) };
 }
 
-/** Runs `work` in one transaction on one connection with the right loader; a failure leaves nothing behind. */
-async function inTransaction<T>(pool: Pool, loader: TenantOptions["loader"], work: (client: PoolClient, tx: NodePgDatabase<typeof schema>, load: Loader) => Promise<T>): Promise<T> {
+/** Runs `work` in one transaction on one connection; a failure leaves nothing behind. */
+async function inTransaction<T>(pool: Pool, work: (client: PoolClient, tx: NodePgDatabase<typeof schema>, load: Loader) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
-    const load: Loader = (loader ?? ((await isPglite(client)) ? "insert" : "copy")) === "copy" ? copyLoader : insertLoader;
     const tx = drizzle(client, { schema });
     await client.query("begin");
     // Rollups, the daily one included, are rebuilt once after the load (rebuildRollups), not per COPY.
     await client.query("set local portal.report_days_by_writer = 'on'");
-    const result = await work(client, tx, load);
+    const result = await work(client, tx, copyLoader);
     await client.query("commit");
     return result;
   } catch (error) {
@@ -560,7 +545,7 @@ export async function generateTenant(target: Database | Pool, options: TenantOpt
   const periods = planPeriods(now, options.months ?? TENANT_DEFAULTS.months);
   const ownerEmail = tenantOwnerEmail(accountNumber);
 
-  const extras = await inTransaction(pool, options.loader, async (client, tx, load) => {
+  const extras = await inTransaction(pool, async (client, tx, load) => {
     const shell = await createShell(tx, random, { accountNumber, ownerEmail, roomNumbers, passwordHash, invoiced: periods.filter((p) => p.invoicedAt) });
     const ids = await lockAndNextIds(client);
     const generator = new UsageGenerator(random, shell.accountId, shell.ownerId, periods, ids.conference, ids.leg);
@@ -633,7 +618,6 @@ export type StatementTenantOptions = {
   now?: Date;
   accountNumber?: string;
   firstRoomNumber?: number;
-  loader?: "copy" | "insert";
   log?: (line: string) => void;
 };
 
@@ -659,7 +643,7 @@ export async function generateStatementTenant(target: Database | Pool, options: 
   const plan = periods[0]!;
   const ownerEmail = tenantOwnerEmail(accountNumber);
 
-  await inTransaction(pool, options.loader, async (client, tx, load) => {
+  await inTransaction(pool, async (client, tx, load) => {
     const shell = await createShell(tx, random, { accountNumber, ownerEmail, roomNumbers, passwordHash, invoiced: [plan] });
     const ids = await lockAndNextIds(client);
     const generator = new UsageGenerator(random, shell.accountId, shell.ownerId, [plan], ids.conference, ids.leg, "stmt");

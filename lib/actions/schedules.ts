@@ -100,7 +100,7 @@ export async function cancelScheduleAction(scheduleId: number, _previous: FormSt
 export async function sendScheduleNow(scheduleId: number, _previous: FormState, formData: FormData): Promise<FormState> {
   return runFormAction(anyForm, formData, async ({ scope, t }) => {
     const db = await getDb();
-    const { url } = await databaseUrl();
+    const url = databaseUrl();
     await sendNow(db, { enqueue: (runId) => queueDelivery(url, runId) }, scope, id.parse(scheduleId));
     revalidatePath("/reports/schedules", "layout");
     return t.schedules.sent;

@@ -2,7 +2,6 @@ import { once } from "node:events";
 import { finished } from "node:stream/promises";
 import type { PoolClient } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { isPglite } from "@/db/client";
 import { ConferenceGroups, GROUP_COLUMNS } from "./groups";
 
 /** A validated, rated leg on its way to the database; times in epoch milliseconds. */
@@ -49,8 +48,6 @@ const COLUMNS: Columns = [
   ["product", "text"],
 ];
 
-const cells = (l: StagedLeg) => [l.line, l.accountId, l.roomId, l.conferenceExt, l.legExt, l.serviceType, l.joinedMs, l.leftMs, l.durationS, l.billableS, l.chargeMinor, l.participantName, l.callerNumber, l.dialedNumber, l.keypadCode, l.product];
-
 /**
  * Holds a batch's legs in memory until they are written, a chunk at a time, into the temp table
  * `ingest_legs` (dropped at commit), and groups them by conference as they come: the ingest reads,
@@ -79,23 +76,18 @@ export type StagedChunk = ChunkConferences & {
   writeLegs: () => Promise<void>;
 };
 
-/** Creates `ingest_legs` and a stage for it and the batch's other temp tables: COPY on PostgreSQL, batched INSERTs through PGlite's socket (no COPY there). */
+/** Creates `ingest_legs` and a stage for it and the batch's other temp tables, written by COPY. */
 export async function openStage(client: PoolClient): Promise<Stage> {
   await createTempTable(client, "ingest_legs", COLUMNS);
-  const pglite = await isPglite(client);
   /** Encodes rows now (while the database is busy with something else); the returned function writes them. */
   const prepare = (table: string, columns: Columns, rows: Iterable<Cell[]>): (() => Promise<void>) => {
-    if (pglite) {
-      const all = [...rows];
-      return () => insertRows(client, table, columns, all);
-    }
     const text = new CopyText();
     for (const row of rows) text.row(row);
     const pieces = text.done();
     return () => copyText(client, table, columns, pieces);
   };
   const conferencesOf = (groups: ConferenceGroups): ChunkConferences => ({ groups, writeGroups: prepare("ingest_groups", GROUP_COLUMNS, groups.conferenceRows()) });
-  const holder = pglite ? insertHolder(client) : copyHolder(client);
+  const holder = copyHolder(client);
   let groups = new ConferenceGroups();
   return {
     add(leg) {
@@ -144,7 +136,7 @@ export async function createTempTable(client: PoolClient, table: string, columns
   await client.query(`create temp table ${table} (${columns.map(([name, type]) => `${name} ${type}`).join(", ")}) on commit drop`);
 }
 
-/** Legs held as COPY text, or as rows for INSERTs. */
+/** Legs held as COPY text until the chunk is taken. */
 type Holder = { add(leg: StagedLeg): void; readonly size: number; take(): () => Promise<void> };
 
 /** Bytes of COPY text per piece handed to the connection. */
@@ -289,34 +281,5 @@ async function copyText(client: PoolClient, table: string, columns: Columns, pie
   } finally {
     // A cut connection fails the COPY: its error is thrown here, once.
     await done;
-  }
-}
-
-const INSERT_BATCH = 5000;
-
-function insertHolder(client: PoolClient): Holder {
-  let rows: StagedLeg[] = [];
-  return {
-    add(leg) {
-      rows.push(leg);
-    },
-    get size() {
-      return rows.length;
-    },
-    take() {
-      const chunk = rows;
-      rows = [];
-      return () => insertRows(client, "ingest_legs", COLUMNS, chunk.map(cells));
-    },
-  };
-}
-
-/** Replaces a temp table's rows by INSERTs of a few thousand rows each (unnest of one array per column). */
-async function insertRows(client: PoolClient, table: string, columns: Columns, all: Cell[][]) {
-  await client.query(`truncate ${table}`);
-  for (let i = 0; i < all.length; i += INSERT_BATCH) {
-    const batch = all.slice(i, i + INSERT_BATCH);
-    const arrays = columns.map((_, c) => batch.map((row) => row[c] ?? null));
-    await client.query(`insert into ${table} select * from unnest(${columns.map(([, type], c) => `$${c + 1}::${type}[]`).join(", ")})`, arrays);
   }
 }

