@@ -89,8 +89,14 @@ test("while a command holds the server, the admin command joins it and leaves it
   assert.equal(serverPid(dir), pid, "the same server still runs for the holder");
   const rows = await query<{ company: string }>(holder.url, "select company_name as company from accounts where number = '602302'");
   assert.deepEqual(rows, [{ company: "Second SA" }]);
+  // The URL for pg_dump or psql, printed while the portal runs.
+  const printed = await admin(dir, "database", "url");
+  assert.equal(printed.out.trim(), holder.url);
   await holder.close();
   assert.equal(serverPid(dir), undefined);
+  const stopped = await admin(dir, "database", "url");
+  assert.equal(stopped.code, 1);
+  assert.match(stopped.out, /Error: the embedded database in .* is not running; start the portal \(npm start\) first/);
 });
 
 test("two commands starting together on a new directory make one cluster and share one server", async () => {

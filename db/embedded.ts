@@ -278,7 +278,7 @@ export async function openEmbedded(dataDir: string, options: EmbeddedOptions = {
   const stopServer = () => stop(cluster, bin, account);
   for (let attempt = 1; ; attempt++) {
     const { port } = await runningServer(cluster, () => start(cluster, credentials, bin, account, options));
-    const url = (database: string) => `postgres://${SUPERUSER}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${database}`;
+    const url = (database: string) => connectionUrl(credentials.password, port, database);
     try {
       await createPortalDatabase(url);
       const keeper = await register(url(DATABASE));
@@ -299,6 +299,17 @@ export async function openEmbedded(dataDir: string, options: EmbeddedOptions = {
     }
   }
 }
+
+/** The URL of the embedded database of `dataDir` while its server runs, for pg_dump or psql; else undefined. */
+export function runningEmbeddedUrl(dataDir: string): string | undefined {
+  const cluster = path.join(dataDir, "postgres");
+  const running = postmaster(cluster);
+  if (!running?.ready) return undefined;
+  const { password } = JSON.parse(readFileSync(path.join(cluster, CREDENTIALS), "utf8")) as Credentials;
+  return connectionUrl(password, running.port, DATABASE);
+}
+
+const connectionUrl = (password: string, port: number, database: string) => `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 
 /**
  * Every process using the server holds a shared advisory lock on a connection of its own, for as

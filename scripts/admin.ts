@@ -7,6 +7,8 @@ import { closePeriod, createAccount, createApiKey, createRoom, createUser, setTa
 import { NotFoundError, ValidationError } from "../lib/errors";
 import { reinstateEmail } from "../lib/schedules/unsubscribe";
 import { purgeExpiredUsage } from "../lib/usage/retention";
+import { runningEmbeddedUrl } from "../db/embedded";
+import { loadDatabaseEnv } from "../lib/env";
 import { describeError, withDatabase } from "./lib/database";
 
 const USAGE = `Usage: npm run admin -- <command> [options]
@@ -18,7 +20,8 @@ const USAGE = `Usage: npm run admin -- <command> [options]
   period close --account 602127 --month 2026-10
   tariff set --service-type toll --rate 0.0900 --from 2026-12-01 [--account 602127] [--increment 60] [--minimum 60]
   email reinstate --account 602127 --email a@b.example   an unsubscribed address receives the account's scheduled reports again
-  purge                     delete usage older than the 12 months kept (also run daily by the job worker)`;
+  purge                     delete usage older than the 12 months kept (also run daily by the job worker)
+  database url              the embedded database's connection URL, while the portal runs (for pg_dump, psql)`;
 
 const options = {
   number: { type: "string" },
@@ -52,6 +55,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return o.help ? 0 : 2;
   }
+  if (command === "database url") return printEmbeddedUrl();
   return withDatabase(async (db) => {
     switch (command) {
       case "account create": {
@@ -108,6 +112,16 @@ async function main(): Promise<number> {
     }
     return 0;
   });
+}
+
+/** Only prints: opening the database here would stop it again on exit, and the URL would lead nowhere. */
+function printEmbeddedUrl(): number {
+  const env = loadDatabaseEnv();
+  if (env.databaseUrl) throw new ValidationError("DATABASE_URL is set: the portal uses that database, not the embedded one", "database");
+  const url = runningEmbeddedUrl(env.dataDir);
+  if (!url) throw new ValidationError(`the embedded database in ${env.dataDir} is not running; start the portal (npm start) first`, "database");
+  console.log(url);
+  return 0;
 }
 
 main().then(
