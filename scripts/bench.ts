@@ -9,6 +9,9 @@
  * - ingest    (scripts/bench/ingest.ts)    1,000,000 legs through POST /api/v1/cdrs, beside a raw COPY
  * - reports   (scripts/bench/reports.ts)   the nine reports over 12 months of the 2,000-room tenant, beside their SQL
  *
+ * --servers debian,embedded runs each benchmark on Debian's PostgreSQL (as an external DATABASE_URL)
+ * and on the embedded one as `npm start` runs it, one after the other (default: debian).
+ *
  * Options: --scale (account tenant, 1 = 2,000 rooms), --requests, --warmup, --connections, --serial,
  * --sql-runs, --naive-runs, --profile (CPU-profile a second server), --seed, --drilldown-scale,
  * --drilldown-conferences, --drilldown-legs, --statement-rows, --sheetjs-limit (minutes), --ingest-legs,
@@ -16,7 +19,7 @@
  */
 import { parseArgs } from "node:util";
 import { runAccount } from "./bench/account";
-import { BENCHMARKS, stopEverything, type BenchContext, type BenchmarkName, type BenchOptions } from "./bench/context";
+import { BENCHMARKS, SERVERS, stopEverything, type BenchContext, type BenchmarkName, type BenchOptions, type ServerName } from "./bench/context";
 import { runDrilldown } from "./bench/drilldown";
 import { runIngest } from "./bench/ingest";
 import { runReports } from "./bench/reports";
@@ -31,11 +34,12 @@ const RUNNERS: Record<BenchmarkName, (ctx: BenchContext) => Promise<string>> = {
   reports: runReports,
 };
 
-function parseOptions(argv: string[]): BenchOptions {
+function parseOptions(argv: string[]): Omit<BenchOptions, "server"> & { servers: ServerName[] } {
   const { values } = parseArgs({
     args: argv,
     options: {
       only: { type: "string", default: BENCHMARKS.join(",") },
+      servers: { type: "string", default: "debian" },
       scale: { type: "string", default: "1" },
       requests: { type: "string", default: "500" },
       warmup: { type: "string", default: "50" },
@@ -68,8 +72,11 @@ function parseOptions(argv: string[]): BenchOptions {
     .filter(Boolean);
   const unknown = only.filter((name) => !(BENCHMARKS as readonly string[]).includes(name));
   if (unknown.length || only.length === 0) throw new Error(`--only takes a comma-separated list of ${BENCHMARKS.join(", ")}; got ${values.only}`);
+  const servers = (values.servers ?? "").split(",").map((s) => s.trim());
+  if (!servers.length || servers.some((s) => !(SERVERS as readonly string[]).includes(s))) throw new Error(`--servers takes a comma-separated list of ${SERVERS.join(", ")}; got ${values.servers}`);
   const requests = integer("requests", values.requests, 1);
   return {
+    servers: SERVERS.filter((name) => servers.includes(name)),
     // In the order of BENCHMARKS, each once, whatever the order typed.
     only: BENCHMARKS.filter((name) => only.includes(name)),
     scale: number("scale", values.scale, 0.0005),
@@ -108,16 +115,19 @@ async function main(): Promise<void> {
   const sections: string[] = [];
   const failed: string[] = [];
   for (const name of options.only) {
-    log(`\n===== ${name} =====`);
-    try {
-      const section = await RUNNERS[name]({ root, now: new Date(), command, options, log });
-      sections.push(section);
-      // Printed at once, so that a later benchmark failing does not lose this one's figures.
-      console.log(`\n----- Markdown (${name}) for docs/BENCHMARKS.md -----\n\n${section}\n`);
-    } catch (error) {
-      // The other benchmarks still run: they have their own database and server.
-      failed.push(name);
-      console.error(`${name} failed:`, error instanceof Error ? (error.stack ?? error.message) : error);
+    for (const server of options.servers) {
+      const label = options.servers.length > 1 ? `${name} on ${server}` : name;
+      log(`\n===== ${label} =====`);
+      try {
+        const section = await RUNNERS[name]({ root, now: new Date(), command, options: { ...options, server }, log });
+        sections.push(section);
+        // Printed at once, so that a later benchmark failing does not lose this one's figures.
+        console.log(`\n----- Markdown (${label}) for docs/BENCHMARKS.md -----\n\n${section}\n`);
+      } catch (error) {
+        // The other benchmarks still run: they have their own database and server.
+        failed.push(label);
+        console.error(`${label} failed:`, error instanceof Error ? (error.stack ?? error.message) : error);
+      }
     }
   }
   if (sections.length > 1) console.log(`\n----- Markdown for docs/BENCHMARKS.md (all sections) -----\n\n${sections.join("\n\n")}\n`);

@@ -50,7 +50,7 @@ export function runAccount(ctx: BenchContext): Promise<string> {
     const build = buildId(root);
     const builds = watchForBuilds();
     resources.add("the build watch", async () => void builds.stop());
-    const { url, db, version: pgVersion } = await startDatabase(resources);
+    const { url, db, version: pgVersion } = await startDatabase(resources, options.server);
 
     const generation = await timed(log, `Generating the tenant (scale ${options.scale})`, () =>
       generateTenant(db, { scale: options.scale, now, ...(options.seed === undefined ? {} : { seed: options.seed }), log }),

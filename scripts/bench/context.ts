@@ -7,13 +7,19 @@ import { readdirSync, readFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { createDb, type Database } from "../../db/client";
 import { applyMigrations } from "../../db/migrate";
-import { startPostgres, type TempPostgres } from "../lib/postgres";
+import { startEmbeddedPostgres, startPostgres, type TempPostgres } from "../lib/postgres";
 
 export const BENCHMARKS = ["account", "drilldown", "statement", "ingest", "reports"] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
+/** Debian's PostgreSQL as an external DATABASE_URL, or the embedded one as `npm start` runs it. */
+export const SERVERS = ["debian", "embedded"] as const;
+export type ServerName = (typeof SERVERS)[number];
+
 export type BenchOptions = {
   only: BenchmarkName[];
+  /** The server this run measures on (the orchestrator runs each benchmark once per server asked for). */
+  server: ServerName;
   /** Account summary: 1 → 2,000 rooms, about 5 M legs. */
   scale: number;
   requests: number;
@@ -93,21 +99,28 @@ export async function stopEverything(): Promise<void> {
   await Promise.all([...active].map((stop) => stop()));
 }
 
+/** `version`: the server's version and how it runs, for the machine line. */
 export type BenchDatabase = { postgres: TempPostgres; url: string; db: Database; version: string };
 
 /**
  * A throwaway PostgreSQL with the migrations applied, stopped with the module. Each benchmark has
- * its own, so its figures do not depend on which others ran before it.
+ * its own, so its figures do not depend on which others ran before it. Debian's is tuned for the
+ * large tenants (fsync off, shared_buffers 2GB); the embedded one runs as `npm start` runs it
+ * (fsync on, its default 128MB of shared_buffers), with only the benchmark's own `settings`.
  */
-export async function startDatabase(resources: Resources, settings: Record<string, string> = {}): Promise<BenchDatabase> {
-  const postgres = await startPostgres({ settings: { shared_buffers: "2GB", effective_cache_size: "12GB", maintenance_work_mem: "512MB", ...settings } });
+export async function startDatabase(resources: Resources, server: ServerName, settings: Record<string, string> = {}): Promise<BenchDatabase> {
+  const postgres =
+    server === "embedded"
+      ? await startEmbeddedPostgres({ settings, defaults: true })
+      : await startPostgres({ settings: { shared_buffers: "2GB", effective_cache_size: "12GB", maintenance_work_mem: "512MB", ...settings } });
   resources.add("PostgreSQL", () => postgres.stop());
   const url = postgres.url();
   const db = createDb(url, 4);
   resources.add("the database pool", () => db.$client.end());
   await applyMigrations(db);
-  const version = (await db.$client.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]?.v ?? "?";
-  return { postgres, url, db, version };
+  const number = (await db.$client.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]?.v ?? "?";
+  const how = server === "embedded" ? "embedded, from npm, as npm start runs it: fsync on, shared_buffers 128MB" : "Debian's, throwaway, fsync off, shared_buffers 2GB";
+  return { postgres, url, db, version: `${number} (${how})` };
 }
 
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -121,10 +134,10 @@ export async function timed<T>(log: (line: string) => void, label: string, work:
   return { value, ms };
 }
 
-/** One line describing the machine, for every section. */
-export function machineLine(pgVersion: string, pgNote = "throwaway, fsync off, shared_buffers 2GB"): string {
+/** One line describing the machine, for every section; `pgVersion` as startDatabase gives it. */
+export function machineLine(pgVersion: string): string {
   const cpu = cpus();
-  return `${cpu.length} cores (${cpu[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(2)} GiB RAM; Node ${process.version}; PostgreSQL ${pgVersion} (${pgNote}); the load generator, the server and PostgreSQL on the same machine`;
+  return `${cpu.length} cores (${cpu[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(2)} GiB RAM; Node ${process.version}; PostgreSQL ${pgVersion}; the load generator, the server and PostgreSQL on the same machine`;
 }
 
 /** Local date of `now`, for the section headings. */

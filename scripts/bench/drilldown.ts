@@ -101,7 +101,7 @@ export function runDrilldown(ctx: BenchContext): Promise<string> {
     const build = buildId(root);
     const builds = watchForBuilds();
     resources.add("the build watch", async () => void builds.stop());
-    const { url, db, version: pgVersion } = await startDatabase(resources);
+    const { url, db, version: pgVersion } = await startDatabase(resources, options.server);
     const generation = await timed(log, `Generating the drill-down tenant (background scale ${options.drilldownScale})`, () =>
       generateTenant(db, {
         scale: options.drilldownScale,

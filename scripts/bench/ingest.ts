@@ -322,7 +322,7 @@ export function runIngest(ctx: BenchContext): Promise<string> {
     chmodSync(dir, 0o777);
     resources.add("the ingest directory", async () => rmSync(dir, { recursive: true, force: true }));
     const logFile = path.join(dir, "postgresql.log");
-    const { url, db, version: pgVersion } = await startDatabase(resources, {
+    const { url, db, version: pgVersion } = await startDatabase(resources, options.server, {
       logging_collector: "on",
       log_directory: dir,
       log_filename: "postgresql.log",

@@ -89,7 +89,7 @@ export function runReports(ctx: BenchContext): Promise<string> {
   return withResources(async (resources) => {
     const builds = watchForBuilds();
     resources.add("the build watch", async () => void builds.stop());
-    const { url, db, version: pgVersion } = await startDatabase(resources);
+    const { url, db, version: pgVersion } = await startDatabase(resources, options.server);
     const generation = await timed(log, `Generating the tenant (scale ${options.scale})`, () =>
       generateTenant(db, { scale: options.scale, now, ...(options.seed === undefined ? {} : { seed: options.seed }), log }),
     );

