@@ -18,7 +18,7 @@ export default defineConfig({
   use: {
     baseURL: `http://localhost:${port}`,
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     },
     viewport: { width: 1280, height: 900 },
@@ -30,5 +30,7 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     env: { PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: "", APP_URL: `http://localhost:${port}` },
+    // As Ctrl+C would: the portal stops its embedded PostgreSQL (a SIGKILL would leave it running).
+    gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
   },
 });
