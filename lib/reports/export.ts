@@ -133,6 +133,9 @@ function csvWriter({ def, headers, c, output }: WriterSpec): LineWriter {
     output.on("error", reject);
     csv.on("end", resolve);
   });
+  // Awaited by `finish` only: a file that fails before its end never gets there, and its output's
+  // error must not come back as an unhandled rejection.
+  done.catch(() => {});
   csv.pipe(output, { end: false });
   const put = async (record: (string | number)[]) => {
     if (!csv.write(record)) await once(csv, "drain");
