@@ -49,3 +49,20 @@ export function httpStatus(error: unknown): number {
   if (error instanceof ForbiddenError) return 403;
   return 500;
 }
+
+/**
+ * SQLSTATE classes of a database that was interrupted rather than asked something wrong:
+ * connection (08), resources (53), operator intervention (57: shutdown, terminated session,
+ * cancelled query); and 34000, a cursor whose portal was lost.
+ */
+const INTERRUPTED_SQLSTATE = /^(08|53|57)[0-9A-Z]{3}$|^34000$/;
+const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"]);
+/** node-postgres's words for a connection lost or never made (no code), and the cursor's for rows that stopped short. */
+const CONNECTION_LOST = /Connection terminated|not queryable|timeout exceeded when trying to connect|rows stopped before their end/i;
+
+/** Whether an error says the database was interrupted (restarted, cut off, unreachable), not that the work itself was wrong. */
+export function isDatabaseInterruption(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === "string" && (INTERRUPTED_SQLSTATE.test(code) || NETWORK_CODES.has(code))) return true;
+  return typeof message === "string" && CONNECTION_LOST.test(message);
+}

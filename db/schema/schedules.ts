@@ -101,6 +101,13 @@ export const scheduleRuns = pgTable(
 );
 export type ScheduleRun = typeof scheduleRuns.$inferSelect;
 
+/**
+ * More about a destination's outcome than its status. `problem`: a failure of the portal's own,
+ * which the history words for the customer in their language (`detail` keeps the technical text,
+ * for support); "report-not-built" with its cause: the database was interrupted, or anything else.
+ */
+export type DeliveryDetails = { link?: boolean; bytes?: number; problem?: "report-not-built"; cause?: "database" | "unexpected" };
+
 /** The outcome of a run for one destination: an e-mail address, or the upload target. */
 export const runDeliveries = pgTable(
   "run_deliveries",
@@ -111,7 +118,7 @@ export const runDeliveries = pgTable(
     status: text("status", { enum: ["pending", "delivered", "failed", "unsubscribed"] }).notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     detail: text("detail").notNull().default(""),
-    details: jsonb("details").$type<{ link?: boolean; bytes?: number }>(),
+    details: jsonb("details").$type<DeliveryDetails>(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

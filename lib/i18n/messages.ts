@@ -213,6 +213,14 @@ const en = {
     outcome: "Outcome per destination",
     attempts: "{count} attempt(s)",
     noRuns: "Not run yet.",
+    problems: {
+      notBuilt: {
+        database: "The report could not be built: the database was interrupted.",
+        unexpected: "The report could not be built because of an error on our side.",
+      },
+      retrying: "It will be tried again automatically.",
+      gaveUp: "It will not be tried again ({count} attempt(s)).",
+    },
     unsubscribed: "unsubscribed",
     unsubscribedHint: "These addresses unsubscribed and receive nothing from this account; only customer support can reinstate them.",
     notFound: "This schedule does not exist or is not yours to change.",
@@ -608,6 +616,14 @@ const fr: Messages = {
     outcome: "Résultat par destination",
     attempts: "{count} tentative(s)",
     noRuns: "Pas encore envoyé.",
+    problems: {
+      notBuilt: {
+        database: "Le rapport n'a pas pu être généré : la base de données a été interrompue.",
+        unexpected: "Le rapport n'a pas pu être généré à cause d'une erreur de notre côté.",
+      },
+      retrying: "Une nouvelle tentative aura lieu automatiquement.",
+      gaveUp: "Il n'y aura pas d'autre tentative ({count} tentative(s)).",
+    },
     unsubscribed: "désinscrit",
     unsubscribedHint: "Ces adresses se sont désinscrites et ne reçoivent plus rien de ce compte ; seul le Service Client peut les réintégrer.",
     notFound: "Cette programmation n'existe pas ou vous ne pouvez pas la modifier.",

@@ -6,7 +6,6 @@
  */
 import { sql } from "drizzle-orm";
 import { stringify } from "csv-stringify";
-import { once } from "node:events";
 import type { Writable } from "node:stream";
 import { esc } from "@/components/html-rows";
 import { getDb } from "@/db/client";
@@ -95,6 +94,28 @@ type LineWriter = {
 
 type WriterSpec = { def: ReportDefinition; title: string[]; headers: string[]; c: ReportContext; output: Writable };
 
+/**
+ * Resolves when `stream` (the output, or the CSV writer piped into it) takes more; rejects once
+ * the output is closed (the client left, the download failed): the room would never come, and the
+ * report's cursor would keep its connection out of the pool for ever.
+ */
+function room(stream: Writable, output: Writable): Promise<void> {
+  const closed = () => new Error("the report's output was closed");
+  if (output.destroyed) return Promise.reject(closed());
+  return new Promise((resolve, reject) => {
+    const settle = (error?: Error) => {
+      stream.off("drain", drained);
+      output.off("close", gone);
+      if (error) reject(error);
+      else resolve();
+    };
+    const drained = () => settle();
+    const gone = () => settle(closed());
+    stream.on("drain", drained);
+    output.on("close", gone);
+  });
+}
+
 const totalLabel = (c: ReportContext, count: number) => `${c.t.reports.total} (${linesLabel(count, c.t)})`;
 
 function xlsxWriter({ def, title, headers, c, output }: WriterSpec): LineWriter {
@@ -133,9 +154,12 @@ function csvWriter({ def, headers, c, output }: WriterSpec): LineWriter {
     output.on("error", reject);
     csv.on("end", resolve);
   });
+  // Awaited by `finish` only: a file that fails before its end never gets there, and its output's
+  // error must not come back as an unhandled rejection.
+  done.catch(() => {});
   csv.pipe(output, { end: false });
   const put = async (record: (string | number)[]) => {
-    if (!csv.write(record)) await once(csv, "drain");
+    if (!csv.write(record)) await room(csv, output);
   };
   const header = put(headers);
   const line = async (cells: Cell[]) => put(cells.map((v, i) => csvCell(def.columns[i]!.kind, v, c.account.currency)));
@@ -156,7 +180,7 @@ function csvWriter({ def, headers, c, output }: WriterSpec): LineWriter {
 /** A standalone HTML page (for e-mail bodies and archives): the title block and one table. */
 function htmlWriter({ def, title, headers, c, output }: WriterSpec): LineWriter {
   const put = async (text: string) => {
-    if (!output.write(text)) await once(output, "drain");
+    if (!output.write(text)) await room(output, output);
   };
   const cls = (i: number) => (numeric(def.columns[i]!.kind) ? ' class="n"' : "");
   const start = put(
@@ -191,23 +215,28 @@ export async function reportExport(c: ReportContext, query: ReportQuery, format:
     filename: reportFilename(def, query, c, format),
     async write(output: Writable) {
       const cells = reportCells(def, query, c);
-      // The first line tells whether the report is empty, which the title then says plainly.
-      const first = await cells.next();
-      const title = titleLines(def, query, names, c);
-      if (first.done) title.push(c.t.reports.empty);
-      const writer = WRITERS[format]({ def, title, headers, c, output });
-      const total = totaller(def);
-      let count = 0;
-      const add = async (batch: Cell[][]) => {
-        await writer.lines(batch);
-        for (const line of batch) total.add(line);
-        count += batch.length;
-      };
-      if (!first.done) {
-        await add(first.value);
-        for await (const batch of cells) await add(batch);
+      try {
+        // The first line tells whether the report is empty, which the title then says plainly.
+        const first = await cells.next();
+        const title = titleLines(def, query, names, c);
+        if (first.done) title.push(c.t.reports.empty);
+        const writer = WRITERS[format]({ def, title, headers, c, output });
+        const total = totaller(def);
+        let count = 0;
+        const add = async (batch: Cell[][]) => {
+          await writer.lines(batch);
+          for (const line of batch) total.add(line);
+          count += batch.length;
+        };
+        if (!first.done) {
+          await add(first.value);
+          for await (const batch of cells) await add(batch);
+        }
+        await writer.finish(count, total.sums());
+      } finally {
+        // Closes the cursor and gives its connection back, however the writing ended.
+        await cells.return(undefined);
       }
-      await writer.finish(count, total.sums());
     },
   };
 }

@@ -4,6 +4,7 @@ import { PassThrough, Readable } from "node:stream";
 import { parse as parseCsv } from "csv-parse/sync";
 import { sql } from "drizzle-orm";
 import ExcelJS from "exceljs";
+import { getDb } from "@/db/client";
 import { generateTenant, type Tenant } from "@/db/seed/tenant";
 import { testDatabase, type TestDatabase } from "@/db/testing";
 import { createAccount, createRoom, createUser, setTariff } from "@/lib/admin/support";
@@ -212,6 +213,29 @@ test("an empty report says so plainly, in every format", async () => {
   const report = await csv(a, q);
   assert.equal(report.lines.length, 0);
   assert.deepEqual(report.total.slice(0, 1), ["Total (0)"]);
+});
+
+test("a file whose output closes part-way (the client left) stops and gives its connection back, in every format", async () => {
+  const a = tenant.accountId;
+  const pool = (await getDb()).$client;
+  for (const format of ["csv", "html", "xlsx"] as const) {
+    const client = new AbortController();
+    const context = await loadReportContext(a, "en", now, client.signal);
+    const exported = await reportExport(context, query("participation"), format);
+    // Nobody reads: the writer soon waits for room, then the client leaves (as downloadResponse
+    // sees it, the request's signal aborts and the output is destroyed).
+    const output = new PassThrough({ highWaterMark: 1024 });
+    const writing = exported.write(output).then(
+      () => "ended",
+      () => "stopped",
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    client.abort();
+    output.destroy();
+    const outcome = await Promise.race([writing, new Promise((resolve) => setTimeout(resolve, 5_000, "still waiting"))]);
+    assert.notEqual(outcome, "still waiting", `${format}: the writing stopped`);
+    assert.equal(pool.totalCount - pool.idleCount, 0, `${format}: no connection left checked out`);
+  }
 });
 
 /** The fixture: two accounts; in the first, five people with one room each, two groups. */

@@ -2,21 +2,23 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { Writable } from "node:stream";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { and, eq, sql } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import { testDatabase, type TestDatabase } from "@/db/testing";
 import { reportSchedules, runDeliveries, scheduleRuns } from "@/db/schema";
-import { createAccount, createUser } from "@/lib/admin/support";
+import { createAccount, createRoom, createUser } from "@/lib/admin/support";
 import type { Scope } from "@/lib/auth/login";
 import { startFtp, startSftp, startSmtp } from "@/lib/delivery/testing/servers";
 import { DELIVERY_QUEUE, startWorker, type WorkerOptions } from "@/lib/jobs/queue";
 import { messages } from "@/lib/i18n/messages";
+import { deliveryNote } from "./display";
 import { readReportLinkToken } from "./links";
 import { renderScheduledReport, scheduleReportQuery } from "./report";
 import { claimRun, deliverRun, enqueueDueRuns, sendNow, type DeliverySettings, type RenderReport } from "./runs";
-import { cancelSchedule, createSchedule } from "./schedules";
+import { cancelSchedule, createSchedule, scheduleHistory } from "./schedules";
 import { parseScheduleForm, type ScheduleInput } from "./validate";
 import { readUnsubscribeToken, reinstateEmail, unsubscribe } from "./unsubscribe";
 
@@ -37,6 +39,15 @@ before(async () => {
   const account = await createAccount(t.db, { number: "640001", company: "Sched SA", locale: "en-GB" });
   const owner = await createUser(t.db, { email: "owner@sched.example", name: "Owner", password: "a long password", account: "640001", role: "owner" });
   scope = { accountId: account.id, userId: owner.id, roomId: null };
+  // Conferences of October with a leg each, written in bulk, for the participation report.
+  await createRoom(t.db, { account: "640001", number: "641111", cardholder: "owner@sched.example" });
+  await t.db.execute(sql`
+    insert into conferences (account_id, room_id, external_id, started_at, ended_at, period)
+    select ${account.id}, r.id, 'c' || g, timestamptz '2026-10-01 08:00+00' + g * interval '1 minute', timestamptz '2026-10-01 08:10+00' + g * interval '1 minute', '2026-10-01'
+    from rooms r, generate_series(1, 20000) g where r.number = '641111'`);
+  await t.db.execute(sql`
+    insert into legs (account_id, conference_id, external_id, service_type, joined_at, left_at, duration_s, billable_s, charge_minor)
+    select account_id, id, 'l' || id, 'toll', started_at, ended_at, 600, 600, 90 from conferences where account_id = ${account.id}`);
 });
 after(() => t.close());
 
@@ -312,5 +323,121 @@ test("the real report, built by the report builder's export, is uploaded by FTP 
     assert.equal((await deliveriesOf(runId))[0]!.attempts, 1);
   } finally {
     await ftp.stop();
+  }
+});
+
+/** October's participation report, as CSV, e-mailed. */
+const october: ScheduleInput = { ...base, name: "October", reportQuery: "type=participation", range: "custom", rangeFrom: "2026-10-01", rangeTo: "2026-10-31", emails: ["cut@client.example"] };
+const OCTOBER_FILE = /report-640001-participation-2026-10-01_2026-10-31\.csv could not be built/;
+
+/** Ends the server sessions running the participation report's query; how many there were. */
+async function cutParticipationQuery(): Promise<number> {
+  const { rows } = await t.db.execute<{ n: number }>(
+    sql`select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and query like '%l.participant_name, l.caller_number%' and state <> 'idle'`,
+  );
+  return rows[0]!.n;
+}
+
+/**
+ * The real report, its file held at its first bytes until `cut` has run: the report's query is
+ * then open, part-way through its rows (the writer waits for room, the cursor for the writer).
+ */
+function heldAtFirstBytes(cut: () => Promise<void>): RenderReport {
+  return async (request) => {
+    const report = await renderScheduledReport(request);
+    return {
+      filename: report.filename,
+      write: async (output) => {
+        let held: Promise<void> | undefined;
+        const gate = new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            (held ??= cut()).then(() => output.write(chunk, () => done()), done);
+          },
+        });
+        await report.write(gate);
+      },
+    };
+  };
+}
+
+if (process.env.TEST_PG_URL) {
+  // pg_stat_activity shows other sessions' queries only on a real server.
+  test("a report whose query is cut mid-build is retried; the history says so in the customer's words, then it is delivered", async () => {
+    await clearSchedules();
+    const smtp = await startSmtp();
+    const log: string[] = [];
+    try {
+      const schedule = await createSchedule(t.db, scope, october, key);
+      let cut = 0;
+      const s = settings(smtp.url, { render: heldAtFirstBytes(async () => void (cut = await cutParticipationQuery())), log: (line) => log.push(line) });
+      const runId = await sendNow(t.db, s, scope, schedule.id);
+      assert.equal(await deliverRun(t.db, s, runId), "retrying");
+      assert.equal(cut, 1, "the report's query was found mid-read and its session ended");
+      assert.deepEqual(
+        { status: (await runOf(runId)).status, attempts: (await runOf(runId)).attempts },
+        { status: "pending", attempts: 1 },
+        "the run waits for its next attempt",
+      );
+      const [delivery] = (await scheduleHistory(t.db, scope, schedule.id))[0]!.deliveries;
+      assert.equal(delivery!.status, "pending");
+      assert.equal(deliveryNote(delivery!, messages.en.schedules), "The report could not be built: the database was interrupted. It will be tried again automatically.");
+      assert.equal(deliveryNote(delivery!, messages.fr.schedules), "Le rapport n'a pas pu être généré : la base de données a été interrompue. Une nouvelle tentative aura lieu automatiquement.");
+      assert.match(delivery!.detail, /terminating connection/, "the driver's text is kept for support, not shown");
+      assert.equal(log.filter((line) => OCTOBER_FILE.test(line)).length, 1, `logged once with the file's name:\n${log.join("\n")}`);
+      assert.equal(smtp.received.length, 0, "nothing sent, not even a short file");
+
+      await sleep(150);
+      assert.equal(await deliverRun(t.db, settings(smtp.url, { render: renderScheduledReport }), runId), "delivered", "the next attempt builds it");
+      assert.equal(smtp.received.length, 1);
+      assert.deepEqual(smtp.received[0]!.to, ["cut@client.example"]);
+      assert.equal((await deliveriesOf(runId))[0]!.attempts, 2);
+    } finally {
+      await smtp.stop();
+    }
+  });
+
+  test("a report cut mid-build on its last attempt: the history and the owner's e-mail say it will not be tried again", async () => {
+    await clearSchedules();
+    const smtp = await startSmtp();
+    try {
+      const schedule = await createSchedule(t.db, scope, october, key);
+      const s = settings(smtp.url, { maxAttempts: 1, render: heldAtFirstBytes(async () => void (await cutParticipationQuery())) });
+      const runId = await sendNow(t.db, s, scope, schedule.id);
+      assert.equal(await deliverRun(t.db, s, runId), "failed");
+      const [delivery] = (await scheduleHistory(t.db, scope, schedule.id))[0]!.deliveries;
+      assert.equal(delivery!.status, "failed");
+      const said = "The report could not be built: the database was interrupted. It will not be tried again (1 attempt(s)).";
+      assert.equal(deliveryNote(delivery!, messages.en.schedules), said);
+      assert.equal(deliveryNote(delivery!, messages.fr.schedules), "Le rapport n'a pas pu être généré : la base de données a été interrompue. Il n'y aura pas d'autre tentative (1 tentative(s)).");
+      assert.deepEqual(smtp.received.map((m) => m.to[0]), ["owner@sched.example"], "only the owner is told");
+      const mail = smtp.received[0]!.raw.replace(/=\r?\n/g, "");
+      assert.ok(mail.includes(`cut@client.example: ${said}`), mail);
+      assert.doesNotMatch(mail, /terminating connection|administrator command/, "and not in the driver's words");
+    } finally {
+      await smtp.stop();
+    }
+  });
+}
+
+test("a report that fails mid-build for a fault of its own is retried too, and the history does not blame the database", async () => {
+  await clearSchedules();
+  const smtp = await startSmtp();
+  try {
+    const schedule = await createSchedule(t.db, scope, { ...base, emails: ["odd@client.example"] }, key);
+    const broken: RenderReport = async () => ({
+      filename: "broken.csv",
+      write: async (output) => {
+        output.write("DATE,ROOM\n");
+        throw new RangeError("CHARGES: NaN is not a number a spreadsheet can hold");
+      },
+    });
+    const s = settings(smtp.url, { render: broken });
+    const runId = await sendNow(t.db, s, scope, schedule.id);
+    assert.equal(await deliverRun(t.db, s, runId), "retrying");
+    const [delivery] = (await scheduleHistory(t.db, scope, schedule.id))[0]!.deliveries;
+    assert.equal(deliveryNote(delivery!, messages.en.schedules), "The report could not be built because of an error on our side. It will be tried again automatically.");
+    assert.equal(smtp.received.length, 0);
+  } finally {
+    await smtp.stop();
   }
 });

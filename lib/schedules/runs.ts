@@ -5,15 +5,16 @@ import path from "node:path";
 import { finished } from "node:stream/promises";
 import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { accounts, reportSchedules, runDeliveries, scheduleRuns, users, type ReportSchedule, type ScheduleFormat, type ScheduleRun } from "@/db/schema";
+import { accounts, reportSchedules, runDeliveries, scheduleRuns, users, type DeliveryDetails, type ReportSchedule, type ScheduleFormat, type ScheduleRun } from "@/db/schema";
 import { DeliveryError } from "@/lib/delivery/errors";
 import { sendMail, type MailSettings } from "@/lib/delivery/mail";
 import { uploadReport, type UploadOptions } from "@/lib/delivery/upload";
 import type { Export } from "@/lib/export/oai";
 import { fill, messages, type Messages } from "@/lib/i18n/messages";
 import type { Scope } from "@/lib/auth/login";
-import { NotFoundError } from "@/lib/errors";
+import { isDatabaseInterruption, NotFoundError } from "@/lib/errors";
 import { decryptSecret } from "@/lib/secrets";
+import { deliveryNote } from "./display";
 import { ATTACHMENT_LIMIT_BYTES, reportLinkToken } from "./links";
 import { nextRunAfter, rangeForRun } from "./timing";
 import { isUnsubscribed, unsubscribeToken, unsubscribeUrls } from "./unsubscribe";
@@ -157,9 +158,11 @@ export async function deliverRun(db: Database, s: DeliverySettings, runId: numbe
       try {
         file = await renderToFile(s, run, workDir);
       } catch (error) {
-        // The report could not be built (database unavailable…): every pending destination waits.
+        // The report could not be built (the database was interrupted…): every pending destination
+        // waits for the next attempt. The history words it for the customer from `details`.
         const reason = `the report could not be built: ${(error as Error).message}`.slice(0, 500);
-        for (const d of pending) await record(db, run, d.destination, { kind: "transient", detail: reason });
+        const details: DeliveryDetails = { problem: "report-not-built", cause: isDatabaseInterruption(error) ? "database" : "unexpected" };
+        for (const d of pending) await record(db, run, d.destination, { kind: "transient", detail: reason, details });
         return await settle(db, s, run, schedule, account.number, account.companyName, t);
       }
       for (const d of pending) {
@@ -204,8 +207,19 @@ export async function deliverRun(db: Database, s: DeliverySettings, runId: numbe
   }
 }
 
+/** Builds the run's report into `dir`; a failure is logged once, with the file's name once it is known. */
 async function renderToFile(s: DeliverySettings, run: ScheduleRun, dir: string) {
-  const report = await s.render({ accountId: run.accountId, query: run.reportQuery, from: run.fromDate, to: run.toDate, format: run.format, now: new Date() });
+  let report: Export | undefined;
+  try {
+    report = await s.render({ accountId: run.accountId, query: run.reportQuery, from: run.fromDate, to: run.toDate, format: run.format, now: new Date() });
+    return await writeToFile(report, dir);
+  } catch (error) {
+    s.log?.(`run ${run.id}: ${report?.filename ?? "the report"} could not be built: ${(error as Error).message}`);
+    throw error;
+  }
+}
+
+async function writeToFile(report: Export, dir: string) {
   const name = path.basename(report.filename).replace(/[^\w.-]/g, "_");
   const file = path.join(dir, name);
   const output = createWriteStream(file);
@@ -218,13 +232,13 @@ async function renderToFile(s: DeliverySettings, run: ScheduleRun, dir: string) 
   return { path: file, name, bytes: (await stat(file)).size };
 }
 
-type Result = { kind: "delivered" | "unsubscribed"; detail?: string } | { kind: "transient" | "permanent"; detail: string };
+type Result = ({ kind: "delivered" | "unsubscribed"; detail?: string } | { kind: "transient" | "permanent"; detail: string }) & { details?: DeliveryDetails };
 
 async function record(db: Database, run: ScheduleRun, destination: string, result: Result) {
   const status = result.kind === "transient" ? "pending" : result.kind === "permanent" ? "failed" : result.kind;
   await db
     .update(runDeliveries)
-    .set({ status, detail: result.detail ?? "", attempts: sql`${runDeliveries.attempts} + 1`, updatedAt: new Date() })
+    .set({ status, detail: result.detail ?? "", details: result.details ?? null, attempts: sql`${runDeliveries.attempts} + 1`, updatedAt: new Date() })
     .where(and(eq(runDeliveries.accountId, run.accountId), eq(runDeliveries.runId, run.id), eq(runDeliveries.destination, destination)));
 }
 
@@ -249,7 +263,9 @@ async function settle(db: Database, s: DeliverySettings, run: ScheduleRun, sched
   const delivered = rows.filter((r) => r.status === "delivered");
   const status = !failed.length ? "delivered" : delivered.length ? "partial" : "failed";
   await db.update(scheduleRuns).set({ status, finishedAt: new Date(), lockedUntil: null }).where(eq(scheduleRuns.id, run.id));
-  if (failed.length) await notifyOwner(db, s, run, schedule, `${company} (${accountNumber})`, t, failed.map((f) => `${f.destination}: ${f.detail}`)).catch((error: unknown) => s.log?.(`run ${run.id}: owner not notified: ${(error as Error).message}`));
+  // Those left waiting were given up on just above.
+  const problems = failed.map((f) => `${f.destination}: ${deliveryNote({ ...f, status: "failed" }, t.schedules)}`);
+  if (failed.length) await notifyOwner(db, s, run, schedule, `${company} (${accountNumber})`, t, problems).catch((error: unknown) => s.log?.(`run ${run.id}: owner not notified: ${(error as Error).message}`));
   return status;
 }
 

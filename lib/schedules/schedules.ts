@@ -1,6 +1,6 @@
 import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { accounts, emailUnsubscribes, reportSchedules, runDeliveries, scheduleRuns, type ReportSchedule, type UploadTarget } from "@/db/schema";
+import { accounts, emailUnsubscribes, reportSchedules, runDeliveries, scheduleRuns, type DeliveryDetails, type ReportSchedule, type UploadTarget } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import type { Scope } from "@/lib/auth/login";
 import { NotFoundError, ValidationError } from "@/lib/errors";
@@ -161,7 +161,7 @@ export type RunHistory = {
   status: string;
   attempts: number;
   finishedAt: Date | null;
-  deliveries: { destination: string; status: string; attempts: number; detail: string }[];
+  deliveries: { destination: string; status: string; attempts: number; detail: string; details: DeliveryDetails | null }[];
 };
 
 /** A schedule's runs, newest first, each with its outcome per destination. */
@@ -188,7 +188,7 @@ export async function scheduleHistory(db: Database, scope: Scope, scheduleId: nu
     status: r.status,
     attempts: r.attempts,
     finishedAt: r.finishedAt,
-    deliveries: deliveries.filter((d) => d.runId === r.id).map((d) => ({ destination: d.destination, status: d.status, attempts: d.attempts, detail: d.detail })),
+    deliveries: deliveries.filter((d) => d.runId === r.id).map((d) => ({ destination: d.destination, status: d.status, attempts: d.attempts, detail: d.detail, details: d.details })),
   }));
 }
 

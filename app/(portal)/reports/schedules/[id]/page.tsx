@@ -9,7 +9,7 @@ import { getAccount } from "@/lib/data/account";
 import { NotFoundError } from "@/lib/errors";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
-import { describeFrequency, formatGmt, formValues, gmtOffset, reportChoices } from "@/lib/schedules/display";
+import { deliveryNote, describeFrequency, formatGmt, formValues, gmtOffset, reportChoices } from "@/lib/schedules/display";
 import { getSchedule, scheduleHistory } from "@/lib/schedules/schedules";
 import { isoDate } from "@/lib/schedules/timing";
 import { first, type SearchParams } from "@/lib/search-params";
@@ -108,13 +108,16 @@ export default async function SchedulePage({ params, searchParams }: { params: P
                   </td>
                   <td className="px-4 py-2">
                     <ul className="space-y-1">
-                      {run.deliveries.map((d) => (
-                        <li key={d.destination}>
-                          <span className="break-all font-medium">{d.destination.replace(/^mail:/, "")}</span>{" "}
-                          <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${statusClass[d.status] ?? ""}`}>{s.deliveryStatus[d.status as keyof typeof s.deliveryStatus]}</span>
-                          {d.detail && d.status !== "delivered" && <div className="break-all text-xs text-slate-600">{d.detail}</div>}
-                        </li>
-                      ))}
+                      {run.deliveries.map((d) => {
+                        const note = d.status === "delivered" ? "" : deliveryNote(d, s);
+                        return (
+                          <li key={d.destination}>
+                            <span className="break-all font-medium">{d.destination.replace(/^mail:/, "")}</span>{" "}
+                            <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${statusClass[d.status] ?? ""}`}>{s.deliveryStatus[d.status as keyof typeof s.deliveryStatus]}</span>
+                            {note && <div className="break-all text-xs text-slate-600">{note}</div>}
+                          </li>
+                        );
+                      })}
                     </ul>
                   </td>
                 </tr>
