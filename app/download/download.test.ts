@@ -58,99 +58,96 @@ after(async () => {
 const queriesLike = async (text: string) =>
   (await t.db.execute<{ n: number }>(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and query like ${`%${text}%`} and state <> 'idle'`)).rows[0]!.n;
 
-if (process.env.TEST_PG_URL) {
-  // pg_stat_activity shows other sessions' queries only on a real server.
-  const downloads = [
-    { what: "statement", path: "/download/statement?period=2026-10", sql: "c.legs as participants" },
-    { what: "participation report", path: "/reports/download?type=participation&range=past-12-months&format=xlsx", sql: "l.participant_name, l.caller_number" },
-  ];
-  for (const { what, path, sql: text } of downloads) {
-    test(`a client that goes away stops the ${what}'s query`, async () => {
-      const controller = new AbortController();
-      const response = await fetch(`${server.url}${path}`, { headers: { cookie }, signal: controller.signal });
-      assert.equal(response.status, 200);
-      const reader = response.body!.getReader();
-      await reader.read(); // the first bytes: the cursor is open and rows are flowing
-      let running = 0;
-      for (let i = 0; i < 50 && !running; i++) {
-        running = await queriesLike(text);
-        if (!running) await sleep(20);
-      }
-      assert.ok(running > 0, `the ${what}'s query was seen running while the file streamed`);
-      controller.abort();
-      let left = running;
-      for (let i = 0; i < 100 && left; i++) {
-        await sleep(50);
-        left = await queriesLike(text);
-      }
-      assert.equal(left, 0, "the cursor was closed when the client left");
-    });
-  }
-
-  /** Ends the server sessions running a download's query (found by words of its SQL); how many. */
-  const terminate = async (text: string) =>
-    (
-      await t.db.execute<{ n: number }>(
-        sql`select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and query like ${`%${text}%`} and state <> 'idle'`,
-      )
-    ).rows[0]!.n;
-
-  /**
-   * Downloads `path` with the real curl (`--fail`; `--compressed` asks for gzip, as browsers do,
-   * which Next then compresses for text files). Once the first bytes are out (the status is
-   * 200), curl's output is held: the server stops on backpressure mid-file, its query open. That
-   * query's session is then ended, and curl's output read on to the end.
-   */
-  async function curlCutMidFile(path: string, text: string, compressed: boolean) {
-    const options = ["--fail", "--silent", "--show-error", "--max-time", "60", ...(compressed ? ["--compressed"] : [])];
-    const curl = spawn("curl", [...options, "--header", `cookie: ${cookie}`, `${server.url}${path}`], { stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "";
-    curl.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => curl.once("exit", (code) => resolve(code)));
-    const firstBytes = new Promise<void>((resolve) =>
-      curl.stdout.once("data", () => {
-        curl.stdout.pause();
-        resolve();
-      }),
-    );
-    let bytes = 0;
-    curl.stdout.on("data", (chunk: Buffer) => (bytes += chunk.length));
-    await Promise.race([firstBytes, exited]);
-    let killed = 0;
-    for (let i = 0; i < 100 && !killed; i++) {
-      killed = await terminate(text);
-      if (!killed) await sleep(20);
+const downloads = [
+  { what: "statement", path: "/download/statement?period=2026-10", sql: "c.legs as participants" },
+  { what: "participation report", path: "/reports/download?type=participation&range=past-12-months&format=xlsx", sql: "l.participant_name, l.caller_number" },
+];
+for (const { what, path, sql: text } of downloads) {
+  test(`a client that goes away stops the ${what}'s query`, async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${server.url}${path}`, { headers: { cookie }, signal: controller.signal });
+    assert.equal(response.status, 200);
+    const reader = response.body!.getReader();
+    await reader.read(); // the first bytes: the cursor is open and rows are flowing
+    let running = 0;
+    for (let i = 0; i < 50 && !running; i++) {
+      running = await queriesLike(text);
+      if (!running) await sleep(20);
     }
-    curl.stdout.resume();
-    return { killed, exit: await exited, stderr, bytes };
-  }
+    assert.ok(running > 0, `the ${what}'s query was seen running while the file streamed`);
+    controller.abort();
+    let left = running;
+    for (let i = 0; i < 100 && left; i++) {
+      await sleep(50);
+      left = await queriesLike(text);
+    }
+    assert.equal(left, 0, "the cursor was closed when the client left");
+  });
+}
 
-  /** The server's log lines that name `filename` (its output is read as it comes: waits up to 5 s for the first). */
-  async function logLinesNaming(filename: RegExp) {
-    const lines = () => server.output().split("\n").filter((line) => filename.test(line));
-    for (let i = 0; i < 100 && !lines().length; i++) await sleep(50);
-    await sleep(300);
-    return lines();
-  }
+/** Ends the server sessions running a download's query (found by words of its SQL); how many. */
+const terminate = async (text: string) =>
+  (
+    await t.db.execute<{ n: number }>(
+      sql`select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and query like ${`%${text}%`} and state <> 'idle'`,
+    )
+  ).rows[0]!.n;
 
-  const cuts = [
-    { what: "statement (.xlsx)", path: () => "/download/statement?period=2026-10", sql: "c.legs as participants", file: /oai-650001-2026-10-statement\.xlsx/, compressed: false },
-    { what: "participation report (.csv, gzip)", path: () => "/reports/download?type=participation&range=past-12-months&format=csv", sql: "l.participant_name, l.caller_number", file: /report-650001-participation-[\d_-]+\.csv/, compressed: true },
-    { what: "scheduled report's link (.xlsx)", path: () => runLink, sql: "l.participant_name, l.caller_number", file: /report-650001-participation-2026-10-01_2026-10-31\.xlsx/, compressed: false },
-  ];
-  for (const { what, path, sql: text, file, compressed } of cuts) {
-    test(`a ${what} whose query is cut mid-file fails the download (curl --fail exits 18), logged once with its name`, async () => {
-      const outcome = await curlCutMidFile(path(), text, compressed);
-      assert.equal(outcome.killed, 1, "the download's query was found running and ended");
-      assert.ok(outcome.bytes > 0, "the file had started: its status, 200, was sent");
-      assert.equal(outcome.exit, 18, `curl reports a cut transfer (exit ${outcome.exit}: ${outcome.stderr.trim()})`);
-      assert.match(outcome.stderr, /transfer closed with outstanding read data remaining/);
-      const logged = await logLinesNaming(file);
-      assert.equal(logged.length, 1, `logged once with the file's name:\n${logged.join("\n")}`);
-      assert.match(logged[0]!, /download of .* failed/);
-      assert.doesNotMatch(server.output(), /failed to pipe response|unhandledRejection/, "and nothing else logged it again");
-    });
+/**
+ * Downloads `path` with the real curl (`--fail`; `--compressed` asks for gzip, as browsers do,
+ * which Next then compresses for text files). Once the first bytes are out (the status is
+ * 200), curl's output is held: the server stops on backpressure mid-file, its query open. That
+ * query's session is then ended, and curl's output read on to the end.
+ */
+async function curlCutMidFile(path: string, text: string, compressed: boolean) {
+  const options = ["--fail", "--silent", "--show-error", "--max-time", "60", ...(compressed ? ["--compressed"] : [])];
+  const curl = spawn("curl", [...options, "--header", `cookie: ${cookie}`, `${server.url}${path}`], { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  curl.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => curl.once("exit", (code) => resolve(code)));
+  const firstBytes = new Promise<void>((resolve) =>
+    curl.stdout.once("data", () => {
+      curl.stdout.pause();
+      resolve();
+    }),
+  );
+  let bytes = 0;
+  curl.stdout.on("data", (chunk: Buffer) => (bytes += chunk.length));
+  await Promise.race([firstBytes, exited]);
+  let killed = 0;
+  for (let i = 0; i < 100 && !killed; i++) {
+    killed = await terminate(text);
+    if (!killed) await sleep(20);
   }
+  curl.stdout.resume();
+  return { killed, exit: await exited, stderr, bytes };
+}
+
+/** The server's log lines that name `filename` (its output is read as it comes: waits up to 5 s for the first). */
+async function logLinesNaming(filename: RegExp) {
+  const lines = () => server.output().split("\n").filter((line) => filename.test(line));
+  for (let i = 0; i < 100 && !lines().length; i++) await sleep(50);
+  await sleep(300);
+  return lines();
+}
+
+const cuts = [
+  { what: "statement (.xlsx)", path: () => "/download/statement?period=2026-10", sql: "c.legs as participants", file: /oai-650001-2026-10-statement\.xlsx/, compressed: false },
+  { what: "participation report (.csv, gzip)", path: () => "/reports/download?type=participation&range=past-12-months&format=csv", sql: "l.participant_name, l.caller_number", file: /report-650001-participation-[\d_-]+\.csv/, compressed: true },
+  { what: "scheduled report's link (.xlsx)", path: () => runLink, sql: "l.participant_name, l.caller_number", file: /report-650001-participation-2026-10-01_2026-10-31\.xlsx/, compressed: false },
+];
+for (const { what, path, sql: text, file, compressed } of cuts) {
+  test(`a ${what} whose query is cut mid-file fails the download (curl --fail exits 18), logged once with its name`, async () => {
+    const outcome = await curlCutMidFile(path(), text, compressed);
+    assert.equal(outcome.killed, 1, "the download's query was found running and ended");
+    assert.ok(outcome.bytes > 0, "the file had started: its status, 200, was sent");
+    assert.equal(outcome.exit, 18, `curl reports a cut transfer (exit ${outcome.exit}: ${outcome.stderr.trim()})`);
+    assert.match(outcome.stderr, /transfer closed with outstanding read data remaining/);
+    const logged = await logLinesNaming(file);
+    assert.equal(logged.length, 1, `logged once with the file's name:\n${logged.join("\n")}`);
+    assert.match(logged[0]!, /download of .* failed/);
+    assert.doesNotMatch(server.output(), /failed to pipe response|unhandledRejection/, "and nothing else logged it again");
+  });
 }
 
 test("the statement streams every line with the right total", async () => {

@@ -36,30 +36,27 @@ async function readAll(batches: AsyncGenerator<unknown[]>, onFirst: () => Promis
   return { rows, outcome };
 }
 
-if (process.env.TEST_PG_URL) {
-  // pg_stat_activity shows other sessions' queries only on a real server.
-  test("a cursor whose connection the server cuts mid-read rejects at once, and its connection is not reused", async () => {
-    const pool = (await getDb()).$client;
-    const { rows, outcome } = await readAll(cursorBatches(sql`select n, 'cut-mid-read' as tag from generate_series(1, 200000) n`), async () => {
-      assert.equal(await terminate("cut-mid-read"), 1, "the cursor's session was found");
-    });
-    assert.ok(outcome instanceof Error, `the read rejected (it ${outcome === "hung" ? "hung" : "ended"} after ${rows} rows)`);
-    assert.ok(rows < 200_000, `${rows} rows before the cut`);
-    assert.match(outcome.message, /terminat/i);
-    // The pool hands out working connections afterwards: the cut one was discarded.
-    for (let i = 0; i < pool.options.max!; i++) await t.db.execute(sql`select 1`);
-    const again = await readAll(cursorBatches<{ n: number }>(sql`select generate_series(1, 3000) as n`), async () => {});
-    assert.deepEqual(again, { rows: 3000, outcome: "ended" });
+test("a cursor whose connection the server cuts mid-read rejects at once, and its connection is not reused", async () => {
+  const pool = (await getDb()).$client;
+  const { rows, outcome } = await readAll(cursorBatches(sql`select n, 'cut-mid-read' as tag from generate_series(1, 200000) n`), async () => {
+    assert.equal(await terminate("cut-mid-read"), 1, "the cursor's session was found");
   });
+  assert.ok(outcome instanceof Error, `the read rejected (it ${outcome === "hung" ? "hung" : "ended"} after ${rows} rows)`);
+  assert.ok(rows < 200_000, `${rows} rows before the cut`);
+  assert.match(outcome.message, /terminat/i);
+  // The pool hands out working connections afterwards: the cut one was discarded.
+  for (let i = 0; i < pool.options.max!; i++) await t.db.execute(sql`select 1`);
+  const again = await readAll(cursorBatches<{ n: number }>(sql`select generate_series(1, 3000) as n`), async () => {});
+  assert.deepEqual(again, { rows: 3000, outcome: "ended" });
+});
 
-  test("a cursor whose server session ends before its first rows rejects", async () => {
-    const batches = cursorBatches(sql`select n, 'cut-before-rows' as tag from generate_series(1, 10) n, pg_sleep(2)`);
-    const first = batches.next().then(
-      () => "ended",
-      (error: unknown) => error as Error,
-    );
-    for (let i = 0; i < 50 && !(await terminate("cut-before-rows")); i++) await sleep(20);
-    const outcome = await Promise.race([first, sleep(10_000, "hung")]);
-    assert.ok(outcome instanceof Error, `the first read rejected (it ${String(outcome)})`);
-  });
-}
+test("a cursor whose server session ends before its first rows rejects", async () => {
+  const batches = cursorBatches(sql`select n, 'cut-before-rows' as tag from generate_series(1, 10) n, pg_sleep(2)`);
+  const first = batches.next().then(
+    () => "ended",
+    (error: unknown) => error as Error,
+  );
+  for (let i = 0; i < 50 && !(await terminate("cut-before-rows")); i++) await sleep(20);
+  const outcome = await Promise.race([first, sleep(10_000, "hung")]);
+  assert.ok(outcome instanceof Error, `the first read rejected (it ${String(outcome)})`);
+});

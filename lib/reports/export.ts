@@ -5,7 +5,7 @@
  * built from the account id).
  */
 import { sql } from "drizzle-orm";
-import { stringify } from "csv-stringify";
+import { stringify as stringifyCsv } from "csv-stringify/sync";
 import type { Writable } from "node:stream";
 import { esc } from "@/components/html-rows";
 import { getDb } from "@/db/client";
@@ -95,23 +95,23 @@ type LineWriter = {
 type WriterSpec = { def: ReportDefinition; title: string[]; headers: string[]; c: ReportContext; output: Writable };
 
 /**
- * Resolves when `stream` (the output, or the CSV writer piped into it) takes more; rejects once
- * the output is closed (the client left, the download failed): the room would never come, and the
- * report's cursor would keep its connection out of the pool for ever.
+ * Resolves when the output takes more; rejects once it is closed (the client left, the download
+ * failed): the room would never come, and the report's cursor would keep its connection out of
+ * the pool for ever.
  */
-function room(stream: Writable, output: Writable): Promise<void> {
+function room(output: Writable): Promise<void> {
   const closed = () => new Error("the report's output was closed");
   if (output.destroyed) return Promise.reject(closed());
   return new Promise((resolve, reject) => {
     const settle = (error?: Error) => {
-      stream.off("drain", drained);
+      output.off("drain", drained);
       output.off("close", gone);
       if (error) reject(error);
       else resolve();
     };
     const drained = () => settle();
     const gone = () => settle(closed());
-    stream.on("drain", drained);
+    output.on("drain", drained);
     output.on("close", gone);
   });
 }
@@ -146,33 +146,25 @@ function xlsxWriter({ def, title, headers, c, output }: WriterSpec): LineWriter 
   };
 }
 
-/** CSV for programs: the header row, the lines, the total row; no title block. */
+/**
+ * CSV for programs: the header row, the lines, the total row; no title block. A batch of lines is
+ * one piece of text written at once (a write a line went through the response a line at a time:
+ * 4,000 lines/s against the workbook's 35,000 for the same report).
+ */
 function csvWriter({ def, headers, c, output }: WriterSpec): LineWriter {
-  const csv = stringify();
-  const done = new Promise<void>((resolve, reject) => {
-    csv.on("error", reject);
-    output.on("error", reject);
-    csv.on("end", resolve);
-  });
-  // Awaited by `finish` only: a file that fails before its end never gets there, and its output's
-  // error must not come back as an unhandled rejection.
-  done.catch(() => {});
-  csv.pipe(output, { end: false });
-  const put = async (record: (string | number)[]) => {
-    if (!csv.write(record)) await room(csv, output);
+  const put = async (records: (string | number | null)[][]) => {
+    if (!output.write(stringifyCsv(records))) await room(output);
   };
-  const header = put(headers);
-  const line = async (cells: Cell[]) => put(cells.map((v, i) => csvCell(def.columns[i]!.kind, v, c.account.currency)));
+  const cells = (line: Cell[]) => line.map((v, i) => csvCell(def.columns[i]!.kind, v, c.account.currency));
+  const header = put([headers]);
   return {
     async lines(batch) {
       await header;
-      for (const cells of batch) await line(cells);
+      await put(batch.map(cells));
     },
     async finish(count, sums) {
       await header;
-      await line(def.columns.map((_, i) => (i === 0 ? `${c.t.reports.total} (${count})` : (sums[i] ?? null))));
-      csv.end();
-      await done;
+      await put([cells(def.columns.map((_, i) => (i === 0 ? `${c.t.reports.total} (${count})` : (sums[i] ?? null))))]);
     },
   };
 }
@@ -180,7 +172,7 @@ function csvWriter({ def, headers, c, output }: WriterSpec): LineWriter {
 /** A standalone HTML page (for e-mail bodies and archives): the title block and one table. */
 function htmlWriter({ def, title, headers, c, output }: WriterSpec): LineWriter {
   const put = async (text: string) => {
-    if (!output.write(text)) await room(output, output);
+    if (!output.write(text)) await room(output);
   };
   const cls = (i: number) => (numeric(def.columns[i]!.kind) ? ' class="n"' : "");
   const start = put(

@@ -360,64 +360,61 @@ function heldAtFirstBytes(cut: () => Promise<void>): RenderReport {
   };
 }
 
-if (process.env.TEST_PG_URL) {
-  // pg_stat_activity shows other sessions' queries only on a real server.
-  test("a report whose query is cut mid-build is retried; the history says so in the customer's words, then it is delivered", async () => {
-    await clearSchedules();
-    const smtp = await startSmtp();
-    const log: string[] = [];
-    try {
-      const schedule = await createSchedule(t.db, scope, october, key);
-      let cut = 0;
-      const s = settings(smtp.url, { render: heldAtFirstBytes(async () => void (cut = await cutParticipationQuery())), log: (line) => log.push(line) });
-      const runId = await sendNow(t.db, s, scope, schedule.id);
-      assert.equal(await deliverRun(t.db, s, runId), "retrying");
-      assert.equal(cut, 1, "the report's query was found mid-read and its session ended");
-      assert.deepEqual(
-        { status: (await runOf(runId)).status, attempts: (await runOf(runId)).attempts },
-        { status: "pending", attempts: 1 },
-        "the run waits for its next attempt",
-      );
-      const [delivery] = (await scheduleHistory(t.db, scope, schedule.id))[0]!.deliveries;
-      assert.equal(delivery!.status, "pending");
-      assert.equal(deliveryNote(delivery!, messages.en.schedules), "The report could not be built: the database was interrupted. It will be tried again automatically.");
-      assert.equal(deliveryNote(delivery!, messages.fr.schedules), "Le rapport n'a pas pu être généré : la base de données a été interrompue. Une nouvelle tentative aura lieu automatiquement.");
-      assert.match(delivery!.detail, /terminating connection/, "the driver's text is kept for support, not shown");
-      assert.equal(log.filter((line) => OCTOBER_FILE.test(line)).length, 1, `logged once with the file's name:\n${log.join("\n")}`);
-      assert.equal(smtp.received.length, 0, "nothing sent, not even a short file");
+test("a report whose query is cut mid-build is retried; the history says so in the customer's words, then it is delivered", async () => {
+  await clearSchedules();
+  const smtp = await startSmtp();
+  const log: string[] = [];
+  try {
+    const schedule = await createSchedule(t.db, scope, october, key);
+    let cut = 0;
+    const s = settings(smtp.url, { render: heldAtFirstBytes(async () => void (cut = await cutParticipationQuery())), log: (line) => log.push(line) });
+    const runId = await sendNow(t.db, s, scope, schedule.id);
+    assert.equal(await deliverRun(t.db, s, runId), "retrying");
+    assert.equal(cut, 1, "the report's query was found mid-read and its session ended");
+    assert.deepEqual(
+      { status: (await runOf(runId)).status, attempts: (await runOf(runId)).attempts },
+      { status: "pending", attempts: 1 },
+      "the run waits for its next attempt",
+    );
+    const [delivery] = (await scheduleHistory(t.db, scope, schedule.id))[0]!.deliveries;
+    assert.equal(delivery!.status, "pending");
+    assert.equal(deliveryNote(delivery!, messages.en.schedules), "The report could not be built: the database was interrupted. It will be tried again automatically.");
+    assert.equal(deliveryNote(delivery!, messages.fr.schedules), "Le rapport n'a pas pu être généré : la base de données a été interrompue. Une nouvelle tentative aura lieu automatiquement.");
+    assert.match(delivery!.detail, /terminating connection/, "the driver's text is kept for support, not shown");
+    assert.equal(log.filter((line) => OCTOBER_FILE.test(line)).length, 1, `logged once with the file's name:\n${log.join("\n")}`);
+    assert.equal(smtp.received.length, 0, "nothing sent, not even a short file");
 
-      await sleep(150);
-      assert.equal(await deliverRun(t.db, settings(smtp.url, { render: renderScheduledReport }), runId), "delivered", "the next attempt builds it");
-      assert.equal(smtp.received.length, 1);
-      assert.deepEqual(smtp.received[0]!.to, ["cut@client.example"]);
-      assert.equal((await deliveriesOf(runId))[0]!.attempts, 2);
-    } finally {
-      await smtp.stop();
-    }
-  });
+    await sleep(150);
+    assert.equal(await deliverRun(t.db, settings(smtp.url, { render: renderScheduledReport }), runId), "delivered", "the next attempt builds it");
+    assert.equal(smtp.received.length, 1);
+    assert.deepEqual(smtp.received[0]!.to, ["cut@client.example"]);
+    assert.equal((await deliveriesOf(runId))[0]!.attempts, 2);
+  } finally {
+    await smtp.stop();
+  }
+});
 
-  test("a report cut mid-build on its last attempt: the history and the owner's e-mail say it will not be tried again", async () => {
-    await clearSchedules();
-    const smtp = await startSmtp();
-    try {
-      const schedule = await createSchedule(t.db, scope, october, key);
-      const s = settings(smtp.url, { maxAttempts: 1, render: heldAtFirstBytes(async () => void (await cutParticipationQuery())) });
-      const runId = await sendNow(t.db, s, scope, schedule.id);
-      assert.equal(await deliverRun(t.db, s, runId), "failed");
-      const [delivery] = (await scheduleHistory(t.db, scope, schedule.id))[0]!.deliveries;
-      assert.equal(delivery!.status, "failed");
-      const said = "The report could not be built: the database was interrupted. It will not be tried again (1 attempt(s)).";
-      assert.equal(deliveryNote(delivery!, messages.en.schedules), said);
-      assert.equal(deliveryNote(delivery!, messages.fr.schedules), "Le rapport n'a pas pu être généré : la base de données a été interrompue. Il n'y aura pas d'autre tentative (1 tentative(s)).");
-      assert.deepEqual(smtp.received.map((m) => m.to[0]), ["owner@sched.example"], "only the owner is told");
-      const mail = smtp.received[0]!.raw.replace(/=\r?\n/g, "");
-      assert.ok(mail.includes(`cut@client.example: ${said}`), mail);
-      assert.doesNotMatch(mail, /terminating connection|administrator command/, "and not in the driver's words");
-    } finally {
-      await smtp.stop();
-    }
-  });
-}
+test("a report cut mid-build on its last attempt: the history and the owner's e-mail say it will not be tried again", async () => {
+  await clearSchedules();
+  const smtp = await startSmtp();
+  try {
+    const schedule = await createSchedule(t.db, scope, october, key);
+    const s = settings(smtp.url, { maxAttempts: 1, render: heldAtFirstBytes(async () => void (await cutParticipationQuery())) });
+    const runId = await sendNow(t.db, s, scope, schedule.id);
+    assert.equal(await deliverRun(t.db, s, runId), "failed");
+    const [delivery] = (await scheduleHistory(t.db, scope, schedule.id))[0]!.deliveries;
+    assert.equal(delivery!.status, "failed");
+    const said = "The report could not be built: the database was interrupted. It will not be tried again (1 attempt(s)).";
+    assert.equal(deliveryNote(delivery!, messages.en.schedules), said);
+    assert.equal(deliveryNote(delivery!, messages.fr.schedules), "Le rapport n'a pas pu être généré : la base de données a été interrompue. Il n'y aura pas d'autre tentative (1 tentative(s)).");
+    assert.deepEqual(smtp.received.map((m) => m.to[0]), ["owner@sched.example"], "only the owner is told");
+    const mail = smtp.received[0]!.raw.replace(/=\r?\n/g, "");
+    assert.ok(mail.includes(`cut@client.example: ${said}`), mail);
+    assert.doesNotMatch(mail, /terminating connection|administrator command/, "and not in the driver's words");
+  } finally {
+    await smtp.stop();
+  }
+});
 
 test("a report that fails mid-build for a fault of its own is retried too, and the history does not blame the database", async () => {
   await clearSchedules();
