@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
+import { request } from "node:http";
 import { after, before, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "drizzle-orm";
 import { testDatabase, type TestDatabase } from "@/db/testing";
 import { createAccount, createApiKey, createRoom, createUser, setTariff } from "@/lib/admin/support";
 import { freePort } from "../../../../scripts/lib/postgres";
+import { getPage, login } from "../../../../scripts/bench/http";
 import { startServer, type RunningServer } from "../../../../scripts/bench/server";
 
 /**
@@ -14,6 +17,7 @@ let t: TestDatabase;
 let server: RunningServer;
 let key: string;
 let otherKey: string;
+let otherOwner: string;
 const MAX_BYTES = 16_000_000;
 
 const HEADER = "leg_id,conference_id,room_number,service_type,started_at,ended_at,caller_name,caller_number,dialed_number,billing_code,product";
@@ -39,6 +43,7 @@ before(async () => {
   await createAccount(t.db, { number: "620001", company: "Other SA" });
   await createUser(t.db, { email: "holder@ingest.example", name: "Holder", password: "a long password", account: "610001" });
   await createUser(t.db, { email: "holder@other.example", name: "Other", password: "a long password", account: "620001" });
+  await createUser(t.db, { email: "owner@other.example", name: "Other owner", password: "a long password", account: "620001", role: "owner" });
   await createRoom(t.db, { account: "610001", number: "611111", cardholder: "holder@ingest.example" });
   await createRoom(t.db, { account: "610001", number: "611112", cardholder: "holder@ingest.example", autoCode: "AUTO-1" });
   await createRoom(t.db, { account: "620001", number: "621111", cardholder: "holder@other.example" });
@@ -47,6 +52,7 @@ before(async () => {
   key = (await createApiKey(t.db, { account: "610001" })).key;
   otherKey = (await createApiKey(t.db, { account: "620001" })).key;
   server = await startServer({ root: process.cwd(), port: await freePort(), databaseUrl: t.url, env: { INGEST_MAX_BYTES: String(MAX_BYTES) } });
+  otherOwner = await login(server.url, { username: "owner@other.example", password: "a long password", number: "620001" });
 });
 after(async () => {
   await server?.stop();
@@ -227,5 +233,81 @@ if (process.env.TEST_PG_URL) {
     const again = await post(body).catch(() => post(body));
     assert.equal(again.status, 200, JSON.stringify(again.body));
     assert.deepEqual(again.body, { accepted: 120_000, duplicates: 0, late: 0 });
+  });
+}
+
+type Answer = { status: number; body: Record<string, unknown>; ms: number };
+
+/**
+ * POSTs a body a piece at a time, `everyMs` apart (fetch cannot pause inside a body), and ends it
+ * unless `stall`: then the client sends nothing more. `ms` counts from the last piece sent.
+ */
+function trickle(pieces: string[], options: { everyMs: number; type?: string; stall?: boolean }): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    let lastSent = performance.now();
+    let answered = false;
+    const req = request(`${server.url}/api/v1/cdrs`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": options.type ?? "application/x-ndjson" } });
+    const limit = setTimeout(() => req.destroy(new Error("no answer within 20 s")), 20_000);
+    req.on("error", (error) => (answered ? undefined : reject(error)));
+    req.on("response", (response) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () => {
+        clearTimeout(limit);
+        req.destroy();
+        resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>, ms: performance.now() - lastSent });
+      });
+    });
+    void (async () => {
+      for (const piece of pieces) {
+        if (answered) return;
+        req.write(piece);
+        lastSent = performance.now();
+        await sleep(options.everyMs);
+      }
+      if (!options.stall) req.end();
+    })();
+  });
+}
+
+const ndjsonLeg = (legId: string, conferenceId: string) =>
+  `${JSON.stringify({ leg_id: legId, conference_id: conferenceId, room_number: "611111", service_type: "toll", started_at: "2026-11-20T10:00:00Z", ended_at: "2026-11-20T10:01:00Z" })}\n`;
+
+const timed = async <T>(work: Promise<T>): Promise<{ value: T; ms: number }> => {
+  const started = performance.now();
+  const value = await work;
+  return { value, ms: performance.now() - started };
+};
+
+if (process.env.TEST_PG_URL) {
+  test("a slow body holds nothing while it arrives: DDL, another account's page and the account's next batch go through", async () => {
+    const before = await count("legs");
+    const started = performance.now();
+    // Eleven lines, one every 500 ms: the body takes at least 5 s.
+    const slow = trickle(Array.from({ length: 11 }, (_, i) => ndjsonLeg(`SLOW${i}`, "SLOWC")), { everyMs: 500 });
+    await sleep(1200);
+    // A migration or an admin's ALTER queues for an exclusive lock on the tables the ingest reads;
+    // every later query on them queues behind it, pages included. It must get its lock at once.
+    const ddl = timed(
+      t.db.transaction(async (tx) => {
+        await tx.execute(sql`set local lock_timeout = '3s'`);
+        await tx.execute(sql`lock table accounts, rooms, tariffs, conferences, legs in access exclusive mode`);
+      }),
+    ).catch((error: unknown) => ({ ms: Number.NaN, value: error }));
+    await sleep(100);
+    const page = await timed(getPage(`${server.url}/account`, otherOwner));
+    const next = await timed(post([HEADER, "SLOWN1,SLOWNC,611111,toll,2026-11-21T10:00:00Z,2026-11-21T10:01:00Z,,,,,"].join("\n")));
+    const locked = await ddl;
+    assert.equal(page.value.status, 200);
+    assert.ok(page.ms < 2000, `another account's page took ${page.ms} ms`);
+    assert.ok(locked.ms < 2000, `the exclusive lock waited ${locked.ms} ms (${String(locked.value)})`);
+    assert.deepEqual(next.value.body, { accepted: 1, duplicates: 0, late: 0 });
+    assert.ok(next.ms < 2000, `the account's next batch took ${next.ms} ms`);
+    const answer = await slow;
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.deepEqual(answer.body, { accepted: 11, duplicates: 0, late: 0 });
+    assert.ok(performance.now() - started >= 5000, "the slow body took at least 5 s");
+    assert.equal(await count("legs"), before + 12);
   });
 }
