@@ -10,7 +10,8 @@ import { SingleBar, Presets } from "cli-progress";
 import { stringify } from "csv-stringify";
 import { eq } from "drizzle-orm";
 import { accounts } from "../db/schema";
-import { ingest, type Principal } from "../lib/ingest/ingest";
+import { BodyError } from "../lib/errors";
+import { ingest, type IngestResult, type Principal } from "../lib/ingest/ingest";
 import type { Format } from "../lib/ingest/parse";
 import { withDatabase } from "./lib/database";
 
@@ -70,10 +71,22 @@ async function main(): Promise<number> {
         () => {},
       );
     const started = Date.now();
-    const result = await ingest(db, principal, counted(), format, { skipInvalid: Boolean(o["skip-invalid"]), onProgress: (n) => (rows = n), reread: counted });
+    let result: IngestResult | BodyError;
+    try {
+      result = await ingest(db, principal, counted(), format, { skipInvalid: Boolean(o["skip-invalid"]), onProgress: (n) => (rows = n), reread: counted });
+    } catch (error) {
+      bar?.stop();
+      if (!(error instanceof BodyError)) throw error;
+      result = error;
+    }
     bar?.update(2 * size, { rows, pass });
     bar?.stop();
     const seconds = (Date.now() - started) / 1000;
+
+    if (result instanceof BodyError) {
+      console.error(`Nothing was stored from ${file}: ${result.message}`);
+      return 1;
+    }
 
     if (!result.ok) {
       for (const e of result.errors.slice(0, 20)) console.error(`line ${e.line}: ${e.field} ${e.message}`);

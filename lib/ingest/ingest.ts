@@ -6,6 +6,7 @@ import type { Pool, PoolClient } from "pg";
 import { checkOut, type Database } from "@/db/client";
 import { audit } from "@/lib/audit";
 import { addToRollups, shiftRollups } from "@/lib/usage/rollups";
+import { guardBody } from "./body";
 import { FIELDS, readRecords, type Format, type RawRecord } from "./parse";
 import { GROUP_COLUMNS, groupKey, REPORT_DAY_COLUMNS, ReportDays } from "./groups";
 import { Spool } from "./spool";
@@ -24,6 +25,8 @@ export type IngestOptions = {
   now?: Date;
   /** Legs merged at a time (tests make it small to cross chunk boundaries). */
   chunkLegs?: number;
+  /** The largest batch accepted, in bytes (BodyError 413 above it). */
+  maxBytes?: number;
   /** The same bytes again, from the start (a file read twice): the batch is then stored from them instead of a copy kept while checking it. */
   reread?: () => Readable;
 };
@@ -60,26 +63,32 @@ const YIELD_EVERY = 50;
  * connection held: a slow client, a refused batch or one cut off hold nothing the pages or other
  * batches wait for. Then, from a copy (or `reread`), in the transaction: the database merges a
  * chunk while the next is read and rated, at the pace of the two, not of the client's network.
+ * A body that cannot be read whole (BodyError: too large, a line over 1 MiB, not UTF-8) is
+ * refused before anything is written.
  */
 export async function ingest(db: Database, principal: Principal, input: Readable, format: Format, options: IngestOptions = {}): Promise<IngestResult> {
   const now = options.now ?? new Date();
   const rooms = await roomsOf(db.$client, principal);
   const tariffs = await TariffBook.load(db, [...new Set([...rooms.values()].map((r) => r.accountId))]);
   const book: Book = { rooms, tariffs, now, oldest: new Date(now.getTime() - 366 * 86_400_000) };
+  const checked = guarded(input, format, options.maxBytes);
   if (options.reread) {
-    const found = await checkBatch(input, format, book, options);
+    const found = await checkBatch(checked, format, book, options);
     if (found.errorCount && !options.skipInvalid) return { ok: false, ...found };
-    return storeBatch(db, principal, options.reread(), format, book, options);
+    return storeBatch(db, principal, guarded(options.reread(), format), format, book, options);
   }
   const spool = new Spool();
   try {
-    const found = await checkBatch(pipeline(input, spool, () => {}), format, book, options);
+    const found = await checkBatch(pipeline(checked, spool, () => {}), format, book, options);
     if (found.errorCount && !options.skipInvalid) return { ok: false, ...found };
     return await storeBatch(db, principal, spool.replay(), format, book, options);
   } finally {
     await spool.discard();
   }
 }
+
+/** The bytes through the body's checks (guardBody); an error of either stream fails the one returned. */
+const guarded = (bytes: Readable, format: Format, maxBytes?: number) => pipeline(bytes, guardBody(format, { maxBytes }), () => {});
 
 /** A record's leg, checked and rated, or its problems. */
 function checkRecord(record: RawRecord, book: Book): { leg: StagedLeg } | { problems: RowError[] } {

@@ -11,9 +11,11 @@ export type Field = (typeof FIELDS)[number];
 /** One record: its values in FIELDS order (undefined when absent), or why it could not be read. */
 export type RawRecord = { line: number; values: unknown[] } | { line: number; error: string };
 
-/** The body's format from its Content-Type, or undefined (→ 415). */
+/** The body's format from its Content-Type, or undefined (→ 415): a batch is UTF-8, so another charset is refused too. */
 export function formatOf(contentType: string | null): Format | undefined {
-  const type = contentType?.split(";")[0]?.trim().toLowerCase();
+  const [type, ...parameters] = (contentType ?? "").split(";").map((p) => p.trim().toLowerCase());
+  const charset = parameters.find((p) => p.startsWith("charset="))?.slice("charset=".length).replace(/"/g, "");
+  if (charset && charset !== "utf-8" && charset !== "utf8" && charset !== "us-ascii") return undefined;
   if (type === "text/csv") return "csv";
   if (type === "application/x-ndjson" || type === "application/ndjson") return "ndjson";
   return undefined;

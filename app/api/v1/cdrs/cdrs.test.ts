@@ -22,11 +22,11 @@ const MAX_BYTES = 16_000_000;
 
 const HEADER = "leg_id,conference_id,room_number,service_type,started_at,ended_at,caller_name,caller_number,dialed_number,billing_code,product";
 
-async function post(body: string, options: { key?: string; type?: string } = {}) {
+async function post(body: string | Uint8Array<ArrayBuffer>, options: { key?: string; type?: string } = {}) {
   const response = await fetch(`${server.url}/api/v1/cdrs`, {
     method: "POST",
     headers: { authorization: `Bearer ${options.key ?? key}`, "content-type": options.type ?? "text/csv" },
-    body,
+    body: typeof body === "string" ? body : new Blob([body]),
   });
   const json = response.headers.get("content-type")?.includes("json");
   return { status: response.status, body: (json ? await response.json() : { text: await response.text() }) as Record<string, unknown> & { errors?: { line: number; field: string; message: string }[] } };
@@ -187,8 +187,11 @@ test("each kind of bad value gets its own message", async () => {
 test("keys, content types and sizes are checked first", async () => {
   assert.equal((await post(MIXED, { key: "cpk_wrong" })).status, 401);
   assert.equal((await post(MIXED, { type: "application/json" })).status, 415);
-  const big = `${HEADER}\n${"x".repeat(MAX_BYTES)}`;
-  assert.equal((await post(big)).status, 413);
+  // Short lines: the body's size is what is refused, not a line's.
+  const big = `${HEADER}\n${"x".repeat(99).concat("\n").repeat(MAX_BYTES / 100)}`;
+  const tooBig = await post(big);
+  assert.equal(tooBig.status, 413);
+  assert.match(String(tooBig.body.error), new RegExp(`larger than ${MAX_BYTES} bytes`));
   // Another account's key cannot write into this account's rooms.
   const foreign = await post(MIXED, { key: otherKey });
   assert.equal(foreign.status, 422);
@@ -311,3 +314,36 @@ if (process.env.TEST_PG_URL) {
     assert.equal(await count("legs"), before + 12);
   });
 }
+
+test("a line over 1 MiB is refused at once with 413 naming it, nothing written", async () => {
+  const before = await count("legs");
+  const good = "LONG1,LONGC,611111,toll,2026-11-20T10:00:00Z,2026-11-20T10:01:00Z,,,,,";
+  const cases = [
+    { what: "a CSV line", type: "text/csv", body: [HEADER, good, `LONG2,LONGC,611111,toll,2026-11-20T10:00:00Z,2026-11-20T10:01:00Z,${"x".repeat(15_000_000)},,,,`].join("\n"), line: 3 },
+    { what: "an NDJSON line", type: "application/x-ndjson", body: `${ndjsonLeg("LONG3", "LONGC")}${JSON.stringify({ leg_id: "LONG4", caller_name: "x".repeat(15_000_000) })}\n`, line: 2 },
+    // Short lines, but one quoted value running over 1 MiB of them: one record.
+    { what: "a quoted CSV value over many lines", type: "text/csv", body: [HEADER, `LONG5,LONGC,611111,toll,2026-11-20T10:00:00Z,2026-11-20T10:01:00Z,"${"x".repeat(99).concat("\n").repeat(150_000)}",,,,`].join("\n"), line: 2 },
+  ];
+  for (const c of cases) {
+    const { value: response, ms } = await timed(post(c.body, { type: c.type }));
+    assert.equal(response.status, 413, `${c.what}: ${JSON.stringify(response.body)}`);
+    assert.equal(response.body.line, c.line, c.what);
+    assert.match(String(response.body.error), new RegExp(`^Nothing was stored\\. .*line ${c.line} .*longer than 1 MiB`, "i"), c.what);
+    assert.ok(ms < 2000, `${c.what}: answered in ${ms} ms`);
+  }
+  assert.equal(await count("legs"), before);
+});
+
+test("bytes that are not UTF-8 are refused with 422 naming the line; another charset with 415", async () => {
+  const before = await count("legs");
+  const latin1 = Buffer.concat([Buffer.from(`${HEADER}\nU1,UC,611111,toll,2026-11-20T10:00:00Z,2026-11-20T10:01:00Z,Anne,,,,\nU2,UC,611111,toll,2026-11-20T10:00:00Z,2026-11-20T10:01:00Z,In`), Buffer.from([0xe8]), Buffer.from("s,,,,\n")]);
+  const response = await post(latin1);
+  assert.equal(response.status, 422, JSON.stringify(response.body));
+  assert.equal(response.body.line, 3);
+  assert.match(String(response.body.error), /line 3 is not UTF-8/i);
+  const ndjson = await post(Buffer.concat([Buffer.from(ndjsonLeg("U3", "UC")), Buffer.from([0x7b, 0xff, 0x7d, 0x0a])]), { type: "application/x-ndjson" });
+  assert.equal(ndjson.status, 422, JSON.stringify(ndjson.body));
+  assert.equal(ndjson.body.line, 2);
+  assert.equal((await post(latin1, { type: "text/csv; charset=iso-8859-1" })).status, 415);
+  assert.equal(await count("legs"), before);
+});
