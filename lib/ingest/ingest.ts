@@ -63,8 +63,8 @@ const YIELD_EVERY = 50;
  * connection held: a slow client, a refused batch or one cut off hold nothing the pages or other
  * batches wait for. Then, from a copy (or `reread`), in the transaction: the database merges a
  * chunk while the next is read and rated, at the pace of the two, not of the client's network.
- * A body that cannot be read whole (BodyError: too large, a line over 1 MiB, not UTF-8) is
- * refused before anything is written.
+ * A body that cannot be read whole (BodyError: too large, a line over 1 MiB, not UTF-8, empty,
+ * no CSV header row) is refused before anything is written.
  */
 export async function ingest(db: Database, principal: Principal, input: Readable, format: Format, options: IngestOptions = {}): Promise<IngestResult> {
   const now = options.now ?? new Date();

@@ -334,6 +334,20 @@ test("a line over 1 MiB is refused at once with 413 naming it, nothing written",
   assert.equal(await count("legs"), before);
 });
 
+test("an empty body, or a CSV without its header row, is 422 with a clear message", async () => {
+  const before = await count("legs");
+  for (const [body, type] of [["", "text/csv"], ["\n\n  \n", "text/csv"], ["", "application/x-ndjson"], ["\n", "application/x-ndjson"]] as const) {
+    const response = await post(body, { type });
+    assert.equal(response.status, 422, `${JSON.stringify(body)} as ${type}`);
+    assert.match(String(response.body.error), /the batch is empty/i);
+  }
+  const headless = await post(["L1,C1,611111,toll,2026-11-10T09:00:00+01:00,2026-11-10T09:01:01+01:00,Anne,,,,", "L2,C1,611111,toll,2026-11-10T09:00:00+01:00,2026-11-10T09:01:01+01:00,Bruno,,,,"].join("\n"));
+  assert.equal(headless.status, 422);
+  assert.equal(headless.body.line, 1);
+  assert.match(String(headless.body.error), /line 1 is not a header row/i);
+  assert.equal(await count("legs"), before);
+});
+
 test("bytes that are not UTF-8 are refused with 422 naming the line; another charset with 415", async () => {
   const before = await count("legs");
   const latin1 = Buffer.concat([Buffer.from(`${HEADER}\nU1,UC,611111,toll,2026-11-20T10:00:00Z,2026-11-20T10:01:00Z,Anne,,,,\nU2,UC,611111,toll,2026-11-20T10:00:00Z,2026-11-20T10:01:00Z,In`), Buffer.from([0xe8]), Buffer.from("s,,,,\n")]);

@@ -17,8 +17,8 @@ const json = (status: number, body: unknown) => Response.json(body, { status });
  * One request is one transaction: 200 {accepted, duplicates, late}, or 422 with every problem and
  * nothing written; 401 for a bad key, 415 for another content type or charset. A body that cannot
  * be read whole is refused with {error, line?} and nothing written: 413 above the size limit or
- * for a line over 1 MiB, 422 when it is not UTF-8. The transaction starts only once the body has
- * arrived and every row is checked.
+ * for a line over 1 MiB, 422 when it is empty, not UTF-8 or a CSV without its header row. The
+ * transaction starts only once the body has arrived and every row is checked.
  */
 export async function POST(request: Request) {
   const db = await getDb();
@@ -28,9 +28,8 @@ export async function POST(request: Request) {
   if (!format) return json(415, { error: "Send text/csv (with a header row) or application/x-ndjson, in UTF-8." });
   const declared = Number(request.headers.get("content-length") ?? 0);
   if (declared > MAX_BYTES) return json(413, { error: `The body is larger than ${MAX_BYTES} bytes; split the batch.` });
-  if (!request.body) return json(422, { errors: [{ line: 0, field: "body", message: "is empty" }] });
 
-  const body = Readable.fromWeb(request.body as import("node:stream/web").ReadableStream<Uint8Array>);
+  const body = request.body ? Readable.fromWeb(request.body as import("node:stream/web").ReadableStream<Uint8Array>) : Readable.from([]);
   try {
     const result = await ingest(db, principal, body, format, { maxBytes: MAX_BYTES });
     if (!result.ok) return json(422, { error: "Nothing was stored: fix these rows and send the batch again.", errors: result.errors, error_count: result.errorCount });
