@@ -1,5 +1,5 @@
 import { isUtf8 } from "node:buffer";
-import { Transform, type TransformCallback } from "node:stream";
+import { Readable, Transform, type TransformCallback } from "node:stream";
 import { BodyError } from "@/lib/errors";
 import type { Format } from "./parse";
 
@@ -144,4 +144,44 @@ function badLine(lines: Buffer): number {
     from = end + 1;
   }
   return index;
+}
+
+/**
+ * A request body as a Node stream that fails with 408 when no byte arrives for `idleMs` (the
+ * client stalled: its batch must not wait for it), and with 400 when the client goes away. Only
+ * the wait for the client is timed, not the time the reader takes between chunks.
+ */
+export function readWithin(body: ReadableStream<Uint8Array>, idleMs: number): Readable {
+  const reader = body.getReader();
+  const next = async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new BodyError(408, `No byte of the body arrived for ${idleMs / 1000} s: the batch was dropped. Send it again.`)), idleMs);
+    });
+    try {
+      return await Promise.race([reader.read(), stalled]);
+    } catch (error) {
+      throw error instanceof BodyError ? error : new BodyError(400, "The body was cut off before its end. Send the batch again.");
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  async function* chunks() {
+    let done = false;
+    try {
+      for (;;) {
+        const read = await next();
+        if (read.done) {
+          done = true;
+          return;
+        }
+        yield read.value;
+      }
+    } finally {
+      // Stops the client's upload when the batch is refused before its end (not awaited: a
+      // stalled client's stream may never settle).
+      if (!done) reader.cancel().catch(() => {});
+    }
+  }
+  return Readable.from(chunks(), { objectMode: false });
 }

@@ -19,6 +19,8 @@ let key: string;
 let otherKey: string;
 let otherOwner: string;
 const MAX_BYTES = 16_000_000;
+/** The server drops a body that sends nothing for this long (INGEST_IDLE_TIMEOUT_MS). */
+const IDLE_MS = 1500;
 
 const HEADER = "leg_id,conference_id,room_number,service_type,started_at,ended_at,caller_name,caller_number,dialed_number,billing_code,product";
 
@@ -51,7 +53,7 @@ before(async () => {
   await setTariff(t.db, { account: "610001", serviceType: "toll", rate: "0.1000", from: "2026-11-15" });
   key = (await createApiKey(t.db, { account: "610001" })).key;
   otherKey = (await createApiKey(t.db, { account: "620001" })).key;
-  server = await startServer({ root: process.cwd(), port: await freePort(), databaseUrl: t.url, env: { INGEST_MAX_BYTES: String(MAX_BYTES) } });
+  server = await startServer({ root: process.cwd(), port: await freePort(), databaseUrl: t.url, env: { INGEST_MAX_BYTES: String(MAX_BYTES), INGEST_IDLE_TIMEOUT_MS: String(IDLE_MS) } });
   otherOwner = await login(server.url, { username: "owner@other.example", password: "a long password", number: "620001" });
 });
 after(async () => {
@@ -243,9 +245,10 @@ type Answer = { status: number; body: Record<string, unknown>; ms: number };
 
 /**
  * POSTs a body a piece at a time, `everyMs` apart (fetch cannot pause inside a body), and ends it
- * unless `stall`: then the client sends nothing more. `ms` counts from the last piece sent.
+ * unless `stall` (then the client sends nothing more) or `abort` (then it closes the connection and
+ * the answer is status 0). `ms` counts from the last piece sent.
  */
-function trickle(pieces: string[], options: { everyMs: number; type?: string; stall?: boolean }): Promise<Answer> {
+function trickle(pieces: string[], options: { everyMs: number; type?: string; stall?: boolean; abort?: boolean }): Promise<Answer> {
   return new Promise((resolve, reject) => {
     let lastSent = performance.now();
     let answered = false;
@@ -269,7 +272,12 @@ function trickle(pieces: string[], options: { everyMs: number; type?: string; st
         lastSent = performance.now();
         await sleep(options.everyMs);
       }
-      if (!options.stall) req.end();
+      if (options.abort) {
+        answered = true;
+        clearTimeout(limit);
+        req.destroy();
+        resolve({ status: 0, body: {}, ms: 0 });
+      } else if (!options.stall) req.end();
     })();
   });
 }
@@ -314,6 +322,27 @@ if (process.env.TEST_PG_URL) {
     assert.equal(await count("legs"), before + 12);
   });
 }
+
+test("a body that stalls is dropped with 408 after INGEST_IDLE_TIMEOUT_MS, nothing written", async () => {
+  const before = await count("legs");
+  const answer = await trickle([ndjsonLeg("STALL1", "STALLC"), ndjsonLeg("STALL2", "STALLC")], { everyMs: 100, stall: true });
+  assert.equal(answer.status, 408, JSON.stringify(answer.body));
+  assert.match(String(answer.body.error), /no byte of the body arrived for 1\.5 s/i);
+  assert.ok(answer.ms >= IDLE_MS - 200 && answer.ms < IDLE_MS + 3000, `answered ${answer.ms} ms after the last byte`);
+  assert.equal(await count("legs"), before);
+  // The server is fine afterwards.
+  assert.equal((await post(ndjsonLeg("STALL3", "STALLC"), { type: "application/x-ndjson" })).status, 200);
+});
+
+test("a client that goes away in the middle of its body: nothing written, no server error", async () => {
+  const before = await count("legs");
+  const failures = () => server.output().split("ingest failed").length;
+  const failed = failures();
+  await trickle([ndjsonLeg("GONE1", "GONEC"), ndjsonLeg("GONE2", "GONEC")], { everyMs: 100, abort: true });
+  await sleep(1000);
+  assert.equal(await count("legs"), before);
+  assert.equal(failures(), failed, server.output());
+});
 
 test("a line over 1 MiB is refused at once with 413 naming it, nothing written", async () => {
   const before = await count("legs");
