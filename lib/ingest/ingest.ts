@@ -71,15 +71,15 @@ export async function ingest(db: Database, principal: Principal, input: Readable
   const rooms = await roomsOf(db.$client, principal);
   const tariffs = await TariffBook.load(db, [...new Set([...rooms.values()].map((r) => r.accountId))]);
   const book: Book = { rooms, tariffs, now, oldest: new Date(now.getTime() - 366 * 86_400_000) };
-  const checked = guarded(input, format, options.maxBytes);
+  const bytes = guarded(input, format, options.maxBytes);
   if (options.reread) {
-    const found = await checkBatch(checked, format, book, options);
+    const found = await checkBatch(bytes, format, book, options);
     if (found.errorCount && !options.skipInvalid) return { ok: false, ...found };
     return storeBatch(db, principal, guarded(options.reread(), format), format, book, options);
   }
   const spool = new Spool();
   try {
-    const found = await checkBatch(pipeline(checked, spool, () => {}), format, book, options);
+    const found = await checkBatch(pipeline(bytes, spool, () => {}), format, book, options);
     if (found.errorCount && !options.skipInvalid) return { ok: false, ...found };
     return await storeBatch(db, principal, spool.replay(), format, book, options);
   } finally {
