@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { EnvError, loadEnv } from "./env";
+import { EnvError, loadEnv, loadIngestEnv } from "./env";
 
 const base: NodeJS.ProcessEnv = { NODE_ENV: "test", DATABASE_URL: "postgres://localhost/x", AUTH_SECRET: "x".repeat(32), ENCRYPTION_KEY: "a".repeat(64) };
 
@@ -9,4 +9,11 @@ test("private upload destinations are refused unless DELIVERY_ALLOW_PRIVATE=1; a
   assert.equal(loadEnv({ ...base, DELIVERY_ALLOW_PRIVATE: "1" }).deliveryAllowPrivate, true);
   assert.throws(() => loadEnv({ ...base, DELIVERY_ALLOW_PRIVATE: "yes" }), (e: unknown) => e instanceof EnvError && /DELIVERY_ALLOW_PRIVATE: must be 0 or 1/.test(e.message));
   assert.throws(() => loadEnv({ ...base, WORKER: "no" }), /WORKER: must be 0 or 1/);
+});
+
+test("the CDR API's limits: 256 MiB and 30 s by default, set in bytes and milliseconds; a wrong value is named", () => {
+  assert.deepEqual(loadIngestEnv(base), { maxBytes: 256 * 1024 * 1024, idleTimeoutMs: 30_000 });
+  assert.deepEqual(loadIngestEnv({ ...base, INGEST_MAX_BYTES: "1000", INGEST_IDLE_TIMEOUT_MS: "1500" }), { maxBytes: 1000, idleTimeoutMs: 1500 });
+  assert.throws(() => loadIngestEnv({ ...base, INGEST_IDLE_TIMEOUT_MS: "soon" }), /INGEST_IDLE_TIMEOUT_MS: must be a number of milliseconds/);
+  assert.throws(() => loadEnv({ ...base, INGEST_MAX_BYTES: "0" }), /INGEST_MAX_BYTES/);
 });

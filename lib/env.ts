@@ -24,6 +24,10 @@ const schema = z.object({
   WORKER: z.enum(["0", "1"], { error: "must be 0 or 1" }).optional(),
   /** Demo mode: the embedded database with the demo account. On by default only without DATABASE_URL. */
   DEMO: z.enum(["0", "1"]).optional(),
+  /** The largest CDR batch accepted, in bytes (a million legs of CSV is about 120 MB). */
+  INGEST_MAX_BYTES: z.coerce.number({ error: "must be a number of bytes" }).int().min(1).default(256 * 1024 * 1024),
+  /** A CDR batch whose client sends no byte for this long is dropped (408). */
+  INGEST_IDLE_TIMEOUT_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(1).default(30_000),
 });
 
 export type Env = {
@@ -54,6 +58,12 @@ function parse(source: NodeJS.ProcessEnv) {
 export function loadDatabaseEnv(source: NodeJS.ProcessEnv = process.env): Pick<Env, "databaseUrl" | "dataDir"> {
   const e = parse(source);
   return { databaseUrl: e.DATABASE_URL, dataDir: path.resolve(e.DATA_DIR) };
+}
+
+/** The CDR API's limits: the largest batch, and how long a client may send nothing. */
+export function loadIngestEnv(source: NodeJS.ProcessEnv = process.env): { maxBytes: number; idleTimeoutMs: number } {
+  const e = parse(source);
+  return { maxBytes: e.INGEST_MAX_BYTES, idleTimeoutMs: e.INGEST_IDLE_TIMEOUT_MS };
 }
 
 /**

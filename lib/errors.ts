@@ -41,7 +41,24 @@ export class ForbiddenError extends Error {
   }
 }
 
+/**
+ * A request body refused whole before any of it is used: cut short (400), stalled (408), over a
+ * size limit (413) or not readable as a batch (422: empty, not UTF-8, no header row). `line` is
+ * where the problem is, when it is on one line.
+ */
+export class BodyError extends Error {
+  constructor(
+    readonly status: 400 | 408 | 413 | 422,
+    message: string,
+    readonly line?: number,
+  ) {
+    super(message);
+    this.name = "BodyError";
+  }
+}
+
 export function httpStatus(error: unknown): number {
+  if (error instanceof BodyError) return error.status;
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ValidationError) return 422;
   if (error instanceof LockedError) return 409;

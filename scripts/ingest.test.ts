@@ -72,3 +72,24 @@ test("late legs are reported", async () => {
   const run = await ingestCli(file);
   assert.match(run.out, /1 legs stored, 0 duplicates, 1 late \(their month is invoiced\)/);
 });
+
+test("an empty file, a file that is not UTF-8 or a line over 1 MiB: a clear message, nothing stored", async () => {
+  const before = (await t.db.execute<{ n: number }>(sql`select count(*)::int as n from legs`)).rows[0]!.n;
+  const good = "B1,BC1,641111,toll,2026-11-07T10:00:00Z,2026-11-07T10:01:00Z,,,,,";
+  const cases = [
+    { name: "empty.csv", body: Buffer.alloc(0), message: /The batch is empty/ },
+    { name: "headless.csv", body: Buffer.from(`${good}\n`), message: /Line 1 is not a header row/ },
+    { name: "latin1.csv", body: Buffer.concat([Buffer.from(`${HEADER}\n${good}\nB2,BC1,641111,toll,2026-11-07T10:00:00Z,2026-11-07T10:01:00Z,In`), Buffer.from([0xe8]), Buffer.from("s,,,,\n")]), message: /Line 3 is not UTF-8/ },
+    { name: "long.ndjson", body: Buffer.from(`${JSON.stringify({ leg_id: "B3", caller_name: "x".repeat(2_000_000) })}\n`), message: /Line 1 is longer than 1 MiB/ },
+  ];
+  for (const c of cases) {
+    const file = path.join(dir, c.name);
+    writeFileSync(file, c.body);
+    const run = await ingestCli(file);
+    assert.equal(run.code, 1, `${c.name}: ${run.out}`);
+    assert.match(run.out, c.message, c.name);
+    assert.match(run.out, /nothing was stored/i, c.name);
+    assert.doesNotMatch(run.out, /\n\s+at /, `${c.name}: no stack trace`);
+  }
+  assert.equal((await t.db.execute<{ n: number }>(sql`select count(*)::int as n from legs`)).rows[0]!.n, before);
+});

@@ -3,14 +3,15 @@
  * from a file, with a progress bar on a terminal and a summary line.
  */
 import { createReadStream, createWriteStream, statSync } from "node:fs";
-import { Transform } from "node:stream";
+import { pipeline, Transform } from "node:stream";
 import { finished } from "node:stream/promises";
 import { parseArgs } from "node:util";
 import { SingleBar, Presets } from "cli-progress";
 import { stringify } from "csv-stringify";
 import { eq } from "drizzle-orm";
 import { accounts } from "../db/schema";
-import { ingest, type Principal } from "../lib/ingest/ingest";
+import { BodyError } from "../lib/errors";
+import { ingest, type IngestResult, type Principal } from "../lib/ingest/ingest";
 import type { Format } from "../lib/ingest/parse";
 import { describeError, withDatabase } from "./lib/database";
 
@@ -50,25 +51,42 @@ async function main(): Promise<number> {
       principal = { accountId: account.id, label: `support (ingest cli, account ${o.account})` };
     }
 
-    const bar = process.stderr.isTTY ? new SingleBar({ format: "{bar} {percentage}% | {rows} rows | {eta_formatted} left", stream: process.stderr, hideCursor: true }, Presets.shades_classic) : undefined;
+    // The file is read twice: every row checked first, then stored (lib/ingest/ingest.ts).
+    const bar = process.stderr.isTTY ? new SingleBar({ format: "{bar} {percentage}% | {pass} | {rows} rows | {eta_formatted} left", stream: process.stderr, hideCursor: true }, Presets.shades_classic) : undefined;
     let read = 0;
     let rows = 0;
-    bar?.start(size, 0, { rows: 0 });
-    const counter = new Transform({
-      transform(chunk: Buffer, _e, done) {
-        read += chunk.length;
-        bar?.update(read, { rows });
-        done(null, chunk);
-      },
-    });
+    let pass = "checking";
+    bar?.start(2 * size, 0, { rows: 0, pass });
+    const counted = () =>
+      pipeline(
+        createReadStream(file),
+        new Transform({
+          transform(chunk: Buffer, _e, done) {
+            read += chunk.length;
+            pass = read > size ? "storing" : "checking";
+            bar?.update(read, { rows, pass });
+            done(null, chunk);
+          },
+        }),
+        () => {},
+      );
     const started = Date.now();
-    const result = await ingest(db, principal, createReadStream(file).pipe(counter), format, {
-      skipInvalid: Boolean(o["skip-invalid"]),
-      onProgress: (n) => (rows = n),
-    });
-    bar?.update(size, { rows });
+    let result: IngestResult | BodyError;
+    try {
+      result = await ingest(db, principal, counted(), format, { skipInvalid: Boolean(o["skip-invalid"]), onProgress: (n) => (rows = n), reread: counted });
+    } catch (error) {
+      bar?.stop();
+      if (!(error instanceof BodyError)) throw error;
+      result = error;
+    }
+    bar?.update(2 * size, { rows, pass });
     bar?.stop();
     const seconds = (Date.now() - started) / 1000;
+
+    if (result instanceof BodyError) {
+      console.error(`Nothing was stored from ${file}: ${result.message}`);
+      return 1;
+    }
 
     if (!result.ok) {
       for (const e of result.errors.slice(0, 20)) console.error(`line ${e.line}: ${e.field} ${e.message}`);

@@ -1,13 +1,15 @@
-import type { Readable } from "node:stream";
+import { pipeline, type Readable } from "node:stream";
 import { setImmediate } from "node:timers/promises";
 import { sql } from "drizzle-orm";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
-import type { PoolClient } from "pg";
+import type { Pool, PoolClient } from "pg";
 import { checkOut, type Database } from "@/db/client";
 import { audit } from "@/lib/audit";
 import { addToRollups, shiftRollups } from "@/lib/usage/rollups";
-import { FIELDS, readRecords, type Format } from "./parse";
+import { guardBody } from "./body";
+import { FIELDS, readRecords, type Format, type RawRecord } from "./parse";
 import { GROUP_COLUMNS, groupKey, REPORT_DAY_COLUMNS, ReportDays } from "./groups";
+import { Spool } from "./spool";
 import { createTempTable, openStage, type ChunkConferences, type Stage, type StagedChunk, type StagedLeg } from "./staging";
 import { TariffBook } from "./tariff-book";
 import { validateRecord, type RowError } from "./validate";
@@ -23,6 +25,10 @@ export type IngestOptions = {
   now?: Date;
   /** Legs merged at a time (tests make it small to cross chunk boundaries). */
   chunkLegs?: number;
+  /** The largest batch accepted, in bytes (BodyError 413 above it). */
+  maxBytes?: number;
+  /** The same bytes again, from the start (a file read twice): the batch is then stored from them instead of a copy kept while checking it. */
+  reread?: () => Readable;
 };
 
 export type IngestResult =
@@ -32,6 +38,9 @@ export type IngestResult =
 export type RejectedRow = { line: number; fields: Record<string, unknown>; errors: RowError[] };
 
 type Room = { accountId: number; roomId: number; product: string };
+
+/** What a batch is checked and rated against: the principal's rooms by number, and their accounts' tariffs. */
+type Book = { rooms: Map<string, Room>; tariffs: TariffBook; now: Date; oldest: Date };
 
 /**
  * Legs merged at a time: while the database merges one chunk (about 12 MB of COPY text), the next
@@ -49,10 +58,99 @@ const YIELD_EVERY = 50;
  * Reads a batch of CDRs, validates every row, rates each leg and stores the batch in one
  * transaction: conferences created or extended, legs added (a leg already stored is a duplicate),
  * rollups moved with them. Any invalid row (unless skipInvalid) → nothing is written.
+ *
+ * The batch is read twice. First as it arrives, every row checked, with no transaction and no
+ * connection held: a slow client, a refused batch or one cut off hold nothing the pages or other
+ * batches wait for. Then, from a copy (or `reread`), in the transaction: the database merges a
+ * chunk while the next is read and rated, at the pace of the two, not of the client's network.
+ * A body that cannot be read whole (BodyError: too large, a line over 1 MiB, not UTF-8, empty,
+ * no CSV header row) is refused before anything is written.
  */
 export async function ingest(db: Database, principal: Principal, input: Readable, format: Format, options: IngestOptions = {}): Promise<IngestResult> {
   const now = options.now ?? new Date();
-  const oldest = new Date(now.getTime() - 366 * 86_400_000);
+  const rooms = await roomsOf(db.$client, principal);
+  const tariffs = await TariffBook.load(db, [...new Set([...rooms.values()].map((r) => r.accountId))]);
+  const book: Book = { rooms, tariffs, now, oldest: new Date(now.getTime() - 366 * 86_400_000) };
+  const bytes = guarded(input, format, options.maxBytes);
+  if (options.reread) {
+    const found = await checkBatch(bytes, format, book, options);
+    if (found.errorCount && !options.skipInvalid) return { ok: false, ...found };
+    return storeBatch(db, principal, guarded(options.reread(), format), format, book, options);
+  }
+  const spool = new Spool();
+  try {
+    const found = await checkBatch(pipeline(bytes, spool, () => {}), format, book, options);
+    if (found.errorCount && !options.skipInvalid) return { ok: false, ...found };
+    return await storeBatch(db, principal, spool.replay(), format, book, options);
+  } finally {
+    await spool.discard();
+  }
+}
+
+/** The bytes through the body's checks (guardBody); an error of either stream fails the one returned. */
+const guarded = (bytes: Readable, format: Format, maxBytes?: number) => pipeline(bytes, guardBody(format, { maxBytes }), () => {});
+
+/** A record's leg, checked and rated, or its problems. */
+function checkRecord(record: RawRecord, book: Book): { leg: StagedLeg } | { problems: RowError[] } {
+  if ("error" in record) return { problems: [{ line: record.line, field: "row", message: record.error }] };
+  const checked = validateRecord(record.line, record.values, book.now, book.oldest);
+  if ("errors" in checked) return { problems: checked.errors };
+  const { cdr } = checked;
+  const room = book.rooms.get(cdr.roomNumber);
+  // Another account's room reads exactly like an unknown one.
+  if (!room) return { problems: [{ line: record.line, field: "room_number", message: "is not a room of this account" }] };
+  const durationS = Math.round((cdr.endedMs - cdr.startedMs) / 1000);
+  const rated = book.tariffs.rate(room.accountId, cdr.serviceType, cdr.startedMs, durationS);
+  if (!rated) return { problems: [{ line: record.line, field: "service_type", message: "has no tariff for this date" }] };
+  return {
+    leg: {
+      line: cdr.line,
+      accountId: room.accountId,
+      roomId: room.roomId,
+      conferenceExt: cdr.conferenceId,
+      legExt: cdr.legId,
+      serviceType: cdr.serviceType,
+      joinedMs: cdr.startedMs,
+      leftMs: cdr.endedMs,
+      durationS,
+      billableS: rated.billableS,
+      chargeMinor: rated.chargeMinor,
+      participantName: cdr.callerName,
+      callerNumber: cdr.callerNumber,
+      dialedNumber: cdr.dialedNumber,
+      keypadCode: cdr.billingCode,
+      product: cdr.product,
+    },
+  };
+}
+
+/** The first pass: every row read and checked as it arrives; its problems (at most maxErrors of them) and their count. */
+async function checkBatch(input: Readable, format: Format, book: Book, options: IngestOptions): Promise<{ errors: RowError[]; errorCount: number }> {
+  const maxErrors = options.maxErrors ?? 1000;
+  const errors: RowError[] = [];
+  let errorCount = 0;
+  let rows = 0;
+  try {
+    for await (const records of readRecords(input, format)) {
+      for (const record of records) {
+        if (++rows % 10_000 === 0) options.onProgress?.(rows);
+        const checked = checkRecord(record, book);
+        if ("leg" in checked) continue;
+        errorCount += checked.problems.length;
+        if (errors.length < maxErrors) errors.push(...checked.problems.slice(0, maxErrors - errors.length));
+      }
+    }
+  } catch (error) {
+    // Stops reading the client: its batch is refused.
+    input.destroy();
+    throw error;
+  }
+  options.onProgress?.(rows);
+  return { errors, errorCount };
+}
+
+/** The second pass: the batch read again, staged and merged chunk by chunk in one transaction. */
+async function storeBatch(db: Database, principal: Principal, input: Readable, format: Format, book: Book, options: IngestOptions): Promise<IngestResult> {
   const maxErrors = options.maxErrors ?? 1000;
   const chunkLegs = options.chunkLegs ?? CHUNK_LEGS;
   const { client, release } = await checkOut(db.$client);
@@ -61,10 +159,8 @@ export async function ingest(db: Database, principal: Principal, input: Readable
   let merging: Promise<void> = Promise.resolve();
   try {
     await client.query("begin");
-    const rooms = await roomsOf(client, principal);
-    const tariffs = await TariffBook.load(tx, [...new Set([...rooms.values()].map((r) => r.accountId))]);
     const stage = await openStage(client);
-    const roomProducts = new Map([...rooms.values()].map((r) => [r.roomId, r.product]));
+    const roomProducts = new Map([...book.rooms.values()].map((r) => [r.roomId, r.product]));
     const merger = await openMerger(client, tx, principal, stage, (roomId) => roomProducts.get(roomId)!);
 
     const errors: RowError[] = [];
@@ -91,42 +187,9 @@ export async function ingest(db: Database, principal: Principal, input: Readable
         // replies): buffered input otherwise keeps this loop on promises alone for long stretches,
         // while the database waits for them.
         if (rows % YIELD_EVERY === 0) await setImmediate();
-        let problems: RowError[];
-        let leg: StagedLeg | undefined;
-        if ("error" in record) problems = [{ line: record.line, field: "row", message: record.error }];
-        else {
-          const checked = validateRecord(record.line, record.values, now, oldest);
-          if ("errors" in checked) problems = checked.errors;
-          else {
-            const { cdr } = checked;
-            const room = rooms.get(cdr.roomNumber);
-            const durationS = Math.round((cdr.endedMs - cdr.startedMs) / 1000);
-            const rated = room && tariffs.rate(room.accountId, cdr.serviceType, cdr.startedMs, durationS);
-            // Another account's room reads exactly like an unknown one.
-            problems = !room ? [{ line: record.line, field: "room_number", message: "is not a room of this account" }] : !rated ? [{ line: record.line, field: "service_type", message: "has no tariff for this date" }] : [];
-            if (room && rated) {
-              leg = {
-                line: cdr.line,
-                accountId: room.accountId,
-                roomId: room.roomId,
-                conferenceExt: cdr.conferenceId,
-                legExt: cdr.legId,
-                serviceType: cdr.serviceType,
-                joinedMs: cdr.startedMs,
-                leftMs: cdr.endedMs,
-                durationS,
-                billableS: rated.billableS,
-                chargeMinor: rated.chargeMinor,
-                participantName: cdr.callerName,
-                callerNumber: cdr.callerNumber,
-                dialedNumber: cdr.dialedNumber,
-                keypadCode: cdr.billingCode,
-                product: cdr.product,
-              };
-            }
-          }
-        }
-        if (problems.length) {
+        const checked = checkRecord(record, book);
+        if ("problems" in checked) {
+          const { problems } = checked;
           errorCount += problems.length;
           if (options.skipInvalid) rejected.push({ line: record.line, fields: "values" in record ? fieldsOf(record.values) : {}, errors: problems });
           else if (errors.length < maxErrors) errors.push(...problems.slice(0, maxErrors - errors.length));
@@ -134,9 +197,10 @@ export async function ingest(db: Database, principal: Principal, input: Readable
         }
         // Once the batch is known to be refused, only keep validating: nothing more to stage.
         if (errorCount && !options.skipInvalid) continue;
-        chunkAccounts.add(leg!.accountId);
+        const { leg } = checked;
+        chunkAccounts.add(leg.accountId);
         staged++;
-        stage.add(leg!);
+        stage.add(leg);
         if (stage.size >= chunkLegs) await mergeStaged();
       }
     }
@@ -167,7 +231,7 @@ export async function ingest(db: Database, principal: Principal, input: Readable
   }
 }
 
-async function roomsOf(client: PoolClient, principal: Principal): Promise<Map<string, Room>> {
+async function roomsOf(client: Pool | PoolClient, principal: Principal): Promise<Map<string, Room>> {
   const { rows } = await client.query<{ number: string; account_id: string; id: string; product: string }>(
     principal.accountId === null ? "select number, account_id, id, product from rooms" : "select number, account_id, id, product from rooms where account_id = $1",
     principal.accountId === null ? [] : [principal.accountId],

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { test } from "node:test";
+import { BodyError } from "@/lib/errors";
 import { readRecords, type Format, type RawRecord } from "./parse";
 
 async function records(chunks: (string | Buffer)[], format: Format = "csv"): Promise<RawRecord[]> {
@@ -49,4 +50,21 @@ test("NDJSON: one object per line; other lines are reported", async () => {
     { line: 3, error: "each line must be a JSON object" },
     { line: 4, error: "not valid JSON" },
   ]);
+});
+
+test("an empty batch, or blank lines only, is refused: there is nothing to read", async () => {
+  for (const format of ["csv", "ndjson"] as const) {
+    for (const body of [[], [""], ["\n \r\n\n"]]) {
+      await assert.rejects(records(body, format), (error: unknown) => error instanceof BodyError && error.status === 422 && /the batch is empty/i.test(error.message), `${format} ${JSON.stringify(body)}`);
+    }
+  }
+  // A header row alone is a batch of no legs, not an empty one.
+  assert.deepEqual(await records(["leg_id,conference_id,room_number\n"]), []);
+});
+
+test("CSV: a first line that names no column is refused as a missing header row", async () => {
+  await assert.rejects(
+    records(["\nL1,C1,611111,toll,2026-11-10T09:00:00Z,2026-11-10T09:01:00Z\n"]),
+    (error: unknown) => error instanceof BodyError && error.status === 422 && error.line === 2 && /line 2 is not a header row/i.test(error.message),
+  );
 });

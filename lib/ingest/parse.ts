@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import Papa from "papaparse";
+import { BodyError } from "@/lib/errors";
 
 export type Format = "csv" | "ndjson";
 
@@ -11,9 +12,11 @@ export type Field = (typeof FIELDS)[number];
 /** One record: its values in FIELDS order (undefined when absent), or why it could not be read. */
 export type RawRecord = { line: number; values: unknown[] } | { line: number; error: string };
 
-/** The body's format from its Content-Type, or undefined (→ 415). */
+/** The body's format from its Content-Type, or undefined (→ 415): a batch is UTF-8, so another charset is refused too. */
 export function formatOf(contentType: string | null): Format | undefined {
-  const type = contentType?.split(";")[0]?.trim().toLowerCase();
+  const [type, ...parameters] = (contentType ?? "").split(";").map((p) => p.trim().toLowerCase());
+  const charset = parameters.find((p) => p.startsWith("charset="))?.slice("charset=".length).replace(/"/g, "");
+  if (charset && charset !== "utf-8" && charset !== "utf8" && charset !== "us-ascii") return undefined;
   if (type === "text/csv") return "csv";
   if (type === "application/x-ndjson" || type === "application/ndjson") return "ndjson";
   return undefined;
@@ -21,11 +24,15 @@ export function formatOf(contentType: string | null): Format | undefined {
 
 /**
  * Records of a CSV (header row first) or NDJSON stream, in batches as they arrive, each with the
- * line it starts on, so every problem can be reported where the user will look for it.
+ * line it starts on, so every problem can be reported where the user will look for it. A batch
+ * with nothing but blank lines, or a CSV whose first line names no column, is refused whole
+ * (BodyError): its rows cannot be read.
  */
 export function readRecords(input: Readable, format: Format): AsyncGenerator<RawRecord[]> {
   return format === "csv" ? csvRecords(input) : ndjsonRecords(input);
 }
+
+const empty = () => new BodyError(422, "The batch is empty: send a CSV header row then one leg per line, or one JSON object per line.");
 
 /** Batches waiting for the reader; past this many the input is paused (memory stays flat). */
 const HIGH_WATER = 16;
@@ -47,25 +54,33 @@ async function* csvRecords(input: Readable): AsyncGenerator<RawRecord[]> {
     delimiter: ",",
     header: false,
     skipEmptyLines: false,
-    chunk(results) {
+    chunk(results, parser) {
       const broken = new Map(results.errors.map((e) => [e.row, e.message]));
       const batch: RawRecord[] = [];
-      results.data.forEach((row, i) => {
+      const rows = results.data;
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i]!;
         const start = ++line;
         for (const value of row) if (value.includes("\n")) line += value.split("\n").length - 1;
         if (broken.has(i)) batch.push({ line: start, error: broken.get(i)! });
-        else if (row.length === 1 && !row[0]!.trim()) return;
+        else if (row.length === 1 && !row[0]!.trim()) continue;
         else if (!columns) {
           width = row.length;
           columns = headerColumns(row);
+          if (columns.every((c) => c < 0)) {
+            failure = new BodyError(422, `Line ${start} is not a header row: a CSV batch starts with its column names (${FIELDS.join(", ")}).`, start);
+            parser.abort();
+            break;
+          }
         } else if (row.length !== width) batch.push({ line: start, error: `wrong number of columns: ${row.length} where the header has ${width}` });
         else batch.push({ line: start, values: columns.map((c) => (c < 0 ? undefined : row[c])) });
-      });
-      if (batch.length) queue.push(batch);
+      }
+      if (batch.length && !failure) queue.push(batch);
       if (queue.length >= HIGH_WATER) input.pause();
       notify();
     },
     complete() {
+      if (!columns) failure ??= empty();
       ended = true;
       notify();
     },
@@ -75,12 +90,13 @@ async function* csvRecords(input: Readable): AsyncGenerator<RawRecord[]> {
     },
   });
   for (;;) {
+    // A failure refuses the whole batch: the rows queued before it are not read.
+    if (failure) throw failure;
     const batch = queue.shift();
     if (batch) {
       if (queue.length < HIGH_WATER / 2 && input.isPaused()) input.resume();
       yield batch;
-    } else if (failure) throw failure;
-    else if (ended) return;
+    } else if (ended) return;
     else await new Promise<void>((resolve) => (wake = resolve));
   }
 }
@@ -93,11 +109,13 @@ function headerColumns(header: string[]): number[] {
 
 async function* ndjsonRecords(input: Readable): AsyncGenerator<RawRecord[]> {
   let line = 0;
+  let blank = true;
   for await (const texts of lines(input)) {
     const batch: RawRecord[] = [];
     for (const text of texts) {
       line++;
       if (!text.trim()) continue;
+      blank = false;
       try {
         const value: unknown = JSON.parse(text);
         if (typeof value !== "object" || value === null || Array.isArray(value)) batch.push({ line, error: "each line must be a JSON object" });
@@ -108,6 +126,7 @@ async function* ndjsonRecords(input: Readable): AsyncGenerator<RawRecord[]> {
     }
     if (batch.length) yield batch;
   }
+  if (blank) throw empty();
 }
 
 /** The lines of a stream (\n or \r\n), those of each chunk together; an error of the stream is thrown to the reader. */

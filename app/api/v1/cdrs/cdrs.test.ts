@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
+import { request } from "node:http";
 import { after, before, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "drizzle-orm";
 import { testDatabase, type TestDatabase } from "@/db/testing";
 import { createAccount, createApiKey, createRoom, createUser, setTariff } from "@/lib/admin/support";
 import { freePort } from "../../../../scripts/lib/postgres";
+import { getPage, login } from "../../../../scripts/bench/http";
 import { startServer, type RunningServer } from "../../../../scripts/bench/server";
 
 /**
@@ -14,15 +17,18 @@ let t: TestDatabase;
 let server: RunningServer;
 let key: string;
 let otherKey: string;
+let otherOwner: string;
 const MAX_BYTES = 16_000_000;
+/** The server drops a body that sends nothing for this long (INGEST_IDLE_TIMEOUT_MS). */
+const IDLE_MS = 1500;
 
 const HEADER = "leg_id,conference_id,room_number,service_type,started_at,ended_at,caller_name,caller_number,dialed_number,billing_code,product";
 
-async function post(body: string, options: { key?: string; type?: string } = {}) {
+async function post(body: string | Uint8Array<ArrayBuffer>, options: { key?: string; type?: string } = {}) {
   const response = await fetch(`${server.url}/api/v1/cdrs`, {
     method: "POST",
     headers: { authorization: `Bearer ${options.key ?? key}`, "content-type": options.type ?? "text/csv" },
-    body,
+    body: typeof body === "string" ? body : new Blob([body]),
   });
   const json = response.headers.get("content-type")?.includes("json");
   return { status: response.status, body: (json ? await response.json() : { text: await response.text() }) as Record<string, unknown> & { errors?: { line: number; field: string; message: string }[] } };
@@ -39,6 +45,7 @@ before(async () => {
   await createAccount(t.db, { number: "620001", company: "Other SA" });
   await createUser(t.db, { email: "holder@ingest.example", name: "Holder", password: "a long password", account: "610001" });
   await createUser(t.db, { email: "holder@other.example", name: "Other", password: "a long password", account: "620001" });
+  await createUser(t.db, { email: "owner@other.example", name: "Other owner", password: "a long password", account: "620001", role: "owner" });
   await createRoom(t.db, { account: "610001", number: "611111", cardholder: "holder@ingest.example" });
   await createRoom(t.db, { account: "610001", number: "611112", cardholder: "holder@ingest.example", autoCode: "AUTO-1" });
   await createRoom(t.db, { account: "620001", number: "621111", cardholder: "holder@other.example" });
@@ -46,7 +53,8 @@ before(async () => {
   await setTariff(t.db, { account: "610001", serviceType: "toll", rate: "0.1000", from: "2026-11-15" });
   key = (await createApiKey(t.db, { account: "610001" })).key;
   otherKey = (await createApiKey(t.db, { account: "620001" })).key;
-  server = await startServer({ root: process.cwd(), port: await freePort(), databaseUrl: t.url, env: { INGEST_MAX_BYTES: String(MAX_BYTES) } });
+  server = await startServer({ root: process.cwd(), port: await freePort(), databaseUrl: t.url, env: { INGEST_MAX_BYTES: String(MAX_BYTES), INGEST_IDLE_TIMEOUT_MS: String(IDLE_MS) } });
+  otherOwner = await login(server.url, { username: "owner@other.example", password: "a long password", number: "620001" });
 });
 after(async () => {
   await server?.stop();
@@ -181,8 +189,11 @@ test("each kind of bad value gets its own message", async () => {
 test("keys, content types and sizes are checked first", async () => {
   assert.equal((await post(MIXED, { key: "cpk_wrong" })).status, 401);
   assert.equal((await post(MIXED, { type: "application/json" })).status, 415);
-  const big = `${HEADER}\n${"x".repeat(MAX_BYTES)}`;
-  assert.equal((await post(big)).status, 413);
+  // Short lines: the body's size is what is refused, not a line's.
+  const big = `${HEADER}\n${"x".repeat(99).concat("\n").repeat(MAX_BYTES / 100)}`;
+  const tooBig = await post(big);
+  assert.equal(tooBig.status, 413);
+  assert.match(String(tooBig.body.error), new RegExp(`larger than ${MAX_BYTES} bytes`));
   // Another account's key cannot write into this account's rooms.
   const foreign = await post(MIXED, { key: otherKey });
   assert.equal(foreign.status, 422);
@@ -229,3 +240,153 @@ if (process.env.TEST_PG_URL) {
     assert.deepEqual(again.body, { accepted: 120_000, duplicates: 0, late: 0 });
   });
 }
+
+type Answer = { status: number; body: Record<string, unknown>; ms: number };
+
+/**
+ * POSTs a body a piece at a time, `everyMs` apart (fetch cannot pause inside a body), and ends it
+ * unless `stall` (then the client sends nothing more) or `abort` (then it closes the connection and
+ * the answer is status 0). `ms` counts from the last piece sent.
+ */
+function trickle(pieces: string[], options: { everyMs: number; type?: string; stall?: boolean; abort?: boolean }): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    let lastSent = performance.now();
+    let answered = false;
+    const req = request(`${server.url}/api/v1/cdrs`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": options.type ?? "application/x-ndjson" } });
+    const limit = setTimeout(() => req.destroy(new Error("no answer within 20 s")), 20_000);
+    req.on("error", (error) => (answered ? undefined : reject(error)));
+    req.on("response", (response) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () => {
+        clearTimeout(limit);
+        req.destroy();
+        resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>, ms: performance.now() - lastSent });
+      });
+    });
+    void (async () => {
+      for (const piece of pieces) {
+        if (answered) return;
+        req.write(piece);
+        lastSent = performance.now();
+        await sleep(options.everyMs);
+      }
+      if (options.abort) {
+        answered = true;
+        clearTimeout(limit);
+        req.destroy();
+        resolve({ status: 0, body: {}, ms: 0 });
+      } else if (!options.stall) req.end();
+    })();
+  });
+}
+
+const ndjsonLeg = (legId: string, conferenceId: string) =>
+  `${JSON.stringify({ leg_id: legId, conference_id: conferenceId, room_number: "611111", service_type: "toll", started_at: "2026-11-20T10:00:00Z", ended_at: "2026-11-20T10:01:00Z" })}\n`;
+
+const timed = async <T>(work: Promise<T>): Promise<{ value: T; ms: number }> => {
+  const started = performance.now();
+  const value = await work;
+  return { value, ms: performance.now() - started };
+};
+
+if (process.env.TEST_PG_URL) {
+  test("a slow body holds nothing while it arrives: DDL, another account's page and the account's next batch go through", async () => {
+    const before = await count("legs");
+    const started = performance.now();
+    // Eleven lines, one every 500 ms: the body takes at least 5 s.
+    const slow = trickle(Array.from({ length: 11 }, (_, i) => ndjsonLeg(`SLOW${i}`, "SLOWC")), { everyMs: 500 });
+    await sleep(1200);
+    // A migration or an admin's ALTER queues for an exclusive lock on the tables the ingest reads;
+    // every later query on them queues behind it, pages included. It must get its lock at once.
+    const ddl = timed(
+      t.db.transaction(async (tx) => {
+        await tx.execute(sql`set local lock_timeout = '3s'`);
+        await tx.execute(sql`lock table accounts, rooms, tariffs, conferences, legs in access exclusive mode`);
+      }),
+    ).catch((error: unknown) => ({ ms: Number.NaN, value: error }));
+    await sleep(100);
+    const page = await timed(getPage(`${server.url}/account`, otherOwner));
+    const next = await timed(post([HEADER, "SLOWN1,SLOWNC,611111,toll,2026-11-21T10:00:00Z,2026-11-21T10:01:00Z,,,,,"].join("\n")));
+    const locked = await ddl;
+    assert.equal(page.value.status, 200);
+    assert.ok(page.ms < 2000, `another account's page took ${page.ms} ms`);
+    assert.ok(locked.ms < 2000, `the exclusive lock waited ${locked.ms} ms (${String(locked.value)})`);
+    assert.deepEqual(next.value.body, { accepted: 1, duplicates: 0, late: 0 });
+    assert.ok(next.ms < 2000, `the account's next batch took ${next.ms} ms`);
+    const answer = await slow;
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.deepEqual(answer.body, { accepted: 11, duplicates: 0, late: 0 });
+    assert.ok(performance.now() - started >= 5000, "the slow body took at least 5 s");
+    assert.equal(await count("legs"), before + 12);
+  });
+}
+
+test("a body that stalls is dropped with 408 after INGEST_IDLE_TIMEOUT_MS, nothing written", async () => {
+  const before = await count("legs");
+  const answer = await trickle([ndjsonLeg("STALL1", "STALLC"), ndjsonLeg("STALL2", "STALLC")], { everyMs: 100, stall: true });
+  assert.equal(answer.status, 408, JSON.stringify(answer.body));
+  assert.match(String(answer.body.error), /no byte of the body arrived for 1\.5 s/i);
+  assert.ok(answer.ms >= IDLE_MS - 200 && answer.ms < IDLE_MS + 3000, `answered ${answer.ms} ms after the last byte`);
+  assert.equal(await count("legs"), before);
+  // The server is fine afterwards.
+  assert.equal((await post(ndjsonLeg("STALL3", "STALLC"), { type: "application/x-ndjson" })).status, 200);
+});
+
+test("a client that goes away in the middle of its body: nothing written, no server error", async () => {
+  const before = await count("legs");
+  const failures = () => server.output().split("ingest failed").length;
+  const failed = failures();
+  await trickle([ndjsonLeg("GONE1", "GONEC"), ndjsonLeg("GONE2", "GONEC")], { everyMs: 100, abort: true });
+  await sleep(1000);
+  assert.equal(await count("legs"), before);
+  assert.equal(failures(), failed, server.output());
+});
+
+test("a line over 1 MiB is refused at once with 413 naming it, nothing written", async () => {
+  const before = await count("legs");
+  const good = "LONG1,LONGC,611111,toll,2026-11-20T10:00:00Z,2026-11-20T10:01:00Z,,,,,";
+  const cases = [
+    { what: "a CSV line", type: "text/csv", body: [HEADER, good, `LONG2,LONGC,611111,toll,2026-11-20T10:00:00Z,2026-11-20T10:01:00Z,${"x".repeat(15_000_000)},,,,`].join("\n"), line: 3 },
+    { what: "an NDJSON line", type: "application/x-ndjson", body: `${ndjsonLeg("LONG3", "LONGC")}${JSON.stringify({ leg_id: "LONG4", caller_name: "x".repeat(15_000_000) })}\n`, line: 2 },
+    // Short lines, but one quoted value running over 1 MiB of them: one record.
+    { what: "a quoted CSV value over many lines", type: "text/csv", body: [HEADER, `LONG5,LONGC,611111,toll,2026-11-20T10:00:00Z,2026-11-20T10:01:00Z,"${"x".repeat(99).concat("\n").repeat(150_000)}",,,,`].join("\n"), line: 2 },
+  ];
+  for (const c of cases) {
+    const { value: response, ms } = await timed(post(c.body, { type: c.type }));
+    assert.equal(response.status, 413, `${c.what}: ${JSON.stringify(response.body)}`);
+    assert.equal(response.body.line, c.line, c.what);
+    assert.match(String(response.body.error), new RegExp(`^Nothing was stored\\. .*line ${c.line} .*longer than 1 MiB`, "i"), c.what);
+    assert.ok(ms < 2000, `${c.what}: answered in ${ms} ms`);
+  }
+  assert.equal(await count("legs"), before);
+});
+
+test("an empty body, or a CSV without its header row, is 422 with a clear message", async () => {
+  const before = await count("legs");
+  for (const [body, type] of [["", "text/csv"], ["\n\n  \n", "text/csv"], ["", "application/x-ndjson"], ["\n", "application/x-ndjson"]] as const) {
+    const response = await post(body, { type });
+    assert.equal(response.status, 422, `${JSON.stringify(body)} as ${type}`);
+    assert.match(String(response.body.error), /the batch is empty/i);
+  }
+  const headless = await post(["L1,C1,611111,toll,2026-11-10T09:00:00+01:00,2026-11-10T09:01:01+01:00,Anne,,,,", "L2,C1,611111,toll,2026-11-10T09:00:00+01:00,2026-11-10T09:01:01+01:00,Bruno,,,,"].join("\n"));
+  assert.equal(headless.status, 422);
+  assert.equal(headless.body.line, 1);
+  assert.match(String(headless.body.error), /line 1 is not a header row/i);
+  assert.equal(await count("legs"), before);
+});
+
+test("bytes that are not UTF-8 are refused with 422 naming the line; another charset with 415", async () => {
+  const before = await count("legs");
+  const latin1 = Buffer.concat([Buffer.from(`${HEADER}\nU1,UC,611111,toll,2026-11-20T10:00:00Z,2026-11-20T10:01:00Z,Anne,,,,\nU2,UC,611111,toll,2026-11-20T10:00:00Z,2026-11-20T10:01:00Z,In`), Buffer.from([0xe8]), Buffer.from("s,,,,\n")]);
+  const response = await post(latin1);
+  assert.equal(response.status, 422, JSON.stringify(response.body));
+  assert.equal(response.body.line, 3);
+  assert.match(String(response.body.error), /line 3 is not UTF-8/i);
+  const ndjson = await post(Buffer.concat([Buffer.from(ndjsonLeg("U3", "UC")), Buffer.from([0x7b, 0xff, 0x7d, 0x0a])]), { type: "application/x-ndjson" });
+  assert.equal(ndjson.status, 422, JSON.stringify(ndjson.body));
+  assert.equal(ndjson.body.line, 2);
+  assert.equal((await post(latin1, { type: "text/csv; charset=iso-8859-1" })).status, 415);
+  assert.equal(await count("legs"), before);
+});

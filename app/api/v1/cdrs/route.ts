@@ -1,47 +1,45 @@
-import { Readable, Transform } from "node:stream";
+import { Readable } from "node:stream";
 import { getDb } from "@/db/client";
+import { loadIngestEnv } from "@/lib/env";
+import { BodyError, httpStatus } from "@/lib/errors";
 import { authenticateKey } from "@/lib/ingest/api-key";
+import { readWithin } from "@/lib/ingest/body";
 import { ingest } from "@/lib/ingest/ingest";
 import { formatOf } from "@/lib/ingest/parse";
 
 export const dynamic = "force-dynamic";
 
-/** The largest body accepted; a million legs of CSV is about 150 MB. */
-const MAX_BYTES = Number(process.env.INGEST_MAX_BYTES ?? 256 * 1024 * 1024);
-
-class TooLarge extends Error {}
-
 const json = (status: number, body: unknown) => Response.json(body, { status });
 
 /**
- * POST /api/v1/cdrs — call-detail records from the conferencing bridge, CSV or NDJSON. One
- * request is one transaction: 200 {accepted, duplicates, late}, or 422 with every problem and
- * nothing written; 401 for a bad key, 413 above the size limit, 415 for another content type.
+ * POST /api/v1/cdrs — call-detail records from the conferencing bridge, CSV or NDJSON in UTF-8.
+ * One request is one transaction: 200 {accepted, duplicates, late}, or 422 with every problem and
+ * nothing written; 401 for a bad key, 415 for another content type or charset. A body that cannot
+ * be read whole is refused with {error, line?} and nothing written: 408 when the client sends
+ * nothing for INGEST_IDLE_TIMEOUT_MS, 413 above INGEST_MAX_BYTES or for a line over 1 MiB, 422
+ * when it is empty, not UTF-8 or a CSV without its header row. The transaction starts only once
+ * the body has arrived and every row is checked.
  */
 export async function POST(request: Request) {
   const db = await getDb();
   const principal = await authenticateKey(db, request.headers.get("authorization"));
   if (!principal) return json(401, { error: "A valid API key is required: Authorization: Bearer <key>." });
   const format = formatOf(request.headers.get("content-type"));
-  if (!format) return json(415, { error: "Send text/csv (with a header row) or application/x-ndjson." });
+  if (!format) return json(415, { error: "Send text/csv (with a header row) or application/x-ndjson, in UTF-8." });
+  const { maxBytes, idleTimeoutMs } = loadIngestEnv();
   const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_BYTES) return json(413, { error: `The body is larger than ${MAX_BYTES} bytes; split the batch.` });
-  if (!request.body) return json(422, { errors: [{ line: 0, field: "body", message: "is empty" }] });
+  if (declared > maxBytes) return json(413, { error: `The body is larger than ${maxBytes} bytes; split the batch.` });
 
-  let bytes = 0;
-  const limit = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      bytes += chunk.length;
-      done(bytes > MAX_BYTES ? new TooLarge() : null, chunk);
-    },
-  });
-  const body = Readable.fromWeb(request.body as import("node:stream/web").ReadableStream<Uint8Array>).pipe(limit);
+  const body = request.body ? readWithin(request.body, idleTimeoutMs) : Readable.from([]);
   try {
-    const result = await ingest(db, principal, body, format);
+    const result = await ingest(db, principal, body, format, { maxBytes });
     if (!result.ok) return json(422, { error: "Nothing was stored: fix these rows and send the batch again.", errors: result.errors, error_count: result.errorCount });
     return json(200, { accepted: result.accepted, duplicates: result.duplicates, late: result.late });
   } catch (error) {
-    if (error instanceof TooLarge || (error as { cause?: unknown }).cause instanceof TooLarge) return json(413, { error: `The body is larger than ${MAX_BYTES} bytes; split the batch.` });
+    if (error instanceof BodyError) {
+      const message = `Nothing was stored. ${error.message}`;
+      return json(httpStatus(error), error.line === undefined ? { error: message } : { error: message, line: error.line });
+    }
     // Read the rest of the body so the client gets the answer on a healthy connection, then fail.
     await body.resume().toArray().catch(() => []);
     console.error("ingest failed", error);
