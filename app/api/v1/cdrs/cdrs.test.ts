@@ -208,38 +208,35 @@ test("legs for an invoiced month are stored, rated and flagged late", async () =
   assert.deepEqual(rows.map((r) => [r.late, Number(r.charge_minor)]), [[true, 18]]);
 });
 
-if (process.env.TEST_PG_URL) {
-  // Cutting a backend needs a real server; PGlite has one connection to cut only by stopping it.
-  test("the database connection cut in the middle of a large batch: nothing stored; sent again, stored whole", async () => {
-    const before = await count("legs");
-    const lines = [HEADER];
-    // More than one chunk (100,000 legs): the cut comes while the first one's legs are being
-    // written and the rest of the body is still being read.
-    for (let i = 0; i < 120_000; i++) {
-      const start = new Date(Date.UTC(2026, 10, 4, 6) + i * 1000);
-      lines.push(`F${i},FC${Math.floor(i / 4)},611111,toll,${start.toISOString()},${new Date(start.getTime() + 75_000).toISOString()},,,,,`);
-    }
-    const body = lines.join("\n");
-    assert.ok(body.length < MAX_BYTES);
-    const sending = post(body);
-    let killed = 0;
-    for (let i = 0; i < 400 && !killed; i++) {
-      const { rows } = await t.db.execute<{ n: number }>(sql`
-        select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
-        where datname = current_database() and pid <> pg_backend_pid() and query like '%insert into legs%' and xact_start is not null`);
-      killed = rows[0]!.n;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    assert.ok(killed > 0, "the ingest transaction was seen and cut");
-    const cut = await sending;
-    assert.equal(cut.status, 500);
-    assert.equal(await count("legs"), before, "nothing of the cut batch is stored");
-    // The cut request's keep-alive connection may be reset; a sender retries on a new one, as a bridge would.
-    const again = await post(body).catch(() => post(body));
-    assert.equal(again.status, 200, JSON.stringify(again.body));
-    assert.deepEqual(again.body, { accepted: 120_000, duplicates: 0, late: 0 });
-  });
-}
+test("the database connection cut in the middle of a large batch: nothing stored; sent again, stored whole", async () => {
+  const before = await count("legs");
+  const lines = [HEADER];
+  // More than one chunk (100,000 legs): the cut comes while the first one's legs are being
+  // written and the rest of the body is still being read.
+  for (let i = 0; i < 120_000; i++) {
+    const start = new Date(Date.UTC(2026, 10, 4, 6) + i * 1000);
+    lines.push(`F${i},FC${Math.floor(i / 4)},611111,toll,${start.toISOString()},${new Date(start.getTime() + 75_000).toISOString()},,,,,`);
+  }
+  const body = lines.join("\n");
+  assert.ok(body.length < MAX_BYTES);
+  const sending = post(body);
+  let killed = 0;
+  for (let i = 0; i < 400 && !killed; i++) {
+    const { rows } = await t.db.execute<{ n: number }>(sql`
+      select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
+      where datname = current_database() and pid <> pg_backend_pid() and query like '%insert into legs%' and xact_start is not null`);
+    killed = rows[0]!.n;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  assert.ok(killed > 0, "the ingest transaction was seen and cut");
+  const cut = await sending;
+  assert.equal(cut.status, 500);
+  assert.equal(await count("legs"), before, "nothing of the cut batch is stored");
+  // The cut request's keep-alive connection may be reset; a sender retries on a new one, as a bridge would.
+  const again = await post(body).catch(() => post(body));
+  assert.equal(again.status, 200, JSON.stringify(again.body));
+  assert.deepEqual(again.body, { accepted: 120_000, duplicates: 0, late: 0 });
+});
 
 type Answer = { status: number; body: Record<string, unknown>; ms: number };
 
@@ -291,37 +288,35 @@ const timed = async <T>(work: Promise<T>): Promise<{ value: T; ms: number }> => 
   return { value, ms: performance.now() - started };
 };
 
-if (process.env.TEST_PG_URL) {
-  test("a slow body holds nothing while it arrives: DDL, another account's page and the account's next batch go through", async () => {
-    const before = await count("legs");
-    const started = performance.now();
-    // Eleven lines, one every 500 ms: the body takes at least 5 s.
-    const slow = trickle(Array.from({ length: 11 }, (_, i) => ndjsonLeg(`SLOW${i}`, "SLOWC")), { everyMs: 500 });
-    await sleep(1200);
-    // A migration or an admin's ALTER queues for an exclusive lock on the tables the ingest reads;
-    // every later query on them queues behind it, pages included. It must get its lock at once.
-    const ddl = timed(
-      t.db.transaction(async (tx) => {
-        await tx.execute(sql`set local lock_timeout = '3s'`);
-        await tx.execute(sql`lock table accounts, rooms, tariffs, conferences, legs in access exclusive mode`);
-      }),
-    ).catch((error: unknown) => ({ ms: Number.NaN, value: error }));
-    await sleep(100);
-    const page = await timed(getPage(`${server.url}/account`, otherOwner));
-    const next = await timed(post([HEADER, "SLOWN1,SLOWNC,611111,toll,2026-11-21T10:00:00Z,2026-11-21T10:01:00Z,,,,,"].join("\n")));
-    const locked = await ddl;
-    assert.equal(page.value.status, 200);
-    assert.ok(page.ms < 2000, `another account's page took ${page.ms} ms`);
-    assert.ok(locked.ms < 2000, `the exclusive lock waited ${locked.ms} ms (${String(locked.value)})`);
-    assert.deepEqual(next.value.body, { accepted: 1, duplicates: 0, late: 0 });
-    assert.ok(next.ms < 2000, `the account's next batch took ${next.ms} ms`);
-    const answer = await slow;
-    assert.equal(answer.status, 200, JSON.stringify(answer.body));
-    assert.deepEqual(answer.body, { accepted: 11, duplicates: 0, late: 0 });
-    assert.ok(performance.now() - started >= 5000, "the slow body took at least 5 s");
-    assert.equal(await count("legs"), before + 12);
-  });
-}
+test("a slow body holds nothing while it arrives: DDL, another account's page and the account's next batch go through", async () => {
+  const before = await count("legs");
+  const started = performance.now();
+  // Eleven lines, one every 500 ms: the body takes at least 5 s.
+  const slow = trickle(Array.from({ length: 11 }, (_, i) => ndjsonLeg(`SLOW${i}`, "SLOWC")), { everyMs: 500 });
+  await sleep(1200);
+  // A migration or an admin's ALTER queues for an exclusive lock on the tables the ingest reads;
+  // every later query on them queues behind it, pages included. It must get its lock at once.
+  const ddl = timed(
+    t.db.transaction(async (tx) => {
+      await tx.execute(sql`set local lock_timeout = '3s'`);
+      await tx.execute(sql`lock table accounts, rooms, tariffs, conferences, legs in access exclusive mode`);
+    }),
+  ).catch((error: unknown) => ({ ms: Number.NaN, value: error }));
+  await sleep(100);
+  const page = await timed(getPage(`${server.url}/account`, otherOwner));
+  const next = await timed(post([HEADER, "SLOWN1,SLOWNC,611111,toll,2026-11-21T10:00:00Z,2026-11-21T10:01:00Z,,,,,"].join("\n")));
+  const locked = await ddl;
+  assert.equal(page.value.status, 200);
+  assert.ok(page.ms < 2000, `another account's page took ${page.ms} ms`);
+  assert.ok(locked.ms < 2000, `the exclusive lock waited ${locked.ms} ms (${String(locked.value)})`);
+  assert.deepEqual(next.value.body, { accepted: 1, duplicates: 0, late: 0 });
+  assert.ok(next.ms < 2000, `the account's next batch took ${next.ms} ms`);
+  const answer = await slow;
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  assert.deepEqual(answer.body, { accepted: 11, duplicates: 0, late: 0 });
+  assert.ok(performance.now() - started >= 5000, "the slow body took at least 5 s");
+  assert.equal(await count("legs"), before + 12);
+});
 
 test("a body that stalls is dropped with 408 after INGEST_IDLE_TIMEOUT_MS, nothing written", async () => {
   const before = await count("legs");
