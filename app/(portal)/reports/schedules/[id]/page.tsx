@@ -112,9 +112,9 @@ export default async function SchedulePage({ params, searchParams }: { params: P
                         const note = d.status === "delivered" ? "" : deliveryNote(d, s);
                         return (
                           <li key={d.destination}>
-                            <span className="break-all font-medium">{d.destination.replace(/^mail:/, "")}</span>{" "}
+                            <span className="wrap-anywhere font-medium">{d.destination.replace(/^mail:/, "")}</span>{" "}
                             <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${statusClass[d.status] ?? ""}`}>{s.deliveryStatus[d.status as keyof typeof s.deliveryStatus]}</span>
-                            {note && <div className="break-all text-xs text-slate-600">{note}</div>}
+                            {note && <div className="wrap-anywhere text-xs text-slate-600">{note}</div>}
                           </li>
                         );
                       })}
