@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only account,drilldown,statement,ingest,reports] [options]`: the portal's benchmarks,
+ * `npm run bench [-- --only account,drilldown,statement,ingest,reports,demo] [options]`: the portal's benchmarks,
  * each against its own throwaway PostgreSQL and the production build served by `next start`, each
  * beside a baseline measured in the same run, each printing a Markdown section for docs/BENCHMARKS.md.
  *
@@ -8,6 +8,7 @@
  * - statement (scripts/bench/statement.ts) a 1,000,000-line monthly statement download, beside SheetJS and plain CSV
  * - ingest    (scripts/bench/ingest.ts)    1,000,000 legs through POST /api/v1/cdrs, beside a raw COPY
  * - reports   (scripts/bench/reports.ts)   the nine reports over 12 months of the 2,000-room tenant, beside their SQL
+ * - demo      (scripts/bench/demo.ts)      the nine reports of the demo account, then after 50,000 more legs
  *
  * --servers debian,embedded runs each benchmark on Debian's PostgreSQL (as an external DATABASE_URL)
  * and on the embedded one as `npm start` runs it, one after the other (default: debian).
@@ -20,6 +21,7 @@
 import { parseArgs } from "node:util";
 import { runAccount } from "./bench/account";
 import { BENCHMARKS, SERVERS, stopEverything, type BenchContext, type BenchmarkName, type BenchOptions, type ServerName } from "./bench/context";
+import { runDemo } from "./bench/demo";
 import { runDrilldown } from "./bench/drilldown";
 import { runIngest } from "./bench/ingest";
 import { runReports } from "./bench/reports";
@@ -32,6 +34,7 @@ const RUNNERS: Record<BenchmarkName, (ctx: BenchContext) => Promise<string>> = {
   statement: runStatement,
   ingest: runIngest,
   reports: runReports,
+  demo: runDemo,
 };
 
 function parseOptions(argv: string[]): Omit<BenchOptions, "server"> & { servers: ServerName[] } {
