@@ -22,13 +22,20 @@ function testFiles(dir: string): string[] {
   });
 }
 
+/** A step that failed; thrown (not exited) so that the servers started for the tests are stopped. */
+class StepFailed extends Error {
+  constructor(
+    title: string,
+    readonly status: number,
+  ) {
+    super(`${title}: failed`);
+  }
+}
+
 function run(title: string, command: string, args: string[], env: Record<string, string> = {}): void {
   console.log(`\n=== ${title}`);
   const result = spawnSync(command, args, { stdio: "inherit", env: { ...process.env, ...env } });
-  if (result.status !== 0) {
-    console.error(`\n${title}: failed`);
-    process.exit(result.status ?? 1);
-  }
+  if (result.status !== 0) throw new StepFailed(title, result.status ?? 1);
 }
 
 async function main() {
@@ -56,6 +63,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
+  console.error(error instanceof StepFailed ? `\n${error.message}` : error);
+  process.exit(error instanceof StepFailed ? error.status : 1);
 });
