@@ -144,7 +144,7 @@ async function initialise(dataDir: string, cluster: string, bin: Binaries, accou
     await runTool(account, bin.initdb, ["-D", data, "-U", SUPERUSER, "--auth=scram-sha-256", `--pwfile=${pwfile}`, "-E", "UTF8", "--locale=C"]);
     rmSync(pwfile);
     // Loopback only, no Unix socket (its default directory may not exist or be shared).
-    writeFileSync(path.join(data, "postgresql.auto.conf"), "listen_addresses = '127.0.0.1'\nunix_socket_directories = ''\n", { flag: "a" });
+    writeFileSync(path.join(data, "postgresql.conf"), "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\n", { flag: "a" });
     writeFileSync(path.join(data, CREDENTIALS), JSON.stringify(credentials), { mode: 0o600 });
     renameSync(data, cluster);
   } finally {
@@ -203,7 +203,7 @@ function isPostgres(pid: number): boolean {
 }
 
 /** `port` if it is free on loopback, else one the system gives (port 0). */
-function freePort(port = 0): Promise<number> {
+export function freePort(port = 0): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", () => (port ? freePort().then(resolve, reject) : reject(new Error("no free loopback port"))));

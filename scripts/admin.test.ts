@@ -9,7 +9,7 @@ import { testDatabase, type TestDatabase } from "@/db/testing";
 const exec = promisify(execFile);
 let t: TestDatabase;
 
-/** Runs the real CLI in its own process against the test database (the embedded one over its socket). */
+/** Runs the real CLI in its own process against the test database. */
 async function admin(...args: string[]) {
   try {
     const { stdout } = await exec(process.execPath, ["--import", "tsx", path.join("scripts", "admin.ts"), ...args], { env: { ...process.env, DATABASE_URL: t.url } });

@@ -1,5 +1,5 @@
 /**
- * `npm start`: validates the settings, opens the database (hosting the embedded one when
+ * `npm start`: validates the settings, opens the database (starting the embedded one when
  * DATABASE_URL is unset), applies migrations, loads the demo data once, builds when the sources
  * changed, then serves the production build. `--dev` serves with `next dev` instead.
  */

@@ -5,12 +5,13 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
-import { openEmbedded } from "../../db/embedded";
+import { freePort, openEmbedded } from "../../db/embedded";
+
+export { freePort };
 
 export type TempPostgres = { url: (database?: string) => string; version: () => Promise<string>; stop: () => Promise<void> };
 
@@ -50,16 +51,6 @@ function binDir(): string {
   const versions = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
   for (const v of versions) if (existsSync(path.join(root, v, "bin", "initdb"))) return path.join(root, v, "bin");
   throw new Error("PostgreSQL server binaries not found: install Debian's postgresql package (apt-get install postgresql).");
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 export async function startPostgres(options: { settings?: Record<string, string> } = {}): Promise<TempPostgres> {
