@@ -34,8 +34,8 @@ function ready(stream: QueryStream): Promise<void> {
 /**
  * Rows of a query read through a server-side cursor, handed over in batches (as they arrive, up
  * to 2,000): a promise per batch, not per row. Stopping early (the client went away: `signal`
- * aborts) closes the cursor and frees the connection. A query that fails, at any point, rejects:
- * the rows never just stop as if they were all there.
+ * aborts) closes the cursor, frees the connection and rejects with the signal's reason. A query
+ * that fails, at any point, rejects: the rows never just stop as if they were all there.
  */
 export async function* cursorBatches<T>(query: SQL, signal?: AbortSignal): AsyncGenerator<T[]> {
   const { client, release } = await checkOut((await getDb()).$client);
@@ -60,6 +60,9 @@ export async function* cursorBatches<T>(query: SQL, signal?: AbortSignal): Async
       else if (stream.destroyed) throw new Error("the query's rows stopped before their end");
       else await ready(stream);
     }
+    // A client that went away ends the file here, not as if all its rows had been read (a total
+    // row for half the lines).
+    signal?.throwIfAborted();
   } catch (error) {
     failed = true;
     throw error;

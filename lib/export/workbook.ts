@@ -142,19 +142,23 @@ function queuedBytes(stream: Writable): number {
   return stream.writableLength ?? (stream as unknown as { _writableState?: { length?: number } })._writableState?.length ?? 0;
 }
 
-/** Resolves once a stream's buffer has drained (or the stream is gone); rejects on its error. */
-function drained(stream: Writable, full = stream.writableNeedDrain): Promise<void> {
-  if (!full || stream.destroyed) return Promise.resolve();
+/**
+ * Resolves once a stream's buffer has drained, or once it or the download's output is closed (a
+ * compressor piped into an output nobody reads any more never drains); rejects on its error.
+ */
+function drained(stream: Writable, output: Writable): Promise<void> {
+  if (stream.destroyed || output.destroyed) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const done = () => {
+    const settle = (error?: unknown) => {
       stream.off("drain", done).off("close", done).off("error", fail);
-      resolve();
+      output.off("close", done);
+      if (error === undefined) resolve();
+      else reject(error instanceof Error ? error : new Error(String(error)));
     };
-    const fail = (error: unknown) => {
-      stream.off("drain", done).off("close", done).off("error", fail);
-      reject(error instanceof Error ? error : new Error(String(error)));
-    };
+    const done = () => settle();
+    const fail = (error: unknown) => settle(error ?? new Error("the stream failed"));
     stream.on("drain", done).on("close", done).on("error", fail);
+    output.on("close", done);
   });
 }
 
@@ -208,11 +212,11 @@ export function createWorkbook(output: Writable) {
        * when the response has too much queued.
        */
       const keepPace = async () => {
-        if (output.destroyed) throw new Error("the download's output was closed");
         const zip = stream.stream.pipes?.[0];
-        if (zip && queuedBytes(zip) >= ZIP_QUEUE_BYTES) await drained(zip, true);
+        if (zip && queuedBytes(zip) >= ZIP_QUEUE_BYTES) await drained(zip, output);
         else await new Promise(setImmediate);
-        if (output.writableNeedDrain) await drained(output);
+        if (output.writableNeedDrain) await drained(output, output);
+        if (output.destroyed) throw new Error("the download's output was closed");
       };
       spec.title.forEach((line, i) => write([line], (row) => (row.font = i === 0 ? { bold: true, size: 14 } : { color: { argb: "FF475569" } })));
       write([]);

@@ -238,6 +238,28 @@ test("a file whose output closes part-way (the client left) stops and gives its 
   }
 });
 
+test("a file whose client left before its first line is not written as an empty report", async () => {
+  const a = tenant.accountId;
+  const pool = (await getDb()).$client;
+  for (const format of ["csv", "html", "xlsx"] as const) {
+    const client = new AbortController();
+    const context = await loadReportContext(a, "en", now, client.signal);
+    const exported = await reportExport(context, query("participation"), format);
+    client.abort();
+    const output = new PassThrough();
+    const chunks: Buffer[] = [];
+    output.on("data", (chunk: Buffer) => chunks.push(chunk));
+    const writing = exported.write(output).then(
+      () => "ended",
+      (error: Error) => error.name,
+    );
+    const outcome = await Promise.race([writing, new Promise((resolve) => setTimeout(resolve, 5_000, "still waiting"))]);
+    assert.equal(outcome, "AbortError", format);
+    assert.equal(Buffer.concat(chunks).length, 0, `${format}: nothing written`);
+    assert.equal(pool.totalCount - pool.idleCount, 0, `${format}: no connection left checked out`);
+  }
+});
+
 /** The fixture: two accounts; in the first, five people with one room each, two groups. */
 type Fixture = { a: number; b: number; users: Record<string, number>; groups: Record<string, number>; foreign: { user: number; group: number } };
 let fixture: Fixture | undefined;
