@@ -17,7 +17,7 @@ import { cancelSchedule, createSchedule, ScheduleLimitError, storedUpload, updat
 import { getScheduleSecret } from "@/lib/schedules/secret";
 import { decryptSecret } from "@/lib/secrets";
 import { MAX_SCHEDULES, parseScheduleForm } from "@/lib/schedules/validate";
-import { runFormAction, type FormState } from "./form";
+import { runOwnerFormAction, type FormState } from "./form";
 
 const anyForm = z.record(z.string(), z.unknown());
 const id = z.number().int().positive();
@@ -34,7 +34,7 @@ export async function submitScheduleForm(scheduleId: number | null, previous: Fo
 /** *Set schedule!*: creates (scheduleId null) or saves a schedule; on success, opens it. */
 async function saveSchedule(scheduleId: number | null, _previous: FormState, formData: FormData): Promise<FormState> {
   let savedId: number | undefined;
-  const state = await runFormAction(anyForm, formData, async ({ scope, input, t }) => {
+  const state = await runOwnerFormAction(anyForm, formData, async ({ scope, input, t }) => {
     const db = await getDb();
     const env = loadEnv();
     const now = new Date();
@@ -58,7 +58,7 @@ async function saveSchedule(scheduleId: number | null, _previous: FormState, for
 /** *Test upload*: writes and removes a small file at the destination typed (or stored) in the form. */
 async function testScheduleUpload(scheduleId: number | null, _previous: FormState, formData: FormData): Promise<FormState> {
   let failed = false;
-  const state = await runFormAction(anyForm, formData, async ({ scope, input, t }) => {
+  const state = await runOwnerFormAction(anyForm, formData, async ({ scope, input, t }) => {
     const db = await getDb();
     const env = loadEnv();
     const now = new Date();
@@ -87,7 +87,7 @@ async function testScheduleUpload(scheduleId: number | null, _previous: FormStat
 }
 
 export async function cancelScheduleAction(scheduleId: number, _previous: FormState, formData: FormData): Promise<FormState> {
-  const state = await runFormAction(anyForm, formData, async ({ scope }) => {
+  const state = await runOwnerFormAction(anyForm, formData, async ({ scope }) => {
     await cancelSchedule(await getDb(), scope, id.parse(scheduleId));
     revalidatePath("/reports/schedules", "layout");
     return "";
@@ -98,7 +98,7 @@ export async function cancelScheduleAction(scheduleId: number, _previous: FormSt
 
 /** *Send now*: a run at this instant, queued for a worker at once. */
 export async function sendScheduleNow(scheduleId: number, _previous: FormState, formData: FormData): Promise<FormState> {
-  return runFormAction(anyForm, formData, async ({ scope, t }) => {
+  return runOwnerFormAction(anyForm, formData, async ({ scope, t }) => {
     const db = await getDb();
     const url = databaseUrl();
     await sendNow(db, { enqueue: (runId) => queueDelivery(url, runId) }, scope, id.parse(scheduleId));

@@ -16,6 +16,6 @@ export async function GET(request: Request) {
   if (!target) return notFound();
   const [run] = await (await getDb()).select().from(scheduleRuns).where(and(eq(scheduleRuns.accountId, target.accountId), eq(scheduleRuns.id, target.runId)));
   if (!run) return notFound();
-  const file = await renderScheduledReport({ accountId: run.accountId, query: run.reportQuery, from: run.fromDate, to: run.toDate, format: run.format, now: new Date() });
+  const file = await renderScheduledReport({ accountId: run.accountId, scheduleId: run.scheduleId, query: run.reportQuery, from: run.fromDate, to: run.toDate, format: run.format, now: new Date() });
   return downloadResponse(file, run.format, request.signal);
 }

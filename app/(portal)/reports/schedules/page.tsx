@@ -1,9 +1,8 @@
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
 import { ActionButton } from "@/components/schedule-buttons";
 import { sendScheduleNow } from "@/lib/actions/schedules";
-import { requireScope } from "@/lib/auth/session";
+import { requireOwner } from "@/lib/auth/session";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
 import { describeFrequency, formatGmt, reportName } from "@/lib/schedules/display";
@@ -21,8 +20,7 @@ const statusClass: Record<string, string> = {
 
 /** The account's scheduled reports (owners only; room holders get 404). */
 export default async function SchedulesPage({ searchParams }: { searchParams: SearchParams }) {
-  const scope = await requireScope();
-  if (scope.roomId) notFound();
+  const { scope } = await requireOwner();
   const db = await getDb();
   const [{ t }, schedules, unsubscribed, query] = await Promise.all([getMessages(), listSchedules(db, scope), unsubscribedAddresses(db, scope), searchParams]);
   const s = t.schedules;

@@ -4,7 +4,7 @@ import { getDb } from "@/db/client";
 import { ActionButton } from "@/components/schedule-buttons";
 import { ScheduleForm } from "@/components/schedule-form";
 import { cancelScheduleAction, sendScheduleNow, submitScheduleForm } from "@/lib/actions/schedules";
-import { requireScope } from "@/lib/auth/session";
+import { requireOwner } from "@/lib/auth/session";
 import { getAccount } from "@/lib/data/account";
 import { NotFoundError } from "@/lib/errors";
 import { getMessages } from "@/lib/i18n/locale";
@@ -25,8 +25,7 @@ const statusClass: Record<string, string> = {
 
 /** One schedule: edit it, send it now, cancel it, and its history per run and destination. */
 export default async function SchedulePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: SearchParams }) {
-  const scope = await requireScope();
-  if (scope.roomId) notFound();
+  const { scope } = await requireOwner();
   const [{ id: idText }, query] = await Promise.all([params, searchParams]);
   const id = Number(idText);
   if (!/^\d{1,15}$/.test(idText)) notFound();
