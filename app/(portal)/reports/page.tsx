@@ -2,16 +2,14 @@ import { ScheduleReportLink } from "@/components/schedule-report-link";
 import { Pager } from "@/components/pager";
 import { ReportBuilder, type BuilderState } from "@/components/report-builder";
 import { ReportTable } from "@/components/report-table";
-import { getDb } from "@/db/client";
-import { products } from "@/db/schema/accounts";
 import { requireOwner } from "@/lib/auth/session";
 import { getAccount } from "@/lib/data/account";
+import { getReportFilterNames, getReportFilterOptions, products } from "@/lib/data/reports";
 import { ValidationError } from "@/lib/errors";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
 import { keepOnOneLine, reportDefinition, reportDefinitions } from "@/lib/reports/definitions";
 import { reportHeading } from "@/lib/reports/export";
-import { checkReportFilters, reportFilterOptions } from "@/lib/reports/filters";
 import { displayCell, displayDay, filterSummary, linesLabel } from "@/lib/reports/format";
 import { getReportPage } from "@/lib/reports/page";
 import { ALL, earliestDay, gmtDay, parseReportQuery, rangePresets, reportSearchParams, reportTypes } from "@/lib/reports/query";
@@ -33,8 +31,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
   const params = await searchParams;
   const q = toUrlParams(params);
   const now = new Date();
-  const db = await getDb();
-  const [{ locale, t }, account, options] = await Promise.all([getMessages(), getAccount(scope), reportFilterOptions(db, scope.accountId)]);
+  const [{ locale, t }, account, options] = await Promise.all([getMessages(), getAccount(scope), getReportFilterOptions(scope)]);
   const r = t.reports;
 
   // Nothing asked yet: the builder alone. Otherwise the report, or what is wrong with the request.
@@ -44,7 +41,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
   let names;
   if (parsed?.ok) {
     try {
-      names = await checkReportFilters(db, scope.accountId, parsed.query, t);
+      names = await getReportFilterNames(scope, parsed.query, t);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       errors = { [error.field ?? "filters"]: [error.message] };

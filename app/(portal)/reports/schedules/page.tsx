@@ -1,12 +1,11 @@
 import Link from "next/link";
-import { getDb } from "@/db/client";
 import { ActionButton } from "@/components/schedule-buttons";
 import { sendScheduleNow } from "@/lib/actions/schedules";
 import { requireOwner } from "@/lib/auth/session";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
 import { describeFrequency, formatGmt, reportName } from "@/lib/schedules/display";
-import { listSchedules, unsubscribedAddresses } from "@/lib/schedules/schedules";
+import { getSchedulesOverview } from "@/lib/data/schedules";
 import { MAX_SCHEDULES } from "@/lib/schedules/validate";
 import { first, type SearchParams } from "@/lib/search-params";
 
@@ -21,8 +20,7 @@ const statusClass: Record<string, string> = {
 /** The account's scheduled reports (owners only; room holders get 404). */
 export default async function SchedulesPage({ searchParams }: { searchParams: SearchParams }) {
   const { scope } = await requireOwner();
-  const db = await getDb();
-  const [{ t }, schedules, unsubscribed, query] = await Promise.all([getMessages(), listSchedules(db, scope), unsubscribedAddresses(db, scope), searchParams]);
+  const [{ t }, { schedules, unsubscribed }, query] = await Promise.all([getMessages(), getSchedulesOverview(scope), searchParams]);
   const s = t.schedules;
   const isUnsubscribed = new Set(unsubscribed);
   return (

@@ -1,6 +1,5 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { getDb } from "@/db/client";
 import { ActionButton } from "@/components/schedule-buttons";
 import { ScheduleForm } from "@/components/schedule-form";
 import { cancelScheduleAction, sendScheduleNow, submitScheduleForm } from "@/lib/actions/schedules";
@@ -10,7 +9,7 @@ import { NotFoundError } from "@/lib/errors";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
 import { deliveryNote, describeFrequency, formatGmt, formValues, gmtOffset, reportChoices } from "@/lib/schedules/display";
-import { getSchedule, scheduleHistory } from "@/lib/schedules/schedules";
+import { getScheduleWithHistory } from "@/lib/data/schedules";
 import { isoDate } from "@/lib/schedules/timing";
 import { first, type SearchParams } from "@/lib/search-params";
 
@@ -29,11 +28,10 @@ export default async function SchedulePage({ params, searchParams }: { params: P
   const [{ id: idText }, query] = await Promise.all([params, searchParams]);
   const id = Number(idText);
   if (!/^\d{1,15}$/.test(idText)) notFound();
-  const db = await getDb();
   const [{ t }, account, found] = await Promise.all([
     getMessages(),
     getAccount(scope),
-    Promise.all([getSchedule(db, scope, id), scheduleHistory(db, scope, id)]).catch((error: unknown) => {
+    getScheduleWithHistory(scope, id).catch((error: unknown) => {
       if (error instanceof NotFoundError) return null;
       throw error;
     }),
