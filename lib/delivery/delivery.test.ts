@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { networkInterfaces, tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { isPrivateAddress, resolveDestination } from "./address-guard";
+import { isPrivateAddress, PrivateAddressError, resolveDestination } from "./address-guard";
 import { DeliveryError } from "./errors";
 import { sendMail } from "./mail";
 import { selfSignedCertificate, sshKeyPair, startFtp, startSftp, startSmtp } from "./testing/servers";
@@ -20,6 +20,27 @@ test("private, loopback and link-local addresses are refused unless allowed", as
   await assert.rejects(resolveDestination("localhost", false), (e: unknown) => e instanceof DeliveryError && e.kind === "permanent" && /private, loopback or link-local/.test(e.message));
   await assert.rejects(resolveDestination("127.0.0.1", false), /127\.0\.0\.1/);
   assert.equal(await resolveDestination("127.0.0.1", true), "127.0.0.1");
+});
+
+test("IPv4 inside IPv6, 0.0.0.0/8, reserved ranges and this machine's own addresses are refused", async () => {
+  // IPv4-compatible (::a.b.c.d, how inet_pton reads it) and IPv4-mapped forms of loopback and of 0/8.
+  for (const a of ["::7f00:1", "::127.0.0.1", "::ffff:127.0.0.1", "::ffff:7f00:1", "0:0:0:0:0:ffff:7f00:1", "::8.8.8.8", "0.1.2.3", "0.255.255.255", "::ffff:0.0.0.1"]) assert.ok(isPrivateAddress(a), a);
+  // Documentation, benchmarking, NAT64, 6to4, Teredo: never a customer's server.
+  for (const a of ["192.0.2.2", "198.51.100.7", "203.0.113.9", "198.18.0.1", "64:ff9b::808:808", "2002:7f00:1::1", "2001::1", "2001:db8::1"]) assert.ok(isPrivateAddress(a), a);
+  for (const a of ["not-an-address", "", "1.2.3"]) assert.ok(isPrivateAddress(a), `"${a}" is not an address`);
+  // Every address of this machine's interfaces, whatever its range, in either notation.
+  for (const list of Object.values(networkInterfaces())) {
+    for (const i of list ?? []) {
+      assert.ok(isPrivateAddress(i.address), `own address ${i.address}`);
+      if (i.family === "IPv4") assert.ok(isPrivateAddress(`::ffff:${i.address}`), `own address ::ffff:${i.address}`);
+      await assert.rejects(resolveDestination(i.address, false), PrivateAddressError, `own address ${i.address}`);
+    }
+  }
+  // A public address is refused once it is one of ours.
+  assert.ok(!isPrivateAddress("8.8.4.4", []));
+  assert.ok(isPrivateAddress("8.8.4.4", ["8.8.4.4"]));
+  assert.ok(isPrivateAddress("::ffff:8.8.4.4", ["8.8.4.4"]));
+  assert.ok(isPrivateAddress("2001:4860:4860:0::8844", ["2001:4860:4860:0:0:0:0:8844"]));
 });
 
 test("SFTP to a loopback address is refused before any connection", async () => {
