@@ -216,8 +216,12 @@ const en = {
     problems: {
       notBuilt: {
         database: "The report could not be built: the database was interrupted.",
+        filters: "The report could not be built: its filters name people or groups that are no longer in the account. Edit the schedule and choose the report again.",
         unexpected: "The report could not be built because of an error on our side.",
       },
+      hostKeyChanged:
+        "The SFTP server showed the key {offered} instead of the accepted {expected}: nothing was sent. If the server's administrator confirms that its key changed, open the schedule, run Test upload and accept the new key.",
+      hostKeyMissing: "No server key has been accepted for this SFTP destination: nothing was sent. Open the schedule, run Test upload and accept the server's key.",
       retrying: "It will be tried again automatically.",
       gaveUp: "It will not be tried again ({count} attempt(s)).",
     },
@@ -619,8 +623,12 @@ const fr: Messages = {
     problems: {
       notBuilt: {
         database: "Le rapport n'a pas pu être généré : la base de données a été interrompue.",
+        filters: "Le rapport n'a pas pu être généré : ses filtres désignent des personnes ou des groupes qui ne font plus partie du compte. Modifiez la programmation et choisissez à nouveau le rapport.",
         unexpected: "Le rapport n'a pas pu être généré à cause d'une erreur de notre côté.",
       },
+      hostKeyChanged:
+        "Le serveur SFTP a présenté la clé {offered} au lieu de la clé acceptée {expected} : rien n'a été envoyé. Si l'administrateur du serveur confirme que sa clé a changé, ouvrez la programmation, lancez Tester le dépôt et acceptez la nouvelle clé.",
+      hostKeyMissing: "Aucune clé de serveur n'a été acceptée pour ce dépôt SFTP : rien n'a été envoyé. Ouvrez la programmation, lancez Tester le dépôt et acceptez la clé du serveur.",
       retrying: "Une nouvelle tentative aura lieu automatiquement.",
       gaveUp: "Il n'y aura pas d'autre tentative ({count} tentative(s)).",
     },

@@ -1,3 +1,4 @@
+import { X509Certificate } from "node:crypto";
 import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { accounts, emailUnsubscribes, reportSchedules, runDeliveries, scheduleRuns, type DeliveryDetails, type ReportSchedule, type UploadTarget } from "@/db/schema";
@@ -42,6 +43,9 @@ const auditable = (s: ReportSchedule) => ({
   format: s.format,
   emails: s.emails,
   upload: s.upload,
+  // Who accepted which server key, or trusted which authority, is worth keeping; both are public.
+  hostKey: s.uploadHostKey,
+  ca: s.uploadCa ? new X509Certificate(s.uploadCa).fingerprint256 : null,
   status: s.status,
 });
 
@@ -59,6 +63,8 @@ function columns(input: ScheduleInput, now: Date) {
     format: input.format,
     emails: input.emails,
     upload: input.upload,
+    uploadHostKey: input.upload?.protocol === "sftp" ? (input.hostKey ?? null) : null,
+    uploadCa: input.upload?.protocol === "ftps" ? (input.ca ?? null) : null,
     nextRunAt: nextRunAfter(input, now),
     updatedAt: now,
   };

@@ -24,6 +24,10 @@ export type ScheduleInput = {
   upload: UploadTarget | null;
   /** The password or key typed now; undefined keeps the stored one (only allowed for the same destination). */
   secret: string | undefined;
+  /** SFTP: the server key the owner accepted (OpenSSH's "SHA256:…"). */
+  hostKey?: string | null;
+  /** FTPS: a private certificate authority (PEM) to trust instead of the public ones. */
+  ca?: string | null;
 };
 
 type Raw = Record<string, unknown>;
