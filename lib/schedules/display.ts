@@ -40,6 +40,8 @@ export function formValues(s: ReportSchedule | Omit<ReportSchedule, "uploadSecre
     directory: s.upload?.directory ?? "",
     user: s.upload?.user ?? "",
     auth: s.upload?.auth ?? "password",
+    hostKey: s.uploadHostKey ?? "",
+    ca: s.uploadCa ?? "",
   };
 }
 
