@@ -57,19 +57,24 @@ function Errors({ id, messages }: { id: string; messages?: string[] }) {
   );
 }
 
-/** The SFTP server key accepted (sent with the form), or a word that none is yet. */
-function HostKeyField({ t, hostKey, errors }: { t: Messages["schedules"]; hostKey: string; errors?: string[] }) {
+/** The SFTP server key accepted (sent with the form), or a word that none is yet (unless the prompt below shows one). */
+function HostKeyField({ t, hostKey, prompted, errors }: { t: Messages["schedules"]; hostKey: string; prompted: boolean; errors?: string[] }) {
   return (
     <div className="sm:col-span-4" data-testid="host-key">
       <input type="hidden" name="hostKey" value={hostKey} aria-describedby="f-hostKey-errors" />
-      <p className="text-sm font-medium text-slate-700">{t.hostKey}</p>
       {hostKey ? (
         <>
+          <p className="text-sm font-medium text-slate-700">{t.hostKey}</p>
           <code className="mt-1 block break-all font-mono text-sm text-slate-900">{hostKey}</code>
           <p className="mt-1 text-xs text-slate-500">{t.hostKeyAcceptedHint}</p>
         </>
       ) : (
-        <p className="mt-1 text-sm text-slate-600">{t.hostKeyNone}</p>
+        !prompted && (
+          <>
+            <p className="text-sm font-medium text-slate-700">{t.hostKey}</p>
+            <p className="mt-1 text-sm text-slate-600">{t.hostKeyNone}</p>
+          </>
+        )
       )}
       <Errors id="f-hostKey-errors" messages={errors} />
     </div>
@@ -88,7 +93,7 @@ function HostKeyPrompt({ t, prompt, message, pending, onAccept }: { t: Messages[
       <h3 className={`text-sm font-semibold ${changed ? "text-red-900" : "text-amber-900"}`}>{changed ? t.hostKeyChangedTitle : t.hostKeyTitle}</h3>
       {message && <p className="text-sm text-slate-800">{message}</p>}
       <p className="text-sm text-slate-800">{text}</p>
-      <code data-testid="host-key-offered" className="block break-all rounded border border-slate-300 bg-white px-3 py-2 font-mono text-sm text-slate-900">
+      <code data-testid="host-key-offered" className="block break-all rounded border border-slate-300 bg-white px-3 py-2 font-mono text-xs text-slate-900 sm:text-sm">
         {prompt.offered}
       </code>
       <button type="button" onClick={onAccept} disabled={pending} className="rounded bg-brand-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-900 disabled:opacity-60">
@@ -385,12 +390,12 @@ export function ScheduleForm({ action, t, defaults, reports, hasSecret, today, p
                   <Errors id="f-ca-errors" messages={errors.ca} />
                 </div>
               )}
-              {protocol === "sftp" && <HostKeyField t={t} hostKey={hostKey} errors={errors.hostKey} />}
+              {protocol === "sftp" && <HostKeyField t={t} hostKey={hostKey} prompted={Boolean(prompt)} errors={errors.hostKey} />}
               <div className="flex flex-wrap items-center gap-3 sm:col-span-4">
                 <button type="submit" name="intent" value="test" disabled={pending} className="rounded border border-brand-700 px-3 py-1.5 text-sm font-semibold text-brand-700 hover:bg-brand-50 disabled:opacity-60">
                   {testing ? t.testing : t.testUpload}
                 </button>
-                {tested.message && !prompt && (
+                {tested.message && !tested.hostKey && !testing && (
                   <p role="status" data-testid="test-result" className={`rounded border px-3 py-1.5 text-sm ${tested.ok ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-red-200 bg-red-50 text-red-800"}`}>
                     {tested.message}
                   </p>
