@@ -3,5 +3,5 @@ import { requireScope } from "@/lib/auth/session";
 import { homePath } from "@/lib/data/rooms";
 
 export default async function Home() {
-  redirect(await homePath(await requireScope()));
+  redirect(await homePath((await requireScope()).scope));
 }

@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database, Transaction } from "@/db/client";
 import { billingPeriods, conferences, rooms } from "@/db/schema";
-import type { Scope } from "@/lib/auth/login";
+import { assertOwner, roomFilter, type AccountScope, type Scope } from "@/lib/auth/scope";
 import { audit } from "@/lib/audit";
 import { ConflictError, LockedError, NotFoundError } from "@/lib/errors";
 import { shiftRollups } from "@/lib/usage/rollups";
@@ -41,7 +41,7 @@ async function lockForChange(tx: Transaction, scope: Scope, expected: Conference
     })
     .from(conferences)
     .leftJoin(billingPeriods, and(eq(billingPeriods.accountId, conferences.accountId), eq(billingPeriods.period, conferences.period)))
-    .where(and(eq(conferences.accountId, scope.accountId), inArray(conferences.id, ids), scope.roomId ? eq(conferences.roomId, scope.roomId) : undefined))
+    .where(and(eq(conferences.accountId, scope.accountId), inArray(conferences.id, ids), roomFilter(scope, conferences.roomId)))
     .orderBy(conferences.id)
     .for("update", { of: conferences });
   if (rows.length !== new Set(ids).size) throw new NotFoundError("conference not found");
@@ -92,8 +92,8 @@ async function applyAssignment(db: Database, scope: Scope, expected: ConferenceV
  * Sets a room's auto billing code (or clears it with null); on request also gives it to the room's
  * unallocated conferences of every period not yet invoiced. Owners only.
  */
-export async function setAutoBillingCode(db: Database, scope: Scope, roomNumber: string, rawCode: string | null, applyToUnallocated: boolean) {
-  if (scope.roomId) throw new NotFoundError("room not found");
+export async function setAutoBillingCode(db: Database, scope: AccountScope, roomNumber: string, rawCode: string | null, applyToUnallocated: boolean) {
+  assertOwner(scope, "room");
   const code = rawCode === null ? null : billingCodeSchema.parse(rawCode);
   return db.transaction(async (tx) => {
     const [room] = await tx

@@ -26,6 +26,15 @@ const schema = z.object({
   DEMO: z.enum(["0", "1"]).optional(),
   /** The largest CDR batch accepted, in bytes (a million legs of CSV is about 120 MB). */
   INGEST_MAX_BYTES: z.coerce.number({ error: "must be a number of bytes" }).int().min(1).default(256 * 1024 * 1024),
+  /** A session unused for this long ends (minutes). */
+  SESSION_IDLE_MINUTES: z.coerce.number({ error: "must be a number of minutes" }).int().min(1).max(24 * 60).default(30),
+  /** A session ends this long after login, however it is used (hours). */
+  SESSION_MAX_HOURS: z.coerce.number({ error: "must be a number of hours" }).int().min(1).max(24 * 30).default(8),
+  /**
+   * How many proxies in front of the portal append to X-Forwarded-For: 0 (the default) takes
+   * the client's address from the connection and ignores the header, which anyone can set.
+   */
+  TRUST_PROXY: z.coerce.number({ error: "must be the number of proxies in front (0: none)" }).int().min(0).max(10).default(0),
   /** A CDR batch whose client sends no byte for this long is dropped (408). */
   INGEST_IDLE_TIMEOUT_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(1).default(30_000),
 });
@@ -64,6 +73,17 @@ export function loadDatabaseEnv(source: NodeJS.ProcessEnv = process.env): Pick<E
 export function loadIngestEnv(source: NodeJS.ProcessEnv = process.env): { maxBytes: number; idleTimeoutMs: number } {
   const e = parse(source);
   return { maxBytes: e.INGEST_MAX_BYTES, idleTimeoutMs: e.INGEST_IDLE_TIMEOUT_MS };
+}
+
+/** How long sessions last: idle, and in all. */
+export function loadSessionEnv(source: NodeJS.ProcessEnv = process.env): { idleMinutes: number; maxHours: number } {
+  const e = parse(source);
+  return { idleMinutes: e.SESSION_IDLE_MINUTES, maxHours: e.SESSION_MAX_HOURS };
+}
+
+/** How many proxies in front append to X-Forwarded-For (0: the header is not trusted). */
+export function loadProxyEnv(source: NodeJS.ProcessEnv = process.env): { trustProxy: number } {
+  return { trustProxy: parse(source).TRUST_PROXY };
 }
 
 /**

@@ -3,7 +3,7 @@
  * Works against DATABASE_URL, or the embedded database — also while the portal is running on it.
  */
 import { parseArgs } from "node:util";
-import { closePeriod, createAccount, createApiKey, createRoom, createUser, setTariff } from "../lib/admin/support";
+import { closePeriod, createAccount, createApiKey, createRoom, createUser, removeMember, setTariff, setUserPassword, setUserStatus } from "../lib/admin/support";
 import { NotFoundError, ValidationError } from "../lib/errors";
 import { reinstateEmail } from "../lib/schedules/unsubscribe";
 import { purgeExpiredUsage } from "../lib/usage/retention";
@@ -15,6 +15,10 @@ const USAGE = `Usage: npm run admin -- <command> [options]
 
   account create --number 602127 --company "Name" [--currency EUR] [--locale fr-FR] [--time-zone Europe/Paris] [--support-phone "…"]
   user create --email a@b.example --name "Full Name" [--password …] [--account 602127 --role owner|member]
+  user suspend --email a@b.example        the user can no longer log in; their open sessions end
+  user reinstate --email a@b.example
+  user password --email a@b.example [--password …]   a new password (generated if not given); open sessions end
+  member remove --account 602127 --email a@b.example  the user loses the account; their open sessions end
   room create --account 602127 --number 332703 --cardholder a@b.example [--auto-code CODE] [--product audio|web|webinar|training]
   api-key create --account 602127 | --provider
   period close --account 602127 --month 2026-10
@@ -69,6 +73,25 @@ async function main(): Promise<number> {
         const u = await createUser(db, { email: o.email ?? "", name: o.name ?? "", password: o.password, account: o.account, role });
         console.log(`User ${u.email} created${o.account ? ` (${role ?? "member"} of ${o.account})` : ""}.`);
         if (u.generatedPassword) console.log(`Password (shown once): ${u.generatedPassword}`);
+        break;
+      }
+      case "user suspend":
+      case "user reinstate": {
+        if (!o.email) throw new ValidationError("give --email ADDRESS");
+        const r = await setUserStatus(db, { email: o.email, status: command === "user suspend" ? "suspended" : "active" });
+        console.log(command === "user suspend" ? `${o.email} is suspended; ${r.sessionsEnded} open session(s) ended.` : `${o.email} can log in again.`);
+        break;
+      }
+      case "user password": {
+        if (!o.email) throw new ValidationError("give --email ADDRESS");
+        const r = await setUserPassword(db, { email: o.email, password: o.password });
+        console.log(`${o.email} has a new password${r.generatedPassword ? `: ${r.generatedPassword}` : ""}; ${r.sessionsEnded} open session(s) ended.`);
+        break;
+      }
+      case "member remove": {
+        if (!o.email || !o.account) throw new ValidationError("give --account N and --email ADDRESS");
+        const r = await removeMember(db, { email: o.email, account: o.account });
+        console.log(`${o.email} no longer belongs to account ${o.account}; ${r.sessionsEnded} open session(s) ended.`);
         break;
       }
       case "room create": {

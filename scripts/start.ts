@@ -12,7 +12,7 @@ import { buildIfNeeded } from "./lib/build";
 import { describeError, openDatabase } from "./lib/database";
 
 const root = process.cwd();
-const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+const serve = path.join(root, "scripts", "serve.ts");
 
 async function main() {
   const dev = process.argv.includes("--dev");
@@ -27,11 +27,13 @@ async function main() {
     process.exit(1);
   }
 
-  const server = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(env.port)], {
+  const server = spawn(process.execPath, ["--import", "tsx", serve, ...(dev ? ["--dev"] : [])], {
     stdio: "inherit",
     env: {
       ...process.env,
       NEXT_TELEMETRY_DISABLED: "1",
+      NODE_ENV: dev ? "development" : "production",
+      PORT: String(env.port),
       DATABASE_URL: database.url,
       DEMO: env.demo ? "1" : "0",
       AUTH_SECRET: env.authSecret,

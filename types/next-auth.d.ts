@@ -3,18 +3,13 @@ import "next-auth/jwt";
 
 declare module "next-auth" {
   interface User {
-    accountId: number;
-    roomId: number | null;
-  }
-  interface Session {
-    scope: { userId: number; accountId: number; roomId: number | null };
+    /** The server-side session opened at login (the sessions table). */
+    sid: string;
   }
 }
 
 declare module "next-auth/jwt" {
   interface JWT {
-    uid?: number;
-    accountId?: number;
-    roomId?: number | null;
+    sid?: string;
   }
 }

@@ -10,15 +10,15 @@ import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {
-  const scope = await requireScope();
+  const { scope, displayName } = await requireScope();
   const [{ locale, t }, account] = await Promise.all([getMessages(), getAccount(scope)]);
   return (
     <div className="flex min-h-screen flex-col">
       <header className="no-print bg-brand-900">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-6 py-4">
           <div className="flex items-center gap-5">
-            <Brand provider={t.provider} product={t.productName} compact={!scope.roomId} />
-            {!scope.roomId && (
+            <Brand provider={t.provider} product={t.productName} compact={scope.kind === "account"} />
+            {scope.kind === "account" && (
               <nav className="flex gap-3.5 whitespace-nowrap text-sm font-medium" aria-label={t.productName}>
                 <a href="/account" className="text-white/85 hover:text-white hover:underline">
                   {t.summary.title}
@@ -34,8 +34,11 @@ export default async function PortalLayout({ children }: { children: ReactNode }
           </div>
           <div className="flex items-center gap-3">
             <span className="hidden text-sm text-white/80 md:inline">
-              {t.loggedInAs} <strong className="text-white">{scope.displayName}</strong>
+              {t.loggedInAs} <strong className="text-white">{displayName}</strong>
             </span>
+            <a href="/sessions" className="text-sm font-medium text-white/85 hover:text-white hover:underline" data-testid="nav-sessions">
+              {t.sessions.nav}
+            </a>
             <LanguageSwitcher locale={locale} label={t.language} action={setLanguage} />
             <LogoutButton label={t.logOut} />
           </div>

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { scopeOf } from "@/lib/auth/scope";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
@@ -36,7 +37,7 @@ before(async () => {
   await t.db.execute(sql`
     insert into legs (account_id, conference_id, external_id, service_type, joined_at, left_at, duration_s, billable_s, charge_minor)
     select account_id, id, 'l' || id, 'toll', started_at, ended_at, 600, 600, 90 from conferences`);
-  const scope = { accountId: account.id, userId: owner.id, roomId: null };
+  const scope = await scopeOf(t.db, { accountId: account.id, userId: owner.id, roomId: null });
   const schedule = await createSchedule(
     t.db,
     scope,

@@ -1,14 +1,13 @@
-import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import { Brand } from "@/components/brand";
 import { LanguageSwitcher } from "@/components/language-switcher";
 import { LoginForm } from "@/components/login-form";
-import { authOptions } from "@/lib/auth/options";
+import { currentSession } from "@/lib/auth/session";
 import { setLanguage } from "@/lib/i18n/actions";
 import { getMessages } from "@/lib/i18n/locale";
 
 export default async function LoginPage() {
-  if ((await getServerSession(authOptions))?.scope?.userId) redirect("/");
+  if (await currentSession()) redirect("/");
   const { locale, t } = await getMessages();
   return (
     <div className="flex min-h-screen flex-col">

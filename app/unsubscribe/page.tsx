@@ -1,9 +1,7 @@
-import { eq } from "drizzle-orm";
 import { Brand } from "@/components/brand";
 import { LanguageSwitcher } from "@/components/language-switcher";
 import { UnsubscribeForm } from "@/components/unsubscribe-form";
-import { getDb } from "@/db/client";
-import { accounts } from "@/db/schema";
+import { getUnsubscribeAccount } from "@/lib/data/schedules";
 import { confirmUnsubscribe } from "@/lib/actions/unsubscribe";
 import { loadEnv } from "@/lib/env";
 import { setLanguage } from "@/lib/i18n/actions";
@@ -20,7 +18,7 @@ export default async function UnsubscribePage({ searchParams }: { searchParams: 
   const token = first((await searchParams).t) ?? "";
   const { locale, t } = await getMessages();
   const target = readUnsubscribeToken(loadEnv().encryptionKey, token);
-  const [account] = target ? await (await getDb()).select({ number: accounts.number, companyName: accounts.companyName }).from(accounts).where(eq(accounts.id, target.accountId)) : [];
+  const account = target ? await getUnsubscribeAccount(target.accountId) : undefined;
   const who = account ? `${account.companyName} (${account.number})` : "";
   const labels = { button: t.unsubscribe.button, done: fill(t.unsubscribe.done, { address: target?.email ?? "", account: who }), invalid: t.unsubscribe.invalid };
   return (

@@ -1,4 +1,5 @@
-import { bigint, boolean, index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { bigint, boolean, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { accounts, users } from "./accounts";
 
 export const auditEvents = pgTable(
@@ -33,3 +34,32 @@ export const loginAttempts = pgTable(
     index("login_attempts_address_at").on(t.address, t.at),
   ],
 );
+
+/**
+ * A signed-in session: the id is in the session cookie, checked on every request. Ended by
+ * logging out, by the owner from the sessions page, by support (suspension, removal, password
+ * change), or by time: idle for SESSION_IDLE_MINUTES or older than SESSION_MAX_HOURS.
+ */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: bigint("user_id", { mode: "number" })
+      .notNull()
+      .references(() => users.id),
+    accountId: bigint("account_id", { mode: "number" })
+      .notNull()
+      .references(() => accounts.id),
+    /** The room of a room holder's session; null for an owner's (the whole account). */
+    roomId: bigint("room_id", { mode: "number" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+    /** Why it ended: logout, ended by the user, suspended, removed, password. */
+    endedBy: text("ended_by"),
+    userAgent: text("user_agent").notNull().default(""),
+    address: text("address").notNull().default(""),
+  },
+  (t) => [index("sessions_user_open").on(t.userId).where(sql`ended_at is null`)],
+);
+export type Session = typeof sessions.$inferSelect;

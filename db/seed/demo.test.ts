@@ -5,12 +5,12 @@ import { testDatabase, type TestDatabase } from "../testing";
 import { seedDemo, DEMO_ACCOUNT } from "./demo";
 import { getRoomUsage } from "@/lib/data/room-usage";
 import { findRoom } from "@/lib/data/rooms";
-import type { Scope } from "@/lib/auth/login";
+import { scopeOf, type AccountScope, type RoomScope } from "@/lib/auth/scope";
 
 const NOW = new Date("2026-11-23T10:00:00Z");
 let t: TestDatabase;
-let owner: Scope;
-let marilene: Scope;
+let owner: AccountScope;
+let marilene: RoomScope;
 
 before(async () => {
   t = await testDatabase();
@@ -21,8 +21,8 @@ before(async () => {
     join account_members m on m.account_id = a.id and m.role = 'owner'
     where a.number = ${DEMO_ACCOUNT}`);
   const ids = rows[0]!;
-  owner = { userId: Number(ids.owner_id), accountId: Number(ids.account_id), roomId: null };
-  marilene = { userId: Number(ids.holder_id), accountId: Number(ids.account_id), roomId: Number(ids.room_id) };
+  owner = await scopeOf(t.db, { userId: Number(ids.owner_id), accountId: Number(ids.account_id), roomId: null });
+  marilene = await scopeOf(t.db, { userId: Number(ids.holder_id), accountId: Number(ids.account_id), roomId: Number(ids.room_id) });
 });
 after(() => t.close());
 

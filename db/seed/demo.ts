@@ -17,7 +17,7 @@ import {
 } from "../schema";
 import { closePeriod } from "@/lib/admin/support";
 import { audit } from "@/lib/audit";
-import type { Scope } from "@/lib/auth/login";
+import { scopeOf } from "@/lib/auth/scope";
 import { assignBillingCode } from "@/lib/billing-codes";
 import { ingest } from "@/lib/ingest/ingest";
 import { hashPassword } from "@/lib/password";
@@ -194,7 +194,7 @@ export async function seedDemo(db: Database, now = new Date()): Promise<void> {
   const ingested = await ingest(db, { accountId, label: "demo seed" }, Readable.from(records), "ndjson", { now });
   if (!ingested.ok) throw new Error(`demo usage refused: ${JSON.stringify(ingested.errors.slice(0, 3))}`);
 
-  const owner: Scope = { userId: ownerId, accountId, roomId: null };
+  const owner = await scopeOf(db, { userId: ownerId, accountId, roomId: null });
   const assigned = new Map<string, string[]>();
   planned.forEach((c, i) => c.source === "assigned" && c.billingCode && assigned.set(c.billingCode, [...(assigned.get(c.billingCode) ?? []), `demo-${i + 1}`]));
   for (const [code, externalIds] of assigned) {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { sql } from "drizzle-orm";
 import { testDatabase, type TestDatabase } from "../testing";
-import type { Scope } from "@/lib/auth/login";
+import { scopeOf, type AccountScope } from "@/lib/auth/scope";
 import { getCodeUsage } from "@/lib/data/code-usage";
 import { getConferenceLines } from "@/lib/data/conferences";
 import { getRoomUsage } from "@/lib/data/room-usage";
@@ -11,13 +11,13 @@ import { generateTenant, type Tenant } from "./tenant";
 /** Every total equals the sum of its lines, in integer minor units, on generated data. */
 let t: TestDatabase;
 let tenant: Tenant;
-let owner: Scope;
+let owner: AccountScope;
 
 before(async () => {
   t = await testDatabase();
   tenant = await generateTenant(t.db, { scale: 0.004, now: new Date("2026-11-23T10:00:00Z") });
   const { rows } = await t.db.execute<{ id: string }>(sql`select m.user_id as id from account_members m where m.account_id = ${tenant.accountId} and m.role = 'owner'`);
-  owner = { userId: Number(rows[0]!.id), accountId: tenant.accountId, roomId: null };
+  owner = await scopeOf(t.db, { userId: Number(rows[0]!.id), accountId: tenant.accountId, roomId: null });
 });
 after(() => t.close());
 

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { assignBillingCode, billingCodeSchema, setAutoBillingCode } from "@/lib/billing-codes";
 import { fill } from "@/lib/i18n/messages";
-import { runFormAction, type FormState } from "./form";
+import { runFormAction, runOwnerFormAction, type FormState } from "./form";
 
 const id = z.coerce.number().int().positive();
 const version = z.coerce.number().int().positive();
@@ -50,7 +50,7 @@ export async function assignSelectedCodes(_previous: FormState, formData: FormDa
 /** Sets (or clears) a room's auto billing code, optionally applying it to its unallocated conferences. */
 export async function setRoomAutoCode(roomNumber: string, _previous: FormState, formData: FormData): Promise<FormState> {
   const schema = z.object({ code: z.string().trim().pipe(z.union([z.literal(""), billingCodeSchema])), apply: z.string().optional() });
-  return runFormAction(schema, formData, async ({ scope, input, t }) => {
+  return runOwnerFormAction(schema, formData, async ({ scope, input, t }) => {
     const result = await setAutoBillingCode(await getDb(), scope, roomNumber, input.code || null, input.apply === "on");
     revalidatePath("/", "layout");
     if (!result.code) return t.codes.autoCodeCleared;

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { requireScope } from "@/lib/auth/session";
-import type { Scope } from "@/lib/auth/login";
+import type { AccountScope, Scope } from "@/lib/auth/scope";
 import { ConflictError, LockedError, NotFoundError } from "@/lib/errors";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill, type Messages } from "@/lib/i18n/messages";
@@ -9,7 +9,7 @@ import { fill, type Messages } from "@/lib/i18n/messages";
 /** What a form shows after its action: field errors (by field name), a message, success or not. */
 export type FormState = { ok?: boolean; message?: string; errors?: Record<string, string[]>; values?: Record<string, string> };
 
-type Handler<T> = (context: { scope: Scope & { displayName: string }; input: T; t: Messages }) => Promise<string>;
+type Handler<T, S extends Scope = Scope> = (context: { scope: S; displayName: string; sessionId: string; input: T; t: Messages }) => Promise<string>;
 
 /**
  * The one wrapper of every server action: checks the session (a server action is a public
@@ -19,15 +19,25 @@ type Handler<T> = (context: { scope: Scope & { displayName: string }; input: T; 
  * form shows the not-found message instead.) The submitted text values come back so a form keeps
  * what the user typed.
  */
-export async function runFormAction<S extends z.ZodType>(schema: S, formData: FormData | Record<string, unknown>, handler: Handler<z.output<S>>): Promise<FormState> {
-  const scope = await requireScope();
+export function runFormAction<S extends z.ZodType>(schema: S, formData: FormData | Record<string, unknown>, handler: Handler<z.output<S>>): Promise<FormState> {
+  return run(schema, formData, false, handler);
+}
+
+/** `runFormAction` for what only an account's owner may do: a room holder's call is "not found". */
+export function runOwnerFormAction<S extends z.ZodType>(schema: S, formData: FormData | Record<string, unknown>, handler: Handler<z.output<S>, AccountScope>): Promise<FormState> {
+  return run(schema, formData, true, handler as Handler<z.output<S>>);
+}
+
+async function run<S extends z.ZodType>(schema: S, formData: FormData | Record<string, unknown>, ownerOnly: boolean, handler: Handler<z.output<S>>): Promise<FormState> {
+  const { scope, displayName, sessionId } = await requireScope();
   const { t } = await getMessages();
+  if (ownerOnly && scope.kind !== "account") return { ok: false, message: t.codes.notFound };
   const raw = formData instanceof FormData ? Object.fromEntries([...new Set(formData.keys())].map((k) => [k, formData.getAll(k).length > 1 ? formData.getAll(k) : formData.get(k)])) : formData;
   const values = Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === "string"));
   const parsed = schema.safeParse(raw);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error, t), values };
   try {
-    return { ok: true, message: await handler({ scope, input: parsed.data, t }) };
+    return { ok: true, message: await handler({ scope, displayName, sessionId, input: parsed.data, t }) };
   } catch (error) {
     return { ...errorState(error, t), values };
   }

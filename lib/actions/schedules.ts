@@ -4,14 +4,15 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { databaseUrl, getDb } from "@/db/client";
+import { assertOwner } from "@/lib/auth/scope";
 import { loadEnv } from "@/lib/env";
 import { NotFoundError } from "@/lib/errors";
 import type { Messages } from "@/lib/i18n/messages";
 import { queueDelivery } from "@/lib/jobs/queue";
 import { saveScheduleForm, testScheduleDestination, type FieldErrors, type HostKeyPrompt } from "@/lib/schedules/form";
 import { sendNow } from "@/lib/schedules/runs";
-import { cancelSchedule, ownerOnly } from "@/lib/schedules/schedules";
-import { runFormAction, type FormState } from "./form";
+import { cancelSchedule } from "@/lib/schedules/schedules";
+import { runFormAction, type runOwnerFormAction, type FormState } from "./form";
 
 const anyForm = z.record(z.string(), z.unknown());
 const id = z.number().int().positive();
@@ -25,21 +26,22 @@ const withoutSecrets = <S extends FormState>(state: S): S => ({ ...state, values
 
 const fieldErrors = (errors: FieldErrors) => new z.ZodError(Object.entries(errors).flatMap(([field, messages]) => messages.map((message) => ({ code: "custom" as const, path: [field], message, input: undefined }))));
 
-type Handler = Parameters<typeof runFormAction<typeof anyForm>>[2];
+type OwnerHandler = Parameters<typeof runOwnerFormAction<typeof anyForm>>[2];
 
 /**
  * Every schedule action: the account owner's only. A room holder's call, like one for a schedule
  * that does not exist, is answered "This schedule does not exist…" before anything is read,
  * written or connected to.
  */
-async function scheduleAction(formData: FormData, handler: Handler): Promise<FormState> {
+async function scheduleAction(formData: FormData, handler: OwnerHandler): Promise<FormState> {
   let t: Messages | undefined;
   let notFound = false;
   const state = await runFormAction(anyForm, formData, async (context) => {
     t = context.t;
     try {
-      ownerOnly(context.scope);
-      return await handler(context);
+      const { scope } = context;
+      assertOwner(scope, "schedule");
+      return await handler({ ...context, scope });
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
       notFound = true;

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
+import { scopeOf } from "@/lib/auth/scope";
 import { after, before, test } from "node:test";
 import { eq, sql } from "drizzle-orm";
 import { testDatabase, type TestDatabase } from "@/db/testing";
-import { apiKeys, billingPeriods, directoryNumbers, rooms, tariffs } from "@/db/schema";
+import { apiKeys, billingPeriods, directoryNumbers, rooms, tariffs, users } from "@/db/schema";
 import { ValidationError, NotFoundError } from "@/lib/errors";
 import { getRoomUsage } from "@/lib/data/room-usage";
 import { findRoom } from "@/lib/data/rooms";
@@ -93,7 +94,8 @@ test("a tariff keeps 4 decimals exactly and applies from a date", async () => {
 
 test("each account's owner sees only its own rooms", async () => {
   const ids = await t.db.select({ accountId: rooms.accountId, number: rooms.number }).from(rooms);
-  const alpha = { userId: 1, accountId: ids.find((r) => r.number === "410001")!.accountId, roomId: null };
+  const [owner] = await t.db.select({ id: users.id }).from(users).where(eq(users.email, "a@alpha.example"));
+  const alpha = await scopeOf(t.db, { userId: owner!.id, accountId: ids.find((r) => r.number === "410001")!.accountId, roomId: null });
   assert.equal((await findRoom(alpha, "410001"))?.autoBillingCode, "OPS-1");
   assert.equal(await findRoom(alpha, "510001"), undefined);
   const usage = await getRoomUsage(alpha, "2026-10-01", "all");

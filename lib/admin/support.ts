@@ -15,6 +15,7 @@ import {
   users,
 } from "@/db/schema";
 import { audit } from "@/lib/audit";
+import { endUserSessions } from "@/lib/auth/sessions";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import { hashPassword } from "@/lib/password";
 import { addMonths, fromUrlPeriod, periodOf } from "@/lib/periods";
@@ -101,6 +102,56 @@ export async function createUser(db: Database, input: z.input<typeof userInput>)
     }
     await audit(tx, { accountId, actorLabel: SUPPORT, action: "user.created", subject: u.email, after: { email: u.email, name: u.name, role: u.account ? u.role : null } });
     return { ...user!, generatedPassword: u.password ? undefined : password };
+  });
+}
+
+async function userByEmail(db: Queryable, email: string) {
+  const [user] = await db.select({ id: users.id, email: users.email, status: users.status }).from(users).where(eq(sql`lower(${users.email})`, email.trim().toLowerCase()));
+  if (!user) throw new NotFoundError(`no user ${email}`);
+  return user;
+}
+
+/**
+ * Suspends a user (or reinstates one): a suspended user cannot log in, and every session they
+ * have open ends at once. Returns how many sessions ended.
+ */
+export async function setUserStatus(db: Database, input: { email: string; status: "active" | "suspended" }) {
+  return db.transaction(async (tx) => {
+    const user = await userByEmail(tx, input.email);
+    await tx.update(users).set({ status: input.status }).where(eq(users.id, user.id));
+    const ended = input.status === "suspended" ? await endUserSessions(tx, user.id, "suspended") : 0;
+    await audit(tx, { actorLabel: SUPPORT, action: input.status === "suspended" ? "user.suspended" : "user.reinstated", subject: user.email, before: { status: user.status }, after: { status: input.status, sessionsEnded: ended } });
+    return { sessionsEnded: ended };
+  });
+}
+
+/** Gives a user a new password (generated when none is given); their open sessions end. */
+export async function setUserPassword(db: Database, input: { email: string; password?: string }) {
+  const password = input.password ?? randomBytes(12).toString("base64url");
+  if (password.length < 8) throw new ValidationError("password: must be at least 8 characters", "password");
+  const passwordHash = await hashPassword(password);
+  return db.transaction(async (tx) => {
+    const user = await userByEmail(tx, input.email);
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, user.id));
+    const ended = await endUserSessions(tx, user.id, "password");
+    await audit(tx, { actorLabel: SUPPORT, action: "user.password", subject: user.email, after: { sessionsEnded: ended } });
+    return { sessionsEnded: ended, generatedPassword: input.password ? undefined : password };
+  });
+}
+
+/**
+ * Removes a user from an account (an owner who left the company): they lose the account, and
+ * their sessions on it end. Rooms they hold stay theirs until given to someone else.
+ */
+export async function removeMember(db: Database, input: { email: string; account: string }) {
+  return db.transaction(async (tx) => {
+    const account = await accountByNumber(tx, input.account);
+    const user = await userByEmail(tx, input.email);
+    const removed = await tx.delete(accountMembers).where(and(eq(accountMembers.accountId, account.id), eq(accountMembers.userId, user.id))).returning();
+    if (!removed.length) throw new NotFoundError(`${user.email} is not a member of account ${input.account}`);
+    const ended = await endUserSessions(tx, user.id, "removed");
+    await audit(tx, { accountId: account.id, actorLabel: SUPPORT, action: "member.removed", subject: user.email, before: { role: removed[0]!.role }, after: { sessionsEnded: ended } });
+    return { sessionsEnded: ended };
   });
 }
 

@@ -3,16 +3,15 @@ import type { Database } from "@/db/client";
 import { accountMembers, accounts, loginAttempts, rooms, users } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { verifyPassword } from "@/lib/password";
+import type { ScopeClaim } from "./scope";
 
 export const MAX_FAILURES_PER_USERNAME = 10;
 export const MAX_FAILURES_PER_ADDRESS = 100;
 export const FAILURE_WINDOW_MINUTES = 15;
 
-/** What a session may see: a whole account, or one room of it. */
-export type Scope = { userId: number; accountId: number; roomId: number | null };
 
 export type LoginResult =
-  | { ok: true; scope: Scope; displayName: string }
+  | { ok: true; scope: ScopeClaim; displayName: string }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "locked"; retryAfterMinutes: number };
 
@@ -82,7 +81,7 @@ export async function login(db: Database, input: Credentials): Promise<LoginResu
 }
 
 /** The scope a user gets with a number: an account they own, or a room they hold. */
-async function scopeFor(db: Database, userId: number, number: string): Promise<Scope | undefined> {
+async function scopeFor(db: Database, userId: number, number: string): Promise<ScopeClaim | undefined> {
   const [owned] = await db
     .select({ accountId: accounts.id })
     .from(accounts)

@@ -1,20 +1,32 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "@/db/client";
+import { loadSessionEnv } from "@/lib/env";
 import { decodeSessionToken, encodeSessionToken } from "./jwt";
 import { login } from "./login";
+import { checkSession, endSession, startSession } from "./sessions";
 
 /** Thrown to the login form as `error`: "locked:<minutes>". */
 export const LOCKED_PREFIX = "locked:";
 
-function clientAddress(headers: Record<string, string | string[] | undefined> | undefined): string {
-  const forwarded = headers?.["x-forwarded-for"];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
-  return first || "unknown";
-}
+/** Thrown by the jwt callback for a session that ended: next-auth then clears the cookie. */
+class SessionEnded extends Error {}
+
+type Headers = Record<string, string | string[] | undefined> | undefined;
+const header = (headers: Headers, name: string) => {
+  const value = headers?.[name];
+  return (Array.isArray(value) ? value[0] : value) ?? "";
+};
+
+/**
+ * The client's address: the portal's server (scripts/serve.ts) sets X-Forwarded-For to the one
+ * address it trusts (the connection's, or a trusted proxy's hop), replacing what the client sent.
+ */
+const clientAddress = (headers: Headers) => header(headers, "x-forwarded-for").split(",")[0]?.trim() || "unknown";
 
 export const authOptions: NextAuthOptions = {
-  session: { strategy: "jwt", maxAge: 8 * 3600 },
+  // The cookie's own lifetime; the session itself ends by the sessions table (idle, absolute, revoked).
+  session: { strategy: "jwt", maxAge: loadSessionEnv().maxHours * 3600 },
   jwt: { encode: encodeSessionToken, decode: decodeSessionToken },
   pages: { signIn: "/login", error: "/login" },
   providers: [
@@ -26,14 +38,17 @@ export const authOptions: NextAuthOptions = {
         number: { type: "text" },
       },
       async authorize(credentials, req) {
-        const result = await login(await getDb(), {
+        const db = await getDb();
+        const address = clientAddress(req?.headers);
+        const result = await login(db, {
           username: String(credentials?.username ?? ""),
           password: String(credentials?.password ?? ""),
           number: String(credentials?.number ?? ""),
-          address: clientAddress(req?.headers),
+          address,
         });
         if (result.ok) {
-          return { id: String(result.scope.userId), name: result.displayName, accountId: result.scope.accountId, roomId: result.scope.roomId };
+          const sid = await startSession(db, result.scope, { userAgent: header(req?.headers, "user-agent"), address });
+          return { id: String(result.scope.userId), name: result.displayName, sid };
         }
         if (result.reason === "locked") throw new Error(`${LOCKED_PREFIX}${result.retryAfterMinutes}`);
         return null;
@@ -41,17 +56,28 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
-      if (user) {
-        token.uid = Number(user.id);
-        token.accountId = user.accountId;
-        token.roomId = user.roomId;
-      }
+    // At login the session id goes into the cookie; afterwards (/api/auth/session) an ended
+    // session is refused, which clears the cookie.
+    async jwt({ token, user }) {
+      if (user) return { sid: user.sid };
+      if (!token.sid || !(await checkSession(await getDb(), token.sid, loadSessionEnv()))) throw new SessionEnded("session ended");
       return token;
     },
-    session({ session, token }) {
-      session.scope = { userId: token.uid ?? 0, accountId: token.accountId ?? 0, roomId: token.roomId ?? null };
+    session({ session }) {
       return session;
+    },
+  },
+  events: {
+    async signOut({ token }) {
+      if (token?.sid) await endSession(await getDb(), token.sid, "logout");
+    },
+  },
+  logger: {
+    error(code, metadata) {
+      // A session that ended is not an error of the portal.
+      const cause = metadata instanceof Error ? metadata : (metadata as { error?: unknown })?.error;
+      if (code === "JWT_SESSION_ERROR" && cause instanceof SessionEnded) return;
+      console.error(`[next-auth][error][${code}]`, metadata);
     },
   },
 };

@@ -1,33 +1,52 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
-import { getServerSession } from "next-auth";
-import { redirect } from "next/navigation";
+import { cookies } from "next/headers";
+import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "@/db/client";
-import { accountMembers, rooms, users } from "@/db/schema";
-import type { Scope } from "./login";
-import { authOptions } from "./options";
+import { loadSessionEnv } from "@/lib/env";
+import { decodeSessionToken } from "./jwt";
+import type { AccountScope, Scope } from "./scope";
+import { checkSession } from "./sessions";
+
+/** next-auth's session cookie, on http and on https. */
+const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
+
+export type SignedIn<S extends Scope = Scope> = { scope: S; displayName: string; sessionId: string };
+
+/** The session id in the request's session cookie, if it decrypts. */
+async function sessionIdFromCookie(): Promise<string | null> {
+  const jar = await cookies();
+  const token = SESSION_COOKIES.map((name) => jar.get(name)?.value).find(Boolean);
+  const secret = process.env.NEXTAUTH_SECRET;
+  if (!token || !secret) return null;
+  try {
+    const claims = await decodeSessionToken({ token, secret, salt: "" });
+    return typeof claims?.sid === "string" ? claims.sid : null;
+  } catch {
+    return null; // not ours, tampered with, or signed with another secret
+  }
+}
 
 /**
- * The signed-in scope, re-checked against the database on each request so that a suspended user
- * or a room handed to someone else loses access at once. Redirects to the login page otherwise.
+ * The one accessor of pages, actions, route handlers and downloads: the request's session,
+ * checked against the sessions table and re-read from the database (`checkSession`), once per
+ * request. Null when there is none, or it ended.
  */
-export const requireScope = cache(async (): Promise<Scope & { displayName: string }> => {
-  const session = await getServerSession(authOptions);
-  const scope = session?.scope;
-  if (!scope?.userId) redirect("/login");
-  const db = await getDb();
-  const [row] = scope.roomId
-    ? await db
-        .select({ displayName: users.displayName })
-        .from(users)
-        .innerJoin(rooms, and(eq(rooms.accountId, scope.accountId), eq(rooms.id, scope.roomId), eq(rooms.cardholderId, users.id)))
-        .where(and(eq(users.id, scope.userId), eq(users.status, "active")))
-    : await db
-        .select({ displayName: users.displayName })
-        .from(users)
-        .innerJoin(accountMembers, and(eq(accountMembers.accountId, scope.accountId), eq(accountMembers.userId, users.id), eq(accountMembers.role, "owner")))
-        .where(and(eq(users.id, scope.userId), eq(users.status, "active")));
-  if (!row) redirect("/login");
-  return { ...scope, displayName: row.displayName };
+export const currentSession = cache(async (): Promise<SignedIn | null> => {
+  const id = await sessionIdFromCookie();
+  return id ? checkSession(await getDb(), id, loadSessionEnv()) : null;
 });
+
+/** For pages and actions: the signed-in scope, or the login page. */
+export async function requireScope(): Promise<SignedIn> {
+  const session = await currentSession();
+  if (!session) redirect("/login");
+  return session;
+}
+
+/** For owner-only pages and actions: an owner's scope; a room holder gets "not found". */
+export async function requireOwner(): Promise<SignedIn<AccountScope>> {
+  const session = await requireScope();
+  if (session.scope.kind !== "account") notFound();
+  return session as SignedIn<AccountScope>;
+}

@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { cache } from "react";
 import { getDb } from "@/db/client";
 import { accounts, billingPeriods } from "@/db/schema";
-import type { Scope } from "@/lib/auth/login";
+import type { Scope } from "@/lib/auth/scope";
 import type { Period } from "@/lib/periods";
 
 export type AccountInfo = {

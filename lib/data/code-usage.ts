@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import type { Scope } from "@/lib/auth/login";
+import { roomFilter, type Scope } from "@/lib/auth/scope";
 import type { Period } from "@/lib/periods";
 
 export type CodeRoomLine = { number: string; cardholder: string; conferences: number; durationS: number; chargeMinor: number };
@@ -15,7 +15,7 @@ export async function getCodeUsage(scope: Scope, period: Period): Promise<{ code
     from usage_rollups u
     join rooms r on r.account_id = u.account_id and r.id = u.room_id
     join users holder on holder.id = r.cardholder_id
-    where u.account_id = ${scope.accountId} and u.period = ${period} ${scope.roomId ? sql`and u.room_id = ${scope.roomId}` : sql``}
+    where u.account_id = ${scope.accountId} and u.period = ${period} and ${roomFilter(scope, sql`u.room_id`)}
     order by u.billing_code <> '', lower(u.billing_code), u.billing_code, r.number`);
   const codes: CodeUsage[] = [];
   for (const row of rows) {

@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import type { Scope } from "@/lib/auth/login";
+import { roomFilter, type Scope } from "@/lib/auth/scope";
 import type { Period } from "@/lib/periods";
 
 /** One line of a room's conference list: a conference and one of its service types. */
@@ -44,7 +44,7 @@ export async function getConferenceLines(
       : filter.billingCode === null
         ? sql`and c.billing_code is null`
         : sql`and c.billing_code = ${filter.billingCode}`;
-  const roomScope = scope.roomId ? sql`and c.room_id = ${scope.roomId}` : sql``;
+  const roomScope = sql`and ${roomFilter(scope, sql`c.room_id`)}`;
   const chosen = slice
     ? sql`and c.id in (select c.id from conferences c where c.account_id = ${scope.accountId} and c.period = ${period} ${where} ${roomScope}
                        order by c.started_at, c.id limit ${slice.limit} offset ${slice.offset})`
@@ -124,7 +124,7 @@ export type Participant = {
 export async function getConference(scope: Scope, roomNumber: string, conferenceId: number): Promise<{ conference: ConferenceDetail; participants: Participant[]; total: Totals } | undefined> {
   if (!Number.isSafeInteger(conferenceId) || conferenceId <= 0) return undefined;
   const db = await getDb();
-  const where = sql`c.account_id = ${scope.accountId} and c.id = ${conferenceId} and r.number = ${roomNumber} ${scope.roomId ? sql`and c.room_id = ${scope.roomId}` : sql``}`;
+  const where = sql`c.account_id = ${scope.accountId} and c.id = ${conferenceId} and r.number = ${roomNumber} and ${roomFilter(scope, sql`c.room_id`)}`;
   const [head, legs] = await Promise.all([
     db.execute<{
       id: string;

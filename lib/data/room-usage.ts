@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import type { Scope } from "@/lib/auth/login";
+import { roomFilter, type Scope } from "@/lib/auth/scope";
 import { subtotal } from "@/lib/paging";
 import type { Period } from "@/lib/periods";
 
@@ -25,7 +25,7 @@ export type RoomUsage = { rows: RoomUsageRow[]; total: { durationS: number; char
  */
 export async function getRoomUsage(scope: Scope, period: Period, display: RoomDisplay, slice?: { offset: number; limit: number }): Promise<RoomUsage & { count: number }> {
   const db = await getDb();
-  const inScope = sql`r.account_id = ${scope.accountId} ${scope.roomId ? sql`and r.id = ${scope.roomId}` : sql``}`;
+  const inScope = sql`r.account_id = ${scope.accountId} and ${roomFilter(scope, sql`r.id`)}`;
   const joinUsage = sql`${display === "active" ? sql`join` : sql`left join`} room_usage x on x.account_id = r.account_id and x.room_id = r.id and x.period = ${period}`;
   const [lines, totals] = await Promise.all([
     db.execute<{ number: string; cardholder: string; auto_billing_code: string | null; duration_s: string; charge_minor: string }>(sql`

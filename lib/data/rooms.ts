@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { rooms, users } from "@/db/schema";
-import type { Scope } from "@/lib/auth/login";
+import { roomFilter, type Scope } from "@/lib/auth/scope";
 
 export type RoomHeader = { id: number; number: string; cardholder: string; autoBillingCode: string | null };
 
@@ -14,13 +14,13 @@ export async function findRoom(scope: Scope, number: string): Promise<RoomHeader
     .select({ id: rooms.id, number: rooms.number, cardholder: users.displayName, autoBillingCode: rooms.autoBillingCode })
     .from(rooms)
     .innerJoin(users, eq(users.id, rooms.cardholderId))
-    .where(and(eq(rooms.accountId, scope.accountId), eq(rooms.number, number), scope.roomId ? eq(rooms.id, scope.roomId) : undefined));
+    .where(and(eq(rooms.accountId, scope.accountId), eq(rooms.number, number), roomFilter(scope, rooms.id)));
   return room;
 }
 
 /** Where a session lands after login. */
 export async function homePath(scope: Scope): Promise<string> {
-  if (!scope.roomId) return "/account";
+  if (scope.kind === "account") return "/account";
   const db = await getDb();
   const [room] = await db.select({ number: rooms.number }).from(rooms).where(and(eq(rooms.accountId, scope.accountId), eq(rooms.id, scope.roomId)));
   return room ? `/rooms/${room.number}` : "/login";

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Scope } from "@/lib/auth/login";
+import type { Scope } from "@/lib/auth/scope";
 import type { Period } from "@/lib/periods";
 import { cursorBatches } from "./cursor";
 import { statementQuery, type StatementRow } from "./statement-query";

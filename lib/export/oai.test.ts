@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import { testDatabase, type TestDatabase } from "@/db/testing";
 import { seedDemo } from "@/db/seed/demo";
-import type { Scope } from "@/lib/auth/login";
+import { scopeOf, type AccountScope } from "@/lib/auth/scope";
 import { getAccount } from "@/lib/data/account";
 import { getCodeUsage } from "@/lib/data/code-usage";
 import { getConference, getConferenceLines } from "@/lib/data/conferences";
@@ -17,7 +17,7 @@ import { currencyFormat, excelDateTime, neutralise, wallClock } from "./workbook
 
 const NOW = new Date("2026-11-23T10:00:00Z");
 let t: TestDatabase;
-let owner: Scope;
+let owner: AccountScope;
 let context: ExportContext;
 
 async function open(file: Export): Promise<ExcelJS.Workbook> {
@@ -56,7 +56,7 @@ before(async () => {
   await seedDemo(t.db, NOW);
   const { rows } = await t.db.execute<{ account_id: string; owner_id: string }>(sql`
     select a.id as account_id, m.user_id as owner_id from accounts a join account_members m on m.account_id = a.id and m.role = 'owner'`);
-  owner = { userId: Number(rows[0]!.owner_id), accountId: Number(rows[0]!.account_id), roomId: null };
+  owner = await scopeOf(t.db, { userId: Number(rows[0]!.owner_id), accountId: Number(rows[0]!.account_id), roomId: null });
   context = { scope: owner, account: await getAccount(owner), t: messages.en, locale: "en", period: "2026-10-01", now: NOW };
 });
 after(() => t.close());

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Writable } from "node:stream";
-import type { Scope } from "@/lib/auth/login";
+import type { Scope } from "@/lib/auth/scope";
 import { getPeriodStatus, type AccountInfo } from "@/lib/data/account";
 import { getCodeUsage } from "@/lib/data/code-usage";
 import { getConference } from "@/lib/data/conferences";

@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import type { Scope } from "@/lib/auth/login";
+import { roomFilter, type Scope } from "@/lib/auth/scope";
 import type { Period } from "@/lib/periods";
 
 /** One statement line: a conference with its participants' count and sums (stored with it), in the seed's columns. */
@@ -20,7 +20,7 @@ export type StatementRow = {
  * query, which the download reads through a cursor and the statement benchmark's baselines read
  * as it is (this module is not server-only for them).
  */
-export function statementQuery(scope: Pick<Scope, "accountId" | "roomId">, period: Period, roomId: number | null): SQL {
+export function statementQuery(scope: Scope, period: Period, roomId: number | null): SQL {
   return sql`
       select extract(epoch from c.started_at)::float8 * 1000 as started_ms, r.number as room_number, holder.display_name as cardholder, c.legs as participants,
              c.billing_code, extract(epoch from c.ended_at - c.started_at)::int as length_s, c.duration_s, c.charge_minor
@@ -29,6 +29,6 @@ export function statementQuery(scope: Pick<Scope, "accountId" | "roomId">, perio
       join users holder on holder.id = r.cardholder_id
       where c.account_id = ${scope.accountId} and c.period = ${period}
         ${roomId ? sql`and c.room_id = ${roomId}` : sql``}
-        ${scope.roomId ? sql`and c.room_id = ${scope.roomId}` : sql``}
+        and ${roomFilter(scope, sql`c.room_id`)}
       order by c.started_at, c.id`;
 }

@@ -4,6 +4,7 @@
  * builder's downloads and by scheduled reports (the job worker has no session: the context is
  * built from the account id).
  */
+import type { AccountScope } from "@/lib/auth/scope";
 import { sql } from "drizzle-orm";
 import { stringify as stringifyCsv } from "csv-stringify/sync";
 import type { Writable } from "node:stream";
@@ -35,15 +36,15 @@ export type ReportContext = {
   signal?: AbortSignal;
 };
 
-/** A context for an account id (as a scheduled job has it); NotFoundError for an unknown account. */
-export async function loadReportContext(accountId: number, locale: Locale, now = new Date(), signal?: AbortSignal): Promise<ReportContext> {
+/** Reports are the owner's: a context for an account scope; NotFoundError for an unknown account. */
+export async function loadReportContext(scope: AccountScope, locale: Locale, now = new Date(), signal?: AbortSignal): Promise<ReportContext> {
   const db = await getDb();
   const { rows } = await db.execute<AccountInfo & Record<string, unknown>>(sql`
     select number, company_name as "companyName", currency, locale, time_zone as "timeZone", support_phone as "supportPhone"
-    from accounts where id = ${accountId}`);
+    from accounts where id = ${scope.accountId}`);
   const account = rows[0];
   if (!account) throw new NotFoundError("account");
-  return { accountId, account, t: messages[locale], locale, now, signal };
+  return { accountId: scope.accountId, account, t: messages[locale], locale, now, signal };
 }
 
 /** What a report is about, for the header of a file or a page. */

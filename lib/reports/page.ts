@@ -1,3 +1,4 @@
+import type { AccountScope } from "@/lib/auth/scope";
 import "server-only";
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
@@ -20,7 +21,8 @@ export type ReportPage = {
  * One page of a report for the screen: its lines, read alone (LIMIT/OFFSET on the report's own
  * order), beside the count and the sums of the whole report. Past the last page, the last page.
  */
-export async function getReportPage(accountId: number, query: ReportQuery, requested: string | undefined, c: { t: Messages; locale: Locale; currency: string }): Promise<ReportPage> {
+export async function getReportPage(scope: AccountScope, query: ReportQuery, requested: string | undefined, c: { t: Messages; locale: Locale; currency: string }): Promise<ReportPage> {
+  const { accountId } = scope;
   const def = reportDefinition(query.type);
   const db = await getDb();
   const read = (p: { offset: number; limit: number }) => db.execute<Row>(sql`${def.rows(accountId, query)} limit ${p.limit} offset ${p.offset}`).then((r) => r.rows);

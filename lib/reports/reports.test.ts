@@ -2,12 +2,14 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { PassThrough, Readable } from "node:stream";
 import { parse as parseCsv } from "csv-parse/sync";
-import { sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import { getDb } from "@/db/client";
+import { accountMembers } from "@/db/schema";
 import { generateTenant, type Tenant } from "@/db/seed/tenant";
 import { testDatabase, type TestDatabase } from "@/db/testing";
 import { createAccount, createRoom, createUser, setTariff } from "@/lib/admin/support";
+import { scopeOf, type AccountScope } from "@/lib/auth/scope";
 import { ValidationError } from "@/lib/errors";
 import { ingest } from "@/lib/ingest/ingest";
 import { messages } from "@/lib/i18n/messages";
@@ -27,8 +29,14 @@ const RANGE = { from: "2026-03-15", to: "2026-10-20" };
 
 const query = (type: ReportType, extra: Partial<ReportQuery> = {}): ReportQuery => ({ type, range: "custom", ...RANGE, cardholders: [], allCardholders: false, owners: [], groups: [], ungrouped: false, products: [], ...extra });
 
+/** Reports are the owner's: the scope of the account's first owner. */
+async function ownerOf(accountId: number): Promise<AccountScope> {
+  const [owner] = await t.db.select({ userId: accountMembers.userId }).from(accountMembers).where(and(eq(accountMembers.accountId, accountId), eq(accountMembers.role, "owner"))).limit(1);
+  return scopeOf(t.db, { userId: owner!.userId, accountId, roomId: null });
+}
+
 async function file(accountId: number, q: ReportQuery, format: ReportFormat) {
-  const context = await loadReportContext(accountId, "en", now);
+  const context = await loadReportContext(await ownerOf(accountId), "en", now);
   const exported = await reportExport(context, q, format);
   const out = new PassThrough();
   const chunks: Buffer[] = [];
@@ -172,9 +180,9 @@ test("every report: the total row is the sum of the lines, on screen page by pag
   for (const type of reportTypes) {
     const q = query(type);
     const def = reportDefinition(type);
-    const first = await getReportPage(a, q, "1", c);
+    const first = await getReportPage(await ownerOf(a), q, "1", c);
     const lines = [...first.lines];
-    for (let p = 2; p <= first.page.pages; p++) lines.push(...(await getReportPage(a, q, String(p), c)).lines);
+    for (let p = 2; p <= first.page.pages; p++) lines.push(...(await getReportPage(await ownerOf(a), q, String(p), c)).lines);
     assert.equal(lines.length, first.page.count, type);
     def.columns.forEach((col, i) => {
       if (!col.sum) return;
@@ -200,14 +208,14 @@ test("every report: the total row is the sum of the lines, on screen page by pag
     });
   }
   // Past the last page: the last page.
-  const last = await getReportPage(a, query("participation"), "100000", c);
+  const last = await getReportPage(await ownerOf(a), query("participation"), "100000", c);
   assert.equal(last.page.page, last.page.pages);
 });
 
 test("an empty report says so plainly, in every format", async () => {
   const a = tenant.accountId;
   const q = query("usage", { from: "2026-11-24", to: "2026-11-24", products: ["training"] });
-  const page = await getReportPage(a, q, undefined, { t: messages.en, locale: "en", currency: "EUR" });
+  const page = await getReportPage(await ownerOf(a), q, undefined, { t: messages.en, locale: "en", currency: "EUR" });
   assert.equal(page.page.count, 0);
   assert.match((await file(a, q, "html")).body.toString(), /No data matches this report/);
   const report = await csv(a, q);
@@ -220,7 +228,7 @@ test("a file whose output closes part-way (the client left) stops and gives its 
   const pool = (await getDb()).$client;
   for (const format of ["csv", "html", "xlsx"] as const) {
     const client = new AbortController();
-    const context = await loadReportContext(a, "en", now, client.signal);
+    const context = await loadReportContext(await ownerOf(a), "en", now, client.signal);
     const exported = await reportExport(context, query("participation"), format);
     // Nobody reads: the writer soon waits for room, then the client leaves (as downloadResponse
     // sees it, the request's signal aborts and the output is destroyed).
@@ -243,7 +251,7 @@ test("a file whose client left before its first line is not written as an empty 
   const pool = (await getDb()).$client;
   for (const format of ["csv", "html", "xlsx"] as const) {
     const client = new AbortController();
-    const context = await loadReportContext(a, "en", now, client.signal);
+    const context = await loadReportContext(await ownerOf(a), "en", now, client.signal);
     const exported = await reportExport(context, query("participation"), format);
     client.abort();
     const output = new PassThrough();
@@ -378,7 +386,7 @@ test("every cardholder: the usage reports of everyone; user status of the cardho
   assert.deepEqual(await users({}), ["OWNER", "U1", "U2", "U3", "U5", "U6"]);
   assert.deepEqual(await users({ allCardholders: true }), ["OWNER", "U1", "U2", "U3", "U5"]);
   assert.deepEqual(await users({ allCardholders: true, ungrouped: true }), ["OWNER", "U1", "U2", "U3", "U5", "U6"]);
-  const context = await loadReportContext(f.a, "en", now);
+  const context = await loadReportContext(await ownerOf(f.a), "en", now);
   const exported = await reportExport(context, query("usage", { allCardholders: true, products: ["audio"] }), "html");
   const out = new PassThrough();
   const chunks: Buffer[] = [];
@@ -389,14 +397,14 @@ test("every cardholder: the usage reports of everyone; user status of the cardho
 
 test("unknown or foreign filter ids are refused with a clear message, and no file is made", async () => {
   const f = await loadFixture();
-  const context = await loadReportContext(f.a, "en", now);
+  const context = await loadReportContext(await ownerOf(f.a), "en", now);
   const refused = async (filters: Partial<ReportQuery>, pattern: RegExp) =>
     assert.rejects(reportExport(context, query("activity", filters), "xlsx"), (error: unknown) => error instanceof ValidationError && pattern.test(error.message));
   await refused({ cardholders: [f.foreign.user] }, new RegExp(`cardholders are not part of this account: ${f.foreign.user}`));
   await refused({ cardholders: [9_999_999] }, /not part of this account: 9999999/);
   await refused({ owners: [f.users.u1!] }, /owners are not part of this account/);
   await refused({ groups: [f.foreign.group] }, /groups are not part of this account/);
-  const fr = await loadReportContext(f.a, "fr", now);
+  const fr = await loadReportContext(await ownerOf(f.a), "fr", now);
   await assert.rejects(reportExport(fr, query("usage", { groups: [f.foreign.group] }), "csv"), /Ces groupes ne font pas partie de ce compte/);
 });
 

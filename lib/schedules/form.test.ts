@@ -6,15 +6,15 @@ import { sql } from "drizzle-orm";
 import { testDatabase, type TestDatabase } from "@/db/testing";
 import { groups } from "@/db/schema";
 import { createAccount, createRoom, createUser } from "@/lib/admin/support";
-import type { Scope } from "@/lib/auth/login";
+import { scopeOf, type AccountScope, type RoomScope } from "@/lib/auth/scope";
 import { privateCaCertificate, sshKeyPair, startFtp, startSftp } from "@/lib/delivery/testing/servers";
 import { messages } from "@/lib/i18n/messages";
 import { saveScheduleForm, testScheduleDestination } from "./form";
 import { parseScheduleForm } from "./validate";
 
 let t: TestDatabase;
-let owner: Scope;
-let roomHolder: Scope;
+let owner: AccountScope;
+let roomHolder: RoomScope;
 let own: { cardholder: number; group: number };
 let foreign: { cardholder: number; owner: number; group: number };
 const key = randomBytes(32).toString("hex");
@@ -27,8 +27,8 @@ before(async () => {
   const o = await createUser(t.db, { email: "owner@form.example", name: "Owner", password: "a long password", account: "660001", role: "owner" });
   const holder = await createUser(t.db, { email: "holder@form.example", name: "Holder", password: "a long password" });
   const room = await createRoom(t.db, { account: "660001", number: "661111", cardholder: "holder@form.example" });
-  owner = { accountId: account.id, userId: o.id, roomId: null };
-  roomHolder = { accountId: account.id, userId: holder.id, roomId: room.id };
+  owner = await scopeOf(t.db, { accountId: account.id, userId: o.id, roomId: null });
+  roomHolder = await scopeOf(t.db, { accountId: account.id, userId: holder.id, roomId: room.id });
   const [g] = await t.db.insert(groups).values({ accountId: account.id, name: "Sales" }).returning();
   own = { cardholder: holder.id, group: g!.id };
 

@@ -4,7 +4,7 @@
  * request is an unknown schedule (NotFoundError) before anything is read, written or connected to.
  */
 import type { Database } from "@/db/client";
-import type { Scope } from "@/lib/auth/login";
+import { assertOwner, type AccountScope, type Scope } from "@/lib/auth/scope";
 import { PrivateAddressError } from "@/lib/delivery/address-guard";
 import { DeliveryError } from "@/lib/delivery/errors";
 import { HostKeyError } from "@/lib/delivery/host-key";
@@ -13,7 +13,7 @@ import { ValidationError } from "@/lib/errors";
 import { fill, type Messages } from "@/lib/i18n/messages";
 import { decryptSecret } from "@/lib/secrets";
 import { scheduleReportQuery } from "./report";
-import { createSchedule, getSchedule, ownerOnly, ScheduleLimitError, updateSchedule } from "./schedules";
+import { createSchedule, getSchedule, ScheduleLimitError, updateSchedule } from "./schedules";
 import { getScheduleSecret } from "./secret";
 import { MAX_SCHEDULES, parseScheduleForm } from "./validate";
 
@@ -25,7 +25,7 @@ export type TestOutcome = { ok: true; message: string } | { ok: false; errors: F
 
 type Context = { t: Messages; now: Date; encryptionKey: string };
 
-async function storedDestination(db: Database, scope: Scope, scheduleId: number | null) {
+async function storedDestination(db: Database, scope: AccountScope, scheduleId: number | null) {
   if (scheduleId === null) return { stored: null, hasStoredSecret: false };
   const s = await getSchedule(db, scope, scheduleId);
   return { stored: s.upload, hasStoredSecret: s.hasSecret };
@@ -33,7 +33,7 @@ async function storedDestination(db: Database, scope: Scope, scheduleId: number 
 
 /** Creates (scheduleId null) or saves a schedule; every refusal is a field error, and then nothing is written. */
 export async function saveScheduleForm(db: Database, scope: Scope, scheduleId: number | null, raw: Record<string, unknown>, c: Context): Promise<SaveOutcome> {
-  ownerOnly(scope);
+  assertOwner(scope, "schedule");
   const destination = await storedDestination(db, scope, scheduleId);
   const parsed = parseScheduleForm(raw, { t: c.t, now: c.now, ...destination, requireHostKey: true, checkReport: (q) => scheduleReportQuery(q, c.now) });
   if (!parsed.ok) return parsed;
@@ -60,7 +60,7 @@ export async function testScheduleDestination(
   raw: Record<string, unknown>,
   c: Context & { allowPrivate: boolean; timeoutMs?: number },
 ): Promise<TestOutcome> {
-  ownerOnly(scope);
+  assertOwner(scope, "schedule");
   const t = c.t.schedules;
   const destination = await storedDestination(db, scope, scheduleId);
   // Only the destination matters here: the rest of the form may still be unfinished.

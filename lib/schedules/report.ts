@@ -1,3 +1,7 @@
+import { and, eq } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { reportSchedules } from "@/db/schema";
+import { checkScope } from "@/lib/auth/scope";
 import { messages, type Locale } from "@/lib/i18n/messages";
 import { loadReportContext, reportExport } from "@/lib/reports/export";
 import { parseReportQuery, PARAM, rangePresets, reportSearchParams, reportTypes, type ReportQuery } from "@/lib/reports/query";
@@ -35,8 +39,13 @@ export function runReportQuery(stored: string, from: string, to: string, now: Da
 }
 
 /** Builds a run's report file with the report builder's own export, in the account's language. */
-export const renderScheduledReport: RenderReport = async ({ accountId, query, from, to, format, now }) => {
-  const english = await loadReportContext(accountId, "en", now);
+export const renderScheduledReport: RenderReport = async ({ accountId, scheduleId, query, from, to, format, now }) => {
+  const db = await getDb();
+  const [schedule] = await db.select({ ownerId: reportSchedules.ownerId }).from(reportSchedules).where(and(eq(reportSchedules.accountId, accountId), eq(reportSchedules.id, scheduleId)));
+  // The report is made as the owner who set the schedule up, who must still own the account.
+  const checked = schedule && (await checkScope(db, { userId: schedule.ownerId, accountId, roomId: null }));
+  if (checked?.scope.kind !== "account") throw new Error("the schedule's owner no longer owns the account");
+  const english = await loadReportContext(checked.scope, "en", now);
   const locale: Locale = english.account.locale.toLowerCase().startsWith("fr") ? "fr" : "en";
   return reportExport({ ...english, locale, t: messages[locale] }, runReportQuery(query, from, to, now), format);
 };

@@ -10,7 +10,7 @@ import type PgBoss from "pg-boss";
 import { testDatabase, type TestDatabase } from "@/db/testing";
 import { reportSchedules, runDeliveries, scheduleRuns } from "@/db/schema";
 import { createAccount, createRoom, createUser } from "@/lib/admin/support";
-import type { Scope } from "@/lib/auth/login";
+import { scopeOf, type AccountScope } from "@/lib/auth/scope";
 import { startFtp, startSftp, startSmtp } from "@/lib/delivery/testing/servers";
 import { DELIVERY_QUEUE, startWorker, type WorkerOptions } from "@/lib/jobs/queue";
 import { messages } from "@/lib/i18n/messages";
@@ -23,7 +23,7 @@ import { parseScheduleForm, type ScheduleInput } from "./validate";
 import { readUnsubscribeToken, reinstateEmail, unsubscribe } from "./unsubscribe";
 
 let t: TestDatabase;
-let scope: Scope;
+let scope: AccountScope;
 const key = randomBytes(32).toString("hex");
 
 /** A small CSV naming the run's dates, so a test sees which report arrived. */
@@ -38,7 +38,7 @@ before(async () => {
   t = await testDatabase();
   const account = await createAccount(t.db, { number: "640001", company: "Sched SA", locale: "en-GB" });
   const owner = await createUser(t.db, { email: "owner@sched.example", name: "Owner", password: "a long password", account: "640001", role: "owner" });
-  scope = { accountId: account.id, userId: owner.id, roomId: null };
+  scope = await scopeOf(t.db, { accountId: account.id, userId: owner.id, roomId: null });
   // Conferences of October with a leg each, written in bulk, for the participation report.
   await createRoom(t.db, { account: "640001", number: "641111", cardholder: "owner@sched.example" });
   await t.db.execute(sql`
@@ -300,7 +300,8 @@ test("bad input is refused with a message naming the problem, and nothing is sav
   await assert.rejects(createSchedule(t.db, scope, { ...base, name: "Eleventh", emails: ["a@b.example"] }, key), { name: "ScheduleLimitError" });
   const { rows } = await t.db.execute<{ n: string }>(sql`select count(*)::text as n from report_schedules where account_id = ${scope.accountId}`);
   assert.equal(rows[0]!.n, "10", "the 11th was not saved");
-  await assert.rejects(createSchedule(t.db, { ...scope, roomId: 1 }, { ...base, emails: ["a@b.example"] }, key), { name: "NotFoundError" }, "a room holder has no schedules");
+  const holder = { ...scope, kind: "room", roomId: 1 } as unknown as AccountScope; // forced past the type
+  await assert.rejects(createSchedule(t.db, holder, { ...base, emails: ["a@b.example"] }, key), { name: "NotFoundError" }, "a room holder has no schedules");
 });
 
 test("the real report, built by the report builder's export, is uploaded by FTP under its name, once", async () => {

@@ -12,7 +12,7 @@ import { HostKeyError, HostKeyMissingError } from "@/lib/delivery/host-key";
 import { uploadReport, type UploadOptions } from "@/lib/delivery/upload";
 import type { Export } from "@/lib/export/oai";
 import { fill, messages, type Messages } from "@/lib/i18n/messages";
-import type { Scope } from "@/lib/auth/login";
+import { assertOwner, type AccountScope } from "@/lib/auth/scope";
 import { isDatabaseInterruption, NotFoundError, ValidationError } from "@/lib/errors";
 import { decryptSecret } from "@/lib/secrets";
 import { deliveryNote } from "./display";
@@ -21,7 +21,7 @@ import { nextRunAfter, rangeForRun } from "./timing";
 import { isUnsubscribed, unsubscribeToken, unsubscribeUrls } from "./unsubscribe";
 
 /** Builds a report file for a run: the report's query with the run's GMT dates, in its format. */
-export type RenderReport = (request: { accountId: number; query: string; from: string; to: string; format: ScheduleFormat; now: Date }) => Promise<Export>;
+export type RenderReport = (request: { accountId: number; scheduleId: number; query: string; from: string; to: string; format: ScheduleFormat; now: Date }) => Promise<Export>;
 
 export type DeliverySettings = {
   mail: MailSettings;
@@ -90,8 +90,8 @@ export async function enqueueDueRuns(db: Database, s: Pick<DeliverySettings, "en
 }
 
 /** *Send now*: a run at this moment, delivered at once by a worker. */
-export async function sendNow(db: Database, s: Pick<DeliverySettings, "enqueue">, scope: Scope, scheduleId: number, now = new Date()): Promise<number> {
-  if (scope.roomId) throw new NotFoundError("schedule not found");
+export async function sendNow(db: Database, s: Pick<DeliverySettings, "enqueue">, scope: AccountScope, scheduleId: number, now = new Date()): Promise<number> {
+  assertOwner(scope, "schedule");
   const [schedule] = await db.select().from(reportSchedules).where(and(eq(reportSchedules.accountId, scope.accountId), eq(reportSchedules.id, scheduleId), eq(reportSchedules.status, "active")));
   if (!schedule) throw new NotFoundError("schedule not found");
   const id = await insertRun(db, schedule, now, "manual");
@@ -221,7 +221,7 @@ function hostKeyDetails(error: unknown): DeliveryDetails | undefined {
 async function renderToFile(s: DeliverySettings, run: ScheduleRun, dir: string) {
   let report: Export | undefined;
   try {
-    report = await s.render({ accountId: run.accountId, query: run.reportQuery, from: run.fromDate, to: run.toDate, format: run.format, now: new Date() });
+    report = await s.render({ accountId: run.accountId, scheduleId: run.scheduleId, query: run.reportQuery, from: run.fromDate, to: run.toDate, format: run.format, now: new Date() });
     return await writeToFile(report, dir);
   } catch (error) {
     s.log?.(`run ${run.id}: ${report?.filename ?? "the report"} could not be built: ${(error as Error).message}`);

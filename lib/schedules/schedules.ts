@@ -3,7 +3,7 @@ import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Database, Queryable } from "@/db/client";
 import { accounts, emailUnsubscribes, reportSchedules, runDeliveries, scheduleRuns, type DeliveryDetails, type ReportSchedule, type UploadTarget } from "@/db/schema";
 import { audit } from "@/lib/audit";
-import type { Scope } from "@/lib/auth/login";
+import { assertOwner, type AccountScope } from "@/lib/auth/scope";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import { messages, type Messages } from "@/lib/i18n/messages";
 import { checkReportFilters } from "@/lib/reports/filters";
@@ -24,11 +24,6 @@ export class ScheduleLimitError extends ValidationError {
 }
 
 const secretContext = (accountId: number) => `account:${accountId}`;
-
-export function ownerOnly(scope: Scope) {
-  // Scheduled reports belong to account owners; a room holder's session sees none of them.
-  if (scope.roomId) throw new NotFoundError("schedule not found");
-}
 
 const view = ({ uploadSecret, ...rest }: ReportSchedule): ScheduleView => ({ ...rest, hasSecret: uploadSecret !== null });
 
@@ -84,8 +79,8 @@ async function checkFilters(db: Queryable, accountId: number, input: ScheduleInp
 }
 
 /** Creates a schedule; the account row is locked so two owners saving at once cannot pass 10. */
-export async function createSchedule(db: Database, scope: Scope, input: ScheduleInput, encryptionKey: string, now = new Date(), t: Messages = messages.en): Promise<ScheduleView> {
-  ownerOnly(scope);
+export async function createSchedule(db: Database, scope: AccountScope, input: ScheduleInput, encryptionKey: string, now = new Date(), t: Messages = messages.en): Promise<ScheduleView> {
+  assertOwner(scope, "schedule");
   return db.transaction(async (tx) => {
     await checkFilters(tx, scope.accountId, input, now, t);
     await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, scope.accountId)).for("update");
@@ -105,15 +100,15 @@ export async function createSchedule(db: Database, scope: Scope, input: Schedule
   });
 }
 
-async function lockSchedule(db: Pick<Database, "select">, scope: Scope, id: number) {
-  ownerOnly(scope);
+async function lockSchedule(db: Pick<Database, "select">, scope: AccountScope, id: number) {
   const [row] = await db.select().from(reportSchedules).where(and(eq(reportSchedules.accountId, scope.accountId), eq(reportSchedules.id, id), eq(reportSchedules.status, "active"))).for("update");
   if (!row) throw new NotFoundError("schedule not found");
   return row;
 }
 
 /** Saves an edited schedule. A secret left empty keeps the stored one (the form checked it may). */
-export async function updateSchedule(db: Database, scope: Scope, id: number, input: ScheduleInput, encryptionKey: string, now = new Date(), t: Messages = messages.en): Promise<ScheduleView> {
+export async function updateSchedule(db: Database, scope: AccountScope, id: number, input: ScheduleInput, encryptionKey: string, now = new Date(), t: Messages = messages.en): Promise<ScheduleView> {
+  assertOwner(scope, "schedule");
   return db.transaction(async (tx) => {
     const before = await lockSchedule(tx, scope, id);
     await checkFilters(tx, scope.accountId, input, now, t);
@@ -129,7 +124,8 @@ export async function updateSchedule(db: Database, scope: Scope, id: number, inp
   });
 }
 
-export async function cancelSchedule(db: Database, scope: Scope, id: number): Promise<void> {
+export async function cancelSchedule(db: Database, scope: AccountScope, id: number): Promise<void> {
+  assertOwner(scope, "schedule");
   await db.transaction(async (tx) => {
     const before = await lockSchedule(tx, scope, id);
     await tx.update(reportSchedules).set({ status: "cancelled", nextRunAt: null, updatedAt: new Date() }).where(and(eq(reportSchedules.accountId, scope.accountId), eq(reportSchedules.id, id)));
@@ -140,8 +136,8 @@ export async function cancelSchedule(db: Database, scope: Scope, id: number): Pr
 export type ScheduleListItem = ScheduleView & { lastRun: { runAt: Date; status: string; finishedAt: Date | null } | null };
 
 /** The account's active schedules with their last run, oldest first. */
-export async function listSchedules(db: Database, scope: Scope): Promise<ScheduleListItem[]> {
-  ownerOnly(scope);
+export async function listSchedules(db: Database, scope: AccountScope): Promise<ScheduleListItem[]> {
+  assertOwner(scope, "schedule");
   const rows = await db
     .select()
     .from(reportSchedules)
@@ -160,15 +156,16 @@ export async function listSchedules(db: Database, scope: Scope): Promise<Schedul
   });
 }
 
-export async function getSchedule(db: Database, scope: Scope, id: number): Promise<ScheduleView> {
-  ownerOnly(scope);
+export async function getSchedule(db: Database, scope: AccountScope, id: number): Promise<ScheduleView> {
+  assertOwner(scope, "schedule");
   const [row] = await db.select().from(reportSchedules).where(and(eq(reportSchedules.accountId, scope.accountId), eq(reportSchedules.id, id), eq(reportSchedules.status, "active")));
   if (!row) throw new NotFoundError("schedule not found");
   return view(row);
 }
 
 /** The stored destination of a schedule, for the form's "keep the secret" check. */
-export async function storedUpload(db: Database, scope: Scope, id: number): Promise<{ upload: UploadTarget | null; hasSecret: boolean }> {
+export async function storedUpload(db: Database, scope: AccountScope, id: number): Promise<{ upload: UploadTarget | null; hasSecret: boolean }> {
+  assertOwner(scope, "schedule");
   const s = await getSchedule(db, scope, id);
   return { upload: s.upload, hasSecret: s.hasSecret };
 }
@@ -186,7 +183,8 @@ export type RunHistory = {
 };
 
 /** A schedule's runs, newest first, each with its outcome per destination. */
-export async function scheduleHistory(db: Database, scope: Scope, scheduleId: number, limit = 50): Promise<RunHistory[]> {
+export async function scheduleHistory(db: Database, scope: AccountScope, scheduleId: number, limit = 50): Promise<RunHistory[]> {
+  assertOwner(scope, "schedule");
   await getSchedule(db, scope, scheduleId);
   const runs = await db
     .select()
@@ -214,8 +212,8 @@ export async function scheduleHistory(db: Database, scope: Scope, scheduleId: nu
 }
 
 /** The account's unsubscribed addresses (lower-cased), shown in the schedule list. */
-export async function unsubscribedAddresses(db: Database, scope: Scope): Promise<string[]> {
-  ownerOnly(scope);
+export async function unsubscribedAddresses(db: Database, scope: AccountScope): Promise<string[]> {
+  assertOwner(scope, "schedule");
   const rows = await db.select({ email: emailUnsubscribes.email }).from(emailUnsubscribes).where(eq(emailUnsubscribes.accountId, scope.accountId)).orderBy(emailUnsubscribes.email);
   return rows.map((r) => r.email);
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { scopeOf } from "@/lib/auth/scope";
 import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
 import { sql } from "drizzle-orm";
@@ -32,7 +33,7 @@ async function dumpAll(): Promise<string> {
 test("upload passwords and private keys are stored encrypted: a dump of the database holds neither", async () => {
   const account = await createAccount(t.db, { number: "650001", company: "Secret SA" });
   const owner = await createUser(t.db, { email: "o@secret.example", name: "O", password: "a long password", account: "650001", role: "owner" });
-  const scope = { accountId: account.id, userId: owner.id, roomId: null };
+  const scope = await scopeOf(t.db, { accountId: account.id, userId: owner.id, roomId: null });
   const input: ScheduleInput = { name: "Nightly", reportQuery: "type=usage", frequency: "daily", weekday: null, monthDay: null, timeOfDay: 60, range: "previous-day", rangeFrom: null, rangeTo: null, format: "xlsx", emails: [], upload: { protocol: "ftps", host: "files.example.com", port: 21, directory: "/in", user: "acct", auth: "password" }, secret: password };
   const withPassword = await createSchedule(t.db, scope, input, key);
   const withKey = await createSchedule(t.db, scope, { ...input, upload: { ...input.upload!, protocol: "sftp", auth: "key", port: 22 }, secret: privateKey }, key);

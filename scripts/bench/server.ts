@@ -1,5 +1,5 @@
 /**
- * The production build served by `next start` against the benchmark's database, as `npm start`
+ * The production build served by the portal's server (scripts/serve.ts) against the benchmark's database, as `npm start`
  * serves it outside demo mode.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -66,7 +66,7 @@ export async function startServer(options: { root: string; port: number; databas
   const url = `http://127.0.0.1:${options.port}`;
   const secret = randomBytes(32).toString("hex");
   // Its own process group, so stopping it also stops anything it forked.
-  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), nextBin(options.root), "start", "-p", String(options.port)], {
+  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), "--import", "tsx", path.join(options.root, "scripts", "serve.ts")], {
     cwd: options.root,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
@@ -94,7 +94,7 @@ export async function startServer(options: { root: string; port: number; databas
   child.stderr.on("data", keep);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const pid = child.pid;
-  if (pid === undefined) throw new Error("next start did not spawn");
+  if (pid === undefined) throw new Error("the portal's server did not spawn");
 
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -122,7 +122,7 @@ export async function startServer(options: { root: string; port: number; databas
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output()}`);
+    if (child.exitCode !== null) throw new Error(`the portal's server exited with ${child.exitCode}:\n${output()}`);
     try {
       const response = await fetch(`${url}/login`, { signal: AbortSignal.timeout(5_000) });
       await response.arrayBuffer();
@@ -133,5 +133,5 @@ export async function startServer(options: { root: string; port: number; databas
     await sleep(250);
   }
   await stop();
-  throw new Error(`next start was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${output()}`);
+  throw new Error(`the portal's server was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${output()}`);
 }

@@ -6,6 +6,7 @@
 import { PgDialect } from "drizzle-orm/pg-core";
 import type { PoolClient } from "pg";
 import QueryStream from "pg-query-stream";
+import type { AccountScope } from "../../lib/auth/scope";
 import { statementQuery } from "../../lib/export/statement-query";
 import { wallClock } from "../../lib/export/workbook";
 import type { Period } from "../../lib/periods";
@@ -17,8 +18,11 @@ const dialect = new PgDialect();
 /** The same cursor batch size as lib/export/cursor.ts. */
 export const CURSOR_BATCH = 2000;
 
+/** The baselines read what the account's owner downloads; they run outside any session, hence the cast. */
+const benchOwner = (accountId: number) => ({ kind: "account", userId: 0, accountId, roomId: null }) as unknown as AccountScope;
+
 export function statementCursor(client: PoolClient, accountId: number, period: string): QueryStream {
-  const { sql, params } = dialect.sqlToQuery(statementQuery({ accountId, roomId: null }, period as Period, null));
+  const { sql, params } = dialect.sqlToQuery(statementQuery(benchOwner(accountId), period as Period, null));
   return client.query(new QueryStream(sql, params, { batchSize: CURSOR_BATCH }));
 }
 

@@ -1,4 +1,3 @@
-import { notFound } from "next/navigation";
 import { CodeUsageTable } from "@/components/code-usage-table";
 import { PageActions } from "@/components/page-actions";
 import { Pager } from "@/components/pager";
@@ -7,7 +6,7 @@ import { PeriodUnavailable } from "@/components/period-unavailable";
 import { RoomUsageTable } from "@/components/room-usage-table";
 import { SortSwitch } from "@/components/sort-switch";
 import { StatusBadge, SummaryBlock, SummaryLine } from "@/components/summary-block";
-import { requireScope } from "@/lib/auth/session";
+import { requireOwner } from "@/lib/auth/session";
 import { getAccount, getPeriodStatus } from "@/lib/data/account";
 import { getCodeUsage } from "@/lib/data/code-usage";
 import { getRoomUsage, type RoomDisplay } from "@/lib/data/room-usage";
@@ -18,8 +17,7 @@ import { choosePeriod, periodLabel, toUrlPeriod } from "@/lib/periods";
 import { first, type SearchParams } from "@/lib/search-params";
 
 export default async function AccountPage({ searchParams }: { searchParams: SearchParams }) {
-  const scope = await requireScope();
-  if (scope.roomId) notFound(); // a room session has no account page
+  const { scope } = await requireOwner();
   const params = await searchParams;
   const [{ locale, t }, account] = await Promise.all([getMessages(), getAccount(scope)]);
   const { period, periods } = choosePeriod(first(params.period), account.timeZone);

@@ -1,18 +1,15 @@
 import { ScheduleReportLink } from "@/components/schedule-report-link";
-import { notFound } from "next/navigation";
 import { Pager } from "@/components/pager";
 import { ReportBuilder, type BuilderState } from "@/components/report-builder";
 import { ReportTable } from "@/components/report-table";
-import { getDb } from "@/db/client";
-import { products } from "@/db/schema/accounts";
-import { requireScope } from "@/lib/auth/session";
+import { requireOwner } from "@/lib/auth/session";
 import { getAccount } from "@/lib/data/account";
+import { getReportFilterNames, getReportFilterOptions, products } from "@/lib/data/reports";
 import { ValidationError } from "@/lib/errors";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
 import { keepOnOneLine, reportDefinition, reportDefinitions } from "@/lib/reports/definitions";
 import { reportHeading } from "@/lib/reports/export";
-import { checkReportFilters, reportFilterOptions } from "@/lib/reports/filters";
 import { displayCell, displayDay, filterSummary, linesLabel } from "@/lib/reports/format";
 import { getReportPage } from "@/lib/reports/page";
 import { ALL, earliestDay, gmtDay, parseReportQuery, rangePresets, reportSearchParams, reportTypes } from "@/lib/reports/query";
@@ -30,13 +27,11 @@ function toUrlParams(params: Awaited<SearchParams>): URLSearchParams {
 const ids = (q: URLSearchParams, name: string) => q.getAll(name).flatMap((v) => v.split(",")).map(Number).filter((n) => Number.isSafeInteger(n) && n > 0);
 
 export default async function ReportsPage({ searchParams }: { searchParams: SearchParams }) {
-  const scope = await requireScope();
-  if (scope.roomId) notFound(); // reports are the account owner's
+  const { scope } = await requireOwner();
   const params = await searchParams;
   const q = toUrlParams(params);
   const now = new Date();
-  const db = await getDb();
-  const [{ locale, t }, account, options] = await Promise.all([getMessages(), getAccount(scope), reportFilterOptions(db, scope.accountId)]);
+  const [{ locale, t }, account, options] = await Promise.all([getMessages(), getAccount(scope), getReportFilterOptions(scope)]);
   const r = t.reports;
 
   // Nothing asked yet: the builder alone. Otherwise the report, or what is wrong with the request.
@@ -46,7 +41,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
   let names;
   if (parsed?.ok) {
     try {
-      names = await checkReportFilters(db, scope.accountId, parsed.query, t);
+      names = await getReportFilterNames(scope, parsed.query, t);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       errors = { [error.field ?? "filters"]: [error.message] };
@@ -72,7 +67,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
   const report = query && (await renderReport());
   async function renderReport() {
     const def = reportDefinition(query!.type);
-    const data = await getReportPage(scope.accountId, query!, first(params.page), { t, locale, currency: account.currency });
+    const data = await getReportPage(scope, query!, first(params.page), { t, locale, currency: account.currency });
     const headers = def.columns.map((c) => ({ label: r.columns[c.key], numeric: c.kind === "int" || c.kind === "duration" || c.kind === "money", oneLine: keepOnOneLine(c) }));
     const row = (label: string, sums: Partial<Record<number, number>>) => def.columns.map((c, i) => (i === 0 ? label : sums[i] === undefined ? "" : displayCell(c.kind, sums[i]!, account)));
     const search = reportSearchParams(query!);

@@ -1,6 +1,6 @@
-import { getDb } from "@/db/client";
 import { loadEnv } from "@/lib/env";
-import { readUnsubscribeToken, unsubscribe } from "@/lib/schedules/unsubscribe";
+import { confirmUnsubscribe } from "@/lib/actions/unsubscribe";
+import { readUnsubscribeToken } from "@/lib/schedules/unsubscribe";
 
 /**
  * RFC 8058 one-click unsubscribe: mail clients POST `List-Unsubscribe=One-Click` to the URL of
@@ -12,7 +12,7 @@ export async function POST(request: Request) {
   if (!target) return new Response("This unsubscribe link is not valid.\n", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
   const body = await request.text().catch(() => "");
   if (!new URLSearchParams(body).has("List-Unsubscribe")) return new Response("Expected List-Unsubscribe=One-Click (RFC 8058).\n", { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
-  await unsubscribe(await getDb(), target.accountId, target.email);
+  await confirmUnsubscribe(token);
   return new Response(`${target.email} is unsubscribed.\n`, { headers: { "content-type": "text/plain; charset=utf-8" } });
 }
 

@@ -1,6 +1,5 @@
-import { getServerSession } from "next-auth";
 import type { NextRequest } from "next/server";
-import { authOptions } from "@/lib/auth/options";
+import { currentSession } from "@/lib/auth/session";
 import { getAccount } from "@/lib/data/account";
 import { findRoom } from "@/lib/data/rooms";
 import { downloadResponse } from "@/lib/export/response";
@@ -17,9 +16,9 @@ const notFound = () => new Response("Not found", { status: 404, headers: { "cont
  * streamed as .xlsx while the rows are read. Anything outside the session's scope is 404.
  */
 export async function GET(request: NextRequest, { params }: { params: Promise<{ kind: string }> }) {
-  const session = await getServerSession(authOptions);
-  const scope = session?.scope;
-  if (!scope?.userId) return notFound();
+  // The check pages make: an ended session, a suspended user or a room given to someone else is 404.
+  const scope = (await currentSession())?.scope;
+  if (!scope) return notFound();
   const { kind } = await params;
   const q = request.nextUrl.searchParams;
   const [account, { t, locale }] = await Promise.all([getAccount(scope), getMessages()]);
@@ -28,8 +27,8 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
   const context: ExportContext = { scope, account, t, locale, period, signal: request.signal };
 
   let file: Export | undefined;
-  if (kind === "account" && !scope.roomId) file = accountExport(context, q.get("display") === "all" ? "all" : "active", q.get("sort") === "code");
-  else if (kind === "statement" && !scope.roomId) file = statementExport(context);
+  if (kind === "account" && scope.kind === "account") file = accountExport({ ...context, scope }, q.get("display") === "all" ? "all" : "active", q.get("sort") === "code");
+  else if (kind === "statement" && scope.kind === "account") file = statementExport({ ...context, scope });
   else if (kind === "room") {
     const room = await findRoom(scope, q.get("room") ?? "");
     file = room && roomExport(context, room);

@@ -1,7 +1,6 @@
-import { getServerSession } from "next-auth";
 import type { NextRequest } from "next/server";
 import { esc } from "@/components/html-rows";
-import { authOptions } from "@/lib/auth/options";
+import { currentSession } from "@/lib/auth/session";
 import { ValidationError } from "@/lib/errors";
 import { CONTENT_TYPES, downloadResponse } from "@/lib/export/response";
 import { getLocale } from "@/lib/i18n/locale";
@@ -26,14 +25,13 @@ function refused(errors: string[], t: Messages, back: string) {
  * Account sessions only: a room holder gets 404, as for anything outside their scope.
  */
 export async function GET(request: NextRequest) {
-  const session = await getServerSession(authOptions);
-  const scope = session?.scope;
-  if (!scope?.userId || scope.roomId) return notFound();
+  const scope = (await currentSession())?.scope;
+  if (scope?.kind !== "account") return notFound();
   const q = new URLSearchParams(request.nextUrl.searchParams);
   const format = (q.get("format") ?? "xlsx") as ReportFormat;
   q.delete("format");
   const locale = await getLocale();
-  const context = await loadReportContext(scope.accountId, locale, new Date(), request.signal);
+  const context = await loadReportContext(scope, locale, new Date(), request.signal);
   const back = `/reports?${q}`;
   if (!(format in CONTENT_TYPES)) return refused([`format: ${format.slice(0, 20)}`], context.t, back);
   const parsed = parseReportQuery(q, context.now, context.t);

@@ -1,6 +1,4 @@
-import { and, eq } from "drizzle-orm";
-import { getDb } from "@/db/client";
-import { scheduleRuns } from "@/db/schema";
+import { getLinkedRun } from "@/lib/data/schedules";
 import { loadEnv } from "@/lib/env";
 import { downloadResponse } from "@/lib/export/response";
 import { readReportLinkToken } from "@/lib/schedules/links";
@@ -14,8 +12,8 @@ export async function GET(request: Request) {
   const target = readReportLinkToken(loadEnv().encryptionKey, new URL(request.url).searchParams.get("t") ?? "");
   const notFound = () => new Response("This link is not valid or has expired (links are valid for 7 days).\n", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
   if (!target) return notFound();
-  const [run] = await (await getDb()).select().from(scheduleRuns).where(and(eq(scheduleRuns.accountId, target.accountId), eq(scheduleRuns.id, target.runId)));
+  const run = await getLinkedRun(target);
   if (!run) return notFound();
-  const file = await renderScheduledReport({ accountId: run.accountId, query: run.reportQuery, from: run.fromDate, to: run.toDate, format: run.format, now: new Date() });
+  const file = await renderScheduledReport({ accountId: run.accountId, scheduleId: run.scheduleId, query: run.reportQuery, from: run.fromDate, to: run.toDate, format: run.format, now: new Date() });
   return downloadResponse(file, run.format, request.signal);
 }

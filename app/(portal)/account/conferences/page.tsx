@@ -6,7 +6,7 @@ import { PeriodUnavailable } from "@/components/period-unavailable";
 import { Pager } from "@/components/pager";
 import { StatusBadge } from "@/components/summary-block";
 import { assignSelectedCodes } from "@/lib/actions/billing-codes";
-import { requireScope } from "@/lib/auth/session";
+import { requireOwner } from "@/lib/auth/session";
 import { getAccount, getPeriodStatus } from "@/lib/data/account";
 import { getBillingCodeSuggestions, getConferenceLines } from "@/lib/data/conferences";
 import { getMessages } from "@/lib/i18n/locale";
@@ -17,8 +17,7 @@ import { first, type SearchParams } from "@/lib/search-params";
 
 /** The conferences of one billing code (empty = Unallocated) across the account's rooms, to assign codes in bulk. */
 export default async function CodeConferencesPage({ searchParams }: { searchParams: SearchParams }) {
-  const scope = await requireScope();
-  if (scope.roomId) notFound();
+  const { scope } = await requireOwner();
   const params = await searchParams;
   const code = first(params.code);
   if (code === undefined || code.length > 20) notFound();

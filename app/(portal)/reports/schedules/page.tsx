@@ -1,13 +1,11 @@
 import Link from "next/link";
-import { notFound } from "next/navigation";
-import { getDb } from "@/db/client";
 import { ActionButton } from "@/components/schedule-buttons";
 import { sendScheduleNow } from "@/lib/actions/schedules";
-import { requireScope } from "@/lib/auth/session";
+import { requireOwner } from "@/lib/auth/session";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
 import { describeFrequency, formatGmt, reportName } from "@/lib/schedules/display";
-import { listSchedules, unsubscribedAddresses } from "@/lib/schedules/schedules";
+import { getSchedulesOverview } from "@/lib/data/schedules";
 import { MAX_SCHEDULES } from "@/lib/schedules/validate";
 import { first, type SearchParams } from "@/lib/search-params";
 
@@ -21,10 +19,8 @@ const statusClass: Record<string, string> = {
 
 /** The account's scheduled reports (owners only; room holders get 404). */
 export default async function SchedulesPage({ searchParams }: { searchParams: SearchParams }) {
-  const scope = await requireScope();
-  if (scope.roomId) notFound();
-  const db = await getDb();
-  const [{ t }, schedules, unsubscribed, query] = await Promise.all([getMessages(), listSchedules(db, scope), unsubscribedAddresses(db, scope), searchParams]);
+  const { scope } = await requireOwner();
+  const [{ t }, { schedules, unsubscribed }, query] = await Promise.all([getMessages(), getSchedulesOverview(scope), searchParams]);
   const s = t.schedules;
   const isUnsubscribed = new Set(unsubscribed);
   return (

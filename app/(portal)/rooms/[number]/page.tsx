@@ -22,7 +22,7 @@ import { first, type SearchParams } from "@/lib/search-params";
 type Props = { params: Promise<{ number: string }>; searchParams: SearchParams };
 
 export default async function RoomPage({ params, searchParams }: Props) {
-  const scope = await requireScope();
+  const { scope } = await requireScope();
   const [{ number }, query] = await Promise.all([params, searchParams]);
   const [room, { locale, t }, account] = await Promise.all([findRoom(scope, number), getMessages(), getAccount(scope)]);
   if (!room) notFound();
@@ -80,7 +80,7 @@ export default async function RoomPage({ params, searchParams }: Props) {
             <StatusBadge invoiced={invoiced} label={invoiced ? t.summary.invoiced : t.summary.notInvoiced} />
           </SummaryLine>
         </SummaryBlock>
-        {!scope.roomId && (
+        {scope.kind === "account" && (
           <SummaryBlock title={t.summary.title}>
             <SummaryLine label={t.summary.accountNumber}>
               <span className="num font-semibold">{account.number}</span>

@@ -1,10 +1,8 @@
 import { Readable } from "node:stream";
-import { getDb } from "@/db/client";
 import { loadIngestEnv } from "@/lib/env";
 import { BodyError, httpStatus } from "@/lib/errors";
-import { authenticateKey } from "@/lib/ingest/api-key";
+import { authenticateIngestKey, ingestBatch } from "@/lib/ingest/api";
 import { readWithin } from "@/lib/ingest/body";
-import { ingest } from "@/lib/ingest/ingest";
 import { formatOf } from "@/lib/ingest/parse";
 
 export const dynamic = "force-dynamic";
@@ -21,8 +19,7 @@ const json = (status: number, body: unknown) => Response.json(body, { status });
  * the body has arrived and every row is checked.
  */
 export async function POST(request: Request) {
-  const db = await getDb();
-  const principal = await authenticateKey(db, request.headers.get("authorization"));
+  const principal = await authenticateIngestKey(request.headers.get("authorization"));
   if (!principal) return json(401, { error: "A valid API key is required: Authorization: Bearer <key>." });
   const format = formatOf(request.headers.get("content-type"));
   if (!format) return json(415, { error: "Send text/csv (with a header row) or application/x-ndjson, in UTF-8." });
@@ -32,7 +29,7 @@ export async function POST(request: Request) {
 
   const body = request.body ? readWithin(request.body, idleTimeoutMs) : Readable.from([]);
   try {
-    const result = await ingest(db, principal, body, format, { maxBytes });
+    const result = await ingestBatch(principal, body, format, { maxBytes });
     if (!result.ok) return json(422, { error: "Nothing was stored: fix these rows and send the batch again.", errors: result.errors, error_count: result.errorCount });
     return json(200, { accepted: result.accepted, duplicates: result.duplicates, late: result.late });
   } catch (error) {

@@ -1,16 +1,15 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { getDb } from "@/db/client";
 import { ActionButton } from "@/components/schedule-buttons";
 import { ScheduleForm } from "@/components/schedule-form";
 import { cancelScheduleAction, sendScheduleNow, submitScheduleForm } from "@/lib/actions/schedules";
-import { requireScope } from "@/lib/auth/session";
+import { requireOwner } from "@/lib/auth/session";
 import { getAccount } from "@/lib/data/account";
 import { NotFoundError } from "@/lib/errors";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
 import { deliveryNote, describeFrequency, formatGmt, formValues, gmtOffset, reportChoices } from "@/lib/schedules/display";
-import { getSchedule, scheduleHistory } from "@/lib/schedules/schedules";
+import { getScheduleWithHistory } from "@/lib/data/schedules";
 import { isoDate } from "@/lib/schedules/timing";
 import { first, type SearchParams } from "@/lib/search-params";
 
@@ -25,16 +24,14 @@ const statusClass: Record<string, string> = {
 
 /** One schedule: edit it, send it now, cancel it, and its history per run and destination. */
 export default async function SchedulePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: SearchParams }) {
-  const scope = await requireScope();
-  if (scope.roomId) notFound();
+  const { scope } = await requireOwner();
   const [{ id: idText }, query] = await Promise.all([params, searchParams]);
   const id = Number(idText);
   if (!/^\d{1,15}$/.test(idText)) notFound();
-  const db = await getDb();
   const [{ t }, account, found] = await Promise.all([
     getMessages(),
     getAccount(scope),
-    Promise.all([getSchedule(db, scope, id), scheduleHistory(db, scope, id)]).catch((error: unknown) => {
+    getScheduleWithHistory(scope, id).catch((error: unknown) => {
       if (error instanceof NotFoundError) return null;
       throw error;
     }),

@@ -1,8 +1,7 @@
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { ScheduleForm } from "@/components/schedule-form";
 import { submitScheduleForm } from "@/lib/actions/schedules";
-import { requireScope } from "@/lib/auth/session";
+import { requireOwner } from "@/lib/auth/session";
 import { getAccount } from "@/lib/data/account";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
@@ -17,8 +16,7 @@ import type { SearchParams } from "@/lib/search-params";
  * filters from the URL; the dates are the schedule's own.
  */
 export default async function NewSchedulePage({ searchParams }: { searchParams: SearchParams }) {
-  const scope = await requireScope();
-  if (scope.roomId) notFound();
+  const { scope } = await requireOwner();
   const [{ t }, account, query] = await Promise.all([getMessages(), getAccount(scope), searchParams]);
   const now = new Date();
   const params = new URLSearchParams(Object.entries(query).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : v === undefined ? [] : [[k, v] as [string, string]])));

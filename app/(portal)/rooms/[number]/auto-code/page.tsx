@@ -2,7 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { BillingCodeForm } from "@/components/billing-code-form";
 import { setRoomAutoCode } from "@/lib/actions/billing-codes";
-import { requireScope } from "@/lib/auth/session";
+import { requireOwner } from "@/lib/auth/session";
 import { getBillingCodeSuggestions } from "@/lib/data/conferences";
 import { findRoom } from "@/lib/data/rooms";
 import { formatRoomNumber } from "@/lib/format";
@@ -14,8 +14,7 @@ type Props = { params: Promise<{ number: string }>; searchParams: SearchParams }
 
 /** Owners set a room's auto billing code here (room holders get 404). */
 export default async function AutoCodePage({ params, searchParams }: Props) {
-  const scope = await requireScope();
-  if (scope.roomId) notFound();
+  const { scope } = await requireOwner();
   const [{ number }, query] = await Promise.all([params, searchParams]);
   const [room, { t }, suggestions] = await Promise.all([findRoom(scope, number), getMessages(), getBillingCodeSuggestions(scope)]);
   if (!room) notFound();

@@ -19,7 +19,7 @@ import { first, type SearchParams } from "@/lib/search-params";
 type Props = { params: Promise<{ number: string; id: string }>; searchParams: SearchParams };
 
 export default async function ConferencePage({ params, searchParams }: Props) {
-  const scope = await requireScope();
+  const { scope } = await requireScope();
   const [{ number, id }, query] = await Promise.all([params, searchParams]);
   if (!/^\d{1,15}$/.test(id)) notFound();
   const [found, { t }, account, suggestions] = await Promise.all([getConference(scope, number, Number(id)), getMessages(), getAccount(scope), getBillingCodeSuggestions(scope)]);
