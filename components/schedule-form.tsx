@@ -1,7 +1,7 @@
 "use client";
 
-import { startTransition, useActionState, useState, type FormEvent } from "react";
-import type { FormState } from "@/lib/actions/form";
+import { startTransition, useActionState, useRef, useState, type FormEvent } from "react";
+import type { ScheduleFormState } from "@/lib/actions/schedules";
 import type { Messages } from "@/lib/i18n/messages";
 
 export type ScheduleFormValues = {
@@ -22,9 +22,13 @@ export type ScheduleFormValues = {
   directory: string;
   user: string;
   auth: string;
+  /** SFTP: the server key accepted ("SHA256:…"), sent with the form. */
+  hostKey: string;
+  /** FTPS: a private certificate authority (PEM). */
+  ca: string;
 };
 
-type Action = (state: FormState, formData: FormData) => Promise<FormState>;
+type Action = (state: ScheduleFormState, formData: FormData) => Promise<ScheduleFormState>;
 
 type Props = {
   /** Saves, or with intent=test only tests the upload destination. */
@@ -53,10 +57,57 @@ function Errors({ id, messages }: { id: string; messages?: string[] }) {
   );
 }
 
+/** The SFTP server key accepted (sent with the form), or a word that none is yet (unless the prompt below shows one). */
+function HostKeyField({ t, hostKey, prompted, errors }: { t: Messages["schedules"]; hostKey: string; prompted: boolean; errors?: string[] }) {
+  return (
+    <div className="sm:col-span-4" data-testid="host-key">
+      <input type="hidden" name="hostKey" value={hostKey} aria-describedby="f-hostKey-errors" />
+      {hostKey ? (
+        <>
+          <p className="text-sm font-medium text-slate-700">{t.hostKey}</p>
+          <code className="mt-1 block break-all font-mono text-sm text-slate-900">{hostKey}</code>
+          <p className="mt-1 text-xs text-slate-500">{t.hostKeyAcceptedHint}</p>
+        </>
+      ) : (
+        !prompted && (
+          <>
+            <p className="text-sm font-medium text-slate-700">{t.hostKey}</p>
+            <p className="mt-1 text-sm text-slate-600">{t.hostKeyNone}</p>
+          </>
+        )
+      )}
+      <Errors id="f-hostKey-errors" messages={errors} />
+    </div>
+  );
+}
+
+/**
+ * After a *Test upload* that stopped at the server's key: the key, as OpenSSH prints it, for the
+ * owner to compare with what the server's administrator says; a changed key is a warning.
+ */
+function HostKeyPrompt({ t, prompt, message, pending, onAccept }: { t: Messages["schedules"]; prompt: { host: string; offered: string; expected: string | null }; message?: string; pending: boolean; onAccept: () => void }) {
+  const changed = prompt.expected !== null;
+  const text = (changed ? t.hostKeyChanged : t.hostKeyNew).replaceAll("{host}", prompt.host).replaceAll("{expected}", prompt.expected ?? "");
+  return (
+    <div role="alert" data-testid="host-key-prompt" className={`space-y-3 rounded-lg border p-4 sm:col-span-4 ${changed ? "border-red-300 bg-red-50" : "border-amber-300 bg-amber-50"}`}>
+      <h3 className={`text-sm font-semibold ${changed ? "text-red-900" : "text-amber-900"}`}>{changed ? t.hostKeyChangedTitle : t.hostKeyTitle}</h3>
+      {message && <p className="text-sm text-slate-800">{message}</p>}
+      <p className="text-sm text-slate-800">{text}</p>
+      <code data-testid="host-key-offered" className="block break-all rounded border border-slate-300 bg-white px-3 py-2 font-mono text-xs text-slate-900 sm:text-sm">
+        {prompt.offered}
+      </code>
+      <button type="button" onClick={onAccept} disabled={pending} className="rounded bg-brand-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-900 disabled:opacity-60">
+        {t.hostKeyAccept}
+      </button>
+    </div>
+  );
+}
+
 /** The schedule form: what, when, which dates, in which format, and where to. */
 export function ScheduleForm({ action, t, defaults, reports, hasSecret, today, parisTime }: Props) {
   const [state, dispatch, pending] = useActionState(action, {});
   const [intent, setIntent] = useState<"save" | "test">("save");
+  const form = useRef<HTMLFormElement>(null);
   // Submitted by hand, so the form is not reset: what was typed (a password too) stays in the browser.
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -69,12 +120,24 @@ export function ScheduleForm({ action, t, defaults, reports, hasSecret, today, p
   const errors = state.errors ?? {};
   const saving = pending && intent === "save";
   const testing = pending && intent === "test";
-  const saved = intent === "save" ? state : {};
-  const tested = intent === "test" ? state : {};
+  const saved: ScheduleFormState = intent === "save" ? state : {};
+  const tested: ScheduleFormState = intent === "test" ? state : {};
   const [frequency, setFrequency] = useState(v.frequency);
   const [range, setRange] = useState(v.range);
   const [protocol, setProtocol] = useState(v.protocol);
   const [auth, setAuth] = useState(v.auth);
+  // The server key the owner accepted; another server (host, port, protocol) must be checked anew.
+  const [hostKey, setHostKey] = useState(v.hostKey);
+  const otherServer = () => setHostKey("");
+  const prompt = tested.hostKey && tested.hostKey.offered !== hostKey ? tested.hostKey : undefined;
+  const acceptAndTest = (offered: string) => {
+    setHostKey(offered);
+    const data = new FormData(form.current!);
+    data.set("intent", "test");
+    data.set("hostKey", offered);
+    setIntent("test");
+    startTransition(() => dispatch(data));
+  };
   const field = (name: keyof ScheduleFormValues | "password" | "privateKey") => ({
     id: `f-${name}`,
     name,
@@ -85,7 +148,7 @@ export function ScheduleForm({ action, t, defaults, reports, hasSecret, today, p
   const formErrors = errors.form ?? [];
 
   return (
-    <form onSubmit={submit} className="space-y-6" data-testid="schedule-form" noValidate>
+    <form ref={form} onSubmit={submit} className="space-y-6" data-testid="schedule-form" noValidate>
       {formErrors.length > 0 && (
         <p role="alert" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm font-medium text-red-800" data-testid="form-message">
           {formErrors.join(" ")}
@@ -125,13 +188,14 @@ export function ScheduleForm({ action, t, defaults, reports, hasSecret, today, p
           <label htmlFor="f-frequency" className={label}>
             {t.frequency}
           </label>
-          <select {...field("frequency")} value={frequency} onChange={(e) => setFrequency(e.target.value)} className={input(false)}>
+          <select {...field("frequency")} value={frequency} onChange={(e) => setFrequency(e.target.value)} className={input(Boolean(errors.frequency))}>
             {(["daily", "weekly", "monthly"] as const).map((f) => (
               <option key={f} value={f}>
                 {t.frequencies[f]}
               </option>
             ))}
           </select>
+          <Errors id="f-frequency-errors" messages={errors.frequency} />
         </div>
         {frequency === "weekly" && (
           <div>
@@ -180,13 +244,14 @@ export function ScheduleForm({ action, t, defaults, reports, hasSecret, today, p
           <label htmlFor="f-range" className={label}>
             {t.range}
           </label>
-          <select {...field("range")} value={range} onChange={(e) => setRange(e.target.value)} className={input(false)}>
+          <select {...field("range")} value={range} onChange={(e) => setRange(e.target.value)} className={input(Boolean(errors.range))}>
             {(Object.keys(t.ranges) as (keyof typeof t.ranges)[]).map((r) => (
               <option key={r} value={r}>
                 {t.ranges[r]}
               </option>
             ))}
           </select>
+          <Errors id="f-range-errors" messages={errors.range} />
         </div>
         {range === "custom" && (
           <>
@@ -218,6 +283,7 @@ export function ScheduleForm({ action, t, defaults, reports, hasSecret, today, p
               </option>
             ))}
           </select>
+          <Errors id="f-format-errors" messages={errors.format} />
         </div>
       </fieldset>
 
@@ -238,12 +304,21 @@ export function ScheduleForm({ action, t, defaults, reports, hasSecret, today, p
             <label htmlFor="f-protocol" className={label}>
               {t.protocol}
             </label>
-            <select {...field("protocol")} value={protocol} onChange={(e) => setProtocol(e.target.value)} className={input(false)}>
+            <select
+              {...field("protocol")}
+              value={protocol}
+              onChange={(e) => {
+                setProtocol(e.target.value);
+                otherServer();
+              }}
+              className={input(Boolean(errors.protocol))}
+            >
               <option value="">{t.noUpload}</option>
               <option value="ftp">FTP</option>
               <option value="ftps">FTPS</option>
               <option value="sftp">SFTP (SSH)</option>
             </select>
+            <Errors id="f-protocol-errors" messages={errors.protocol} />
           </div>
           {protocol && (
             <>
@@ -251,14 +326,14 @@ export function ScheduleForm({ action, t, defaults, reports, hasSecret, today, p
                 <label htmlFor="f-host" className={label}>
                   {t.host}
                 </label>
-                <input {...field("host")} defaultValue={v.host} placeholder="files.example.com" autoComplete="off" className={input(Boolean(errors.host))} />
+                <input {...field("host")} defaultValue={v.host} onChange={otherServer} placeholder="files.example.com" autoComplete="off" className={input(Boolean(errors.host))} />
                 <Errors id="f-host-errors" messages={errors.host} />
               </div>
               <div>
                 <label htmlFor="f-port" className={label}>
                   {t.port}
                 </label>
-                <input {...field("port")} inputMode="numeric" defaultValue={v.port} placeholder={protocol === "sftp" ? "22" : "21"} className={input(Boolean(errors.port))} />
+                <input {...field("port")} inputMode="numeric" defaultValue={v.port} onChange={otherServer} placeholder={protocol === "sftp" ? "22" : "21"} className={input(Boolean(errors.port))} />
                 <Errors id="f-port-errors" messages={errors.port} />
               </div>
               <div className="sm:col-span-2">
@@ -305,16 +380,28 @@ export function ScheduleForm({ action, t, defaults, reports, hasSecret, today, p
                   </>
                 )}
               </div>
+              {protocol === "ftps" && (
+                <div className="sm:col-span-4">
+                  <label htmlFor="f-ca" className={label}>
+                    {t.ca}
+                  </label>
+                  <textarea {...field("ca")} rows={3} defaultValue={v.ca} placeholder="-----BEGIN CERTIFICATE-----" spellCheck={false} className={`${input(Boolean(errors.ca))} font-mono text-xs`} />
+                  <p className="mt-1 text-xs text-slate-500">{t.caHint}</p>
+                  <Errors id="f-ca-errors" messages={errors.ca} />
+                </div>
+              )}
+              {protocol === "sftp" && <HostKeyField t={t} hostKey={hostKey} prompted={Boolean(prompt)} errors={errors.hostKey} />}
               <div className="flex flex-wrap items-center gap-3 sm:col-span-4">
                 <button type="submit" name="intent" value="test" disabled={pending} className="rounded border border-brand-700 px-3 py-1.5 text-sm font-semibold text-brand-700 hover:bg-brand-50 disabled:opacity-60">
                   {testing ? t.testing : t.testUpload}
                 </button>
-                {tested.message && (
+                {tested.message && !tested.hostKey && !testing && (
                   <p role="status" data-testid="test-result" className={`rounded border px-3 py-1.5 text-sm ${tested.ok ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-red-200 bg-red-50 text-red-800"}`}>
                     {tested.message}
                   </p>
                 )}
               </div>
+              {prompt && protocol === "sftp" && <HostKeyPrompt t={t} prompt={prompt} message={tested.message} pending={pending} onAccept={() => acceptAndTest(prompt.offered)} />}
             </>
           )}
         </div>

@@ -137,3 +137,37 @@ test("a room holder has no scheduled reports: 404", async ({ page }) => {
     expect(response?.status(), url).toBe(404);
   }
 });
+
+test("a room holder replaying the owner's Test upload or save is answered as for an unknown schedule, and nothing is tried", async ({ page }) => {
+  const login = new LoginPage(page);
+  await login.open();
+  await login.logIn(OWNER);
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto("/reports/schedules/new");
+  await page.locator("#f-protocol").selectOption("sftp");
+  await page.locator("#f-host").fill("127.0.0.1");
+  await page.locator("#f-user").fill("depot");
+  await page.locator("#f-password").fill("a password");
+  // The owner's own requests, as an attacker would copy them from the page.
+  const action = (r: { method: () => string; headers: () => Record<string, string> }) => r.method() === "POST" && Boolean(r.headers()["next-action"]);
+  const [test] = await Promise.all([page.waitForRequest(action), page.getByRole("button", { name: "Test upload" }).click()]);
+  await expect(page.getByTestId("test-result")).toContainText("private, loopback or link-local address");
+  const [save] = await Promise.all([page.waitForRequest(action), page.locator("button[name=intent][value=save]").click()]);
+  await save.response();
+
+  const holder = await page.context().browser()!.newContext({ locale: "en-US" });
+  const holderPage = await holder.newPage();
+  const holderLogin = new LoginPage(holderPage);
+  await holderPage.goto(new URL("/login", page.url()).toString());
+  await holderLogin.logIn(ROOM_HOLDER);
+  await expect(holderPage).toHaveURL(/\/rooms\//);
+  for (const request of [test, save]) {
+    const headers = Object.fromEntries(Object.entries(await request.allHeaders()).filter(([name]) => !["cookie", "content-length", "host"].includes(name)));
+    const response = await holderPage.request.post(request.url(), { headers, data: request.postDataBuffer()! });
+    const body = await response.text();
+    expect(body, "answered like an unknown schedule").toContain("This schedule does not exist or is not yours to change.");
+    expect(body, "the destination was never tried").not.toContain("private, loopback or link-local");
+    expect(body).not.toContain("This conference does not exist");
+  }
+  await holder.close();
+});

@@ -45,6 +45,13 @@ export const reportSchedules = pgTable(
     upload: jsonb("upload").$type<UploadTarget>(),
     /** AES-256-GCM ciphertext of the upload password or private key (lib/secrets.ts); never sent to a browser. */
     uploadSecret: text("upload_secret"),
+    /**
+     * SFTP: the server's host key the owner accepted, as OpenSSH prints it ("SHA256:" and the
+     * unpadded base64 of its SHA-256). Deliveries go to a server showing this key only.
+     */
+    uploadHostKey: text("upload_host_key"),
+    /** FTPS: the certificate authority (PEM) the server's certificate must chain to, when not a public one. */
+    uploadCa: text("upload_ca"),
     status: text("status", { enum: ["active", "cancelled"] }).notNull().default("active"),
     nextRunAt: timestamp("next_run_at", { withTimezone: true }),
     version: integer("version").notNull().default(1),
@@ -59,6 +66,8 @@ export const reportSchedules = pgTable(
     check("report_schedules_month_day", sql`(${t.frequency} = 'monthly') = (${t.monthDay} between 0 and 28)`),
     check("report_schedules_custom_range", sql`(${t.range} = 'custom') = (${t.rangeFrom} is not null and ${t.rangeTo} is not null and ${t.rangeFrom} <= ${t.rangeTo})`),
     check("report_schedules_destination", sql`cardinality(${t.emails}) > 0 or ${t.upload} is not null`),
+    check("report_schedules_host_key", sql`${t.uploadHostKey} is null or (${t.upload}->>'protocol' = 'sftp' and ${t.uploadHostKey} ~ '^SHA256:[A-Za-z0-9+/]{43}$')`),
+    check("report_schedules_ca", sql`${t.uploadCa} is null or ${t.upload}->>'protocol' = 'ftps'`),
   ],
 );
 export type ReportSchedule = typeof reportSchedules.$inferSelect;
@@ -102,11 +111,20 @@ export const scheduleRuns = pgTable(
 export type ScheduleRun = typeof scheduleRuns.$inferSelect;
 
 /**
- * More about a destination's outcome than its status. `problem`: a failure of the portal's own,
- * which the history words for the customer in their language (`detail` keeps the technical text,
- * for support); "report-not-built" with its cause: the database was interrupted, or anything else.
+ * More about a destination's outcome than its status. `problem`: a failure the history words for
+ * the customer in their language (`detail` keeps the technical text, for support):
+ * "report-not-built" with its cause (the database was interrupted, a filter names people or groups
+ * no longer in the account, or anything else); "host-key-changed" when the SFTP server showed
+ * `offered` instead of the accepted `expected` key; "host-key-missing" when no key was accepted.
  */
-export type DeliveryDetails = { link?: boolean; bytes?: number; problem?: "report-not-built"; cause?: "database" | "unexpected" };
+export type DeliveryDetails = {
+  link?: boolean;
+  bytes?: number;
+  problem?: "report-not-built" | "host-key-changed" | "host-key-missing";
+  cause?: "database" | "filters" | "unexpected";
+  offered?: string;
+  expected?: string;
+};
 
 /** The outcome of a run for one destination: an e-mail address, or the upload target. */
 export const runDeliveries = pgTable(

@@ -4,50 +4,65 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { databaseUrl, getDb } from "@/db/client";
-import type { UploadTarget } from "@/db/schema";
-import { PrivateAddressError } from "@/lib/delivery/address-guard";
-import { DeliveryError } from "@/lib/delivery/errors";
-import { testUpload } from "@/lib/delivery/upload";
+import { assertOwner } from "@/lib/auth/scope";
 import { loadEnv } from "@/lib/env";
-import { fill } from "@/lib/i18n/messages";
+import { NotFoundError } from "@/lib/errors";
+import type { Messages } from "@/lib/i18n/messages";
 import { queueDelivery } from "@/lib/jobs/queue";
-import { scheduleReportQuery } from "@/lib/schedules/report";
+import { saveScheduleForm, testScheduleDestination, type FieldErrors, type HostKeyPrompt } from "@/lib/schedules/form";
 import { sendNow } from "@/lib/schedules/runs";
-import { cancelSchedule, createSchedule, ScheduleLimitError, storedUpload, updateSchedule } from "@/lib/schedules/schedules";
-import { getScheduleSecret } from "@/lib/schedules/secret";
-import { decryptSecret } from "@/lib/secrets";
-import { MAX_SCHEDULES, parseScheduleForm } from "@/lib/schedules/validate";
-import { runOwnerFormAction, type FormState } from "./form";
+import { cancelSchedule } from "@/lib/schedules/schedules";
+import { runFormAction, type runOwnerFormAction, type FormState } from "./form";
 
 const anyForm = z.record(z.string(), z.unknown());
 const id = z.number().int().positive();
 const SECRET_FIELDS = new Set(["password", "privateKey"]);
 
+/** The schedule form's state: a form's, and the SFTP server key to check after a *Test upload*. */
+export type ScheduleFormState = FormState & { hostKey?: HostKeyPrompt };
+
 /** The typed values come back to the form, except the secrets, which never travel back. */
-const withoutSecrets = (state: FormState): FormState => ({ ...state, values: state.values && Object.fromEntries(Object.entries(state.values).filter(([k]) => !SECRET_FIELDS.has(k))) });
+const withoutSecrets = <S extends FormState>(state: S): S => ({ ...state, values: state.values && Object.fromEntries(Object.entries(state.values).filter(([k]) => !SECRET_FIELDS.has(k))) });
+
+const fieldErrors = (errors: FieldErrors) => new z.ZodError(Object.entries(errors).flatMap(([field, messages]) => messages.map((message) => ({ code: "custom" as const, path: [field], message, input: undefined }))));
+
+type OwnerHandler = Parameters<typeof runOwnerFormAction<typeof anyForm>>[2];
+
+/**
+ * Every schedule action: the account owner's only. A room holder's call, like one for a schedule
+ * that does not exist, is answered "This schedule does not exist…" before anything is read,
+ * written or connected to.
+ */
+async function scheduleAction(formData: FormData, handler: OwnerHandler): Promise<FormState> {
+  let t: Messages | undefined;
+  let notFound = false;
+  const state = await runFormAction(anyForm, formData, async (context) => {
+    t = context.t;
+    try {
+      const { scope } = context;
+      assertOwner(scope, "schedule");
+      return await handler({ ...context, scope });
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      notFound = true;
+      return "";
+    }
+  });
+  return notFound && t ? { ok: false, message: t.schedules.notFound } : state;
+}
 
 /** The schedule form's one action: *Test upload* (intent=test) or *Set schedule!*. */
-export async function submitScheduleForm(scheduleId: number | null, previous: FormState, formData: FormData): Promise<FormState> {
+export async function submitScheduleForm(scheduleId: number | null, previous: ScheduleFormState, formData: FormData): Promise<ScheduleFormState> {
   return formData.get("intent") === "test" ? testScheduleUpload(scheduleId, previous, formData) : saveSchedule(scheduleId, previous, formData);
 }
 
 /** *Set schedule!*: creates (scheduleId null) or saves a schedule; on success, opens it. */
-async function saveSchedule(scheduleId: number | null, _previous: FormState, formData: FormData): Promise<FormState> {
+async function saveSchedule(scheduleId: number | null, _previous: ScheduleFormState, formData: FormData): Promise<ScheduleFormState> {
   let savedId: number | undefined;
-  const state = await runOwnerFormAction(anyForm, formData, async ({ scope, input, t }) => {
-    const db = await getDb();
-    const env = loadEnv();
-    const now = new Date();
-    const stored = scheduleId === null ? { upload: null, hasSecret: false } : await storedUpload(db, scope, id.parse(scheduleId));
-    const parsed = parseScheduleForm(input, { t, now, stored: stored.upload, hasStoredSecret: stored.hasSecret, checkReport: (q) => scheduleReportQuery(q, now) });
-    if (!parsed.ok) throw new z.ZodError(Object.entries(parsed.errors).flatMap(([field, messages]) => messages.map((message) => ({ code: "custom" as const, path: [field], message, input: undefined }))));
-    try {
-      const saved = scheduleId === null ? await createSchedule(db, scope, parsed.value, env.encryptionKey, now) : await updateSchedule(db, scope, scheduleId, parsed.value, env.encryptionKey, now);
-      savedId = saved.id;
-    } catch (error) {
-      if (error instanceof ScheduleLimitError) throw new z.ZodError([{ code: "custom", path: ["form"], message: fill(t.schedules.errors.limit, { max: MAX_SCHEDULES }), input: undefined }]);
-      throw error;
-    }
+  const state = await scheduleAction(formData, async ({ scope, input, t }) => {
+    const saved = await saveScheduleForm(await getDb(), scope, scheduleId === null ? null : id.parse(scheduleId), input, { t, now: new Date(), encryptionKey: loadEnv().encryptionKey });
+    if (!saved.ok) throw fieldErrors(saved.errors);
+    savedId = saved.id;
     revalidatePath("/reports/schedules", "layout");
     return "";
   });
@@ -56,38 +71,25 @@ async function saveSchedule(scheduleId: number | null, _previous: FormState, for
 }
 
 /** *Test upload*: writes and removes a small file at the destination typed (or stored) in the form. */
-async function testScheduleUpload(scheduleId: number | null, _previous: FormState, formData: FormData): Promise<FormState> {
+async function testScheduleUpload(scheduleId: number | null, _previous: ScheduleFormState, formData: FormData): Promise<ScheduleFormState> {
   let failed = false;
-  const state = await runOwnerFormAction(anyForm, formData, async ({ scope, input, t }) => {
-    const db = await getDb();
+  let hostKey: HostKeyPrompt | undefined;
+  const state = await scheduleAction(formData, async ({ scope, input, t }) => {
     const env = loadEnv();
-    const now = new Date();
-    const stored = scheduleId === null ? { upload: null, hasSecret: false } : await storedUpload(db, scope, id.parse(scheduleId));
-    // Only the destination matters here: the rest of the form may still be unfinished.
-    const parsed = parseScheduleForm({ ...input, name: "test", report: "", emails: "", range: "previous-day", time: "00:00", frequency: "daily", format: "csv" }, { t, now, stored: stored.upload, hasStoredSecret: stored.hasSecret, checkReport: () => "" });
-    if (!parsed.ok) throw new z.ZodError(Object.entries(parsed.errors).flatMap(([field, messages]) => messages.map((message) => ({ code: "custom" as const, path: [field], message, input: undefined }))));
-    const upload = parsed.value.upload as UploadTarget | null;
-    if (!upload) throw new z.ZodError([{ code: "custom", path: ["protocol"], message: t.schedules.errors.noDestination, input: undefined }]);
-    let secret = parsed.value.secret;
-    if (secret === undefined && scheduleId !== null) {
-      secret = decryptSecret(env.encryptionKey, await getScheduleSecret(db, scope, scheduleId), `account:${scope.accountId}`);
-    }
-    try {
-      await testUpload({ ...upload, secret: secret ?? "" }, { allowPrivate: env.deliveryAllowPrivate, timeoutMs: 15_000 });
-    } catch (error) {
-      const reason =
-        error instanceof PrivateAddressError ? fill(t.schedules.errors.privateAddress, { host: error.host, address: error.address }) : error instanceof DeliveryError ? error.message : String(error);
+    const tested = await testScheduleDestination(await getDb(), scope, scheduleId === null ? null : id.parse(scheduleId), input, { t, now: new Date(), encryptionKey: env.encryptionKey, allowPrivate: env.deliveryAllowPrivate });
+    if ("errors" in tested) throw fieldErrors(tested.errors);
+    // A failed test is an answer, not a form error: shown in the same place, in red.
+    if (!tested.ok) {
       failed = true;
-      return fill(t.schedules.testFailed, { reason });
+      hostKey = tested.hostKey;
     }
-    return fill(t.schedules.testOk, { host: upload.host, directory: upload.directory });
+    return tested.message;
   });
-  // A failed test is an answer, not a form error: shown in the same place, in red.
-  return withoutSecrets(failed ? { ...state, ok: false } : state);
+  return withoutSecrets(failed ? { ...state, ok: false, hostKey } : state);
 }
 
 export async function cancelScheduleAction(scheduleId: number, _previous: FormState, formData: FormData): Promise<FormState> {
-  const state = await runOwnerFormAction(anyForm, formData, async ({ scope }) => {
+  const state = await scheduleAction(formData, async ({ scope }) => {
     await cancelSchedule(await getDb(), scope, id.parse(scheduleId));
     revalidatePath("/reports/schedules", "layout");
     return "";
@@ -98,7 +100,7 @@ export async function cancelScheduleAction(scheduleId: number, _previous: FormSt
 
 /** *Send now*: a run at this instant, queued for a worker at once. */
 export async function sendScheduleNow(scheduleId: number, _previous: FormState, formData: FormData): Promise<FormState> {
-  return runOwnerFormAction(anyForm, formData, async ({ scope, t }) => {
+  return scheduleAction(formData, async ({ scope, t }) => {
     const db = await getDb();
     const url = databaseUrl();
     await sendNow(db, { enqueue: (runId) => queueDelivery(url, runId) }, scope, id.parse(scheduleId));

@@ -1,35 +1,15 @@
 import { lookup } from "node:dns/promises";
-import { BlockList, isIP } from "node:net";
+import { isIP } from "node:net";
+import { networkInterfaces } from "node:os";
+import ipaddr from "ipaddr.js";
 import { DeliveryError } from "./errors";
 
 /**
  * Addresses a scheduled upload must not reach unless the operator allows them
  * (DELIVERY_ALLOW_PRIVATE=1): a destination typed by a customer must not become a way into the
- * provider's own network.
+ * provider's own network. ipaddr.js classifies the ranges (RFC 6890 and later); only plain public
+ * unicast passes; an IPv4-mapped IPv6 address (::ffff:a.b.c.d) is judged by its IPv4 address.
  */
-const blocked = new BlockList();
-for (const [net, prefix] of [
-  ["0.0.0.0", 8],
-  ["10.0.0.0", 8],
-  ["100.64.0.0", 10], // carrier-grade NAT
-  ["127.0.0.0", 8],
-  ["169.254.0.0", 16], // link-local, cloud metadata
-  ["172.16.0.0", 12],
-  ["192.0.0.0", 24],
-  ["192.168.0.0", 16],
-  ["198.18.0.0", 15],
-  ["224.0.0.0", 4], // multicast
-  ["240.0.0.0", 4], // reserved, broadcast
-] as const) blocked.addSubnet(net, prefix, "ipv4");
-for (const [net, prefix] of [
-  ["::", 128],
-  ["::1", 128],
-  ["fc00::", 7], // unique local
-  ["fe80::", 10], // link-local
-  ["ff00::", 8], // multicast
-  ["64:ff9b::", 96], // NAT64 may map to anything
-] as const) blocked.addSubnet(net, prefix, "ipv6");
-
 export class PrivateAddressError extends DeliveryError {
   constructor(
     readonly host: string,
@@ -39,13 +19,59 @@ export class PrivateAddressError extends DeliveryError {
   }
 }
 
-export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return blocked.check(address, "ipv4");
-  if (family !== 6) return true;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return blocked.check(mapped[1]!, "ipv4");
-  return blocked.check(address, "ipv6");
+/**
+ * IPv4-compatible IPv6 (::a.b.c.d, ::7f00:1), deprecated since RFC 4291 (§2.5.5.1): no real
+ * destination uses it, and some stacks route it to the IPv4 address it carries, so it is refused
+ * whole. ipaddr.js classifies it as public unicast, hence this range of our own.
+ */
+const compatible = ipaddr.IPv6.parseCIDR("::/96");
+
+/**
+ * Parses an address as the kernel does. ipaddr.js reads "::a.b.c.d" as IPv4-mapped (::ffff:a.b.c.d)
+ * where inet_pton reads IPv4-compatible (::0:a.b.c.d): the dotted tail is written in hex first.
+ */
+function parse(text: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  const bare = text.replace(/%.*$/, "");
+  const family = isIP(bare);
+  if (family === 4) return ipaddr.IPv4.parse(bare);
+  if (family !== 6) return null;
+  const hex = bare.replace(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (_, a: string, b: string, c: string, d: string) => `${((+a << 8) | +b).toString(16)}:${((+c << 8) | +d).toString(16)}`);
+  return ipaddr.IPv6.isValid(hex) ? ipaddr.IPv6.parse(hex) : null;
+}
+
+/** The IPv4 address an IPv4-mapped IPv6 address (::ffff:a.b.c.d) stands for. */
+const mappedIpv4 = (address: ipaddr.IPv6) => (address.isIPv4MappedAddress() ? address.toIPv4Address() : null);
+
+/** The addresses of this machine's own interfaces, normalised; read each time (interfaces come and go). */
+export function interfaceAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .map((i) => normalise(i.address))
+    .filter((a): a is string => a !== null);
+}
+
+function normalise(address: string): string | null {
+  const parsed = parse(address);
+  if (!parsed) return null;
+  const v4 = parsed.kind() === "ipv6" ? mappedIpv4(parsed as ipaddr.IPv6) : null;
+  return (v4 ?? parsed).toNormalizedString();
+}
+
+/**
+ * Whether deliveries must not reach `address`: anything but public unicast (private, loopback,
+ * link-local, unspecified 0.0.0.0/8, carrier-grade NAT, reserved and documentation ranges,
+ * multicast, NAT64, 6to4, Teredo…), IPv4-mapped IPv6 judged by its IPv4 address, IPv4-compatible
+ * IPv6 refused, and this machine's own interface addresses whatever their range. Not an IP address at all: refused.
+ */
+export function isPrivateAddress(address: string, own: string[] = interfaceAddresses()): boolean {
+  const parsed = parse(address);
+  if (!parsed) return true;
+  if (own.includes(normalise(address)!)) return true;
+  if (parsed.kind() === "ipv4") return parsed.range() !== "unicast";
+  const v6 = parsed as ipaddr.IPv6;
+  const v4 = mappedIpv4(v6);
+  if (v4) return v4.range() !== "unicast";
+  return v6.match(compatible) || v6.range() !== "unicast";
 }
 
 /**
@@ -64,7 +90,8 @@ export async function resolveDestination(host: string, allowPrivate: boolean): P
   }
   if (!addresses.length) throw new DeliveryError(`host ${host} has no address`, "permanent");
   if (!allowPrivate) {
-    const bad = addresses.find(isPrivateAddress);
+    const own = interfaceAddresses();
+    const bad = addresses.find((a) => isPrivateAddress(a, own));
     if (bad) throw new PrivateAddressError(host, bad);
   }
   return addresses[0]!;

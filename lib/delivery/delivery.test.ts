@@ -1,16 +1,18 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { networkInterfaces, tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { isPrivateAddress, resolveDestination } from "./address-guard";
+import { isPrivateAddress, PrivateAddressError, resolveDestination } from "./address-guard";
 import { DeliveryError } from "./errors";
 import { sendMail } from "./mail";
-import { selfSignedCertificate, sshKeyPair, startFtp, startSftp, startSmtp } from "./testing/servers";
+import { privateCaCertificate, selfSignedCertificate, sshKeyPair, startFtp, startSftp, startSmtp } from "./testing/servers";
+import { HOST_KEY_FINGERPRINT, HostKeyError, HostKeyMissingError } from "./host-key";
 import { testUpload, uploadReport, type UploadDestination } from "./upload";
 
 const open = { allowPrivate: true, timeoutMs: 5_000 };
 let dataDir: string;
+
 before(() => (dataDir = mkdtempSync(path.join(tmpdir(), "delivery-"))));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -20,6 +22,27 @@ test("private, loopback and link-local addresses are refused unless allowed", as
   await assert.rejects(resolveDestination("localhost", false), (e: unknown) => e instanceof DeliveryError && e.kind === "permanent" && /private, loopback or link-local/.test(e.message));
   await assert.rejects(resolveDestination("127.0.0.1", false), /127\.0\.0\.1/);
   assert.equal(await resolveDestination("127.0.0.1", true), "127.0.0.1");
+});
+
+test("IPv4 inside IPv6, 0.0.0.0/8, reserved ranges and this machine's own addresses are refused", async () => {
+  // IPv4-compatible (::a.b.c.d, how inet_pton reads it) and IPv4-mapped forms of loopback and of 0/8.
+  for (const a of ["::7f00:1", "::127.0.0.1", "::ffff:127.0.0.1", "::ffff:7f00:1", "0:0:0:0:0:ffff:7f00:1", "::8.8.8.8", "0.1.2.3", "0.255.255.255", "::ffff:0.0.0.1"]) assert.ok(isPrivateAddress(a), a);
+  // Documentation, benchmarking, NAT64, 6to4, Teredo: never a customer's server.
+  for (const a of ["192.0.2.2", "198.51.100.7", "203.0.113.9", "198.18.0.1", "64:ff9b::808:808", "2002:7f00:1::1", "2001::1", "2001:db8::1"]) assert.ok(isPrivateAddress(a), a);
+  for (const a of ["not-an-address", "", "1.2.3"]) assert.ok(isPrivateAddress(a), `"${a}" is not an address`);
+  // Every address of this machine's interfaces, whatever its range, in either notation.
+  for (const list of Object.values(networkInterfaces())) {
+    for (const i of list ?? []) {
+      assert.ok(isPrivateAddress(i.address), `own address ${i.address}`);
+      if (i.family === "IPv4") assert.ok(isPrivateAddress(`::ffff:${i.address}`), `own address ::ffff:${i.address}`);
+      await assert.rejects(resolveDestination(i.address, false), PrivateAddressError, `own address ${i.address}`);
+    }
+  }
+  // A public address is refused once it is one of ours.
+  assert.ok(!isPrivateAddress("8.8.4.4", []));
+  assert.ok(isPrivateAddress("8.8.4.4", ["8.8.4.4"]));
+  assert.ok(isPrivateAddress("::ffff:8.8.4.4", ["8.8.4.4"]));
+  assert.ok(isPrivateAddress("2001:4860:4860:0::8844", ["2001:4860:4860:0:0:0:0:8844"]));
 });
 
 test("SFTP to a loopback address is refused before any connection", async () => {
@@ -98,7 +121,7 @@ test("FTPS: explicit TLS with the server's certificate checked", async () => {
   const ftp = await startFtp({ user: "acct", password: "s3cret", tls: certificate });
   const d: UploadDestination = { protocol: "ftps", host: "127.0.0.1", port: ftp.port, directory: "/", user: "acct", auth: "password", secret: "s3cret" };
   try {
-    await uploadReport(d, { bytes: Buffer.from("over tls") }, "usage.html", { ...open, tlsCa: certificate.cert });
+    await uploadReport({ ...d, ca: certificate.cert }, { bytes: Buffer.from("over tls") }, "usage.html", open);
     assert.equal(readFileSync(path.join(ftp.root, "usage.html"), "utf8"), "over tls");
     await assert.rejects(uploadReport(d, { bytes: Buffer.from("x") }, "x.html", open), /certificate/i, "an untrusted certificate is refused");
   } finally {
@@ -109,7 +132,7 @@ test("FTPS: explicit TLS with the server's certificate checked", async () => {
 test("SFTP with a password and with a private key; a wrong password is a permanent failure after one attempt", async () => {
   const keys = sshKeyPair();
   const sftp = await startSftp({ user: "acct", password: "s3cret", publicKey: keys.public });
-  const d: UploadDestination = { protocol: "sftp", host: "127.0.0.1", port: sftp.port, directory: "/", user: "acct", auth: "password", secret: "s3cret" };
+  const d: UploadDestination = { protocol: "sftp", host: "127.0.0.1", port: sftp.port, directory: "/", user: "acct", auth: "password", secret: "s3cret", hostKey: sftp.fingerprint };
   try {
     await uploadReport(d, { bytes: Buffer.from("one") }, "usage.xlsx", open);
     await uploadReport({ ...d, auth: "key", secret: keys.private }, { bytes: Buffer.from("two") }, "usage.xlsx", open);
@@ -122,5 +145,80 @@ test("SFTP with a password and with a private key; a wrong password is a permane
     assert.ok(sftp.authAttempts() - before <= 2, "one connection, no retry loop");
   } finally {
     await sftp.stop();
+  }
+});
+
+test("SFTP host key pinned: Test upload shows the OpenSSH fingerprint; a server with another key gets no password", async () => {
+  const keys = sshKeyPair();
+  const genuine = await startSftp({ user: "acct", password: "s3cret", publicKey: keys.public });
+  // Another server on the same machine with another host key, that would accept the same login.
+  const impostor = await startSftp({ user: "acct", password: "s3cret", publicKey: keys.public });
+  const d: UploadDestination = { protocol: "sftp", host: "127.0.0.1", port: genuine.port, directory: "/", user: "acct", auth: "password", secret: "s3cret" };
+  const genuineKey = genuine.fingerprint;
+  const impostorKey = impostor.fingerprint;
+  assert.notEqual(genuineKey, impostorKey);
+  try {
+    // First use: the key is shown, nothing is sent.
+    await assert.rejects(testUpload(d, open), (e: unknown) => e instanceof HostKeyError && e.code === "host-key-unknown" && e.offered === genuineKey && e.expected === null);
+    assert.match(genuineKey, HOST_KEY_FINGERPRINT);
+    assert.equal(genuine.connections(), 1, "Test upload connected once, to read the key");
+    assert.equal(genuine.authAttempts(), 0, "no password before the key is accepted");
+
+    // Accepted: the test and deliveries go through.
+    await testUpload({ ...d, hostKey: genuineKey }, open);
+    await uploadReport({ ...d, hostKey: genuineKey }, { bytes: Buffer.from("report") }, "usage.csv", open);
+    assert.deepEqual(genuine.passwords, ["s3cret", "s3cret"]);
+    assert.deepEqual(readdirSync(genuine.root), ["usage.csv"]);
+
+    // The destination now answers with another key (a moved DNS name, a man in the middle): refused, with both keys named.
+    for (const auth of [{ auth: "password" as const, secret: "s3cret" }, { auth: "key" as const, secret: keys.private }]) {
+      await assert.rejects(uploadReport({ ...d, ...auth, port: impostor.port, hostKey: genuineKey }, { bytes: Buffer.from("report") }, "usage.csv", open), (e: unknown) => {
+        assert.ok(e instanceof HostKeyError && e.kind === "permanent", String(e));
+        assert.equal(e.code, "host-key-changed");
+        assert.equal(e.offered, impostorKey);
+        assert.equal(e.expected, genuineKey);
+        assert.match(e.message, new RegExp(`${impostorKey.replace(/[+/]/g, "\\$&")}.*not the accepted ${genuineKey.replace(/[+/]/g, "\\$&")}`));
+        return true;
+      });
+    }
+    assert.equal(impostor.authAttempts(), 0, "neither the password nor a key signature reached the other server");
+    assert.deepEqual(impostor.passwords, []);
+    assert.deepEqual(readdirSync(impostor.root), []);
+
+    // Saved before keys were pinned: a delivery does not even connect.
+    const before = impostor.connections();
+    await assert.rejects(uploadReport({ ...d, port: impostor.port, hostKey: null }, { bytes: Buffer.from("x") }, "x.csv", open), (e: unknown) => e instanceof HostKeyMissingError && e.kind === "permanent" && e.code === "host-key-missing");
+    assert.equal(impostor.connections(), before, "no connection without an accepted key");
+  } finally {
+    await genuine.stop();
+    await impostor.stop();
+  }
+});
+
+test("SFTP uploads are written rw-r--r-- (0644), as OpenSSH's sftp writes them, not 0666", async () => {
+  const sftp = await startSftp({ user: "acct", password: "s3cret" });
+  const d: UploadDestination = { protocol: "sftp", host: "127.0.0.1", port: sftp.port, directory: "/", user: "acct", auth: "password", secret: "s3cret", hostKey: sftp.fingerprint };
+  try {
+    await uploadReport(d, { bytes: Buffer.from("a,b\n") }, "usage.csv", open);
+    await uploadReport(d, { path: path.join(import.meta.dirname, "errors.ts") }, "from-file.csv", open);
+    for (const name of ["usage.csv", "from-file.csv"]) assert.equal((statSync(path.join(sftp.root, name)).mode & 0o777).toString(8), "644", name);
+  } finally {
+    await sftp.stop();
+  }
+});
+
+test("FTPS trusts the private CA given with the destination, and only for that destination", async () => {
+  const pki = privateCaCertificate();
+  const other = privateCaCertificate();
+  const ftp = await startFtp({ user: "acct", password: "s3cret", tls: { key: pki.key, cert: pki.cert } });
+  const d: UploadDestination = { protocol: "ftps", host: "127.0.0.1", port: ftp.port, directory: "/", user: "acct", auth: "password", secret: "s3cret" };
+  try {
+    await uploadReport({ ...d, ca: pki.ca }, { bytes: Buffer.from("signed by our CA") }, "usage.csv", open);
+    assert.equal(readFileSync(path.join(ftp.root, "usage.csv"), "utf8"), "signed by our CA");
+    await assert.rejects(uploadReport(d, { bytes: Buffer.from("x") }, "x.csv", open), /certificate/i, "without the CA: not a publicly trusted certificate");
+    await assert.rejects(uploadReport({ ...d, ca: other.ca }, { bytes: Buffer.from("x") }, "x.csv", open), /certificate|signature/i, "another private CA does not do");
+    assert.deepEqual(ftp.logins, ["acct"], "the password went to the verified server only");
+  } finally {
+    await ftp.stop();
   }
 });

@@ -6,15 +6,23 @@ import SftpClient from "ssh2-sftp-client";
 import type { UploadTarget } from "@/db/schema";
 import { resolveDestination } from "./address-guard";
 import { classify, DeliveryError } from "./errors";
+import { HostKeyError, HostKeyMissingError, sshFingerprint } from "./host-key";
 
-export type UploadDestination = UploadTarget & { secret: string };
+/**
+ * A destination with what it needs to connect: its password or private key, the SFTP server's
+ * accepted host key (see `sshFingerprint`) and, for FTPS, a private certificate authority (PEM)
+ * to trust instead of the public ones.
+ */
+export type UploadDestination = UploadTarget & { secret: string; hostKey?: string | null; ca?: string | null };
 
 export type UploadOptions = {
   allowPrivate: boolean;
   timeoutMs?: number;
-  /** Extra trusted certificate authorities for FTPS (tests, on-premises servers). */
-  tlsCa?: string;
 };
+
+/** What OpenSSH's sftp gives a new file under a server that keeps the client's mode: rw-r--r--. */
+const FILE_MODE = 0o644;
+const writeOptions = { writeStreamOptions: { mode: FILE_MODE } };
 
 /** Something that can be uploaded more than once (one upload per attempt): a file path or bytes. */
 export type Source = { path: string } | { bytes: Buffer };
@@ -22,7 +30,7 @@ const stream = (source: Source) => ("path" in source ? source.path : Readable.fr
 
 const join = (directory: string, name: string) => `${directory.replace(/\/+$/, "")}/${name}`.replace(/^\/\//, "/");
 
-/** FTP or FTPS (explicit TLS, certificate checked against the host name typed). */
+/** FTP or FTPS (explicit TLS, certificate checked against the host name typed, and chained to the destination's CA when it has one). */
 async function withFtp<T>(d: UploadDestination, o: UploadOptions, work: (client: FtpClient) => Promise<T>): Promise<T> {
   const address = await resolveDestination(d.host, o.allowPrivate);
   // basic-ftp refuses a passive data connection to another host than the control one (its default).
@@ -35,7 +43,7 @@ async function withFtp<T>(d: UploadDestination, o: UploadOptions, work: (client:
       password: d.secret,
       secure: d.protocol === "ftps",
       // The certificate is checked against the name typed, not the address connected to.
-      secureOptions: d.protocol === "ftps" ? { host: d.host, servername: isIP(d.host) ? undefined : d.host, ca: o.tlsCa } : undefined,
+      secureOptions: d.protocol === "ftps" ? { host: d.host, servername: isIP(d.host) ? undefined : d.host, ca: d.ca ?? undefined } : undefined,
     });
     return await work(client);
   } catch (error) {
@@ -45,15 +53,29 @@ async function withFtp<T>(d: UploadDestination, o: UploadOptions, work: (client:
   }
 }
 
-async function withSftp<T>(d: UploadDestination, o: UploadOptions, work: (client: SftpClient) => Promise<T>): Promise<T> {
+/**
+ * Connects to an SFTP server whose host key is `d.hostKey`: ssh2 hands the key over before any
+ * authentication, and a key other than the accepted one ends the connection there, so neither the
+ * password nor a signature from the private key reaches a server we do not know. Without an
+ * accepted key only a *Test upload* (`firstUse`) connects, to show the owner the server's key:
+ * pinned on first use means by the owner, never by a delivery on its own.
+ */
+async function withSftp<T>(d: UploadDestination, o: UploadOptions & { firstUse?: boolean }, work: (client: SftpClient) => Promise<T>): Promise<T> {
   const address = await resolveDestination(d.host, o.allowPrivate);
+  if (!d.hostKey && !o.firstUse) throw new HostKeyMissingError(d.host);
   const client = new SftpClient("delivery");
+  const expected = d.hostKey ?? null;
+  let offered: string | undefined;
   try {
     await client.connect({
       host: address,
       port: d.port,
       username: d.user,
       ...(d.auth === "key" ? { privateKey: d.secret } : { password: d.secret }),
+      hostVerifier: (key: Buffer) => {
+        offered = sshFingerprint(key);
+        return offered === expected;
+      },
       readyTimeout: o.timeoutMs ?? 30_000,
       timeout: o.timeoutMs ?? 30_000,
       // One attempt per delivery try: our own retries back off between them.
@@ -61,6 +83,7 @@ async function withSftp<T>(d: UploadDestination, o: UploadOptions, work: (client
     });
     return await work(client);
   } catch (error) {
+    if (offered !== undefined && offered !== expected) throw new HostKeyError(d.host, offered, expected);
     throw classify(error, `SFTP ${d.host}`);
   } finally {
     await client.end().catch(() => {});
@@ -76,7 +99,7 @@ export async function uploadReport(d: UploadDestination, source: Source, name: s
   const final = join(d.directory, name);
   if (d.protocol === "sftp") {
     await withSftp(d, o, async (client) => {
-      await client.put(stream(source), temporary);
+      await client.put(stream(source), temporary, writeOptions);
       try {
         await client.posixRename(temporary, final);
       } catch {
@@ -93,13 +116,17 @@ export async function uploadReport(d: UploadDestination, source: Source, name: s
   });
 }
 
-/** *Test upload*: writes a small file in the directory and removes it again. */
+/**
+ * *Test upload*: writes a small file in the directory and removes it again. For SFTP without an
+ * accepted host key (or with another one) it stops at the server's key: the HostKeyError carries
+ * the key offered, for the owner to accept.
+ */
 export async function testUpload(d: UploadDestination, o: UploadOptions): Promise<void> {
   const name = join(d.directory, `.portal-test-${randomBytes(6).toString("hex")}.txt`);
   const bytes = Buffer.from("Test upload from the conference portal; this file is removed at once.\n");
   if (d.protocol === "sftp") {
-    await withSftp(d, o, async (client) => {
-      await client.put(bytes, name);
+    await withSftp(d, { ...o, firstUse: true }, async (client) => {
+      await client.put(bytes, name, writeOptions);
       await client.delete(name);
     });
     return;

@@ -40,6 +40,8 @@ export function formValues(s: ReportSchedule | Omit<ReportSchedule, "uploadSecre
     directory: s.upload?.directory ?? "",
     user: s.upload?.user ?? "",
     auth: s.upload?.auth ?? "password",
+    hostKey: s.uploadHostKey ?? "",
+    ca: s.uploadCa ?? "",
   };
 }
 
@@ -63,7 +65,10 @@ export function reportChoices(t: Messages, current?: string): { value: string; l
  * destination's own answer (an SMTP or upload server's reply), as it came.
  */
 export function deliveryNote(d: { status: string; attempts: number; detail: string; details: DeliveryDetails | null }, t: Messages["schedules"]): string {
-  if (d.details?.problem !== "report-not-built") return d.detail;
+  const details = d.details;
+  if (details?.problem === "host-key-changed" && details.offered && details.expected) return fill(t.problems.hostKeyChanged, { offered: details.offered, expected: details.expected });
+  if (details?.problem === "host-key-missing") return t.problems.hostKeyMissing;
+  if (details?.problem !== "report-not-built") return d.detail;
   const next = d.status === "pending" ? t.problems.retrying : fill(t.problems.gaveUp, { count: d.attempts });
-  return `${t.problems.notBuilt[d.details.cause ?? "unexpected"]} ${next}`;
+  return `${t.problems.notBuilt[details.cause ?? "unexpected"]} ${next}`;
 }

@@ -115,7 +115,7 @@ test("a wrong SFTP password is a permanent failure: one attempt, shown in the hi
   const smtp = await startSmtp();
   const sftp = await startSftp({ user: "acct", password: "right-password" });
   try {
-    const schedule = await createSchedule(t.db, scope, { ...base, upload: { protocol: "sftp", host: "127.0.0.1", port: sftp.port, directory: "/", user: "acct", auth: "password" }, secret: "wrong-password" }, key);
+    const schedule = await createSchedule(t.db, scope, { ...base, upload: { protocol: "sftp", host: "127.0.0.1", port: sftp.port, directory: "/", user: "acct", auth: "password" }, secret: "wrong-password", hostKey: sftp.fingerprint }, key);
     const s = settings(smtp.url);
     const runId = await sendNow(t.db, s, scope, schedule.id);
     assert.equal(await deliverRun(t.db, s, runId), "failed");
@@ -435,6 +435,87 @@ test("a report that fails mid-build for a fault of its own is retried too, and t
     const [delivery] = (await scheduleHistory(t.db, scope, schedule.id))[0]!.deliveries;
     assert.equal(deliveryNote(delivery!, messages.en.schedules), "The report could not be built because of an error on our side. It will be tried again automatically.");
     assert.equal(smtp.received.length, 0);
+  } finally {
+    await smtp.stop();
+  }
+});
+
+test("an SFTP server showing another key than the accepted one gets nothing; the history and the owner's e-mail say what to check", async () => {
+  await clearSchedules();
+  const smtp = await startSmtp();
+  const genuine = await startSftp({ user: "acct", password: "s3cret" });
+  const impostor = await startSftp({ user: "acct", password: "s3cret" });
+  try {
+    // The destination's address now answers with another server (a moved DNS name, a man in the middle).
+    const upload = { protocol: "sftp" as const, host: "127.0.0.1", port: impostor.port, directory: "/", user: "acct", auth: "password" as const };
+    const schedule = await createSchedule(t.db, scope, { ...base, upload, secret: "s3cret", hostKey: genuine.fingerprint }, key);
+    const s = settings(smtp.url);
+    const runId = await sendNow(t.db, s, scope, schedule.id);
+    assert.equal(await deliverRun(t.db, s, runId), "failed", "not retried: waiting will not change the key");
+    assert.equal(impostor.authAttempts(), 0);
+    assert.deepEqual(impostor.passwords, [], "the password never reached the other server");
+    assert.deepEqual(readdirSync(impostor.root), []);
+    const [delivery] = (await scheduleHistory(t.db, scope, schedule.id))[0]!.deliveries;
+    assert.equal(delivery!.status, "failed");
+    assert.deepEqual(delivery!.details, { problem: "host-key-changed", offered: impostor.fingerprint, expected: genuine.fingerprint });
+    const said = `The SFTP server showed the key ${impostor.fingerprint} instead of the accepted ${genuine.fingerprint}: nothing was sent. If the server's administrator confirms that its key changed, open the schedule, run Test upload and accept the new key.`;
+    assert.equal(deliveryNote(delivery!, messages.en.schedules), said);
+    assert.equal(
+      deliveryNote(delivery!, messages.fr.schedules),
+      `Le serveur SFTP a présenté la clé ${impostor.fingerprint} au lieu de la clé acceptée ${genuine.fingerprint} : rien n'a été envoyé. Si l'administrateur du serveur confirme que sa clé a changé, ouvrez la programmation, lancez Tester le dépôt et acceptez la nouvelle clé.`,
+    );
+    assert.deepEqual(smtp.received.map((m) => m.to[0]), ["owner@sched.example"]);
+    assert.ok(smtp.received[0]!.raw.replace(/=\r?\n/g, "").includes(impostor.fingerprint), "the owner's e-mail names the key shown");
+  } finally {
+    await genuine.stop();
+    await impostor.stop();
+    await smtp.stop();
+  }
+});
+
+test("an SFTP schedule saved before host keys were pinned is not delivered, nor connected to, until its key is accepted", async () => {
+  await clearSchedules();
+  const smtp = await startSmtp();
+  const sftp = await startSftp({ user: "acct", password: "s3cret" });
+  try {
+    const upload = { protocol: "sftp" as const, host: "127.0.0.1", port: sftp.port, directory: "/", user: "acct", auth: "password" as const };
+    const schedule = await createSchedule(t.db, scope, { ...base, upload, secret: "s3cret" }, key);
+    const s = settings(smtp.url);
+    const runId = await sendNow(t.db, s, scope, schedule.id);
+    assert.equal(await deliverRun(t.db, s, runId), "failed");
+    assert.equal(sftp.connections(), 0, "no connection without an accepted key");
+    const [delivery] = (await scheduleHistory(t.db, scope, schedule.id))[0]!.deliveries;
+    assert.equal(deliveryNote(delivery!, messages.en.schedules), "No server key has been accepted for this SFTP destination: nothing was sent. Open the schedule, run Test upload and accept the server's key.");
+
+    // The owner accepts the key (Test upload showed it): delivered.
+    await t.db.update(reportSchedules).set({ uploadHostKey: sftp.fingerprint }).where(eq(reportSchedules.id, schedule.id));
+    const again = await sendNow(t.db, s, scope, schedule.id, new Date(Date.now() + 1000));
+    assert.equal(await deliverRun(t.db, s, again), "delivered");
+    assert.deepEqual(sftp.passwords, ["s3cret"]);
+  } finally {
+    await sftp.stop();
+    await smtp.stop();
+  }
+});
+
+test("a schedule whose filters name another account's cardholder fails at once, and the history says to edit it", async () => {
+  await clearSchedules();
+  const smtp = await startSmtp();
+  try {
+    await createAccount(t.db, { number: "640002", company: "Elsewhere SA" });
+    const stranger = await createUser(t.db, { email: "stranger@elsewhere.example", name: "Stranger", password: "a long password", account: "640002", role: "owner" });
+    await createRoom(t.db, { account: "640002", number: "642222", cardholder: "stranger@elsewhere.example" });
+    // Written as older code let it be saved: the form now refuses it.
+    const [row] = await t.db
+      .insert(reportSchedules)
+      .values({ accountId: scope.accountId, ownerId: scope.userId, name: "Foreign", reportQuery: `type=activity&cardholder=${stranger.id}`, frequency: "daily", timeOfDay: 0, range: "previous-day", format: "csv", emails: ["a@client.example"] })
+      .returning();
+    const s = settings(smtp.url, { render: renderScheduledReport });
+    const runId = await sendNow(t.db, s, scope, row!.id);
+    assert.equal(await deliverRun(t.db, s, runId), "failed", "not retried as if it were transient");
+    assert.equal((await runOf(runId)).attempts, 1);
+    const [delivery] = (await scheduleHistory(t.db, scope, row!.id))[0]!.deliveries;
+    assert.match(deliveryNote(delivery!, messages.en.schedules), /^The report could not be built: its filters name people or groups that are no longer in the account\. Edit the schedule/);
   } finally {
     await smtp.stop();
   }

@@ -8,11 +8,12 @@ import type { Database } from "@/db/client";
 import { accounts, reportSchedules, runDeliveries, scheduleRuns, users, type DeliveryDetails, type ReportSchedule, type ScheduleFormat, type ScheduleRun } from "@/db/schema";
 import { DeliveryError } from "@/lib/delivery/errors";
 import { sendMail, type MailSettings } from "@/lib/delivery/mail";
+import { HostKeyError, HostKeyMissingError } from "@/lib/delivery/host-key";
 import { uploadReport, type UploadOptions } from "@/lib/delivery/upload";
 import type { Export } from "@/lib/export/oai";
 import { fill, messages, type Messages } from "@/lib/i18n/messages";
 import { assertOwner, type AccountScope } from "@/lib/auth/scope";
-import { isDatabaseInterruption, NotFoundError } from "@/lib/errors";
+import { isDatabaseInterruption, NotFoundError, ValidationError } from "@/lib/errors";
 import { decryptSecret } from "@/lib/secrets";
 import { deliveryNote } from "./display";
 import { ATTACHMENT_LIMIT_BYTES, reportLinkToken } from "./links";
@@ -159,10 +160,12 @@ export async function deliverRun(db: Database, s: DeliverySettings, runId: numbe
         file = await renderToFile(s, run, workDir);
       } catch (error) {
         // The report could not be built (the database was interrupted…): every pending destination
-        // waits for the next attempt. The history words it for the customer from `details`.
+        // waits for the next attempt. The history words it for the customer from `details`. A
+        // filter naming people or groups no longer in the account will not heal by waiting.
         const reason = `the report could not be built: ${(error as Error).message}`.slice(0, 500);
-        const details: DeliveryDetails = { problem: "report-not-built", cause: isDatabaseInterruption(error) ? "database" : "unexpected" };
-        for (const d of pending) await record(db, run, d.destination, { kind: "transient", detail: reason, details });
+        const invalid = error instanceof ValidationError;
+        const details: DeliveryDetails = { problem: "report-not-built", cause: invalid ? "filters" : isDatabaseInterruption(error) ? "database" : "unexpected" };
+        for (const d of pending) await record(db, run, d.destination, { kind: invalid ? "permanent" : "transient", detail: reason, details });
         return await settle(db, s, run, schedule, account.number, account.companyName, t);
       }
       for (const d of pending) {
@@ -177,14 +180,14 @@ export async function deliverRun(db: Database, s: DeliverySettings, runId: numbe
             await sendMail(s.mail, reportMail(s, t, run, schedule.name, account, address, file));
           } else if (schedule.upload && schedule.uploadSecret) {
             const secret = decryptSecret(s.encryptionKey, schedule.uploadSecret, secretContext(run.accountId));
-            await uploadReport({ ...schedule.upload, secret }, { path: file.path }, file.name, s.upload);
+            await uploadReport({ ...schedule.upload, secret, hostKey: schedule.uploadHostKey, ca: schedule.uploadCa }, { path: file.path }, file.name, s.upload);
           } else {
             throw new DeliveryError("the upload destination has no password or key", "permanent");
           }
           await record(db, run, d.destination, { kind: "delivered", detail: file.bytes > ATTACHMENT_LIMIT_BYTES && d.destination.startsWith("mail:") ? "link" : "" });
         } catch (error) {
           const e = error instanceof DeliveryError ? error : new DeliveryError((error as Error).message, "permanent");
-          await record(db, run, d.destination, { kind: e.kind, detail: e.message });
+          await record(db, run, d.destination, { kind: e.kind, detail: e.message, details: hostKeyDetails(error) });
           s.log?.(`run ${run.id}: ${d.destination}: ${e.kind} failure: ${e.message}`);
         }
       }
@@ -205,6 +208,13 @@ export async function deliverRun(db: Database, s: DeliverySettings, runId: numbe
     clearInterval(heartbeat);
     if (workDir) await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** An SFTP server not showing the accepted key: the history tells the owner what to check, in their language. */
+function hostKeyDetails(error: unknown): DeliveryDetails | undefined {
+  if (error instanceof HostKeyError && error.expected) return { problem: "host-key-changed", offered: error.offered, expected: error.expected };
+  if (error instanceof HostKeyMissingError || error instanceof HostKeyError) return { problem: "host-key-missing" };
+  return undefined;
 }
 
 /** Builds the run's report into `dir`; a failure is logged once, with the file's name once it is known. */

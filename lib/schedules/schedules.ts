@@ -1,11 +1,15 @@
+import { X509Certificate } from "node:crypto";
 import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
-import type { Database } from "@/db/client";
+import type { Database, Queryable } from "@/db/client";
 import { accounts, emailUnsubscribes, reportSchedules, runDeliveries, scheduleRuns, type DeliveryDetails, type ReportSchedule, type UploadTarget } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { assertOwner, type AccountScope } from "@/lib/auth/scope";
 import { NotFoundError, ValidationError } from "@/lib/errors";
+import { messages, type Messages } from "@/lib/i18n/messages";
+import { checkReportFilters } from "@/lib/reports/filters";
 import { encryptSecret } from "@/lib/secrets";
-import { nextRunAfter } from "./timing";
+import { runReportQuery } from "./report";
+import { isoDate, nextRunAfter } from "./timing";
 import { MAX_SCHEDULES, type ScheduleInput } from "./validate";
 
 /** What a page may show of a schedule: everything but the secret, which never leaves the server. */
@@ -37,6 +41,9 @@ const auditable = (s: ReportSchedule) => ({
   format: s.format,
   emails: s.emails,
   upload: s.upload,
+  // Who accepted which server key, or trusted which authority, is worth keeping; both are public.
+  hostKey: s.uploadHostKey,
+  ca: s.uploadCa ? new X509Certificate(s.uploadCa).fingerprint256 : null,
   status: s.status,
 });
 
@@ -54,15 +61,28 @@ function columns(input: ScheduleInput, now: Date) {
     format: input.format,
     emails: input.emails,
     upload: input.upload,
+    uploadHostKey: input.upload?.protocol === "sftp" ? (input.hostKey ?? null) : null,
+    uploadCa: input.upload?.protocol === "ftps" ? (input.ca ?? null) : null,
     nextRunAt: nextRunAfter(input, now),
     updatedAt: now,
   };
 }
 
+/**
+ * The report's filters name people and groups of this account only: an id of another account is
+ * as unknown as one that never existed (a ValidationError naming the field, in `t`'s language), and
+ * the schedule is not saved — else every run would fail on it.
+ */
+async function checkFilters(db: Queryable, accountId: number, input: ScheduleInput, now: Date, t: Messages) {
+  const today = isoDate(now);
+  await checkReportFilters(db, accountId, runReportQuery(input.reportQuery, today, today, now), t);
+}
+
 /** Creates a schedule; the account row is locked so two owners saving at once cannot pass 10. */
-export async function createSchedule(db: Database, scope: AccountScope, input: ScheduleInput, encryptionKey: string, now = new Date()): Promise<ScheduleView> {
+export async function createSchedule(db: Database, scope: AccountScope, input: ScheduleInput, encryptionKey: string, now = new Date(), t: Messages = messages.en): Promise<ScheduleView> {
   assertOwner(scope, "schedule");
   return db.transaction(async (tx) => {
+    await checkFilters(tx, scope.accountId, input, now, t);
     await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, scope.accountId)).for("update");
     const [{ n }] = (await tx.select({ n: count() }).from(reportSchedules).where(and(eq(reportSchedules.accountId, scope.accountId), eq(reportSchedules.status, "active")))) as [{ n: number }];
     if (n >= MAX_SCHEDULES) throw new ScheduleLimitError();
@@ -87,10 +107,11 @@ async function lockSchedule(db: Pick<Database, "select">, scope: AccountScope, i
 }
 
 /** Saves an edited schedule. A secret left empty keeps the stored one (the form checked it may). */
-export async function updateSchedule(db: Database, scope: AccountScope, id: number, input: ScheduleInput, encryptionKey: string, now = new Date()): Promise<ScheduleView> {
+export async function updateSchedule(db: Database, scope: AccountScope, id: number, input: ScheduleInput, encryptionKey: string, now = new Date(), t: Messages = messages.en): Promise<ScheduleView> {
   assertOwner(scope, "schedule");
   return db.transaction(async (tx) => {
     const before = await lockSchedule(tx, scope, id);
+    await checkFilters(tx, scope.accountId, input, now, t);
     const uploadSecret = !input.upload ? null : input.secret !== undefined ? encryptSecret(encryptionKey, input.secret, secretContext(scope.accountId)) : before.uploadSecret;
     const [row] = await tx
       .update(reportSchedules)

@@ -4,7 +4,7 @@
  * records what it received.
  */
 import { execFileSync } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fchmodSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { timingSafeEqual } from "node:crypto";
@@ -57,6 +57,25 @@ export function selfSignedCertificate(): { key: string; cert: string } {
   }
 }
 
+/**
+ * A private certificate authority and a certificate for 127.0.0.1 that it signed (Debian's
+ * openssl), for FTPS against a CA that no public store knows.
+ */
+export function privateCaCertificate(): { ca: string; key: string; cert: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), "ca-"));
+  const file = (name: string) => path.join(dir, name);
+  const openssl = (...args: string[]) => execFileSync("openssl", args, { stdio: "ignore" });
+  try {
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Portal Test Private CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-keyout", file("ca.key"), "-out", file("ca.pem"));
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", file("key.pem"), "-out", file("server.csr"));
+    writeFileSync(file("ext.cnf"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n");
+    openssl("x509", "-req", "-in", file("server.csr"), "-CA", file("ca.pem"), "-CAkey", file("ca.key"), "-CAcreateserial", "-days", "2", "-extfile", file("ext.cnf"), "-out", file("cert.pem"));
+    return { ca: readFileSync(file("ca.pem"), "utf8"), key: readFileSync(file("key.pem"), "utf8"), cert: readFileSync(file("cert.pem"), "utf8") };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const freePort = async () => {
   const net = await import("node:net");
   return new Promise<number>((resolve) => {
@@ -102,20 +121,40 @@ export function sshKeyPair() {
   throw new Error("no readable ed25519 key pair in 20 attempts");
 }
 
+/** A public key's fingerprint as OpenSSH's own ssh-keygen prints it ("256 SHA256:… comment (ED25519)"). */
+export function openSshFingerprint(publicKey: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "pub-"));
+  try {
+    writeFileSync(path.join(dir, "key.pub"), `${publicKey}\n`);
+    return execFileSync("ssh-keygen", ["-l", "-E", "sha256", "-f", path.join(dir, "key.pub")], { encoding: "utf8" }).split(" ")[1]!;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * An SFTP server over ssh2: password or public-key login, and the requests an upload needs
  * (open, write, close, stat, rename, posix-rename, remove, realpath) on a temporary directory.
+ * Each server has a host key of its own, whose fingerprint (`fingerprint`) is read by OpenSSH's ssh-keygen; it counts
+ * the SSH connections it gets and records every password it is sent. A new file gets exactly the mode the client
+ * asks for, as OpenSSH's sftp-server does under umask 000 (`sftp-server -u 000`).
  */
 export async function startSftp(options: { user: string; password?: string; publicKey?: string }) {
   const root = mkdtempSync(path.join(tmpdir(), "sftp-root-"));
-  const hostKey = sshKeyPair().private;
+  const hostKeys = sshKeyPair();
+  const hostKey = hostKeys.private;
   const allowedKey = options.publicKey ? sshUtils.parseKey(options.publicKey) : undefined;
   let authAttempts = 0;
+  let connections = 0;
+  const passwords: string[] = [];
   const local = (p: string) => path.join(root, path.posix.normalize(`/${p}`));
   const { STATUS_CODE, OPEN_MODE } = ssh2.utils.sftp;
+  // Called once a client has sent its SSH identification, before any key exchange.
   const server = new SshServer({ hostKeys: [hostKey] }, (client) => {
+    connections++;
     client.on("authentication", (ctx) => {
       if (ctx.method !== "none") authAttempts++;
+      if (ctx.method === "password") passwords.push(ctx.password);
       const userOk = ctx.username === options.user;
       if (ctx.method === "password" && userOk && options.password !== undefined && ctx.password.length === options.password.length && timingSafeEqual(Buffer.from(ctx.password), Buffer.from(options.password))) return ctx.accept();
       if (ctx.method === "publickey" && userOk && allowedKey && !(allowedKey instanceof Error)) {
@@ -149,9 +188,10 @@ export async function startSftp(options: { user: string; password?: string; publ
           };
           sftp.on("STAT", stat);
           sftp.on("LSTAT", stat);
-          sftp.on("OPEN", (id, p, flags) => {
+          sftp.on("OPEN", (id, p, flags, requested) => {
             try {
               const fd = openSync(local(p), flags & OPEN_MODE.WRITE ? "w" : "r");
+              if (flags & OPEN_MODE.CREAT && requested.mode !== undefined) fchmodSync(fd, requested.mode & 0o7777);
               const h = Buffer.alloc(4);
               h.writeUInt32BE(++next);
               handles.set(next, fd);
@@ -210,5 +250,5 @@ export async function startSftp(options: { user: string; password?: string; publ
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as { port: number }).port;
-  return { port, root, authAttempts: () => authAttempts, stop: () => new Promise<void>((resolve) => { server.close(() => resolve()); rmSync(root, { recursive: true, force: true }); }) };
+  return { port, root, fingerprint: openSshFingerprint(hostKeys.public), authAttempts: () => authAttempts, connections: () => connections, passwords, stop: () => new Promise<void>((resolve) => { server.close(() => resolve()); rmSync(root, { recursive: true, force: true }); }) };
 }

@@ -36,7 +36,7 @@ export default async function NewSchedulePage({ searchParams }: { searchParams: 
           hasSecret={false}
           today={isoDate(now)}
           parisTime={fill(t.schedules.timeHint, { zone: account.timeZone, offset: gmtOffset(account.timeZone, now) })}
-          defaults={{ name: reportName(report, t), report, frequency: "daily", weekday: "1", monthDay: "1", time: "06:00", range: "previous-day", from: "", to: "", format: "xlsx", emails: "", protocol: "", host: "", port: "", directory: "/", user: "", auth: "password" }}
+          defaults={{ name: reportName(report, t), report, frequency: "daily", weekday: "1", monthDay: "1", time: "06:00", range: "previous-day", from: "", to: "", format: "xlsx", emails: "", protocol: "", host: "", port: "", directory: "/", user: "", auth: "password", hostKey: "", ca: "" }}
         />
       </section>
     </div>

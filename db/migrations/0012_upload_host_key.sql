@@ -1,0 +1,4 @@
+ALTER TABLE "report_schedules" ADD COLUMN "upload_host_key" text;--> statement-breakpoint
+ALTER TABLE "report_schedules" ADD COLUMN "upload_ca" text;--> statement-breakpoint
+ALTER TABLE "report_schedules" ADD CONSTRAINT "report_schedules_host_key" CHECK ("report_schedules"."upload_host_key" is null or ("report_schedules"."upload"->>'protocol' = 'sftp' and "report_schedules"."upload_host_key" ~ '^SHA256:[A-Za-z0-9+/]{43}$'));--> statement-breakpoint
+ALTER TABLE "report_schedules" ADD CONSTRAINT "report_schedules_ca" CHECK ("report_schedules"."upload_ca" is null or "report_schedules"."upload"->>'protocol' = 'ftps');
