@@ -13,14 +13,15 @@ import { getRoomUsage } from "@/lib/data/room-usage";
 import { findRoom } from "@/lib/data/rooms";
 import { messages } from "@/lib/i18n/messages";
 import { accountExport, conferenceExport, roomExport, statementExport, SEED_COLUMNS, type Export, type ExportContext } from "./oai";
-import { currencyFormat, excelDateTime, neutralise, wallClock } from "./workbook";
+import { writtenCells } from "./testing/xlsx-parts";
+import { currencyFormat, excelDateTime, wallClock } from "./workbook";
 
 const NOW = new Date("2026-11-23T10:00:00Z");
 let t: TestDatabase;
 let owner: AccountScope;
 let context: ExportContext;
 
-async function open(file: Export): Promise<ExcelJS.Workbook> {
+async function bytesOf(file: Export): Promise<Buffer> {
   const output = new PassThrough();
   const chunks: Buffer[] = [];
   output.on("data", (c: Buffer) => chunks.push(c));
@@ -28,8 +29,12 @@ async function open(file: Export): Promise<ExcelJS.Workbook> {
   await file.write(output);
   output.end();
   await done;
+  return Buffer.concat(chunks);
+}
+
+async function open(file: Export | Buffer): Promise<ExcelJS.Workbook> {
   const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
+  await workbook.xlsx.load((Buffer.isBuffer(file) ? file : await bytesOf(file)) as unknown as ArrayBuffer);
   return workbook;
 }
 
@@ -120,9 +125,15 @@ test("the conference download lists its participants with the page's total", asy
   const page = (await getConference(owner, "332703", conference!.conferenceId))!;
   const file = (await conferenceExport(context, "332703", conference!.conferenceId))!;
   assert.match(file.filename, /^oai-602127-2026-10-conference-\d+\.xlsx$/);
-  const { rows, total } = table((await open(file)).worksheets[0]!);
+  const bytes = await bytesOf(file);
+  const { rows, total } = table((await open(bytes)).worksheets[0]!);
   assert.equal(rows.length, page.participants.length);
   assert.equal(cents(result(total.getCell(7))), page.total.chargeMinor);
+  // Phone numbers (+33 1 23 45 67 89) read back exactly, as text that stays text when edited.
+  assert.deepEqual(rows.map((r) => r.getCell(2).value ?? ""), page.participants.map((p) => p.phoneNumber));
+  assert.ok(page.participants.some((p) => p.phoneNumber.startsWith("+33 ")));
+  const cells = writtenCells(bytes);
+  for (const r of rows.filter((r) => String(r.getCell(2).value).startsWith("+"))) assert.deepEqual(cells.get(`B${r.number}`), { type: "str", formula: undefined, value: r.getCell(2).value, quotePrefix: true });
   assert.equal(await conferenceExport(context, "320026", conference!.conferenceId), undefined, "under another room's number");
 });
 
@@ -147,15 +158,15 @@ test("the monthly statement: every conference of the period, then totals per roo
   assert.ok(perCodeHeading > totalRows[0]!.number);
 });
 
-test("text that could run as a formula is neutralised, numbers are not", async () => {
-  for (const dangerous of ["=HYPERLINK(\"http://x\")", "+33 1 70", "-1+2", "@SUM(A1)", "\tx", "\rx"]) assert.equal(neutralise(dangerous)[0], "'");
-  assert.equal(neutralise("Marilene"), "Marilene");
+test("a cardholder named like a formula is that text exactly, quote-prefixed, never a formula; numbers stay numbers", async () => {
   // A cardholder named like a formula, coming from the data.
   await t.db.execute(sql`update users set display_name = '=cmd|'' /C calc''!A0' where email = 'leo@phoenix.example'`);
   await t.db.execute(sql`update conferences set billing_code = null where period = '2026-11-01'`);
-  const sheet = (await open(statementExport({ ...context, period: "2026-10-01" }))).worksheets[0]!;
+  const bytes = await bytesOf(statementExport({ ...context, period: "2026-10-01" }));
+  const sheet = (await open(bytes)).worksheets[0]!;
   const leo = table(sheet).rows.find((r) => String(r.getCell(3).value) === "32 002 6")!;
-  assert.equal(leo.getCell(4).value, "'=cmd|' /C calc'!A0");
+  assert.equal(leo.getCell(4).value, "=cmd|' /C calc'!A0", "no apostrophe added");
+  assert.deepEqual(writtenCells(bytes).get(`D${leo.number}`), { type: "str", formula: undefined, value: "=cmd|' /C calc'!A0", quotePrefix: true });
   assert.equal(typeof leo.getCell(9).value, "number");
 });
 

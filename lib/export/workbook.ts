@@ -2,6 +2,7 @@ import type { Writable } from "node:stream";
 import ExcelJS from "exceljs";
 import { minorDigits } from "@/lib/format";
 import { wallClockTime } from "@/lib/time-zone";
+import { startsLikeFormula } from "./formula-safety";
 
 /**
  * A streaming .xlsx writer for the OAI downloads: rows go straight to the output (no shared
@@ -13,13 +14,6 @@ export type Column = { header: string; kind: ColumnKind; width?: number };
 export type Cell = string | number | Date | null;
 
 const DEFAULT_WIDTH: Record<ColumnKind, number> = { text: 24, int: 12, date: 12, time: 11, duration: 14, money: 14 };
-
-/** Text that a spreadsheet could take for a formula gets a leading apostrophe; numbers are never touched. */
-export function neutralise(text: string): string {
-  const first = text.charCodeAt(0);
-  // = + - @ tab CR
-  return first === 61 || first === 43 || first === 45 || first === 64 || first === 9 || first === 13 ? `'${text}` : text;
-}
 
 /** The account's currency as an Excel number format: `#,##0.00 "€"`, `"$"#,##0.00`, `#,##0 "¥"`. */
 export function currencyFormat(currency: string, locale: string): string {
@@ -87,10 +81,13 @@ const columnLetter = (index: number) => {
   return letters;
 };
 
-/** Characters that XML escapes (`<>&'"`) or cannot hold (C0 controls but tab, LF and CR; DEL): exceljs drops the latter. */
-const XML_SPECIAL = /[<>&'"\x7F\x00-\x08\x0B\x0C\x0E-\x1F]/;
-const XML_SPECIAL_ALL = /[<>&'"\x7F\x00-\x08\x0B\x0C\x0E-\x1F]/g;
-const XML_ENTITIES: Record<string, string> = { "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;" };
+/**
+ * Characters that XML escapes (`<>&'"`), cannot hold (C0 controls but tab, LF and CR; DEL: exceljs
+ * drops them) or would not keep: a CR, which XML readers turn into a line feed, is a reference.
+ */
+const XML_SPECIAL = /[<>&'"\r\x7F\x00-\x08\x0B\x0C\x0E-\x1F]/;
+const XML_SPECIAL_ALL = /[<>&'"\r\x7F\x00-\x08\x0B\x0C\x0E-\x1F]/g;
+const XML_ENTITIES: Record<string, string> = { "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;", "\r": "&#13;" };
 const xmlText = (text: string) => (XML_SPECIAL.test(text) ? text.replace(XML_SPECIAL_ALL, (c) => XML_ENTITIES[c] ?? "") : text);
 
 /** Texts of whole seconds as fractions of a day, up to two days: `String(s / 86400)`, once each. */
@@ -125,7 +122,14 @@ const ZIP_QUEUE_BYTES = 1024 * 1024;
  * header and total rows, the columns, views, autofilter, page setup and every other part of the
  * file still come from exceljs itself.
  */
-type StreamingWorkbook = { styles: { addStyleModel: (style: Partial<ExcelJS.Style>, type: ExcelJS.ValueType) => number } };
+type StreamingWorkbook = { styles: StreamingStyles };
+/** A cell's style, with Excel's quote prefix (see withQuotePrefix). */
+type CellStyle = Partial<ExcelJS.Style> & { quotePrefix?: boolean };
+type StreamingStyles = {
+  addStyleModel: (style: CellStyle, type: ExcelJS.ValueType) => number;
+  /** The workbook's cellXfs as the XML of each xf, written to styles.xml as they are. */
+  model: { styles: string[] };
+};
 type StreamingSheet = {
   stream: Writable & { pipes?: Writable[] };
   startedData: boolean;
@@ -162,9 +166,34 @@ function drained(stream: Writable, output: Writable): Promise<void> {
   });
 }
 
+/**
+ * Teaches the workbook's styles Excel's quote prefix, which exceljs 4.4.0's style model lacks (its
+ * xf writer drops the attribute): a style with `quotePrefix: true` gets the xf exceljs makes of the
+ * rest of the style with quotePrefix="1" added, as one more entry of cellXfs. A cell so styled is
+ * text, shown without the apostrophe typed to make it so, and stays text when edited.
+ */
+function withQuotePrefix(styles: StreamingStyles): void {
+  const add = styles.addStyleModel.bind(styles);
+  const quoted = new Map<number, number>();
+  styles.addStyleModel = (style, type) => {
+    const id = add(style, type);
+    if (!style?.quotePrefix) return id;
+    let quotedId = quoted.get(id);
+    if (quotedId === undefined) {
+      const xf = styles.model.styles[id];
+      const prefixed = xf?.replace(/^<xf\b([^>]*?)(\/?)>/, '<xf$1 quotePrefix="1"$2>');
+      if (!prefixed || prefixed === xf) throw new Error(`workbook: no xf to add quotePrefix to (style ${id}: ${xf})`);
+      quotedId = styles.model.styles.push(prefixed) - 1;
+      quoted.set(id, quotedId);
+    }
+    return quotedId;
+  };
+}
+
 export function createWorkbook(output: Writable) {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useSharedStrings: false, useStyles: true, zip: ZIP_OPTIONS });
   const styles = (workbook as unknown as StreamingWorkbook).styles;
+  withQuotePrefix(styles);
   const flushes: (() => void)[] = [];
   return {
     addSheet(spec: SheetSpec): SheetWriter {
@@ -202,6 +231,12 @@ export function createWorkbook(output: Writable) {
         const row = sheet.addRow(values);
         rowNumber++;
         style?.(row);
+        row.eachCell((cell) => {
+          if (typeof cell.value === "string" && startsLikeFormula(cell.value)) {
+            const quoted: CellStyle = { ...cell.style, quotePrefix: true };
+            cell.style = quoted;
+          }
+        });
         row.commit();
       };
       /**
@@ -223,7 +258,6 @@ export function createWorkbook(output: Writable) {
 
       const convert = (kind: ColumnKind, value: Cell): ExcelJS.CellValue => {
         if (value === null) return null;
-        if (kind === "text") return typeof value === "string" ? neutralise(value) : value;
         if (kind === "duration" && typeof value === "number") return value / 86400; // seconds → fraction of a day
         if (kind === "money" && typeof value === "number") return value / scale; // minor units → currency units
         if (kind === "time" && value instanceof Date) return (value.getUTCHours() * 3600 + value.getUTCMinutes() * 60 + value.getUTCSeconds()) / 86400;
@@ -247,16 +281,19 @@ export function createWorkbook(output: Writable) {
         );
         // Each column's cell style, registered once in the workbook's styles per value type (as exceljs
         // does per cell, in the order the values come), and each cell rendered by its column's own
-        // function: the same XML as `convert` then exceljs, without the per-cell dispatch.
+        // function: the same XML as `convert` then exceljs, without the per-cell dispatch. Text that
+        // starts like a formula has the column's style with the quote prefix.
         const cells = columns.map((c, i) => {
           const open = `<c r="${columnLetter(i)}`;
-          const model: Partial<ExcelJS.Style> = formats[i] ? { numFmt: formats[i] } : {};
-          const style = (type: ExcelJS.ValueType) => {
-            const id = styles.addStyleModel(model, type);
+          const model: CellStyle = formats[i] ? { numFmt: formats[i] } : {};
+          const quotedModel: CellStyle = { ...model, quotePrefix: true };
+          const style = (type: ExcelJS.ValueType, quoted = false) => {
+            const id = styles.addStyleModel(quoted ? quotedModel : model, type);
             return id ? ` s="${id}"` : "";
           };
           let numberTag: string | undefined;
           let stringTag: string | undefined;
+          let quotedTag: string | undefined;
           let dateTag: string | undefined;
           // The last number written and its text: consecutive lines often repeat one (a conference's
           // date and start on each of its legs), and writing a fraction out costs more than the rest of the cell.
@@ -271,14 +308,16 @@ export function createWorkbook(output: Writable) {
             }
             return `${open}${row}"${(numberTag ??= `${style(ExcelJS.ValueType.Number)}><v>`)}${lastText}</v></c>`;
           };
-          const string = (v: string, row: string) => `${open}${row}"${(stringTag ??= `${style(ExcelJS.ValueType.String)} t="str"><v>`)}${xmlText(v)}</v></c>`;
+          const string = (v: string, row: string) =>
+            startsLikeFormula(v)
+              ? `${open}${row}"${(quotedTag ??= `${style(ExcelJS.ValueType.String, true)} t="str"><v>`)}${xmlText(v)}</v></c>`
+              : `${open}${row}"${(stringTag ??= `${style(ExcelJS.ValueType.String)} t="str"><v>`)}${xmlText(v)}</v></c>`;
           const divisor = c.kind === "duration" ? 86400 : c.kind === "money" ? scale : 1;
-          const text = c.kind === "text";
           const time = c.kind === "time";
           return (value: Cell, row: string): string => {
             if (value === null) return "";
             if (typeof value === "number") return number(divisor === 1 ? value : value / divisor, row);
-            if (typeof value === "string") return string(text ? neutralise(value) : value, row);
+            if (typeof value === "string") return string(value, row);
             if (value instanceof Date) {
               const ms = value.getTime();
               // A time column takes the time of day (UTC fields), as a fraction of the day.

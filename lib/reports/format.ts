@@ -1,4 +1,5 @@
 /** How report values read on screen, in HTML files and in CSV: one place per column kind. */
+import { csvText } from "@/lib/export/formula-safety";
 import type { Cell, ColumnKind } from "@/lib/export/workbook";
 import { formatDuration, formatLocalDate, formatLocalTime, formatMoney, minorDigits } from "@/lib/format";
 import { fill, type Messages } from "@/lib/i18n/messages";
@@ -32,7 +33,10 @@ export function displayCell(kind: ColumnKind, cell: Cell, money: Money): string 
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
-/** A cell for a CSV file read by programs: ISO dates, 24-hour GMT times, H:MM:SS durations, amounts with a decimal point. */
+/**
+ * A cell for a CSV file read by programs: ISO dates, 24-hour GMT times, H:MM:SS durations, amounts
+ * with a decimal point; text through the formula-safety rule.
+ */
 export function csvCell(kind: ColumnKind, cell: Cell, currency: string): string | number {
   const value = instant(kind, cell);
   if (value === null) return "";
@@ -46,7 +50,7 @@ export function csvCell(kind: ColumnKind, cell: Cell, currency: string): string 
     }
     return value;
   }
-  return value;
+  return csvText(value);
 }
 
 /** A GMT day (YYYY-MM-DD) in the account's locale. */

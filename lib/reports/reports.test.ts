@@ -11,6 +11,8 @@ import { testDatabase, type TestDatabase } from "@/db/testing";
 import { createAccount, createRoom, createUser, setTariff } from "@/lib/admin/support";
 import { scopeOf, type AccountScope } from "@/lib/auth/scope";
 import { ValidationError } from "@/lib/errors";
+import { ACCENTED, FORMULAS, LOOKALIKES } from "@/lib/export/testing/payloads";
+import { writtenCells } from "@/lib/export/testing/xlsx-parts";
 import { ingest } from "@/lib/ingest/ingest";
 import { messages } from "@/lib/i18n/messages";
 import { reportDefinition } from "./definitions";
@@ -46,9 +48,9 @@ async function file(accountId: number, q: ReportQuery, format: ReportFormat) {
   return { filename: exported.filename, body: Buffer.concat(chunks) };
 }
 
-/** The CSV export: header, lines, total row. */
+/** The CSV export: header, lines, total row (the byte-order mark it starts with left out). */
 async function csv(accountId: number, q: ReportQuery) {
-  const rows: string[][] = parseCsv((await file(accountId, q, "csv")).body);
+  const rows: string[][] = parseCsv((await file(accountId, q, "csv")).body, { bom: true });
   return { header: rows[0]!, lines: rows.slice(1, -1), total: rows.at(-1)! };
 }
 
@@ -431,4 +433,51 @@ test("file names say what they hold", async () => {
   const parsed = parseReportQuery(new URLSearchParams("type=usage&range=previous-month"), now);
   assert.ok(parsed.ok);
   assert.equal((await file(f.a, parsed.query, "html")).filename, "report-660001-usage-2026-10-01_2026-10-31.html");
+});
+
+test("formula-looking text: a leading quote in CSV but for numbers and phone numbers, after a BOM; unchanged and quote-prefixed in .xlsx", async () => {
+  const account = await createAccount(t.db, { number: "690001", company: "Formulas SA" });
+  await createUser(t.db, { email: "holder@formulas.example", name: "@SUM(1+1)", password: "a long password", account: "690001", role: "owner" });
+  await createRoom(t.db, { account: "690001", number: "691001", cardholder: "holder@formulas.example" });
+  // Caller names and numbers as ingest stores them; a line each, in this order.
+  const names = [...FORMULAS, ...LOOKALIKES, ACCENTED];
+  const numbers = ["+33 7 94 39 18 55", "(555) 123-4567", "=1+1"];
+  const records = names.map((name, i) => ({
+    leg_id: `formula-${i}`, conference_id: "formulas", room_number: "691001", service_type: "toll", started_at: `2026-06-01T09:${String(i).padStart(2, "0")}:00Z`, ended_at: "2026-06-01T10:00:00Z",
+    caller_name: name, caller_number: numbers[i % numbers.length], dialed_number: "+33800000000",
+  }));
+  const stored = await ingest(t.db, { accountId: account.id, label: "test" }, Readable.from(records.map((r) => `${JSON.stringify(r)}\n`)), "ndjson", { now });
+  assert.ok(stored.ok && stored.accepted === names.length, JSON.stringify(stored));
+  // Ingest trims a leading tab or carriage return: those two names are stored as they would be by another path.
+  for (const [i, name] of names.entries()) if (/^\s/.test(name)) await t.db.execute(sql`update legs set participant_name = ${name} where account_id = ${account.id} and external_id = ${`formula-${i}`}`);
+
+  const body = (await file(account.id, query("participation"), "csv")).body;
+  assert.deepEqual([...body.subarray(0, 3)], [0xef, 0xbb, 0xbf], "the CSV starts with a UTF-8 byte-order mark");
+  const participation = await csv(account.id, query("participation"));
+  assert.equal(participation.header[0], "Conference date");
+  assert.deepEqual(
+    participation.lines.map((l) => l[3]),
+    [...FORMULAS.map((name) => `'${name}`), "+33 7 94 39 18 55", "-12.5", "(555) 123-4567", ACCENTED],
+  );
+  assert.deepEqual(
+    participation.lines.map((l) => l[4]),
+    names.map((_, i) => (i % 3 === 2 ? "'=1+1" : numbers[i % 3])),
+  );
+  const history = await csv(account.id, query("conference-history"));
+  assert.equal(history.lines[0]![4], "'@SUM(1+1)", "the cardholder's name");
+
+  const xlsx = (await file(account.id, query("participation"), "xlsx")).body;
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(xlsx as unknown as ArrayBuffer);
+  const sheet = workbook.worksheets[0]!;
+  // Four title lines, a blank line, the header on row 6: the lines from row 7.
+  assert.equal(sheet.getCell("D6").value, "Participant");
+  assert.deepEqual(names.map((_, i) => sheet.getCell(`D${7 + i}`).value), names, "each name exactly, without an apostrophe");
+  assert.deepEqual(names.map((_, i) => sheet.getCell(`E${7 + i}`).value), names.map((_, i) => (i % 3 === 2 ? "=1+1" : numbers[i % 3])));
+  const cells = writtenCells(xlsx);
+  for (const [i, name] of names.entries()) {
+    const quoted = !["(555) 123-4567", ACCENTED].includes(name);
+    assert.deepEqual(cells.get(`D${7 + i}`), { type: "str", formula: undefined, value: name, quotePrefix: quoted }, JSON.stringify(name));
+    assert.deepEqual(cells.get(`E${7 + i}`), { type: "str", formula: undefined, value: sheet.getCell(`E${7 + i}`).value, quotePrefix: i % 3 !== 1 }, `number ${i}`);
+  }
 });

@@ -312,6 +312,8 @@ test("the real report, built by the report builder's export, is uploaded by FTP 
     assert.equal(scheduleReportQuery("type=user-status&range=last-7-days", now), "type=user-status", "the report's own dates are not kept");
     assert.equal(scheduleReportQuery("type=nonsense", now), null);
     assert.equal(scheduleReportQuery("type=usage&product=spaceship", now), null);
+    // A member named like a formula: the scheduled CSV has the same safety as a download.
+    await createUser(t.db, { email: "formula@sched.example", name: "=HYPERLINK(\"http://evil.example\",\"Rapport\")", password: "a long password", account: "640001" });
     const schedule = await createSchedule(t.db, scope, { ...base, reportQuery: "type=user-status", upload: { protocol: "ftp", host: "127.0.0.1", port: ftp.port, directory: "/", user: "acct", auth: "password" }, secret: "ftp-pass" }, key);
     const s = settings("smtp://127.0.0.1:1", { render: renderScheduledReport });
     const runId = await sendNow(t.db, s, scope, schedule.id);
@@ -321,6 +323,8 @@ test("the real report, built by the report builder's export, is uploaded by FTP 
     assert.match(files[0]!, /^report-640001-user-status-.*\.csv$/);
     const csv = readFileSync(path.join(ftp.root, files[0]!), "utf8");
     assert.match(csv, /owner@sched\.example/, "the account's users are in it");
+    assert.ok(csv.startsWith("\uFEFFName,"), "a UTF-8 byte-order mark, then the header");
+    assert.match(csv, /\n"'=HYPERLINK\(""http:\/\/evil\.example"",""Rapport""\)",formula@sched\.example,/, "the formula-looking name quoted");
     assert.equal((await deliveriesOf(runId))[0]!.attempts, 1);
   } finally {
     await ftp.stop();
