@@ -225,13 +225,17 @@ test("an empty report says so plainly, in every format", async () => {
   assert.deepEqual(report.total.slice(0, 1), ["Total (0)"]);
 });
 
+/** The participation report of the tenant as a file a client may leave: its export and that client. */
+async function leavableExport(format: ReportFormat) {
+  const client = new AbortController();
+  const context = await loadReportContext(await ownerOf(tenant.accountId), "en", now, client.signal);
+  return { client, exported: await reportExport(context, query("participation"), format) };
+}
+
 test("a file whose output closes part-way (the client left) stops and gives its connection back, in every format", async () => {
-  const a = tenant.accountId;
   const pool = (await getDb()).$client;
   for (const format of ["csv", "html", "xlsx"] as const) {
-    const client = new AbortController();
-    const context = await loadReportContext(await ownerOf(a), "en", now, client.signal);
-    const exported = await reportExport(context, query("participation"), format);
+    const { client, exported } = await leavableExport(format);
     // Nobody reads: the writer soon waits for room, then the client leaves (as downloadResponse
     // sees it, the request's signal aborts and the output is destroyed).
     const output = new PassThrough({ highWaterMark: 1024 });
@@ -249,12 +253,9 @@ test("a file whose output closes part-way (the client left) stops and gives its 
 });
 
 test("a file whose client left before its first line is not written as an empty report", async () => {
-  const a = tenant.accountId;
   const pool = (await getDb()).$client;
   for (const format of ["csv", "html", "xlsx"] as const) {
-    const client = new AbortController();
-    const context = await loadReportContext(await ownerOf(a), "en", now, client.signal);
-    const exported = await reportExport(context, query("participation"), format);
+    const { client, exported } = await leavableExport(format);
     client.abort();
     const output = new PassThrough();
     const chunks: Buffer[] = [];
