@@ -2,12 +2,13 @@ import { redirect } from "next/navigation";
 import { Brand } from "@/components/brand";
 import { LanguageSwitcher } from "@/components/language-switcher";
 import { LoginForm } from "@/components/login-form";
-import { currentSession } from "@/lib/auth/session";
+import { signedInHome } from "@/lib/auth/session";
 import { setLanguage } from "@/lib/i18n/actions";
 import { getMessages } from "@/lib/i18n/locale";
 
 export default async function LoginPage() {
-  if (await currentSession()) redirect("/");
+  const home = await signedInHome();
+  if (home) redirect(home);
   const { locale, t } = await getMessages();
   return (
     <div className="flex min-h-screen flex-col">
