@@ -20,8 +20,6 @@ export default async function LoginPage() {
       </header>
       <main className="flex flex-1 items-start justify-center px-4 py-12">
         <section className="w-full max-w-md rounded-lg border border-slate-200 bg-white p-8 shadow-sm">
-          <h1 className="text-xl font-semibold text-brand-900">{t.login.title}</h1>
-          <p className="mb-6 mt-2 text-sm text-slate-600">{t.login.intro}</p>
           <LoginForm labels={t.login} />
         </section>
       </main>
