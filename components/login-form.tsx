@@ -2,9 +2,12 @@
 
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
+import { LOGIN_ERRORS } from "@/lib/auth/login-errors";
 
 export type LoginLabels = {
+  title: string;
+  intro: string;
   username: string;
   usernameHint: string;
   password: string;
@@ -14,46 +17,131 @@ export type LoginLabels = {
   invalid: string;
   locked: string;
   error: string;
+  codeTitle: string;
+  codeIntro: string;
+  code: string;
+  codeHint: string;
+  codeSubmit: string;
+  codeSubmitting: string;
+  invalidCode: string;
+  startOver: string;
 };
 
-const LOCKED_PREFIX = "locked:";
+type Step1 = { username: string; password: string; number: string };
+/** What went wrong, kept as a kind (not as text), so that it is said in the language now chosen. */
+type Problem = { kind: "invalid" | "invalidCode" | "error" } | { kind: "locked"; minutes: string };
 
+const field = "mt-1 block w-full rounded border border-slate-300 px-3 py-2 text-base shadow-inner focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30";
+const submitButton = "w-full rounded bg-brand-700 px-4 py-2.5 font-semibold text-white shadow hover:bg-brand-900 disabled:opacity-60";
+
+/** The page's heading: the step's own, so the code step does not speak of account numbers. */
+function Heading({ title, intro }: { title: string; intro: string }) {
+  return (
+    <div className="pb-2">
+      <h1 id="login-title" className="text-xl font-semibold text-brand-900">
+        {title}
+      </h1>
+      <p id="login-intro" className="mt-2 text-sm text-slate-600">
+        {intro}
+      </p>
+    </div>
+  );
+}
+
+/**
+ * Username, password and number; then, for a user with a second factor, a code. The first step
+ * kept in memory is sent again with the code: the server checks everything at once and starts a
+ * session only then.
+ */
 export function LoginForm({ labels }: { labels: LoginLabels }) {
   const router = useRouter();
-  const [message, setMessage] = useState<string | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const message = problem && (problem.kind === "locked" ? labels.locked.replace("{minutes}", problem.minutes) : labels[problem.kind]);
   const [pending, setPending] = useState(false);
+  const step1 = useRef<Step1 | null>(null);
+  const [askCode, setAskCode] = useState(false);
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget);
+  async function attempt(credentials: Step1 & { code?: string }) {
     setPending(true);
-    setMessage(null);
-    const result = await signIn("credentials", {
-      redirect: false,
-      username: String(data.get("username") ?? ""),
-      password: String(data.get("password") ?? ""),
-      number: String(data.get("number") ?? ""),
-    });
+    setProblem(null);
+    const result = await signIn("credentials", { redirect: false, ...credentials });
     if (result?.ok && !result.error) {
+      step1.current = null;
       router.replace("/");
       router.refresh();
       return;
     }
     setPending(false);
     const error = result?.error ?? "";
-    if (error.startsWith(LOCKED_PREFIX)) setMessage(labels.locked.replace("{minutes}", error.slice(LOCKED_PREFIX.length)));
-    else if (error === "CredentialsSignin") setMessage(labels.invalid);
-    else setMessage(labels.error);
+    if (error === LOGIN_ERRORS.codeRequired) {
+      setAskCode(true);
+    } else if (error === LOGIN_ERRORS.invalidCode) {
+      setProblem({ kind: "invalidCode" });
+    } else if (error.startsWith(LOGIN_ERRORS.lockedPrefix)) {
+      setProblem({ kind: "locked", minutes: error.slice(LOGIN_ERRORS.lockedPrefix.length) });
+    } else if (error === "CredentialsSignin") {
+      // At the code step too (the password changed meanwhile): back to the first step.
+      startOver();
+      setProblem({ kind: "invalid" });
+    } else setProblem({ kind: "error" });
   }
 
-  const field = "mt-1 block w-full rounded border border-slate-300 px-3 py-2 text-base shadow-inner focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30";
+  function startOver() {
+    step1.current = null;
+    setAskCode(false);
+    setProblem(null);
+  }
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const value = (name: string) => String(data.get(name) ?? "");
+    if (askCode && step1.current) return attempt({ ...step1.current, code: value("code") });
+    step1.current = { username: value("username"), password: value("password"), number: value("number") };
+    return attempt(step1.current);
+  }
+
+  const alert = message && (
+    <p id="login-message" role="alert" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm font-medium text-red-800">
+      {message}
+    </p>
+  );
+  if (askCode) {
+    return (
+      <form key="code" onSubmit={onSubmit} className="space-y-4" aria-labelledby="login-title" aria-describedby={message ? "login-message" : "login-intro"} noValidate>
+        <Heading title={labels.codeTitle} intro={labels.codeIntro} />
+        {alert}
+        <label className="block text-sm font-medium text-slate-700">
+          {labels.code}
+          <input
+            name="code"
+            inputMode="text"
+            autoComplete="one-time-code"
+            autoCapitalize="none"
+            spellCheck={false}
+            maxLength={20}
+            required
+            autoFocus
+            className={`${field} num text-lg tracking-[0.2em]`}
+            aria-describedby="code-hint"
+          />
+          <span id="code-hint" className="mt-1 block text-xs font-normal text-slate-500">
+            {labels.codeHint}
+          </span>
+        </label>
+        <button type="submit" disabled={pending} className={submitButton}>
+          {pending ? labels.codeSubmitting : labels.codeSubmit}
+        </button>
+        <button type="button" onClick={startOver} className="w-full text-center text-sm font-medium text-brand-700 hover:underline">
+          {labels.startOver}
+        </button>
+      </form>
+    );
+  }
   return (
-    <form onSubmit={onSubmit} className="space-y-4" aria-describedby={message ? "login-message" : undefined} noValidate>
-      {message && (
-        <p id="login-message" role="alert" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm font-medium text-red-800">
-          {message}
-        </p>
-      )}
+    <form key="password" onSubmit={onSubmit} className="space-y-4" aria-labelledby="login-title" aria-describedby={message ? "login-message" : undefined} noValidate>
+      <Heading title={labels.title} intro={labels.intro} />
+      {alert}
       <label className="block text-sm font-medium text-slate-700">
         {labels.username}
         <input name="username" type="email" autoComplete="username" required className={field} aria-describedby="username-hint" />
@@ -69,11 +157,7 @@ export function LoginForm({ labels }: { labels: LoginLabels }) {
         {labels.number}
         <input name="number" inputMode="numeric" autoComplete="off" required className={`${field} num tracking-wider`} />
       </label>
-      <button
-        type="submit"
-        disabled={pending}
-        className="w-full rounded bg-brand-700 px-4 py-2.5 font-semibold text-white shadow hover:bg-brand-900 disabled:opacity-60"
-      >
+      <button type="submit" disabled={pending} className={submitButton}>
         {pending ? labels.submitting : labels.submit}
       </button>
     </form>

@@ -3,7 +3,7 @@
  * Works against DATABASE_URL, or the embedded database — also while the portal is running on it.
  */
 import { parseArgs } from "node:util";
-import { closePeriod, createAccount, createApiKey, createRoom, createUser, removeMember, setTariff, setUserPassword, setUserStatus } from "../lib/admin/support";
+import { closePeriod, createAccount, createApiKey, createRoom, createUser, removeMember, resetTwoFactor, setTariff, setTwoFactorRequired, setUserPassword, setUserStatus } from "../lib/admin/support";
 import { NotFoundError, ValidationError } from "../lib/errors";
 import { reinstateEmail } from "../lib/schedules/unsubscribe";
 import { purgeExpiredUsage } from "../lib/usage/retention";
@@ -14,10 +14,12 @@ import { describeError, withDatabase } from "./lib/database";
 const USAGE = `Usage: npm run admin -- <command> [options]
 
   account create --number 602127 --company "Name" [--currency EUR] [--locale fr-FR] [--time-zone Europe/Paris] [--support-phone "…"]
+  account require-2fa --account 602127 [--off]   every owner must use a TOTP second factor (owners without one enrol at their next page)
   user create --email a@b.example --name "Full Name" [--password …] [--account 602127 --role owner|member]
   user suspend --email a@b.example        the user can no longer log in; their open sessions end
   user reinstate --email a@b.example
   user password --email a@b.example [--password …]   a new password (generated if not given); open sessions end
+  user reset-2fa --email a@b.example       removes the user's second factor and recovery codes; open sessions end
   member remove --account 602127 --email a@b.example  the user loses the account; their open sessions end
   room create --account 602127 --number 332703 --cardholder a@b.example [--auto-code CODE] [--product audio|web|webinar|training]
   api-key create --account 602127 | --provider
@@ -43,6 +45,7 @@ const options = {
   "auto-code": { type: "string" },
   product: { type: "string" },
   provider: { type: "boolean" },
+  off: { type: "boolean" },
   month: { type: "string" },
   "service-type": { type: "string" },
   rate: { type: "string" },
@@ -73,6 +76,22 @@ async function main(): Promise<number> {
         const u = await createUser(db, { email: o.email ?? "", name: o.name ?? "", password: o.password, account: o.account, role });
         console.log(`User ${u.email} created${o.account ? ` (${role ?? "member"} of ${o.account})` : ""}.`);
         if (u.generatedPassword) console.log(`Password (shown once): ${u.generatedPassword}`);
+        break;
+      }
+      case "account require-2fa": {
+        if (!o.account) throw new ValidationError("give --account N");
+        const r = await setTwoFactorRequired(db, { account: o.account, required: !o.off });
+        console.log(
+          o.off
+            ? `Account ${o.account} no longer requires two-factor authentication (owners who enrolled keep it).`
+            : `Account ${o.account} requires two-factor authentication; ${r.ownersWithoutSecondFactor} owner(s) without it will be sent to enrolment.`,
+        );
+        break;
+      }
+      case "user reset-2fa": {
+        if (!o.email) throw new ValidationError("give --email ADDRESS");
+        const r = await resetTwoFactor(db, { email: o.email });
+        console.log(`${r.removed ? `${o.email} no longer has two-factor authentication` : `${o.email} had no two-factor authentication`}; ${r.sessionsEnded} open session(s) ended.`);
         break;
       }
       case "user suspend":

@@ -2,12 +2,13 @@ import { redirect } from "next/navigation";
 import { Brand } from "@/components/brand";
 import { LanguageSwitcher } from "@/components/language-switcher";
 import { LoginForm } from "@/components/login-form";
-import { currentSession } from "@/lib/auth/session";
+import { signedInHome } from "@/lib/auth/session";
 import { setLanguage } from "@/lib/i18n/actions";
 import { getMessages } from "@/lib/i18n/locale";
 
 export default async function LoginPage() {
-  if (await currentSession()) redirect("/");
+  const home = await signedInHome();
+  if (home) redirect(home);
   const { locale, t } = await getMessages();
   return (
     <div className="flex min-h-screen flex-col">
@@ -19,8 +20,6 @@ export default async function LoginPage() {
       </header>
       <main className="flex flex-1 items-start justify-center px-4 py-12">
         <section className="w-full max-w-md rounded-lg border border-slate-200 bg-white p-8 shadow-sm">
-          <h1 className="text-xl font-semibold text-brand-900">{t.login.title}</h1>
-          <p className="mb-6 mt-2 text-sm text-slate-600">{t.login.intro}</p>
           <LoginForm labels={t.login} />
         </section>
       </main>

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   check,
   foreignKey,
   index,
@@ -40,6 +41,8 @@ export const accounts = pgTable(
     locale: text("locale").notNull().default("fr-FR"),
     timeZone: text("time_zone").notNull().default("Europe/Paris"),
     supportPhone: text("support_phone").notNull().default(""),
+    /** Set by support: every owner must use a second factor (TOTP) before reaching the account. */
+    requireTwoFactor: boolean("require_two_factor").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { accounts, users } from "./accounts";
 
 export const auditEvents = pgTable(
@@ -63,3 +63,48 @@ export const sessions = pgTable(
   (t) => [index("sessions_user_open").on(t.userId).where(sql`ended_at is null`)],
 );
 export type Session = typeof sessions.$inferSelect;
+
+/**
+ * A user's TOTP second factor, once confirmed with a code (lib/auth/two-factor.ts). The secret is
+ * encrypted at rest (lib/secrets.ts, bound to the user id). `lastUsedStep` is the 30-second step of
+ * the last code accepted: a code of that step or an earlier one is refused, so none is used twice.
+ */
+export const userTwoFactor = pgTable("user_two_factor", {
+  userId: bigint("user_id", { mode: "number" })
+    .primaryKey()
+    .references(() => users.id),
+  secret: text("secret").notNull(),
+  lastUsedStep: bigint("last_used_step", { mode: "number" }).notNull().default(0),
+  enabledAt: timestamp("enabled_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * An enrolment shown and not yet confirmed: one per session, so that reloading the page (or
+ * switching its language) shows the same QR code. Its secret is encrypted as the confirmed one;
+ * it is moved to `user_two_factor` when confirmed with a code, and useless after 30 minutes.
+ */
+export const twoFactorEnrolments = pgTable("two_factor_enrolments", {
+  sessionId: uuid("session_id")
+    .primaryKey()
+    .references(() => sessions.id),
+  userId: bigint("user_id", { mode: "number" })
+    .notNull()
+    .references(() => users.id),
+  secret: text("secret").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Single-use recovery codes, shown once at enrolment: only a keyed hash of each is kept. */
+export const recoveryCodes = pgTable(
+  "recovery_codes",
+  {
+    userId: bigint("user_id", { mode: "number" })
+      .notNull()
+      .references(() => users.id),
+    id: bigint("id", { mode: "number" }).notNull().generatedAlwaysAsIdentity(),
+    /** `salt.hmac` (lib/auth/recovery-codes.ts). */
+    hash: text("hash").notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.id] })],
+);

@@ -17,6 +17,16 @@ export class LoginPage {
     await this.page.locator("button[type=submit]").click();
   }
 
+  /** The second step of a user with two-factor authentication: a code of the app or a recovery code. */
+  async enterCode(code: string) {
+    await this.page.locator("input[name=code]").fill(code);
+    await this.page.locator("button[type=submit]").click();
+  }
+
+  codeField() {
+    return this.page.locator("input[name=code]");
+  }
+
   message() {
     return this.page.locator("#login-message");
   }

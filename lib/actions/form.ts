@@ -1,15 +1,21 @@
 import "server-only";
 import { z } from "zod";
-import { requireScope } from "@/lib/auth/session";
+import { requireOwnerForEnrolment, requireScope } from "@/lib/auth/session";
 import type { AccountScope, Scope } from "@/lib/auth/scope";
-import { ConflictError, LockedError, NotFoundError } from "@/lib/errors";
+import { ConflictError, LockedError, NotFoundError, ValidationError } from "@/lib/errors";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill, type Messages } from "@/lib/i18n/messages";
 
-/** What a form shows after its action: field errors (by field name), a message, success or not. */
-export type FormState = { ok?: boolean; message?: string; errors?: Record<string, string[]>; values?: Record<string, string> };
+/**
+ * What a form shows after its action: field errors (by field name), a message, success or not.
+ * `shownOnce`: secrets the action just made and the user must see once (new recovery codes);
+ * never anything the user submitted.
+ */
+export type FormState = { ok?: boolean; message?: string; errors?: Record<string, string[]>; values?: Record<string, string>; shownOnce?: string[] };
 
-type Handler<T, S extends Scope = Scope> = (context: { scope: S; displayName: string; sessionId: string; input: T; t: Messages }) => Promise<string>;
+type Outcome = string | { message: string; shownOnce: string[] };
+type Handler<T, S extends Scope = Scope> = (context: { scope: S; displayName: string; sessionId: string; input: T; t: Messages }) => Promise<Outcome>;
+type Access = "signed-in" | "owner" | "enrolling-owner";
 
 /**
  * The one wrapper of every server action: checks the session (a server action is a public
@@ -20,24 +26,33 @@ type Handler<T, S extends Scope = Scope> = (context: { scope: S; displayName: st
  * what the user typed.
  */
 export function runFormAction<S extends z.ZodType>(schema: S, formData: FormData | Record<string, unknown>, handler: Handler<z.output<S>>): Promise<FormState> {
-  return run(schema, formData, false, handler);
+  return run(schema, formData, "signed-in", handler);
 }
 
 /** `runFormAction` for what only an account's owner may do: a room holder's call is "not found". */
 export function runOwnerFormAction<S extends z.ZodType>(schema: S, formData: FormData | Record<string, unknown>, handler: Handler<z.output<S>, AccountScope>): Promise<FormState> {
-  return run(schema, formData, true, handler as Handler<z.output<S>>);
+  return run(schema, formData, "owner", handler as Handler<z.output<S>>);
 }
 
-async function run<S extends z.ZodType>(schema: S, formData: FormData | Record<string, unknown>, ownerOnly: boolean, handler: Handler<z.output<S>>): Promise<FormState> {
-  const { scope, displayName, sessionId } = await requireScope();
+/**
+ * `runOwnerFormAction` for the enrolment of a second factor: also for an owner who must enrol
+ * before anything else (support requires it), whom every other action sends to enrolment.
+ */
+export function runEnrolmentFormAction<S extends z.ZodType>(schema: S, formData: FormData | Record<string, unknown>, handler: Handler<z.output<S>, AccountScope>): Promise<FormState> {
+  return run(schema, formData, "enrolling-owner", handler as Handler<z.output<S>>);
+}
+
+async function run<S extends z.ZodType>(schema: S, formData: FormData | Record<string, unknown>, access: Access, handler: Handler<z.output<S>>): Promise<FormState> {
+  const { scope, displayName, sessionId } = access === "enrolling-owner" ? await requireOwnerForEnrolment() : await requireScope();
   const { t } = await getMessages();
-  if (ownerOnly && scope.kind !== "account") return { ok: false, message: t.codes.notFound };
+  if (access !== "signed-in" && scope.kind !== "account") return { ok: false, message: t.codes.notFound };
   const raw = formData instanceof FormData ? Object.fromEntries([...new Set(formData.keys())].map((k) => [k, formData.getAll(k).length > 1 ? formData.getAll(k) : formData.get(k)])) : formData;
   const values = Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === "string"));
   const parsed = schema.safeParse(raw);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error, t), values };
   try {
-    return { ok: true, message: await handler({ scope, displayName, sessionId, input: parsed.data, t }) };
+    const outcome = await handler({ scope, displayName, sessionId, input: parsed.data, t });
+    return typeof outcome === "string" ? { ok: true, message: outcome } : { ok: true, ...outcome };
   } catch (error) {
     return { ...errorState(error, t), values };
   }
@@ -60,5 +75,7 @@ function errorState(error: unknown, t: Messages): FormState {
     return { ok: false, message: error.ids.length > 1 ? fill(t.codes.conflictMany, { count: error.ids.length }) : t.codes.conflict };
   }
   if (error instanceof z.ZodError) return { ok: false, errors: fieldErrors(error, t) };
+  // Thrown by a handler with a message already in the user's language, for one field.
+  if (error instanceof ValidationError && error.field) return { ok: false, errors: { [error.field]: [error.message] } };
   throw error;
 }

@@ -16,6 +16,7 @@ import {
 } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { endUserSessions } from "@/lib/auth/sessions";
+import { removeSecondFactor } from "@/lib/auth/two-factor";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import { hashPassword } from "@/lib/password";
 import { addMonths, fromUrlPeriod, periodOf } from "@/lib/periods";
@@ -152,6 +153,38 @@ export async function removeMember(db: Database, input: { email: string; account
     const ended = await endUserSessions(tx, user.id, "removed");
     await audit(tx, { accountId: account.id, actorLabel: SUPPORT, action: "member.removed", subject: user.email, before: { role: removed[0]!.role }, after: { sessionsEnded: ended } });
     return { sessionsEnded: ended };
+  });
+}
+
+/**
+ * Requires (or no longer requires) a second factor of every owner of an account: an owner without
+ * one is sent to enrolment at their next request and reaches nothing else until enrolled.
+ */
+export async function setTwoFactorRequired(db: Database, input: { account: string; required: boolean }) {
+  const number = parse(number6, input.account);
+  return db.transaction(async (tx) => {
+    const account = await accountByNumber(tx, number);
+    await tx.update(accounts).set({ requireTwoFactor: input.required }).where(eq(accounts.id, account.id));
+    const [pending] = await tx.execute<{ n: number }>(
+      sql`select count(*)::int as n from account_members m where m.account_id = ${account.id} and m.role = 'owner' and not exists (select 1 from user_two_factor f where f.user_id = m.user_id)`,
+    ).then((r) => r.rows);
+    await audit(tx, { accountId: account.id, actorLabel: SUPPORT, action: "account.two-factor-required", subject: number, before: { required: account.requireTwoFactor }, after: { required: input.required } });
+    return { ownersWithoutSecondFactor: pending?.n ?? 0 };
+  });
+}
+
+/**
+ * Removes a user's second factor (a lost phone, no recovery code left): their recovery codes go
+ * too, and their open sessions end. They log in with their password, and enrol again where an
+ * account requires it.
+ */
+export async function resetTwoFactor(db: Database, input: { email: string }) {
+  return db.transaction(async (tx) => {
+    const user = await userByEmail(tx, input.email);
+    const removed = await removeSecondFactor(tx, user.id);
+    const ended = await endUserSessions(tx, user.id, "two-factor-reset");
+    await audit(tx, { actorLabel: SUPPORT, action: "user.two-factor-reset", subject: user.email, before: { enrolled: removed }, after: { enrolled: false, sessionsEnded: ended } });
+    return { removed, sessionsEnded: ended };
   });
 }
 

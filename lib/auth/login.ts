@@ -1,34 +1,37 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { accountMembers, accounts, loginAttempts, rooms, users } from "@/db/schema";
+import { accountMembers, accounts, loginAttempts, rooms, userTwoFactor, users } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { verifyPassword } from "@/lib/password";
 import type { ScopeClaim } from "./scope";
+import { useSecondFactor, type FactorCheck } from "./two-factor";
 
 export const MAX_FAILURES_PER_USERNAME = 10;
 export const MAX_FAILURES_PER_ADDRESS = 100;
 export const FAILURE_WINDOW_MINUTES = 15;
 
-
 export type LoginResult =
   | { ok: true; scope: ScopeClaim; displayName: string }
   | { ok: false; reason: "invalid" }
+  /** Username, password and number are right; the user has a second factor and gave no code. */
+  | { ok: false; reason: "code-required" }
+  /** Username, password and number are right; the code is not (counted as a failure). */
+  | { ok: false; reason: "invalid-code" }
   | { ok: false; reason: "locked"; retryAfterMinutes: number };
 
-export type Credentials = { username: string; password: string; number: string; address: string };
+/** `code`: the second step of a user with TOTP, a 6-digit code or a recovery code. */
+export type Credentials = { username: string; password: string; number: string; address: string; code?: string };
 
 const normalizeNumber = (number: string) => number.replace(/\s+/g, "");
 
 /**
- * Checks a login. Every wrong value gives the same answer after the same work (a password is
- * always verified, against a dummy hash for an unknown user). Failures are counted in the
- * database, per username and per address, so the limit holds across server instances.
+ * Opens an attempt for a username from an address, counted as a failure until `attemptSucceeded`
+ * or `forgetAttempt`; or, after too many failures, the minutes to wait (and nothing is tried).
+ * Failures are counted in the database, per username and per address, so the limit holds across
+ * server instances.
  */
-export async function login(db: Database, input: Credentials): Promise<LoginResult> {
-  const username = input.username.trim().toLowerCase();
-  const number = normalizeNumber(input.number);
-
-  const gate = await db.transaction(async (tx): Promise<{ lockedMinutes: number } | { attemptId: number }> => {
+export async function openAttempt(db: Database, username: string, address: string): Promise<{ lockedMinutes: number } | { attemptId: number }> {
+  return db.transaction(async (tx) => {
     // Serialises attempts for one username so concurrent guesses cannot slip past the count.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${"login:" + username}))`);
     const window = sql`now() - make_interval(mins => ${FAILURE_WINDOW_MINUTES})`;
@@ -37,7 +40,7 @@ export async function login(db: Database, input: Credentials): Promise<LoginResu
       sql`select count(*)::int as failures, min(at) as oldest from (select at from login_attempts where username = ${username} and not succeeded and at > ${since} order by at desc limit ${MAX_FAILURES_PER_USERNAME}) recent`,
     ).then((r) => r.rows);
     const [byAddress] = await tx.execute<{ failures: number; oldest: Date | null }>(
-      sql`select count(*)::int as failures, min(at) as oldest from (select at from login_attempts where address = ${input.address} and not succeeded and at > ${window} order by at desc limit ${MAX_FAILURES_PER_ADDRESS}) recent`,
+      sql`select count(*)::int as failures, min(at) as oldest from (select at from login_attempts where address = ${address} and not succeeded and at > ${window} order by at desc limit ${MAX_FAILURES_PER_ADDRESS}) recent`,
     ).then((r) => r.rows);
     const blocked = [
       byUser && byUser.failures >= MAX_FAILURES_PER_USERNAME ? byUser.oldest : null,
@@ -45,37 +48,68 @@ export async function login(db: Database, input: Credentials): Promise<LoginResu
     ].filter((d): d is Date => d !== null);
     if (blocked.length) {
       const until = Math.max(...blocked.map((d) => new Date(d).getTime())) + FAILURE_WINDOW_MINUTES * 60_000;
-      await audit(tx, { action: "login.refused", actorLabel: input.address, subject: username, after: { reason: "too many failures" } });
+      await audit(tx, { action: "login.refused", actorLabel: address, subject: username, after: { reason: "too many failures" } });
       return { lockedMinutes: Math.max(1, Math.ceil((until - Date.now()) / 60_000)) };
     }
     // Counted as a failure until proven otherwise, so parallel attempts are all counted.
-    const [attempt] = await tx.insert(loginAttempts).values({ username, address: input.address, succeeded: false }).returning({ id: loginAttempts.id });
+    const [attempt] = await tx.insert(loginAttempts).values({ username, address, succeeded: false }).returning({ id: loginAttempts.id });
     return { attemptId: attempt!.id };
   });
+}
+
+/**
+ * An attempt that was neither a failure nor a login: the password step of a user with a second
+ * factor, or a right code on the security page. Not counted; and not a success either, which
+ * would clear the username's failures (a password alone must not clear failed codes).
+ */
+export async function forgetAttempt(db: Pick<Database, "delete">, attemptId: number): Promise<void> {
+  await db.delete(loginAttempts).where(eq(loginAttempts.id, attemptId));
+}
+
+/**
+ * Checks a login. Every wrong value gives the same answer after the same work (a password is
+ * always verified, against a dummy hash for an unknown user). A user with a second factor needs
+ * a code as well (`code`): without one the answer is "code-required" and no session may start;
+ * a wrong one is a failed login like a wrong password. `encryptionKey` opens the TOTP secrets.
+ */
+export async function login(db: Database, input: Credentials, keys: { encryptionKey?: string } = {}): Promise<LoginResult> {
+  const username = input.username.trim().toLowerCase();
+  const number = normalizeNumber(input.number);
+
+  const gate = await openAttempt(db, username, input.address);
   if ("lockedMinutes" in gate) return { ok: false, reason: "locked", retryAfterMinutes: gate.lockedMinutes };
 
   const [user] = await db
-    .select({ id: users.id, passwordHash: users.passwordHash, status: users.status, displayName: users.displayName })
+    .select({ id: users.id, passwordHash: users.passwordHash, status: users.status, displayName: users.displayName, twoFactor: userTwoFactor.userId })
     .from(users)
+    .leftJoin(userTwoFactor, eq(userTwoFactor.userId, users.id))
     .where(eq(sql`lower(${users.email})`, username));
   const scope = user && /^\d{6}$/.test(number) ? await scopeFor(db, user.id, number) : undefined;
   const passwordOk = await verifyPassword(user?.passwordHash, input.password);
+  const failed = (after: Record<string, unknown>) =>
+    audit(db, { accountId: scope?.accountId ?? null, actorUserId: user?.id ?? null, actorLabel: input.address, action: "login.failed", subject: username, after: { number, ...after } });
 
   if (!user || !scope || !passwordOk || user.status !== "active") {
-    await audit(db, {
-      accountId: scope?.accountId ?? null,
-      actorUserId: user?.id ?? null,
-      actorLabel: input.address,
-      action: "login.failed",
-      subject: username,
-      after: { number },
-    });
+    await failed({});
     return { ok: false, reason: "invalid" };
+  }
+  let factor: FactorCheck | null = null;
+  if (user.twoFactor !== null) {
+    if (!input.code?.trim()) {
+      await forgetAttempt(db, gate.attemptId);
+      return { ok: false, reason: "code-required" };
+    }
+    if (!keys.encryptionKey) throw new Error("login: a second factor needs the encryption key");
+    factor = await useSecondFactor(db, user.id, input.code.trim(), keys.encryptionKey);
+    if (factor === "invalid") {
+      await failed({ reason: "second factor" });
+      return { ok: false, reason: "invalid-code" };
+    }
   }
   await db.transaction(async (tx) => {
     await tx.update(loginAttempts).set({ succeeded: true }).where(eq(loginAttempts.id, gate.attemptId));
     await tx.update(users).set({ lastLoginAt: sql`now()` }).where(eq(users.id, user.id));
-    await audit(tx, { accountId: scope.accountId, actorUserId: user.id, actorLabel: input.address, action: "login.succeeded", subject: number });
+    await audit(tx, { accountId: scope.accountId, actorUserId: user.id, actorLabel: input.address, action: "login.succeeded", subject: number, after: factor ? { secondFactor: factor } : null });
   });
   return { ok: true, scope, displayName: user.displayName };
 }

@@ -1,13 +1,12 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "@/db/client";
-import { loadSessionEnv } from "@/lib/env";
+import { loadEnv, loadSessionEnv } from "@/lib/env";
 import { decodeSessionToken, encodeSessionToken } from "./jwt";
 import { login } from "./login";
+import { LOGIN_ERRORS } from "./login-errors";
 import { checkSession, endSession, startSession } from "./sessions";
 
-/** Thrown to the login form as `error`: "locked:<minutes>". */
-export const LOCKED_PREFIX = "locked:";
 
 /** Thrown by the jwt callback for a session that ended: next-auth then clears the cookie. */
 class SessionEnded extends Error {}
@@ -36,6 +35,8 @@ export const authOptions: NextAuthOptions = {
         username: { type: "text" },
         password: { type: "password" },
         number: { type: "text" },
+        /** The second step of a user with a second factor: a 6-digit code or a recovery code. */
+        code: { type: "text" },
       },
       async authorize(credentials, req) {
         const db = await getDb();
@@ -44,13 +45,16 @@ export const authOptions: NextAuthOptions = {
           username: String(credentials?.username ?? ""),
           password: String(credentials?.password ?? ""),
           number: String(credentials?.number ?? ""),
+          code: String(credentials?.code ?? ""),
           address,
-        });
+        }, { encryptionKey: loadEnv().encryptionKey });
         if (result.ok) {
           const sid = await startSession(db, result.scope, { userAgent: header(req?.headers, "user-agent"), address });
           return { id: String(result.scope.userId), name: result.displayName, sid };
         }
-        if (result.reason === "locked") throw new Error(`${LOCKED_PREFIX}${result.retryAfterMinutes}`);
+        if (result.reason === "locked") throw new Error(`${LOGIN_ERRORS.lockedPrefix}${result.retryAfterMinutes}`);
+        if (result.reason === "code-required") throw new Error(LOGIN_ERRORS.codeRequired);
+        if (result.reason === "invalid-code") throw new Error(LOGIN_ERRORS.invalidCode);
         return null;
       },
     }),

@@ -6,7 +6,7 @@ import { getDb } from "@/db/client";
 import { loadSessionEnv } from "@/lib/env";
 import { decodeSessionToken } from "./jwt";
 import type { AccountScope, Scope } from "./scope";
-import { checkSession } from "./sessions";
+import { checkSession, type CheckedSession } from "./sessions";
 
 /** next-auth's session cookie, on http and on https. */
 const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
@@ -27,21 +27,34 @@ async function sessionIdFromCookie(): Promise<string | null> {
   }
 }
 
-/**
- * The one accessor of pages, actions, route handlers and downloads: the request's session,
- * checked against the sessions table and re-read from the database (`checkSession`), once per
- * request. Null when there is none, or it ended.
- */
-export const currentSession = cache(async (): Promise<SignedIn | null> => {
+/** Where an owner who must enrol a second factor is sent, and the only page they may reach. */
+export const ENROL_PATH = "/two-factor";
+
+/** The request's session as checked (`checkSession`), once per request; null when there is none or it ended. */
+const checkedSession = cache(async (): Promise<CheckedSession | null> => {
   const id = await sessionIdFromCookie();
   return id ? checkSession(await getDb(), id, loadSessionEnv()) : null;
 });
 
-/** For pages and actions: the signed-in scope, or the login page. */
+const signedIn = ({ scope, displayName, sessionId }: CheckedSession): SignedIn => ({ scope, displayName, sessionId });
+
+/**
+ * The one accessor of pages, actions, route handlers and downloads: the request's session,
+ * checked against the sessions table and re-read from the database (`checkSession`), once per
+ * request. Null when there is none, or it ended — and while its owner must first enrol a second
+ * factor (support requires it for the account): such a session reaches nothing but enrolment.
+ */
+export const currentSession = cache(async (): Promise<SignedIn | null> => {
+  const session = await checkedSession();
+  return session && !session.mustEnrol ? signedIn(session) : null;
+});
+
+/** For pages and actions: the signed-in scope, or the login page (or enrolment, when it must come first). */
 export async function requireScope(): Promise<SignedIn> {
-  const session = await currentSession();
+  const session = await checkedSession();
   if (!session) redirect("/login");
-  return session;
+  if (session.mustEnrol) redirect(ENROL_PATH);
+  return signedIn(session);
 }
 
 /** For owner-only pages and actions: an owner's scope; a room holder gets "not found". */
@@ -49,4 +62,21 @@ export async function requireOwner(): Promise<SignedIn<AccountScope>> {
   const session = await requireScope();
   if (session.scope.kind !== "account") notFound();
   return session as SignedIn<AccountScope>;
+}
+
+/**
+ * For the enrolment page and its action only: an owner's session, also one that must enrol
+ * before anything else (`mustEnrol`). A room holder gets "not found", no session the login page.
+ */
+export async function requireOwnerForEnrolment(): Promise<SignedIn<AccountScope> & { mustEnrol: boolean }> {
+  const session = await checkedSession();
+  if (!session) redirect("/login");
+  if (session.scope.kind !== "account") notFound();
+  return { ...(signedIn(session) as SignedIn<AccountScope>), mustEnrol: session.mustEnrol };
+}
+
+/** For the login page: where a signed-in visitor goes instead (home, or enrolment first), or null. */
+export async function signedInHome(): Promise<string | null> {
+  const session = await checkedSession();
+  return session ? (session.mustEnrol ? ENROL_PATH : "/") : null;
 }

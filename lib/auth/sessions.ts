@@ -1,13 +1,13 @@
 import { and, desc, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { sessions } from "@/db/schema";
+import { accounts, sessions, userTwoFactor } from "@/db/schema";
 import { checkScope, type Scope, type ScopeClaim } from "./scope";
 
 /** How long a session lasts: idle, and in all. */
 export type SessionLimits = { idleMinutes: number; maxHours: number };
 
 /** Why a session ended, as the sessions page and the audit say it. */
-export type EndedBy = "logout" | "user" | "suspended" | "removed" | "password";
+export type EndedBy = "logout" | "user" | "suspended" | "removed" | "password" | "two-factor-reset";
 
 /** last_seen_at is written at most this often: a page load is not a write. */
 const TOUCH_EVERY_S = 60;
@@ -22,15 +22,28 @@ export async function startSession(db: Database, claim: ScopeClaim, from: { user
   return row!.id;
 }
 
+/** A checked session; `mustEnrol`: an owner of an account that requires a second factor, without one yet. */
+export type CheckedSession = { scope: Scope; displayName: string; sessionId: string; mustEnrol: boolean };
+
 /**
  * The check of every request: the session is open, neither idle too long nor too old, and its
- * user still may see what it was opened for (`checkScope`). Null otherwise.
+ * user still may see what it was opened for (`checkScope`). Null otherwise. Whether the owner
+ * must first enrol a second factor is read in the same query, so support's requirement (and the
+ * owner's enrolment) takes effect on the next request.
  */
-export async function checkSession(db: Database, id: string, limits: SessionLimits): Promise<{ scope: Scope; displayName: string; sessionId: string } | null> {
+export async function checkSession(db: Database, id: string, limits: SessionLimits): Promise<CheckedSession | null> {
   if (!isUuid(id)) return null;
   const [row] = await db
-    .select({ userId: sessions.userId, accountId: sessions.accountId, roomId: sessions.roomId, stale: sql<boolean>`${sessions.lastSeenAt} < now() - make_interval(secs => ${TOUCH_EVERY_S})` })
+    .select({
+      userId: sessions.userId,
+      accountId: sessions.accountId,
+      roomId: sessions.roomId,
+      stale: sql<boolean>`${sessions.lastSeenAt} < now() - make_interval(secs => ${TOUCH_EVERY_S})`,
+      mustEnrol: sql<boolean>`${sessions.roomId} is null and ${accounts.requireTwoFactor} and ${userTwoFactor.userId} is null`,
+    })
     .from(sessions)
+    .innerJoin(accounts, eq(accounts.id, sessions.accountId))
+    .leftJoin(userTwoFactor, eq(userTwoFactor.userId, sessions.userId))
     .where(
       and(
         eq(sessions.id, id),
@@ -43,7 +56,7 @@ export async function checkSession(db: Database, id: string, limits: SessionLimi
   const checked = await checkScope(db, row);
   if (!checked) return null;
   if (row.stale) await db.update(sessions).set({ lastSeenAt: sql`now()` }).where(eq(sessions.id, id));
-  return { ...checked, sessionId: id };
+  return { ...checked, sessionId: id, mustEnrol: row.mustEnrol };
 }
 
 export async function endSession(db: Database, id: string, by: EndedBy): Promise<void> {

@@ -18,9 +18,10 @@ const cookieHeader = (cookies: Map<string, string>) => [...cookies].map(([name, 
 
 /**
  * Logs in through next-auth v4's credentials flow: GET /api/auth/csrf (token + cookie), then the
- * form POST to /api/auth/callback/credentials. Returns the Cookie header carrying the session.
+ * form POST to /api/auth/callback/credentials (with `code`, the second step of a user with a second
+ * factor). Returns the Cookie header carrying the session.
  */
-export async function login(baseUrl: string, credentials: { username: string; password: string; number: string }): Promise<string> {
+export async function login(baseUrl: string, credentials: { username: string; password: string; number: string; code?: string }): Promise<string> {
   const csrfResponse = await fetch(`${baseUrl}/api/auth/csrf`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
   if (csrfResponse.status !== 200) throw new Error(`GET /api/auth/csrf answered ${csrfResponse.status}`);
   const { csrfToken } = (await csrfResponse.json()) as { csrfToken?: string };

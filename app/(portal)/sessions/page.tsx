@@ -4,6 +4,7 @@ import { endSessionsAction } from "@/lib/actions/sessions";
 import { requireScope } from "@/lib/auth/session";
 import { getAccount } from "@/lib/data/account";
 import { listMySessions } from "@/lib/data/sessions";
+import { getTwoFactorStatus } from "@/lib/data/two-factor";
 import { loadSessionEnv } from "@/lib/env";
 import { formatLocalDate, formatLocalTime } from "@/lib/format";
 import { getMessages } from "@/lib/i18n/locale";
@@ -21,7 +22,12 @@ function describeBrowser(userAgent: string, t: Messages): string {
 /** Everywhere the user is logged in, and a way to end the sessions they do not recognise. */
 export default async function SessionsPage() {
   const { scope, sessionId } = await requireScope();
-  const [{ t }, account, sessions] = await Promise.all([getMessages(), getAccount(scope), listMySessions(scope, sessionId)]);
+  const [{ t }, account, sessions, twoFactor] = await Promise.all([
+    getMessages(),
+    getAccount(scope),
+    listMySessions(scope, sessionId),
+    scope.kind === "account" ? getTwoFactorStatus(scope) : null,
+  ]);
   const limits = loadSessionEnv();
   const when = (d: Date) => `${formatLocalDate(d, account.timeZone, account.locale)} ${formatLocalTime(d, account.timeZone, account.locale)}`;
   const others = sessions.filter((s) => !s.current).length;
@@ -58,6 +64,19 @@ export default async function SessionsPage() {
         })}
       </ul>
       {others > 0 && <ActionButton action={endSessionsAction} label={t.sessions.endAll} danger fields={{ session: "all" }} testId="end-all-sessions" />}
+      {twoFactor && (
+        <section className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white px-4 py-4 sm:flex-row sm:items-center sm:justify-between" aria-labelledby="two-factor-title">
+          <div className="space-y-1">
+            <h2 id="two-factor-title" className="font-semibold text-slate-900">
+              {t.twoFactor.title}
+            </h2>
+            <p className="text-sm text-slate-600">{twoFactor.enrolled ? fill(t.twoFactor.statusOn, { date: formatLocalDate(twoFactor.enabledAt!, account.timeZone, account.locale) }) : t.twoFactor.statusOff}</p>
+          </div>
+          <a href={twoFactor.enrolled ? "/security" : "/two-factor"} className="self-start rounded bg-brand-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-900 sm:self-center" data-testid="manage-two-factor">
+            {twoFactor.enrolled ? t.twoFactor.manage : t.twoFactor.setUp}
+          </a>
+        </section>
+      )}
     </div>
   );
 }
