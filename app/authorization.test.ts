@@ -135,6 +135,8 @@ function urlsOf(route: string): string[] {
     "/reports/schedules/new": ["/reports/schedules/new?report=type%3Dparticipation"],
     "/reports/schedules/[id]": [`/reports/schedules/${ids.schedule}`],
     "/sessions": ["/sessions"],
+    "/security": ["/security"],
+    "/two-factor": ["/two-factor"],
     "/download/[kind]": ["account", "statement", "room", "conference"].map((kind) => `/download/${kind}?${Q}&room=${room}&conference=${ids.conference}`),
     "/api/auth/[...nextauth]": ["/api/auth/session", "/api/auth/csrf", "/api/auth/providers"],
     "/api/v1/cdrs": ["/api/v1/cdrs"],
