@@ -28,6 +28,8 @@ const schema = z.object({
   INGEST_MAX_BYTES: z.coerce.number({ error: "must be a number of bytes" }).int().min(1).default(256 * 1024 * 1024),
   /** A CDR batch whose client sends no byte for this long is dropped (408). */
   INGEST_IDLE_TIMEOUT_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(1).default(30_000),
+  /** A request whose headers have not all arrived after this long is answered 408 (Node's default: 60 s, checked every 30 s). */
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(1).default(10_000),
 });
 
 export type Env = {
@@ -64,6 +66,11 @@ export function loadDatabaseEnv(source: NodeJS.ProcessEnv = process.env): Pick<E
 export function loadIngestEnv(source: NodeJS.ProcessEnv = process.env): { maxBytes: number; idleTimeoutMs: number } {
   const e = parse(source);
   return { maxBytes: e.INGEST_MAX_BYTES, idleTimeoutMs: e.INGEST_IDLE_TIMEOUT_MS };
+}
+
+/** The HTTP server's own setting: how long a request's headers may take to arrive. */
+export function loadHttpEnv(source: NodeJS.ProcessEnv = process.env): { headersTimeoutMs: number } {
+  return { headersTimeoutMs: parse(source).HTTP_HEADERS_TIMEOUT_MS };
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * The production build served by `next start` against the benchmark's database, as `npm start`
- * serves it outside demo mode.
+ * The production build served by the portal's server (scripts/serve.ts) against the benchmark's
+ * database, as `npm start` serves it outside demo mode.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -66,7 +66,7 @@ export async function startServer(options: { root: string; port: number; databas
   const url = `http://127.0.0.1:${options.port}`;
   const secret = randomBytes(32).toString("hex");
   // Its own process group, so stopping it also stops anything it forked.
-  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), nextBin(options.root), "start", "-p", String(options.port)], {
+  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), "--import", "tsx", path.join(options.root, "scripts", "serve.ts")], {
     cwd: options.root,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
