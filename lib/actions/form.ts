@@ -1,8 +1,10 @@
 import "server-only";
+import { notFound } from "next/navigation";
 import { z } from "zod";
 import { requireScope } from "@/lib/auth/session";
 import type { Scope } from "@/lib/auth/login";
 import { ConflictError, LockedError, NotFoundError } from "@/lib/errors";
+import { hasForbiddenText } from "@/lib/http/input-guard";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill, type Messages } from "@/lib/i18n/messages";
 
@@ -19,11 +21,14 @@ type Handler<T> = (context: { scope: Scope & { displayName: string }; input: T; 
  * form shows the not-found message instead.) The submitted text values come back so a form keeps
  * what the user typed.
  */
-export async function runFormAction<S extends z.ZodType>(schema: S, formData: FormData | Record<string, unknown>, handler: Handler<z.output<S>>): Promise<FormState> {
+export async function runFormAction<S extends z.ZodType>(schema: S, formData: FormData, handler: Handler<z.output<S>>): Promise<FormState> {
+  const form = formOf(formData);
   const scope = await requireScope();
   const { t } = await getMessages();
-  const raw = formData instanceof FormData ? Object.fromEntries([...new Set(formData.keys())].map((k) => [k, formData.getAll(k).length > 1 ? formData.getAll(k) : formData.get(k)])) : formData;
+  const raw = Object.fromEntries([...new Set(form.keys())].map((k) => [k, form.getAll(k).length > 1 ? form.getAll(k) : form.get(k)]));
   const values = Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === "string"));
+  const unreadable = Object.keys(values).filter((k) => hasForbiddenText(k) || hasForbiddenText(values[k]!));
+  if (unreadable.length) return { ok: false, errors: Object.fromEntries(unreadable.map((k) => [k, [t.forms.forbiddenCharacters]])), values: {} };
   const parsed = schema.safeParse(raw);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error, t), values };
   try {
@@ -31,6 +36,16 @@ export async function runFormAction<S extends z.ZodType>(schema: S, formData: Fo
   } catch (error) {
     return { ...errorState(error, t), values };
   }
+}
+
+/**
+ * The form an action was posted, as a browser posts it. Anything else arrives only from a forged
+ * request (a server action is a public endpoint: any arguments can be sent to it); it is answered
+ * as an unknown action would be, 404, never with a failure of the action itself (500).
+ */
+export function formOf(value: unknown): FormData {
+  if (value instanceof FormData) return value;
+  notFound();
 }
 
 function fieldErrors(error: z.ZodError, t: Messages): Record<string, string[]> {

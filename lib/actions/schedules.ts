@@ -17,7 +17,7 @@ import { cancelSchedule, createSchedule, ScheduleLimitError, storedUpload, updat
 import { getScheduleSecret } from "@/lib/schedules/secret";
 import { decryptSecret } from "@/lib/secrets";
 import { MAX_SCHEDULES, parseScheduleForm } from "@/lib/schedules/validate";
-import { runFormAction, type FormState } from "./form";
+import { formOf, runFormAction, type FormState } from "./form";
 
 const anyForm = z.record(z.string(), z.unknown());
 const id = z.number().int().positive();
@@ -28,7 +28,7 @@ const withoutSecrets = (state: FormState): FormState => ({ ...state, values: sta
 
 /** The schedule form's one action: *Test upload* (intent=test) or *Set schedule!*. */
 export async function submitScheduleForm(scheduleId: number | null, previous: FormState, formData: FormData): Promise<FormState> {
-  return formData.get("intent") === "test" ? testScheduleUpload(scheduleId, previous, formData) : saveSchedule(scheduleId, previous, formData);
+  return formOf(formData).get("intent") === "test" ? testScheduleUpload(scheduleId, previous, formData) : saveSchedule(scheduleId, previous, formData);
 }
 
 /** *Set schedule!*: creates (scheduleId null) or saves a schedule; on success, opens it. */

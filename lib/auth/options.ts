@@ -1,6 +1,7 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "@/db/client";
+import { sameOriginRedirect } from "@/lib/http/callback-url";
 import { decodeSessionToken, encodeSessionToken } from "./jwt";
 import { login } from "./login";
 
@@ -41,6 +42,8 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
+    // next-auth's default throws on an address it cannot parse (500); this one never leaves the portal.
+    redirect: sameOriginRedirect,
     jwt({ token, user }) {
       if (user) {
         token.uid = Number(user.id);
