@@ -58,6 +58,7 @@ function goodQuery(): Record<string, string> {
     format: "xlsx",
     room: PORTAL.holderRoom,
     conference: String(portal.conferenceId),
+    s: portal.selectionId,
     callbackUrl: "/account",
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The production build served against a fresh database with one account seeded through the real
- * paths (support commands, the CDR API): an owner, a room holder, a conference and a schedule.
- * For the sweeps over every route.
+ * paths (support commands, the CDR API, the report builder's save): an owner, a room holder, a
+ * conference, a schedule and a saved report selection. For the sweeps over every route.
  */
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
@@ -22,6 +22,8 @@ export type TestPortal = {
   conferenceId: number;
   scheduleId: number;
   ownerId: number;
+  /** A saved report selection of the account (`/reports?s=<id>`). */
+  selectionId: string;
   /** The previous month, as the pages' `period` parameter writes it. */
   period: string;
   stop: () => Promise<void>;
@@ -65,6 +67,14 @@ export async function startTestPortal(options: { env?: Record<string, string> } 
       owner: await login(server.url, { username: "owner@sweep.example", password: PORTAL.password, number: PORTAL.account }),
       holder: await login(server.url, { username: "holder@sweep.example", password: PORTAL.password, number: PORTAL.holderRoom }),
     };
+    const saved = await fetch(`${server.url}/reports/saved`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { cookie: cookies.owner, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ query: `type=activity&range=custom&from=${month.first}&to=${month.last}&cardholder=${owner.id}`, to: "report" }).toString(),
+    });
+    const selectionId = /s=([\w-]+)/.exec(saved.headers.get("location") ?? "")?.[1];
+    if (saved.status !== 303 || !selectionId) throw new Error(`saving a report selection answered ${saved.status} ${saved.headers.get("location")}`);
     return {
       t,
       server,
@@ -72,6 +82,7 @@ export async function startTestPortal(options: { env?: Record<string, string> } 
       conferenceId: Number(conference!.id),
       scheduleId: schedule.id,
       ownerId: owner.id,
+      selectionId,
       period: month.period,
       stop: async () => {
         await server.stop();

@@ -8,6 +8,7 @@ import { getLocale } from "@/lib/i18n/locale";
 import { type Messages } from "@/lib/i18n/messages";
 import { loadReportContext, reportExport, type ReportFormat } from "@/lib/reports/export";
 import { parseReportQuery } from "@/lib/reports/query";
+import { reportParams } from "@/lib/reports/selections";
 
 export const dynamic = "force-dynamic";
 
@@ -30,12 +31,16 @@ export async function GET(request: NextRequest) {
   const session = await getServerSession(authOptions);
   const scope = session?.scope;
   if (!scope?.userId || scope.roomId) return notFound();
-  const q = new URLSearchParams(request.nextUrl.searchParams);
+  const asked = new URLSearchParams(request.nextUrl.searchParams);
+  // With `s=<id>`, the report of a saved selection (the builder's long ones); another account's: 404.
+  const q = await reportParams(scope, asked);
+  if (!q) return notFound();
   const format = (q.get("format") ?? "xlsx") as ReportFormat;
   q.delete("format");
+  asked.delete("format");
   const locale = await getLocale();
   const context = await loadReportContext(scope.accountId, locale, new Date(), request.signal);
-  const problem = (errors: string[]) => refused(errors, context.t, `/reports?${q}`, request.headers.get("x-nonce") ?? "");
+  const problem = (errors: string[]) => refused(errors, context.t, `/reports?${asked}`, request.headers.get("x-nonce") ?? "");
   if (!Object.hasOwn(CONTENT_TYPES, format)) return problem([`format: ${format.slice(0, 20)}`]);
   const parsed = parseReportQuery(q, context.now, context.t);
   if (!parsed.ok) return problem(Object.values(parsed.errors).flat());
