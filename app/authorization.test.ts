@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { sql } from "drizzle-orm";
@@ -12,6 +12,7 @@ import { addMonths, periodOf, toUrlPeriod } from "@/lib/periods";
 import { createSchedule } from "@/lib/schedules/schedules";
 import { login } from "../scripts/bench/http";
 import { startServer, type RunningServer } from "../scripts/bench/server";
+import { appRoutes } from "../scripts/lib/app-routes";
 import { freePort } from "../scripts/lib/postgres";
 
 /**
@@ -33,7 +34,7 @@ const COMPANY = "Walk Alpha SA";
 
 let t: TestDatabase;
 let server: RunningServer;
-const ids = { room: "", conference: 0, version: 0, schedule: 0 };
+const ids = { room: "", conference: 0, version: 0, schedule: 0, selection: "" };
 type Actor = { name: string; cookie: string; markers: string[]; signedIn?: boolean };
 const actors: Actor[] = [];
 
@@ -59,6 +60,8 @@ before(async () => {
     KEY,
   );
   ids.schedule = schedule.id;
+  // A report selection A's owner saved (the builder's long ones).
+  ids.selection = await saveSelectionOf(a.id, owner.id);
   server = await startServer({ root: process.cwd(), port: await freePort(), databaseUrl: t.url, env: { ENCRYPTION_KEY: KEY, WORKER: "0" } });
   const [year, month] = PERIOD.split("-").map(Number) as [number, number];
   const joined = new Date(Date.UTC(year, month - 1, 5, 9));
@@ -86,6 +89,12 @@ after(async () => {
   await t.close();
 });
 
+/** A report selection of account A, as the builder saves a long one (its short id is 16 characters). */
+async function saveSelectionOf(accountId: number, userId: number): Promise<string> {
+  const { rows } = await t.db.execute<{ id: string }>(sql`insert into report_selections (account_id, id, query, created_by) values (${accountId}, 'walkSelection0001', 'type=participation&range=previous-month', ${userId}) returning id`);
+  return rows[0]!.id;
+}
+
 async function logOut(cookie: string) {
   const csrf = await fetch(`${server.url}/api/auth/csrf`, { headers: { cookie } });
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
@@ -108,15 +117,6 @@ async function readable(response: Response): Promise<string> {
   return cells.join("\n");
 }
 
-/** The route templates of app/: `/rooms/[number]` for app/(portal)/rooms/[number]/page.tsx. */
-function routes(dir = path.join(process.cwd(), "app"), prefix = ""): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) return routes(full, /^\(.*\)$/.test(name) ? prefix : `${prefix}/${name}`);
-    return /^(page\.tsx|route\.ts)$/.test(name) ? [prefix || "/"] : [];
-  });
-}
-
 /** The requests each route template is tried with: A's room, conference and schedule. */
 function urlsOf(route: string): string[] {
   const room = ids.room;
@@ -128,8 +128,9 @@ function urlsOf(route: string): string[] {
     "/rooms/[number]": [`/rooms/${room}?${Q}`],
     "/rooms/[number]/auto-code": [`/rooms/${room}/auto-code`],
     "/rooms/[number]/conferences/[id]": [`/rooms/${room}/conferences/${ids.conference}?${Q}`],
-    "/reports": ["/reports?type=participation&range=previous-month"],
-    "/reports/download": ["/reports/download?type=participation&range=previous-month&format=csv"],
+    "/reports": ["/reports?type=participation&range=previous-month", `/reports?s=${ids.selection}`],
+    "/reports/saved": ["/reports/saved"],
+    "/reports/download": ["/reports/download?type=participation&range=previous-month&format=csv", `/reports/download?s=${ids.selection}&format=csv`],
     "/reports/file": ["/reports/file?t=forged"],
     "/reports/schedules": ["/reports/schedules"],
     "/reports/schedules/new": ["/reports/schedules/new?report=type%3Dparticipation"],
@@ -149,7 +150,7 @@ function urlsOf(route: string): string[] {
 }
 
 test("no route shows account A's room, conference or schedule to anyone else, and none answers 5xx", async () => {
-  const found = routes();
+  const found = [...new Set(appRoutes().map((r) => r.pattern))];
   assert.ok(found.length >= 19, `found ${found.length} routes`);
   let tried = 0;
   const problems: string[] = [];
@@ -179,6 +180,7 @@ test("the walk sees what A's owner sees: the same requests show A's data to them
     [`/account?${Q}`, HOLDER_ONE],
     [`/reports/schedules/${ids.schedule}`, SCHEDULE],
     ["/reports?type=participation&range=previous-month", SECRET_CALLER],
+    [`/reports?s=${ids.selection}`, SECRET_CALLER],
     [`/download/conference?${Q}&room=${ids.room}&conference=${ids.conference}`, SECRET_CALLER],
     [`/download/statement?${Q}`, HOLDER_ONE],
   ] as const) {

@@ -37,6 +37,8 @@ const schema = z.object({
   TRUST_PROXY: z.coerce.number({ error: "must be the number of proxies in front (0: none)" }).int().min(0).max(10).default(0),
   /** A CDR batch whose client sends no byte for this long is dropped (408). */
   INGEST_IDLE_TIMEOUT_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(1).default(30_000),
+  /** A request whose headers have not all arrived after this long is answered 408 (Node's default: 60 s, checked every 30 s). */
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(1).default(10_000),
 });
 
 export type Env = {
@@ -81,9 +83,10 @@ export function loadSessionEnv(source: NodeJS.ProcessEnv = process.env): { idleM
   return { idleMinutes: e.SESSION_IDLE_MINUTES, maxHours: e.SESSION_MAX_HOURS };
 }
 
-/** How many proxies in front append to X-Forwarded-For (0: the header is not trusted). */
-export function loadProxyEnv(source: NodeJS.ProcessEnv = process.env): { trustProxy: number } {
-  return { trustProxy: parse(source).TRUST_PROXY };
+/** The HTTP server's own settings: how long a request's headers may take, how many proxies to trust. */
+export function loadHttpEnv(source: NodeJS.ProcessEnv = process.env): { headersTimeoutMs: number; trustProxy: number } {
+  const e = parse(source);
+  return { headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS, trustProxy: e.TRUST_PROXY };
 }
 
 /**

@@ -1,36 +1,91 @@
 /**
- * The portal's HTTP server: Next's request handler behind a Node server that sets the client's
- * address (X-Forwarded-For) to the one it trusts (TRUST_PROXY), replacing whatever the client
- * sent, so that the login throttle and the audit log cannot be told another address.
- * Started by `npm start` (scripts/start.ts) with the settings in its environment.
+ * The portal's HTTP server: Next's request handler (the production build, or `next dev` with
+ * --dev) behind a Node http server whose limits are the portal's and whose refusals are answered
+ * at once, with a page and the security headers:
+ *
+ * - an address over 16 KiB (or a path over 2 KiB) → 414, header fields over 16 KiB → 431;
+ *   a request over 64 KiB in all is refused by Node's parser itself, answered 431 here too;
+ * - headers not all arrived after HTTP_HEADERS_TIMEOUT_MS (10 s) → 408, checked every second.
+ *   Node's default is 60 s checked every 30 s: a client that stopped mid-request was answered
+ *   408 only 60–90 s later, holding its connection all that time;
+ * - X-Forwarded-For is replaced by the one client address the portal trusts (TRUST_PROXY: the
+ *   connection's, or the entry the last trusted proxy appended), so the login throttle and the
+ *   audit log cannot be told another address;
+ * - every response carries the baseline security headers (lib/http/security-headers.ts); pages
+ *   get their nonce policy from proxy.ts.
+ *
+ * Started by `npm start` (scripts/start.ts) and by the tests (scripts/bench/server.ts), with the
+ * settings in its environment.
  */
-import { createServer } from "node:http";
-import next from "next";
-import { loadProxyEnv } from "../lib/env";
+import http from "node:http";
+import type { Duplex } from "node:stream";
+import { loadEnv, loadHttpEnv } from "../lib/env";
 import { trustedClientAddress } from "../lib/http/client-address";
+import { clientErrorStatus, overLimit, PARSER_MAX_HEADER_BYTES, rawRefusal, refusalHeaders, refusalPage } from "../lib/http/limits";
+import { baselineHeaders, isHttps } from "../lib/http/security-headers";
 
-const STOP_DEADLINE_MS = 10_000;
+const dev = process.argv.includes("--dev");
+// Next reads NODE_ENV when it loads, as `next start` and `next dev` set it.
+Object.assign(process.env, { NODE_ENV: dev ? "development" : "production" });
+
+const env = loadEnv();
+const { headersTimeoutMs, trustProxy } = loadHttpEnv();
+const security = { https: isHttps(env.appUrl), dev };
+const baseline = baselineHeaders(security);
+
+type ParserError = Error & { code?: string };
+/** The response being written on a connection, if any (Node's own field: its default handler checks it too). */
+type WithResponse = Duplex & { _httpMessage?: { headersSent?: boolean } | null };
+
+/** A request Node's parser refused (too large, malformed, too slow): answered on the socket, then closed. */
+function onClientError(error: ParserError, socket: WithResponse) {
+  if (error.code === "ECONNRESET" || !socket.writable || socket._httpMessage?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  socket.end(rawRefusal(clientErrorStatus(error.code), security));
+}
 
 async function main() {
-  const dev = process.argv.includes("--dev");
-  const port = Number(process.env.PORT ?? 3000);
-  const { trustProxy } = loadProxyEnv();
-  const app = next({ dev, dir: process.cwd(), port });
-  const handle = app.getRequestHandler();
+  const { default: next } = await import("next");
+  const app = next({ dev, dir: process.cwd(), port: env.port, hostname: "localhost" });
   await app.prepare();
-  const server = createServer((req, res) => {
+  const handle = app.getRequestHandler();
+
+  const server = http.createServer({ maxHeaderSize: PARSER_MAX_HEADER_BYTES, headersTimeout: headersTimeoutMs, connectionsCheckingInterval: 1_000 }, (req, res) => {
     req.headers["x-forwarded-for"] = trustedClientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustProxy);
-    void handle(req, res);
+    for (const [name, value] of baseline) res.setHeader(name, value);
+    const refused = overLimit(req.url ?? "", req.rawHeaders);
+    if (refused) {
+      const body = refusalPage(refused);
+      for (const [name, value] of refusalHeaders(security, Buffer.byteLength(body))) res.setHeader(name, value);
+      res.writeHead(refused).end(body);
+      return;
+    }
+    handle(req, res).catch((error: unknown) => {
+      console.error(`failed to handle ${req.method} ${req.url?.slice(0, 200)}:`, error);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+      res.end();
+    });
   });
-  server.listen(port, () => console.log(`Ready on http://localhost:${port}${trustProxy ? ` (client addresses from X-Forwarded-For, ${trustProxy} proxy hop(s))` : ""}`));
+  server.on("clientError", onClientError);
+  server.on("error", (error) => {
+    console.error("The portal could not start:", error.message);
+    process.exit(1);
+  });
+
+  let stopping = false;
   const stop = () => {
-    // Stops taking connections, lets the requests under way finish, then exits (bounded).
-    server.close(() => process.exit(0));
+    if (stopping) return;
+    stopping = true;
+    // Finish the requests under way, then Next's own shutdown, as `next start` does.
+    server.close(() => void app.close().finally(() => process.exit(0)));
     server.closeIdleConnections();
-    setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
   };
-  process.once("SIGTERM", stop);
-  process.once("SIGINT", stop);
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+
+  server.listen(env.port, () => console.log(`Portal ready on http://localhost:${env.port}${dev ? " (development)" : ""}`));
 }
 
 main().catch((error: unknown) => {

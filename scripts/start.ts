@@ -1,7 +1,8 @@
 /**
  * `npm start`: validates the settings, opens the database (starting the embedded one when
  * DATABASE_URL is unset), applies migrations, loads the demo data once, builds when the sources
- * changed, then serves the production build. `--dev` serves with `next dev` instead.
+ * changed, then serves the production build through the portal's own HTTP server (scripts/serve.ts:
+ * its limits, refusals and security headers). `--dev` serves with `next dev` instead.
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
@@ -12,7 +13,6 @@ import { buildIfNeeded } from "./lib/build";
 import { describeError, openDatabase } from "./lib/database";
 
 const root = process.cwd();
-const serve = path.join(root, "scripts", "serve.ts");
 
 async function main() {
   const dev = process.argv.includes("--dev");
@@ -27,13 +27,13 @@ async function main() {
     process.exit(1);
   }
 
-  const server = spawn(process.execPath, ["--import", "tsx", serve, ...(dev ? ["--dev"] : [])], {
+  const server = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "serve.ts"), ...(dev ? ["--dev"] : [])], {
     stdio: "inherit",
     env: {
       ...process.env,
       NEXT_TELEMETRY_DISABLED: "1",
-      NODE_ENV: dev ? "development" : "production",
       PORT: String(env.port),
+      APP_URL: env.appUrl,
       DATABASE_URL: database.url,
       DEMO: env.demo ? "1" : "0",
       AUTH_SECRET: env.authSecret,

@@ -3,3 +3,4 @@ export * from "./usage";
 export * from "./billing";
 export * from "./security";
 export * from "./schedules";
+export * from "./reports";

@@ -9,6 +9,8 @@ import { runFormAction, runOwnerFormAction, type FormState } from "./form";
 
 const id = z.coerce.number().int().positive();
 const version = z.coerce.number().int().positive();
+/** A bound room number: a page binds the one it shows; anything else is not a room. */
+const room = z.string().regex(/^\d{6}$/, "room not found");
 
 /** "conference" checkboxes carry "id:version", so a change made meanwhile is detected. */
 const selection = z
@@ -51,7 +53,7 @@ export async function assignSelectedCodes(_previous: FormState, formData: FormDa
 export async function setRoomAutoCode(roomNumber: string, _previous: FormState, formData: FormData): Promise<FormState> {
   const schema = z.object({ code: z.string().trim().pipe(z.union([z.literal(""), billingCodeSchema])), apply: z.string().optional() });
   return runOwnerFormAction(schema, formData, async ({ scope, input, t }) => {
-    const result = await setAutoBillingCode(await getDb(), scope, roomNumber, input.code || null, input.apply === "on");
+    const result = await setAutoBillingCode(await getDb(), scope, room.parse(roomNumber), input.code || null, input.apply === "on");
     revalidatePath("/", "layout");
     if (!result.code) return t.codes.autoCodeCleared;
     return input.apply === "on" ? fill(t.codes.autoCodeSavedApplied, { count: result.applied }) : t.codes.autoCodeSaved;

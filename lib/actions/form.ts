@@ -1,8 +1,10 @@
 import "server-only";
+import { notFound } from "next/navigation";
 import { z } from "zod";
 import { requireOwnerForEnrolment, requireScope } from "@/lib/auth/session";
 import type { AccountScope, Scope } from "@/lib/auth/scope";
 import { ConflictError, LockedError, NotFoundError, ValidationError } from "@/lib/errors";
+import { hasForbiddenText } from "@/lib/http/input-guard";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill, type Messages } from "@/lib/i18n/messages";
 
@@ -25,12 +27,12 @@ type Access = "signed-in" | "owner" | "enrolling-owner";
  * form shows the not-found message instead.) The submitted text values come back so a form keeps
  * what the user typed.
  */
-export function runFormAction<S extends z.ZodType>(schema: S, formData: FormData | Record<string, unknown>, handler: Handler<z.output<S>>): Promise<FormState> {
+export function runFormAction<S extends z.ZodType>(schema: S, formData: FormData, handler: Handler<z.output<S>>): Promise<FormState> {
   return run(schema, formData, "signed-in", handler);
 }
 
 /** `runFormAction` for what only an account's owner may do: a room holder's call is "not found". */
-export function runOwnerFormAction<S extends z.ZodType>(schema: S, formData: FormData | Record<string, unknown>, handler: Handler<z.output<S>, AccountScope>): Promise<FormState> {
+export function runOwnerFormAction<S extends z.ZodType>(schema: S, formData: FormData, handler: Handler<z.output<S>, AccountScope>): Promise<FormState> {
   return run(schema, formData, "owner", handler as Handler<z.output<S>>);
 }
 
@@ -38,16 +40,19 @@ export function runOwnerFormAction<S extends z.ZodType>(schema: S, formData: For
  * `runOwnerFormAction` for the enrolment of a second factor: also for an owner who must enrol
  * before anything else (support requires it), whom every other action sends to enrolment.
  */
-export function runEnrolmentFormAction<S extends z.ZodType>(schema: S, formData: FormData | Record<string, unknown>, handler: Handler<z.output<S>, AccountScope>): Promise<FormState> {
+export function runEnrolmentFormAction<S extends z.ZodType>(schema: S, formData: FormData, handler: Handler<z.output<S>, AccountScope>): Promise<FormState> {
   return run(schema, formData, "enrolling-owner", handler as Handler<z.output<S>>);
 }
 
-async function run<S extends z.ZodType>(schema: S, formData: FormData | Record<string, unknown>, access: Access, handler: Handler<z.output<S>>): Promise<FormState> {
+async function run<S extends z.ZodType>(schema: S, formData: FormData, access: Access, handler: Handler<z.output<S>>): Promise<FormState> {
   const { scope, displayName, sessionId } = access === "enrolling-owner" ? await requireOwnerForEnrolment() : await requireScope();
   const { t } = await getMessages();
   if (access !== "signed-in" && scope.kind !== "account") return { ok: false, message: t.codes.notFound };
-  const raw = formData instanceof FormData ? Object.fromEntries([...new Set(formData.keys())].map((k) => [k, formData.getAll(k).length > 1 ? formData.getAll(k) : formData.get(k)])) : formData;
+  const form = formOf(formData);
+  const raw = Object.fromEntries([...new Set(form.keys())].map((k) => [k, form.getAll(k).length > 1 ? form.getAll(k) : form.get(k)]));
   const values = Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === "string"));
+  const unreadable = Object.keys(values).filter((k) => hasForbiddenText(k) || hasForbiddenText(values[k]!));
+  if (unreadable.length) return { ok: false, errors: Object.fromEntries(unreadable.map((k) => [k, [t.forms.forbiddenCharacters]])), values: {} };
   const parsed = schema.safeParse(raw);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error, t), values };
   try {
@@ -56,6 +61,16 @@ async function run<S extends z.ZodType>(schema: S, formData: FormData | Record<s
   } catch (error) {
     return { ...errorState(error, t), values };
   }
+}
+
+/**
+ * The form an action was posted, as a browser posts it. Anything else arrives only from a forged
+ * request (a server action is a public endpoint: any arguments can be sent to it); it is answered
+ * as an unknown action would be, 404, never with a failure of the action itself (500).
+ */
+export function formOf(value: unknown): FormData {
+  if (value instanceof FormData) return value;
+  notFound();
 }
 
 function fieldErrors(error: z.ZodError, t: Messages): Record<string, string[]> {

@@ -12,7 +12,7 @@ import { queueDelivery } from "@/lib/jobs/queue";
 import { saveScheduleForm, testScheduleDestination, type FieldErrors, type HostKeyPrompt } from "@/lib/schedules/form";
 import { sendNow } from "@/lib/schedules/runs";
 import { cancelSchedule } from "@/lib/schedules/schedules";
-import { runFormAction, type runOwnerFormAction, type FormState } from "./form";
+import { formOf, runFormAction, type runOwnerFormAction, type FormState } from "./form";
 
 const anyForm = z.record(z.string(), z.unknown());
 const id = z.number().int().positive();
@@ -53,7 +53,7 @@ async function scheduleAction(formData: FormData, handler: OwnerHandler): Promis
 
 /** The schedule form's one action: *Test upload* (intent=test) or *Set schedule!*. */
 export async function submitScheduleForm(scheduleId: number | null, previous: ScheduleFormState, formData: FormData): Promise<ScheduleFormState> {
-  return formData.get("intent") === "test" ? testScheduleUpload(scheduleId, previous, formData) : saveSchedule(scheduleId, previous, formData);
+  return formOf(formData).get("intent") === "test" ? testScheduleUpload(scheduleId, previous, formData) : saveSchedule(scheduleId, previous, formData);
 }
 
 /** *Set schedule!*: creates (scheduleId null) or saves a schedule; on success, opens it. */

@@ -9,6 +9,7 @@ import { readUnsubscribeToken, unsubscribe } from "@/lib/schedules/unsubscribe";
  * the one address and account it applies to.
  */
 export async function confirmUnsubscribe(token: string): Promise<{ ok: boolean }> {
+  if (typeof token !== "string") return { ok: false };
   const target = readUnsubscribeToken(loadEnv().encryptionKey, token);
   if (!target) return { ok: false };
   await unsubscribe(await getDb(), target.accountId, target.email);

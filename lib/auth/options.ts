@@ -2,6 +2,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "@/db/client";
 import { loadEnv, loadSessionEnv } from "@/lib/env";
+import { sameOriginRedirect } from "@/lib/http/callback-url";
 import { decodeSessionToken, encodeSessionToken } from "./jwt";
 import { login } from "./login";
 import { LOGIN_ERRORS } from "./login-errors";
@@ -60,6 +61,8 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
+    // next-auth's default throws on an address it cannot parse (500); this one never leaves the portal.
+    redirect: sameOriginRedirect,
     // At login the session id goes into the cookie; afterwards (/api/auth/session) an ended
     // session is refused, which clears the cookie.
     async jwt({ token, user }) {

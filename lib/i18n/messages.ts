@@ -490,6 +490,9 @@ const en = {
     text: "This page does not exist, or it is not part of what you can see.",
     back: "Back to my summary",
   },
+  forms: {
+    forbiddenCharacters: "This field holds control or text-direction characters; type it again without them.",
+  },
 };
 
 export type Messages = typeof en;
@@ -984,6 +987,9 @@ const fr: Messages = {
     title: "Page introuvable",
     text: "Cette page n'existe pas, ou elle ne fait pas partie de ce que vous pouvez consulter.",
     back: "Retour à mon résumé",
+  },
+  forms: {
+    forbiddenCharacters: "Ce champ contient des caractères de contrôle ou de sens d'écriture ; saisissez-le à nouveau sans eux.",
   },
 };
 

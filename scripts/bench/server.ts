@@ -1,6 +1,6 @@
 /**
- * The production build served by the portal's server (scripts/serve.ts) against the benchmark's database, as `npm start`
- * serves it outside demo mode.
+ * The production build served by the portal's server (scripts/serve.ts) against the benchmark's
+ * database, as `npm start` serves it outside demo mode.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -94,7 +94,7 @@ export async function startServer(options: { root: string; port: number; databas
   child.stderr.on("data", keep);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const pid = child.pid;
-  if (pid === undefined) throw new Error("the portal's server did not spawn");
+  if (pid === undefined) throw new Error("next start did not spawn");
 
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -122,7 +122,7 @@ export async function startServer(options: { root: string; port: number; databas
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the portal's server exited with ${child.exitCode}:\n${output()}`);
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output()}`);
     try {
       const response = await fetch(`${url}/login`, { signal: AbortSignal.timeout(5_000) });
       await response.arrayBuffer();
@@ -133,5 +133,5 @@ export async function startServer(options: { root: string; port: number; databas
     await sleep(250);
   }
   await stop();
-  throw new Error(`the portal's server was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${output()}`);
+  throw new Error(`next start was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${output()}`);
 }

@@ -1,3 +1,4 @@
+import { notFound } from "next/navigation";
 import { ScheduleReportLink } from "@/components/schedule-report-link";
 import { Pager } from "@/components/pager";
 import { ReportBuilder, type BuilderState } from "@/components/report-builder";
@@ -13,6 +14,7 @@ import { reportHeading } from "@/lib/reports/export";
 import { displayCell, displayDay, filterSummary, linesLabel } from "@/lib/reports/format";
 import { getReportPage } from "@/lib/reports/page";
 import { ALL, earliestDay, gmtDay, parseReportQuery, rangePresets, reportSearchParams, reportTypes } from "@/lib/reports/query";
+import { reportParams, SAVE_ABOVE_CHARACTERS } from "@/lib/reports/selections";
 import { first, type SearchParams } from "@/lib/search-params";
 
 export const metadata = { title: "Reports" };
@@ -29,8 +31,11 @@ const ids = (q: URLSearchParams, name: string) => q.getAll(name).flatMap((v) => 
 export default async function ReportsPage({ searchParams }: { searchParams: SearchParams }) {
   const { scope } = await requireOwner();
   const params = await searchParams;
-  const q = toUrlParams(params);
   const now = new Date();
+  // `s=<id>`: a selection too long for the address, saved by the builder; not the account's: 404.
+  const saved = first(params.s);
+  const q = await reportParams(scope, toUrlParams(params));
+  if (!q) notFound();
   const [{ locale, t }, account, options] = await Promise.all([getMessages(), getAccount(scope), getReportFilterOptions(scope)]);
   const r = t.reports;
 
@@ -70,7 +75,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
     const data = await getReportPage(scope, query!, first(params.page), { t, locale, currency: account.currency });
     const headers = def.columns.map((c) => ({ label: r.columns[c.key], numeric: c.kind === "int" || c.kind === "duration" || c.kind === "money", oneLine: keepOnOneLine(c) }));
     const row = (label: string, sums: Partial<Record<number, number>>) => def.columns.map((c, i) => (i === 0 ? label : sums[i] === undefined ? "" : displayCell(c.kind, sums[i]!, account)));
-    const search = reportSearchParams(query!);
+    const search = saved === undefined ? reportSearchParams(query!) : new URLSearchParams({ s: saved });
     const download = (format: string) => `/reports/download?${search}&format=${format}`;
     return (
       <section className="mt-8" aria-labelledby="report-heading" data-testid="report">
@@ -147,6 +152,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
         limits={{ earliest: earliestDay(now), today: gmtDay(now) }}
         errors={errors}
         everyCardholder={ALL}
+        saveAbove={SAVE_ABOVE_CHARACTERS}
       />
       </details>
       {report}

@@ -7,15 +7,17 @@ import { getLocale } from "@/lib/i18n/locale";
 import { type Messages } from "@/lib/i18n/messages";
 import { loadReportContext, reportExport, type ReportFormat } from "@/lib/reports/export";
 import { parseReportQuery } from "@/lib/reports/query";
+import { reportParams } from "@/lib/reports/selections";
 
 export const dynamic = "force-dynamic";
 
 const notFound = () => new Response("Not found", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
 
 /** A request the report cannot be made from: what is wrong, and the way back to the builder. */
-function refused(errors: string[], t: Messages, back: string) {
-  const body = `<!doctype html><meta charset="utf-8"><title>${esc(t.reports.title)}</title><body style="font-family:system-ui,sans-serif;margin:2rem">
-<h1 style="font-size:1.3rem">${esc(t.reports.problem)}</h1><ul>${errors.map((e) => `<li>${esc(e)}</li>`).join("")}</ul>
+function refused(errors: string[], t: Messages, back: string, nonce: string) {
+  // Styled under the page policy: a style block with the request's nonce (style attributes are not allowed).
+  const body = `<!doctype html><meta charset="utf-8"><title>${esc(t.reports.title)}</title><style nonce="${esc(nonce)}">body{font-family:system-ui,sans-serif;margin:2rem}h1{font-size:1.3rem}</style><body>
+<h1>${esc(t.reports.problem)}</h1><ul>${errors.map((e) => `<li>${esc(e)}</li>`).join("")}</ul>
 <p><a href="${esc(back)}">${esc(t.reports.edit)}</a></p></body>`;
   return new Response(body, { status: 422, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
 }
@@ -27,21 +29,25 @@ function refused(errors: string[], t: Messages, back: string) {
 export async function GET(request: NextRequest) {
   const scope = (await currentSession())?.scope;
   if (scope?.kind !== "account") return notFound();
-  const q = new URLSearchParams(request.nextUrl.searchParams);
+  const asked = new URLSearchParams(request.nextUrl.searchParams);
+  // With `s=<id>`, the report of a saved selection (the builder's long ones); another account's: 404.
+  const q = await reportParams(scope, asked);
+  if (!q) return notFound();
   const format = (q.get("format") ?? "xlsx") as ReportFormat;
   q.delete("format");
+  asked.delete("format");
   const locale = await getLocale();
   const context = await loadReportContext(scope, locale, new Date(), request.signal);
-  const back = `/reports?${q}`;
-  if (!(format in CONTENT_TYPES)) return refused([`format: ${format.slice(0, 20)}`], context.t, back);
+  const problem = (errors: string[]) => refused(errors, context.t, `/reports?${asked}`, request.headers.get("x-nonce") ?? "");
+  if (!Object.hasOwn(CONTENT_TYPES, format)) return problem([`format: ${format.slice(0, 20)}`]);
   const parsed = parseReportQuery(q, context.now, context.t);
-  if (!parsed.ok) return refused(Object.values(parsed.errors).flat(), context.t, back);
+  if (!parsed.ok) return problem(Object.values(parsed.errors).flat());
 
   let file;
   try {
     file = await reportExport(context, parsed.query, format);
   } catch (error) {
-    if (error instanceof ValidationError) return refused([error.message], context.t, back);
+    if (error instanceof ValidationError) return problem([error.message]);
     throw error;
   }
 

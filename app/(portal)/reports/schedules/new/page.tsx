@@ -1,3 +1,4 @@
+import { notFound } from "next/navigation";
 import Link from "next/link";
 import { ScheduleForm } from "@/components/schedule-form";
 import { submitScheduleForm } from "@/lib/actions/schedules";
@@ -6,6 +7,7 @@ import { getAccount } from "@/lib/data/account";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
 import { reportTypes } from "@/lib/reports/query";
+import { reportParams } from "@/lib/reports/selections";
 import { gmtOffset, reportChoices, reportName } from "@/lib/schedules/display";
 import { scheduleReportQuery } from "@/lib/schedules/report";
 import { isoDate } from "@/lib/schedules/timing";
@@ -19,7 +21,10 @@ export default async function NewSchedulePage({ searchParams }: { searchParams: 
   const { scope } = await requireOwner();
   const [{ t }, account, query] = await Promise.all([getMessages(), getAccount(scope), searchParams]);
   const now = new Date();
-  const params = new URLSearchParams(Object.entries(query).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : v === undefined ? [] : [[k, v] as [string, string]])));
+  const asked = new URLSearchParams(Object.entries(query).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : v === undefined ? [] : [[k, v] as [string, string]])));
+  // From a report of a saved selection (`s=<id>`): that selection; another account's: 404.
+  const params = await reportParams(scope, asked);
+  if (!params) notFound();
   const fromReport = params.has("type") ? scheduleReportQuery(params.toString(), now) : null;
   const report = fromReport ?? `type=${reportTypes[0]}`;
   return (
