@@ -91,7 +91,7 @@ after(async () => {
 
 /** A report selection of account A, as the builder saves a long one (its short id is 16 characters). */
 async function saveSelectionOf(accountId: number, userId: number): Promise<string> {
-  const { rows } = await t.db.execute<{ id: string }>(sql`insert into report_selections (account_id, id, query, created_by) values (${accountId}, 'walkSelection0001', 'type=participation&range=previous-month', ${userId}) returning id`);
+  const { rows } = await t.db.execute<{ id: string }>(sql`insert into report_selections (account_id, id, query, created_by) values (${accountId}, 'walkSelection001', 'type=participation&range=previous-month', ${userId}) returning id`);
   return rows[0]!.id;
 }
 
