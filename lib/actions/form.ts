@@ -47,7 +47,7 @@ export function runEnrolmentFormAction<S extends z.ZodType>(schema: S, formData:
 async function run<S extends z.ZodType>(schema: S, formData: FormData, access: Access, handler: Handler<z.output<S>>): Promise<FormState> {
   const { scope, displayName, sessionId } = access === "enrolling-owner" ? await requireOwnerForEnrolment() : await requireScope();
   const { t } = await getMessages();
-  if (access !== "signed-in" && scope.kind !== "account") return { ok: false, message: t.codes.notFound };
+  if (access !== "signed-in" && scope.kind !== "account") return { ok: false, message: t.forms.ownersOnly };
   const form = formOf(formData);
   const raw = Object.fromEntries([...new Set(form.keys())].map((k) => [k, form.getAll(k).length > 1 ? form.getAll(k) : form.get(k)]));
   const values = Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === "string"));

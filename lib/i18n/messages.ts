@@ -492,6 +492,7 @@ const en = {
   },
   forms: {
     forbiddenCharacters: "This field holds control or text-direction characters; type it again without them.",
+    ownersOnly: "Only the account's owner can make this change.",
   },
 };
 
@@ -990,6 +991,7 @@ const fr: Messages = {
   },
   forms: {
     forbiddenCharacters: "Ce champ contient des caractères de contrôle ou de sens d'écriture ; saisissez-le à nouveau sans eux.",
+    ownersOnly: "Seul le propriétaire du compte peut faire cette modification.",
   },
 };
 
