@@ -8,7 +8,6 @@ import { login } from "./login";
 import { LOGIN_ERRORS } from "./login-errors";
 import { checkSession, endSession, startSession } from "./sessions";
 
-
 /** Thrown by the jwt callback for a session that ended: next-auth then clears the cookie. */
 class SessionEnded extends Error {}
 
