@@ -94,12 +94,7 @@ export function EnrolmentForm({ action, steps, labels, back }: { action: Action;
       <ol className="space-y-8">
         {steps}
         <li className="space-y-3">
-          <h2 className="flex items-baseline gap-2 font-semibold text-slate-900">
-            <span className="flex h-7 w-7 shrink-0 items-center justify-center rounded-full bg-brand-700 text-sm text-white" aria-hidden="true">
-              2
-            </span>
-            {labels.codeStep}
-          </h2>
+          <StepHeading number={2}>{labels.codeStep}</StepHeading>
           <form action={formAction} noValidate>
             <CodeFields id="enrol-code" labels={labels} state={state} pending={pending} />
           </form>
@@ -143,5 +138,17 @@ export function CodeActionForm({
       )}
       {state.ok && state.shownOnce && recovery && <RecoveryCodes codes={state.shownOnce} {...recovery} />}
     </div>
+  );
+}
+
+/** A numbered step of enrolment: its number in a dot, then what to do. */
+export function StepHeading({ number, children }: { number: number; children: ReactNode }) {
+  return (
+    <h2 className="flex items-baseline gap-2 font-semibold text-slate-900">
+      <span className="flex h-7 w-7 shrink-0 items-center justify-center rounded-full bg-brand-700 text-sm text-white" aria-hidden="true">
+        {number}
+      </span>
+      {children}
+    </h2>
   );
 }

@@ -2,7 +2,7 @@ import { redirect } from "next/navigation";
 import { Brand } from "@/components/brand";
 import { LanguageSwitcher } from "@/components/language-switcher";
 import { LogoutButton } from "@/components/logout-button";
-import { EnrolmentForm } from "@/components/two-factor-forms";
+import { EnrolmentForm, StepHeading } from "@/components/two-factor-forms";
 import { confirmEnrolmentAction } from "@/lib/actions/two-factor";
 import { requireOwnerForEnrolment } from "@/lib/auth/session";
 import { getAccount } from "@/lib/data/account";
@@ -57,12 +57,7 @@ export default async function TwoFactorEnrolmentPage() {
             labels={{ code: tf.code, submit: tf.confirm, submitting: tf.confirming, codeStep: tf.codeStep, enabled: tf.enabled, recoveryTitle: tf.recoveryTitle, recoveryIntro: tf.recoveryIntro, print: tf.print, continue: tf.continue }}
             steps={
               <li className="space-y-4">
-                <h2 className="flex items-baseline gap-2 font-semibold text-slate-900">
-                  <span className="flex h-7 w-7 shrink-0 items-center justify-center rounded-full bg-brand-700 text-sm text-white" aria-hidden="true">
-                    1
-                  </span>
-                  {tf.scanStep}
-                </h2>
+                <StepHeading number={1}>{tf.scanStep}</StepHeading>
                 <div className="flex flex-col gap-5 sm:flex-row sm:items-start">
                   {/* The SVG is qrcode's drawing of the otpauth:// URI: paths only, nothing of the user's text. */}
                   <div
