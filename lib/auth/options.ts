@@ -1,12 +1,12 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "@/db/client";
-import { loadEnv, loadSessionEnv } from "@/lib/env";
+import { loadEnv } from "@/lib/env";
 import { sameOriginRedirect } from "@/lib/http/callback-url";
 import { decodeSessionToken, encodeSessionToken } from "./jwt";
 import { login } from "./login";
 import { LOGIN_ERRORS } from "./login-errors";
-import { checkSession, endSession, startSession } from "./sessions";
+import { checkSession, endSession, sessionLimits, startSession } from "./sessions";
 
 /** Thrown by the jwt callback for a session that ended: next-auth then clears the cookie. */
 class SessionEnded extends Error {}
@@ -25,7 +25,7 @@ const clientAddress = (headers: Headers) => header(headers, "x-forwarded-for").s
 
 export const authOptions: NextAuthOptions = {
   // The cookie's own lifetime; the session itself ends by the sessions table (idle, absolute, revoked).
-  session: { strategy: "jwt", maxAge: loadSessionEnv().maxHours * 3600 },
+  session: { strategy: "jwt", maxAge: sessionLimits().maxHours * 3600 },
   jwt: { encode: encodeSessionToken, decode: decodeSessionToken },
   pages: { signIn: "/login", error: "/login" },
   providers: [
@@ -66,7 +66,7 @@ export const authOptions: NextAuthOptions = {
     // session is refused, which clears the cookie.
     async jwt({ token, user }) {
       if (user) return { sid: user.sid };
-      if (!token.sid || !(await checkSession(await getDb(), token.sid, loadSessionEnv()))) throw new SessionEnded("session ended");
+      if (!token.sid || !(await checkSession(await getDb(), token.sid, sessionLimits()))) throw new SessionEnded("session ended");
       return token;
     },
     session({ session }) {

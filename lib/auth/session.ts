@@ -3,10 +3,9 @@ import { cookies } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "@/db/client";
-import { loadSessionEnv } from "@/lib/env";
 import { decodeSessionToken } from "./jwt";
 import type { AccountScope, Scope } from "./scope";
-import { checkSession, type CheckedSession } from "./sessions";
+import { checkSession, sessionLimits, type CheckedSession } from "./sessions";
 
 /** next-auth's session cookie, on http and on https. */
 const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
@@ -33,7 +32,7 @@ export const ENROL_PATH = "/two-factor";
 /** The request's session as checked (`checkSession`), once per request; null when there is none or it ended. */
 const checkedSession = cache(async (): Promise<CheckedSession | null> => {
   const id = await sessionIdFromCookie();
-  return id ? checkSession(await getDb(), id, loadSessionEnv()) : null;
+  return id ? checkSession(await getDb(), id, sessionLimits()) : null;
 });
 
 const signedIn = ({ scope, displayName, sessionId }: CheckedSession): SignedIn => ({ scope, displayName, sessionId });

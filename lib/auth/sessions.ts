@@ -1,10 +1,15 @@
 import { and, desc, eq, isNull, ne, sql } from "drizzle-orm";
+import { loadSessionEnv } from "@/lib/env";
 import type { Database } from "@/db/client";
 import { accounts, sessions, userTwoFactor } from "@/db/schema";
 import { checkScope, type Scope, type ScopeClaim } from "./scope";
 
 /** How long a session lasts: idle, and in all. */
 export type SessionLimits = { idleMinutes: number; maxHours: number };
+
+let limits: SessionLimits | undefined;
+/** The settings' session limits, read once: every request checks its session against them. */
+export const sessionLimits = (): SessionLimits => (limits ??= loadSessionEnv());
 
 /** Why a session ended, as the sessions page and the audit say it. */
 export type EndedBy = "logout" | "user" | "suspended" | "removed" | "password" | "two-factor-reset";

@@ -3,9 +3,9 @@ import { ActionButton } from "@/components/schedule-buttons";
 import { endSessionsAction } from "@/lib/actions/sessions";
 import { requireScope } from "@/lib/auth/session";
 import { getAccount } from "@/lib/data/account";
+import { sessionLimits } from "@/lib/auth/sessions";
 import { listMySessions } from "@/lib/data/sessions";
 import { getTwoFactorStatus } from "@/lib/data/two-factor";
-import { loadSessionEnv } from "@/lib/env";
 import { formatLocalDate, formatLocalTime } from "@/lib/format";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill, type Messages } from "@/lib/i18n/messages";
@@ -28,7 +28,7 @@ export default async function SessionsPage() {
     listMySessions(scope, sessionId),
     scope.kind === "account" ? getTwoFactorStatus(scope) : null,
   ]);
-  const limits = loadSessionEnv();
+  const limits = sessionLimits();
   const when = (d: Date) => `${formatLocalDate(d, account.timeZone, account.locale)} ${formatLocalTime(d, account.timeZone, account.locale)}`;
   const others = sessions.filter((s) => !s.current).length;
   return (
