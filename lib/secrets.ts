@@ -11,6 +11,12 @@ function derive(masterHex: string, purpose: string): Buffer {
 }
 
 /**
+ * The context an account's secrets at rest are sealed with (a schedule's upload password or
+ * private key): every writer and reader of them uses this one.
+ */
+export const accountSecretContext = (accountId: number) => `account:${accountId}`;
+
+/**
  * AES-256-GCM with a random 96-bit nonce. The context (e.g. the account id) is authenticated, so a
  * ciphertext copied to another account's row does not decrypt.
  */

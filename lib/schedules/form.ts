@@ -11,7 +11,7 @@ import { HostKeyError } from "@/lib/delivery/host-key";
 import { testUpload } from "@/lib/delivery/upload";
 import { ValidationError } from "@/lib/errors";
 import { fill, type Messages } from "@/lib/i18n/messages";
-import { decryptSecret } from "@/lib/secrets";
+import { accountSecretContext, decryptSecret } from "@/lib/secrets";
 import { scheduleReportQuery } from "./report";
 import { createSchedule, getSchedule, ScheduleLimitError, updateSchedule } from "./schedules";
 import { getScheduleSecret } from "./secret";
@@ -70,7 +70,7 @@ export async function testScheduleDestination(
   const { upload, secret: typed, hostKey, ca } = parsed.value;
   if (!upload) return { ok: false, errors: { protocol: [t.errors.noDestination] } };
   // No secret typed: the form only allows that for the stored destination, so there is a schedule.
-  const secret = typed ?? decryptSecret(c.encryptionKey, await getScheduleSecret(db, scope, scheduleId!), `account:${scope.accountId}`);
+  const secret = typed ?? decryptSecret(c.encryptionKey, await getScheduleSecret(db, scope, scheduleId!), accountSecretContext(scope.accountId));
   try {
     await testUpload({ ...upload, secret, hostKey, ca }, { allowPrivate: c.allowPrivate, timeoutMs: c.timeoutMs ?? 15_000 });
     return { ok: true, message: fill(t.testOk, { host: upload.host, directory: upload.directory }) };

@@ -14,7 +14,7 @@ import type { Export } from "@/lib/export/oai";
 import { fill, messages, type Messages } from "@/lib/i18n/messages";
 import { assertOwner, type AccountScope } from "@/lib/auth/scope";
 import { isDatabaseInterruption, NotFoundError, ValidationError } from "@/lib/errors";
-import { decryptSecret } from "@/lib/secrets";
+import { accountSecretContext, decryptSecret } from "@/lib/secrets";
 import { deliveryNote } from "./display";
 import { ATTACHMENT_LIMIT_BYTES, reportLinkToken } from "./links";
 import { nextRunAfter, rangeForRun } from "./timing";
@@ -39,8 +39,6 @@ export type DeliverySettings = {
   enqueue: (runId: number, startAfter?: Date) => Promise<void>;
   log?: (line: string) => void;
 };
-
-const secretContext = (accountId: number) => `account:${accountId}`;
 
 async function insertRun(db: Pick<Database, "insert">, schedule: ReportSchedule, runAt: Date, trigger: "schedule" | "manual"): Promise<number | null> {
   const range = rangeForRun(schedule.range, runAt, schedule.rangeFrom && schedule.rangeTo ? { from: schedule.rangeFrom, to: schedule.rangeTo } : undefined);
@@ -179,7 +177,7 @@ export async function deliverRun(db: Database, s: DeliverySettings, runId: numbe
             }
             await sendMail(s.mail, reportMail(s, t, run, schedule.name, account, address, file));
           } else if (schedule.upload && schedule.uploadSecret) {
-            const secret = decryptSecret(s.encryptionKey, schedule.uploadSecret, secretContext(run.accountId));
+            const secret = decryptSecret(s.encryptionKey, schedule.uploadSecret, accountSecretContext(run.accountId));
             await uploadReport({ ...schedule.upload, secret, hostKey: schedule.uploadHostKey, ca: schedule.uploadCa }, { path: file.path }, file.name, s.upload);
           } else {
             throw new DeliveryError("the upload destination has no password or key", "permanent");

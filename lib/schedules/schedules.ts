@@ -7,7 +7,7 @@ import { assertOwner, type AccountScope } from "@/lib/auth/scope";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import { messages, type Messages } from "@/lib/i18n/messages";
 import { checkReportFilters } from "@/lib/reports/filters";
-import { encryptSecret } from "@/lib/secrets";
+import { accountSecretContext, encryptSecret } from "@/lib/secrets";
 import { runReportQuery } from "./report";
 import { isoDate, nextRunAfter } from "./timing";
 import { MAX_SCHEDULES, type ScheduleInput } from "./validate";
@@ -22,8 +22,6 @@ export class ScheduleLimitError extends ValidationError {
     this.name = "ScheduleLimitError";
   }
 }
-
-const secretContext = (accountId: number) => `account:${accountId}`;
 
 const view = ({ uploadSecret, ...rest }: ReportSchedule): ScheduleView => ({ ...rest, hasSecret: uploadSecret !== null });
 
@@ -92,7 +90,7 @@ export async function createSchedule(db: Database, scope: AccountScope, input: S
         accountId: scope.accountId,
         ownerId: scope.userId,
         ...columns(input, now),
-        uploadSecret: input.upload && input.secret !== undefined ? encryptSecret(encryptionKey, input.secret, secretContext(scope.accountId)) : null,
+        uploadSecret: input.upload && input.secret !== undefined ? encryptSecret(encryptionKey, input.secret, accountSecretContext(scope.accountId)) : null,
       })
       .returning();
     await audit(tx, { accountId: scope.accountId, actorUserId: scope.userId, action: "schedule.created", subject: String(row!.id), after: auditable(row!) });
@@ -112,7 +110,7 @@ export async function updateSchedule(db: Database, scope: AccountScope, id: numb
   return db.transaction(async (tx) => {
     const before = await lockSchedule(tx, scope, id);
     await checkFilters(tx, scope.accountId, input, now, t);
-    const uploadSecret = !input.upload ? null : input.secret !== undefined ? encryptSecret(encryptionKey, input.secret, secretContext(scope.accountId)) : before.uploadSecret;
+    const uploadSecret = !input.upload ? null : input.secret !== undefined ? encryptSecret(encryptionKey, input.secret, accountSecretContext(scope.accountId)) : before.uploadSecret;
     const [row] = await tx
       .update(reportSchedules)
       .set({ ...columns(input, now), uploadSecret, version: sql`${reportSchedules.version} + 1` })
