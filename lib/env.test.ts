@@ -17,3 +17,9 @@ test("the CDR API's limits: 256 MiB and 30 s by default, set in bytes and millis
   assert.throws(() => loadIngestEnv({ ...base, INGEST_IDLE_TIMEOUT_MS: "soon" }), /INGEST_IDLE_TIMEOUT_MS: must be a number of milliseconds/);
   assert.throws(() => loadEnv({ ...base, INGEST_MAX_BYTES: "0" }), /INGEST_MAX_BYTES/);
 });
+
+test("a CDR limit that is not a number stops the start with its name, instead of lifting the limit", () => {
+  assert.throws(() => loadIngestEnv({ ...base, INGEST_MAX_BYTES: "lots" }), (e: unknown) => e instanceof EnvError && /INGEST_MAX_BYTES: must be a number of bytes/.test(e.message));
+  assert.throws(() => loadEnv({ ...base, INGEST_MAX_BYTES: "256M" }), /INGEST_MAX_BYTES: must be a number of bytes/);
+  assert.throws(() => loadEnv({ ...base, INGEST_IDLE_TIMEOUT_MS: "30s" }), /INGEST_IDLE_TIMEOUT_MS: must be a number of milliseconds/);
+});
