@@ -1,6 +1,6 @@
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import { Pool, type PoolClient } from "pg";
-import { loadDatabaseEnv } from "@/lib/env";
+import { configuredDatabaseUrl } from "./env";
 import * as schema from "./schema";
 
 export type Database = NodePgDatabase<typeof schema> & { $client: Pool };
@@ -13,7 +13,7 @@ const cache = globalThis as typeof globalThis & { __portalDb?: Cache };
  * (scripts/lib/database.ts), and `npm start` passes it on to the web server.
  */
 export function databaseUrl(): string {
-  const url = loadDatabaseEnv().databaseUrl;
+  const url = configuredDatabaseUrl();
   if (!url) throw new Error("DATABASE_URL is not set: start the portal with npm start, which opens the embedded database when it is not set.");
   return url;
 }

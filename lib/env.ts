@@ -2,14 +2,13 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { databaseSettings, EnvError, parseSettings } from "@/db/env";
+
+export { EnvError };
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  DATA_DIR: z.string().min(1).default(".data"),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection URL")
-    .optional(),
+  ...databaseSettings,
   APP_URL: z.url().optional(),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().optional(),
@@ -54,16 +53,7 @@ export type Env = {
   deliveryAllowPrivate: boolean;
 };
 
-export class EnvError extends Error {}
-
-function parse(source: NodeJS.ProcessEnv) {
-  const parsed = schema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== "")));
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new EnvError(`Invalid settings:\n${lines.join("\n")}`);
-  }
-  return parsed.data;
-}
+const parse = (source: NodeJS.ProcessEnv) => parseSettings(schema, source);
 
 /** Only where the database is: what the data layer and the commands need, without the secrets. */
 export function loadDatabaseEnv(source: NodeJS.ProcessEnv = process.env): Pick<Env, "databaseUrl" | "dataDir"> {
