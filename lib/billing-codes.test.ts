@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { sql } from "drizzle-orm";
 import { testDatabase, type TestDatabase } from "@/db/testing";
-import { seedDemo } from "@/db/seed/demo";
+import { seedDemo } from "@/lib/demo/demo";
 import { scopeOf, type AccountScope, type RoomScope } from "@/lib/auth/scope";
 import { getCodeUsage } from "@/lib/data/code-usage";
 import { getBillingCodeSuggestions, getConference, getConferenceLines } from "@/lib/data/conferences";

@@ -7,7 +7,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { createDb } from "../db/client";
-import { prepareDatabase } from "../db/prepare";
+import { prepareDatabase } from "./lib/prepare";
 import { loadEnv } from "../lib/env";
 import { buildIfNeeded } from "./lib/build";
 import { describeError, openDatabase } from "./lib/database";

@@ -21,8 +21,8 @@ import { hashPassword } from "@/lib/password";
 import { addMonths, periodBounds, periodOf, type Period } from "@/lib/periods";
 import { rateLeg, type Rate } from "@/lib/rating";
 import { rebuildRollups } from "@/lib/usage/rollups";
-import { DEFAULT_TARIFF } from "./demo";
-import { seededRandom, type Random } from "./random";
+import { DEFAULT_TARIFF } from "@/lib/demo/demo";
+import { seededRandom, type Random } from "@/lib/demo/random";
 
 export const TENANT_DEFAULTS = {
   accountNumber: "700001",

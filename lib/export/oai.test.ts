@@ -4,7 +4,7 @@ import { after, before, test } from "node:test";
 import { sql } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import { testDatabase, type TestDatabase } from "@/db/testing";
-import { seedDemo } from "@/db/seed/demo";
+import { seedDemo } from "@/lib/demo/demo";
 import { scopeOf, type AccountScope } from "@/lib/auth/scope";
 import { getAccount } from "@/lib/data/account";
 import { getCodeUsage } from "@/lib/data/code-usage";

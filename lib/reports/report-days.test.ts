@@ -3,7 +3,7 @@ import { after, before, test } from "node:test";
 import { Readable } from "node:stream";
 import { sql, type SQL } from "drizzle-orm";
 import { testDatabase, type TestDatabase } from "@/db/testing";
-import { seedDemo } from "@/db/seed/demo";
+import { seedDemo } from "@/lib/demo/demo";
 import { generateTenant } from "@/db/seed/tenant";
 import { createAccount, createRoom, createUser, setTariff } from "@/lib/admin/support";
 import { ingest } from "@/lib/ingest/ingest";

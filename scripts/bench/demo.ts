@@ -7,7 +7,7 @@
  */
 import { createApiKey } from "../../lib/admin/support";
 import { reportTypes } from "../../lib/reports/query";
-import { prepareDatabase } from "../../db/prepare";
+import { prepareDatabase } from "../lib/prepare";
 import { freePort } from "../lib/postgres";
 import { isoDate, machineLine, startDatabase, timed, withResources, type BenchContext } from "./context";
 import { login } from "./http";

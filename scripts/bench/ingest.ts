@@ -17,8 +17,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { from as copyFrom } from "pg-copy-streams";
 import type { Database } from "../../db/client";
 import type { ServiceType } from "../../db/schema";
-import { DEFAULT_TARIFF } from "../../db/seed/demo";
-import { seededRandom } from "../../db/seed/random";
+import { DEFAULT_TARIFF } from "../../lib/demo/demo";
+import { seededRandom } from "../../lib/demo/random";
 import { createAccount, createApiKey, createRoom, createUser, setTariff } from "../../lib/admin/support";
 import { formatDuration, formatMoney } from "../../lib/format";
 import { addMonths, periodBounds, periodOf, toUrlPeriod, type Period } from "../../lib/periods";
@@ -470,7 +470,7 @@ export function runIngest(ctx: BenchContext): Promise<string> {
       "",
       `- Machine: ${machineLine(pgVersion)}.`,
       `- Command: \`${command}\`.`,
-      `- Account ${ACCOUNT_NUMBER} created with lib/admin/support.ts: ${ROOMS} rooms (${CARDHOLDERS} cardholders), the default tariff (db/seed/demo.ts DEFAULT_TARIFF) as the provider's, an API key; empty before the request.`,
+      `- Account ${ACCOUNT_NUMBER} created with lib/admin/support.ts: ${ROOMS} rooms (${CARDHOLDERS} cardholders), the default tariff (lib/demo/demo.ts DEFAULT_TARIFF) as the provider's, an API key; empty before the request.`,
       `- Body: one CSV of ${formatCount(legs)} legs (${(csvBytes / 2 ** 20).toFixed(0)} MiB, header row, the README's 11 columns; ${periods.map(([p, t]) => `${toUrlPeriod(p)}: ${formatCount(t.conferences)} conferences, ${formatCount(t.legs)} legs`).join("; ")}), written in ${seconds(generation.ms)}; ` +
         `POSTed with \`Content-Type: text/csv\` over HTTP/1.1 from the same machine, INGEST_MAX_BYTES=${INGEST_MAX_BYTES}.`,
       `- Checked: the answer ${post.body.trim()}; ${formatCount(Number(stored.legs))} legs and ${formatCount(Number(stored.conferences))} conferences stored; the rollups' charge and every period's account page show the totals rated independently by the benchmark (lib/rating.ts).`,

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { and, eq, inArray } from "drizzle-orm";
-import type { Database } from "../client";
+import type { Database } from "@/db/client";
 import {
   accessNumbers,
   accountMembers,
@@ -14,7 +14,7 @@ import {
   tariffs,
   users,
   type ServiceType,
-} from "../schema";
+} from "@/db/schema";
 import { closePeriod } from "@/lib/admin/support";
 import { audit } from "@/lib/audit";
 import { scopeOf } from "@/lib/auth/scope";

@@ -1,4 +1,4 @@
-import type { ServiceType } from "../schema";
+import type { ServiceType } from "@/db/schema";
 import { partition, type Random } from "./random";
 
 /**

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
-import type { Database } from "./client";
-import { applyMigrations } from "./migrate";
-import { demoSeeded, seedDemo } from "./seed/demo";
+import type { Database } from "../../db/client";
+import { applyMigrations } from "../../db/migrate";
+import { demoSeeded, seedDemo } from "../../lib/demo/demo";
 
 /** Brings a database up to date: migrations always, the demo account once in demo mode. */
 export async function prepareDatabase(db: Database, options: { demo: boolean; log?: (line: string) => void }): Promise<void> {
