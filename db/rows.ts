@@ -7,13 +7,13 @@ import type { Queryable } from "./client";
  * PostgreSQL sends (bigint and numeric as strings, dates as Date) becomes a typed row. Queries the
  * Drizzle query builder can write get their row types from the schema instead.
  */
-export async function rows<S extends z.ZodType>(db: Queryable, row: S, query: SQL): Promise<z.output<S>[]> {
+export async function rows<S extends z.ZodType>(db: Pick<Queryable, "execute">, row: S, query: SQL): Promise<z.output<S>[]> {
   const result = await db.execute(query);
   return z.array(row).parse(result.rows);
 }
 
 /** The one row of a query that always returns one (an aggregate). */
-export async function oneRow<S extends z.ZodType>(db: Queryable, row: S, query: SQL): Promise<z.output<S>> {
+export async function oneRow<S extends z.ZodType>(db: Pick<Queryable, "execute">, row: S, query: SQL): Promise<z.output<S>> {
   const [first] = await rows(db, row, query);
   if (first === undefined) throw new Error("the query returned no row");
   return first;

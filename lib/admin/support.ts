@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { and, count, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database, Queryable } from "@/db/client";
 import {
@@ -13,6 +13,7 @@ import {
   serviceTypes,
   tariffs,
   users,
+  userTwoFactor,
 } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { endUserSessions } from "@/lib/auth/sessions";
@@ -165,9 +166,11 @@ export async function setTwoFactorRequired(db: Database, input: { account: strin
   return db.transaction(async (tx) => {
     const account = await accountByNumber(tx, number);
     await tx.update(accounts).set({ requireTwoFactor: input.required }).where(eq(accounts.id, account.id));
-    const [pending] = await tx.execute<{ n: number }>(
-      sql`select count(*)::int as n from account_members m where m.account_id = ${account.id} and m.role = 'owner' and not exists (select 1 from user_two_factor f where f.user_id = m.user_id)`,
-    ).then((r) => r.rows);
+    const [pending] = await tx
+      .select({ n: count() })
+      .from(accountMembers)
+      .leftJoin(userTwoFactor, eq(userTwoFactor.userId, accountMembers.userId))
+      .where(and(eq(accountMembers.accountId, account.id), eq(accountMembers.role, "owner"), isNull(userTwoFactor.userId)));
     await audit(tx, { accountId: account.id, actorLabel: SUPPORT, action: "account.two-factor-required", subject: number, before: { required: account.requireTwoFactor }, after: { required: input.required } });
     return { ownersWithoutSecondFactor: pending?.n ?? 0 };
   });

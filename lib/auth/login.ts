@@ -1,5 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
+import { z } from "zod";
 import type { Database } from "@/db/client";
+import { oneRow } from "@/db/rows";
 import { accountMembers, accounts, loginAttempts, rooms, userTwoFactor, users } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { verifyPassword } from "@/lib/password";
@@ -24,6 +26,9 @@ export type Credentials = { username: string; password: string; number: string; 
 
 const normalizeNumber = (number: string) => number.replace(/\s+/g, "");
 
+/** Recent failures (up to the limit) and the oldest of them: when it leaves the window, the limit is no longer reached. */
+const recentFailures = z.object({ failures: z.number(), oldest: z.coerce.date().nullable() });
+
 /**
  * Opens an attempt for a username from an address, counted as a failure until `attemptSucceeded`
  * or `forgetAttempt`; or, after too many failures, the minutes to wait (and nothing is tried).
@@ -36,18 +41,22 @@ export async function openAttempt(db: Database, username: string, address: strin
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${"login:" + username}))`);
     const window = sql`now() - make_interval(mins => ${FAILURE_WINDOW_MINUTES})`;
     const since = sql`greatest(${window}, coalesce((select max(at) from login_attempts where username = ${username} and succeeded), '-infinity'))`;
-    const [byUser] = await tx.execute<{ failures: number; oldest: Date | null }>(
+    const byUser = await oneRow(
+      tx,
+      recentFailures,
       sql`select count(*)::int as failures, min(at) as oldest from (select at from login_attempts where username = ${username} and not succeeded and at > ${since} order by at desc limit ${MAX_FAILURES_PER_USERNAME}) recent`,
-    ).then((r) => r.rows);
-    const [byAddress] = await tx.execute<{ failures: number; oldest: Date | null }>(
+    );
+    const byAddress = await oneRow(
+      tx,
+      recentFailures,
       sql`select count(*)::int as failures, min(at) as oldest from (select at from login_attempts where address = ${address} and not succeeded and at > ${window} order by at desc limit ${MAX_FAILURES_PER_ADDRESS}) recent`,
-    ).then((r) => r.rows);
+    );
     const blocked = [
-      byUser && byUser.failures >= MAX_FAILURES_PER_USERNAME ? byUser.oldest : null,
-      byAddress && byAddress.failures >= MAX_FAILURES_PER_ADDRESS ? byAddress.oldest : null,
+      byUser.failures >= MAX_FAILURES_PER_USERNAME ? byUser.oldest : null,
+      byAddress.failures >= MAX_FAILURES_PER_ADDRESS ? byAddress.oldest : null,
     ].filter((d): d is Date => d !== null);
     if (blocked.length) {
-      const until = Math.max(...blocked.map((d) => new Date(d).getTime())) + FAILURE_WINDOW_MINUTES * 60_000;
+      const until = Math.max(...blocked.map((d) => d.getTime())) + FAILURE_WINDOW_MINUTES * 60_000;
       await audit(tx, { action: "login.refused", actorLabel: address, subject: username, after: { reason: "too many failures" } });
       return { lockedMinutes: Math.max(1, Math.ceil((until - Date.now()) / 60_000)) };
     }

@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
+import { z } from "zod";
 import type { Queryable } from "@/db/client";
-import type { ServiceType } from "@/db/schema";
+import { rows } from "@/db/rows";
+import { serviceTypes, type ServiceType } from "@/db/schema";
 import { minorDigits } from "@/lib/format";
 import { billableSeconds, chargeInDigits, type Rate } from "@/lib/rating";
 
@@ -10,6 +12,17 @@ type Account = { currency: string; digits: number; timeZone: string };
 type Versions = Map<ServiceType, Version[]>;
 
 const DAY_MS = 86_400_000;
+
+/** A tariff version: an account's own, or the provider's default (account_id null). */
+const tariffRow = z.object({
+  account_id: z.coerce.number().nullable(),
+  service_type: z.enum(serviceTypes),
+  rate_per_minute_e4: z.coerce.number(),
+  increment_s: z.number(),
+  minimum_s: z.number(),
+  valid_from: z.string(),
+});
+const accountRow = z.object({ id: z.coerce.number(), currency: z.string(), time_zone: z.string() });
 
 /**
  * The rates that apply to a set of accounts: each account's own tariff, else the provider's
@@ -24,18 +37,18 @@ export class TariffBook {
 
   static async load(db: Pick<Queryable, "execute">, accountIds: number[]): Promise<TariffBook> {
     const ids = accountIds.length ? accountIds : [0];
-    const { rows } = await db.execute<{ account_id: string | null; service_type: ServiceType; rate_per_minute_e4: string; increment_s: number; minimum_s: number; valid_from: string }>(sql`
+    const versionRows = await rows(db, tariffRow, sql`
       select account_id, service_type, rate_per_minute_e4, increment_s, minimum_s, valid_from::text as valid_from
       from tariffs where account_id is null or account_id in ${ids} order by valid_from desc`);
     const own = new Map<number, Versions>();
     const defaults: Versions = new Map();
-    for (const r of rows) {
-      const versions = r.account_id === null ? defaults : own.get(Number(r.account_id)) ?? own.set(Number(r.account_id), new Map()).get(Number(r.account_id))!;
+    for (const r of versionRows) {
+      const versions = r.account_id === null ? defaults : own.get(r.account_id) ?? own.set(r.account_id, new Map()).get(r.account_id)!;
       const list = versions.get(r.service_type) ?? versions.set(r.service_type, []).get(r.service_type)!;
-      list.push({ ratePerMinuteE4: Number(r.rate_per_minute_e4), incrementS: r.increment_s, minimumS: r.minimum_s, validFrom: r.valid_from, validFromMs: Date.parse(`${r.valid_from}T00:00:00Z`) });
+      list.push({ ratePerMinuteE4: r.rate_per_minute_e4, incrementS: r.increment_s, minimumS: r.minimum_s, validFrom: r.valid_from, validFromMs: Date.parse(`${r.valid_from}T00:00:00Z`) });
     }
-    const { rows: accountRows } = await db.execute<{ id: string; currency: string; time_zone: string }>(sql`select id, currency, time_zone from accounts where id in ${ids}`);
-    return new TariffBook(own, defaults, new Map(accountRows.map((a) => [Number(a.id), { currency: a.currency, digits: minorDigits(a.currency), timeZone: a.time_zone }])));
+    const accountRows = await rows(db, accountRow, sql`select id, currency, time_zone from accounts where id in ${ids}`);
+    return new TariffBook(own, defaults, new Map(accountRows.map((a) => [a.id, { currency: a.currency, digits: minorDigits(a.currency), timeZone: a.time_zone }])));
   }
 
   private readonly localDates = new Map<string, Intl.DateTimeFormat>();

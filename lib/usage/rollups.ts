@@ -1,5 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
 import type { Queryable } from "@/db/client";
+import { rows } from "@/db/rows";
 
 type Executor = Pick<Queryable, "execute">;
 
@@ -38,12 +40,15 @@ export async function shiftRollups(db: Executor, sign: 1 | -1, where: SQL): Prom
   );
 }
 
+/** A bucket left with no conference: billing_code null for a room_usage row, else a usage_rollups one. */
+const emptyBucket = z.object({ account_id: z.coerce.number(), period: z.string(), room_id: z.coerce.number(), billing_code: z.string().nullable() });
+
 /**
  * Adds signed amounts to the rollups: `delta` selects (account_id, period, room_id, billing_code
  * ('' = Unallocated), conferences, legs, duration_s, charge_minor), one row per bucket.
  */
 export async function addToRollups(db: Executor, delta: SQL): Promise<void> {
-  const { rows } = await db.execute<{ account_id: string; period: string; room_id: string; billing_code: string | null }>(sql`
+  const empty = await rows(db, emptyBucket, sql`
     with delta as (${delta}),
     by_code as (
       insert into usage_rollups as u (account_id, period, room_id, billing_code, conferences, legs, duration_s, charge_minor)
@@ -66,11 +71,11 @@ export async function addToRollups(db: Executor, delta: SQL): Promise<void> {
     union all
     select account_id, period::text as period, room_id, billing_code from by_room where conferences = 0`);
   // Buckets left with no conference go, so "active rooms" stays "rooms with usage".
-  const key = (r: (typeof rows)[number]) => sql`(${Number(r.account_id)}::bigint, ${r.period}::date, ${Number(r.room_id)}::bigint)`;
-  const emptyCodes = rows.filter((r) => r.billing_code !== null);
-  const emptyRooms = rows.filter((r) => r.billing_code === null);
+  const key = (r: z.output<typeof emptyBucket>) => sql`(${r.account_id}::bigint, ${r.period}::date, ${r.room_id}::bigint)`;
+  const emptyCodes = empty.filter((r) => r.billing_code !== null);
+  const emptyRooms = empty.filter((r) => r.billing_code === null);
   if (emptyCodes.length) {
-    const keys = sql.join(emptyCodes.map((r) => sql`(${Number(r.account_id)}::bigint, ${r.period}::date, ${Number(r.room_id)}::bigint, ${r.billing_code})`), sql`, `);
+    const keys = sql.join(emptyCodes.map((r) => sql`(${r.account_id}::bigint, ${r.period}::date, ${r.room_id}::bigint, ${r.billing_code})`), sql`, `);
     await db.execute(sql`delete from usage_rollups where (account_id, period, room_id, billing_code) in (${keys})`);
   }
   if (emptyRooms.length) await db.execute(sql`delete from room_usage where (account_id, period, room_id) in (${sql.join(emptyRooms.map(key), sql`, `)})`);
