@@ -1,5 +1,6 @@
 import { serviceTypes } from "@/db/schema";
-import type { Cell, Columns, StagedLeg } from "./staging";
+import type { StagedLeg } from "./leg";
+import type { Cell, Columns } from "./temp-tables";
 
 /** What grouping reads of a leg. */
 export type GroupedLeg = Pick<StagedLeg, "line" | "accountId" | "roomId" | "conferenceExt" | "serviceType" | "joinedMs" | "leftMs" | "durationS" | "billableS" | "chargeMinor" | "keypadCode" | "product">;

@@ -10,8 +10,10 @@ import { guardBody } from "./body";
 import { FIELDS, readRecords, type Format, type RawRecord } from "./parse";
 import { GROUP_COLUMNS, groupKey, REPORT_DAY_COLUMNS, ReportDays } from "./groups";
 import { Spool } from "./spool";
-import { createTempTable, openStage, type ChunkConferences, type Stage, type StagedChunk, type StagedLeg } from "./staging";
+import type { StagedLeg } from "./leg";
+import { openStage, type ChunkConferences, type Stage, type StagedChunk } from "./staging";
 import { TariffBook } from "./tariff-book";
+import { createTempTable } from "./temp-tables";
 import { validateRecord, type RowError } from "./validate";
 
 /** Who sends usage: one account's key, or a provider key (account null) valid for every account. */

@@ -3,31 +3,8 @@ import { finished } from "node:stream/promises";
 import type { PoolClient } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { ConferenceGroups, GROUP_COLUMNS } from "./groups";
-
-/** A validated, rated leg on its way to the database; times in epoch milliseconds. */
-export type StagedLeg = {
-  line: number;
-  accountId: number;
-  roomId: number;
-  conferenceExt: string;
-  legExt: string;
-  serviceType: string;
-  joinedMs: number;
-  leftMs: number;
-  durationS: number;
-  billableS: number;
-  chargeMinor: number;
-  participantName: string;
-  callerNumber: string;
-  dialedNumber: string;
-  keypadCode: string | undefined;
-  product: string | undefined;
-};
-
-/** Column names and types of a temp table. */
-export type Columns = readonly (readonly [name: string, type: string])[];
-
-export type Cell = string | number | undefined;
+import type { StagedLeg } from "./leg";
+import { createTempTable, type Cell, type Columns } from "./temp-tables";
 
 const COLUMNS: Columns = [
   ["line", "int"],
@@ -129,11 +106,6 @@ export async function openStage(client: PoolClient): Promise<Stage> {
       return conferencesOf(regrouped);
     },
   };
-}
-
-/** A table of the batch, dropped at commit. */
-export async function createTempTable(client: PoolClient, table: string, columns: Columns) {
-  await client.query(`create temp table ${table} (${columns.map(([name, type]) => `${name} ${type}`).join(", ")}) on commit drop`);
 }
 
 /** Legs held as COPY text until the chunk is taken. */
