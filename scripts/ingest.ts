@@ -11,7 +11,8 @@ import { stringify } from "csv-stringify";
 import { eq } from "drizzle-orm";
 import { accounts } from "../db/schema";
 import { BodyError } from "../lib/errors";
-import { ingest, type IngestResult, type Principal } from "../lib/ingest/ingest";
+import type { Principal } from "../lib/ingest/api-key";
+import { ingest, type IngestResult } from "../lib/ingest/ingest";
 import type { Format } from "../lib/ingest/parse";
 import { describeError, withDatabase } from "./lib/database";
 

@@ -2,7 +2,9 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { apiKeys } from "@/db/schema";
 import { hashApiKey } from "@/lib/admin/support";
-import type { Principal } from "./ingest";
+
+/** Who sends usage: one account's key, or a provider key (account null) valid for every account. */
+export type Principal = { accountId: number | null; label: string };
 
 /** The principal of an `Authorization: Bearer <key>` header; undefined for a missing, unknown or revoked key. */
 export async function authenticateKey(db: Database, authorization: string | null): Promise<Principal | undefined> {

@@ -1,8 +1,8 @@
 import "server-only";
 import type { Readable } from "node:stream";
 import { getDb } from "@/db/client";
-import { authenticateKey } from "./api-key";
-import { ingest, type Principal } from "./ingest";
+import { authenticateKey, type Principal } from "./api-key";
+import { ingest } from "./ingest";
 
 /** The CDR API's key check: the account (or provider) a Bearer key belongs to. */
 export async function authenticateIngestKey(authorization: string | null): Promise<Principal | undefined> {

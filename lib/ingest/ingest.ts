@@ -2,22 +2,19 @@ import { pipeline, type Readable } from "node:stream";
 import { setImmediate } from "node:timers/promises";
 import { sql } from "drizzle-orm";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
-import type { Pool, PoolClient } from "pg";
+import type { PoolClient } from "pg";
 import { checkOut, type Database } from "@/db/client";
 import { audit } from "@/lib/audit";
 import { addToRollups, shiftRollups } from "@/lib/usage/rollups";
+import type { Principal } from "./api-key";
 import { guardBody } from "./body";
-import { FIELDS, readRecords, type Format, type RawRecord } from "./parse";
+import { checkRecord, loadBook, type Book } from "./check";
+import { FIELDS, readRecords, type Format } from "./parse";
 import { GROUP_COLUMNS, groupKey, REPORT_DAY_COLUMNS, ReportDays } from "./groups";
 import { Spool } from "./spool";
-import type { StagedLeg } from "./leg";
 import { openStage, type ChunkConferences, type Stage, type StagedChunk } from "./staging";
-import { TariffBook } from "./tariff-book";
 import { createTempTable } from "./temp-tables";
-import { validateRecord, type RowError } from "./validate";
-
-/** Who sends usage: one account's key, or a provider key (account null) valid for every account. */
-export type Principal = { accountId: number | null; label: string };
+import type { RowError } from "./validate";
 
 export type IngestOptions = {
   /** Write the good rows and hand back the bad ones instead of refusing the whole batch. */
@@ -38,11 +35,6 @@ export type IngestResult =
   | { ok: false; errors: RowError[]; errorCount: number };
 
 export type RejectedRow = { line: number; fields: Record<string, unknown>; errors: RowError[] };
-
-type Room = { accountId: number; roomId: number; product: string };
-
-/** What a batch is checked and rated against: the principal's rooms by number, and their accounts' tariffs. */
-type Book = { rooms: Map<string, Room>; tariffs: TariffBook; now: Date; oldest: Date };
 
 /**
  * Legs merged at a time: while the database merges one chunk (about 12 MB of COPY text), the next
@@ -69,10 +61,7 @@ const YIELD_EVERY = 50;
  * no CSV header row) is refused before anything is written.
  */
 export async function ingest(db: Database, principal: Principal, input: Readable, format: Format, options: IngestOptions = {}): Promise<IngestResult> {
-  const now = options.now ?? new Date();
-  const rooms = await roomsOf(db.$client, principal);
-  const tariffs = await TariffBook.load(db, [...new Set([...rooms.values()].map((r) => r.accountId))]);
-  const book: Book = { rooms, tariffs, now, oldest: new Date(now.getTime() - 366 * 86_400_000) };
+  const book = await loadBook(db, principal, options.now ?? new Date());
   const bytes = guarded(input, format, options.maxBytes);
   if (options.reread) {
     const found = await checkBatch(bytes, format, book, options);
@@ -91,40 +80,6 @@ export async function ingest(db: Database, principal: Principal, input: Readable
 
 /** The bytes through the body's checks (guardBody); an error of either stream fails the one returned. */
 const guarded = (bytes: Readable, format: Format, maxBytes?: number) => pipeline(bytes, guardBody(format, { maxBytes }), () => {});
-
-/** A record's leg, checked and rated, or its problems. */
-function checkRecord(record: RawRecord, book: Book): { leg: StagedLeg } | { problems: RowError[] } {
-  if ("error" in record) return { problems: [{ line: record.line, field: "row", message: record.error }] };
-  const checked = validateRecord(record.line, record.values, book.now, book.oldest);
-  if ("errors" in checked) return { problems: checked.errors };
-  const { cdr } = checked;
-  const room = book.rooms.get(cdr.roomNumber);
-  // Another account's room reads exactly like an unknown one.
-  if (!room) return { problems: [{ line: record.line, field: "room_number", message: "is not a room of this account" }] };
-  const durationS = Math.round((cdr.endedMs - cdr.startedMs) / 1000);
-  const rated = book.tariffs.rate(room.accountId, cdr.serviceType, cdr.startedMs, durationS);
-  if (!rated) return { problems: [{ line: record.line, field: "service_type", message: "has no tariff for this date" }] };
-  return {
-    leg: {
-      line: cdr.line,
-      accountId: room.accountId,
-      roomId: room.roomId,
-      conferenceExt: cdr.conferenceId,
-      legExt: cdr.legId,
-      serviceType: cdr.serviceType,
-      joinedMs: cdr.startedMs,
-      leftMs: cdr.endedMs,
-      durationS,
-      billableS: rated.billableS,
-      chargeMinor: rated.chargeMinor,
-      participantName: cdr.callerName,
-      callerNumber: cdr.callerNumber,
-      dialedNumber: cdr.dialedNumber,
-      keypadCode: cdr.billingCode,
-      product: cdr.product,
-    },
-  };
-}
 
 /** The first pass: every row read and checked as it arrives; its problems (at most maxErrors of them) and their count. */
 async function checkBatch(input: Readable, format: Format, book: Book, options: IngestOptions): Promise<{ errors: RowError[]; errorCount: number }> {
@@ -231,14 +186,6 @@ async function storeBatch(db: Database, principal: Principal, input: Readable, f
   } finally {
     release();
   }
-}
-
-async function roomsOf(client: Pool | PoolClient, principal: Principal): Promise<Map<string, Room>> {
-  const { rows } = await client.query<{ number: string; account_id: string; id: string; product: string }>(
-    principal.accountId === null ? "select number, account_id, id, product from rooms" : "select number, account_id, id, product from rooms where account_id = $1",
-    principal.accountId === null ? [] : [principal.accountId],
-  );
-  return new Map(rows.map((r) => [r.number, { accountId: Number(r.account_id), roomId: Number(r.id), product: r.product }]));
 }
 
 /** A record's values by field name, for the rejects file. */
