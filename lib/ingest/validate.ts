@@ -3,6 +3,9 @@ import { products, serviceTypes, type Product, type ServiceType } from "@/db/sch
 /** One problem of one row, as the API and the rejects file report it. */
 export type RowError = { line: number; field: string; message: string };
 
+/** A row left out of a batch stored without its bad rows: its fields as sent (by name), and why. */
+export type RejectedRow = { line: number; fields: Record<string, unknown>; errors: RowError[] };
+
 export const MAX_LEG_HOURS = 48;
 
 // ISO 8601 with an explicit offset: a timestamp without one is ambiguous across time zones.
