@@ -114,12 +114,28 @@ export async function demoSeeded(db: Database): Promise<boolean> {
  */
 export async function seedDemo(db: Database, now = new Date()): Promise<void> {
   const random = seededRandom(602127);
+  const demo = await createDemoAccount(db, now);
+  await createGroups(db, demo);
+  // Usage goes in through the ingest path, as the bridge's would; codes the owner gave and the
+  // invoicing of past months go through the portal's and support's own operations.
+  const current = periodOf(now, TIME_ZONE);
+  const planned = planUsage(random, current, now);
+  await ingestUsage(db, demo.accountId, planned, now);
+  await assignCodes(db, demo, planned);
+  for (let offset = -11; offset < 0; offset++) await closePeriod(db, { account: DEMO_ACCOUNT, month: addMonths(current, offset).slice(0, 7) }, now);
+  await audit(db, { accountId: demo.accountId, actorLabel: "demo seed", action: SEEDED });
+}
+
+/** The demo account as created: its id, its owner's, and its room holders' by e-mail address. */
+type DemoAccount = { accountId: number; ownerId: number; holderId: Map<string, number> };
+
+/** The provider's default tariff and access numbers (kept if there already), then the account, its owner, room holders and rooms. */
+async function createDemoAccount(db: Database, now: Date): Promise<DemoAccount> {
   const passwordHashes = await Promise.all(
     ROOMS.map((r) => (r.email === DEMO_ROOM_HOLDER.email ? hashPassword(DEMO_ROOM_HOLDER.password) : hashPassword(`locked-${r.number}-${now.getTime()}-${Math.random()}`))),
   );
   const ownerHash = await hashPassword(DEMO_OWNER.password);
-
-  const setup = await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     await tx.insert(tariffs).values(
       Object.entries(DEFAULT_TARIFF).map(([serviceType, rate]) => ({ serviceType: serviceType as ServiceType, validFrom: "2000-01-01", ...rate })),
     ).onConflictDoNothing();
@@ -145,28 +161,22 @@ export async function seedDemo(db: Database, now = new Date()): Promise<void> {
     await tx.insert(accountMembers).values(holders.map((h) => ({ accountId, userId: h.id, role: "member" as const })));
     const holderId = new Map(holders.map((h) => [h.email, h.id]));
 
-    const roomRows = await tx
-      .insert(rooms)
-      .values(ROOMS.map((r) => ({ accountId, number: r.number, cardholderId: holderId.get(r.email)!, autoBillingCode: r.autoCode ?? null, product: r.product ?? "audio" })))
-      .returning({ id: rooms.id, number: rooms.number });
-    const roomId = new Map(roomRows.map((r) => [r.number, r.id]));
-    return { accountId, ownerId: owner!.id, holderId, roomId };
+    await tx.insert(rooms).values(ROOMS.map((r) => ({ accountId, number: r.number, cardholderId: holderId.get(r.email)!, autoBillingCode: r.autoCode ?? null, product: r.product ?? "audio" })));
+    return { accountId, ownerId: owner!.id, holderId };
   });
-  const { accountId, ownerId } = setup;
-  await db.transaction(async (tx) => {
+}
 
+async function createGroups(db: Database, { accountId, holderId }: DemoAccount) {
+  await db.transaction(async (tx) => {
     for (const [name, members] of Object.entries(GROUPS)) {
       const [group] = await tx.insert(groups).values({ accountId, name }).returning({ id: groups.id });
-      await tx.insert(groupMembers).values(
-        members.map((number) => ({ accountId, groupId: group!.id, userId: setup.holderId.get(ROOMS.find((r) => r.number === number)!.email)! })),
-      );
+      await tx.insert(groupMembers).values(members.map((number) => ({ accountId, groupId: group!.id, userId: holderId.get(ROOMS.find((r) => r.number === number)!.email)! })));
     }
-
   });
+}
 
-  // Usage goes in through the ingest path, as the bridge's would; codes the owner gave and the
-  // invoicing of past months go through the portal's and support's own operations.
-  const current = periodOf(now, TIME_ZONE);
+/** Twelve months of conferences up to `now`: the seed's table exactly in the month before the current one, random usage in the others. */
+function planUsage(random: Random, current: Period, now: Date): NewConference[] {
   const seedMonth = addMonths(current, -1);
   const planned: NewConference[] = [];
   for (let offset = -11; offset <= 0; offset++) {
@@ -175,11 +185,19 @@ export async function seedDemo(db: Database, now = new Date()): Promise<void> {
     if (targets.length) for (const { target, spec } of targets) planned.push(...exactConferences(random, spec.number, spec.autoCode ?? null, period, target, now));
     else for (const spec of ROOMS) if (random.chance(spec.usage)) planned.push(...randomConferences(random, spec.number, spec.autoCode ?? null, period, period === current, now));
   }
+  return planned;
+}
+
+/** The bridge's conference id of the i-th planned conference. */
+const conferenceId = (i: number) => `demo-${i + 1}`;
+
+/** The planned legs as the bridge would send them (NDJSON), through the CDR API's ingest. */
+async function ingestUsage(db: Database, accountId: number, planned: NewConference[], now: Date) {
   const records = planned.flatMap((c, i) =>
     c.legs.map((l) =>
       JSON.stringify({
         leg_id: l.externalId,
-        conference_id: `demo-${i + 1}`,
+        conference_id: conferenceId(i),
         room_number: c.roomNumber,
         service_type: l.serviceType,
         started_at: l.joinedAt.toISOString(),
@@ -193,16 +211,17 @@ export async function seedDemo(db: Database, now = new Date()): Promise<void> {
   );
   const ingested = await ingest(db, { accountId, label: "demo seed" }, Readable.from(records), "ndjson", { now });
   if (!ingested.ok) throw new Error(`demo usage refused: ${JSON.stringify(ingested.errors.slice(0, 3))}`);
+}
 
+/** The codes the owner gave afterwards ("assigned"), through the portal's own operation. */
+async function assignCodes(db: Database, { accountId, ownerId }: DemoAccount, planned: NewConference[]) {
   const owner = await scopeOf(db, { userId: ownerId, accountId, roomId: null });
   const assigned = new Map<string, string[]>();
-  planned.forEach((c, i) => c.source === "assigned" && c.billingCode && assigned.set(c.billingCode, [...(assigned.get(c.billingCode) ?? []), `demo-${i + 1}`]));
+  planned.forEach((c, i) => c.source === "assigned" && c.billingCode && assigned.set(c.billingCode, [...(assigned.get(c.billingCode) ?? []), conferenceId(i)]));
   for (const [code, externalIds] of assigned) {
     const rows = await db.select({ id: conferences.id, version: conferences.version }).from(conferences).where(and(eq(conferences.accountId, accountId), inArray(conferences.externalId, externalIds)));
     await assignBillingCode(db, owner, rows, code);
   }
-  for (let offset = -11; offset < 0; offset++) await closePeriod(db, { account: DEMO_ACCOUNT, month: addMonths(current, offset).slice(0, 7) }, now);
-  await audit(db, { accountId, actorLabel: "demo seed", action: SEEDED });
 }
 
 let legCounter = 0;
