@@ -7,6 +7,7 @@ import { closePeriod, createAccount, createApiKey, createRoom, createUser, remov
 import { NotFoundError, ValidationError } from "../lib/errors";
 import { reinstateEmail } from "../lib/schedules/unsubscribe";
 import { purgeExpiredUsage } from "../lib/usage/retention";
+import type { Database } from "../db/client";
 import { runningEmbeddedUrl } from "../db/embedded";
 import { loadDatabaseEnv } from "../lib/env";
 import { describeError, withDatabase } from "./lib/database";
@@ -55,105 +56,103 @@ const options = {
   help: { type: "boolean", short: "h" },
 } as const;
 
+const parseCommandLine = () => parseArgs({ options, allowPositionals: true });
+type Options = ReturnType<typeof parseCommandLine>["values"];
+/** One command's work on the database, with its output. */
+type Command = (db: Database, o: Options) => Promise<void>;
+
+const setStatus =
+  (status: "suspended" | "active"): Command =>
+  async (db, o) => {
+    if (!o.email) throw new ValidationError("give --email ADDRESS");
+    const r = await setUserStatus(db, { email: o.email, status });
+    console.log(status === "suspended" ? `${o.email} is suspended; ${r.sessionsEnded} open session(s) ended.` : `${o.email} can log in again.`);
+  };
+
+const COMMANDS: Record<string, Command> = {
+  "account create": async (db, o) => {
+    const a = await createAccount(db, { number: o.number ?? "", company: o.company ?? "", currency: o.currency, locale: o.locale, timeZone: o["time-zone"], supportPhone: o["support-phone"] });
+    console.log(`Account ${a.number} "${a.companyName}" created (${a.currency}, ${a.locale}, ${a.timeZone}).`);
+  },
+  "user create": async (db, o) => {
+    const role = o.role === "owner" || o.role === "member" ? o.role : o.role === undefined ? undefined : "invalid";
+    if (role === "invalid") throw new ValidationError("role must be owner or member", "role");
+    const u = await createUser(db, { email: o.email ?? "", name: o.name ?? "", password: o.password, account: o.account, role });
+    console.log(`User ${u.email} created${o.account ? ` (${role ?? "member"} of ${o.account})` : ""}.`);
+    if (u.generatedPassword) console.log(`Password (shown once): ${u.generatedPassword}`);
+  },
+  "account require-2fa": async (db, o) => {
+    if (!o.account) throw new ValidationError("give --account N");
+    const r = await setTwoFactorRequired(db, { account: o.account, required: !o.off });
+    console.log(
+      o.off
+        ? `Account ${o.account} no longer requires two-factor authentication (owners who enrolled keep it).`
+        : `Account ${o.account} requires two-factor authentication; ${r.ownersWithoutSecondFactor} owner(s) without it will be sent to enrolment.`,
+    );
+  },
+  "user reset-2fa": async (db, o) => {
+    if (!o.email) throw new ValidationError("give --email ADDRESS");
+    const r = await resetTwoFactor(db, { email: o.email });
+    console.log(`${r.removed ? `${o.email} no longer has two-factor authentication` : `${o.email} had no two-factor authentication`}; ${r.sessionsEnded} open session(s) ended.`);
+  },
+  "user suspend": setStatus("suspended"),
+  "user reinstate": setStatus("active"),
+  "user password": async (db, o) => {
+    if (!o.email) throw new ValidationError("give --email ADDRESS");
+    const r = await setUserPassword(db, { email: o.email, password: o.password });
+    console.log(`${o.email} has a new password${r.generatedPassword ? `: ${r.generatedPassword}` : ""}; ${r.sessionsEnded} open session(s) ended.`);
+  },
+  "member remove": async (db, o) => {
+    if (!o.email || !o.account) throw new ValidationError("give --account N and --email ADDRESS");
+    const r = await removeMember(db, { email: o.email, account: o.account });
+    console.log(`${o.email} no longer belongs to account ${o.account}; ${r.sessionsEnded} open session(s) ended.`);
+  },
+  "room create": async (db, o) => {
+    const product = o.product as "audio" | "web" | "webinar" | "training" | undefined;
+    const r = await createRoom(db, { account: o.account ?? "", number: o.number ?? "", cardholder: o.cardholder ?? "", autoCode: o["auto-code"], product });
+    console.log(`Room ${r.number} created.`);
+  },
+  "api-key create": async (db, o) => {
+    if (!o.provider && !o.account) throw new ValidationError("give --account N, or --provider for a key valid for every account");
+    const k = await createApiKey(db, { account: o.provider ? undefined : o.account });
+    console.log(`API key (shown once; only its hash is stored):\n${k.key}`);
+  },
+  "period close": async (db, o) => {
+    const p = await closePeriod(db, { account: o.account ?? "", month: o.month ?? "" });
+    console.log(`${o.month} of account ${p.account} is now Invoiced: its billing codes are locked.`);
+  },
+  "tariff set": async (db, o) => {
+    const serviceType = o["service-type"] as "toll" | "toll-free" | "dial-out" | "voip" | "operator-assisted";
+    const t = await setTariff(db, { account: o.account, serviceType, rate: o.rate ?? "", from: o.from ?? "", increment: o.increment, minimum: o.minimum });
+    console.log(`Tariff ${t.id} set.`);
+  },
+  "email reinstate": async (db, o) => {
+    if (!o.account || !o.email) throw new ValidationError("give --account N and --email ADDRESS");
+    const r = await reinstateEmail(db, { account: o.account, email: o.email });
+    console.log(r.reinstated ? `${o.email} receives the scheduled reports of account ${o.account} again.` : `${o.email} was not unsubscribed from account ${o.account}: nothing to do.`);
+  },
+  purge: async (db) => {
+    const purged = await purgeExpiredUsage(db, new Date(), "support (cli)");
+    for (const p of purged) console.log(`Account ${p.account}, ${p.period.slice(0, 7)}: ${p.conferences} conferences and ${p.legs} legs purged.`);
+    console.log(purged.length ? `${purged.length} month(s) purged.` : "Nothing older than 12 months to purge.");
+  },
+};
+
 async function main(): Promise<number> {
-  const { values: o, positionals } = parseArgs({ options, allowPositionals: true });
+  const { values: o, positionals } = parseCommandLine();
   const command = positionals.join(" ");
   if (o.help || !command) {
     console.log(USAGE);
     return o.help ? 0 : 2;
   }
   if (command === "database url") return printEmbeddedUrl();
-  return withDatabase(async (db) => {
-    switch (command) {
-      case "account create": {
-        const a = await createAccount(db, { number: o.number ?? "", company: o.company ?? "", currency: o.currency, locale: o.locale, timeZone: o["time-zone"], supportPhone: o["support-phone"] });
-        console.log(`Account ${a.number} "${a.companyName}" created (${a.currency}, ${a.locale}, ${a.timeZone}).`);
-        break;
-      }
-      case "user create": {
-        const role = o.role === "owner" || o.role === "member" ? o.role : o.role === undefined ? undefined : "invalid";
-        if (role === "invalid") throw new ValidationError("role must be owner or member", "role");
-        const u = await createUser(db, { email: o.email ?? "", name: o.name ?? "", password: o.password, account: o.account, role });
-        console.log(`User ${u.email} created${o.account ? ` (${role ?? "member"} of ${o.account})` : ""}.`);
-        if (u.generatedPassword) console.log(`Password (shown once): ${u.generatedPassword}`);
-        break;
-      }
-      case "account require-2fa": {
-        if (!o.account) throw new ValidationError("give --account N");
-        const r = await setTwoFactorRequired(db, { account: o.account, required: !o.off });
-        console.log(
-          o.off
-            ? `Account ${o.account} no longer requires two-factor authentication (owners who enrolled keep it).`
-            : `Account ${o.account} requires two-factor authentication; ${r.ownersWithoutSecondFactor} owner(s) without it will be sent to enrolment.`,
-        );
-        break;
-      }
-      case "user reset-2fa": {
-        if (!o.email) throw new ValidationError("give --email ADDRESS");
-        const r = await resetTwoFactor(db, { email: o.email });
-        console.log(`${r.removed ? `${o.email} no longer has two-factor authentication` : `${o.email} had no two-factor authentication`}; ${r.sessionsEnded} open session(s) ended.`);
-        break;
-      }
-      case "user suspend":
-      case "user reinstate": {
-        if (!o.email) throw new ValidationError("give --email ADDRESS");
-        const r = await setUserStatus(db, { email: o.email, status: command === "user suspend" ? "suspended" : "active" });
-        console.log(command === "user suspend" ? `${o.email} is suspended; ${r.sessionsEnded} open session(s) ended.` : `${o.email} can log in again.`);
-        break;
-      }
-      case "user password": {
-        if (!o.email) throw new ValidationError("give --email ADDRESS");
-        const r = await setUserPassword(db, { email: o.email, password: o.password });
-        console.log(`${o.email} has a new password${r.generatedPassword ? `: ${r.generatedPassword}` : ""}; ${r.sessionsEnded} open session(s) ended.`);
-        break;
-      }
-      case "member remove": {
-        if (!o.email || !o.account) throw new ValidationError("give --account N and --email ADDRESS");
-        const r = await removeMember(db, { email: o.email, account: o.account });
-        console.log(`${o.email} no longer belongs to account ${o.account}; ${r.sessionsEnded} open session(s) ended.`);
-        break;
-      }
-      case "room create": {
-        const product = o.product as "audio" | "web" | "webinar" | "training" | undefined;
-        const r = await createRoom(db, { account: o.account ?? "", number: o.number ?? "", cardholder: o.cardholder ?? "", autoCode: o["auto-code"], product });
-        console.log(`Room ${r.number} created.`);
-        break;
-      }
-      case "api-key create": {
-        if (!o.provider && !o.account) throw new ValidationError("give --account N, or --provider for a key valid for every account");
-        const k = await createApiKey(db, { account: o.provider ? undefined : o.account });
-        console.log(`API key (shown once; only its hash is stored):\n${k.key}`);
-        break;
-      }
-      case "period close": {
-        const p = await closePeriod(db, { account: o.account ?? "", month: o.month ?? "" });
-        console.log(`${o.month} of account ${p.account} is now Invoiced: its billing codes are locked.`);
-        break;
-      }
-      case "tariff set": {
-        const serviceType = o["service-type"] as "toll" | "toll-free" | "dial-out" | "voip" | "operator-assisted";
-        const t = await setTariff(db, { account: o.account, serviceType, rate: o.rate ?? "", from: o.from ?? "", increment: o.increment, minimum: o.minimum });
-        console.log(`Tariff ${t.id} set.`);
-        break;
-      }
-      case "email reinstate": {
-        if (!o.account || !o.email) throw new ValidationError("give --account N and --email ADDRESS");
-        const r = await reinstateEmail(db, { account: o.account, email: o.email });
-        console.log(r.reinstated ? `${o.email} receives the scheduled reports of account ${o.account} again.` : `${o.email} was not unsubscribed from account ${o.account}: nothing to do.`);
-        break;
-      }
-      case "purge": {
-        const purged = await purgeExpiredUsage(db, new Date(), "support (cli)");
-        for (const p of purged) console.log(`Account ${p.account}, ${p.period.slice(0, 7)}: ${p.conferences} conferences and ${p.legs} legs purged.`);
-        console.log(purged.length ? `${purged.length} month(s) purged.` : "Nothing older than 12 months to purge.");
-        break;
-      }
-      default:
-        console.error(`Unknown command "${command}".\n\n${USAGE}`);
-        return 2;
-    }
-    return 0;
-  });
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!run) {
+    console.error(`Unknown command "${command}".\n\n${USAGE}`);
+    return 2;
+  }
+  await withDatabase((db) => run(db, o));
+  return 0;
 }
 
 /** Only prints: opening the database here would stop it again on exit, and the URL would lead nowhere. */
