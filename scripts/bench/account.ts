@@ -1,7 +1,7 @@
 /**
  * The account summary of a large tenant, measured end to end (`npm run bench -- --only account`).
  *
- * Generates the tenant (db/seed/tenant.ts: 2,000 rooms × 12 months ≈ 5 M legs at scale 1), serves
+ * Generates the tenant (scripts/bench/tenant.ts: 2,000 rooms × 12 months ≈ 5 M legs at scale 1), serves
  * the production build against it, logs in over HTTP as a browser does, and loads GET /account for
  * the previous month (active rooms, then all rooms) with autocannon. Beside it, the same figures in
  * raw SQL at the same concurrency: (a) computed from the legs (the ground truth) and (b) read from
@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { generateTenant, type Tenant } from "../../db/seed/tenant";
+import { generateTenant, type Tenant } from "./tenant";
 import { formatDuration, formatMoney } from "../../lib/format";
 import { PAGE_SIZE } from "../../lib/paging";
 import { addMonths, periodOf, toUrlPeriod } from "../../lib/periods";
@@ -25,7 +25,7 @@ import { buildId, startServer } from "./server";
 import { formatCount, formatMs, formatRatio, markdownTable, type LatencySummary } from "./stats";
 
 const TARGET_P95_MS = 150;
-const TIME_ZONE = "Europe/Paris"; // the tenant's zone (db/seed/tenant.ts)
+const TIME_ZONE = "Europe/Paris"; // the tenant's zone (scripts/bench/tenant.ts)
 
 type PageCase = { name: string; path: string; display: Display | null; run?: HttpRun; serial?: LatencySummary };
 type SqlCase = { name: string; kind: "naive" | "rollup"; display: Display; runs: number; result?: LatencySummary; serial?: LatencySummary };

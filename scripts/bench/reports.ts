@@ -18,7 +18,7 @@ import { PgDialect } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
 import pg from "pg";
 import QueryStream from "pg-query-stream";
-import { generateStatementTenant, generateTenant, type Tenant } from "../../db/seed/tenant";
+import { generateStatementTenant, generateTenant, type Tenant } from "./tenant";
 import { PAGE_SIZE } from "../../lib/paging";
 import { reportDefinition, summaryPageQuery, totalsQuery } from "../../lib/reports/definitions";
 import { toUrlPeriod } from "../../lib/periods";

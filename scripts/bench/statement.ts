@@ -17,7 +17,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { generateStatementTenant } from "../../db/seed/tenant";
+import { generateStatementTenant } from "./tenant";
 import { formatMoney } from "../../lib/format";
 import { addMonths, toUrlPeriod } from "../../lib/periods";
 import { freePort } from "../lib/postgres";
@@ -36,7 +36,7 @@ const DOWNLOAD_LIMIT_MS = 30 * 60_000;
 const CHILD_LIMIT_MS = 30 * 60_000;
 /** SheetJS holds every cell in memory: room for it to finish rather than die at Node's default heap limit. */
 const SHEETJS_HEAP_MB = 16_384;
-const TIME_ZONE = "Europe/Paris"; // the tenant's (db/seed/tenant.ts)
+const TIME_ZONE = "Europe/Paris"; // the tenant's (scripts/bench/tenant.ts)
 
 type Download = { status: number; ms: number; firstByteMs: number; bytes: number; memory: MemoryReport };
 

@@ -14,15 +14,15 @@ import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import type { Pool, PoolClient } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import type { Database } from "../client";
-import * as schema from "../schema";
-import { accountMembers, accounts, billingPeriods, directoryNumbers, rooms, tariffs, users, type Product, type ServiceType } from "../schema";
+import type { Database } from "@/db/client";
+import * as schema from "@/db/schema";
+import { accountMembers, accounts, billingPeriods, directoryNumbers, rooms, tariffs, users, type Product, type ServiceType } from "@/db/schema";
 import { hashPassword } from "@/lib/password";
 import { addMonths, periodBounds, periodOf, type Period } from "@/lib/periods";
 import { rateLeg, type Rate } from "@/lib/rating";
 import { rebuildRollups } from "@/lib/usage/rollups";
-import { DEFAULT_TARIFF } from "./demo";
-import { seededRandom, type Random } from "./random";
+import { DEFAULT_TARIFF } from "@/db/seed/demo";
+import { seededRandom, type Random } from "@/db/seed/random";
 
 export const TENANT_DEFAULTS = {
   accountNumber: "700001",
