@@ -101,44 +101,18 @@ const ACCESS_NUMBERS: Partial<Record<ServiceType, string[]>> = {
 
 type Cell = string | number | null;
 type Rows = Cell[][];
-type Column = { name: string; type: "bigint" | "integer" | "text" | "timestamptz" | "date" };
-
-const CONFERENCE_COLUMNS: Column[] = [
-  { name: "account_id", type: "bigint" },
-  { name: "id", type: "bigint" },
-  { name: "room_id", type: "bigint" },
-  { name: "external_id", type: "text" },
-  { name: "product", type: "text" },
-  { name: "started_at", type: "timestamptz" },
-  { name: "ended_at", type: "timestamptz" },
-  { name: "period", type: "date" },
-  { name: "billing_code", type: "text" },
-  { name: "billing_code_source", type: "text" },
-  { name: "billing_code_set_by", type: "bigint" },
-  { name: "billing_code_set_at", type: "timestamptz" },
-  { name: "legs", type: "integer" },
-  { name: "duration_s", type: "bigint" },
-  { name: "charge_minor", type: "bigint" },
+/** COPY's column lists, in the order of the cells UsageGenerator writes (the tables give the types). */
+const CONFERENCE_COLUMNS = [
+  "account_id", "id", "room_id", "external_id", "product", "started_at", "ended_at", "period",
+  "billing_code", "billing_code_source", "billing_code_set_by", "billing_code_set_at", "legs", "duration_s", "charge_minor",
 ];
-
-const LEG_COLUMNS: Column[] = [
-  { name: "account_id", type: "bigint" },
-  { name: "id", type: "bigint" },
-  { name: "conference_id", type: "bigint" },
-  { name: "external_id", type: "text" },
-  { name: "participant_name", type: "text" },
-  { name: "caller_number", type: "text" },
-  { name: "dialed_number", type: "text" },
-  { name: "service_type", type: "text" },
-  { name: "joined_at", type: "timestamptz" },
-  { name: "left_at", type: "timestamptz" },
-  { name: "duration_s", type: "integer" },
-  { name: "billable_s", type: "integer" },
-  { name: "charge_minor", type: "bigint" },
+const LEG_COLUMNS = [
+  "account_id", "id", "conference_id", "external_id", "participant_name", "caller_number", "dialed_number", "service_type",
+  "joined_at", "left_at", "duration_s", "billable_s", "charge_minor",
 ];
 
 /** Writes rows into a table by COPY (ids given explicitly). */
-type Loader = (client: PoolClient, table: "conferences" | "legs", columns: Column[], rows: Rows) => Promise<void>;
+type Loader = (client: PoolClient, table: "conferences" | "legs", columns: string[], rows: Rows) => Promise<void>;
 
 // COPY's text format: backslash, tab and line breaks are escaped, null is \N.
 const copyCell = (value: Cell) =>
@@ -162,7 +136,7 @@ const copyLoader: Loader = async (client, table, columns, rows) => {
     }
     if (buffer.length) yield buffer.join("");
   }
-  const copy = client.query(copyFrom(`copy ${table} (${columns.map((c) => c.name).join(", ")}) from stdin`));
+  const copy = client.query(copyFrom(`copy ${table} (${columns.join(", ")}) from stdin`));
   await pipeline(Readable.from(chunks()), copy);
 };
 
@@ -456,24 +430,31 @@ async function moveSequences(client: PoolClient, last: { conference: number; leg
 }
 
 /**
- * Writes usage chunk by chunk: chunk i+1 is generated while chunk i goes to the server, so neither
- * waits for the other and memory holds two chunks at most. `chunks` rounds, no more.
+ * Writes usage chunk by chunk: chunk i+1 is filled while chunk i goes to the server, so neither
+ * waits for the other and memory holds two chunks at most. `chunks` rounds, no more; `progress`
+ * gets the chunks written and the seconds since the start.
  */
-async function loadInChunks(client: PoolClient, load: Loader, chunks: number, generate: (index: number) => Promise<UsageRows>, progress: (done: number) => void): Promise<void> {
+async function loadInChunks(w: Writing, chunks: number, fill: (index: number, out: UsageRows) => Promise<void>, progress: (done: number, seconds: string) => void): Promise<void> {
   if (chunks <= 0) return;
+  const started = Date.now();
+  const generate = async (index: number) => {
+    const out: UsageRows = { conferences: [], legs: [] };
+    await fill(index, out);
+    return out;
+  };
   let chunk = await generate(0);
   for (let index = 0; index < chunks; index++) {
     const current = chunk;
     const writing = (async () => {
-      await load(client, "conferences", CONFERENCE_COLUMNS, current.conferences);
-      await load(client, "legs", LEG_COLUMNS, current.legs);
+      await w.load(w.client, "conferences", CONFERENCE_COLUMNS, current.conferences);
+      await w.load(w.client, "legs", LEG_COLUMNS, current.legs);
     })();
     // Observed below; this only keeps an early failure from being reported as unhandled.
     writing.catch(() => {});
     const following = index + 1 < chunks ? generate(index + 1) : Promise.resolve(undefined);
     const [, nextChunk] = await Promise.all([writing, following]);
     if (nextChunk) chunk = nextChunk;
-    progress(index + 1);
+    progress(index + 1, ((Date.now() - started) / 1000).toFixed(1));
   }
 }
 
@@ -554,28 +535,17 @@ async function loadedTenant(db: Database, spec: { accountNumber: string; firstRo
 
 /** Every room's 12 months, ROOMS_PER_CHUNK rooms a chunk, with a progress line every 20 chunks. */
 async function loadRoomUsage(writing: Writing, generator: UsageGenerator, rooms: RoomPlan[], log: (line: string) => void): Promise<void> {
-  const started = Date.now();
-  const chunks = Math.ceil(rooms.length / ROOMS_PER_CHUNK);
-  await loadInChunks(
-    writing.client,
-    writing.load,
-    chunks,
-    async (index) => {
-      const out: UsageRows = { conferences: [], legs: [] };
-      for (const room of rooms.slice(index * ROOMS_PER_CHUNK, (index + 1) * ROOMS_PER_CHUNK)) {
-        generator.room(room, out);
-        // Lets the previous chunk's COPY data flow to the server while this one is generated.
-        await yieldToEventLoop();
-      }
-      return out;
-    },
-    (done) => {
-      const roomsDone = Math.min(done * ROOMS_PER_CHUNK, rooms.length);
-      if (roomsDone % (ROOMS_PER_CHUNK * 20) === 0 || roomsDone === rooms.length) {
-        log(`  ${roomsDone}/${rooms.length} rooms, ${generator.conferences} conferences, ${generator.legs} legs (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-      }
-    },
-  );
+  const fill = async (index: number, out: UsageRows) => {
+    for (const room of rooms.slice(index * ROOMS_PER_CHUNK, (index + 1) * ROOMS_PER_CHUNK)) {
+      generator.room(room, out);
+      // Lets the previous chunk's COPY data flow to the server while this one is generated.
+      await yieldToEventLoop();
+    }
+  };
+  await loadInChunks(writing, Math.ceil(rooms.length / ROOMS_PER_CHUNK), fill, (done, seconds) => {
+    const roomsDone = Math.min(done * ROOMS_PER_CHUNK, rooms.length);
+    if (roomsDone % (ROOMS_PER_CHUNK * 20) === 0 || roomsDone === rooms.length) log(`  ${roomsDone}/${rooms.length} rooms, ${generator.conferences} conferences, ${generator.legs} legs (${seconds} s)`);
+  });
 }
 
 type DrilldownSpec = {
@@ -665,26 +635,18 @@ const STATEMENT_CHUNK = 25_000;
 
 /** `conferences` single-leg conferences in one month, STATEMENT_CHUNK a chunk, with a progress line every 10 chunks. */
 async function loadStatementUsage(writing: Writing, generator: UsageGenerator, shell: Shell, plan: PeriodPlan, conferences: number, log: (line: string) => void): Promise<void> {
-  const started = Date.now();
   const chunks = Math.ceil(conferences / STATEMENT_CHUNK);
-  await loadInChunks(
-    writing.client,
-    writing.load,
-    chunks,
-    async (index) => {
-      const out: UsageRows = { conferences: [], legs: [] };
-      const count = Math.min(STATEMENT_CHUNK, conferences - index * STATEMENT_CHUNK);
-      // In slices, letting the previous chunk's COPY data flow between them.
-      for (let done = 0; done < count; done += 1000) {
-        generator.singleLegConferences(shell.rooms, plan, Math.min(1000, count - done), out);
-        await yieldToEventLoop();
-      }
-      return out;
-    },
-    (done) => {
-      if (done % 10 === 0 || done === chunks) log(`  ${generator.conferences} conferences, ${generator.legs} legs (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-    },
-  );
+  const fill = async (index: number, out: UsageRows) => {
+    const count = Math.min(STATEMENT_CHUNK, conferences - index * STATEMENT_CHUNK);
+    // In slices, letting the previous chunk's COPY data flow between them.
+    for (let done = 0; done < count; done += 1000) {
+      generator.singleLegConferences(shell.rooms, plan, Math.min(1000, count - done), out);
+      await yieldToEventLoop();
+    }
+  };
+  await loadInChunks(writing, chunks, fill, (done, seconds) => {
+    if (done % 10 === 0 || done === chunks) log(`  ${generator.conferences} conferences, ${generator.legs} legs (${seconds} s)`);
+  });
 }
 
 /**
