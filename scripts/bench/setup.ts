@@ -9,7 +9,7 @@ import { login } from "./http";
 import { buildId, startServer, type RunningServer } from "./server";
 import { generateTenant, type Tenant } from "./tenant";
 
-export type BuildWatch = {
+type BuildWatch = {
   /** Whether another `next build` has been seen so far (the watch goes on). */
   seen: () => boolean;
   /** Ends the watch; whether another `next build` was seen. */
@@ -48,7 +48,7 @@ export async function serve(
 }
 
 /** What the login form takes for an account's owner. */
-export const ownerCredentials = (tenant: Pick<Tenant, "owner" | "accountNumber">) => ({ username: tenant.owner.email, password: tenant.owner.password, number: tenant.accountNumber });
+const ownerCredentials = (tenant: Pick<Tenant, "owner" | "accountNumber">) => ({ username: tenant.owner.email, password: tenant.owner.password, number: tenant.accountNumber });
 
 /** Logs in as the tenant's owner; the Cookie header of the session. */
 export const loginAsOwner = (baseUrl: string, tenant: Pick<Tenant, "owner" | "accountNumber">) => login(baseUrl, ownerCredentials(tenant));

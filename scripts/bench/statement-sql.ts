@@ -71,7 +71,7 @@ export const BASELINE_OPTIONS = {
 } as const;
 
 /** What a baseline's work measured; the time and the memory figures are the runner's. */
-export type BaselineWork = Pick<BaselineResult, "rows" | "firstRowMs" | "bytes" | "chargeMinor"> & { phases?: Record<string, number> };
+type BaselineWork = Pick<BaselineResult, "rows" | "firstRowMs" | "bytes" | "chargeMinor"> & { phases?: Record<string, number> };
 
 /**
  * Runs a baseline child's work on one connection: the RSS is read once connected, just before the
