@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { createDb } from "../db/client";
 import { openEmbedded } from "../db/embedded";
-import { generateTenant, type Tenant } from "../db/seed/tenant";
+import { generateTenant, type Tenant } from "../scripts/bench/tenant";
 import { normalise } from "./pages/account-page";
 import { LoginPage } from "./pages/login-page";
 import { ReportsPage } from "./pages/reports-page";

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { createDb } from "../db/client";
 import { openEmbedded } from "../db/embedded";
-import { generateTenant, type Tenant } from "../db/seed/tenant";
+import { generateTenant, type Tenant } from "../scripts/bench/tenant";
 import { LoginPage } from "./pages/login-page";
 import { ReportsPage } from "./pages/reports-page";
 import { screenshot } from "./support";

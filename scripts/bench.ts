@@ -37,51 +37,63 @@ const RUNNERS: Record<BenchmarkName, (ctx: BenchContext) => Promise<string>> = {
   demo: runDemo,
 };
 
-function parseOptions(argv: string[]): Omit<BenchOptions, "server"> & { servers: ServerName[] } {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      only: { type: "string", default: BENCHMARKS.join(",") },
-      servers: { type: "string", default: "debian" },
-      scale: { type: "string", default: "1" },
-      requests: { type: "string", default: "500" },
-      warmup: { type: "string", default: "50" },
-      connections: { type: "string", default: "10" },
-      "sql-runs": { type: "string" },
-      "naive-runs": { type: "string", default: "100" },
-      serial: { type: "string", default: "30" },
-      profile: { type: "boolean", default: false },
-      seed: { type: "string" },
-      "drilldown-scale": { type: "string", default: "0.05" },
-      "drilldown-conferences": { type: "string", default: "2000" },
-      "drilldown-legs": { type: "string", default: "300" },
-      "statement-rows": { type: "string", default: "1000000" },
-      "sheetjs-limit": { type: "string", default: "5" },
-      "ingest-legs": { type: "string", default: "1000000" },
-      "report-requests": { type: "string", default: "10" },
-      "report-excel-limit": { type: "string", default: "60" },
-    },
-    strict: true,
-  });
-  const number = (name: string, value: string | undefined, min: number) => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min}, got ${value}`);
-    return n;
-  };
-  const integer = (name: string, value: string | undefined, min: number) => Math.round(number(name, value, min));
-  const only = (values.only ?? "")
+/** The command line's options, with the defaults of a full run. */
+const OPTIONS = {
+  only: { type: "string", default: BENCHMARKS.join(",") },
+  servers: { type: "string", default: "debian" },
+  scale: { type: "string", default: "1" },
+  requests: { type: "string", default: "500" },
+  warmup: { type: "string", default: "50" },
+  connections: { type: "string", default: "10" },
+  "sql-runs": { type: "string" },
+  "naive-runs": { type: "string", default: "100" },
+  serial: { type: "string", default: "30" },
+  profile: { type: "boolean", default: false },
+  seed: { type: "string" },
+  "drilldown-scale": { type: "string", default: "0.05" },
+  "drilldown-conferences": { type: "string", default: "2000" },
+  "drilldown-legs": { type: "string", default: "300" },
+  "statement-rows": { type: "string", default: "1000000" },
+  "sheetjs-limit": { type: "string", default: "5" },
+  "ingest-legs": { type: "string", default: "1000000" },
+  "report-requests": { type: "string", default: "10" },
+  "report-excel-limit": { type: "string", default: "60" },
+} as const;
+
+function number(name: string, value: string | undefined, min: number): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min}, got ${value}`);
+  return n;
+}
+
+const integer = (name: string, value: string | undefined, min: number) => Math.round(number(name, value, min));
+
+/** The benchmarks asked for by --only, in the order of BENCHMARKS, each once, whatever the order typed. */
+function parseOnly(value: string | undefined): BenchmarkName[] {
+  const only = (value ?? "")
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
   const unknown = only.filter((name) => !(BENCHMARKS as readonly string[]).includes(name));
-  if (unknown.length || only.length === 0) throw new Error(`--only takes a comma-separated list of ${BENCHMARKS.join(", ")}; got ${values.only}`);
-  const servers = (values.servers ?? "").split(",").map((s) => s.trim());
-  if (!servers.length || servers.some((s) => !(SERVERS as readonly string[]).includes(s))) throw new Error(`--servers takes a comma-separated list of ${SERVERS.join(", ")}; got ${values.servers}`);
+  if (unknown.length || only.length === 0) throw new Error(`--only takes a comma-separated list of ${BENCHMARKS.join(", ")}; got ${value}`);
+  return BENCHMARKS.filter((name) => only.includes(name));
+}
+
+/** The servers asked for by --servers, in the order of SERVERS. */
+function parseServers(value: string | undefined): ServerName[] {
+  const servers = (value ?? "").split(",").map((s) => s.trim());
+  if (!servers.length || servers.some((s) => !(SERVERS as readonly string[]).includes(s))) throw new Error(`--servers takes a comma-separated list of ${SERVERS.join(", ")}; got ${value}`);
+  return SERVERS.filter((name) => servers.includes(name));
+}
+
+function parseOptions(argv: string[]): Omit<BenchOptions, "server"> & { servers: ServerName[] } {
+  const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true });
+  const only = parseOnly(values.only);
+  const servers = parseServers(values.servers);
   const requests = integer("requests", values.requests, 1);
   return {
-    servers: SERVERS.filter((name) => servers.includes(name)),
-    // In the order of BENCHMARKS, each once, whatever the order typed.
-    only: BENCHMARKS.filter((name) => only.includes(name)),
+    servers,
+    only,
     scale: number("scale", values.scale, 0.0005),
     requests,
     warmup: integer("warmup", values.warmup, 0),

@@ -4,7 +4,7 @@ import { Readable } from "node:stream";
 import { sql, type SQL } from "drizzle-orm";
 import { testDatabase, type TestDatabase } from "@/db/testing";
 import { seedDemo } from "@/lib/demo/demo";
-import { generateTenant } from "@/db/seed/tenant";
+import { generateTenant } from "@/scripts/bench/tenant";
 import { createAccount, createRoom, createUser, setTariff } from "@/lib/admin/support";
 import { ingest } from "@/lib/ingest/ingest";
 import { purgeExpiredUsage } from "@/lib/usage/retention";

@@ -6,7 +6,7 @@ import { and, eq, sql } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import { getDb } from "@/db/client";
 import { accountMembers } from "@/db/schema";
-import { generateTenant, type Tenant } from "@/db/seed/tenant";
+import { generateTenant, type Tenant } from "@/scripts/bench/tenant";
 import { testDatabase, type TestDatabase } from "@/db/testing";
 import { createAccount, createRoom, createUser, setTariff } from "@/lib/admin/support";
 import { scopeOf, type AccountScope } from "@/lib/auth/scope";

@@ -11,19 +11,11 @@ import { Transform, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
 import { stringify } from "csv-stringify";
-import pg from "pg";
 import { formatDuration } from "../../lib/format";
-import { maxRss, roomNumber, SEED_HEADERS, statementCursor, wallClockConverter, type BaselineResult, type StatementRow } from "./statement-sql";
+import { BASELINE_OPTIONS, byteCounter, roomNumber, runBaseline, SEED_HEADERS, statementCursor, wallClockConverter, type StatementRow } from "./statement-sql";
 
 const { values } = parseArgs({
-  options: {
-    url: { type: "string" },
-    account: { type: "string" },
-    period: { type: "string" },
-    sink: { type: "string", default: "csv" },
-    out: { type: "string" },
-    "time-zone": { type: "string", default: "Europe/Paris" },
-  },
+  options: { ...BASELINE_OPTIONS, sink: { type: "string", default: "csv" }, out: { type: "string" } },
   strict: true,
 });
 if (!values.url || !values.account || !values.period || (values.sink === "csv" && !values.out) || !["csv", "none"].includes(values.sink ?? "")) {
@@ -32,15 +24,10 @@ if (!values.url || !values.account || !values.period || (values.sink === "csv" &
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
-async function main(): Promise<void> {
-  const pool = new pg.Pool({ connectionString: values.url, max: 1 });
-  const client = await pool.connect();
-  const wallClock = wallClockConverter(values["time-zone"]!);
-  const rssBefore = process.memoryUsage().rss;
-  const started = performance.now();
+runBaseline(values.url, async (client, started) => {
+  const wallClock = wallClockConverter(values["time-zone"]);
   let firstRowMs = Number.NaN;
   let rows = 0;
-  let bytes = 0;
   let chargeMinor = 0;
   let headerWritten = false;
 
@@ -69,26 +56,12 @@ async function main(): Promise<void> {
       ]);
     },
   });
-  const counting = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      bytes += chunk.length;
-      done(null, chunk);
-    },
-  });
+  const counter = byteCounter();
   const cursor = statementCursor(client, Number(values.account), values.period!);
   if (values.sink === "none") {
     await pipeline(cursor, toRecord, new Writable({ objectMode: true, write: (_chunk, _encoding, done) => done() }));
   } else {
-    await pipeline(cursor, toRecord, stringify(), counting, createWriteStream(values.out!));
+    await pipeline(cursor, toRecord, stringify(), counter.stream, createWriteStream(values.out!));
   }
-  const ms = performance.now() - started;
-  client.release();
-  await pool.end();
-  const result: BaselineResult = { rows, ms, firstRowMs, rssBefore, maxRss: maxRss(), bytes, chargeMinor, phases: {} };
-  console.log(JSON.stringify(result));
-}
-
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exitCode = 1;
+  return { rows, firstRowMs, bytes: counter.bytes(), chargeMinor };
 });

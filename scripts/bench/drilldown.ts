@@ -5,11 +5,11 @@
  * 100 participants a page, the total of all), at concurrency 10, beside the raw SQL that produces
  * their figures at the same concurrency. Target: p95 ≤ 150 ms.
  *
- * The two rooms are added to a small background tenant (db/seed/tenant.ts, `drilldown` option),
+ * The two rooms are added to a small background tenant (scripts/bench/tenant.ts, `drilldown` option),
  * in this benchmark's own PostgreSQL.
  */
 import pg from "pg";
-import { generateTenant } from "../../db/seed/tenant";
+import { generateTenant } from "./tenant";
 import { formatDuration, formatMoney } from "../../lib/format";
 import { PAGE_SIZE } from "../../lib/paging";
 import { toUrlPeriod } from "../../lib/periods";
@@ -24,7 +24,7 @@ import { formatCount, formatMs, formatRatio, markdownTable, type LatencySummary 
 const TARGET_P95_MS = 150;
 const ACCOUNT_NUMBER = "700002";
 const FIRST_ROOM = 720000;
-const MONEY = { currency: "EUR", locale: "fr-FR" }; // the tenant's (db/seed/tenant.ts)
+const MONEY = { currency: "EUR", locale: "fr-FR" }; // the tenant's (scripts/bench/tenant.ts)
 
 /**
  * The room page's SQL, repeated from lib/data/conferences.ts `getConferenceLines` (server-only) for

@@ -8,40 +8,25 @@
  *   node --import tsx scripts/bench/exceljs-baseline.ts --url postgres://… --account 1 --period 2026-10-01 --out /tmp/x.xlsx
  */
 import { createWriteStream } from "node:fs";
-import { Transform } from "node:stream";
 import { finished } from "node:stream/promises";
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { createWorkbook, excelDateTime, type Cell, type Column } from "../../lib/export/workbook";
-import { CURSOR_BATCH, maxRss, roomNumber, SEED_HEADERS, statementCursor, type BaselineResult, type StatementRow } from "./statement-sql";
+import { BASELINE_OPTIONS, byteCounter, CURSOR_BATCH, roomNumber, runBaseline, SEED_HEADERS, statementCursor, type StatementRow } from "./statement-sql";
 
-const { values } = parseArgs({
-  options: { url: { type: "string" }, account: { type: "string" }, period: { type: "string" }, out: { type: "string" }, "time-zone": { type: "string", default: "Europe/Paris" } },
-  strict: true,
-});
+const { values } = parseArgs({ options: { ...BASELINE_OPTIONS, out: { type: "string" } }, strict: true });
 if (!values.url || !values.account || !values.period || !values.out) throw new Error("usage: --url URL --account ID --period YYYY-MM-01 --out FILE");
 
 /** The kinds of lib/export/oai.ts SEED_COLUMNS (that module is server-only), with their headers. */
 const KINDS: Column["kind"][] = ["date", "time", "text", "text", "int", "text", "duration", "duration", "money"];
 const COLUMNS: Column[] = SEED_HEADERS.map((header, i) => ({ header, kind: KINDS[i]! }));
 
-async function main(): Promise<void> {
-  const pool = new pg.Pool({ connectionString: values.url, max: 1 });
-  const client = await pool.connect();
-  const timeZone = values["time-zone"]!;
-  const rssBefore = process.memoryUsage().rss;
-  const started = performance.now();
+runBaseline(values.url, async (client, started) => {
+  const timeZone = values["time-zone"];
   let firstRowMs = Number.NaN;
-  let bytes = 0;
-  const counting = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      bytes += chunk.length;
-      done(null, chunk);
-    },
-  });
+  const counter = byteCounter();
   const file = createWriteStream(values.out!);
-  counting.pipe(file);
-  const wb = createWorkbook(counting);
+  counter.stream.pipe(file);
+  const wb = createWorkbook(counter.stream);
   const sheet = wb.addSheet({ name: "Statement", title: ["Statement (exceljs baseline)", `Period ${values.period}`, "", `Generated ${new Date().toISOString()}`], money: { currency: "EUR", locale: "fr-FR" }, columns: COLUMNS });
   let rows = 0;
   let chargeMinor = 0;
@@ -69,16 +54,7 @@ async function main(): Promise<void> {
   sheet.finish("Total", { 4: participants, 7: durationS, 8: chargeMinor });
   await wb.commit();
   // As the route does after the workbook is committed (harmless if exceljs ended it already).
-  if (!counting.writableEnded) counting.end();
+  if (!counter.stream.writableEnded) counter.stream.end();
   await finished(file);
-  const ms = performance.now() - started;
-  client.release();
-  await pool.end();
-  const result: BaselineResult = { rows, ms, firstRowMs, rssBefore, maxRss: maxRss(), bytes, chargeMinor, phases: {} };
-  console.log(JSON.stringify(result));
-}
-
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exitCode = 1;
+  return { rows, firstRowMs, bytes: counter.bytes(), chargeMinor };
 });

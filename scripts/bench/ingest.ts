@@ -14,8 +14,11 @@ import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
+import { sql } from "drizzle-orm";
 import { from as copyFrom } from "pg-copy-streams";
+import { z } from "zod";
 import type { Database } from "../../db/client";
+import { oneRow } from "../../db/rows";
 import type { ServiceType } from "../../db/schema";
 import { DEFAULT_TARIFF } from "../../lib/demo/demo";
 import { seededRandom } from "../../lib/demo/random";
@@ -23,12 +26,12 @@ import { createAccount, createApiKey, createRoom, createUser, setTariff } from "
 import { formatDuration, formatMoney } from "../../lib/format";
 import { addMonths, periodBounds, periodOf, toUrlPeriod, type Period } from "../../lib/periods";
 import { rateLeg } from "../../lib/rating";
-import { freePort } from "../lib/postgres";
-import { isoDate, machineLine, seconds, startDatabase, timed, watchForBuilds, BUILD_NOTE, withResources, type BenchContext } from "./context";
+import { isoDate, machineLine, seconds, startDatabase, timed, BUILD_NOTE, withResources, type BenchContext, type Resources, type ServerName } from "./context";
 import { getPage, login } from "./http";
 import { mib, processCpuMs, sampleMemory, type MemoryReport } from "./memory";
 import { profileServer, profileTables, type ProfileSummary } from "./profile";
-import { buildId, startServer, type RunningServer } from "./server";
+import type { RunningServer } from "./server";
+import { serve, watchBuild } from "./setup";
 import { formatCount, formatMs, formatRatio, markdownTable } from "./stats";
 
 const TARGET_LEGS_PER_S = 100_000;
@@ -315,209 +318,291 @@ async function setAutoExplain(db: Database, minDuration: string | null): Promise
   }
 }
 
+/** Turns PostgreSQL's log of every statement's duration on or off (for the ingest's request only). */
+async function setStatementLog(db: Database, on: boolean): Promise<void> {
+  await db.$client.query(on ? "alter system set log_min_duration_statement = 0" : "alter system reset log_min_duration_statement");
+  await db.$client.query("select pg_reload_conf()");
+  // Backends read the new setting at their next command; give the signal a moment to arrive.
+  await sleep(200);
+}
+
+/** The account as support creates it (lib/admin/support.ts), with the default tariff, and its API key. */
+async function createIngestAccount(db: Database, log: (line: string) => void): Promise<{ owner: string; key: string }> {
+  const setup = await timed(log, `Creating account ${ACCOUNT_NUMBER} with ${ROOMS} rooms and an API key`, async () => {
+    for (const [serviceType, rate] of Object.entries(DEFAULT_TARIFF) as [ServiceType, (typeof DEFAULT_TARIFF)[ServiceType]][]) {
+      await setTariff(db, { serviceType, rate: (rate.ratePerMinuteE4 / 10_000).toFixed(4), increment: rate.incrementS, minimum: rate.minimumS, from: "2000-01-01" });
+    }
+    await createAccount(db, { number: ACCOUNT_NUMBER, company: "Ingest Benchmark", timeZone: TIME_ZONE });
+    const owner = `owner@t${ACCOUNT_NUMBER}.example`;
+    await createUser(db, { email: owner, name: "Ingest Owner", password: PASSWORD, account: ACCOUNT_NUMBER, role: "owner" });
+    for (let i = 0; i < CARDHOLDERS; i++) await createUser(db, { email: `holder-${i}@t${ACCOUNT_NUMBER}.example`, name: `Holder ${i}`, password: PASSWORD, account: ACCOUNT_NUMBER });
+    for (let i = 0; i < ROOMS; i++) {
+      await createRoom(db, { account: ACCOUNT_NUMBER, number: String(FIRST_ROOM + i), cardholder: `holder-${i % CARDHOLDERS}@t${ACCOUNT_NUMBER}.example`, ...(i % 5 === 0 ? { autoCode: "AUTO-1" } : {}) });
+    }
+    const { key } = await createApiKey(db, { account: ACCOUNT_NUMBER });
+    return { owner, key };
+  });
+  return setup.value;
+}
+
+type Body = { file: string; bytes: number; ms: number; periods: [Period, Totals][] };
+
+/** The request's body: `--ingest-legs` legs as CSV, and the totals each period with legs must show. */
+async function writeBody(ctx: BenchContext, dir: string): Promise<Body> {
+  const { options, now, log } = ctx;
+  const file = path.join(dir, "legs.csv");
+  const generation = await timed(log, `Writing ${formatCount(options.ingestLegs)} legs as CSV`, () => writeCsv(file, options.ingestLegs, now, options.seed ?? 700004));
+  const periods = [...generation.value.entries()].filter(([, t]) => t.legs > 0);
+  for (const [period, t] of periods) log(`  ${toUrlPeriod(period)}: ${formatCount(t.conferences)} conferences, ${formatCount(t.legs)} legs, ${formatDuration(t.durationS)} / ${formatMoney(t.chargeMinor, "EUR", "fr-FR")}`);
+  return { file, bytes: statSync(file).size, ms: generation.ms, periods };
+}
+
+const accountPath = (period: Period) => `/account?period=${toUrlPeriod(period)}`;
+const totalsTexts = (t: Totals) => [formatDuration(t.durationS), formatMoney(t.chargeMinor, "EUR", "fr-FR")];
+
+/** Polls the account page from the response on, until it shows the period's new total. */
+async function waitUntilVisible(server: RunningServer, cookie: string, period: Period, totals: Totals): Promise<{ visibleMs: number; polls: number }> {
+  const wanted = totalsTexts(totals);
+  const visibleFrom = performance.now();
+  let polls = 0;
+  while (performance.now() - visibleFrom < VISIBLE_LIMIT_MS) {
+    polls++;
+    const page = await getPage(server.url + accountPath(period), cookie);
+    if (page.status === 200 && wanted.every((text) => page.body.includes(text))) return { visibleMs: performance.now() - visibleFrom, polls };
+    await sleep(POLL_INTERVAL_MS);
+  }
+  return { visibleMs: Number.NaN, polls };
+}
+
+type IngestRun = {
+  post: Post;
+  postStarted: Date;
+  serverCpuMs: number;
+  backendCpuMs: number;
+  visibleMs: number;
+  polls: number;
+  statements: ReturnType<typeof ingestStatementTimes>;
+};
+
+/** The request: POSTed with PostgreSQL logging every statement, then the account pages polled and checked. */
+async function measureIngest(ctx: BenchContext, resources: Resources, spec: { db: Database; databaseUrl: string; logFile: string; owner: string; key: string; body: Body }): Promise<IngestRun> {
+  const { db, body } = spec;
+  const { server, stop } = await serve(resources, ctx.log, { root: ctx.root, databaseUrl: spec.databaseUrl, env: { INGEST_MAX_BYTES } });
+  const cookie = await login(server.url, { username: spec.owner, password: PASSWORD, number: ACCOUNT_NUMBER });
+  // Warm: the account page (empty) rendered once, so the visibility poll measures the data, not the first compile.
+  for (const [period] of body.periods) await getPage(server.url + accountPath(period), cookie);
+
+  await db.$client.query("checkpoint");
+  await setStatementLog(db, true);
+  const postStarted = new Date();
+  ctx.log(`POST /api/v1/cdrs (${formatCount(body.bytes)} bytes)…`);
+  const serverCpuBefore = processCpuMs(server.pid) ?? Number.NaN;
+  const post = await postCsv(server, spec.key, body.file);
+  const postEnded = new Date();
+  const serverCpuMs = (processCpuMs(server.pid) ?? Number.NaN) - serverCpuBefore;
+  if (post.status !== 200) throw new Error(`POST /api/v1/cdrs answered ${post.status}: ${post.body.slice(0, 1000)}\n${server.output()}`);
+
+  // The time from the response to the account page showing the new total (the previous month's, the larger one).
+  const [mainPeriod, mainTotals] = body.periods[0]!;
+  const { visibleMs, polls } = await waitUntilVisible(server, cookie, mainPeriod, mainTotals);
+  await setStatementLog(db, false);
+  if (Number.isNaN(visibleMs)) throw new Error(`${accountPath(mainPeriod)} did not show ${totalsTexts(mainTotals).join(" / ")} within ${VISIBLE_LIMIT_MS / 1000} s`);
+  // Every period's page shows its total.
+  for (const [period, t] of body.periods) {
+    const page = await getPage(server.url + accountPath(period), cookie);
+    const texts = totalsTexts(t);
+    if (page.status !== 200 || !texts.every((text) => page.body.includes(text))) throw new Error(`${accountPath(period)} does not show ${texts.join(" / ")}`);
+  }
+  const statements = ingestStatementTimes(spec.logFile, new Date(postStarted.getTime() - 1000), postEnded);
+  // The ingest's backend is still in the server's pool until it stops: its CPU time over its life,
+  // nearly all of it this batch (the page loads before and after took a few milliseconds).
+  const backendCpuMs = statements.pid === undefined ? Number.NaN : (processCpuMs(statements.pid) ?? Number.NaN);
+  await stop();
+  return { post, postStarted, serverCpuMs, backendCpuMs, visibleMs, polls, statements };
+}
+
+type Stored = { legs: number; conferences: number };
+
+/** The answer and the tables hold every leg, every conference and the rated total. */
+async function checkStored(db: Database, legs: number, body: Body, post: Post): Promise<Stored> {
+  const answer = JSON.parse(post.body) as { accepted: number; duplicates: number; late: number };
+  const stored = await oneRow(
+    db,
+    z.object({ legs: z.coerce.number(), conferences: z.coerce.number(), charge: z.coerce.number() }),
+    sql`select (select count(*) from legs l join accounts a on a.id = l.account_id where a.number = ${ACCOUNT_NUMBER}) as legs,
+               (select count(*) from conferences c join accounts a on a.id = c.account_id where a.number = ${ACCOUNT_NUMBER}) as conferences,
+               (select coalesce(sum(u.charge_minor), 0) from usage_rollups u join accounts a on a.id = u.account_id where a.number = ${ACCOUNT_NUMBER}) as charge`,
+  );
+  const expectedConferences = body.periods.reduce((s, [, t]) => s + t.conferences, 0);
+  const expectedCharge = body.periods.reduce((s, [, t]) => s + t.chargeMinor, 0);
+  if (answer.accepted !== legs || answer.duplicates !== 0 || stored.legs !== legs || stored.conferences !== expectedConferences || stored.charge !== expectedCharge) {
+    throw new Error(`stored ${stored.legs} legs, ${stored.conferences} conferences, rollups ${stored.charge}; expected ${legs}, ${expectedConferences}, ${expectedCharge} (answer ${post.body})`);
+  }
+  return stored;
+}
+
+/** The baseline: the same file by COPY into an unindexed table. */
+async function copyBaseline(db: Database, body: Body, legs: number, log: (line: string) => void): Promise<{ ms: number; rows: number }> {
+  const copy = await timed(log, "Baseline: COPY into an unindexed table", () => copyCsv(db, body.file));
+  if (copy.value.rows !== legs) throw new Error(`COPY stored ${copy.value.rows} rows, expected ${legs}`);
+  log(`COPY: ${formatCount(copy.value.rows)} rows in ${seconds(copy.value.ms)}, ${formatCount(Math.round(legs / (copy.value.ms / 1000)))} rows/s`);
+  return copy.value;
+}
+
+type IngestProfile = { summary: ProfileSummary; ms: number; plans: { ms: number; plan: string }[] };
+
+/** `--profile`: the same batch again into an emptied account, on a profiled server, its slow statements' plans logged. */
+async function profileIngest(ctx: BenchContext, resources: Resources, spec: { db: Database; databaseUrl: string; logFile: string; key: string; body: Body }): Promise<IngestProfile> {
+  const { db } = spec;
+  await db.$client.query("drop table raw_legs");
+  await db.$client.query("truncate legs, conferences, usage_rollups, room_usage");
+  await db.$client.query("vacuum (analyze) legs, conferences, usage_rollups, room_usage");
+  await db.$client.query("checkpoint");
+  await setAutoExplain(db, "500ms");
+  const profileStarted = new Date();
+  const profiled = await profileServer({
+    root: ctx.root,
+    databaseUrl: spec.databaseUrl,
+    resources,
+    env: { INGEST_MAX_BYTES },
+    work: async (server) => {
+      const run = await postCsv(server, spec.key, spec.body.file);
+      if (run.status !== 200) throw new Error(`profiled POST answered ${run.status}: ${run.body.slice(0, 500)}`);
+      ctx.log(`Profiled ingest: ${seconds(run.ms)}`);
+      return run.ms;
+    },
+  });
+  await setAutoExplain(db, null);
+  return { summary: profiled.summary, ms: profiled.value, plans: loggedPlans(spec.logFile, profileStarted, new Date()) };
+}
+
+/** A throwaway PostgreSQL that writes its log into `dir`, where the benchmark reads every statement's duration. */
+function startLoggingDatabase(resources: Resources, server: ServerName, dir: string) {
+  return startDatabase(resources, server, {
+    logging_collector: "on",
+    log_directory: dir,
+    log_filename: "postgresql.log",
+    log_line_prefix: "%m [%p] ",
+    log_parameter_max_length: "0",
+  });
+}
+
 export function runIngest(ctx: BenchContext): Promise<string> {
-  const { options, root, now, command, log } = ctx;
+  const { options, root, log } = ctx;
   const legs = options.ingestLegs;
   return withResources(async (resources) => {
-    const build = buildId(root);
-    const builds = watchForBuilds();
-    resources.add("the build watch", async () => void builds.stop());
+    const builds = watchBuild(resources, root);
     const dir = mkdtempSync(path.join(tmpdir(), "portal-ingest-"));
     // PostgreSQL runs as its own user and writes its log here.
     chmodSync(dir, 0o777);
     resources.add("the ingest directory", async () => rmSync(dir, { recursive: true, force: true }));
     const logFile = path.join(dir, "postgresql.log");
-    const { url, db, version: pgVersion } = await startDatabase(resources, options.server, {
-      logging_collector: "on",
-      log_directory: dir,
-      log_filename: "postgresql.log",
-      log_line_prefix: "%m [%p] ",
-      log_parameter_max_length: "0",
-    });
-    const setStatementLog = async (on: boolean) => {
-      await db.$client.query(on ? "alter system set log_min_duration_statement = 0" : "alter system reset log_min_duration_statement");
-      await db.$client.query("select pg_reload_conf()");
-      // Backends read the new setting at their next command; give the signal a moment to arrive.
-      await sleep(200);
-    };
+    const { url: databaseUrl, db, version: pgVersion } = await startLoggingDatabase(resources, options.server, dir);
+    const { owner, key } = await createIngestAccount(db, log);
+    const body = await writeBody(ctx, dir);
 
-    // The account as support creates it (lib/admin/support.ts), with the default tariff.
-    const setup = await timed(log, `Creating account ${ACCOUNT_NUMBER} with ${ROOMS} rooms and an API key`, async () => {
-      for (const [serviceType, rate] of Object.entries(DEFAULT_TARIFF) as [ServiceType, (typeof DEFAULT_TARIFF)[ServiceType]][]) {
-        await setTariff(db, { serviceType, rate: (rate.ratePerMinuteE4 / 10_000).toFixed(4), increment: rate.incrementS, minimum: rate.minimumS, from: "2000-01-01" });
-      }
-      await createAccount(db, { number: ACCOUNT_NUMBER, company: "Ingest Benchmark", timeZone: TIME_ZONE });
-      const owner = `owner@t${ACCOUNT_NUMBER}.example`;
-      await createUser(db, { email: owner, name: "Ingest Owner", password: PASSWORD, account: ACCOUNT_NUMBER, role: "owner" });
-      for (let i = 0; i < CARDHOLDERS; i++) await createUser(db, { email: `holder-${i}@t${ACCOUNT_NUMBER}.example`, name: `Holder ${i}`, password: PASSWORD, account: ACCOUNT_NUMBER });
-      for (let i = 0; i < ROOMS; i++) {
-        await createRoom(db, { account: ACCOUNT_NUMBER, number: String(FIRST_ROOM + i), cardholder: `holder-${i % CARDHOLDERS}@t${ACCOUNT_NUMBER}.example`, ...(i % 5 === 0 ? { autoCode: "AUTO-1" } : {}) });
-      }
-      const { key } = await createApiKey(db, { account: ACCOUNT_NUMBER });
-      return { owner, key };
-    });
-    const { owner, key } = setup.value;
-
-    const csvFile = path.join(dir, "legs.csv");
-    const generation = await timed(log, `Writing ${formatCount(legs)} legs as CSV`, () => writeCsv(csvFile, legs, now, options.seed ?? 700004));
-    const expected = generation.value;
-    const csvBytes = statSync(csvFile).size;
-    const periods = [...expected.entries()].filter(([, t]) => t.legs > 0);
-    for (const [period, t] of periods) log(`  ${toUrlPeriod(period)}: ${formatCount(t.conferences)} conferences, ${formatCount(t.legs)} legs, ${formatDuration(t.durationS)} / ${formatMoney(t.chargeMinor, "EUR", "fr-FR")}`);
-    const env = { INGEST_MAX_BYTES };
-
-    const running = (await timed(log, "Starting next start", () => freePort().then((port) => startServer({ root, port, databaseUrl: url, env })))).value;
-    const stopRunning = resources.add("next start", () => running.stop());
-    const cookie = await login(running.url, { username: owner, password: PASSWORD, number: ACCOUNT_NUMBER });
-    const accountPath = (period: Period) => `/account?period=${toUrlPeriod(period)}`;
-    // Warm: the account page (empty) rendered once, so the visibility poll measures the data, not the first compile.
-    for (const [period] of periods) await getPage(running.url + accountPath(period), cookie);
-
-    await db.$client.query("checkpoint");
-    await setStatementLog(true);
-    const postStarted = new Date();
-    log(`POST /api/v1/cdrs (${formatCount(csvBytes)} bytes)…`);
-    const serverCpuBefore = processCpuMs(running.pid) ?? Number.NaN;
-    const post = await postCsv(running, key, csvFile);
-    const postEnded = new Date();
-    const serverCpuMs = (processCpuMs(running.pid) ?? Number.NaN) - serverCpuBefore;
-    if (post.status !== 200) throw new Error(`POST /api/v1/cdrs answered ${post.status}: ${post.body.slice(0, 1000)}\n${running.output()}`);
-    const answer = JSON.parse(post.body) as { accepted: number; duplicates: number; late: number };
-
-    // The time from the response to the account page showing the new total (the previous month's, the larger one).
-    const [mainPeriod, mainTotals] = periods[0]!;
-    const wanted = [formatDuration(mainTotals.durationS), formatMoney(mainTotals.chargeMinor, "EUR", "fr-FR")];
-    const visibleFrom = performance.now();
-    let visibleMs = Number.NaN;
-    let polls = 0;
-    while (performance.now() - visibleFrom < VISIBLE_LIMIT_MS) {
-      polls++;
-      const page = await getPage(running.url + accountPath(mainPeriod), cookie);
-      if (page.status === 200 && wanted.every((text) => page.body.includes(text))) {
-        visibleMs = performance.now() - visibleFrom;
-        break;
-      }
-      await sleep(POLL_INTERVAL_MS);
-    }
-    await setStatementLog(false);
-    if (Number.isNaN(visibleMs)) throw new Error(`${accountPath(mainPeriod)} did not show ${wanted.join(" / ")} within ${VISIBLE_LIMIT_MS / 1000} s`);
-    // Every period's page shows its total.
-    for (const [period, t] of periods) {
-      const page = await getPage(running.url + accountPath(period), cookie);
-      const texts = [formatDuration(t.durationS), formatMoney(t.chargeMinor, "EUR", "fr-FR")];
-      if (page.status !== 200 || !texts.every((text) => page.body.includes(text))) throw new Error(`${accountPath(period)} does not show ${texts.join(" / ")}`);
-    }
-    const statements = ingestStatementTimes(logFile, new Date(postStarted.getTime() - 1000), postEnded);
-    // The ingest's backend is still in the server's pool until it stops: its CPU time over its life,
-    // nearly all of it this batch (the page loads before and after took a few milliseconds).
-    const backendCpuMs = statements.pid === undefined ? Number.NaN : (processCpuMs(statements.pid) ?? Number.NaN);
-    await stopRunning();
-
-    const legsPerS = legs / (post.ms / 1000);
+    const run = await measureIngest(ctx, resources, { db, databaseUrl, logFile, owner, key, body });
+    const { post } = run;
     log(
-      `Ingest: ${post.status} ${post.body.slice(0, 200)} in ${seconds(post.ms)} (upload done at ${seconds(post.uploadMs)}), ${formatCount(Math.round(legsPerS))} legs/s; ` +
-        `server RSS ${mib(post.memory.before)} → ${mib(post.memory.peak)} (+${mib(post.memory.growth)}); visible after ${formatMs(visibleMs)} ms (${polls} polls)`,
+      `Ingest: ${post.status} ${post.body.slice(0, 200)} in ${seconds(post.ms)} (upload done at ${seconds(post.uploadMs)}), ${formatCount(Math.round(legs / (post.ms / 1000)))} legs/s; ` +
+        `server RSS ${mib(post.memory.before)} → ${mib(post.memory.peak)} (+${mib(post.memory.growth)}); visible after ${formatMs(run.visibleMs)} ms (${run.polls} polls)`,
     );
-    const stored = (
-      await db.$client.query<{ legs: string; conferences: string; charge: string }>(
-        `select (select count(*) from legs l join accounts a on a.id = l.account_id where a.number = $1) as legs,
-                (select count(*) from conferences c join accounts a on a.id = c.account_id where a.number = $1) as conferences,
-                (select coalesce(sum(u.charge_minor), 0) from usage_rollups u join accounts a on a.id = u.account_id where a.number = $1) as charge`,
-        [ACCOUNT_NUMBER],
-      )
-    ).rows[0]!;
-    const expectedConferences = periods.reduce((s, [, t]) => s + t.conferences, 0);
-    const expectedCharge = periods.reduce((s, [, t]) => s + t.chargeMinor, 0);
-    if (answer.accepted !== legs || answer.duplicates !== 0 || Number(stored.legs) !== legs || Number(stored.conferences) !== expectedConferences || Number(stored.charge) !== expectedCharge) {
-      throw new Error(`stored ${stored.legs} legs, ${stored.conferences} conferences, rollups ${stored.charge}; expected ${legs}, ${expectedConferences}, ${expectedCharge} (answer ${post.body})`);
-    }
-
-    // The baseline: the same file by COPY into an unindexed table.
-    const copy = await timed(log, "Baseline: COPY into an unindexed table", () => copyCsv(db, csvFile));
-    if (copy.value.rows !== legs) throw new Error(`COPY stored ${copy.value.rows} rows, expected ${legs}`);
-    const copyPerS = legs / (copy.value.ms / 1000);
-    log(`COPY: ${formatCount(copy.value.rows)} rows in ${seconds(copy.value.ms)}, ${formatCount(Math.round(copyPerS))} rows/s`);
-
-    let profile: { summary: ProfileSummary; ms: number; plans: { ms: number; plan: string }[] } | undefined;
-    if (options.profile) {
-      // The same batch again into an emptied account, on a profiled server, its slow statements' plans logged.
-      await db.$client.query("drop table raw_legs");
-      await db.$client.query("truncate legs, conferences, usage_rollups, room_usage");
-      await db.$client.query("vacuum (analyze) legs, conferences, usage_rollups, room_usage");
-      await db.$client.query("checkpoint");
-      await setAutoExplain(db, "500ms");
-      const profileStarted = new Date();
-      const profiled = await profileServer({
-        root,
-        databaseUrl: url,
-        resources,
-        env,
-        work: async (server) => {
-          const run = await postCsv(server, key, csvFile);
-          if (run.status !== 200) throw new Error(`profiled POST answered ${run.status}: ${run.body.slice(0, 500)}`);
-          log(`Profiled ingest: ${seconds(run.ms)}`);
-          return run.ms;
-        },
-      });
-      await setAutoExplain(db, null);
-      profile = { summary: profiled.summary, ms: profiled.value, plans: loggedPlans(logFile, profileStarted, new Date()) };
-    }
-    const buildChanged = buildId(root) !== build;
-
-    const ratio = legsPerS / copyPerS;
-    const lines = [
-      `## CDR ingest, ${formatCount(legs)} legs in one request — ${isoDate(now)}`,
-      "",
-      `- Machine: ${machineLine(pgVersion)}.`,
-      `- Command: \`${command}\`.`,
-      `- Account ${ACCOUNT_NUMBER} created with lib/admin/support.ts: ${ROOMS} rooms (${CARDHOLDERS} cardholders), the default tariff (lib/demo/demo.ts DEFAULT_TARIFF) as the provider's, an API key; empty before the request.`,
-      `- Body: one CSV of ${formatCount(legs)} legs (${(csvBytes / 2 ** 20).toFixed(0)} MiB, header row, the README's 11 columns; ${periods.map(([p, t]) => `${toUrlPeriod(p)}: ${formatCount(t.conferences)} conferences, ${formatCount(t.legs)} legs`).join("; ")}), written in ${seconds(generation.ms)}; ` +
-        `POSTed with \`Content-Type: text/csv\` over HTTP/1.1 from the same machine, INGEST_MAX_BYTES=${INGEST_MAX_BYTES}.`,
-      `- Checked: the answer ${post.body.trim()}; ${formatCount(Number(stored.legs))} legs and ${formatCount(Number(stored.conferences))} conferences stored; the rollups' charge and every period's account page show the totals rated independently by the benchmark (lib/rating.ts).`,
-      "",
-      markdownTable(
-        [
-          ["Measure", "time", "legs/s", "notes"],
-          [
-            "**API**: `POST /api/v1/cdrs` (every row checked as the body arrives; then parse, validate, rate, stage, merge, rollups in one transaction)",
-            seconds(post.ms),
-            formatCount(Math.round(legsPerS)),
-            `upload finished after ${seconds(post.uploadMs)}; server RSS ${mib(post.memory.before)} → peak ${mib(post.memory.peak)}, growth **${mib(post.memory.growth)}** (VmHWM ${mib(post.memory.hwmBefore)} → ${mib(post.memory.hwmAfter)})`,
-          ],
-          ["Baseline: `COPY raw_legs FROM STDIN (csv)` into an unindexed table", seconds(copy.value.ms), formatCount(Math.round(copyPerS)), "same file, pg-copy-streams, typed columns, no index or constraint"],
-          ["Response → account page shows the new total", `${formatMs(visibleMs)} ms`, "", `${polls} GET ${accountPath(mainPeriod)} (the first already showed it when 1)`],
-        ],
-        ["l", "r", "r", "l"],
-      ),
-      "",
-      `Ratio API ÷ COPY: ${formatRatio(legsPerS, copyPerS)} (${ratio.toFixed(2)}).`,
-      "",
-      `Targets: ≥ ${formatCount(TARGET_LEGS_PER_S)} legs/s — **${legsPerS >= TARGET_LEGS_PER_S ? "met" : "missed"}** (${formatCount(Math.round(legsPerS))}); ` +
-        `≥ ${TARGET_COPY_RATIO}× the raw COPY rate — **${ratio >= TARGET_COPY_RATIO ? "met" : "missed"}** (${ratio.toFixed(2)}×); ` +
-        `visible ≤ ${TARGET_VISIBLE_MS / 1000} s after the response — **${visibleMs <= TARGET_VISIBLE_MS ? "met" : "missed"}** (${formatMs(visibleMs)} ms).`,
-      "",
-      `CPU time during the request: the server (\`next start\`, all its threads) ${seconds(serverCpuMs)}; the ingest's PostgreSQL backend ${seconds(backendCpuMs)} ` +
-        `(over its life in the server's pool: this batch and a few page loads); on ${cpus().length} cores, for ${seconds(post.ms)} of wall time.`,
-      "",
-      `Database time on the ingest's connection (PostgreSQL's log, log_min_duration_statement = 0 during the request; parse, bind and execute summed): ` +
-        `${seconds(statements.totalMs)} of the ${seconds(post.ms)}. The body is first read and every row checked, with no transaction: its \`begin\` came ${statements.beganAt ? seconds(statements.beganAt.getTime() - postStarted.getTime()) : "(not seen)"} after the request started. In the transaction, idle between its statements ${formatMs(statements.idleMs)} ms (waiting for the server; the longest: ${statements.longestGaps.map((g) => `${formatMs(g.ms)} ms before \`${g.before}…\``).join(", ")}). The batch is merged a chunk of 100,000 legs at a time (COPY into the staging table, then the statements below), while the server reads again (from its copy of the body), parses, validates and rates the next chunk.`,
-      "",
-      markdownTable([["Statement", "count", "ms"], ...statements.byLabel.map((s) => [s.label, String(s.count), formatMs(s.ms)])], ["l", "r", "r"]),
-    ];
-    if (builds.stop()) lines.push("", `- ${BUILD_NOTE}`);
-    if (buildChanged) lines.push("", "- **The production build changed during the run** (another `next build` in this tree): the API figures may be disturbed; run again.");
-    if (profile) {
-      lines.push(
-        "",
-        `CPU profile of the server (\`--profile\`) during a second ingest of the same file into the emptied account (${seconds(profile.ms)} under the profiler): ` +
-          `${seconds(profile.summary.busyMs)} busy of ${seconds(profile.summary.totalMs)} sampled, ≈ ${((profile.summary.busyMs * 1000) / legs).toFixed(1)} µs of CPU per leg.`,
-        "",
-        ...profileTables(profile.summary, legs / 1000, "per 1,000 legs"),
-      );
-      for (const p of profile.plans) {
-        lines.push("", `<details><summary>Plan of a statement of ${seconds(p.ms)} during the profiled ingest (auto_explain, actual times: slower than unobserved)</summary>`, "", "```", p.plan, "```", "", "</details>");
-      }
-    }
-    return lines.join("\n");
+    const stored = await checkStored(db, legs, body, post);
+    const copy = await copyBaseline(db, body, legs, log);
+    const profile = options.profile ? await profileIngest(ctx, resources, { db, databaseUrl, logFile, key, body }) : undefined;
+    const buildChanged = builds.changed();
+    return ingestSection(ctx, { pgVersion, body, run, stored, copy, profile, otherBuild: builds.stop(), buildChanged });
   });
+}
+
+type Measured = {
+  pgVersion: string;
+  body: Body;
+  run: IngestRun;
+  stored: Stored;
+  copy: { ms: number; rows: number };
+  profile: IngestProfile | undefined;
+  otherBuild: boolean;
+  buildChanged: boolean;
+};
+
+/** The API beside the raw COPY, and the time until the portal shows the new total. */
+function ingestTable(legs: number, m: Measured): string {
+  const { post, visibleMs, polls } = m.run;
+  return markdownTable(
+    [
+      ["Measure", "time", "legs/s", "notes"],
+      [
+        "**API**: `POST /api/v1/cdrs` (every row checked as the body arrives; then parse, validate, rate, stage, merge, rollups in one transaction)",
+        seconds(post.ms),
+        formatCount(Math.round(legs / (post.ms / 1000))),
+        `upload finished after ${seconds(post.uploadMs)}; server RSS ${mib(post.memory.before)} → peak ${mib(post.memory.peak)}, growth **${mib(post.memory.growth)}** (VmHWM ${mib(post.memory.hwmBefore)} → ${mib(post.memory.hwmAfter)})`,
+      ],
+      ["Baseline: `COPY raw_legs FROM STDIN (csv)` into an unindexed table", seconds(m.copy.ms), formatCount(Math.round(legs / (m.copy.ms / 1000))), "same file, pg-copy-streams, typed columns, no index or constraint"],
+      ["Response → account page shows the new total", `${formatMs(visibleMs)} ms`, "", `${polls} GET ${accountPath(m.body.periods[0]![0])} (the first already showed it when 1)`],
+    ],
+    ["l", "r", "r", "l"],
+  );
+}
+
+/** Where the request's time went: CPU of the server and of the ingest's backend, then the database's statements. */
+function timeLines(m: Measured): string[] {
+  const { post, postStarted, serverCpuMs, backendCpuMs, statements } = m.run;
+  return [
+    `CPU time during the request: the server (\`next start\`, all its threads) ${seconds(serverCpuMs)}; the ingest's PostgreSQL backend ${seconds(backendCpuMs)} ` +
+      `(over its life in the server's pool: this batch and a few page loads); on ${cpus().length} cores, for ${seconds(post.ms)} of wall time.`,
+    "",
+    `Database time on the ingest's connection (PostgreSQL's log, log_min_duration_statement = 0 during the request; parse, bind and execute summed): ` +
+      `${seconds(statements.totalMs)} of the ${seconds(post.ms)}. The body is first read and every row checked, with no transaction: its \`begin\` came ${statements.beganAt ? seconds(statements.beganAt.getTime() - postStarted.getTime()) : "(not seen)"} after the request started. In the transaction, idle between its statements ${formatMs(statements.idleMs)} ms (waiting for the server; the longest: ${statements.longestGaps.map((g) => `${formatMs(g.ms)} ms before \`${g.before}…\``).join(", ")}). The batch is merged a chunk of 100,000 legs at a time (COPY into the staging table, then the statements below), while the server reads again (from its copy of the body), parses, validates and rates the next chunk.`,
+    "",
+    markdownTable([["Statement", "count", "ms"], ...statements.byLabel.map((s) => [s.label, String(s.count), formatMs(s.ms)])], ["l", "r", "r"]),
+  ];
+}
+
+/** `--profile`: the CPU profile of the second ingest and the plans of its slow statements. */
+function profileLines(legs: number, profile: IngestProfile): string[] {
+  const lines = [
+    "",
+    `CPU profile of the server (\`--profile\`) during a second ingest of the same file into the emptied account (${seconds(profile.ms)} under the profiler): ` +
+      `${seconds(profile.summary.busyMs)} busy of ${seconds(profile.summary.totalMs)} sampled, ≈ ${((profile.summary.busyMs * 1000) / legs).toFixed(1)} µs of CPU per leg.`,
+    "",
+    ...profileTables(profile.summary, legs / 1000, "per 1,000 legs"),
+  ];
+  for (const p of profile.plans) {
+    lines.push("", `<details><summary>Plan of a statement of ${seconds(p.ms)} during the profiled ingest (auto_explain, actual times: slower than unobserved)</summary>`, "", "```", p.plan, "```", "", "</details>");
+  }
+  return lines;
+}
+
+/** The Markdown section for docs/BENCHMARKS.md. */
+function ingestSection(ctx: BenchContext, m: Measured): string {
+  const legs = ctx.options.ingestLegs;
+  const { post, visibleMs } = m.run;
+  const legsPerS = legs / (post.ms / 1000);
+  const copyPerS = legs / (m.copy.ms / 1000);
+  const ratio = legsPerS / copyPerS;
+  const lines = [
+    `## CDR ingest, ${formatCount(legs)} legs in one request — ${isoDate(ctx.now)}`,
+    "",
+    `- Machine: ${machineLine(m.pgVersion)}.`,
+    `- Command: \`${ctx.command}\`.`,
+    `- Account ${ACCOUNT_NUMBER} created with lib/admin/support.ts: ${ROOMS} rooms (${CARDHOLDERS} cardholders), the default tariff (lib/demo/demo.ts DEFAULT_TARIFF) as the provider's, an API key; empty before the request.`,
+    `- Body: one CSV of ${formatCount(legs)} legs (${(m.body.bytes / 2 ** 20).toFixed(0)} MiB, header row, the README's 11 columns; ${m.body.periods.map(([p, t]) => `${toUrlPeriod(p)}: ${formatCount(t.conferences)} conferences, ${formatCount(t.legs)} legs`).join("; ")}), written in ${seconds(m.body.ms)}; ` +
+      `POSTed with \`Content-Type: text/csv\` over HTTP/1.1 from the same machine, INGEST_MAX_BYTES=${INGEST_MAX_BYTES}.`,
+    `- Checked: the answer ${post.body.trim()}; ${formatCount(m.stored.legs)} legs and ${formatCount(m.stored.conferences)} conferences stored; the rollups' charge and every period's account page show the totals rated independently by the benchmark (lib/rating.ts).`,
+    "",
+    ingestTable(legs, m),
+    "",
+    `Ratio API ÷ COPY: ${formatRatio(legsPerS, copyPerS)} (${ratio.toFixed(2)}).`,
+    "",
+    `Targets: ≥ ${formatCount(TARGET_LEGS_PER_S)} legs/s — **${legsPerS >= TARGET_LEGS_PER_S ? "met" : "missed"}** (${formatCount(Math.round(legsPerS))}); ` +
+      `≥ ${TARGET_COPY_RATIO}× the raw COPY rate — **${ratio >= TARGET_COPY_RATIO ? "met" : "missed"}** (${ratio.toFixed(2)}×); ` +
+      `visible ≤ ${TARGET_VISIBLE_MS / 1000} s after the response — **${visibleMs <= TARGET_VISIBLE_MS ? "met" : "missed"}** (${formatMs(visibleMs)} ms).`,
+    "",
+    ...timeLines(m),
+  ];
+  if (m.otherBuild) lines.push("", `- ${BUILD_NOTE}`);
+  if (m.buildChanged) lines.push("", "- **The production build changed during the run** (another `next build` in this tree): the API figures may be disturbed; run again.");
+  if (m.profile) lines.push(...profileLines(legs, m.profile));
+  return lines.join("\n");
 }

@@ -78,7 +78,7 @@ function areaOf(frame: CallFrame, source: string): string {
   return "other";
 }
 
-export function summarizeProfile(file: string, top = 30): ProfileSummary {
+function summarizeProfile(file: string, top = 30): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
@@ -112,7 +112,7 @@ export function summarizeProfile(file: string, top = 30): ProfileSummary {
 }
 
 /** The newest .cpuprofile in a directory. */
-export function newestProfile(dir: string): string | undefined {
+function newestProfile(dir: string): string | undefined {
   const files = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).sort();
   const last = files.at(-1);
   return last ? path.join(dir, last) : undefined;

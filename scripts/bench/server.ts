@@ -2,10 +2,11 @@
  * The production build served by the portal's server (scripts/serve.ts) against the benchmark's
  * database, as `npm start` serves it outside demo mode.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess, type ChildProcessByStdio } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import type { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 
 const nextBin = (root: string) => path.join(root, "node_modules", "next", "dist", "bin", "next");
@@ -61,12 +62,12 @@ async function waitForBuild(root: string): Promise<void> {
   }
 }
 
-export async function startServer(options: { root: string; port: number; databaseUrl: string; nodeOptions?: string[]; env?: Record<string, string> }): Promise<RunningServer> {
-  await waitForBuild(options.root);
-  const url = `http://127.0.0.1:${options.port}`;
+type ServerOptions = { root: string; port: number; databaseUrl: string; nodeOptions?: string[]; env?: Record<string, string> };
+
+/** scripts/serve.ts in production mode against the database, in its own process group (stopping it also stops anything it forked). */
+function spawnServer(options: ServerOptions, url: string): ChildProcessByStdio<null, Readable, Readable> {
   const secret = randomBytes(32).toString("hex");
-  // Its own process group, so stopping it also stops anything it forked.
-  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), "--import", "tsx", path.join(options.root, "scripts", "serve.ts")], {
+  return spawn(process.execPath, [...(options.nodeOptions ?? []), "--import", "tsx", path.join(options.root, "scripts", "serve.ts")], {
     cwd: options.root,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
@@ -85,6 +86,10 @@ export async function startServer(options: { root: string; port: number; databas
       ...options.env,
     },
   });
+}
+
+/** The child's last KEPT_OUTPUT_LINES lines of output, both streams. */
+function keepOutput(child: ChildProcessByStdio<null, Readable, Readable>): () => string {
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
@@ -92,33 +97,44 @@ export async function startServer(options: { root: string; port: number; databas
   };
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const pid = child.pid;
-  if (pid === undefined) throw new Error("next start did not spawn");
+  return () => lines.join("\n");
+}
 
-  const stop = async () => {
+/** SIGTERM to the process group, then SIGKILL if it has not exited within STOP_TIMEOUT_MS. */
+function stopper(child: ChildProcess, pid: number): () => Promise<void> {
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  // Waits for the exit at most STOP_TIMEOUT_MS; the timer is cancelled on exit so that it does not keep the benchmark alive.
+  const exitedWithin = async () => {
+    const limit = new AbortController();
+    const stopped = await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS, false, { signal: limit.signal }).catch(() => false)]);
+    limit.abort();
+    return stopped;
+  };
+  return async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
-    const signalGroup = (signal: NodeJS.Signals) => {
-      try {
-        process.kill(-pid, signal);
-      } catch {
-        // Already gone.
-      }
-    };
-    // Waits for the exit at most STOP_TIMEOUT_MS; the timer is cancelled on exit so that it does not keep the benchmark alive.
-    const exitedWithin = async () => {
-      const limit = new AbortController();
-      const stopped = await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS, false, { signal: limit.signal }).catch(() => false)]);
-      limit.abort();
-      return stopped;
-    };
     signalGroup("SIGTERM");
     if (!(await exitedWithin())) {
       signalGroup("SIGKILL");
       await exitedWithin();
     }
   };
-  const output = () => lines.join("\n");
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  await waitForBuild(options.root);
+  const url = `http://127.0.0.1:${options.port}`;
+  const child = spawnServer(options, url);
+  const output = keepOutput(child);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error("next start did not spawn");
+  const stop = stopper(child, pid);
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {

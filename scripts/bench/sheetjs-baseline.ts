@@ -9,20 +9,17 @@
 import { writeFileSync } from "node:fs";
 import * as zlib from "node:zlib";
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { createRequire } from "node:module";
-import { maxRss, roomNumber, SEED_HEADERS, statementCursor, wallClockConverter, type BaselineResult, type StatementRow } from "./statement-sql";
+import type { PoolClient } from "pg";
+import { BASELINE_OPTIONS, roomNumber, runBaseline, SEED_HEADERS, statementCursor, wallClockConverter, type StatementRow } from "./statement-sql";
 
 // Loaded as CommonJS: imported as ESM, Node sees only some of its named exports (CFB is missing).
 const XLSX = createRequire(import.meta.url)("xlsx") as typeof import("xlsx");
 
 const { values } = parseArgs({
   options: {
-    url: { type: "string" },
-    account: { type: "string" },
-    period: { type: "string" },
+    ...BASELINE_OPTIONS,
     out: { type: "string" },
-    "time-zone": { type: "string", default: "Europe/Paris" },
     /** Deflate with Node's zlib instead of SheetJS's own JavaScript deflate (its default, also in its CommonJS build). */
     zlib: { type: "boolean", default: false },
   },
@@ -46,31 +43,22 @@ const num = (v: number, z: string): Cell => ({ t: "n", v, z });
 /** Progress on stderr, so that a run stopped by the time limit shows where it was. */
 const phase = (name: string, started: number) => process.stderr.write(`${((performance.now() - started) / 1000).toFixed(1)} s: ${name}\n`);
 
-async function main(): Promise<void> {
-  if (values.zlib) XLSX.CFB.utils.use_zlib(zlib);
-  const pool = new pg.Pool({ connectionString: values.url, max: 1 });
-  const client = await pool.connect();
-  const wallClock = wallClockConverter(values["time-zone"]!);
-  const rssBefore = process.memoryUsage().rss;
-  // For a run stopped by the benchmark's time limit: the RSS its memory growth is measured from.
-  process.stderr.write(`rss before ${rssBefore}\n`);
-  const started = performance.now();
-  let firstRowMs = Number.NaN;
+/** The title, the header, then a row of cells a conference, as a non-streaming exporter gathers them. */
+type Gathered = { aoa: Value[][]; headerRow: number; firstRowMs: number; chargeMinor: number; durationS: number; participants: number };
 
+async function readRows(client: PoolClient, started: number): Promise<Gathered> {
+  const wallClock = wallClockConverter(values["time-zone"]);
   const title = [[text("Statement (SheetJS baseline)")], [text(`Period ${values.period}`)], [text(`Generated ${new Date().toISOString()}`)], []];
-  const aoa: Value[][] = [...title, SEED_HEADERS.map(text)];
-  const headerRow = aoa.length; // 1-based row number of the header
-  let chargeMinor = 0;
-  let durationS = 0;
-  let participants = 0;
+  const g: Gathered = { aoa: [...title, SEED_HEADERS.map(text)], headerRow: 0, firstRowMs: Number.NaN, chargeMinor: 0, durationS: 0, participants: 0 };
+  g.headerRow = g.aoa.length; // 1-based row number of the header
   for await (const raw of statementCursor(client, Number(values.account), values.period!)) {
     const r = raw as StatementRow;
-    if (Number.isNaN(firstRowMs)) firstRowMs = performance.now() - started;
+    if (Number.isNaN(g.firstRowMs)) g.firstRowMs = performance.now() - started;
     const wall = wallClock(new Date(r.started_ms));
     const duration = Number(r.duration_s);
     const charge = Number(r.charge_minor);
     const serial = excelDate(wall);
-    aoa.push([
+    g.aoa.push([
       // As the export: the date cell holds the date and time, shown as a date; the time cell the time of day.
       num(serial, "dd/mm/yyyy"),
       num(serial - Math.floor(serial), "hh:mm"),
@@ -82,47 +70,49 @@ async function main(): Promise<void> {
       num(duration / DAY_S, "[h]:mm:ss"),
       num(charge / 100, MONEY_FORMAT),
     ]);
-    chargeMinor += charge;
-    durationS += duration;
-    participants += r.participants;
-    if ((aoa.length - headerRow) % PROGRESS_ROWS === 0) phase(`read ${aoa.length - headerRow} rows`, started);
+    g.chargeMinor += charge;
+    g.durationS += duration;
+    g.participants += r.participants;
+    if ((g.aoa.length - g.headerRow) % PROGRESS_ROWS === 0) phase(`read ${g.aoa.length - g.headerRow} rows`, started);
   }
-  const readMs = performance.now() - started;
-  phase("rows read; aoa_to_sheet", started);
-  const rows = aoa.length - headerRow;
-  const first = headerRow + 1;
-  const last = headerRow + rows;
+  return g;
+}
+
+/** The total row, then the sheet built from the rows (which are dropped) and the book around it. */
+function buildBook(g: Gathered): import("xlsx").WorkBook {
+  const rows = g.aoa.length - g.headerRow;
+  const first = g.headerRow + 1;
+  const last = g.headerRow + rows;
   const sum = (column: string, v: number, z: string): Cell => ({ t: "n", v, z, f: `SUM(${column}${first}:${column}${last})` });
-  aoa.push([text("Total"), null, null, null, sum("E", participants, "0"), null, null, sum("H", durationS / DAY_S, "[h]:mm:ss"), sum("I", chargeMinor / 100, MONEY_FORMAT)]);
-  const sheet = XLSX.utils.aoa_to_sheet(aoa);
+  g.aoa.push([text("Total"), null, null, null, sum("E", g.participants, "0"), null, null, sum("H", g.durationS / DAY_S, "[h]:mm:ss"), sum("I", g.chargeMinor / 100, MONEY_FORMAT)]);
+  const sheet = XLSX.utils.aoa_to_sheet(g.aoa);
   // The rows now live in the sheet; the array of arrays is dropped, as an exporter would.
-  aoa.length = 0;
-  sheet["!autofilter"] = { ref: `A${headerRow}:I${last}` };
+  g.aoa.length = 0;
+  sheet["!autofilter"] = { ref: `A${g.headerRow}:I${last}` };
   const book = XLSX.utils.book_new();
   XLSX.utils.book_append_sheet(book, sheet, "Statement");
+  return book;
+}
+
+if (values.zlib) XLSX.CFB.utils.use_zlib(zlib);
+runBaseline(values.url, async (client, started) => {
+  const g = await readRows(client, started);
+  const readMs = performance.now() - started;
+  phase("rows read; aoa_to_sheet", started);
+  const rows = g.aoa.length - g.headerRow;
+  const book = buildBook(g);
   const builtMs = performance.now() - started;
   phase("sheet built; XLSX.write", started);
   // compression: true, as exceljs deflates its output; SheetJS stores uncompressed by default.
   const buffer = XLSX.write(book, { type: "buffer", bookType: "xlsx", compression: true }) as Buffer;
   phase("written to a buffer; to the file", started);
   writeFileSync(values.out!, buffer);
-  const ms = performance.now() - started;
-  client.release();
-  await pool.end();
-  const result: BaselineResult = {
+  const writtenMs = performance.now() - started;
+  return {
     rows,
-    ms,
-    firstRowMs,
-    rssBefore,
-    maxRss: maxRss(),
+    firstRowMs: g.firstRowMs,
     bytes: buffer.length,
-    chargeMinor,
-    phases: { "read rows into arrays": readMs, "aoa_to_sheet": builtMs - readMs, "XLSX.write + file": ms - builtMs },
+    chargeMinor: g.chargeMinor,
+    phases: { "read rows into arrays": readMs, "aoa_to_sheet": builtMs - readMs, "XLSX.write + file": writtenMs - builtMs },
   };
-  console.log(JSON.stringify(result));
-}
-
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exitCode = 1;
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { sql } from "drizzle-orm";
 import { testDatabase, type TestDatabase } from "@/db/testing";
-import { generateTenant, type Tenant } from "@/db/seed/tenant";
+import { generateTenant, type Tenant } from "@/scripts/bench/tenant";
 import { login } from "../../../scripts/bench/http";
 import { startServer, type RunningServer } from "../../../scripts/bench/server";
 import { freePort } from "../../../scripts/lib/postgres";

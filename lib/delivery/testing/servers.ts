@@ -10,7 +10,7 @@ import path from "node:path";
 import { timingSafeEqual } from "node:crypto";
 import FtpSrv from "ftp-srv";
 import { SMTPServer } from "smtp-server";
-import ssh2 from "ssh2";
+import ssh2, { type AuthContext, type SFTPWrapper } from "ssh2";
 
 const { Server: SshServer, utils: sshUtils } = ssh2;
 
@@ -132,6 +132,100 @@ export function openSshFingerprint(publicKey: string): string {
   }
 }
 
+type SftpLogin = { user: string; password?: string; publicKey?: string };
+const { STATUS_CODE, OPEN_MODE } = ssh2.utils.sftp;
+
+/** Accepts the user with the password, or with the public key (its signature checked, or a query whether it would do); else offers both. */
+function authenticate(ctx: AuthContext, login: SftpLogin, allowedKey: ReturnType<typeof sshUtils.parseKey> | undefined): void {
+  const userOk = ctx.username === login.user;
+  if (ctx.method === "password" && userOk && login.password !== undefined && ctx.password.length === login.password.length && timingSafeEqual(Buffer.from(ctx.password), Buffer.from(login.password))) return ctx.accept();
+  if (ctx.method === "publickey" && userOk && allowedKey && !(allowedKey instanceof Error)) {
+    const key = Array.isArray(allowedKey) ? allowedKey[0]! : allowedKey;
+    if (ctx.key.algo === key.type && ctx.key.data.equals(key.getPublicSSH())) {
+      if (!ctx.signature) return ctx.accept();
+      if (ctx.blob && key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true) return ctx.accept();
+    }
+  }
+  ctx.reject(["password", "publickey"]);
+}
+
+/** A request that failed on the file system: "no such file" for ENOENT, else a plain failure. */
+const fail = (sftp: SFTPWrapper, id: number, error: unknown) => sftp.status(id, (error as NodeJS.ErrnoException).code === "ENOENT" ? STATUS_CODE.NO_SUCH_FILE : STATUS_CODE.FAILURE);
+
+/** Runs `work` on the file system and answers OK, or the failure. */
+function answer(sftp: SFTPWrapper, id: number, work: () => void): void {
+  try {
+    work();
+    sftp.status(id, STATUS_CODE.OK);
+  } catch (e) {
+    fail(sftp, id, e);
+  }
+}
+
+/** Open (a new file gets exactly the mode asked for), write, close; FSTAT is not offered. */
+function serveFiles(sftp: SFTPWrapper, local: (p: string) => string): void {
+  const handles = new Map<number, number>();
+  let next = 0;
+  sftp.on("OPEN", (id, p, flags, requested) => {
+    try {
+      const fd = openSync(local(p), flags & OPEN_MODE.WRITE ? "w" : "r");
+      if (flags & OPEN_MODE.CREAT && requested.mode !== undefined) fchmodSync(fd, requested.mode & 0o7777);
+      const h = Buffer.alloc(4);
+      h.writeUInt32BE(++next);
+      handles.set(next, fd);
+      sftp.handle(id, h);
+    } catch (e) {
+      fail(sftp, id, e);
+    }
+  });
+  sftp.on("WRITE", (id, h, offset, data) => {
+    const fd = handles.get(h.readUInt32BE(0));
+    if (fd === undefined) return sftp.status(id, STATUS_CODE.FAILURE);
+    writeSync(fd, data, 0, data.length, offset);
+    sftp.status(id, STATUS_CODE.OK);
+  });
+  sftp.on("FSTAT", (id) => sftp.status(id, STATUS_CODE.OP_UNSUPPORTED));
+  sftp.on("CLOSE", (id, h) => {
+    const n = h.readUInt32BE(0);
+    const fd = handles.get(n);
+    if (fd !== undefined) closeSync(fd);
+    handles.delete(n);
+    sftp.status(id, STATUS_CODE.OK);
+  });
+}
+
+/** Realpath, stat, remove, rename (never over a file) and OpenSSH's posix-rename (over one). */
+function servePaths(sftp: SFTPWrapper, local: (p: string) => string): void {
+  sftp.on("REALPATH", (id, p) => sftp.name(id, [{ filename: path.posix.normalize(`/${p}`), longname: "", attrs: {} as never }]));
+  const stat = (id: number, p: string) => {
+    try {
+      const s = statSync(local(p));
+      sftp.attrs(id, { mode: s.mode, uid: 0, gid: 0, size: s.size, atime: Math.floor(s.atimeMs / 1000), mtime: Math.floor(s.mtimeMs / 1000) });
+    } catch (e) {
+      fail(sftp, id, e);
+    }
+  };
+  sftp.on("STAT", stat);
+  sftp.on("LSTAT", stat);
+  sftp.on("REMOVE", (id, p) => answer(sftp, id, () => unlinkSync(local(p))));
+  sftp.on("RENAME", (id, from, to) => {
+    try {
+      statSync(local(to));
+      sftp.status(id, STATUS_CODE.FAILURE); // plain SFTP rename never replaces a file
+    } catch {
+      renameSync(local(from), local(to));
+      sftp.status(id, STATUS_CODE.OK);
+    }
+  });
+  sftp.on("EXTENDED", (id, name, data) => {
+    if (name !== "posix-rename@openssh.com") return sftp.status(id, STATUS_CODE.OP_UNSUPPORTED);
+    const fromLength = data.readUInt32BE(0);
+    const from = data.subarray(4, 4 + fromLength).toString();
+    const to = data.subarray(8 + fromLength, 8 + fromLength + data.readUInt32BE(4 + fromLength)).toString();
+    answer(sftp, id, () => renameSync(local(from), local(to)));
+  });
+}
+
 /**
  * An SFTP server over ssh2: password or public-key login, and the requests an upload needs
  * (open, write, close, stat, rename, posix-rename, remove, realpath) on a temporary directory.
@@ -139,110 +233,28 @@ export function openSshFingerprint(publicKey: string): string {
  * the SSH connections it gets and records every password it is sent. A new file gets exactly the mode the client
  * asks for, as OpenSSH's sftp-server does under umask 000 (`sftp-server -u 000`).
  */
-export async function startSftp(options: { user: string; password?: string; publicKey?: string }) {
+export async function startSftp(options: SftpLogin) {
   const root = mkdtempSync(path.join(tmpdir(), "sftp-root-"));
   const hostKeys = sshKeyPair();
-  const hostKey = hostKeys.private;
   const allowedKey = options.publicKey ? sshUtils.parseKey(options.publicKey) : undefined;
   let authAttempts = 0;
   let connections = 0;
   const passwords: string[] = [];
   const local = (p: string) => path.join(root, path.posix.normalize(`/${p}`));
-  const { STATUS_CODE, OPEN_MODE } = ssh2.utils.sftp;
   // Called once a client has sent its SSH identification, before any key exchange.
-  const server = new SshServer({ hostKeys: [hostKey] }, (client) => {
+  const server = new SshServer({ hostKeys: [hostKeys.private] }, (client) => {
     connections++;
     client.on("authentication", (ctx) => {
       if (ctx.method !== "none") authAttempts++;
       if (ctx.method === "password") passwords.push(ctx.password);
-      const userOk = ctx.username === options.user;
-      if (ctx.method === "password" && userOk && options.password !== undefined && ctx.password.length === options.password.length && timingSafeEqual(Buffer.from(ctx.password), Buffer.from(options.password))) return ctx.accept();
-      if (ctx.method === "publickey" && userOk && allowedKey && !(allowedKey instanceof Error)) {
-        const key = Array.isArray(allowedKey) ? allowedKey[0]! : allowedKey;
-        if (ctx.key.algo === key.type && ctx.key.data.equals(key.getPublicSSH())) {
-          if (!ctx.signature) return ctx.accept();
-          if (ctx.blob && key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true) return ctx.accept();
-        }
-      }
-      ctx.reject(["password", "publickey"]);
+      authenticate(ctx, options, allowedKey);
     });
     client.on("ready", () => {
       client.on("session", (accept) => {
         accept().on("sftp", (acceptSftp) => {
           const sftp = acceptSftp();
-          const handles = new Map<number, number>();
-          let next = 0;
-          const handleOf = (b: Buffer) => handles.get(b.readUInt32BE(0));
-          const fail = (id: number, error: unknown) => sftp.status(id, (error as NodeJS.ErrnoException).code === "ENOENT" ? STATUS_CODE.NO_SUCH_FILE : STATUS_CODE.FAILURE);
-          const attrs = (p: string) => {
-            const s = statSync(local(p));
-            return { mode: s.mode, uid: 0, gid: 0, size: s.size, atime: Math.floor(s.atimeMs / 1000), mtime: Math.floor(s.mtimeMs / 1000) };
-          };
-          sftp.on("REALPATH", (id, p) => sftp.name(id, [{ filename: path.posix.normalize(`/${p}`), longname: "", attrs: {} as never }]));
-          const stat = (id: number, p: string) => {
-            try {
-              sftp.attrs(id, attrs(p));
-            } catch (e) {
-              fail(id, e);
-            }
-          };
-          sftp.on("STAT", stat);
-          sftp.on("LSTAT", stat);
-          sftp.on("OPEN", (id, p, flags, requested) => {
-            try {
-              const fd = openSync(local(p), flags & OPEN_MODE.WRITE ? "w" : "r");
-              if (flags & OPEN_MODE.CREAT && requested.mode !== undefined) fchmodSync(fd, requested.mode & 0o7777);
-              const h = Buffer.alloc(4);
-              h.writeUInt32BE(++next);
-              handles.set(next, fd);
-              sftp.handle(id, h);
-            } catch (e) {
-              fail(id, e);
-            }
-          });
-          sftp.on("WRITE", (id, h, offset, data) => {
-            const fd = handleOf(h);
-            if (fd === undefined) return sftp.status(id, STATUS_CODE.FAILURE);
-            writeSync(fd, data, 0, data.length, offset);
-            sftp.status(id, STATUS_CODE.OK);
-          });
-          sftp.on("FSTAT", (id) => sftp.status(id, STATUS_CODE.OP_UNSUPPORTED));
-          sftp.on("CLOSE", (id, h) => {
-            const n = h.readUInt32BE(0);
-            const fd = handles.get(n);
-            if (fd !== undefined) closeSync(fd);
-            handles.delete(n);
-            sftp.status(id, STATUS_CODE.OK);
-          });
-          sftp.on("REMOVE", (id, p) => {
-            try {
-              unlinkSync(local(p));
-              sftp.status(id, STATUS_CODE.OK);
-            } catch (e) {
-              fail(id, e);
-            }
-          });
-          sftp.on("RENAME", (id, from, to) => {
-            try {
-              statSync(local(to));
-              sftp.status(id, STATUS_CODE.FAILURE); // plain SFTP rename never replaces a file
-            } catch {
-              renameSync(local(from), local(to));
-              sftp.status(id, STATUS_CODE.OK);
-            }
-          });
-          sftp.on("EXTENDED", (id, name, data) => {
-            if (name !== "posix-rename@openssh.com") return sftp.status(id, STATUS_CODE.OP_UNSUPPORTED);
-            const fromLength = data.readUInt32BE(0);
-            const from = data.subarray(4, 4 + fromLength).toString();
-            const to = data.subarray(8 + fromLength, 8 + fromLength + data.readUInt32BE(4 + fromLength)).toString();
-            try {
-              renameSync(local(from), local(to));
-              sftp.status(id, STATUS_CODE.OK);
-            } catch (e) {
-              fail(id, e);
-            }
-          });
+          serveFiles(sftp, local);
+          servePaths(sftp, local);
         });
       });
     });

@@ -11,12 +11,15 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { sql } from "drizzle-orm";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import type { Pool, PoolClient } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import type { Database } from "../client";
-import * as schema from "../schema";
-import { accountMembers, accounts, billingPeriods, directoryNumbers, rooms, tariffs, users, type Product, type ServiceType } from "../schema";
+import { z } from "zod";
+import type { Database } from "@/db/client";
+import { oneRow } from "@/db/rows";
+import * as schema from "@/db/schema";
+import { accountMembers, accounts, billingPeriods, directoryNumbers, rooms, tariffs, users, type Product, type ServiceType } from "@/db/schema";
 import { hashPassword } from "@/lib/password";
 import { addMonths, periodBounds, periodOf, type Period } from "@/lib/periods";
 import { rateLeg, type Rate } from "@/lib/rating";
@@ -98,44 +101,18 @@ const ACCESS_NUMBERS: Partial<Record<ServiceType, string[]>> = {
 
 type Cell = string | number | null;
 type Rows = Cell[][];
-type Column = { name: string; type: "bigint" | "integer" | "text" | "timestamptz" | "date" };
-
-const CONFERENCE_COLUMNS: Column[] = [
-  { name: "account_id", type: "bigint" },
-  { name: "id", type: "bigint" },
-  { name: "room_id", type: "bigint" },
-  { name: "external_id", type: "text" },
-  { name: "product", type: "text" },
-  { name: "started_at", type: "timestamptz" },
-  { name: "ended_at", type: "timestamptz" },
-  { name: "period", type: "date" },
-  { name: "billing_code", type: "text" },
-  { name: "billing_code_source", type: "text" },
-  { name: "billing_code_set_by", type: "bigint" },
-  { name: "billing_code_set_at", type: "timestamptz" },
-  { name: "legs", type: "integer" },
-  { name: "duration_s", type: "bigint" },
-  { name: "charge_minor", type: "bigint" },
+/** COPY's column lists, in the order of the cells UsageGenerator writes (the tables give the types). */
+const CONFERENCE_COLUMNS = [
+  "account_id", "id", "room_id", "external_id", "product", "started_at", "ended_at", "period",
+  "billing_code", "billing_code_source", "billing_code_set_by", "billing_code_set_at", "legs", "duration_s", "charge_minor",
 ];
-
-const LEG_COLUMNS: Column[] = [
-  { name: "account_id", type: "bigint" },
-  { name: "id", type: "bigint" },
-  { name: "conference_id", type: "bigint" },
-  { name: "external_id", type: "text" },
-  { name: "participant_name", type: "text" },
-  { name: "caller_number", type: "text" },
-  { name: "dialed_number", type: "text" },
-  { name: "service_type", type: "text" },
-  { name: "joined_at", type: "timestamptz" },
-  { name: "left_at", type: "timestamptz" },
-  { name: "duration_s", type: "integer" },
-  { name: "billable_s", type: "integer" },
-  { name: "charge_minor", type: "bigint" },
+const LEG_COLUMNS = [
+  "account_id", "id", "conference_id", "external_id", "participant_name", "caller_number", "dialed_number", "service_type",
+  "joined_at", "left_at", "duration_s", "billable_s", "charge_minor",
 ];
 
 /** Writes rows into a table by COPY (ids given explicitly). */
-type Loader = (client: PoolClient, table: "conferences" | "legs", columns: Column[], rows: Rows) => Promise<void>;
+type Loader = (client: PoolClient, table: "conferences" | "legs", columns: string[], rows: Rows) => Promise<void>;
 
 // COPY's text format: backslash, tab and line breaks are escaped, null is \N.
 const copyCell = (value: Cell) =>
@@ -159,7 +136,7 @@ const copyLoader: Loader = async (client, table, columns, rows) => {
     }
     if (buffer.length) yield buffer.join("");
   }
-  const copy = client.query(copyFrom(`copy ${table} (${columns.map((c) => c.name).join(", ")}) from stdin`));
+  const copy = client.query(copyFrom(`copy ${table} (${columns.join(", ")}) from stdin`));
   await pipeline(Readable.from(chunks()), copy);
 };
 
@@ -441,8 +418,8 @@ async function addRooms(
 async function lockAndNextIds(client: PoolClient): Promise<{ conference: number; leg: number }> {
   await client.query("lock table conferences, legs in share row exclusive mode");
   const next = async (table: string) => {
-    const { rows } = await client.query<{ id: string }>(`select nextval(pg_get_serial_sequence('${table}', 'id')) as id`);
-    return Number(rows[0]!.id);
+    const { rows } = await client.query(`select nextval(pg_get_serial_sequence('${table}', 'id')) as id`);
+    return z.object({ id: z.coerce.number() }).parse(rows[0]).id;
   };
   return { conference: await next("conferences"), leg: await next("legs") };
 }
@@ -453,24 +430,31 @@ async function moveSequences(client: PoolClient, last: { conference: number; leg
 }
 
 /**
- * Writes usage chunk by chunk: chunk i+1 is generated while chunk i goes to the server, so neither
- * waits for the other and memory holds two chunks at most. `chunks` rounds, no more.
+ * Writes usage chunk by chunk: chunk i+1 is filled while chunk i goes to the server, so neither
+ * waits for the other and memory holds two chunks at most. `chunks` rounds, no more; `progress`
+ * gets the chunks written and the seconds since the start.
  */
-async function loadInChunks(client: PoolClient, load: Loader, chunks: number, generate: (index: number) => Promise<UsageRows>, progress: (done: number) => void): Promise<void> {
+async function loadInChunks(w: Writing, chunks: number, fill: (index: number, out: UsageRows) => Promise<void>, progress: (done: number, seconds: string) => void): Promise<void> {
   if (chunks <= 0) return;
+  const started = Date.now();
+  const generate = async (index: number) => {
+    const out: UsageRows = { conferences: [], legs: [] };
+    await fill(index, out);
+    return out;
+  };
   let chunk = await generate(0);
   for (let index = 0; index < chunks; index++) {
     const current = chunk;
     const writing = (async () => {
-      await load(client, "conferences", CONFERENCE_COLUMNS, current.conferences);
-      await load(client, "legs", LEG_COLUMNS, current.legs);
+      await w.load(w.client, "conferences", CONFERENCE_COLUMNS, current.conferences);
+      await w.load(w.client, "legs", LEG_COLUMNS, current.legs);
     })();
     // Observed below; this only keeps an early failure from being reported as unhandled.
     writing.catch(() => {});
     const following = index + 1 < chunks ? generate(index + 1) : Promise.resolve(undefined);
     const [, nextChunk] = await Promise.all([writing, following]);
     if (nextChunk) chunk = nextChunk;
-    progress(index + 1);
+    progress(index + 1, ((Date.now() - started) / 1000).toFixed(1));
   }
 }
 
@@ -483,27 +467,30 @@ async function rebuild(client: PoolClient, tx: NodePgDatabase<typeof schema>, ac
   log(`  rollups rebuilt (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
-async function counts(pool: Pool, accountNumber: string): Promise<{ accountId: number; conferences: number; legs: number }> {
-  const { rows } = await pool.query<{ id: string; conferences: string; legs: string }>(
-    `select a.id,
-            (select count(*) from conferences c where c.account_id = a.id) as conferences,
-            (select count(*) from legs l where l.account_id = a.id) as legs
-     from accounts a where a.number = $1`,
-    [accountNumber],
+/** The account's id and what was loaded for it, counted back from the tables. */
+async function counts(db: Database, accountNumber: string): Promise<{ accountId: number; conferences: number; legs: number }> {
+  return oneRow(
+    db,
+    z.object({ accountId: z.coerce.number(), conferences: z.coerce.number(), legs: z.coerce.number() }),
+    sql`select a.id as "accountId",
+               (select count(*) from conferences c where c.account_id = a.id) as conferences,
+               (select count(*) from legs l where l.account_id = a.id) as legs
+        from accounts a where a.number = ${accountNumber}`,
   );
-  const row = rows[0]!;
-  return { accountId: Number(row.id), conferences: Number(row.conferences), legs: Number(row.legs) };
 }
 
+/** One connection in one transaction: the raw client for COPY, drizzle over it, and the COPY loader. */
+type Writing = { client: PoolClient; tx: NodePgDatabase<typeof schema>; load: Loader };
+
 /** Runs `work` in one transaction on one connection; a failure leaves nothing behind. */
-async function inTransaction<T>(pool: Pool, work: (client: PoolClient, tx: NodePgDatabase<typeof schema>, load: Loader) => Promise<T>): Promise<T> {
+async function inTransaction<T>(pool: Pool, work: (writing: Writing) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
     const tx = drizzle(client, { schema });
     await client.query("begin");
     // Rollups, the daily one included, are rebuilt once after the load (rebuildRollups), not per COPY.
     await client.query("set local portal.report_days_by_writer = 'on'");
-    const result = await work(client, tx, copyLoader);
+    const result = await work({ client, tx, load: copyLoader });
     await client.query("commit");
     return result;
   } catch (error) {
@@ -522,92 +509,115 @@ function checkNumbers(accountNumber: string, firstRoom: number, roomTotal: numbe
   return roomNumbers;
 }
 
+/** Either a drizzle database or a bare pool: the tests pass the one, the benchmarks the other. */
+const asDatabase = (target: Database | Pool): Database => ("$client" in target ? target : drizzle(target, { schema }));
+
+/** The last ids a generator gave: where the sequences go, and where the next generator starts after. */
+const lastIds = (generator: UsageGenerator) => ({ conference: generator.firstConferenceId + generator.conferences - 1, leg: generator.firstLegId + generator.legs - 1 });
+
+/**
+ * After the load: fresh statistics for the planner (as autovacuum would do later), then the
+ * tenant as its callers see it, its counts read back from the tables.
+ */
+async function loadedTenant(db: Database, spec: { accountNumber: string; firstRoom: string; periods: Period[]; rooms: number }): Promise<Tenant> {
+  await db.$client.query("analyze rooms, users, conferences, legs, usage_rollups, report_days");
+  const row = await counts(db, spec.accountNumber);
+  const password = TENANT_DEFAULTS.password;
+  return {
+    accountId: row.accountId,
+    accountNumber: spec.accountNumber,
+    owner: { email: tenantOwnerEmail(spec.accountNumber), password },
+    roomHolder: { email: holderEmail(spec.accountNumber, spec.firstRoom), password, room: spec.firstRoom },
+    periods: spec.periods,
+    counts: { rooms: spec.rooms, users: spec.rooms + 1, conferences: row.conferences, legs: row.legs },
+  };
+}
+
+/** Every room's 12 months, ROOMS_PER_CHUNK rooms a chunk, with a progress line every 20 chunks. */
+async function loadRoomUsage(writing: Writing, generator: UsageGenerator, rooms: RoomPlan[], log: (line: string) => void): Promise<void> {
+  const fill = async (index: number, out: UsageRows) => {
+    for (const room of rooms.slice(index * ROOMS_PER_CHUNK, (index + 1) * ROOMS_PER_CHUNK)) {
+      generator.room(room, out);
+      // Lets the previous chunk's COPY data flow to the server while this one is generated.
+      await yieldToEventLoop();
+    }
+  };
+  await loadInChunks(writing, Math.ceil(rooms.length / ROOMS_PER_CHUNK), fill, (done, seconds) => {
+    const roomsDone = Math.min(done * ROOMS_PER_CHUNK, rooms.length);
+    if (roomsDone % (ROOMS_PER_CHUNK * 20) === 0 || roomsDone === rooms.length) log(`  ${roomsDone}/${rooms.length} rooms, ${generator.conferences} conferences, ${generator.legs} legs (${seconds} s)`);
+  });
+}
+
+type DrilldownSpec = {
+  shell: Shell;
+  accountNumber: string;
+  roomNumbers: string[];
+  passwordHash: string;
+  periods: PeriodPlan[];
+  /** The last ids the other rooms used. */
+  after: { conference: number; leg: number };
+  seed: number;
+  sizes: NonNullable<TenantOptions["drilldown"]>;
+  log: (line: string) => void;
+};
+
+/** The drill-down rooms (the busy room, then the large conference's) and their usage in the previous month. */
+async function addDrilldownRooms(writing: Writing, spec: DrilldownSpec): Promise<{ drilldown: NonNullable<Tenant["drilldown"]>; last: { conference: number; leg: number } }> {
+  const { shell, sizes } = spec;
+  // Their own random stream, after the others: the rest of the tenant is the same with or without them.
+  const random = seededRandom(spec.seed + 1);
+  const [busy, large] = await addRooms(writing.tx, random, { accountId: shell.accountId, accountNumber: spec.accountNumber, roomNumbers: spec.roomNumbers, passwordHash: spec.passwordHash });
+  const plan = spec.periods.at(-2)!;
+  const extra = new UsageGenerator(random, shell.accountId, shell.ownerId, spec.periods, spec.after.conference + 1, spec.after.leg + 1, "drill");
+  const out: UsageRows = { conferences: [], legs: [] };
+  extra.busyRoom(busy!, plan, sizes.roomConferences, out);
+  const largeConferenceId = extra.firstConferenceId + extra.conferences;
+  extra.largeConference(large!, plan, sizes.conferenceLegs, out);
+  await writing.load(writing.client, "conferences", CONFERENCE_COLUMNS, out.conferences);
+  await writing.load(writing.client, "legs", LEG_COLUMNS, out.legs);
+  spec.log(`  drill-down rooms: ${busy!.number} with ${sizes.roomConferences} conferences, ${large!.number} with one conference of ${sizes.conferenceLegs} legs (${plan.period})`);
+  return {
+    drilldown: { period: plan.period, busyRoom: { number: busy!.number, id: busy!.id }, largeConference: { room: large!.number, roomId: large!.id, id: largeConferenceId } },
+    last: lastIds(extra),
+  };
+}
+
 /**
  * Creates the tenant: the account, its owner, one cardholder per room, the rooms, the invoiced
  * billing periods, 12 months of conferences and legs rated with the default tariff, and the rollups.
  * With `drilldown`, two more rooms follow the others (the busy room, then the large conference's).
  */
 export async function generateTenant(target: Database | Pool, options: TenantOptions = {}): Promise<Tenant> {
-  const pool: Pool = "$client" in target ? target.$client : target;
-  const scale = options.scale ?? 1;
-  const now = options.now ?? new Date();
+  const db = asDatabase(target);
   const accountNumber = options.accountNumber ?? TENANT_DEFAULTS.accountNumber;
-  const firstRoom = options.firstRoomNumber ?? TENANT_DEFAULTS.firstRoomNumber;
-  const roomTotal = roomCount(scale);
+  const roomTotal = roomCount(options.scale ?? 1);
   const extraRooms = options.drilldown ? 2 : 0;
   const log = options.log ?? (() => {});
-  const allNumbers = checkNumbers(accountNumber, firstRoom, roomTotal + extraRooms);
+  const allNumbers = checkNumbers(accountNumber, options.firstRoomNumber ?? TENANT_DEFAULTS.firstRoomNumber, roomTotal + extraRooms);
   const roomNumbers = allNumbers.slice(0, roomTotal);
   const seed = options.seed ?? TENANT_DEFAULTS.seed;
-
   const random = seededRandom(seed);
   const passwordHash = await hashPassword(TENANT_DEFAULTS.password);
-  const periods = planPeriods(now, options.months ?? TENANT_DEFAULTS.months);
-  const ownerEmail = tenantOwnerEmail(accountNumber);
+  const periods = planPeriods(options.now ?? new Date(), options.months ?? TENANT_DEFAULTS.months);
 
-  const extras = await inTransaction(pool, async (client, tx, load) => {
-    const shell = await createShell(tx, random, { accountNumber, ownerEmail, roomNumbers, passwordHash, invoiced: periods.filter((p) => p.invoicedAt) });
-    const ids = await lockAndNextIds(client);
+  const drilldown = await inTransaction(db.$client, async (writing) => {
+    const shell = await createShell(writing.tx, random, { accountNumber, ownerEmail: tenantOwnerEmail(accountNumber), roomNumbers, passwordHash, invoiced: periods.filter((p) => p.invoicedAt) });
+    const ids = await lockAndNextIds(writing.client);
     const generator = new UsageGenerator(random, shell.accountId, shell.ownerId, periods, ids.conference, ids.leg);
-
-    const started = Date.now();
-    const chunks = Math.ceil(shell.rooms.length / ROOMS_PER_CHUNK);
-    await loadInChunks(
-      client,
-      load,
-      chunks,
-      async (index) => {
-        const out: UsageRows = { conferences: [], legs: [] };
-        for (const room of shell.rooms.slice(index * ROOMS_PER_CHUNK, (index + 1) * ROOMS_PER_CHUNK)) {
-          generator.room(room, out);
-          // Lets the previous chunk's COPY data flow to the server while this one is generated.
-          await yieldToEventLoop();
-        }
-        return out;
-      },
-      (done) => {
-        const roomsDone = Math.min(done * ROOMS_PER_CHUNK, shell.rooms.length);
-        if (roomsDone % (ROOMS_PER_CHUNK * 20) === 0 || roomsDone === shell.rooms.length) {
-          log(`  ${roomsDone}/${shell.rooms.length} rooms, ${generator.conferences} conferences, ${generator.legs} legs (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-        }
-      },
-    );
-    let last = { conference: generator.firstConferenceId + generator.conferences - 1, leg: generator.firstLegId + generator.legs - 1 };
-
-    let drilldown: Tenant["drilldown"];
+    await loadRoomUsage(writing, generator, shell.rooms, log);
+    let last = lastIds(generator);
+    let extras: Awaited<ReturnType<typeof addDrilldownRooms>> | undefined;
     if (options.drilldown) {
-      // Their own random stream, after the others: the rest of the tenant is the same with or without them.
-      const extraRandom = seededRandom(seed + 1);
-      const [busy, large] = await addRooms(tx, extraRandom, { accountId: shell.accountId, accountNumber, roomNumbers: allNumbers.slice(roomTotal), passwordHash });
-      const plan = periods.at(-2)!;
-      const extra = new UsageGenerator(extraRandom, shell.accountId, shell.ownerId, periods, last.conference + 1, last.leg + 1, "drill");
-      const out: UsageRows = { conferences: [], legs: [] };
-      extra.busyRoom(busy!, plan, options.drilldown.roomConferences, out);
-      const largeConferenceId = extra.firstConferenceId + extra.conferences;
-      extra.largeConference(large!, plan, options.drilldown.conferenceLegs, out);
-      await load(client, "conferences", CONFERENCE_COLUMNS, out.conferences);
-      await load(client, "legs", LEG_COLUMNS, out.legs);
-      last = { conference: extra.firstConferenceId + extra.conferences - 1, leg: extra.firstLegId + extra.legs - 1 };
-      log(`  drill-down rooms: ${busy!.number} with ${options.drilldown.roomConferences} conferences, ${large!.number} with one conference of ${options.drilldown.conferenceLegs} legs (${plan.period})`);
-      drilldown = { period: plan.period, busyRoom: { number: busy!.number, id: busy!.id }, largeConference: { room: large!.number, roomId: large!.id, id: largeConferenceId } };
+      extras = await addDrilldownRooms(writing, { shell, accountNumber, roomNumbers: allNumbers.slice(roomTotal), passwordHash, periods, after: last, seed, sizes: options.drilldown, log });
+      last = extras.last;
     }
-    await moveSequences(client, last);
-    await rebuild(client, tx, shell.accountId, log);
-    return drilldown;
+    await moveSequences(writing.client, last);
+    await rebuild(writing.client, writing.tx, shell.accountId, log);
+    return extras?.drilldown;
   });
 
-  // Fresh statistics for the planner after a bulk load, as autovacuum would do later.
-  await pool.query("analyze rooms, users, conferences, legs, usage_rollups, report_days");
-  const row = await counts(pool, accountNumber);
-  return {
-    accountId: row.accountId,
-    accountNumber,
-    owner: { email: ownerEmail, password: TENANT_DEFAULTS.password },
-    roomHolder: { email: holderEmail(accountNumber, roomNumbers[0]!), password: TENANT_DEFAULTS.password, room: roomNumbers[0]! },
-    periods: periods.map((p) => p.period),
-    counts: { rooms: roomTotal + extraRooms, users: roomTotal + extraRooms + 1, conferences: row.conferences, legs: row.legs },
-    ...(extras ? { drilldown: extras } : {}),
-  };
+  const tenant = await loadedTenant(db, { accountNumber, firstRoom: roomNumbers[0]!, periods: periods.map((p) => p.period), rooms: roomTotal + extraRooms });
+  return { ...tenant, ...(drilldown ? { drilldown } : {}) };
 }
 
 export type StatementTenantOptions = {
@@ -623,13 +633,28 @@ export type StatementTenantOptions = {
 
 const STATEMENT_CHUNK = 25_000;
 
+/** `conferences` single-leg conferences in one month, STATEMENT_CHUNK a chunk, with a progress line every 10 chunks. */
+async function loadStatementUsage(writing: Writing, generator: UsageGenerator, shell: Shell, plan: PeriodPlan, conferences: number, log: (line: string) => void): Promise<void> {
+  const chunks = Math.ceil(conferences / STATEMENT_CHUNK);
+  const fill = async (index: number, out: UsageRows) => {
+    const count = Math.min(STATEMENT_CHUNK, conferences - index * STATEMENT_CHUNK);
+    // In slices, letting the previous chunk's COPY data flow between them.
+    for (let done = 0; done < count; done += 1000) {
+      generator.singleLegConferences(shell.rooms, plan, Math.min(1000, count - done), out);
+      await yieldToEventLoop();
+    }
+  };
+  await loadInChunks(writing, chunks, fill, (done, seconds) => {
+    if (done % 10 === 0 || done === chunks) log(`  ${generator.conferences} conferences, ${generator.legs} legs (${seconds} s)`);
+  });
+}
+
 /**
  * An account whose previous month holds `conferences` conferences of one leg each across `rooms`
  * rooms (a very large monthly statement), rated with the default tariff, with its rollups.
  */
 export async function generateStatementTenant(target: Database | Pool, options: StatementTenantOptions): Promise<Tenant & { period: Period }> {
-  const pool: Pool = "$client" in target ? target.$client : target;
-  const now = options.now ?? new Date();
+  const db = asDatabase(target);
   const accountNumber = options.accountNumber ?? "700003";
   const roomTotal = options.rooms ?? 200;
   const roomNumbers = checkNumbers(accountNumber, options.firstRoomNumber ?? 730000, roomTotal);
@@ -639,47 +664,17 @@ export async function generateStatementTenant(target: Database | Pool, options: 
   const random = seededRandom(options.seed ?? 700003);
   const passwordHash = await hashPassword(TENANT_DEFAULTS.password);
   // Only the previous month: a complete month, invoiced as it would be by then.
-  const periods = planPeriods(now, 2);
-  const plan = periods[0]!;
-  const ownerEmail = tenantOwnerEmail(accountNumber);
+  const plan = planPeriods(options.now ?? new Date(), 2)[0]!;
 
-  await inTransaction(pool, async (client, tx, load) => {
-    const shell = await createShell(tx, random, { accountNumber, ownerEmail, roomNumbers, passwordHash, invoiced: [plan] });
-    const ids = await lockAndNextIds(client);
+  await inTransaction(db.$client, async (writing) => {
+    const shell = await createShell(writing.tx, random, { accountNumber, ownerEmail: tenantOwnerEmail(accountNumber), roomNumbers, passwordHash, invoiced: [plan] });
+    const ids = await lockAndNextIds(writing.client);
     const generator = new UsageGenerator(random, shell.accountId, shell.ownerId, [plan], ids.conference, ids.leg, "stmt");
-    const started = Date.now();
-    const chunks = Math.ceil(options.conferences / STATEMENT_CHUNK);
-    await loadInChunks(
-      client,
-      load,
-      chunks,
-      async (index) => {
-        const out: UsageRows = { conferences: [], legs: [] };
-        const count = Math.min(STATEMENT_CHUNK, options.conferences - index * STATEMENT_CHUNK);
-        // In slices, letting the previous chunk's COPY data flow between them.
-        for (let done = 0; done < count; done += 1000) {
-          generator.singleLegConferences(shell.rooms, plan, Math.min(1000, count - done), out);
-          await yieldToEventLoop();
-        }
-        return out;
-      },
-      (done) => {
-        if (done % 10 === 0 || done === chunks) log(`  ${generator.conferences} conferences, ${generator.legs} legs (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-      },
-    );
-    await moveSequences(client, { conference: generator.firstConferenceId + generator.conferences - 1, leg: generator.firstLegId + generator.legs - 1 });
-    await rebuild(client, tx, shell.accountId, log);
+    await loadStatementUsage(writing, generator, shell, plan, options.conferences, log);
+    await moveSequences(writing.client, lastIds(generator));
+    await rebuild(writing.client, writing.tx, shell.accountId, log);
   });
 
-  await pool.query("analyze rooms, users, conferences, legs, usage_rollups, report_days");
-  const row = await counts(pool, accountNumber);
-  return {
-    accountId: row.accountId,
-    accountNumber,
-    owner: { email: ownerEmail, password: TENANT_DEFAULTS.password },
-    roomHolder: { email: holderEmail(accountNumber, roomNumbers[0]!), password: TENANT_DEFAULTS.password, room: roomNumbers[0]! },
-    periods: [plan.period],
-    period: plan.period,
-    counts: { rooms: roomTotal, users: roomTotal + 1, conferences: row.conferences, legs: row.legs },
-  };
+  const tenant = await loadedTenant(db, { accountNumber, firstRoom: roomNumbers[0]!, periods: [plan.period], rooms: roomTotal });
+  return { ...tenant, period: plan.period };
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { sql } from "drizzle-orm";
-import { testDatabase, type TestDatabase } from "../testing";
+import { testDatabase, type TestDatabase } from "@/db/testing";
 import { scopeOf, type AccountScope } from "@/lib/auth/scope";
 import { getCodeUsage } from "@/lib/data/code-usage";
 import { getConferenceLines } from "@/lib/data/conferences";
