@@ -1,7 +1,7 @@
 /** How report values read on screen, in HTML files and in CSV: one place per column kind. */
 import { csvText } from "@/lib/export/formula-safety";
 import type { Cell, ColumnKind } from "@/lib/export/workbook";
-import { formatDuration, formatLocalDate, formatLocalTime, formatMoney, minorDigits } from "@/lib/format";
+import { formatDuration, formatLocalDate, formatLocalTime, formatMoney, minorToDecimal } from "@/lib/format";
 import { fill, type Messages } from "@/lib/i18n/messages";
 import type { FilterNames } from "./filters";
 import type { ReportQuery } from "./query";
@@ -43,11 +43,7 @@ export function csvCell(kind: ColumnKind, cell: Cell, currency: string): string 
   if (value instanceof Date) return kind === "time" ? `${pad(value.getUTCHours())}:${pad(value.getUTCMinutes())}:${pad(value.getUTCSeconds())}` : value.toISOString().slice(0, 10);
   if (typeof value === "number") {
     if (kind === "duration") return formatDuration(value);
-    if (kind === "money") {
-      const digits = minorDigits(currency);
-      const abs = String(Math.abs(value)).padStart(digits + 1, "0");
-      return `${value < 0 ? "-" : ""}${digits ? `${abs.slice(0, -digits)}.${abs.slice(-digits)}` : abs}`;
-    }
+    if (kind === "money") return minorToDecimal(value, currency);
     return value;
   }
   return csvText(value);
