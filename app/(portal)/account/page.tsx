@@ -11,7 +11,7 @@ import { getAccount, getPeriodStatus } from "@/lib/data/account";
 import { getCodeUsage } from "@/lib/data/code-usage";
 import { getRoomUsage, type RoomDisplay } from "@/lib/data/room-usage";
 import { getMessages } from "@/lib/i18n/locale";
-import { pageOf, subtotal } from "@/lib/paging";
+import { readPage, subtotal } from "@/lib/paging";
 import { choosePeriod, periodLabel, toUrlPeriod } from "@/lib/periods";
 
 import { first, type SearchParams } from "@/lib/search-params";
@@ -36,15 +36,13 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
     );
   }
 
-  // The requested page of rooms is read alone; past the last page, the last page is read instead.
-  const requested = pageOf(Number.MAX_SAFE_INTEGER, first(params.page));
-  const [status, firstTry, codes] = await Promise.all([
+  const [status, rooms, codes] = await Promise.all([
     getPeriodStatus(scope, period),
-    byCode ? undefined : getRoomUsage(scope, period, display, requested),
+    byCode ? undefined : readPage(first(params.page), (slice) => getRoomUsage(scope, period, display, slice), (usage) => usage.count),
     byCode ? getCodeUsage(scope, period) : undefined,
   ]);
-  const page = firstTry && pageOf(firstTry.count, first(params.page));
-  const usage = firstTry && page && page.page !== requested.page ? await getRoomUsage(scope, period, display, page) : firstTry;
+  const usage = rooms?.list;
+  const page = rooms?.page;
   const query = (p: Record<string, string>) => {
     const q = new URLSearchParams({ period: toUrlPeriod(period), ...(display === "all" ? { display } : {}), ...(byCode ? { sort: "code" } : {}), ...p });
     for (const [k, v] of [...q]) if (v === "") q.delete(k);

@@ -11,7 +11,7 @@ import { getAccount, getPeriodStatus } from "@/lib/data/account";
 import { getBillingCodeSuggestions, getConferenceLines } from "@/lib/data/conferences";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
-import { pageOf, subtotal } from "@/lib/paging";
+import { readPage, subtotal } from "@/lib/paging";
 import { choosePeriod, periodLabel, toUrlPeriod } from "@/lib/periods";
 import { first, type SearchParams } from "@/lib/search-params";
 
@@ -25,11 +25,12 @@ export default async function CodeConferencesPage({ searchParams }: { searchPara
   const { period } = choosePeriod(first(params.period), account.timeZone);
   if (!period) return <PeriodUnavailable message={t.summary.periodUnavailable} linkLabel={t.summary.currentPeriod} href="/account?sort=code" />;
 
-  const requested = pageOf(Number.MAX_SAFE_INTEGER, first(params.page));
   const filter = { billingCode: code || null };
-  const [status, firstTry, suggestions] = await Promise.all([getPeriodStatus(scope, period), getConferenceLines(scope, period, filter, requested), getBillingCodeSuggestions(scope)]);
-  const page = pageOf(firstTry.conferences, first(params.page));
-  const list = page.page !== requested.page ? await getConferenceLines(scope, period, filter, page) : firstTry;
+  const [status, { list, page }, suggestions] = await Promise.all([
+    getPeriodStatus(scope, period),
+    readPage(first(params.page), (slice) => getConferenceLines(scope, period, filter, slice), (lines) => lines.conferences),
+    getBillingCodeSuggestions(scope),
+  ]);
   const invoiced = status === "invoiced";
   const table = (
     <ConferenceTable

@@ -15,7 +15,7 @@ import { findRoom } from "@/lib/data/rooms";
 import { formatRoomNumber } from "@/lib/format";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
-import { pageOf, subtotal } from "@/lib/paging";
+import { readPage, subtotal } from "@/lib/paging";
 import { choosePeriod, periodLabel, toUrlPeriod } from "@/lib/periods";
 import { first, type SearchParams } from "@/lib/search-params";
 
@@ -36,12 +36,12 @@ export default async function RoomPage({ params, searchParams }: Props) {
       </>
     );
   }
-  // The requested page of conferences is read alone; past the last page, the last page is read instead.
-  const requested = pageOf(Number.MAX_SAFE_INTEGER, first(query.page));
   const filter = { roomId: room.id };
-  const [status, firstTry, suggestions] = await Promise.all([getPeriodStatus(scope, period), getConferenceLines(scope, period, filter, requested), getBillingCodeSuggestions(scope)]);
-  const page = pageOf(firstTry.conferences, first(query.page));
-  const list = page.page !== requested.page ? await getConferenceLines(scope, period, filter, page) : firstTry;
+  const [status, { list, page }, suggestions] = await Promise.all([
+    getPeriodStatus(scope, period),
+    readPage(first(query.page), (slice) => getConferenceLines(scope, period, filter, slice), (lines) => lines.conferences),
+    getBillingCodeSuggestions(scope),
+  ]);
   const invoiced = status === "invoiced";
   const href = (conferenceId: number) => `/rooms/${room.number}/conferences/${conferenceId}`;
   const table = (
