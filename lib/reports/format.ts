@@ -3,10 +3,12 @@ import { csvText } from "@/lib/export/formula-safety";
 import type { Cell, ColumnKind } from "@/lib/export/workbook";
 import { formatDuration, formatLocalDate, formatLocalTime, formatMoney, minorToDecimal } from "@/lib/format";
 import { fill, type Messages } from "@/lib/i18n/messages";
-import type { FilterNames } from "./filters";
 import type { ReportQuery } from "./query";
 
 export type Money = { currency: string; locale: string };
+
+/** The names of the people and groups a report is filtered on, for its heading. */
+export type FilterNames = { cardholders: string[]; owners: string[]; groups: string[] };
 
 const integers = new Map<string, Intl.NumberFormat>();
 const integer = (locale: string) => {
