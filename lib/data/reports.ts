@@ -10,7 +10,7 @@ import { fill, type Locale, type Messages } from "@/lib/i18n/messages";
 import { readPage, type Page } from "@/lib/paging";
 import { reportDefinition, reportRow, summaryPageQuery, totalsByColumn, totalsQuery, type ReportDefinition, type Row } from "@/lib/reports/definitions";
 import type { FilterNames } from "@/lib/reports/format";
-import type { ReportQuery } from "@/lib/reports/query";
+import { parseReportQuery, type ReportQuery } from "@/lib/reports/query";
 
 export { products } from "@/db/schema/accounts";
 
@@ -75,6 +75,27 @@ export async function getReportFilterNames(scope: AccountScope, query: ReportQue
   }
   const names = (list: { name: string }[]) => list.map((r) => r.name);
   return { cardholders: names(cardholders), owners: names(owners), groups: names(groups) };
+}
+
+/**
+ * The report a request asks for (`type` and the rest of its search parameters): parsed, and its
+ * filters checked against the account; otherwise what is wrong, by field. Nothing asked: neither.
+ */
+export async function checkReportRequest(
+  scope: AccountScope,
+  q: URLSearchParams,
+  now: Date,
+  t: Messages,
+): Promise<{ query?: ReportQuery; names?: FilterNames; errors: Record<string, string[]> }> {
+  if (!q.has("type")) return { errors: {} };
+  const parsed = parseReportQuery(q, now, t);
+  if (!parsed.ok) return { errors: parsed.errors };
+  try {
+    return { query: parsed.query, names: await getReportFilterNames(scope, parsed.query, t), errors: {} };
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    return { errors: { [error.field ?? "filters"]: [error.message] } };
+  }
 }
 
 export type ReportPage = {

@@ -17,7 +17,7 @@ import { createWorkbook, excelInstant, type Cell } from "@/lib/export/workbook";
 import { formatLocalDate, formatLocalTime } from "@/lib/format";
 import { fill, messages, type Locale, type Messages } from "@/lib/i18n/messages";
 import { reportDefinition, type ReportDefinition, type Row } from "./definitions";
-import { csvCell, displayCell, displayDay, filterSummary, linesLabel, type FilterNames } from "./format";
+import { csvCell, displayCell, filterSummary, linesLabel, reportHeading, type FilterNames } from "./format";
 import { gmtDay, type ReportQuery } from "./query";
 
 export type ReportFormat = "xlsx" | "csv" | "html";
@@ -37,12 +37,6 @@ export type ReportContext = {
 /** Reports are the owner's: a context for an account scope. */
 export async function loadReportContext(scope: AccountScope, locale: Locale, now = new Date(), signal?: AbortSignal): Promise<ReportContext> {
   return { scope, account: await getAccount(scope), t: messages[locale], locale, now, signal };
-}
-
-/** What a report is about, for the header of a file or a page. */
-export function reportHeading(def: ReportDefinition, query: ReportQuery, c: Pick<ReportContext, "t" | "account">): string {
-  const name = c.t.reports.types[def.type].name;
-  return def.usesRange ? fill(c.t.reports.heading, { report: name, from: displayDay(query.from, c.account.locale), to: displayDay(query.to, c.account.locale) }) : name;
 }
 
 /** The file's name says what it holds: account, report, days. */

@@ -3,6 +3,7 @@ import { csvText } from "@/lib/export/formula-safety";
 import type { Cell, ColumnKind } from "@/lib/export/workbook";
 import { formatDuration, formatLocalDate, formatLocalTime, formatMoney, minorToDecimal } from "@/lib/format";
 import { fill, type Messages } from "@/lib/i18n/messages";
+import type { ReportDefinition } from "./definitions";
 import type { ReportQuery } from "./query";
 
 export type Money = { currency: string; locale: string };
@@ -53,6 +54,12 @@ export function csvCell(kind: ColumnKind, cell: Cell, currency: string): string 
 
 /** A GMT day (YYYY-MM-DD) in the account's locale. */
 export const displayDay = (day: string, locale: string) => formatLocalDate(new Date(`${day}T00:00:00Z`), "UTC", locale);
+
+/** What a report is about, for the header of a file or a page. */
+export function reportHeading(def: ReportDefinition, query: ReportQuery, c: { t: Messages; account: { locale: string } }): string {
+  const name = c.t.reports.types[def.type].name;
+  return def.usesRange ? fill(c.t.reports.heading, { report: name, from: displayDay(query.from, c.account.locale), to: displayDay(query.to, c.account.locale) }) : name;
+}
 
 /** "Cardholders: Ann, Bob · Groups: Sales · Products: Audio", or "all users, all products". */
 export function filterSummary(query: ReportQuery, names: FilterNames, t: Messages): string {
