@@ -9,8 +9,6 @@ import { subtotal } from "@/lib/paging";
 import type { Period } from "@/lib/periods";
 import { conferenceLinesQuery, conferenceQuery, conferenceTotalsQuery, participantsQuery, type ConferenceFilter } from "./conference-queries";
 
-export type { ConferenceFilter } from "./conference-queries";
-
 /** bigint and numeric columns (sums, ids) arrive as text: exact up to 2^53, as every amount here is. */
 const integer = z.coerce.number();
 /** Drizzle has node-postgres hand timestamps over as text. */

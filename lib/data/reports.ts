@@ -18,8 +18,8 @@ const person = z.object({ id: z.coerce.number(), name: z.string(), email: z.stri
 const group = z.object({ id: z.coerce.number(), name: z.string(), members: z.number() });
 const named = z.object({ id: z.coerce.number(), name: z.string() });
 
-export type Person = z.output<typeof person>;
-export type Group = z.output<typeof group>;
+type Person = z.output<typeof person>;
+type Group = z.output<typeof group>;
 export type FilterOptions = { cardholders: Person[]; owners: Person[]; groups: Group[] };
 
 /** The cardholders, owners and groups the report builder offers: the account's own. */
