@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { formatRoomNumber } from "@/lib/format";
 
 type Props = { title: string; children: ReactNode };
 
@@ -17,6 +18,18 @@ export function SummaryLine({ label, children }: { label: string; children: Reac
     <>
       <dt className="py-2 pr-6 font-medium text-slate-600">{label}</dt>
       <dd className="py-2 text-slate-900">{children}</dd>
+    </>
+  );
+}
+
+/** A room's number and cardholder: the first lines of a room's summary and of a conference's. */
+export function RoomLines({ number, cardholder, labels }: { number: string; cardholder: string; labels: { roomNumber: string; cardholder: string } }) {
+  return (
+    <>
+      <SummaryLine label={labels.roomNumber}>
+        <span className="num font-semibold">{formatRoomNumber(number)}</span>
+      </SummaryLine>
+      <SummaryLine label={labels.cardholder}>{cardholder}</SummaryLine>
     </>
   );
 }

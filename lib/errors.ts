@@ -1,4 +1,10 @@
-/** Domain errors, mapped to HTTP statuses and form messages in one place (`httpStatus`). */
+/**
+ * Domain errors, and the one map of them to what the user gets: the HTTP status and text of a
+ * route's answer (`httpStatus`, `errorResponse`, `answeringErrors`) and the message a form shows, in
+ * the user's language (`formError`). Pages keep Next's notFound() and its not-found page.
+ */
+import { fill, type Messages } from "@/lib/i18n/messages";
+
 export class NotFoundError extends Error {
   constructor(what = "Not found") {
     super(what);
@@ -34,17 +40,10 @@ export class ConflictError extends Error {
   }
 }
 
-export class ForbiddenError extends Error {
-  constructor(message = "Forbidden") {
-    super(message);
-    this.name = "ForbiddenError";
-  }
-}
-
 /**
- * A request body refused whole before any of it is used: cut short (400), stalled (408), over a
- * size limit (413) or not readable as a batch (422: empty, not UTF-8, no header row). `line` is
- * where the problem is, when it is on one line.
+ * A request body refused whole before any of it is used: cut short or without the fields expected
+ * (400), stalled (408), over a size limit (413) or not readable as a batch (422: empty, not UTF-8,
+ * no header row). `line` is where the problem is, when it is on one line.
  */
 export class BodyError extends Error {
   constructor(
@@ -57,14 +56,49 @@ export class BodyError extends Error {
   }
 }
 
+/** The HTTP status of a domain error; 500 for any other error (a bug). */
 export function httpStatus(error: unknown): number {
   if (error instanceof BodyError) return error.status;
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ValidationError) return 422;
   if (error instanceof LockedError) return 409;
   if (error instanceof ConflictError) return 409;
-  if (error instanceof ForbiddenError) return 403;
   return 500;
+}
+
+/**
+ * A domain error as a route's plain-text answer: its status and its own message (the routes'
+ * answers are for programs and downloads, in English). Any other error is thrown on: Next answers
+ * 500 and logs it.
+ */
+export function errorResponse(error: unknown): Response {
+  const status = httpStatus(error);
+  if (status === 500) throw error;
+  return new Response(`${(error as Error).message}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
+}
+
+/** A route handler whose domain errors, wherever thrown below it, are answered by `errorResponse`. */
+export function answeringErrors<A extends unknown[]>(handler: (...args: A) => Promise<Response>): (...args: A) => Promise<Response> {
+  return async (...args) => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+/**
+ * A domain error as a form shows it, in the user's language: a message for the whole form, or one
+ * field's error (a ValidationError thrown with a message already in the user's language).
+ * Undefined for any other error.
+ */
+export function formError(error: unknown, t: Messages): { message: string; field?: string } | undefined {
+  if (error instanceof NotFoundError) return { message: t.codes.notFound };
+  if (error instanceof LockedError) return { message: t.codes.lockedInvoiced };
+  if (error instanceof ConflictError) return { message: error.ids.length > 1 ? fill(t.codes.conflictMany, { count: error.ids.length }) : t.codes.conflict };
+  if (error instanceof ValidationError && error.field) return { message: error.message, field: error.field };
+  return undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { formatDuration, formatMoney, formatRoomNumber, minorDigits } from "./format";
+import { formatDuration, formatMoney, formatRoomNumber, minorDigits, minorToDecimal } from "./format";
 
 const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, " ");
 
@@ -13,6 +13,16 @@ test("money is formatted from integer minor units in the account's locale and cu
   assert.equal(formatMoney(-5, "EUR", "en-US"), "-€0.05");
   // 2^53 − 1 minor units still format exactly: no float division is involved.
   assert.equal(formatMoney(9007199254740991, "EUR", "en-US"), "€90,071,992,547,409.91");
+});
+
+test("minor units are written as a decimal with a point, digit by digit", () => {
+  assert.equal(minorToDecimal(11659, "EUR"), "116.59");
+  assert.equal(minorToDecimal(9, "EUR"), "0.09");
+  assert.equal(minorToDecimal(-5, "EUR"), "-0.05");
+  assert.equal(minorToDecimal(0, "EUR"), "0.00");
+  assert.equal(minorToDecimal(1999, "JPY"), "1999");
+  assert.equal(minorToDecimal(-1234, "KWD"), "-1.234");
+  assert.equal(minorToDecimal(9007199254740991, "EUR"), "90071992547409.91");
 });
 
 test("currencies have their own number of minor digits", () => {

@@ -25,13 +25,21 @@ export function minorDigits(currency: string): number {
   return digits;
 }
 
-/** Formats integer minor units, e.g. 11659 EUR in fr-FR → "116,59 €". */
-export function formatMoney(minor: number, currency: string, locale: string): string {
+/**
+ * Integer minor units as a decimal string with a point, e.g. 11659 EUR → "116.59", 1999 JPY →
+ * "1999": written from the digits, so no float division is involved.
+ */
+export function minorToDecimal(minor: number, currency: string): `${number}` {
   const digits = minorDigits(currency);
-  // Intl formats a decimal string exactly, so no float division is involved.
   const abs = String(Math.abs(minor)).padStart(digits + 1, "0");
   const decimal = digits ? `${abs.slice(0, -digits)}.${abs.slice(-digits)}` : abs;
-  return moneyFormat(locale, currency).format(`${minor < 0 ? "-" : ""}${decimal}` as `${number}`);
+  return `${minor < 0 ? "-" : ""}${decimal}` as `${number}`;
+}
+
+/** Formats integer minor units, e.g. 11659 EUR in fr-FR → "116,59 €". */
+export function formatMoney(minor: number, currency: string, locale: string): string {
+  // Intl formats a decimal string exactly.
+  return moneyFormat(locale, currency).format(minorToDecimal(minor, currency));
 }
 
 /** Seconds as HH:MM:SS; hours go past 24 (e.g. "125:03:10"). */

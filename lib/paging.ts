@@ -19,13 +19,34 @@ export function paginate<T>(items: T[], requested: string | undefined, key: (ite
   return { items: slice.flat(), page, pages, from: slice.length ? (page - 1) * size + 1 : 0, to: (page - 1) * size + slice.length, count: groups.length };
 }
 
+/** A page of a list read a page at a time: where it is, and the slice of the list to read. */
+export type PageSlice = Omit<Page<never>, "items"> & { offset: number; limit: number };
+
 /** Which page of `count` entries to show, when the list itself is read a page at a time. */
-export function pageOf(count: number, requested: string | undefined, size = PAGE_SIZE): Omit<Page<never>, "items"> & { offset: number; limit: number } {
+export function pageOf(count: number, requested: string | undefined, size = PAGE_SIZE): PageSlice {
   const pages = Math.max(1, Math.ceil(count / size));
   const wanted = Number.parseInt(requested ?? "1", 10);
   const page = Number.isFinite(wanted) ? Math.min(Math.max(wanted, 1), pages) : 1;
   const offset = (page - 1) * size;
   return { page, pages, from: count ? offset + 1 : 0, to: Math.min(count, offset + size), count, offset, limit: size };
+}
+
+/**
+ * Reads the requested page of a list that is read a page at a time, else its last page. The list's
+ * size is not known before reading, so the requested page is read as if it existed (one query in
+ * the usual case); past the end, `read` is called again for the last page. `read` gets the slice
+ * and returns the page with the whole list's size, which `count` takes out of it.
+ */
+export async function readPage<T>(
+  requested: string | undefined,
+  read: (slice: { offset: number; limit: number }) => Promise<T>,
+  count: (list: T) => number,
+  size = PAGE_SIZE,
+): Promise<{ list: T; page: PageSlice }> {
+  const wanted = pageOf(Number.MAX_SAFE_INTEGER, requested, size);
+  const first = await read(wanted);
+  const page = pageOf(count(first), requested, size);
+  return { list: page.page === wanted.page ? first : await read(page), page };
 }
 
 /** The sums of the lines of one page, for its subtotal. */

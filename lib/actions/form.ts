@@ -3,10 +3,10 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { requireOwnerForEnrolment, requireScope } from "@/lib/auth/session";
 import type { AccountScope, Scope } from "@/lib/auth/scope";
-import { ConflictError, LockedError, NotFoundError, ValidationError } from "@/lib/errors";
+import { formError } from "@/lib/errors";
 import { hasForbiddenText } from "@/lib/http/input-guard";
 import { getMessages } from "@/lib/i18n/locale";
-import { fill, type Messages } from "@/lib/i18n/messages";
+import type { Messages } from "@/lib/i18n/messages";
 
 /**
  * What a form shows after its action: field errors (by field name), a message, success or not.
@@ -83,14 +83,10 @@ function fieldErrors(error: z.ZodError, t: Messages): Record<string, string[]> {
   return errors;
 }
 
+/** What the form shows for a failed handler: its zod errors by field, or the domain error as lib/errors.ts maps it. */
 function errorState(error: unknown, t: Messages): FormState {
-  if (error instanceof NotFoundError) return { ok: false, message: t.codes.notFound };
-  if (error instanceof LockedError) return { ok: false, message: t.codes.lockedInvoiced };
-  if (error instanceof ConflictError) {
-    return { ok: false, message: error.ids.length > 1 ? fill(t.codes.conflictMany, { count: error.ids.length }) : t.codes.conflict };
-  }
   if (error instanceof z.ZodError) return { ok: false, errors: fieldErrors(error, t) };
-  // Thrown by a handler with a message already in the user's language, for one field.
-  if (error instanceof ValidationError && error.field) return { ok: false, errors: { [error.field]: [error.message] } };
-  throw error;
+  const shown = formError(error, t);
+  if (!shown) throw error;
+  return shown.field ? { ok: false, errors: { [shown.field]: [shown.message] } } : { ok: false, message: shown.message };
 }

@@ -1,16 +1,21 @@
 import "server-only";
 import { sql } from "drizzle-orm";
+import { z } from "zod";
 import { getDb } from "@/db/client";
+import { rows } from "@/db/rows";
 import { roomFilter, type Scope } from "@/lib/auth/scope";
 import type { Period } from "@/lib/periods";
 
 export type CodeRoomLine = { number: string; cardholder: string; conferences: number; durationS: number; chargeMinor: number };
 export type CodeUsage = { code: string | null; conferences: number; durationS: number; chargeMinor: number; rooms: CodeRoomLine[] };
 
+/** One rollup row: a room's conferences with one code in the period ('' = Unallocated). */
+const rollupLine = z.object({ billing_code: z.string(), number: z.string(), cardholder: z.string(), conferences: z.number(), duration_s: z.coerce.number(), charge_minor: z.coerce.number() });
+
 /** Totals per billing code for a period (Unallocated first), each with its rooms, from the rollups. */
 export async function getCodeUsage(scope: Scope, period: Period): Promise<{ codes: CodeUsage[]; total: { conferences: number; durationS: number; chargeMinor: number } }> {
   const db = await getDb();
-  const { rows } = await db.execute<{ billing_code: string; number: string; cardholder: string; conferences: number; duration_s: string; charge_minor: string }>(sql`
+  const lines = await rows(db, rollupLine, sql`
     select u.billing_code, r.number, holder.display_name as cardholder, u.conferences, u.duration_s, u.charge_minor
     from usage_rollups u
     join rooms r on r.account_id = u.account_id and r.id = u.room_id
@@ -18,14 +23,14 @@ export async function getCodeUsage(scope: Scope, period: Period): Promise<{ code
     where u.account_id = ${scope.accountId} and u.period = ${period} and ${roomFilter(scope, sql`u.room_id`)}
     order by u.billing_code <> '', lower(u.billing_code), u.billing_code, r.number`);
   const codes: CodeUsage[] = [];
-  for (const row of rows) {
+  for (const row of lines) {
     const code = row.billing_code || null;
     let group = codes.at(-1);
     if (!group || group.code !== code) {
       group = { code, conferences: 0, durationS: 0, chargeMinor: 0, rooms: [] };
       codes.push(group);
     }
-    const line = { number: row.number, cardholder: row.cardholder, conferences: row.conferences, durationS: Number(row.duration_s), chargeMinor: Number(row.charge_minor) };
+    const line = { number: row.number, cardholder: row.cardholder, conferences: row.conferences, durationS: row.duration_s, chargeMinor: row.charge_minor };
     group.rooms.push(line);
     group.conferences += line.conferences;
     group.durationS += line.durationS;

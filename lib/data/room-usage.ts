@@ -1,19 +1,20 @@
 import "server-only";
 import { sql } from "drizzle-orm";
+import { z } from "zod";
 import { getDb } from "@/db/client";
+import { oneRow, rows } from "@/db/rows";
 import { roomFilter, type Scope } from "@/lib/auth/scope";
 import { subtotal } from "@/lib/paging";
 import type { Period } from "@/lib/periods";
 
 export type RoomDisplay = "active" | "all";
 
-export type RoomUsageRow = {
-  number: string;
-  cardholder: string;
-  autoBillingCode: string | null;
-  durationS: number;
-  chargeMinor: number;
-};
+const usageLine = z
+  .object({ number: z.string(), cardholder: z.string(), auto_billing_code: z.string().nullable(), duration_s: z.coerce.number(), charge_minor: z.coerce.number() })
+  .transform((r) => ({ number: r.number, cardholder: r.cardholder, autoBillingCode: r.auto_billing_code, durationS: r.duration_s, chargeMinor: r.charge_minor }));
+export type RoomUsageRow = z.output<typeof usageLine>;
+
+const usageTotal = z.object({ count: z.number(), duration_s: z.coerce.number(), charge_minor: z.coerce.number() });
 
 export type RoomUsage = { rows: RoomUsageRow[]; total: { durationS: number; chargeMinor: number } };
 
@@ -27,8 +28,8 @@ export async function getRoomUsage(scope: Scope, period: Period, display: RoomDi
   const db = await getDb();
   const inScope = sql`r.account_id = ${scope.accountId} and ${roomFilter(scope, sql`r.id`)}`;
   const joinUsage = sql`${display === "active" ? sql`join` : sql`left join`} room_usage x on x.account_id = r.account_id and x.room_id = r.id and x.period = ${period}`;
-  const [lines, totals] = await Promise.all([
-    db.execute<{ number: string; cardholder: string; auto_billing_code: string | null; duration_s: string; charge_minor: string }>(sql`
+  const [lines, sum] = await Promise.all([
+    rows(db, usageLine, sql`
       select r.number, u.display_name as cardholder, r.auto_billing_code,
              coalesce(x.duration_s, 0) as duration_s, coalesce(x.charge_minor, 0) as charge_minor
       from rooms r
@@ -38,19 +39,11 @@ export async function getRoomUsage(scope: Scope, period: Period, display: RoomDi
       order by r.number
       ${slice ? sql`limit ${slice.limit} offset ${slice.offset}` : sql``}`),
     slice
-      ? db.execute<{ count: number; duration_s: string; charge_minor: string }>(sql`
+      ? oneRow(db, usageTotal, sql`
           select count(*)::int as count, coalesce(sum(x.duration_s), 0) as duration_s, coalesce(sum(x.charge_minor), 0) as charge_minor
           from rooms r ${joinUsage} where ${inScope}`)
       : undefined,
   ]);
-  const rows = lines.rows.map((r) => ({
-    number: r.number,
-    cardholder: r.cardholder,
-    autoBillingCode: r.auto_billing_code,
-    durationS: Number(r.duration_s),
-    chargeMinor: Number(r.charge_minor),
-  }));
-  const sum = totals?.rows[0];
-  const total = sum ? { durationS: Number(sum.duration_s), chargeMinor: Number(sum.charge_minor) } : subtotal(rows);
-  return { rows, total, count: sum ? sum.count : rows.length };
+  const total = sum ? { durationS: sum.duration_s, chargeMinor: sum.charge_minor } : subtotal(lines);
+  return { rows: lines, total, count: sum ? sum.count : lines.length };
 }

@@ -6,6 +6,7 @@
  * (to the room's product for Conference rooms, to the rooms a user holds for User status).
  */
 import { sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
 import type { Cell, ColumnKind } from "@/lib/export/workbook";
 import type { Locale, Messages } from "@/lib/i18n/messages";
 import { formatRoomNumber } from "@/lib/format";
@@ -20,7 +21,12 @@ export type ReportColumn = {
   sum?: string;
   width?: number;
 };
-export type Row = Record<string, unknown>;
+/**
+ * A report's line as PostgreSQL sends it: any columns, each a scalar. The screen's page of lines is
+ * parsed with it; the files' cursor hands its rows over unparsed (millions of lines).
+ */
+export const reportRow = z.record(z.string(), z.union([z.string(), z.number(), z.date(), z.null()]));
+export type Row = z.output<typeof reportRow>;
 export type LineContext = { t: Messages; locale: Locale; currency: string };
 
 export type ReportDefinition = {

@@ -4,14 +4,12 @@
  * builder's downloads and by scheduled reports (the job worker has no session: the context is
  * built from the account id).
  */
-import type { AccountScope } from "@/lib/auth/scope";
-import { sql } from "drizzle-orm";
 import { stringify as stringifyCsv } from "csv-stringify/sync";
 import type { Writable } from "node:stream";
 import { esc } from "@/components/html-rows";
-import { getDb } from "@/db/client";
-import type { AccountInfo } from "@/lib/data/account";
-import { NotFoundError } from "@/lib/errors";
+import type { AccountScope } from "@/lib/auth/scope";
+import { getAccount, type AccountInfo } from "@/lib/data/account";
+import { getReportFilterNames } from "@/lib/data/reports";
 import { cursorBatches } from "@/lib/export/cursor";
 import { csvText } from "@/lib/export/formula-safety";
 import type { Export } from "@/lib/export/oai";
@@ -19,15 +17,14 @@ import { createWorkbook, excelInstant, type Cell } from "@/lib/export/workbook";
 import { formatLocalDate, formatLocalTime } from "@/lib/format";
 import { fill, messages, type Locale, type Messages } from "@/lib/i18n/messages";
 import { reportDefinition, type ReportDefinition, type Row } from "./definitions";
-import { checkReportFilters, type FilterNames } from "./filters";
-import { csvCell, displayCell, displayDay, filterSummary, linesLabel } from "./format";
+import { csvCell, displayCell, filterSummary, linesLabel, reportHeading, type FilterNames } from "./format";
 import { gmtDay, type ReportQuery } from "./query";
 
 export type ReportFormat = "xlsx" | "csv" | "html";
 
 /** Everything a report file needs besides the query; no request, session or cookie involved. */
 export type ReportContext = {
-  accountId: number;
+  scope: AccountScope;
   account: AccountInfo;
   t: Messages;
   locale: Locale;
@@ -37,21 +34,9 @@ export type ReportContext = {
   signal?: AbortSignal;
 };
 
-/** Reports are the owner's: a context for an account scope; NotFoundError for an unknown account. */
+/** Reports are the owner's: a context for an account scope. */
 export async function loadReportContext(scope: AccountScope, locale: Locale, now = new Date(), signal?: AbortSignal): Promise<ReportContext> {
-  const db = await getDb();
-  const { rows } = await db.execute<AccountInfo & Record<string, unknown>>(sql`
-    select number, company_name as "companyName", currency, locale, time_zone as "timeZone", support_phone as "supportPhone"
-    from accounts where id = ${scope.accountId}`);
-  const account = rows[0];
-  if (!account) throw new NotFoundError("account");
-  return { accountId: scope.accountId, account, t: messages[locale], locale, now, signal };
-}
-
-/** What a report is about, for the header of a file or a page. */
-export function reportHeading(def: ReportDefinition, query: ReportQuery, c: Pick<ReportContext, "t" | "account">): string {
-  const name = c.t.reports.types[def.type].name;
-  return def.usesRange ? fill(c.t.reports.heading, { report: name, from: displayDay(query.from, c.account.locale), to: displayDay(query.to, c.account.locale) }) : name;
+  return { scope, account: await getAccount(scope), t: messages[locale], locale, now, signal };
 }
 
 /** The file's name says what it holds: account, report, days. */
@@ -73,7 +58,7 @@ function titleLines(def: ReportDefinition, query: ReportQuery, names: FilterName
 /** The report's lines as cells, read through a cursor a batch at a time. */
 async function* reportCells(def: ReportDefinition, query: ReportQuery, c: ReportContext): AsyncGenerator<Cell[][]> {
   const line = { t: c.t, locale: c.locale, currency: c.account.currency };
-  for await (const batch of cursorBatches<Row>(def.rows(c.accountId, query), c.signal)) yield batch.map((row) => def.line(row, line));
+  for await (const batch of cursorBatches<Row>(def.rows(c.scope.accountId, query), c.signal)) yield batch.map((row) => def.line(row, line));
 }
 
 /** Sums of the summed columns, kept while lines are written: the total row is exactly their sum. */
@@ -207,7 +192,7 @@ const WRITERS: Record<ReportFormat, (spec: WriterSpec) => LineWriter> = { xlsx: 
  */
 export async function reportExport(c: ReportContext, query: ReportQuery, format: ReportFormat): Promise<Export> {
   const def = reportDefinition(query.type);
-  const names = def.usesFilters ? await checkReportFilters(await getDb(), c.accountId, query, c.t) : { cardholders: [], owners: [], groups: [] };
+  const names = def.usesFilters ? await getReportFilterNames(c.scope, query, c.t) : { cardholders: [], owners: [], groups: [] };
   const headers = def.columns.map((col) => c.t.reports.columns[col.key]);
   return {
     filename: reportFilename(def, query, c, format),

@@ -1,12 +1,15 @@
 /** How report values read on screen, in HTML files and in CSV: one place per column kind. */
 import { csvText } from "@/lib/export/formula-safety";
 import type { Cell, ColumnKind } from "@/lib/export/workbook";
-import { formatDuration, formatLocalDate, formatLocalTime, formatMoney, minorDigits } from "@/lib/format";
+import { formatDuration, formatLocalDate, formatLocalTime, formatMoney, minorToDecimal } from "@/lib/format";
 import { fill, type Messages } from "@/lib/i18n/messages";
-import type { FilterNames } from "./filters";
+import type { ReportDefinition } from "./definitions";
 import type { ReportQuery } from "./query";
 
 export type Money = { currency: string; locale: string };
+
+/** The names of the people and groups a report is filtered on, for its heading. */
+export type FilterNames = { cardholders: string[]; owners: string[]; groups: string[] };
 
 const integers = new Map<string, Intl.NumberFormat>();
 const integer = (locale: string) => {
@@ -43,11 +46,7 @@ export function csvCell(kind: ColumnKind, cell: Cell, currency: string): string 
   if (value instanceof Date) return kind === "time" ? `${pad(value.getUTCHours())}:${pad(value.getUTCMinutes())}:${pad(value.getUTCSeconds())}` : value.toISOString().slice(0, 10);
   if (typeof value === "number") {
     if (kind === "duration") return formatDuration(value);
-    if (kind === "money") {
-      const digits = minorDigits(currency);
-      const abs = String(Math.abs(value)).padStart(digits + 1, "0");
-      return `${value < 0 ? "-" : ""}${digits ? `${abs.slice(0, -digits)}.${abs.slice(-digits)}` : abs}`;
-    }
+    if (kind === "money") return minorToDecimal(value, currency);
     return value;
   }
   return csvText(value);
@@ -55,6 +54,12 @@ export function csvCell(kind: ColumnKind, cell: Cell, currency: string): string 
 
 /** A GMT day (YYYY-MM-DD) in the account's locale. */
 export const displayDay = (day: string, locale: string) => formatLocalDate(new Date(`${day}T00:00:00Z`), "UTC", locale);
+
+/** What a report is about, for the header of a file or a page. */
+export function reportHeading(def: ReportDefinition, query: ReportQuery, c: { t: Messages; account: { locale: string } }): string {
+  const name = c.t.reports.types[def.type].name;
+  return def.usesRange ? fill(c.t.reports.heading, { report: name, from: displayDay(query.from, c.account.locale), to: displayDay(query.to, c.account.locale) }) : name;
+}
 
 /** "Cardholders: Ann, Bob · Groups: Sales · Products: Audio", or "all users, all products". */
 export function filterSummary(query: ReportQuery, names: FilterNames, t: Messages): string {

@@ -15,9 +15,9 @@ import { ACCENTED, FORMULAS, LOOKALIKES } from "@/lib/export/testing/payloads";
 import { writtenCells } from "@/lib/export/testing/xlsx-parts";
 import { ingest } from "@/lib/ingest/ingest";
 import { messages } from "@/lib/i18n/messages";
+import { getReportPage } from "@/lib/data/reports";
 import { reportDefinition } from "./definitions";
 import { loadReportContext, reportExport, type ReportFormat } from "./export";
-import { getReportPage } from "./page";
 import { parseReportQuery, reportTypes, type ReportQuery, type ReportType } from "./query";
 
 /**

@@ -6,7 +6,7 @@ import { audit } from "@/lib/audit";
 import { assertOwner, type AccountScope } from "@/lib/auth/scope";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import { messages, type Messages } from "@/lib/i18n/messages";
-import { checkReportFilters } from "@/lib/reports/filters";
+import { getReportFilterNames } from "@/lib/data/reports";
 import { accountSecretContext, encryptSecret } from "@/lib/secrets";
 import { runReportQuery } from "./report";
 import { isoDate, nextRunAfter } from "./timing";
@@ -71,16 +71,16 @@ function columns(input: ScheduleInput, now: Date) {
  * as unknown as one that never existed (a ValidationError naming the field, in `t`'s language), and
  * the schedule is not saved — else every run would fail on it.
  */
-async function checkFilters(db: Queryable, accountId: number, input: ScheduleInput, now: Date, t: Messages) {
+async function checkFilters(db: Queryable, scope: AccountScope, input: ScheduleInput, now: Date, t: Messages) {
   const today = isoDate(now);
-  await checkReportFilters(db, accountId, runReportQuery(input.reportQuery, today, today, now), t);
+  await getReportFilterNames(scope, runReportQuery(input.reportQuery, today, today, now), t, db);
 }
 
 /** Creates a schedule; the account row is locked so two owners saving at once cannot pass 10. */
 export async function createSchedule(db: Database, scope: AccountScope, input: ScheduleInput, encryptionKey: string, now = new Date(), t: Messages = messages.en): Promise<ScheduleView> {
   assertOwner(scope, "schedule");
   return db.transaction(async (tx) => {
-    await checkFilters(tx, scope.accountId, input, now, t);
+    await checkFilters(tx, scope, input, now, t);
     await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, scope.accountId)).for("update");
     const [{ n }] = (await tx.select({ n: count() }).from(reportSchedules).where(and(eq(reportSchedules.accountId, scope.accountId), eq(reportSchedules.status, "active")))) as [{ n: number }];
     if (n >= MAX_SCHEDULES) throw new ScheduleLimitError();
@@ -109,7 +109,7 @@ export async function updateSchedule(db: Database, scope: AccountScope, id: numb
   assertOwner(scope, "schedule");
   return db.transaction(async (tx) => {
     const before = await lockSchedule(tx, scope, id);
-    await checkFilters(tx, scope.accountId, input, now, t);
+    await checkFilters(tx, scope, input, now, t);
     const uploadSecret = !input.upload ? null : input.secret !== undefined ? encryptSecret(encryptionKey, input.secret, accountSecretContext(scope.accountId)) : before.uploadSecret;
     const [row] = await tx
       .update(reportSchedules)

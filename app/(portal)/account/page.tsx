@@ -1,20 +1,23 @@
-import { CodeUsageTable } from "@/components/code-usage-table";
+import { AccountSummary } from "@/components/account-summary";
+import { CodeUsageSection, RoomUsageSection } from "@/components/account-usage";
 import { PageActions } from "@/components/page-actions";
-import { Pager } from "@/components/pager";
-import { PeriodControls } from "@/components/period-controls";
 import { PeriodUnavailable } from "@/components/period-unavailable";
-import { RoomUsageTable } from "@/components/room-usage-table";
 import { SortSwitch } from "@/components/sort-switch";
-import { StatusBadge, SummaryBlock, SummaryLine } from "@/components/summary-block";
 import { requireOwner } from "@/lib/auth/session";
 import { getAccount, getPeriodStatus } from "@/lib/data/account";
 import { getCodeUsage } from "@/lib/data/code-usage";
 import { getRoomUsage, type RoomDisplay } from "@/lib/data/room-usage";
 import { getMessages } from "@/lib/i18n/locale";
-import { pageOf, subtotal } from "@/lib/paging";
-import { choosePeriod, periodLabel, toUrlPeriod } from "@/lib/periods";
-
+import { readPage } from "@/lib/paging";
+import { choosePeriod, toUrlPeriod, type Period } from "@/lib/periods";
 import { first, type SearchParams } from "@/lib/search-params";
+
+/** This page's address with its period, display and sort, changed by `p` (an empty value drops a parameter). */
+function accountQuery(period: Period, display: RoomDisplay, byCode: boolean, p: Record<string, string> = {}): string {
+  const q = new URLSearchParams({ period: toUrlPeriod(period), ...(display === "all" ? { display } : {}), ...(byCode ? { sort: "code" } : {}), ...p });
+  for (const [k, v] of [...q]) if (v === "") q.delete(k);
+  return `?${q}`;
+}
 
 export default async function AccountPage({ searchParams }: { searchParams: SearchParams }) {
   const { scope } = await requireOwner();
@@ -23,10 +26,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
   const { period, periods } = choosePeriod(first(params.period), account.timeZone);
   const display: RoomDisplay = first(params.display) === "all" ? "all" : "active";
   const byCode = first(params.sort) === "code";
-
-  const header = (
-    <h1 className="sr-only">{t.summary.title}</h1>
-  );
+  const header = <h1 className="sr-only">{t.summary.title}</h1>;
   if (!period) {
     return (
       <>
@@ -36,51 +36,22 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
     );
   }
 
-  // The requested page of rooms is read alone; past the last page, the last page is read instead.
-  const requested = pageOf(Number.MAX_SAFE_INTEGER, first(params.page));
-  const [status, firstTry, codes] = await Promise.all([
+  const [status, rooms, codes] = await Promise.all([
     getPeriodStatus(scope, period),
-    byCode ? undefined : getRoomUsage(scope, period, display, requested),
+    byCode ? undefined : readPage(first(params.page), (slice) => getRoomUsage(scope, period, display, slice), (usage) => usage.count),
     byCode ? getCodeUsage(scope, period) : undefined,
   ]);
-  const page = firstTry && pageOf(firstTry.count, first(params.page));
-  const usage = firstTry && page && page.page !== requested.page ? await getRoomUsage(scope, period, display, page) : firstTry;
-  const query = (p: Record<string, string>) => {
-    const q = new URLSearchParams({ period: toUrlPeriod(period), ...(display === "all" ? { display } : {}), ...(byCode ? { sort: "code" } : {}), ...p });
-    for (const [k, v] of [...q]) if (v === "") q.delete(k);
-    return `?${q}`;
-  };
-  const roomHref = (number: string) => `/rooms/${number}?period=${toUrlPeriod(period)}`;
-
+  const query = (p?: Record<string, string>) => accountQuery(period, display, byCode, p);
   return (
     <>
       {header}
       <PageActions
-        download={{ label: t.download.button, href: `/download/account${query({})}` }}
+        download={{ label: t.download.button, href: `/download/account${query()}` }}
         extra={{ label: t.download.statementButton, href: `/download/statement?period=${toUrlPeriod(period)}` }}
         printLabel={t.download.print}
       />
       <div className="mb-6 max-w-2xl">
-        <SummaryBlock title={t.summary.title}>
-          <SummaryLine label={t.summary.accountNumber}>
-            <span className="num font-semibold">{account.number}</span>
-            <StatusBadge invoiced={status === "invoiced"} label={status === "invoiced" ? t.summary.invoiced : t.summary.notInvoiced} />
-          </SummaryLine>
-          <SummaryLine label={t.summary.companyName}>{account.companyName}</SummaryLine>
-          <PeriodControls
-            periodLabel={t.summary.billingPeriod}
-            periods={periods.map((p) => ({ value: toUrlPeriod(p), label: periodLabel(p, locale) }))}
-            period={toUrlPeriod(period)}
-            displayLabel={t.summary.roomDisplay}
-            displays={[
-              { value: "active", label: t.summary.activeRooms },
-              { value: "all", label: t.summary.allRooms },
-            ]}
-            display={display}
-            showLabel={t.summary.show}
-            sort={byCode ? "code" : undefined}
-          />
-        </SummaryBlock>
+        <AccountSummary t={t} locale={locale} account={account} invoiced={status === "invoiced"} periods={periods} period={period} display={display} byCode={byCode} />
       </div>
       <div className="mb-4">
         <SortSwitch
@@ -90,36 +61,17 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
           ]}
         />
       </div>
-      {codes ? (
-        codes.codes.length === 0 ? (
-          <p className="rounded-lg border border-slate-200 bg-white p-5 text-slate-700">{t.summary.noActiveRooms}</p>
-        ) : (
-          <CodeUsageTable
-            labels={{ ...t.summary, ...t.codes, billingCode: t.codes.billingCode }}
-            codes={codes.codes.map((c) => ({ ...c, href: `/account/conferences?${new URLSearchParams({ period: toUrlPeriod(period), code: c.code ?? "" })}`, roomHref }))}
-            total={codes.total}
-            money={account}
-          />
-        )
-      ) : !usage ? null : usage.rows.length === 0 && display === "active" ? (
-        <p className="rounded-lg border border-slate-200 bg-white p-5 text-slate-700">
-          {t.summary.noActiveRooms}{" "}
-          <a href={query({ display: "all" })} className="font-semibold text-brand-700 hover:underline">
-            {t.summary.showAllRooms}
-          </a>
-        </p>
-      ) : (
-        <>
-          <RoomUsageTable
-            labels={t.summary}
-            rows={usage.rows.map((r) => ({ ...r, href: roomHref(r.number), editHref: `/rooms/${r.number}/auto-code?period=${toUrlPeriod(period)}` }))}
-            total={usage.total}
-            subtotal={page!.pages > 1 ? { label: t.paging.subtotal, sums: subtotal(usage.rows) } : undefined}
-            money={account}
-            editLabel={t.codes.edit}
-          />
-          <Pager page={page!} href={(n) => `/account${query({ page: String(n) })}`} labels={t.paging} />
-        </>
+      {codes && <CodeUsageSection t={t} codes={codes} period={period} money={account} />}
+      {rooms && (
+        <RoomUsageSection
+          t={t}
+          usage={rooms.list}
+          page={rooms.page}
+          period={period}
+          money={account}
+          showAllHref={display === "active" ? query({ display: "all" }) : undefined}
+          pageHref={(n) => `/account${query({ page: String(n) })}`}
+        />
       )}
     </>
   );

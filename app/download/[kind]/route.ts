@@ -2,6 +2,7 @@ import type { NextRequest } from "next/server";
 import { currentSession } from "@/lib/auth/session";
 import { getAccount } from "@/lib/data/account";
 import { findRoom } from "@/lib/data/rooms";
+import { answeringErrors, NotFoundError } from "@/lib/errors";
 import { downloadResponse } from "@/lib/export/response";
 import { accountExport, conferenceExport, roomExport, statementExport, type Export, type ExportContext } from "@/lib/export/oai";
 import { getMessages } from "@/lib/i18n/locale";
@@ -9,21 +10,19 @@ import { choosePeriod } from "@/lib/periods";
 
 export const dynamic = "force-dynamic";
 
-const notFound = () => new Response("Not found", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
-
 /**
  * The Download button of every OAI page: the same period, display, sort and scope as the page,
  * streamed as .xlsx while the rows are read. Anything outside the session's scope is 404.
  */
-export async function GET(request: NextRequest, { params }: { params: Promise<{ kind: string }> }) {
+export const GET = answeringErrors(async (request: NextRequest, { params }: { params: Promise<{ kind: string }> }) => {
   // The check pages make: an ended session, a suspended user or a room given to someone else is 404.
   const scope = (await currentSession())?.scope;
-  if (!scope) return notFound();
+  if (!scope) throw new NotFoundError();
   const { kind } = await params;
   const q = request.nextUrl.searchParams;
   const [account, { t, locale }] = await Promise.all([getAccount(scope), getMessages()]);
   const { period } = choosePeriod(q.get("period") ?? undefined, account.timeZone);
-  if (!period) return notFound();
+  if (!period) throw new NotFoundError();
   const context: ExportContext = { scope, account, t, locale, period, signal: request.signal };
 
   let file: Export | undefined;
@@ -36,7 +35,7 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
     const id = Number(q.get("conference"));
     file = Number.isSafeInteger(id) ? await conferenceExport(context, q.get("room") ?? "", id) : undefined;
   }
-  if (!file) return notFound();
+  if (!file) throw new NotFoundError();
 
   return downloadResponse(file, "xlsx", request.signal);
-}
+});

@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import { esc } from "@/components/html-rows";
 import { currentSession } from "@/lib/auth/session";
-import { ValidationError } from "@/lib/errors";
+import { answeringErrors, httpStatus, NotFoundError, ValidationError } from "@/lib/errors";
 import { CONTENT_TYPES, downloadResponse } from "@/lib/export/response";
 import { getLocale } from "@/lib/i18n/locale";
 import { type Messages } from "@/lib/i18n/messages";
@@ -11,28 +11,26 @@ import { reportParams } from "@/lib/reports/selections";
 
 export const dynamic = "force-dynamic";
 
-const notFound = () => new Response("Not found", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
-
-/** A request the report cannot be made from: what is wrong, and the way back to the builder. */
+/** A request the report cannot be made from (a ValidationError): what is wrong, and the way back to the builder. */
 function refused(errors: string[], t: Messages, back: string, nonce: string) {
   // Styled under the page policy: a style block with the request's nonce (style attributes are not allowed).
   const body = `<!doctype html><meta charset="utf-8"><title>${esc(t.reports.title)}</title><style nonce="${esc(nonce)}">body{font-family:system-ui,sans-serif;margin:2rem}h1{font-size:1.3rem}</style><body>
 <h1>${esc(t.reports.problem)}</h1><ul>${errors.map((e) => `<li>${esc(e)}</li>`).join("")}</ul>
 <p><a href="${esc(back)}">${esc(t.reports.edit)}</a></p></body>`;
-  return new Response(body, { status: 422, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
+  return new Response(body, { status: httpStatus(new ValidationError(errors.join(" "))), headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
 }
 
 /**
  * A report of the builder as a file (Excel, CSV or HTML), streamed while its lines are read.
  * Account sessions only: a room holder gets 404, as for anything outside their scope.
  */
-export async function GET(request: NextRequest) {
+export const GET = answeringErrors(async (request: NextRequest) => {
   const scope = (await currentSession())?.scope;
-  if (scope?.kind !== "account") return notFound();
+  if (scope?.kind !== "account") throw new NotFoundError();
   const asked = new URLSearchParams(request.nextUrl.searchParams);
   // With `s=<id>`, the report of a saved selection (the builder's long ones); another account's: 404.
   const q = await reportParams(scope, asked);
-  if (!q) return notFound();
+  if (!q) throw new NotFoundError();
   const format = (q.get("format") ?? "xlsx") as ReportFormat;
   q.delete("format");
   asked.delete("format");
@@ -52,4 +50,4 @@ export async function GET(request: NextRequest) {
   }
 
   return downloadResponse(file, format, request.signal);
-}
+});

@@ -1,5 +1,6 @@
 import type { NextRequest } from "next/server";
 import { currentSession } from "@/lib/auth/session";
+import { answeringErrors, BodyError, NotFoundError } from "@/lib/errors";
 import { MAX_SELECTION_BYTES, saveSelection } from "@/lib/reports/selections";
 
 export const dynamic = "force-dynamic";
@@ -9,7 +10,7 @@ const TARGETS = new Map<string, (id: string) => string>([
   ["xlsx", (id) => `/reports/download?s=${id}&format=xlsx`],
   ["csv", (id) => `/reports/download?s=${id}&format=csv`],
 ]);
-const text = (status: number, body: string) => new Response(`${body}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
+const tooLarge = () => new BodyError(413, "This selection is too large to keep.");
 
 /**
  * The report builder posts a selection too long for an address here (`query`: the report's
@@ -17,16 +18,16 @@ const text = (status: number, body: string) => new Response(`${body}\n`, { statu
  * sent on to the report, or its download, by that id (303: a GET that can be bookmarked).
  * Account sessions only: anyone else gets 404, as for the reports themselves.
  */
-export async function POST(request: NextRequest) {
+export const POST = answeringErrors(async (request: NextRequest) => {
   const scope = (await currentSession())?.scope;
-  if (scope?.kind !== "account") return text(404, "Not found");
+  if (scope?.kind !== "account") throw new NotFoundError();
   // Form encoding at most triples the query's bytes.
-  if (Number(request.headers.get("content-length") ?? 0) > 3 * MAX_SELECTION_BYTES) return text(413, "This selection is too large to keep.");
+  if (Number(request.headers.get("content-length") ?? 0) > 3 * MAX_SELECTION_BYTES) throw tooLarge();
   const form = await request.formData().catch(() => undefined);
   const query = form?.get("query");
   const target = TARGETS.get(String(form?.get("to") ?? ""));
-  if (typeof query !== "string" || !target) return text(400, "Expected the fields query and to (report, xlsx or csv).");
-  if (Buffer.byteLength(query) > MAX_SELECTION_BYTES) return text(413, "This selection is too large to keep.");
+  if (typeof query !== "string" || !target) throw new BodyError(400, "Expected the fields query and to (report, xlsx or csv).");
+  if (Buffer.byteLength(query) > MAX_SELECTION_BYTES) throw tooLarge();
   const id = await saveSelection(scope, new URLSearchParams(query));
   return new Response(null, { status: 303, headers: { location: target(id) } });
-}
+});

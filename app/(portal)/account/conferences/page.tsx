@@ -1,17 +1,14 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { BillingCodeForm } from "@/components/billing-code-form";
-import { ConferenceTable } from "@/components/conference-table";
+import { ConferenceList } from "@/components/conference-list";
 import { PeriodUnavailable } from "@/components/period-unavailable";
-import { Pager } from "@/components/pager";
 import { StatusBadge } from "@/components/summary-block";
-import { assignSelectedCodes } from "@/lib/actions/billing-codes";
 import { requireOwner } from "@/lib/auth/session";
 import { getAccount, getPeriodStatus } from "@/lib/data/account";
 import { getBillingCodeSuggestions, getConferenceLines } from "@/lib/data/conferences";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
-import { pageOf, subtotal } from "@/lib/paging";
+import { readPage } from "@/lib/paging";
 import { choosePeriod, periodLabel, toUrlPeriod } from "@/lib/periods";
 import { first, type SearchParams } from "@/lib/search-params";
 
@@ -25,25 +22,13 @@ export default async function CodeConferencesPage({ searchParams }: { searchPara
   const { period } = choosePeriod(first(params.period), account.timeZone);
   if (!period) return <PeriodUnavailable message={t.summary.periodUnavailable} linkLabel={t.summary.currentPeriod} href="/account?sort=code" />;
 
-  const requested = pageOf(Number.MAX_SAFE_INTEGER, first(params.page));
   const filter = { billingCode: code || null };
-  const [status, firstTry, suggestions] = await Promise.all([getPeriodStatus(scope, period), getConferenceLines(scope, period, filter, requested), getBillingCodeSuggestions(scope)]);
-  const page = pageOf(firstTry.conferences, first(params.page));
-  const list = page.page !== requested.page ? await getConferenceLines(scope, period, filter, page) : firstTry;
+  const [status, { list, page }, suggestions] = await Promise.all([
+    getPeriodStatus(scope, period),
+    readPage(first(params.page), (slice) => getConferenceLines(scope, period, filter, slice), (lines) => lines.conferences),
+    getBillingCodeSuggestions(scope),
+  ]);
   const invoiced = status === "invoiced";
-  const table = (
-    <ConferenceTable
-      labels={{ ...t.room, unallocated: t.codes.unallocated }}
-      serviceTypes={t.serviceTypes}
-      lines={list.lines.map((l) => ({ ...l, href: `/rooms/${l.roomNumber}/conferences/${l.conferenceId}` }))}
-      total={list.total}
-      account={account}
-      selectable={!invoiced && list.lines.length > 0}
-      roomColumn={t.summary.roomNumber}
-      subtotal={page.pages > 1 ? { label: t.paging.subtotal, sums: subtotal(list.lines) } : undefined}
-    />
-  );
-  const pager = <Pager page={page} href={(n) => `/account/conferences?${new URLSearchParams({ period: toUrlPeriod(period), code, page: String(n) })}`} labels={t.paging} />;
   return (
     <>
       <Link href={`/account?period=${toUrlPeriod(period)}&sort=code`} className="no-print mb-4 inline-block text-sm font-medium text-brand-700 hover:underline">
@@ -56,21 +41,7 @@ export default async function CodeConferencesPage({ searchParams }: { searchPara
       <p className="mb-5 text-sm text-slate-600">
         {periodLabel(period, locale)} · {fill(t.room.conferencesCount, { count: list.conferences })}
       </p>
-      {list.lines.length === 0 ? (
-        <p className="rounded-lg border border-slate-200 bg-white p-5 text-slate-700">{t.summary.noActiveRooms}</p>
-      ) : invoiced ? (
-        <>
-          {table}
-          {pager}
-        </>
-      ) : (
-        <BillingCodeForm action={assignSelectedCodes} labels={{ billingCode: t.room.assignSelected, submit: t.codes.assign, hint: t.codes.hint }} suggestions={suggestions} compact>
-          <div className="w-full">
-            {table}
-            {pager}
-          </div>
-        </BillingCodeForm>
-      )}
+      <ConferenceList t={t} list={list} page={page} account={account} invoiced={invoiced} suggestions={suggestions} emptyMessage={t.summary.noActiveRooms} roomColumn={t.summary.roomNumber} pageHref={(n) => `/account/conferences?${new URLSearchParams({ period: toUrlPeriod(period), code, page: String(n) })}`} />
     </>
   );
 }

@@ -1,0 +1,60 @@
+import { assignSelectedCodes } from "@/lib/actions/billing-codes";
+import type { ConferenceLine } from "@/lib/data/conferences";
+import type { Messages } from "@/lib/i18n/messages";
+import { subtotal, type PageSlice } from "@/lib/paging";
+import { BillingCodeForm } from "./billing-code-form";
+import { ConferenceTable } from "./conference-table";
+import { Pager } from "./pager";
+
+type Props = {
+  t: Messages;
+  list: { lines: ConferenceLine[]; total: { durationS: number; chargeMinor: number } };
+  page: PageSlice;
+  pageHref: (page: number) => string;
+  account: { timeZone: string; currency: string; locale: string };
+  /** An invoiced month shows the list alone; otherwise a code can be assigned to the conferences ticked. */
+  invoiced: boolean;
+  suggestions: string[];
+  /** Shown when the list is empty. */
+  emptyMessage: string;
+  /** Shown above an invoiced month's list. */
+  lockedNote?: string;
+  /** The list spans rooms: a room column, its heading. */
+  roomColumn?: string;
+};
+
+/**
+ * A page of conferences (one line per conference and service type) with the whole list's total;
+ * in a month not yet invoiced, inside the form that assigns a billing code to the ones ticked.
+ */
+export function ConferenceList({ t, list, page, pageHref, account, invoiced, suggestions, emptyMessage, lockedNote, roomColumn }: Props) {
+  if (list.lines.length === 0) return <p className="rounded-lg border border-slate-200 bg-white p-5 text-slate-700">{emptyMessage}</p>;
+  const table = (
+    <>
+      <ConferenceTable
+        labels={{ ...t.room, unallocated: t.codes.unallocated }}
+        serviceTypes={t.serviceTypes}
+        lines={list.lines.map((l) => ({ ...l, href: `/rooms/${l.roomNumber}/conferences/${l.conferenceId}` }))}
+        total={list.total}
+        subtotal={page.pages > 1 ? { label: t.paging.subtotal, sums: subtotal(list.lines) } : undefined}
+        account={account}
+        selectable={!invoiced}
+        roomColumn={roomColumn}
+      />
+      <Pager page={page} href={pageHref} labels={t.paging} />
+    </>
+  );
+  if (invoiced) {
+    return (
+      <>
+        {lockedNote && <p className="mb-3 text-sm text-slate-600">{lockedNote}</p>}
+        {table}
+      </>
+    );
+  }
+  return (
+    <BillingCodeForm action={assignSelectedCodes} labels={{ billingCode: t.room.assignSelected, submit: t.codes.assign, hint: t.codes.hint }} suggestions={suggestions} compact>
+      <div className="w-full">{table}</div>
+    </BillingCodeForm>
+  );
+}
