@@ -45,13 +45,6 @@ export function formValues(s: ReportSchedule | Omit<ReportSchedule, "uploadSecre
   };
 }
 
-/** The offset of a zone from GMT today, as "+1" or "+5:30". */
-export function gmtOffset(zone: string, now = new Date()): string {
-  const name = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "shortOffset" }).formatToParts(now).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
-  const offset = name.replace(/^GMT/, "");
-  return offset || "+0";
-}
-
 /** Every report type, plus the report the owner came from (with its filters) first. */
 export function reportChoices(t: Messages, current?: string): { value: string; label: string }[] {
   const plain = reportTypes.map((type) => ({ value: `${PARAM.type}=${type}`, label: t.reports.types[type].name }));

@@ -9,7 +9,8 @@ import { messages, type Messages } from "@/lib/i18n/messages";
 import { checkReportFilters } from "@/lib/reports/filters";
 import { encryptSecret } from "@/lib/secrets";
 import { runReportQuery } from "./report";
-import { isoDate, nextRunAfter } from "./timing";
+import { isoDay } from "@/lib/time-zone";
+import { nextRunAfter } from "./timing";
 import { MAX_SCHEDULES, type ScheduleInput } from "./validate";
 
 /** What a page may show of a schedule: everything but the secret, which never leaves the server. */
@@ -74,7 +75,7 @@ function columns(input: ScheduleInput, now: Date) {
  * the schedule is not saved — else every run would fail on it.
  */
 async function checkFilters(db: Queryable, accountId: number, input: ScheduleInput, now: Date, t: Messages) {
-  const today = isoDate(now);
+  const today = isoDay(now);
   await checkReportFilters(db, accountId, runReportQuery(input.reportQuery, today, today, now), t);
 }
 

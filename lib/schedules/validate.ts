@@ -5,7 +5,7 @@ import { z } from "zod";
 import { frequencies, relativeRanges, scheduleFormats, uploadProtocols, type Frequency, type RelativeRange, type ScheduleFormat, type UploadTarget } from "@/db/schema";
 import { HOST_KEY_FINGERPRINT } from "@/lib/delivery/host-key";
 import { fill, type Messages } from "@/lib/i18n/messages";
-import { isoDate } from "./timing";
+import { isoDay } from "@/lib/time-zone";
 
 export const MAX_SCHEDULES = 10;
 export const MAX_EMAILS = 20;
@@ -139,7 +139,7 @@ function parseWhen(raw: Raw, t: Errors, today: string, add: Add): Partial<When> 
   let rangeFrom: string | null = null;
   let rangeTo: string | null = null;
   if (range === "custom") {
-    const validDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && isoDate(new Date(`${v}T00:00:00Z`)) === v;
+    const validDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && isoDay(new Date(`${v}T00:00:00Z`)) === v;
     rangeFrom = text(raw, "from").trim();
     rangeTo = text(raw, "to").trim();
     if (!validDate(rangeFrom)) add("from", t.date);
@@ -239,7 +239,7 @@ export function parseScheduleForm(
   if (!name || name.length > 80) add("name", t.name);
   const reportQuery = options.checkReport(text(raw, "report"));
   if (reportQuery === null) add("report", t.report);
-  const when = parseWhen(raw, t, isoDate(options.now), add);
+  const when = parseWhen(raw, t, isoDay(options.now), add);
   const format = oneOf(raw, "format", scheduleFormats, add, t.format);
   const emails = parseEmails(raw, t, add);
   const destination = parseDestination(raw, t, options, add);

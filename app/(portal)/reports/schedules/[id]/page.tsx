@@ -8,9 +8,10 @@ import { getAccount } from "@/lib/data/account";
 import { NotFoundError } from "@/lib/errors";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
-import { deliveryNote, describeFrequency, formatGmt, formValues, gmtOffset, reportChoices } from "@/lib/schedules/display";
+import { gmtOffset } from "@/lib/format";
+import { deliveryNote, describeFrequency, formatGmt, formValues, reportChoices } from "@/lib/schedules/display";
 import { getScheduleWithHistory } from "@/lib/data/schedules";
-import { isoDate } from "@/lib/schedules/timing";
+import { isoDay } from "@/lib/time-zone";
 import { first, type SearchParams } from "@/lib/search-params";
 
 const statusClass: Record<string, string> = {
@@ -70,8 +71,8 @@ export default async function SchedulePage({ params, searchParams }: { params: P
           t={s}
           reports={reportChoices(t, schedule.reportQuery)}
           hasSecret={schedule.hasSecret}
-          today={isoDate(now)}
-          parisTime={fill(s.timeHint, { zone: account.timeZone, offset: gmtOffset(account.timeZone, now) })}
+          today={isoDay(now)}
+          parisTime={fill(s.timeHint, { zone: account.timeZone, offset: gmtOffset(now, account.timeZone) })}
           defaults={formValues(schedule)}
         />
       </section>

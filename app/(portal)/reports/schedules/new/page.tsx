@@ -8,9 +8,10 @@ import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
 import { reportTypes } from "@/lib/reports/query";
 import { reportParams } from "@/lib/reports/selections";
-import { gmtOffset, reportChoices, reportName } from "@/lib/schedules/display";
+import { gmtOffset } from "@/lib/format";
+import { reportChoices, reportName } from "@/lib/schedules/display";
 import { scheduleReportQuery } from "@/lib/schedules/report";
-import { isoDate } from "@/lib/schedules/timing";
+import { isoDay } from "@/lib/time-zone";
 import type { SearchParams } from "@/lib/search-params";
 
 /**
@@ -39,8 +40,8 @@ export default async function NewSchedulePage({ searchParams }: { searchParams: 
           t={t.schedules}
           reports={reportChoices(t, fromReport ?? undefined)}
           hasSecret={false}
-          today={isoDate(now)}
-          parisTime={fill(t.schedules.timeHint, { zone: account.timeZone, offset: gmtOffset(account.timeZone, now) })}
+          today={isoDay(now)}
+          parisTime={fill(t.schedules.timeHint, { zone: account.timeZone, offset: gmtOffset(now, account.timeZone) })}
           defaults={{ name: reportName(report, t), report, frequency: "daily", weekday: "1", monthDay: "1", time: "06:00", range: "previous-day", from: "", to: "", format: "xlsx", emails: "", protocol: "", host: "", port: "", directory: "/", user: "", auth: "password", hostKey: "", ca: "" }}
         />
       </section>
