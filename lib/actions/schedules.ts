@@ -5,13 +5,14 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { databaseUrl, getDb } from "@/db/client";
 import { assertOwner } from "@/lib/auth/scope";
+import { cancelSchedule } from "@/lib/data/schedules";
 import { loadEnv } from "@/lib/env";
 import { NotFoundError } from "@/lib/errors";
 import type { Messages } from "@/lib/i18n/messages";
 import { queueDelivery } from "@/lib/jobs/queue";
 import { saveScheduleForm, testScheduleDestination, type FieldErrors, type HostKeyPrompt } from "@/lib/schedules/form";
 import { sendNow } from "@/lib/schedules/runs";
-import { cancelSchedule } from "@/lib/schedules/schedules";
+
 import { formOf, runFormAction, type runOwnerFormAction, type FormState } from "./form";
 
 const anyForm = z.record(z.string(), z.unknown());
@@ -60,7 +61,7 @@ export async function submitScheduleForm(scheduleId: number | null, previous: Sc
 async function saveSchedule(scheduleId: number | null, _previous: ScheduleFormState, formData: FormData): Promise<ScheduleFormState> {
   let savedId: number | undefined;
   const state = await scheduleAction(formData, async ({ scope, input, t }) => {
-    const saved = await saveScheduleForm(await getDb(), scope, scheduleId === null ? null : id.parse(scheduleId), input, { t, now: new Date(), encryptionKey: loadEnv().encryptionKey });
+    const saved = await saveScheduleForm(scope, scheduleId === null ? null : id.parse(scheduleId), input, { t, now: new Date(), encryptionKey: loadEnv().encryptionKey });
     if (!saved.ok) throw fieldErrors(saved.errors);
     savedId = saved.id;
     revalidatePath("/reports/schedules", "layout");
@@ -76,7 +77,7 @@ async function testScheduleUpload(scheduleId: number | null, _previous: Schedule
   let hostKey: HostKeyPrompt | undefined;
   const state = await scheduleAction(formData, async ({ scope, input, t }) => {
     const env = loadEnv();
-    const tested = await testScheduleDestination(await getDb(), scope, scheduleId === null ? null : id.parse(scheduleId), input, { t, now: new Date(), encryptionKey: env.encryptionKey, allowPrivate: env.deliveryAllowPrivate });
+    const tested = await testScheduleDestination(scope, scheduleId === null ? null : id.parse(scheduleId), input, { t, now: new Date(), encryptionKey: env.encryptionKey, allowPrivate: env.deliveryAllowPrivate });
     if ("errors" in tested) throw fieldErrors(tested.errors);
     // A failed test is an answer, not a form error: shown in the same place, in red.
     if (!tested.ok) {
@@ -90,7 +91,7 @@ async function testScheduleUpload(scheduleId: number | null, _previous: Schedule
 
 export async function cancelScheduleAction(scheduleId: number, _previous: FormState, formData: FormData): Promise<FormState> {
   const state = await scheduleAction(formData, async ({ scope }) => {
-    await cancelSchedule(await getDb(), scope, id.parse(scheduleId));
+    await cancelSchedule(scope, id.parse(scheduleId));
     revalidatePath("/reports/schedules", "layout");
     return "";
   });
