@@ -1,32 +1,8 @@
 "use client";
 
 import { startTransition, useActionState, useRef, useState, type FormEvent } from "react";
-import type { ScheduleFormState } from "@/lib/actions/schedules";
+import type { ScheduleFormState, ScheduleFormValues } from "@/lib/schedules/form-values";
 import type { Messages } from "@/lib/i18n/messages";
-
-export type ScheduleFormValues = {
-  name: string;
-  report: string;
-  frequency: string;
-  weekday: string;
-  monthDay: string;
-  time: string;
-  range: string;
-  from: string;
-  to: string;
-  format: string;
-  emails: string;
-  protocol: string;
-  host: string;
-  port: string;
-  directory: string;
-  user: string;
-  auth: string;
-  /** SFTP: the server key accepted ("SHA256:…"), sent with the form. */
-  hostKey: string;
-  /** FTPS: a private certificate authority (PEM). */
-  ca: string;
-};
 
 type Action = (state: ScheduleFormState, formData: FormData) => Promise<ScheduleFormState>;
 
