@@ -3,6 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
+import { Field } from "@/components/field";
 import { LOGIN_ERRORS } from "@/lib/auth/login-errors";
 
 export type LoginLabels = {
@@ -111,24 +112,9 @@ export function LoginForm({ labels }: { labels: LoginLabels }) {
       <form key="code" onSubmit={onSubmit} className="space-y-4" aria-labelledby="login-title" aria-describedby={message ? "login-message" : "login-intro"} noValidate>
         <Heading title={labels.codeTitle} intro={labels.codeIntro} />
         {alert}
-        <label className="block text-sm font-medium text-slate-700">
-          {labels.code}
-          <input
-            name="code"
-            inputMode="text"
-            autoComplete="one-time-code"
-            autoCapitalize="none"
-            spellCheck={false}
-            maxLength={20}
-            required
-            autoFocus
-            className={`${field} num text-lg tracking-[0.2em]`}
-            aria-describedby="code-hint"
-          />
-          <span id="code-hint" className="mt-1 block text-xs font-normal text-slate-500">
-            {labels.codeHint}
-          </span>
-        </label>
+        <Field id="login-code" name="code" label={labels.code} hint={labels.codeHint}>
+          {(control) => <input {...control} inputMode="text" autoComplete="one-time-code" autoCapitalize="none" spellCheck={false} maxLength={20} required autoFocus className={`${field} num text-lg tracking-[0.2em]`} />}
+        </Field>
         <button type="submit" disabled={pending} className={submitButton}>
           {pending ? labels.codeSubmitting : labels.codeSubmit}
         </button>
@@ -142,21 +128,15 @@ export function LoginForm({ labels }: { labels: LoginLabels }) {
     <form key="password" onSubmit={onSubmit} className="space-y-4" aria-labelledby="login-title" aria-describedby={message ? "login-message" : undefined} noValidate>
       <Heading title={labels.title} intro={labels.intro} />
       {alert}
-      <label className="block text-sm font-medium text-slate-700">
-        {labels.username}
-        <input name="username" type="email" autoComplete="username" required className={field} aria-describedby="username-hint" />
-        <span id="username-hint" className="mt-1 block text-xs font-normal text-slate-500">
-          {labels.usernameHint}
-        </span>
-      </label>
-      <label className="block text-sm font-medium text-slate-700">
-        {labels.password}
-        <input name="password" type="password" autoComplete="current-password" required className={field} />
-      </label>
-      <label className="block text-sm font-medium text-slate-700">
-        {labels.number}
-        <input name="number" inputMode="numeric" autoComplete="off" required className={`${field} num tracking-wider`} />
-      </label>
+      <Field id="login-username" name="username" label={labels.username} hint={labels.usernameHint}>
+        {(control) => <input {...control} type="email" autoComplete="username" required className={field} />}
+      </Field>
+      <Field id="login-password" name="password" label={labels.password}>
+        {(control) => <input {...control} type="password" autoComplete="current-password" required className={field} />}
+      </Field>
+      <Field id="login-number" name="number" label={labels.number}>
+        {(control) => <input {...control} inputMode="numeric" autoComplete="off" required className={`${field} num tracking-wider`} />}
+      </Field>
       <button type="submit" disabled={pending} className={submitButton}>
         {pending ? labels.submitting : labels.submit}
       </button>
