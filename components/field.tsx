@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import type { ReactNode, SelectHTMLAttributes } from "react";
 
 /** What a field gives its control: its id and name, and its state for assistive technology. */
 export type ControlProps = { id: string; name: string; "aria-invalid": boolean; "aria-describedby": string };
@@ -53,5 +53,22 @@ export function Field({ id, name, label, hint, errors, className, labelClassName
         <FieldErrors id={`${id}-errors`} messages={errors} />
       </div>
     </div>
+  );
+}
+
+/** A select field: its options are [value, label]; the rest goes to the select (value, onChange…). */
+export function SelectField({ id, name, errors, label, options, ...select }: Pick<FieldProps, "id" | "name" | "errors" | "label"> & { options: [string, string][] } & Omit<SelectHTMLAttributes<HTMLSelectElement>, "id" | "name">) {
+  return (
+    <Field id={id} name={name} errors={errors} label={label}>
+      {(control) => (
+        <select {...select} {...control} className={inputClass(control["aria-invalid"])}>
+          {options.map(([value, text]) => (
+            <option key={value} value={value}>
+              {text}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState, type ReactNode } from "react";
-import { Field, inputClass } from "@/components/field";
+import { Field, inputClass, SelectField } from "@/components/field";
 import type { Messages } from "@/lib/i18n/messages";
 import type { ScheduleFormValues } from "@/lib/schedules/form-values";
 
@@ -20,14 +20,6 @@ export function Section({ title, className = "", children }: { title: string; cl
   );
 }
 
-/** The options of a select: [value, label]. */
-export const optionsOf = (options: [string, string][]) =>
-  options.map(([value, label]) => (
-    <option key={value} value={value}>
-      {label}
-    </option>
-  ));
-
 /** The schedule's name and the report it delivers (value = the report's URL parameters). */
 export function ReportFields({ t, v, errors, reports }: SectionProps & { reports: { value: string; label: string }[] }) {
   const at = fieldOf(errors);
@@ -36,13 +28,7 @@ export function ReportFields({ t, v, errors, reports }: SectionProps & { reports
       <Field {...at("name")} label={t.name}>
         {(control) => <input {...control} defaultValue={v.name} maxLength={80} className={inputClass(control["aria-invalid"])} />}
       </Field>
-      <Field {...at("report")} label={t.report}>
-        {(control) => (
-          <select {...control} defaultValue={v.report} className={inputClass(control["aria-invalid"])}>
-            {optionsOf(reports.map((r) => [r.value, r.label]))}
-          </select>
-        )}
-      </Field>
+      <SelectField {...at("report")} label={t.report} options={reports.map((r) => [r.value, r.label])} defaultValue={v.report} />
     </fieldset>
   );
 }
@@ -55,31 +41,9 @@ export function TimingFields({ t, v, errors, parisTime }: SectionProps & { paris
   const monthDays = [...Array.from({ length: 28 }, (_, i): [string, string] => [String(i + 1), String(i + 1)]), ["last", t.lastDay] as [string, string]];
   return (
     <Section title={t.whenTitle} className="grid gap-4 sm:grid-cols-3">
-      <Field {...at("frequency")} label={t.frequency}>
-        {(control) => (
-          <select {...control} value={frequency} onChange={(e) => setFrequency(e.target.value)} className={inputClass(control["aria-invalid"])}>
-            {optionsOf((["daily", "weekly", "monthly"] as const).map((f) => [f, t.frequencies[f]]))}
-          </select>
-        )}
-      </Field>
-      {frequency === "weekly" && (
-        <Field {...at("weekday")} label={t.weekday}>
-          {(control) => (
-            <select {...control} defaultValue={v.weekday || "1"} className={inputClass(control["aria-invalid"])}>
-              {optionsOf(weekdays)}
-            </select>
-          )}
-        </Field>
-      )}
-      {frequency === "monthly" && (
-        <Field {...at("monthDay")} label={t.monthDay}>
-          {(control) => (
-            <select {...control} defaultValue={v.monthDay || "1"} className={inputClass(control["aria-invalid"])}>
-              {optionsOf(monthDays)}
-            </select>
-          )}
-        </Field>
-      )}
+      <SelectField {...at("frequency")} label={t.frequency} options={(["daily", "weekly", "monthly"] as const).map((f) => [f, t.frequencies[f]])} value={frequency} onChange={(e) => setFrequency(e.target.value)} />
+      {frequency === "weekly" && <SelectField {...at("weekday")} label={t.weekday} options={weekdays} defaultValue={v.weekday || "1"} />}
+      {frequency === "monthly" && <SelectField {...at("monthDay")} label={t.monthDay} options={monthDays} defaultValue={v.monthDay || "1"} />}
       <Field {...at("time")} label={t.time} hint={parisTime}>
         {(control) => <input {...control} type="time" defaultValue={v.time} className={inputClass(control["aria-invalid"])} />}
       </Field>
@@ -93,13 +57,7 @@ export function DateFields({ t, v, errors, today }: SectionProps & { today: stri
   const [range, setRange] = useState(v.range);
   return (
     <Section title={t.datesTitle} className="grid gap-4 sm:grid-cols-3">
-      <Field {...at("range")} label={t.range}>
-        {(control) => (
-          <select {...control} value={range} onChange={(e) => setRange(e.target.value)} className={inputClass(control["aria-invalid"])}>
-            {optionsOf((Object.keys(t.ranges) as (keyof typeof t.ranges)[]).map((r) => [r, t.ranges[r]]))}
-          </select>
-        )}
-      </Field>
+      <SelectField {...at("range")} label={t.range} options={(Object.keys(t.ranges) as (keyof typeof t.ranges)[]).map((r) => [r, t.ranges[r]])} value={range} onChange={(e) => setRange(e.target.value)} />
       {range === "custom" && (
         <>
           <Field {...at("from")} label={t.from}>
@@ -111,13 +69,7 @@ export function DateFields({ t, v, errors, today }: SectionProps & { today: stri
           <p className="text-xs text-slate-500 sm:col-span-3">{t.customHint.replaceAll("{today}", today)}</p>
         </>
       )}
-      <Field {...at("format")} label={t.format}>
-        {(control) => (
-          <select {...control} defaultValue={v.format} className={inputClass(control["aria-invalid"])}>
-            {optionsOf((["xlsx", "csv", "html"] as const).map((f) => [f, t.formats[f]]))}
-          </select>
-        )}
-      </Field>
+      <SelectField {...at("format")} label={t.format} options={(["xlsx", "csv", "html"] as const).map((f) => [f, t.formats[f]])} defaultValue={v.format} />
     </Section>
   );
 }

@@ -1,8 +1,8 @@
 "use client";
 
 import { useState } from "react";
-import { Field, FieldErrors, inputClass } from "@/components/field";
-import { fieldOf, optionsOf, Section, type SectionProps } from "@/components/schedule-form-fields";
+import { Field, FieldErrors, inputClass, SelectField } from "@/components/field";
+import { fieldOf, Section, type SectionProps } from "@/components/schedule-form-fields";
 import type { Messages } from "@/lib/i18n/messages";
 import type { HostKeyPrompt, ScheduleFormState } from "@/lib/schedules/form-values";
 
@@ -81,13 +81,13 @@ function SignInFields({ t, errors, protocol, hasSecret, auth, onAuthChange }: Se
   const withKey = auth === "key" && protocol === "sftp";
   return (
     <>
-      <Field {...at("auth")} label={t.auth}>
-        {(control) => (
-          <select {...control} value={protocol === "sftp" ? auth : "password"} onChange={(e) => onAuthChange(e.target.value)} className={inputClass(control["aria-invalid"])}>
-            {optionsOf(protocol === "sftp" ? [["password", t.password], ["key", t.privateKey]] : [["password", t.password]])}
-          </select>
-        )}
-      </Field>
+      <SelectField
+        {...at("auth")}
+        label={t.auth}
+        options={protocol === "sftp" ? [["password", t.password], ["key", t.privateKey]] : [["password", t.password]]}
+        value={protocol === "sftp" ? auth : "password"}
+        onChange={(e) => onAuthChange(e.target.value)}
+      />
       {withKey ? (
         <Field {...at("privateKey")} label={t.privateKey} hint={t.privateKeyHint} className="sm:col-span-4">
           {(control) => <textarea {...control} rows={4} placeholder={hasSecret ? t.secretStored : "-----BEGIN OPENSSH PRIVATE KEY-----"} spellCheck={false} className={`${inputClass(control["aria-invalid"])} font-mono text-xs`} />}
@@ -137,21 +137,16 @@ export function UploadFields({ hasSecret, pending, testing, tested, onTestWithKe
   return (
     <Section title={t.uploadTitle}>
       <div className="grid gap-4 sm:grid-cols-4">
-        <Field {...fieldOf(errors)("protocol")} label={t.protocol}>
-          {(control) => (
-            <select
-              {...control}
-              value={protocol}
-              onChange={(e) => {
-                setProtocol(e.target.value);
-                setHostKey("");
-              }}
-              className={inputClass(control["aria-invalid"])}
-            >
-              {optionsOf([["", t.noUpload], ["ftp", "FTP"], ["ftps", "FTPS"], ["sftp", "SFTP (SSH)"]])}
-            </select>
-          )}
-        </Field>
+        <SelectField
+          {...fieldOf(errors)("protocol")}
+          label={t.protocol}
+          options={[["", t.noUpload], ["ftp", "FTP"], ["ftps", "FTPS"], ["sftp", "SFTP (SSH)"]]}
+          value={protocol}
+          onChange={(e) => {
+            setProtocol(e.target.value);
+            setHostKey("");
+          }}
+        />
         {protocol && (
           <>
             <ServerFields {...section} protocol={protocol} onServerChange={() => setHostKey("")} />
