@@ -1,6 +1,8 @@
 import type { DeliveryDetails, ReportSchedule } from "@/db/schema";
 import { fill, type Messages } from "@/lib/i18n/messages";
+import { gmtOffset } from "@/lib/format";
 import { PARAM, reportTypes, type ReportType } from "@/lib/reports/query";
+import { isoDay } from "@/lib/time-zone";
 
 /** "2026-11-25 06:00 GMT" — schedule times are always shown in GMT, as they are set. */
 export const formatGmt = (date: Date | null | undefined) => (date ? `${date.toISOString().slice(0, 16).replace("T", " ")} GMT` : "");
@@ -18,6 +20,11 @@ export function describeFrequency(s: Pick<ReportSchedule, "frequency" | "weekday
 export function reportName(query: string, t: Messages): string {
   const type = new URLSearchParams(query).get(PARAM.type) as ReportType | null;
   return type && reportTypes.includes(type) ? t.reports.types[type].name : query;
+}
+
+/** The form's clock: today's GMT day (a custom range ends by then), and where the account's zone stands against GMT today. */
+export function formClock(t: Messages["schedules"], timeZone: string, now: Date): { today: string; parisTime: string } {
+  return { today: isoDay(now), parisTime: fill(t.timeHint, { zone: timeZone, offset: gmtOffset(now, timeZone) }) };
 }
 
 /** Every report type, plus the report the owner came from (with its filters) first. */
