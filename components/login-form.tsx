@@ -32,7 +32,8 @@ type Step1 = { username: string; password: string; number: string };
 /** What went wrong, kept as a kind (not as text), so that it is said in the language now chosen. */
 type Problem = { kind: "invalid" | "invalidCode" | "error" } | { kind: "locked"; minutes: string };
 
-const field = "mt-1 block w-full rounded border border-slate-300 px-3 py-2 text-base shadow-inner focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30";
+// Medium slate text, as the inputs had when their label wrapped them (inputs inherit their font).
+const field = "mt-1 block w-full rounded border border-slate-300 px-3 py-2 text-base font-medium text-slate-700 shadow-inner focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30";
 const submitButton = "w-full rounded bg-brand-700 px-4 py-2.5 font-semibold text-white shadow hover:bg-brand-900 disabled:opacity-60";
 
 /** The page's heading: the step's own, so the code step does not speak of account numbers. */
