@@ -1,7 +1,7 @@
 import type { ReactNode, SelectHTMLAttributes } from "react";
 
 /** What a field gives its control: its id and name, and its state for assistive technology. */
-export type ControlProps = { id: string; name: string; "aria-invalid": boolean; "aria-describedby": string };
+type ControlProps = { id: string; name: string; "aria-invalid": boolean; "aria-describedby": string };
 
 /** A text input or select of a form: red while refused. */
 export const inputClass = (invalid: boolean) =>

@@ -19,10 +19,10 @@ import type { HostKeyPrompt } from "./form-values";
 import { scheduleReportQuery } from "./report";
 import { fieldErrorsOf, MAX_SCHEDULES, scheduleFormSchema, type FieldErrors, type ScheduleInput } from "./validate";
 
-export type SaveOutcome = { ok: true; id: number } | { ok: false; errors: FieldErrors };
+type SaveOutcome = { ok: true; id: number } | { ok: false; errors: FieldErrors };
 /** A *Test upload*'s answer: a failure is an answer too (with the server key to check, for SFTP). */
-export type TestResult = { ok: true; message: string } | { ok: false; message: string; hostKey?: HostKeyPrompt };
-export type TestOutcome = TestResult | { ok: false; errors: FieldErrors };
+type TestResult = { ok: true; message: string } | { ok: false; message: string; hostKey?: HostKeyPrompt };
+type TestOutcome = TestResult | { ok: false; errors: FieldErrors };
 
 type Context = { t: Messages; now: Date };
 type TestContext = Context & { encryptionKey: string; allowPrivate: boolean; timeoutMs?: number };

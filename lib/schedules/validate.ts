@@ -35,7 +35,7 @@ export type ScheduleInput = {
 };
 
 /** What the form's rules depend on, besides the form. */
-export type ScheduleFormOptions = {
+type ScheduleFormOptions = {
   t: Messages;
   now: Date;
   /** Checks the report's own parameters: what to store, or null when they are not valid. */
@@ -247,7 +247,10 @@ function server(protocol: UploadProtocol, o: ScheduleFormOptions, t: Errors) {
     }));
 }
 
-/** No upload: then the report needs an e-mail address to go to. */
+/**
+ * No upload: then the report needs an e-mail address to go to. (`abort`: this part reads the
+ * e-mails too, so when it refuses, the parts' values are not merged.)
+ */
 const noUpload = (t: Errors) =>
   z
     .object({ protocol: z.literal(""), emails: z.string() })
@@ -261,7 +264,8 @@ function destination(o: ScheduleFormOptions, t: Errors) {
 /**
  * A control character (CR, LF, NUL, any C0 or DEL) is refused in every field, whether the field is
  * in use or not, with the field's own message: a password with CR LF would be an FTP command of
- * its own, a name with one a header line.
+ * its own, a name with one a header line. (`abort`: this part reads every field, so when it
+ * refuses, the parts' values are not merged.)
  */
 function controlCharacters(t: Errors) {
   const messages: Record<Field, string> = {
@@ -293,8 +297,8 @@ function controlCharacters(t: Errors) {
 
 /**
  * The schedule form's schema. Every problem is reported at its field with a message that names
- * the bad value, all at once (each part of the form is read on its own); nothing is saved unless
- * all is valid. An unknown choice (a frequency, protocol, format… the form does not offer) is
+ * the bad value, all at once: each part of the form is read on its own, and their values are
+ * merged (an intersection) when all are valid; nothing is saved unless all is. An unknown choice (a frequency, protocol, format… the form does not offer) is
  * refused, never read as a default.
  */
 export function scheduleFormSchema(o: ScheduleFormOptions) {
