@@ -9,7 +9,7 @@ import { testDatabase, type TestDatabase } from "@/db/testing";
 import { createAccount, createApiKey, createRoom, createUser, setTariff, setUserStatus } from "@/lib/admin/support";
 import { scopeOf } from "@/lib/auth/scope";
 import { addMonths, periodOf, toUrlPeriod } from "@/lib/periods";
-import { createSchedule } from "@/lib/schedules/schedules";
+import { createSchedule } from "@/lib/data/schedules";
 import { login } from "../scripts/bench/http";
 import { startServer, type RunningServer } from "../scripts/bench/server";
 import { appRoutes } from "../scripts/lib/app-routes";
@@ -54,7 +54,6 @@ before(async () => {
   ids.room = "711001";
   const { key } = await createApiKey(t.db, { account: "710001" });
   const schedule = await createSchedule(
-    t.db,
     await scopeOf(t.db, { userId: owner.id, accountId: a.id, roomId: null }),
     { name: SCHEDULE, reportQuery: "type=participation", frequency: "daily", weekday: null, monthDay: null, timeOfDay: 360, range: "previous-day", rangeFrom: null, rangeTo: null, format: "csv", emails: ["owner@walk-a.example"], upload: null, secret: undefined },
     KEY,

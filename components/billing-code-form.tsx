@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState, useId } from "react";
+import { Field } from "@/components/field";
 import type { FormState } from "@/lib/actions/form";
 
 type Labels = { billingCode: string; submit: string; hint: string };
@@ -24,37 +25,33 @@ export function BillingCodeForm({ action, labels, suggestions, defaultValue, chi
   return (
     <form action={formAction} className={compact ? "flex flex-wrap items-start gap-3" : "space-y-3"} data-testid="billing-code-form">
       <div className={`no-print ${compact ? "flex flex-wrap items-start gap-2" : ""}`}>
-        <label htmlFor={`${id}-code`} className={compact ? "pt-1.5 text-sm font-medium text-slate-700" : "block text-sm font-medium text-slate-700"}>
-          {labels.billingCode}
-        </label>
-        <div>
-          <input
-            id={`${id}-code`}
-            name="code"
-            list={`${id}-codes`}
-            defaultValue={state.ok ? defaultValue : (state.values?.code ?? defaultValue)}
-            maxLength={40}
-            autoComplete="off"
-            aria-invalid={errors.length > 0}
-            aria-describedby={`${id}-hint ${id}-errors`}
-            className={`mt-0 block w-56 rounded border px-2 py-1.5 text-sm focus:outline-none focus:ring-2 ${errors.length ? "border-red-500 focus:ring-red-300" : "border-slate-300 focus:border-brand-500 focus:ring-brand-500/30"}`}
-          />
-          <datalist id={`${id}-codes`}>
-            {suggestions.map((s) => (
-              <option key={s} value={s} />
-            ))}
-          </datalist>
-          <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
-            {labels.hint}
-          </p>
-          <div id={`${id}-errors`} aria-live="polite">
-            {errors.map((e) => (
-              <p key={e} className="mt-1 text-sm font-medium text-red-700" data-testid="field-error">
-                {e}
-              </p>
-            ))}
-          </div>
-        </div>
+        <Field
+          id={`${id}-code`}
+          name="code"
+          label={labels.billingCode}
+          hint={labels.hint}
+          errors={errors}
+          className="contents"
+          labelClassName={compact ? "pt-1.5 text-sm font-medium text-slate-700" : "block text-sm font-medium text-slate-700"}
+        >
+          {(control) => (
+            <>
+              <input
+                {...control}
+                list={`${id}-codes`}
+                defaultValue={state.ok ? defaultValue : (state.values?.code ?? defaultValue)}
+                maxLength={40}
+                autoComplete="off"
+                className={`mt-0 block w-56 rounded border px-2 py-1.5 text-sm focus:outline-none focus:ring-2 ${errors.length ? "border-red-500 focus:ring-red-300" : "border-slate-300 focus:border-brand-500 focus:ring-brand-500/30"}`}
+              />
+              <datalist id={`${id}-codes`}>
+                {suggestions.map((s) => (
+                  <option key={s} value={s} />
+                ))}
+              </datalist>
+            </>
+          )}
+        </Field>
         <button type="submit" disabled={pending} className="rounded bg-brand-700 px-4 py-1.5 text-sm font-semibold text-white hover:bg-brand-900 disabled:opacity-60">
           {labels.submit}
         </button>

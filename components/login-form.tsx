@@ -3,6 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
+import { Field } from "@/components/field";
 import { LOGIN_ERRORS } from "@/lib/auth/login-errors";
 
 export type LoginLabels = {
@@ -31,7 +32,8 @@ type Step1 = { username: string; password: string; number: string };
 /** What went wrong, kept as a kind (not as text), so that it is said in the language now chosen. */
 type Problem = { kind: "invalid" | "invalidCode" | "error" } | { kind: "locked"; minutes: string };
 
-const field = "mt-1 block w-full rounded border border-slate-300 px-3 py-2 text-base shadow-inner focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30";
+// Medium slate text, as the inputs had when their label wrapped them (inputs inherit their font).
+const field = "mt-1 block w-full rounded border border-slate-300 px-3 py-2 text-base font-medium text-slate-700 shadow-inner focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30";
 const submitButton = "w-full rounded bg-brand-700 px-4 py-2.5 font-semibold text-white shadow hover:bg-brand-900 disabled:opacity-60";
 
 /** The page's heading: the step's own, so the code step does not speak of account numbers. */
@@ -111,24 +113,9 @@ export function LoginForm({ labels }: { labels: LoginLabels }) {
       <form key="code" onSubmit={onSubmit} className="space-y-4" aria-labelledby="login-title" aria-describedby={message ? "login-message" : "login-intro"} noValidate>
         <Heading title={labels.codeTitle} intro={labels.codeIntro} />
         {alert}
-        <label className="block text-sm font-medium text-slate-700">
-          {labels.code}
-          <input
-            name="code"
-            inputMode="text"
-            autoComplete="one-time-code"
-            autoCapitalize="none"
-            spellCheck={false}
-            maxLength={20}
-            required
-            autoFocus
-            className={`${field} num text-lg tracking-[0.2em]`}
-            aria-describedby="code-hint"
-          />
-          <span id="code-hint" className="mt-1 block text-xs font-normal text-slate-500">
-            {labels.codeHint}
-          </span>
-        </label>
+        <Field id="login-code" name="code" label={labels.code} hint={labels.codeHint}>
+          {(control) => <input {...control} inputMode="text" autoComplete="one-time-code" autoCapitalize="none" spellCheck={false} maxLength={20} required autoFocus className={`${field} num text-lg tracking-[0.2em]`} />}
+        </Field>
         <button type="submit" disabled={pending} className={submitButton}>
           {pending ? labels.codeSubmitting : labels.codeSubmit}
         </button>
@@ -142,21 +129,15 @@ export function LoginForm({ labels }: { labels: LoginLabels }) {
     <form key="password" onSubmit={onSubmit} className="space-y-4" aria-labelledby="login-title" aria-describedby={message ? "login-message" : undefined} noValidate>
       <Heading title={labels.title} intro={labels.intro} />
       {alert}
-      <label className="block text-sm font-medium text-slate-700">
-        {labels.username}
-        <input name="username" type="email" autoComplete="username" required className={field} aria-describedby="username-hint" />
-        <span id="username-hint" className="mt-1 block text-xs font-normal text-slate-500">
-          {labels.usernameHint}
-        </span>
-      </label>
-      <label className="block text-sm font-medium text-slate-700">
-        {labels.password}
-        <input name="password" type="password" autoComplete="current-password" required className={field} />
-      </label>
-      <label className="block text-sm font-medium text-slate-700">
-        {labels.number}
-        <input name="number" inputMode="numeric" autoComplete="off" required className={`${field} num tracking-wider`} />
-      </label>
+      <Field id="login-username" name="username" label={labels.username} hint={labels.usernameHint}>
+        {(control) => <input {...control} type="email" autoComplete="username" required className={field} />}
+      </Field>
+      <Field id="login-password" name="password" label={labels.password}>
+        {(control) => <input {...control} type="password" autoComplete="current-password" required className={field} />}
+      </Field>
+      <Field id="login-number" name="number" label={labels.number}>
+        {(control) => <input {...control} inputMode="numeric" autoComplete="off" required className={`${field} num tracking-wider`} />}
+      </Field>
       <button type="submit" disabled={pending} className={submitButton}>
         {pending ? labels.submitting : labels.submit}
       </button>

@@ -46,3 +46,6 @@ export function wallClockTime(instant: number, timeZone: string): number {
 export function wallClock(instant: Date, timeZone: string): Date {
   return new Date(wallClockTime(instant.getTime(), timeZone));
 }
+
+/** The GMT (UTC) day of an instant, as YYYY-MM-DD: the one way a day is written from an instant. */
+export const isoDay = (instant: Date | number) => new Date(instant).toISOString().slice(0, 10);

@@ -10,7 +10,7 @@ import { testDatabase, type TestDatabase } from "@/db/testing";
 import { createAccount, createRoom, createUser } from "@/lib/admin/support";
 import { reportLinkToken } from "@/lib/schedules/links";
 import { sendNow } from "@/lib/schedules/runs";
-import { createSchedule } from "@/lib/schedules/schedules";
+import { createSchedule } from "@/lib/data/schedules";
 import { freePort } from "../../scripts/lib/postgres";
 import { login } from "../../scripts/bench/http";
 import { startServer, type RunningServer } from "../../scripts/bench/server";
@@ -39,7 +39,6 @@ before(async () => {
     select account_id, id, 'l' || id, 'toll', started_at, ended_at, 600, 600, 90 from conferences`);
   const scope = await scopeOf(t.db, { accountId: account.id, userId: owner.id, roomId: null });
   const schedule = await createSchedule(
-    t.db,
     scope,
     { name: "October", reportQuery: "type=participation", frequency: "daily", weekday: null, monthDay: null, timeOfDay: 360, range: "custom", rangeFrom: "2026-10-01", rangeTo: "2026-10-31", format: "xlsx", emails: ["owner@stream.example"], upload: null, secret: undefined },
     key,

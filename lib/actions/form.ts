@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { requireOwnerForEnrolment, requireScope } from "@/lib/auth/session";
 import type { AccountScope, Scope } from "@/lib/auth/scope";
-import { formError } from "@/lib/errors";
+import { formError, NotFoundError } from "@/lib/errors";
 import { hasForbiddenText } from "@/lib/http/input-guard";
 import { getMessages } from "@/lib/i18n/locale";
 import type { Messages } from "@/lib/i18n/messages";
@@ -15,9 +15,17 @@ import type { Messages } from "@/lib/i18n/messages";
  */
 export type FormState = { ok?: boolean; message?: string; errors?: Record<string, string[]>; values?: Record<string, string>; shownOnce?: string[] };
 
-type Outcome = string | { message: string; shownOnce: string[] };
-type Handler<T, S extends Scope = Scope> = (context: { scope: S; displayName: string; sessionId: string; input: T; t: Messages }) => Promise<Outcome>;
+/**
+ * What a handler answers: a message, or a state — `ok: false` for an answer that is a refusal (a
+ * failed test), not an error; `X` for what more a form shows (the schedule form's server key).
+ */
+export type Outcome<X extends object = object> = string | (X & { message: string; ok?: boolean; shownOnce?: string[] });
+type Handler<T, S extends Scope = Scope, X extends object = object> = (context: { scope: S; displayName: string; sessionId: string; input: T; t: Messages }) => Promise<Outcome<X>>;
 type Access = "signed-in" | "owner" | "enrolling-owner";
+/** A schema, or one made for the session once its access is checked: rules that depend on a stored record. */
+type SchemaFor<S extends z.ZodType, Sc extends Scope = Scope> = S | ((context: { scope: Sc; t: Messages }) => S | Promise<S>);
+/** `notFound`: how the action names a record that is not found (else a conference's words); for an owner's action, also the answer to a room holder. */
+type Options = { notFound?: (t: Messages) => string };
 
 /**
  * The one wrapper of every server action: checks the session (a server action is a public
@@ -27,13 +35,13 @@ type Access = "signed-in" | "owner" | "enrolling-owner";
  * form shows the not-found message instead.) The submitted text values come back so a form keeps
  * what the user typed.
  */
-export function runFormAction<S extends z.ZodType>(schema: S, formData: FormData, handler: Handler<z.output<S>>): Promise<FormState> {
-  return run(schema, formData, "signed-in", handler);
+export function runFormAction<S extends z.ZodType, X extends object = object>(schema: SchemaFor<S>, formData: FormData, handler: Handler<z.output<S>, Scope, X>, options?: Options): Promise<FormState & Partial<X>> {
+  return run(schema, formData, "signed-in", handler, options) as Promise<FormState & Partial<X>>;
 }
 
 /** `runFormAction` for what only an account's owner may do: a room holder's call is "not found". */
-export function runOwnerFormAction<S extends z.ZodType>(schema: S, formData: FormData, handler: Handler<z.output<S>, AccountScope>): Promise<FormState> {
-  return run(schema, formData, "owner", handler as Handler<z.output<S>>);
+export function runOwnerFormAction<S extends z.ZodType, X extends object = object>(schema: SchemaFor<S, AccountScope>, formData: FormData, handler: Handler<z.output<S>, AccountScope, X>, options?: Options): Promise<FormState & Partial<X>> {
+  return run(schema as SchemaFor<S>, formData, "owner", handler as Handler<z.output<S>, Scope, X>, options) as Promise<FormState & Partial<X>>;
 }
 
 /**
@@ -44,22 +52,22 @@ export function runEnrolmentFormAction<S extends z.ZodType>(schema: S, formData:
   return run(schema, formData, "enrolling-owner", handler as Handler<z.output<S>>);
 }
 
-async function run<S extends z.ZodType>(schema: S, formData: FormData, access: Access, handler: Handler<z.output<S>>): Promise<FormState> {
+async function run<S extends z.ZodType, X extends object>(schema: SchemaFor<S>, formData: FormData, access: Access, handler: Handler<z.output<S>, Scope, X>, options: Options = {}): Promise<FormState> {
   const { scope, displayName, sessionId } = access === "enrolling-owner" ? await requireOwnerForEnrolment() : await requireScope();
   const { t } = await getMessages();
-  if (access !== "signed-in" && scope.kind !== "account") return { ok: false, message: t.forms.ownersOnly };
+  if (access !== "signed-in" && scope.kind !== "account") return { ok: false, message: options.notFound?.(t) ?? t.forms.ownersOnly };
   const form = formOf(formData);
   const raw = Object.fromEntries([...new Set(form.keys())].map((k) => [k, form.getAll(k).length > 1 ? form.getAll(k) : form.get(k)]));
   const values = Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === "string"));
   const unreadable = Object.keys(values).filter((k) => hasForbiddenText(k) || hasForbiddenText(values[k]!));
   if (unreadable.length) return { ok: false, errors: Object.fromEntries(unreadable.map((k) => [k, [t.forms.forbiddenCharacters]])), values: {} };
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error, t), values };
   try {
+    const parsed = (schema instanceof z.ZodType ? schema : await schema({ scope, t })).safeParse(raw);
+    if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error, t), values };
     const outcome = await handler({ scope, displayName, sessionId, input: parsed.data, t });
     return typeof outcome === "string" ? { ok: true, message: outcome } : { ok: true, ...outcome };
   } catch (error) {
-    return { ...errorState(error, t), values };
+    return { ...errorState(error, t, options), values };
   }
 }
 
@@ -78,13 +86,15 @@ function fieldErrors(error: z.ZodError, t: Messages): Record<string, string[]> {
   for (const issue of error.issues) {
     const field = String(issue.path[0] ?? "form");
     const known = t.codes.errors[issue.message as keyof Messages["codes"]["errors"]];
-    (errors[field] ??= []).push(known ?? issue.message);
+    const list = (errors[field] ??= []);
+    if (!list.includes(known ?? issue.message)) list.push(known ?? issue.message);
   }
   return errors;
 }
 
 /** What the form shows for a failed handler: its zod errors by field, or the domain error as lib/errors.ts maps it. */
-function errorState(error: unknown, t: Messages): FormState {
+function errorState(error: unknown, t: Messages, options: Options): FormState {
+  if (error instanceof NotFoundError && options.notFound) return { ok: false, message: options.notFound(t) };
   if (error instanceof z.ZodError) return { ok: false, errors: fieldErrors(error, t) };
   const shown = formError(error, t);
   if (!shown) throw error;

@@ -5,6 +5,7 @@
  */
 import { products, type Product } from "@/db/schema/accounts";
 import { fill, messages, type Messages } from "@/lib/i18n/messages";
+import { isoDay } from "@/lib/time-zone";
 
 export const reportTypes = [
   "activity",
@@ -54,11 +55,10 @@ export const ALL = "all";
 export const PARAM = { type: "type", range: "range", from: "from", to: "to", cardholder: "cardholder", owner: "owner", group: "group", ungrouped: "ungrouped", product: "product" } as const;
 
 const DAY_MS = 86_400_000;
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
 
 /** The GMT day of an instant, as YYYY-MM-DD. */
-export const gmtDay = (instant: Date) => instant.toISOString().slice(0, 10);
+export const gmtDay = isoDay;
 
 /** The first day a report may start on: the same day one year earlier (28 Feb for 29 Feb). */
 export function earliestDay(now: Date): string {

@@ -1,12 +1,14 @@
 import type { DeliveryDetails, ReportSchedule } from "@/db/schema";
 import { fill, type Messages } from "@/lib/i18n/messages";
+import { gmtOffset } from "@/lib/format";
 import { PARAM, reportTypes, type ReportType } from "@/lib/reports/query";
-import type { ScheduleFormValues } from "@/components/schedule-form";
+import { isoDay } from "@/lib/time-zone";
 
 /** "2026-11-25 06:00 GMT" — schedule times are always shown in GMT, as they are set. */
 export const formatGmt = (date: Date | null | undefined) => (date ? `${date.toISOString().slice(0, 16).replace("T", " ")} GMT` : "");
 
-const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+/** A time of day, from minutes after midnight: "06:00". */
+export const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
 
 export function describeFrequency(s: Pick<ReportSchedule, "frequency" | "weekday" | "monthDay" | "timeOfDay">, t: Messages["schedules"]): string {
   const time = hhmm(s.timeOfDay);
@@ -20,36 +22,9 @@ export function reportName(query: string, t: Messages): string {
   return type && reportTypes.includes(type) ? t.reports.types[type].name : query;
 }
 
-/** The form's values for a saved schedule (the secret is never among them). */
-export function formValues(s: ReportSchedule | Omit<ReportSchedule, "uploadSecret">): ScheduleFormValues {
-  return {
-    name: s.name,
-    report: s.reportQuery,
-    frequency: s.frequency,
-    weekday: s.weekday ? String(s.weekday) : "1",
-    monthDay: s.monthDay === 0 ? "last" : String(s.monthDay ?? 1),
-    time: hhmm(s.timeOfDay),
-    range: s.range,
-    from: s.rangeFrom ?? "",
-    to: s.rangeTo ?? "",
-    format: s.format,
-    emails: s.emails.join(" "),
-    protocol: s.upload?.protocol ?? "",
-    host: s.upload?.host ?? "",
-    port: s.upload ? String(s.upload.port) : "",
-    directory: s.upload?.directory ?? "",
-    user: s.upload?.user ?? "",
-    auth: s.upload?.auth ?? "password",
-    hostKey: s.uploadHostKey ?? "",
-    ca: s.uploadCa ?? "",
-  };
-}
-
-/** The offset of a zone from GMT today, as "+1" or "+5:30". */
-export function gmtOffset(zone: string, now = new Date()): string {
-  const name = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "shortOffset" }).formatToParts(now).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
-  const offset = name.replace(/^GMT/, "");
-  return offset || "+0";
+/** The form's clock: today's GMT day (a custom range ends by then), and where the account's zone stands against GMT today. */
+export function formClock(t: Messages["schedules"], timeZone: string, now: Date): { today: string; parisTime: string } {
+  return { today: isoDay(now), parisTime: fill(t.timeHint, { zone: timeZone, offset: gmtOffset(now, timeZone) }) };
 }
 
 /** Every report type, plus the report the owner came from (with its filters) first. */

@@ -62,7 +62,7 @@ test("a choice the form does not offer is refused at its field, never saved as a
   assert.deepEqual(errorsOf({ report: "type=invoices" }).report, [e.report]);
 
   // Through the save: nothing is written, whatever the refusal.
-  const saved = await saveScheduleForm(t.db, owner, null, form({ frequency: "hourly", protocol: "http", host: "files.example.com", user: "u", password: "p" }), en);
+  const saved = await saveScheduleForm(owner, null, form({ frequency: "hourly", protocol: "http", host: "files.example.com", user: "u", password: "p" }), en);
   assert.deepEqual(saved, { ok: false, errors: { frequency: [e.frequency], protocol: [e.protocol] } });
   assert.equal(await schedules(), 0);
 });
@@ -98,7 +98,7 @@ test("control characters (CR, LF, NUL, any C0, DEL) are refused in every text fi
   assert.deepEqual(errorsOf({ ...ftps, ca: "not a certificate" }).ca, [e.ca]);
   assert.deepEqual(errorsOf({ ...ftps, ca: `${ca}\nsomething else` }).ca, [e.ca], "nothing but certificates");
 
-  const saved = await saveScheduleForm(t.db, owner, null, form({ protocol: "ftp", host: "files.example.com", user: "u", password: "secret\r\nDELE report.csv" }), en);
+  const saved = await saveScheduleForm(owner, null, form({ protocol: "ftp", host: "files.example.com", user: "u", password: "secret\r\nDELE report.csv" }), en);
   assert.deepEqual(saved, { ok: false, errors: { password: [e.password] } });
   assert.equal(await schedules(), 0);
 });
@@ -110,17 +110,17 @@ test("filters naming another account's cardholder, owner or group are refused at
     ["owner", foreign.owner, r.unknownOwners],
     ["group", foreign.group, r.unknownGroups],
   ] as const) {
-    const saved = await saveScheduleForm(t.db, owner, null, form({ report: `type=activity&${filter}=${id}` }), en);
+    const saved = await saveScheduleForm(owner, null, form({ report: `type=activity&${filter}=${id}` }), en);
     assert.deepEqual(saved, { ok: false, errors: { report: [message.replace("{ids}", String(id))] } }, filter);
   }
-  const fr = await saveScheduleForm(t.db, owner, null, form({ report: `type=activity&cardholder=${foreign.cardholder}` }), { ...en, t: messages.fr });
+  const fr = await saveScheduleForm(owner, null, form({ report: `type=activity&cardholder=${foreign.cardholder}` }), { ...en, t: messages.fr });
   assert.deepEqual(fr, { ok: false, errors: { report: [`Ces titulaires ne font pas partie de ce compte : ${foreign.cardholder}.`] } });
   assert.equal(await schedules(), 0, "nothing written");
 
   // The account's own cardholder and group are fine; editing it to a foreign one is refused and changes nothing.
-  const created = await saveScheduleForm(t.db, owner, null, form({ report: `type=activity&cardholder=${own.cardholder}&group=${own.group}` }), en);
+  const created = await saveScheduleForm(owner, null, form({ report: `type=activity&cardholder=${own.cardholder}&group=${own.group}` }), en);
   assert.ok(created.ok);
-  const edited = await saveScheduleForm(t.db, owner, created.id, form({ name: "Edited", report: `type=activity&cardholder=${foreign.cardholder}` }), en);
+  const edited = await saveScheduleForm(owner, created.id, form({ name: "Edited", report: `type=activity&cardholder=${foreign.cardholder}` }), en);
   assert.equal(edited.ok, false);
   const [row] = (await t.db.execute<{ name: string; report_query: string; version: number }>(sql`select name, report_query, version from report_schedules where id = ${created.id}`)).rows;
   assert.deepEqual(row, { name: "Usage", report_query: `type=activity&cardholder=${own.cardholder}&group=${own.group}`, version: 1 });
@@ -132,14 +132,14 @@ test("a room holder's Test upload and save are refused as an unknown schedule: n
   const ftp = await startFtp({ user: "acct", password: "s3cret" });
   try {
     const destination = { protocol: "sftp", host: "127.0.0.1", port: String(sftp.port), directory: "/", user: "acct", auth: "password", password: "s3cret" };
-    await assert.rejects(testScheduleDestination(t.db, roomHolder, null, destination, { ...en, allowPrivate: true }), { name: "NotFoundError" });
-    await assert.rejects(testScheduleDestination(t.db, roomHolder, null, { ...destination, protocol: "ftp", port: String(ftp.port) }, { ...en, allowPrivate: true }), { name: "NotFoundError" });
-    await assert.rejects(saveScheduleForm(t.db, roomHolder, null, form({ ...destination, hostKey: sftp.fingerprint }), en), { name: "NotFoundError" });
+    await assert.rejects(testScheduleDestination(roomHolder, null, destination, { ...en, allowPrivate: true }), { name: "NotFoundError" });
+    await assert.rejects(testScheduleDestination(roomHolder, null, { ...destination, protocol: "ftp", port: String(ftp.port) }, { ...en, allowPrivate: true }), { name: "NotFoundError" });
+    await assert.rejects(saveScheduleForm(roomHolder, null, form({ ...destination, hostKey: sftp.fingerprint }), en), { name: "NotFoundError" });
     assert.equal(sftp.connections(), 0, "the SFTP server was never reached");
     assert.deepEqual(ftp.logins, [], "nor the FTP one");
     assert.equal(await schedules(), 0);
     // The owner's own test does reach it.
-    assert.equal((await testScheduleDestination(t.db, owner, null, { ...destination, protocol: "ftp", port: String(ftp.port) }, { ...en, allowPrivate: true })).ok, true);
+    assert.equal((await testScheduleDestination(owner, null, { ...destination, protocol: "ftp", port: String(ftp.port) }, { ...en, allowPrivate: true })).ok, true);
   } finally {
     await sftp.stop();
     await ftp.stop();
@@ -152,28 +152,28 @@ test("SFTP: Test upload shows the server's key to accept; saving wants it accept
   const c = { ...en, allowPrivate: true, timeoutMs: 5_000 };
   const destination = { protocol: "sftp", host: "127.0.0.1", port: String(sftp.port), directory: "/", user: "acct", auth: "password", password: "s3cret" };
   try {
-    const first = await testScheduleDestination(t.db, owner, null, destination, c);
+    const first = await testScheduleDestination(owner, null, destination, c);
     assert.deepEqual(first, { ok: false, message: messages.en.schedules.testHostKey, hostKey: { host: "127.0.0.1", offered: sftp.fingerprint, expected: null } });
     assert.deepEqual(sftp.passwords, [], "nothing sent before the key is accepted");
 
-    const refused = await saveScheduleForm(t.db, owner, null, form(destination), en);
+    const refused = await saveScheduleForm(owner, null, form(destination), en);
     assert.deepEqual(refused, { ok: false, errors: { hostKey: [messages.en.schedules.errors.hostKeyRequired] } });
 
-    const accepted = await testScheduleDestination(t.db, owner, null, { ...destination, hostKey: sftp.fingerprint }, c);
+    const accepted = await testScheduleDestination(owner, null, { ...destination, hostKey: sftp.fingerprint }, c);
     assert.equal(accepted.ok, true);
     assert.deepEqual(sftp.passwords, ["s3cret"]);
     assert.deepEqual(readdirSync(sftp.root), [], "the test file was removed");
 
-    const saved = await saveScheduleForm(t.db, owner, null, form({ ...destination, hostKey: sftp.fingerprint }), en);
+    const saved = await saveScheduleForm(owner, null, form({ ...destination, hostKey: sftp.fingerprint }), en);
     assert.ok(saved.ok);
     const [row] = (await t.db.execute<{ upload_host_key: string }>(sql`select upload_host_key from report_schedules where id = ${saved.id}`)).rows;
     assert.equal(row!.upload_host_key, sftp.fingerprint);
 
     // Edited to the other server's port, password kept: its key is shown against the accepted one, the stored password is not sent.
-    const changed = await testScheduleDestination(t.db, owner, saved.id, { ...destination, port: String(other.port), password: "", hostKey: sftp.fingerprint }, c);
+    const changed = await testScheduleDestination(owner, saved.id, { ...destination, port: String(other.port), password: "", hostKey: sftp.fingerprint }, c);
     assert.equal(changed.ok, false);
     assert.equal("errors" in changed, true, "the stored password does not follow to another port");
-    const moved = await testScheduleDestination(t.db, owner, saved.id, { ...destination, port: String(other.port), hostKey: sftp.fingerprint }, c);
+    const moved = await testScheduleDestination(owner, saved.id, { ...destination, port: String(other.port), hostKey: sftp.fingerprint }, c);
     assert.deepEqual(moved, { ok: false, message: messages.en.schedules.testHostKey, hostKey: { host: "127.0.0.1", offered: other.fingerprint, expected: sftp.fingerprint } });
     assert.deepEqual(other.passwords, []);
   } finally {
@@ -188,11 +188,11 @@ test("FTPS: the private CA pasted in the form is saved with the destination and 
   const ftp = await startFtp({ user: "acct", password: "s3cret", tls: { key: pki.key, cert: pki.cert } });
   const destination = { protocol: "ftps", host: "127.0.0.1", port: String(ftp.port), directory: "/", user: "acct", password: "s3cret" };
   try {
-    const untrusted = await testScheduleDestination(t.db, owner, null, destination, { ...en, allowPrivate: true });
+    const untrusted = await testScheduleDestination(owner, null, destination, { ...en, allowPrivate: true });
     assert.equal(untrusted.ok, false);
     assert.match((untrusted as { message: string }).message, /certificate/i);
-    assert.equal((await testScheduleDestination(t.db, owner, null, { ...destination, ca: pki.ca }, { ...en, allowPrivate: true })).ok, true);
-    const saved = await saveScheduleForm(t.db, owner, null, form({ ...destination, ca: pki.ca }), en);
+    assert.equal((await testScheduleDestination(owner, null, { ...destination, ca: pki.ca }, { ...en, allowPrivate: true })).ok, true);
+    const saved = await saveScheduleForm(owner, null, form({ ...destination, ca: pki.ca }), en);
     assert.ok(saved.ok);
     const [row] = (await t.db.execute<{ upload_ca: string }>(sql`select upload_ca from report_schedules where id = ${saved.id}`)).rows;
     assert.equal(row!.upload_ca, pki.ca);

@@ -18,7 +18,7 @@ import { deliveryNote } from "./display";
 import { readReportLinkToken } from "./links";
 import { renderScheduledReport, scheduleReportQuery } from "./report";
 import { claimRun, deliverRun, enqueueDueRuns, sendNow, type DeliverySettings, type RenderReport } from "./runs";
-import { cancelSchedule, createSchedule, scheduleHistory } from "./schedules";
+import { cancelSchedule, createSchedule, scheduleHistory } from "@/lib/data/schedules";
 import { parseScheduleForm, type ScheduleInput } from "./validate";
 import { readUnsubscribeToken, reinstateEmail, unsubscribe } from "./unsubscribe";
 
@@ -91,7 +91,7 @@ test("SMTP answering 451 twice then 250: retried with growing delays, delivered 
   const smtp = await startSmtp({ failFirst: 2 });
   const boss = await worker(smtp.url);
   try {
-    const schedule = await createSchedule(t.db, scope, { ...base, emails: ["jane@client.example"] }, key);
+    const schedule = await createSchedule(scope, { ...base, emails: ["jane@client.example"] }, key);
     const runId = await sendNow(t.db, { enqueue: async (id) => void (await boss.send(DELIVERY_QUEUE, { runId: id })) }, scope, schedule.id);
     await waitFor("the run to end", async () => (await runOf(runId)).status === "delivered");
     assert.equal(smtp.attempts(), 3, "two 451 answers, then accepted");
@@ -115,7 +115,7 @@ test("a wrong SFTP password is a permanent failure: one attempt, shown in the hi
   const smtp = await startSmtp();
   const sftp = await startSftp({ user: "acct", password: "right-password" });
   try {
-    const schedule = await createSchedule(t.db, scope, { ...base, upload: { protocol: "sftp", host: "127.0.0.1", port: sftp.port, directory: "/", user: "acct", auth: "password" }, secret: "wrong-password", hostKey: sftp.fingerprint }, key);
+    const schedule = await createSchedule(scope, { ...base, upload: { protocol: "sftp", host: "127.0.0.1", port: sftp.port, directory: "/", user: "acct", auth: "password" }, secret: "wrong-password", hostKey: sftp.fingerprint }, key);
     const s = settings(smtp.url);
     const runId = await sendNow(t.db, s, scope, schedule.id);
     assert.equal(await deliverRun(t.db, s, runId), "failed");
@@ -141,7 +141,7 @@ test("two workers racing on the same run deliver it once", async () => {
   const a = await worker(smtp.url);
   const b = await worker(smtp.url);
   try {
-    const schedule = await createSchedule(t.db, scope, { ...base, emails: ["one@client.example", "two@client.example"] }, key);
+    const schedule = await createSchedule(scope, { ...base, emails: ["one@client.example", "two@client.example"] }, key);
     const runId = await sendNow(t.db, { enqueue: async () => {} }, scope, schedule.id);
     // Both workers get a job for the run, and two more deliveries start here at the same time.
     await Promise.all([a.send(DELIVERY_QUEUE, { runId }), b.send(DELIVERY_QUEUE, { runId }), a.send(DELIVERY_QUEUE, { runId })]);
@@ -162,7 +162,7 @@ test("a run held by a worker that died is taken up again once its lease has expi
   await clearSchedules();
   const smtp = await startSmtp();
   try {
-    const schedule = await createSchedule(t.db, scope, { ...base, emails: ["late@client.example"] }, key);
+    const schedule = await createSchedule(scope, { ...base, emails: ["late@client.example"] }, key);
     const runId = await sendNow(t.db, { enqueue: async () => {} }, scope, schedule.id);
     assert.ok(await claimRun(t.db, runId, "worker-that-dies", 400), "a worker takes the run, then is killed");
     const queued: number[] = [];
@@ -182,7 +182,7 @@ test("a run held by a worker that died is taken up again once its lease has expi
 test("a schedule missed while every worker was down runs once, then at its next time", async () => {
   await clearSchedules();
   const now = new Date("2026-11-24T10:00:00Z");
-  const schedule = await createSchedule(t.db, scope, { ...base, emails: ["x@client.example"] }, key, new Date("2026-11-20T00:00:00Z"));
+  const schedule = await createSchedule(scope, { ...base, emails: ["x@client.example"] }, key, new Date("2026-11-20T00:00:00Z"));
   assert.equal(schedule.nextRunAt?.toISOString(), "2026-11-20T06:00:00.000Z");
   const queued: number[] = [];
   const s = { enqueue: async (id: number) => void queued.push(id) };
@@ -201,8 +201,8 @@ test("unsubscribing stops every schedule of the account for that address at once
   await clearSchedules();
   const smtp = await startSmtp();
   try {
-    const one = await createSchedule(t.db, scope, { ...base, emails: ["Reader@Client.example", "other@client.example"] }, key);
-    const two = await createSchedule(t.db, scope, { ...base, name: "Weekly", emails: ["reader@client.example"] }, key);
+    const one = await createSchedule(scope, { ...base, emails: ["Reader@Client.example", "other@client.example"] }, key);
+    const two = await createSchedule(scope, { ...base, name: "Weekly", emails: ["reader@client.example"] }, key);
     const s = settings(smtp.url);
     await deliverRun(t.db, s, await sendNow(t.db, s, scope, one.id));
     const mail = smtp.received.find((m) => m.to[0] === "Reader@client.example")!.raw;
@@ -234,10 +234,10 @@ test("a run of a schedule cancelled before its delivery sends nothing", async ()
   await clearSchedules();
   const smtp = await startSmtp();
   try {
-    const schedule = await createSchedule(t.db, scope, { ...base, emails: ["cancel@client.example"] }, key);
+    const schedule = await createSchedule(scope, { ...base, emails: ["cancel@client.example"] }, key);
     const s = settings(smtp.url);
     const runId = await sendNow(t.db, s, scope, schedule.id);
-    await cancelSchedule(t.db, scope, schedule.id);
+    await cancelSchedule(scope, schedule.id);
     assert.equal(await deliverRun(t.db, s, runId), "failed");
     assert.equal(smtp.received.length, 0);
     await assert.rejects(sendNow(t.db, s, scope, schedule.id), { name: "NotFoundError" }, "and it cannot be sent again");
@@ -250,7 +250,7 @@ test("a report above 10 MB is sent as a signed link valid 7 days instead of an a
   await clearSchedules();
   const smtp = await startSmtp();
   try {
-    const schedule = await createSchedule(t.db, scope, { ...base, emails: ["big@client.example"] }, key);
+    const schedule = await createSchedule(scope, { ...base, emails: ["big@client.example"] }, key);
     const big: RenderReport = async () => ({ filename: "big.csv", write: async (output) => void output.write(Buffer.alloc(11 * 1024 * 1024, 0x41)) });
     const s = settings(smtp.url, { render: big });
     const runId = await sendNow(t.db, s, scope, schedule.id);
@@ -296,12 +296,12 @@ test("bad input is refused with a message naming the problem, and nothing is sav
   const moved = edit({ host: "elsewhere.example.com" });
   assert.deepEqual(!moved.ok && moved.errors.password, ["The destination changed: enter its password or key again."], "a stored password never follows the report to another host");
 
-  for (let i = 0; i < 10; i++) await createSchedule(t.db, scope, { ...base, name: `Report ${i + 1}`, emails: ["a@b.example"] }, key);
-  await assert.rejects(createSchedule(t.db, scope, { ...base, name: "Eleventh", emails: ["a@b.example"] }, key), { name: "ScheduleLimitError" });
+  for (let i = 0; i < 10; i++) await createSchedule(scope, { ...base, name: `Report ${i + 1}`, emails: ["a@b.example"] }, key);
+  await assert.rejects(createSchedule(scope, { ...base, name: "Eleventh", emails: ["a@b.example"] }, key), { name: "ScheduleLimitError" });
   const { rows } = await t.db.execute<{ n: string }>(sql`select count(*)::text as n from report_schedules where account_id = ${scope.accountId}`);
   assert.equal(rows[0]!.n, "10", "the 11th was not saved");
   const holder = { ...scope, kind: "room", roomId: 1 } as unknown as AccountScope; // forced past the type
-  await assert.rejects(createSchedule(t.db, holder, { ...base, emails: ["a@b.example"] }, key), { name: "NotFoundError" }, "a room holder has no schedules");
+  await assert.rejects(createSchedule(holder, { ...base, emails: ["a@b.example"] }, key), { name: "NotFoundError" }, "a room holder has no schedules");
 });
 
 test("the real report, built by the report builder's export, is uploaded by FTP under its name, once", async () => {
@@ -314,7 +314,7 @@ test("the real report, built by the report builder's export, is uploaded by FTP 
     assert.equal(scheduleReportQuery("type=usage&product=spaceship", now), null);
     // A member named like a formula: the scheduled CSV has the same safety as a download.
     await createUser(t.db, { email: "formula@sched.example", name: "=HYPERLINK(\"http://evil.example\",\"Rapport\")", password: "a long password", account: "640001" });
-    const schedule = await createSchedule(t.db, scope, { ...base, reportQuery: "type=user-status", upload: { protocol: "ftp", host: "127.0.0.1", port: ftp.port, directory: "/", user: "acct", auth: "password" }, secret: "ftp-pass" }, key);
+    const schedule = await createSchedule(scope, { ...base, reportQuery: "type=user-status", upload: { protocol: "ftp", host: "127.0.0.1", port: ftp.port, directory: "/", user: "acct", auth: "password" }, secret: "ftp-pass" }, key);
     const s = settings("smtp://127.0.0.1:1", { render: renderScheduledReport });
     const runId = await sendNow(t.db, s, scope, schedule.id);
     assert.equal(await deliverRun(t.db, s, runId), "delivered");
@@ -370,7 +370,7 @@ test("a report whose query is cut mid-build is retried; the history says so in t
   const smtp = await startSmtp();
   const log: string[] = [];
   try {
-    const schedule = await createSchedule(t.db, scope, october, key);
+    const schedule = await createSchedule(scope, october, key);
     let cut = 0;
     const s = settings(smtp.url, { render: heldAtFirstBytes(async () => void (cut = await cutParticipationQuery())), log: (line) => log.push(line) });
     const runId = await sendNow(t.db, s, scope, schedule.id);
@@ -381,7 +381,7 @@ test("a report whose query is cut mid-build is retried; the history says so in t
       { status: "pending", attempts: 1 },
       "the run waits for its next attempt",
     );
-    const [delivery] = (await scheduleHistory(t.db, scope, schedule.id))[0]!.deliveries;
+    const [delivery] = (await scheduleHistory(scope, schedule.id))[0]!.deliveries;
     assert.equal(delivery!.status, "pending");
     assert.equal(deliveryNote(delivery!, messages.en.schedules), "The report could not be built: the database was interrupted. It will be tried again automatically.");
     assert.equal(deliveryNote(delivery!, messages.fr.schedules), "Le rapport n'a pas pu être généré : la base de données a été interrompue. Une nouvelle tentative aura lieu automatiquement.");
@@ -403,11 +403,11 @@ test("a report cut mid-build on its last attempt: the history and the owner's e-
   await clearSchedules();
   const smtp = await startSmtp();
   try {
-    const schedule = await createSchedule(t.db, scope, october, key);
+    const schedule = await createSchedule(scope, october, key);
     const s = settings(smtp.url, { maxAttempts: 1, render: heldAtFirstBytes(async () => void (await cutParticipationQuery())) });
     const runId = await sendNow(t.db, s, scope, schedule.id);
     assert.equal(await deliverRun(t.db, s, runId), "failed");
-    const [delivery] = (await scheduleHistory(t.db, scope, schedule.id))[0]!.deliveries;
+    const [delivery] = (await scheduleHistory(scope, schedule.id))[0]!.deliveries;
     assert.equal(delivery!.status, "failed");
     const said = "The report could not be built: the database was interrupted. It will not be tried again (1 attempt(s)).";
     assert.equal(deliveryNote(delivery!, messages.en.schedules), said);
@@ -425,7 +425,7 @@ test("a report that fails mid-build for a fault of its own is retried too, and t
   await clearSchedules();
   const smtp = await startSmtp();
   try {
-    const schedule = await createSchedule(t.db, scope, { ...base, emails: ["odd@client.example"] }, key);
+    const schedule = await createSchedule(scope, { ...base, emails: ["odd@client.example"] }, key);
     const broken: RenderReport = async () => ({
       filename: "broken.csv",
       write: async (output) => {
@@ -436,7 +436,7 @@ test("a report that fails mid-build for a fault of its own is retried too, and t
     const s = settings(smtp.url, { render: broken });
     const runId = await sendNow(t.db, s, scope, schedule.id);
     assert.equal(await deliverRun(t.db, s, runId), "retrying");
-    const [delivery] = (await scheduleHistory(t.db, scope, schedule.id))[0]!.deliveries;
+    const [delivery] = (await scheduleHistory(scope, schedule.id))[0]!.deliveries;
     assert.equal(deliveryNote(delivery!, messages.en.schedules), "The report could not be built because of an error on our side. It will be tried again automatically.");
     assert.equal(smtp.received.length, 0);
   } finally {
@@ -452,14 +452,14 @@ test("an SFTP server showing another key than the accepted one gets nothing; the
   try {
     // The destination's address now answers with another server (a moved DNS name, a man in the middle).
     const upload = { protocol: "sftp" as const, host: "127.0.0.1", port: impostor.port, directory: "/", user: "acct", auth: "password" as const };
-    const schedule = await createSchedule(t.db, scope, { ...base, upload, secret: "s3cret", hostKey: genuine.fingerprint }, key);
+    const schedule = await createSchedule(scope, { ...base, upload, secret: "s3cret", hostKey: genuine.fingerprint }, key);
     const s = settings(smtp.url);
     const runId = await sendNow(t.db, s, scope, schedule.id);
     assert.equal(await deliverRun(t.db, s, runId), "failed", "not retried: waiting will not change the key");
     assert.equal(impostor.authAttempts(), 0);
     assert.deepEqual(impostor.passwords, [], "the password never reached the other server");
     assert.deepEqual(readdirSync(impostor.root), []);
-    const [delivery] = (await scheduleHistory(t.db, scope, schedule.id))[0]!.deliveries;
+    const [delivery] = (await scheduleHistory(scope, schedule.id))[0]!.deliveries;
     assert.equal(delivery!.status, "failed");
     assert.deepEqual(delivery!.details, { problem: "host-key-changed", offered: impostor.fingerprint, expected: genuine.fingerprint });
     const said = `The SFTP server showed the key ${impostor.fingerprint} instead of the accepted ${genuine.fingerprint}: nothing was sent. If the server's administrator confirms that its key changed, open the schedule, run Test upload and accept the new key.`;
@@ -483,12 +483,12 @@ test("an SFTP schedule saved before host keys were pinned is not delivered, nor 
   const sftp = await startSftp({ user: "acct", password: "s3cret" });
   try {
     const upload = { protocol: "sftp" as const, host: "127.0.0.1", port: sftp.port, directory: "/", user: "acct", auth: "password" as const };
-    const schedule = await createSchedule(t.db, scope, { ...base, upload, secret: "s3cret" }, key);
+    const schedule = await createSchedule(scope, { ...base, upload, secret: "s3cret" }, key);
     const s = settings(smtp.url);
     const runId = await sendNow(t.db, s, scope, schedule.id);
     assert.equal(await deliverRun(t.db, s, runId), "failed");
     assert.equal(sftp.connections(), 0, "no connection without an accepted key");
-    const [delivery] = (await scheduleHistory(t.db, scope, schedule.id))[0]!.deliveries;
+    const [delivery] = (await scheduleHistory(scope, schedule.id))[0]!.deliveries;
     assert.equal(deliveryNote(delivery!, messages.en.schedules), "No server key has been accepted for this SFTP destination: nothing was sent. Open the schedule, run Test upload and accept the server's key.");
 
     // The owner accepts the key (Test upload showed it): delivered.
@@ -518,7 +518,7 @@ test("a schedule whose filters name another account's cardholder fails at once, 
     const runId = await sendNow(t.db, s, scope, row!.id);
     assert.equal(await deliverRun(t.db, s, runId), "failed", "not retried as if it were transient");
     assert.equal((await runOf(runId)).attempts, 1);
-    const [delivery] = (await scheduleHistory(t.db, scope, row!.id))[0]!.deliveries;
+    const [delivery] = (await scheduleHistory(scope, row!.id))[0]!.deliveries;
     assert.match(deliveryNote(delivery!, messages.en.schedules), /^The report could not be built: its filters name people or groups that are no longer in the account\. Edit the schedule/);
   } finally {
     await smtp.stop();

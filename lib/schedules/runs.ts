@@ -5,7 +5,7 @@ import path from "node:path";
 import { finished } from "node:stream/promises";
 import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { accounts, reportSchedules, runDeliveries, scheduleRuns, users, type DeliveryDetails, type ReportSchedule, type ScheduleFormat, type ScheduleRun } from "@/db/schema";
+import { accounts, reportSchedules, runDeliveries, scheduleRuns, users, type Account, type DeliveryDetails, type ReportSchedule, type RunDelivery, type ScheduleFormat, type ScheduleRun } from "@/db/schema";
 import { DeliveryError } from "@/lib/delivery/errors";
 import { sendMail, type MailSettings } from "@/lib/delivery/mail";
 import { HostKeyError, HostKeyMissingError } from "@/lib/delivery/host-key";
@@ -120,6 +120,10 @@ const localeOf = (accountLocale: string): keyof typeof messages => (accountLocal
 
 export type RunOutcome = "skipped" | "delivered" | "partial" | "failed" | "retrying";
 
+/** What a run is delivered with: its schedule, its account, and the account's language. */
+type RunContext = { run: ScheduleRun; schedule: ReportSchedule; account: Account; t: Messages };
+type ReportFile = { path: string; name: string; bytes: number };
+
 /**
  * Delivers one run: the report is built once, then sent to every destination not yet served
  * (a retry never sends twice to a destination that got it). Transient failures leave the run open
@@ -129,83 +133,118 @@ export type RunOutcome = "skipped" | "delivered" | "partial" | "failed" | "retry
 export async function deliverRun(db: Database, s: DeliverySettings, runId: number): Promise<RunOutcome> {
   const run = await claimRun(db, runId, s.workerId, s.leaseMs);
   if (!run) return "skipped";
+  const stopRenewing = renewLease(db, s, run.id);
+  try {
+    return await deliverClaimedRun(db, s, run);
+  } catch (error) {
+    return await retryLater(db, s, run, error);
+  } finally {
+    stopRenewing();
+  }
+}
+
+/** Keeps this worker's lease on the run while it works on it; returns how to stop. */
+function renewLease(db: Database, s: DeliverySettings, runId: number): () => void {
   const heartbeat = setInterval(() => {
     db.update(scheduleRuns)
       .set({ lockedUntil: sql`now() + ${`${s.leaseMs} milliseconds`}::interval` })
-      .where(and(eq(scheduleRuns.id, run.id), eq(scheduleRuns.lockedBy, s.workerId)))
+      .where(and(eq(scheduleRuns.id, runId), eq(scheduleRuns.lockedBy, s.workerId)))
       .catch(() => {});
   }, Math.max(200, s.leaseMs / 3));
-  let workDir: string | undefined;
-  try {
-    const [schedule] = await db.select().from(reportSchedules).where(and(eq(reportSchedules.accountId, run.accountId), eq(reportSchedules.id, run.scheduleId)));
-    const [account] = await db.select().from(accounts).where(eq(accounts.id, run.accountId));
-    if (!schedule || !account) throw new Error(`run ${run.id} has no schedule`);
-    const t = messages[localeOf(account.locale)];
-    if (schedule.status === "cancelled") {
-      // Cancelled after this run was created: nothing more is sent for it.
-      await db.update(scheduleRuns).set({ status: "failed", finishedAt: new Date(), lockedUntil: null }).where(eq(scheduleRuns.id, run.id));
-      return "failed";
-    }
+  return () => clearInterval(heartbeat);
+}
 
-    const destinations = [...schedule.emails.map(mailDestination), uploadDestination(schedule)].filter((d): d is string => d !== null);
-    if (destinations.length) await db.insert(runDeliveries).values(destinations.map((destination) => ({ accountId: run.accountId, runId: run.id, destination }))).onConflictDoNothing();
-    const pending = await db.select().from(runDeliveries).where(and(eq(runDeliveries.accountId, run.accountId), eq(runDeliveries.runId, run.id), eq(runDeliveries.status, "pending")));
-
-    if (pending.length) {
-      workDir = await mkdtemp(path.join(tmpdir(), "report-run-"));
-      let file: { path: string; name: string; bytes: number };
-      try {
-        file = await renderToFile(s, run, workDir);
-      } catch (error) {
-        // The report could not be built (the database was interrupted…): every pending destination
-        // waits for the next attempt. The history words it for the customer from `details`. A
-        // filter naming people or groups no longer in the account will not heal by waiting.
-        const reason = `the report could not be built: ${(error as Error).message}`.slice(0, 500);
-        const invalid = error instanceof ValidationError;
-        const details: DeliveryDetails = { problem: "report-not-built", cause: invalid ? "filters" : isDatabaseInterruption(error) ? "database" : "unexpected" };
-        for (const d of pending) await record(db, run, d.destination, { kind: invalid ? "permanent" : "transient", detail: reason, details });
-        return await settle(db, s, run, schedule, account.number, account.companyName, t);
-      }
-      for (const d of pending) {
-        try {
-          if (d.destination.startsWith("mail:")) {
-            const address = schedule.emails.find((e) => mailDestination(e) === d.destination) ?? d.destination.slice(5);
-            // An unsubscription takes effect at once, even for a run already under way.
-            if (await isUnsubscribed(db, run.accountId, address)) {
-              await record(db, run, d.destination, { kind: "unsubscribed" });
-              continue;
-            }
-            await sendMail(s.mail, reportMail(s, t, run, schedule.name, account, address, file));
-          } else if (schedule.upload && schedule.uploadSecret) {
-            const secret = decryptSecret(s.encryptionKey, schedule.uploadSecret, accountSecretContext(run.accountId));
-            await uploadReport({ ...schedule.upload, secret, hostKey: schedule.uploadHostKey, ca: schedule.uploadCa }, { path: file.path }, file.name, s.upload);
-          } else {
-            throw new DeliveryError("the upload destination has no password or key", "permanent");
-          }
-          await record(db, run, d.destination, { kind: "delivered", detail: file.bytes > ATTACHMENT_LIMIT_BYTES && d.destination.startsWith("mail:") ? "link" : "" });
-        } catch (error) {
-          const e = error instanceof DeliveryError ? error : new DeliveryError((error as Error).message, "permanent");
-          await record(db, run, d.destination, { kind: e.kind, detail: e.message, details: hostKeyDetails(error) });
-          s.log?.(`run ${run.id}: ${d.destination}: ${e.kind} failure: ${e.message}`);
-        }
-      }
-    }
-    return await settle(db, s, run, schedule, account.number, account.companyName, t);
-  } catch (error) {
-    // Unexpected (the database went away mid-run…): the run stays open and is taken up again
-    // after a delay, until its attempts are spent.
-    s.log?.(`run ${run.id}: ${(error as Error).message}`);
-    const final = run.attempts >= s.maxAttempts;
-    await db
-      .update(scheduleRuns)
-      .set(final ? { status: "failed", finishedAt: new Date(), lockedUntil: null } : { status: "pending", nextAttemptAt: new Date(Date.now() + s.retryBaseMs * 2 ** (run.attempts - 1)), lockedUntil: null, lockedBy: null })
-      .where(eq(scheduleRuns.id, run.id))
-      .catch(() => {});
-    return final ? "failed" : "retrying";
-  } finally {
-    clearInterval(heartbeat);
-    if (workDir) await rm(workDir, { recursive: true, force: true });
+async function deliverClaimedRun(db: Database, s: DeliverySettings, run: ScheduleRun): Promise<RunOutcome> {
+  const [schedule] = await db.select().from(reportSchedules).where(and(eq(reportSchedules.accountId, run.accountId), eq(reportSchedules.id, run.scheduleId)));
+  const [account] = await db.select().from(accounts).where(eq(accounts.id, run.accountId));
+  if (!schedule || !account) throw new Error(`run ${run.id} has no schedule`);
+  const c: RunContext = { run, schedule, account, t: messages[localeOf(account.locale)] };
+  if (schedule.status === "cancelled") {
+    // Cancelled after this run was created: nothing more is sent for it.
+    await db.update(scheduleRuns).set({ status: "failed", finishedAt: new Date(), lockedUntil: null }).where(eq(scheduleRuns.id, run.id));
+    return "failed";
   }
+  const pending = await openDeliveries(db, run, schedule);
+  if (pending.length) await inWorkDir((dir) => deliverPending(db, s, c, pending, dir));
+  return settle(db, s, run, schedule, account.number, account.companyName, c.t);
+}
+
+/** The run's destinations not yet served: those of the schedule, recorded once, still pending. */
+async function openDeliveries(db: Database, run: ScheduleRun, schedule: ReportSchedule): Promise<RunDelivery[]> {
+  const destinations = [...schedule.emails.map(mailDestination), uploadDestination(schedule)].filter((d): d is string => d !== null);
+  if (destinations.length) await db.insert(runDeliveries).values(destinations.map((destination) => ({ accountId: run.accountId, runId: run.id, destination }))).onConflictDoNothing();
+  return db.select().from(runDeliveries).where(and(eq(runDeliveries.accountId, run.accountId), eq(runDeliveries.runId, run.id), eq(runDeliveries.status, "pending")));
+}
+
+/** A temporary folder for the run's report file, removed whatever happens. */
+async function inWorkDir(work: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(path.join(tmpdir(), "report-run-"));
+  try {
+    await work(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Builds the report once, then sends it to each pending destination in turn. */
+async function deliverPending(db: Database, s: DeliverySettings, c: RunContext, pending: RunDelivery[], dir: string): Promise<void> {
+  let file: ReportFile;
+  try {
+    file = await renderToFile(s, c.run, dir);
+  } catch (error) {
+    await recordNotBuilt(db, c.run, pending, error);
+    return;
+  }
+  for (const d of pending) await deliverTo(db, s, c, d.destination, file);
+}
+
+/**
+ * The report could not be built (the database was interrupted…): every pending destination waits
+ * for the next attempt. The history words it for the customer from `details`. A filter naming
+ * people or groups no longer in the account will not heal by waiting.
+ */
+async function recordNotBuilt(db: Database, run: ScheduleRun, pending: RunDelivery[], error: unknown): Promise<void> {
+  const reason = `the report could not be built: ${(error as Error).message}`.slice(0, 500);
+  const invalid = error instanceof ValidationError;
+  const details: DeliveryDetails = { problem: "report-not-built", cause: invalid ? "filters" : isDatabaseInterruption(error) ? "database" : "unexpected" };
+  for (const d of pending) await record(db, run, d.destination, { kind: invalid ? "permanent" : "transient", detail: reason, details });
+}
+
+/** Sends the report to one destination (an address or the upload server) and records how it went. */
+async function deliverTo(db: Database, s: DeliverySettings, { run, schedule, account, t }: RunContext, destination: string, file: ReportFile): Promise<void> {
+  try {
+    if (destination.startsWith("mail:")) {
+      const address = schedule.emails.find((e) => mailDestination(e) === destination) ?? destination.slice(5);
+      // An unsubscription takes effect at once, even for a run already under way.
+      if (await isUnsubscribed(db, run.accountId, address)) return await record(db, run, destination, { kind: "unsubscribed" });
+      await sendMail(s.mail, reportMail(s, t, run, schedule.name, account, address, file));
+    } else if (schedule.upload && schedule.uploadSecret) {
+      const secret = decryptSecret(s.encryptionKey, schedule.uploadSecret, accountSecretContext(run.accountId));
+      await uploadReport({ ...schedule.upload, secret, hostKey: schedule.uploadHostKey, ca: schedule.uploadCa }, { path: file.path }, file.name, s.upload);
+    } else {
+      throw new DeliveryError("the upload destination has no password or key", "permanent");
+    }
+    await record(db, run, destination, { kind: "delivered", detail: file.bytes > ATTACHMENT_LIMIT_BYTES && destination.startsWith("mail:") ? "link" : "" });
+  } catch (error) {
+    const e = error instanceof DeliveryError ? error : new DeliveryError((error as Error).message, "permanent");
+    await record(db, run, destination, { kind: e.kind, detail: e.message, details: hostKeyDetails(error) });
+    s.log?.(`run ${run.id}: ${destination}: ${e.kind} failure: ${e.message}`);
+  }
+}
+
+/**
+ * Unexpected (the database went away mid-run…): the run stays open and is taken up again after a
+ * delay, until its attempts are spent.
+ */
+async function retryLater(db: Database, s: DeliverySettings, run: ScheduleRun, error: unknown): Promise<RunOutcome> {
+  s.log?.(`run ${run.id}: ${(error as Error).message}`);
+  const final = run.attempts >= s.maxAttempts;
+  await db
+    .update(scheduleRuns)
+    .set(final ? { status: "failed", finishedAt: new Date(), lockedUntil: null } : { status: "pending", nextAttemptAt: new Date(Date.now() + s.retryBaseMs * 2 ** (run.attempts - 1)), lockedUntil: null, lockedBy: null })
+    .where(eq(scheduleRuns.id, run.id))
+    .catch(() => {});
+  return final ? "failed" : "retrying";
 }
 
 /** An SFTP server not showing the accepted key: the history tells the owner what to check, in their language. */
@@ -227,7 +266,7 @@ async function renderToFile(s: DeliverySettings, run: ScheduleRun, dir: string) 
   }
 }
 
-async function writeToFile(report: Export, dir: string) {
+async function writeToFile(report: Export, dir: string): Promise<ReportFile> {
   const name = path.basename(report.filename).replace(/[^\w.-]/g, "_");
   const file = path.join(dir, name);
   const output = createWriteStream(file);
@@ -277,7 +316,7 @@ async function settle(db: Database, s: DeliverySettings, run: ScheduleRun, sched
   return status;
 }
 
-function reportMail(s: DeliverySettings, t: Messages, run: ScheduleRun, name: string, account: { id: number; number: string; companyName: string }, address: string, file: { path: string; name: string; bytes: number }) {
+function reportMail(s: DeliverySettings, t: Messages, run: ScheduleRun, name: string, account: { id: number; number: string; companyName: string }, address: string, file: ReportFile) {
   const m = t.schedules.mail;
   const who = `${account.companyName} (${account.number})`;
   const urls = unsubscribeUrls(s.appUrl, unsubscribeToken(s.encryptionKey, account.id, address));

@@ -7,7 +7,7 @@ import { testDatabase, type TestDatabase } from "@/db/testing";
 import { createAccount, createUser } from "@/lib/admin/support";
 import { sshKeyPair } from "@/lib/delivery/testing/servers";
 import { decryptSecret } from "@/lib/secrets";
-import { createSchedule, getSchedule, listSchedules, updateSchedule } from "./schedules";
+import { createSchedule, getSchedule, listSchedules, updateSchedule } from "@/lib/data/schedules";
 import type { ScheduleInput } from "./validate";
 
 let t: TestDatabase;
@@ -35,10 +35,10 @@ test("upload passwords and private keys are stored encrypted: a dump of the data
   const owner = await createUser(t.db, { email: "o@secret.example", name: "O", password: "a long password", account: "650001", role: "owner" });
   const scope = await scopeOf(t.db, { accountId: account.id, userId: owner.id, roomId: null });
   const input: ScheduleInput = { name: "Nightly", reportQuery: "type=usage", frequency: "daily", weekday: null, monthDay: null, timeOfDay: 60, range: "previous-day", rangeFrom: null, rangeTo: null, format: "xlsx", emails: [], upload: { protocol: "ftps", host: "files.example.com", port: 21, directory: "/in", user: "acct", auth: "password" }, secret: password };
-  const withPassword = await createSchedule(t.db, scope, input, key);
-  const withKey = await createSchedule(t.db, scope, { ...input, upload: { ...input.upload!, protocol: "sftp", auth: "key", port: 22 }, secret: privateKey }, key);
+  const withPassword = await createSchedule(scope, input, key);
+  const withKey = await createSchedule(scope, { ...input, upload: { ...input.upload!, protocol: "sftp", auth: "key", port: 22 }, secret: privateKey }, key);
   // Edited without retyping: the stored secret is kept, still encrypted.
-  await updateSchedule(t.db, scope, withPassword.id, { ...input, name: "Nightly (edited)", secret: undefined }, key);
+  await updateSchedule(scope, withPassword.id, { ...input, name: "Nightly (edited)", secret: undefined }, key);
 
   const dump = await dumpAll();
   assert.ok(dump.includes("files.example.com"), "the dump is a real one");
@@ -54,7 +54,7 @@ test("upload passwords and private keys are stored encrypted: a dump of the data
   assert.deepEqual(audits.map((a) => [a.action, a.subject]), [["schedule.created", String(withPassword.id)], ["schedule.created", String(withKey.id)], ["schedule.updated", String(withPassword.id)]], "schedule changes are audited");
   assert.equal(audits[2]!.after.secretChanged, false);
 
-  for (const shown of [await getSchedule(t.db, scope, withKey.id), ...(await listSchedules(t.db, scope))]) {
+  for (const shown of [await getSchedule(scope, withKey.id), ...(await listSchedules(scope))]) {
     assert.ok(!("uploadSecret" in shown), "what pages receive has no secret, not even encrypted");
     assert.equal(shown.hasSecret, true);
   }

@@ -1,4 +1,5 @@
 import type { Frequency, RelativeRange } from "@/db/schema";
+import { isoDay } from "@/lib/time-zone";
 
 /**
  * Schedule times are GMT (UTC): a 06:00 schedule runs at 06:00 UTC all year, which is 07:00 in
@@ -38,15 +39,13 @@ export function nextRunAfter(t: Timing, after: Date): Date {
   return candidate > after ? candidate : new Date(candidate.getTime() + DAY);
 }
 
-export const isoDate = (date: Date) => date.toISOString().slice(0, 10);
-
 /**
  * The report's dates (GMT, inclusive) for a run at `runAt`. "Previous week" is the last whole
  * Monday–Sunday week; "month to date" ends on the run's own day.
  */
 export function rangeForRun(range: RelativeRange | "custom", runAt: Date, custom?: { from: string; to: string }): { from: string; to: string } {
   const today = Date.UTC(runAt.getUTCFullYear(), runAt.getUTCMonth(), runAt.getUTCDate());
-  const day = (offset: number) => isoDate(new Date(today + offset * DAY));
+  const day = (offset: number) => isoDay(new Date(today + offset * DAY));
   switch (range) {
     case "previous-day":
       return { from: day(-1), to: day(-1) };
@@ -59,10 +58,10 @@ export function rangeForRun(range: RelativeRange | "custom", runAt: Date, custom
     case "previous-month": {
       const y = runAt.getUTCFullYear();
       const m = runAt.getUTCMonth();
-      return { from: isoDate(new Date(Date.UTC(y, m - 1, 1))), to: isoDate(new Date(Date.UTC(y, m, 0))) };
+      return { from: isoDay(new Date(Date.UTC(y, m - 1, 1))), to: isoDay(new Date(Date.UTC(y, m, 0))) };
     }
     case "month-to-date":
-      return { from: isoDate(new Date(Date.UTC(runAt.getUTCFullYear(), runAt.getUTCMonth(), 1))), to: day(0) };
+      return { from: isoDay(new Date(Date.UTC(runAt.getUTCFullYear(), runAt.getUTCMonth(), 1))), to: day(0) };
     case "custom":
       if (!custom) throw new Error("a custom range needs its dates");
       return custom;

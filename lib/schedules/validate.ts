@@ -2,10 +2,11 @@ import { X509Certificate } from "node:crypto";
 import { isIP } from "node:net";
 import ssh2 from "ssh2";
 import { z } from "zod";
-import { frequencies, relativeRanges, scheduleFormats, uploadProtocols, type Frequency, type RelativeRange, type ScheduleFormat, type UploadTarget } from "@/db/schema";
+import { relativeRanges, scheduleFormats, type Frequency, type RelativeRange, type ScheduleFormat, type UploadProtocol, type UploadTarget } from "@/db/schema";
 import { HOST_KEY_FINGERPRINT } from "@/lib/delivery/host-key";
 import { fill, type Messages } from "@/lib/i18n/messages";
-import { isoDate } from "./timing";
+import { isDay } from "@/lib/reports/query";
+import { isoDay } from "@/lib/time-zone";
 
 export const MAX_SCHEDULES = 10;
 export const MAX_EMAILS = 20;
@@ -33,60 +34,53 @@ export type ScheduleInput = {
   ca?: string | null;
 };
 
-type Raw = Record<string, unknown>;
-type Errors = Messages["schedules"]["errors"];
-type Add = (field: string, message: string) => void;
-const text = (raw: Raw, key: string) => (typeof raw[key] === "string" ? (raw[key] as string) : "");
+/** What the form's rules depend on, besides the form. */
+type ScheduleFormOptions = {
+  t: Messages;
+  now: Date;
+  /** Checks the report's own parameters: what to store, or null when they are not valid. */
+  checkReport: (query: string) => string | null;
+  /** The destination already saved (when editing), whose secret may be kept for the same server and user. */
+  stored?: UploadTarget | null;
+  hasStoredSecret?: boolean;
+  /** Saving, not testing: the SFTP server's key must have been accepted. */
+  requireHostKey?: boolean;
+};
 
-const email = z.email();
+export type FieldErrors = Record<string, string[]>;
+type Errors = Messages["schedules"]["errors"];
+
+const LINE_FIELDS = ["name", "report", "frequency", "weekday", "monthDay", "time", "range", "from", "to", "format", "emails", "protocol", "host", "port", "directory", "user", "auth", "password", "hostKey"] as const;
+/** Pasted keys and certificates: lines of text. */
+const TEXT_FIELDS = ["privateKey", "ca"] as const;
+type Field = (typeof LINE_FIELDS)[number] | (typeof TEXT_FIELDS)[number];
+
+/** A z.object shape: one schema per field. */
+const shape = <F extends Field, S extends z.ZodType>(fields: readonly F[], schema: (field: F) => S) => Object.fromEntries(fields.map((f) => [f, schema(f)])) as Record<F, S>;
+
+/** The form as posted: every field a string, "" when absent or not text (a forged request). */
+const postedForm = z.object(shape([...LINE_FIELDS, ...TEXT_FIELDS], () => z.string().catch("")));
+
 // RFC 1123 host names: letters, digits and hyphens in dot-separated labels.
 const HOST = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.?$/i;
+const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 /** Pasted keys and certificates are lines of text: line breaks, and nothing else of C0. */
 const CONTROL_BUT_LINES = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f]/;
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-
-/**
- * Each field of the form with the message it shows when refused. A control character (CR, LF,
- * NUL, any C0 or DEL) is refused in every one of them, whether the field is in use or not: a
- * password with CR LF would be an FTP command of its own, a name with one a header line.
- */
-const fieldMessages = (t: Errors, raw: Raw): Record<string, string> => ({
-  name: t.name,
-  report: t.report,
-  frequency: t.frequency,
-  weekday: t.weekday,
-  monthDay: t.monthDay,
-  time: t.time,
-  range: t.range,
-  from: t.date,
-  to: t.date,
-  format: t.format,
-  emails: t.emails,
-  protocol: t.protocol,
-  host: fill(t.host, { value: visible(text(raw, "host")) }),
-  port: t.port,
-  directory: t.directory,
-  user: t.user,
-  auth: t.auth,
-  password: t.password,
-  hostKey: t.hostKey,
-});
-const multiLineMessages = (t: Errors): Record<string, string> => ({ privateKey: t.keyInvalid, ca: t.ca });
+const DEFAULT_PORT: Record<UploadProtocol, number> = { ftp: 21, ftps: 21, sftp: 22 };
 
 /** A value as it can be shown in a message: control characters as U+2400 pictures (␍ ␊ ␀). */
-const visible = (value: string) => value.slice(0, 80).replace(/[\u0000-\u001f]/g, (c) => String.fromCharCode(0x2400 + c.charCodeAt(0))).replace(/\u007f/g, "\u2421");
+const visible = (value: unknown) =>
+  String(value)
+    .slice(0, 80)
+    .replace(/[\u0000-\u001f]/g, (c) => String.fromCharCode(0x2400 + c.charCodeAt(0)))
+    .replace(/\u007f/g, "\u2421");
 
-function refuseControlCharacters(raw: Raw, t: Errors, add: Add) {
-  for (const [field, message] of Object.entries(fieldMessages(t, raw))) if (CONTROL.test(text(raw, field))) add(field, message);
-  for (const [field, message] of Object.entries(multiLineMessages(t))) if (CONTROL_BUT_LINES.test(text(raw, field))) add(field, message);
-}
-
-/** One of `values`, or an error at `field`: an unknown value is refused, never replaced by a default. */
-function oneOf<T extends string>(raw: Raw, field: string, values: readonly T[], add: Add, message: string): T | undefined {
-  const value = values.find((v) => v === text(raw, field));
-  if (!value) add(field, message);
-  return value;
+/** A transform's refusal: the message at its field, and no value. */
+function refuse(ctx: z.RefinementCtx, message: string): never {
+  ctx.addIssue({ code: "custom", message });
+  return z.NEVER;
 }
 
 const sizeLabel = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`);
@@ -115,140 +109,212 @@ function caCertificates(pem: string): string | null {
   return `${blocks.join("\n")}\n`;
 }
 
-type When = Pick<ScheduleInput, "frequency" | "weekday" | "monthDay" | "timeOfDay" | "range" | "rangeFrom" | "rangeTo">;
+const isEmail = (word: string) => word.length <= 254 && z.email().safeParse(word).success;
+/** Each address once, whatever its case, as first typed. */
+const distinct = (emails: string[]) => emails.filter((e, i) => emails.findIndex((other) => other.toLowerCase() === e.toLowerCase()) === i);
 
-/** Frequency, time of day and date range. */
-function parseWhen(raw: Raw, t: Errors, today: string, add: Add): Partial<When> {
-  const frequency = oneOf(raw, "frequency", frequencies, add, t.frequency);
-  let weekday: number | null = null;
-  let monthDay: number | null = null;
-  if (frequency === "weekly") {
-    weekday = Number(text(raw, "weekday"));
-    if (!/^[1-7]$/.test(text(raw, "weekday"))) add("weekday", t.weekday);
-  }
-  if (frequency === "monthly") {
-    const day = text(raw, "monthDay");
-    monthDay = day === "last" ? 0 : Number(day);
-    if (!/^(last|[1-9]|1\d|2[0-8])$/.test(day)) add("monthDay", t.monthDay);
-  }
-  const time = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text(raw, "time").trim());
-  if (!time) add("time", t.time);
-  const timeOfDay = time ? Number(time[1]) * 60 + Number(time[2]) : 0;
-
-  const range = oneOf(raw, "range", [...relativeRanges, "custom" as const], add, t.range);
-  let rangeFrom: string | null = null;
-  let rangeTo: string | null = null;
-  if (range === "custom") {
-    const validDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && isoDate(new Date(`${v}T00:00:00Z`)) === v;
-    rangeFrom = text(raw, "from").trim();
-    rangeTo = text(raw, "to").trim();
-    if (!validDate(rangeFrom)) add("from", t.date);
-    if (!validDate(rangeTo)) add("to", t.date);
-    else if (rangeTo > today) add("to", fill(t.futureEnd, { today }));
-    if (validDate(rangeFrom) && validDate(rangeTo) && rangeFrom > rangeTo) add("from", t.fromAfterTo);
-  }
-  return { frequency, weekday, monthDay, timeOfDay, range, rangeFrom, rangeTo };
+/**
+ * The addresses, separated by spaces. Reading stops at a word with a comma or semicolon: what
+ * follows it would be misread. The limit counts the distinct valid addresses.
+ */
+function emailList(t: Errors) {
+  const hasComma = (word: string) => /[,;]/.test(word);
+  const word = z
+    .string()
+    .refine((w) => !hasComma(w), { error: (issue) => fill(t.commas, { value: String(issue.input) }) })
+    .refine((w) => hasComma(w) || isEmail(w), { error: (issue) => fill(t.badEmail, { value: visible(issue.input) }) });
+  const words = (text: string) => {
+    const all = text.trim() ? text.trim().split(/\s+/) : [];
+    const comma = all.findIndex(hasComma);
+    return comma < 0 ? all : all.slice(0, comma + 1);
+  };
+  const withinLimit = (list: string[]) => distinct(list.filter(isEmail)).length <= MAX_EMAILS;
+  return z
+    .string()
+    .transform(words)
+    .pipe(z.array(word).refine(withinLimit, fill(t.tooManyEmails, { max: MAX_EMAILS })))
+    .transform(distinct);
 }
 
-function parseEmails(raw: Raw, t: Errors, add: Add): string[] {
-  const emailText = text(raw, "emails").trim();
-  const emails: string[] = [];
-  for (const word of emailText ? emailText.split(/\s+/) : []) {
-    if (/[,;]/.test(word)) {
-      add("emails", fill(t.commas, { value: word }));
-      break;
-    }
-    if (!email.safeParse(word).success || word.length > 254) add("emails", fill(t.badEmail, { value: visible(word) }));
-    else if (!emails.some((e) => e.toLowerCase() === word.toLowerCase())) emails.push(word);
-  }
-  if (emails.length > MAX_EMAILS) add("emails", fill(t.tooManyEmails, { max: MAX_EMAILS }));
-  return emails;
+/** Name, report, time of day, format and e-mail addresses: each field on its own. */
+function basics(o: ScheduleFormOptions, t: Errors) {
+  return z
+    .object({
+      name: z.string().trim().min(1, t.name).max(80, t.name),
+      report: z.string().transform((query, ctx) => o.checkReport(query) ?? refuse(ctx, t.report)),
+      time: z
+        .string()
+        .trim()
+        .regex(TIME, t.time)
+        .transform((hhmm) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3))),
+      format: z.enum(scheduleFormats, { error: t.format }),
+      emails: emailList(t),
+    })
+    .transform(({ report, time, ...rest }) => ({ ...rest, reportQuery: report, timeOfDay: time }));
 }
 
-type Destination = Pick<ScheduleInput, "upload" | "secret" | "hostKey" | "ca">;
-type DestinationOptions = { stored?: UploadTarget | null; hasStoredSecret?: boolean; requireHostKey?: boolean };
+/** The frequency, with the weekday or the day of the month it needs. */
+function timing(t: Errors) {
+  return z.discriminatedUnion(
+    "frequency",
+    [
+      z.object({ frequency: z.literal("daily") }).transform((f) => ({ ...f, weekday: null, monthDay: null })),
+      z.object({ frequency: z.literal("weekly"), weekday: z.string().regex(/^[1-7]$/, t.weekday) }).transform((f) => ({ ...f, weekday: Number(f.weekday), monthDay: null })),
+      z
+        .object({ frequency: z.literal("monthly"), monthDay: z.string().regex(/^(last|[1-9]|1\d|2[0-8])$/, t.monthDay) })
+        .transform((f) => ({ ...f, weekday: null, monthDay: f.monthDay === "last" ? 0 : Number(f.monthDay) })),
+    ],
+    { error: t.frequency },
+  );
+}
 
-/** The upload destination: protocol, server, sign-in, and how the server proves who it is. */
-function parseDestination(raw: Raw, t: Errors, o: DestinationOptions, add: Add): Destination | null {
-  if (text(raw, "protocol") === "") return null;
-  const protocol = oneOf(raw, "protocol", uploadProtocols, add, t.protocol);
-  if (!protocol) return null;
-  const host = text(raw, "host").trim();
-  if (!(isIP(host) || HOST.test(host))) add("host", fill(t.host, { value: visible(host) }));
-  const portText = text(raw, "port").trim();
-  const port = portText === "" ? (protocol === "sftp" ? 22 : 21) : Number(portText);
-  if (!Number.isInteger(port) || port < 1 || port > 65535 || !/^\d*$/.test(portText)) add("port", t.port);
-  const directory = text(raw, "directory").trim() || "/";
-  if (directory.length > 500 || directory.split("/").includes("..")) add("directory", t.directory);
-  const user = text(raw, "user").trim();
-  if (!user || user.length > 100) add("user", t.user);
-  // FTP and FTPS offer no choice: a form without the field signs in with a password.
-  const auth = text(raw, "auth") === "" ? "password" : (oneOf(raw, "auth", ["password", "key"] as const, add, t.auth) ?? "password");
-  const upload: UploadTarget = { protocol, host: host.toLowerCase(), port, directory, user, auth };
+/** The date range: relative to each run, or a custom From–To that ends no later than today. */
+function dates(t: Errors, today: string) {
+  const day = z.string().trim().refine(isDay, { error: t.date, abort: true });
+  const custom = z
+    .object({ range: z.literal("custom"), from: day, to: day.refine((to) => to <= today, fill(t.futureEnd, { today })) })
+    .refine((r) => r.from <= r.to, { error: t.fromAfterTo, path: ["from"] })
+    .transform((r) => ({ range: r.range, rangeFrom: r.from, rangeTo: r.to }));
+  const relative = z.object({ range: z.enum(relativeRanges) }).transform((r) => ({ range: r.range, rangeFrom: null, rangeTo: null }));
+  return z.discriminatedUnion("range", [relative, custom], { error: t.range });
+}
 
-  let secret: string | undefined;
-  const typed = auth === "key" ? text(raw, "privateKey").trim() : text(raw, "password");
-  if (auth === "key" && protocol !== "sftp") add("auth", t.keyOnlySftp);
+const authOf = (auth: string): UploadTarget["auth"] => (auth === "key" ? "key" : "password");
+type SignIn = { host: string; port: number; user: string; auth: string; password: string; privateKey: string; hostKey: string };
+
+/**
+ * How the portal signs in: the password or key typed now, else the stored one, kept only for the
+ * same server and user (a stored password never follows the report elsewhere); and, when saving,
+ * the SFTP server's key accepted. Each problem is a [field, message].
+ */
+function signInProblems(f: SignIn, protocol: UploadProtocol, o: ScheduleFormOptions, t: Errors): [string, string][] {
+  const auth = authOf(f.auth);
+  const field = auth === "key" ? "privateKey" : "password";
+  const typed = auth === "key" ? f.privateKey : f.password;
+  const s = o.stored;
+  const stored = Boolean(s && o.hasStoredSecret);
+  const problems: [string, string][] = [];
+  if (auth === "key" && protocol !== "sftp") problems.push(["auth", t.keyOnlySftp]);
   else if (typed) {
-    if (auth === "key") {
-      const problem = privateKeyProblem(typed, t);
-      if (problem) add("privateKey", problem);
-      else secret = `${typed}\n`;
-    } else if (typed.length > 1000) add("password", t.password);
-    else secret = typed;
-  } else {
-    const s = o.stored;
-    const same = s && o.hasStoredSecret && s.protocol === protocol && s.host === upload.host && s.port === port && s.user === user && s.auth === auth;
-    if (!same) add(auth === "key" ? "privateKey" : "password", s && o.hasStoredSecret ? t.passwordAgain : auth === "key" ? t.keyInvalid : t.password);
+    const problem = auth === "key" ? privateKeyProblem(typed, t) : typed.length > 1000 ? t.password : null;
+    if (problem) problems.push([field, problem]);
+  } else if (!(stored && s!.protocol === protocol && s!.host === f.host && s!.port === f.port && s!.user === f.user && s!.auth === auth)) {
+    problems.push([field, stored ? t.passwordAgain : auth === "key" ? t.keyInvalid : t.password]);
   }
+  if (protocol === "sftp" && !f.hostKey && o.requireHostKey) problems.push(["hostKey", t.hostKeyRequired]);
+  return problems;
+}
 
-  let hostKey: string | null = null;
-  if (protocol === "sftp") {
-    hostKey = text(raw, "hostKey").trim() || null;
-    if (hostKey && !HOST_KEY_FINGERPRINT.test(hostKey)) add("hostKey", t.hostKey);
-    else if (!hostKey && o.requireHostKey) add("hostKey", t.hostKeyRequired);
-  }
-  let ca: string | null = null;
-  const caText = text(raw, "ca").trim();
-  if (protocol === "ftps" && caText) {
-    ca = caCertificates(caText);
-    if (!ca) add("ca", t.ca);
-  }
-  return { upload, secret, hostKey, ca };
+/** An upload server: where, who signs in and how, and how the server proves who it is. */
+function server(protocol: UploadProtocol, o: ScheduleFormOptions, t: Errors) {
+  return z
+    .object({
+      protocol: z.literal(protocol),
+      host: z
+        .string()
+        .trim()
+        .refine((h) => isIP(h) !== 0 || HOST.test(h), { error: (issue) => fill(t.host, { value: visible(issue.input) }) })
+        .transform((h) => h.toLowerCase()),
+      port: z
+        .string()
+        .trim()
+        .transform((p) => (p === "" ? DEFAULT_PORT[protocol] : /^\d+$/.test(p) ? Number(p) : Number.NaN))
+        .refine((p) => Number.isInteger(p) && p >= 1 && p <= 65535, t.port),
+      directory: z
+        .string()
+        .trim()
+        .transform((d) => d || "/")
+        .refine((d) => d.length <= 500 && !d.split("/").includes(".."), t.directory),
+      user: z.string().trim().min(1, t.user).max(100, t.user),
+      // FTP and FTPS offer no choice: a form without the field signs in with a password.
+      auth: z
+        .string()
+        .transform((a) => a || "password")
+        .refine((a) => a === "password" || a === "key", t.auth),
+      password: z.string(),
+      privateKey: z.string().trim(),
+      hostKey: z.string().trim().refine((k) => protocol !== "sftp" || k === "" || HOST_KEY_FINGERPRINT.test(k), t.hostKey),
+      ca: z.string().trim().refine((pem) => protocol !== "ftps" || pem === "" || caCertificates(pem) !== null, t.ca),
+    })
+    .superRefine((f, ctx) => {
+      for (const [field, message] of signInProblems(f, protocol, o, t)) ctx.addIssue({ code: "custom", path: [field], message });
+    })
+    .transform((f) => ({
+      upload: { protocol, host: f.host, port: f.port, directory: f.directory, user: f.user, auth: authOf(f.auth) },
+      secret: authOf(f.auth) === "key" ? `${f.privateKey}\n` : f.password || undefined,
+      hostKey: protocol === "sftp" ? f.hostKey || null : null,
+      ca: protocol === "ftps" && f.ca ? caCertificates(f.ca) : null,
+    }));
 }
 
 /**
- * Reads the schedule form. Every problem is reported at its field with a message that names the
- * bad value; nothing is saved unless all is valid. An unknown choice (a frequency, protocol,
- * format… the form does not offer) is refused, never read as a default. `stored` is the
- * destination already saved (when editing), whose secret may be kept; `checkReport` validates the
- * report's own parameters; `requireHostKey` (saving, not testing) wants the SFTP server's key accepted.
+ * No upload: then the report needs an e-mail address to go to. (`abort`: this part reads the
+ * e-mails too, so when it refuses, the parts' values are not merged.)
  */
-export function parseScheduleForm(
-  raw: Raw,
-  options: { t: Messages; now: Date; checkReport: (query: string) => string | null } & DestinationOptions,
-): { ok: true; value: ScheduleInput } | { ok: false; errors: Record<string, string[]> } {
-  const t = options.t.schedules.errors;
-  const errors: Record<string, string[]> = {};
-  const add: Add = (field, message) => {
-    const list = (errors[field] ??= []);
-    if (!list.includes(message)) list.push(message);
-  };
+const noUpload = (t: Errors) =>
+  z
+    .object({ protocol: z.literal(""), emails: z.string() })
+    .refine((f) => f.emails.trim() !== "", { error: t.noDestination, path: ["emails"], abort: true })
+    .transform(() => ({ upload: null, secret: undefined, hostKey: null, ca: null }));
 
-  const name = text(raw, "name").trim();
-  if (!name || name.length > 80) add("name", t.name);
-  const reportQuery = options.checkReport(text(raw, "report"));
-  if (reportQuery === null) add("report", t.report);
-  const when = parseWhen(raw, t, isoDate(options.now), add);
-  const format = oneOf(raw, "format", scheduleFormats, add, t.format);
-  const emails = parseEmails(raw, t, add);
-  const destination = parseDestination(raw, t, options, add);
-  if (!emails.length && !destination && !errors.emails && !errors.protocol) add("emails", t.noDestination);
-  refuseControlCharacters(raw, t, add);
+function destination(o: ScheduleFormOptions, t: Errors) {
+  return z.discriminatedUnion("protocol", [noUpload(t), server("ftp", o, t), server("ftps", o, t), server("sftp", o, t)], { error: t.protocol });
+}
 
-  if (Object.keys(errors).length) return { ok: false, errors };
-  return {
-    ok: true,
-    value: { name, reportQuery: reportQuery!, ...(when as When), format: format!, emails, upload: null, secret: undefined, hostKey: null, ca: null, ...destination },
+/**
+ * A control character (CR, LF, NUL, any C0 or DEL) is refused in every field, whether the field is
+ * in use or not, with the field's own message: a password with CR LF would be an FTP command of
+ * its own, a name with one a header line. (`abort`: this part reads every field, so when it
+ * refuses, the parts' values are not merged.)
+ */
+function controlCharacters(t: Errors) {
+  const messages: Record<Field, string> = {
+    name: t.name,
+    report: t.report,
+    frequency: t.frequency,
+    weekday: t.weekday,
+    monthDay: t.monthDay,
+    time: t.time,
+    range: t.range,
+    from: t.date,
+    to: t.date,
+    format: t.format,
+    emails: t.emails,
+    protocol: t.protocol,
+    host: t.host,
+    port: t.port,
+    directory: t.directory,
+    user: t.user,
+    auth: t.auth,
+    password: t.password,
+    hostKey: t.hostKey,
+    privateKey: t.keyInvalid,
+    ca: t.ca,
   };
+  const without = (control: RegExp) => (field: Field) => z.string().refine((s) => !control.test(s), { error: (issue) => fill(messages[field], { value: visible(issue.input) }), abort: true });
+  return z.object({ ...shape(LINE_FIELDS, without(CONTROL)), ...shape(TEXT_FIELDS, without(CONTROL_BUT_LINES)) }).transform(() => ({}));
+}
+
+/**
+ * The schedule form's schema. Every problem is reported at its field with a message that names
+ * the bad value, all at once: each part of the form is read on its own, and their values are
+ * merged (an intersection) when all are valid; nothing is saved unless all is. An unknown choice (a frequency, protocol, format… the form does not offer) is
+ * refused, never read as a default.
+ */
+export function scheduleFormSchema(o: ScheduleFormOptions) {
+  const t = o.t.schedules.errors;
+  const parts = basics(o, t).and(timing(t)).and(dates(t, isoDay(o.now))).and(destination(o, t)).and(controlCharacters(t));
+  return postedForm.pipe(parts).transform((input): ScheduleInput => input);
+}
+
+/** Each field's problems, each message once. */
+export function fieldErrorsOf(error: z.ZodError): FieldErrors {
+  const { fieldErrors } = z.flattenError(error);
+  return Object.fromEntries(Object.entries(fieldErrors).map(([field, messages]) => [field, [...new Set(messages as string[])]]));
+}
+
+/** Reads a schedule form (see `scheduleFormSchema`). */
+export function parseScheduleForm(raw: Record<string, unknown>, options: ScheduleFormOptions): { ok: true; value: ScheduleInput } | { ok: false; errors: FieldErrors } {
+  const parsed = scheduleFormSchema(options).safeParse(raw);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: fieldErrorsOf(parsed.error) };
 }

@@ -8,7 +8,7 @@ import { sql } from "drizzle-orm";
 import { testDatabase, type TestDatabase } from "@/db/testing";
 import { createAccount, createApiKey, createRoom, createUser, setTariff } from "@/lib/admin/support";
 import { scopeOf } from "@/lib/auth/scope";
-import { createSchedule } from "@/lib/schedules/schedules";
+import { createSchedule } from "@/lib/data/schedules";
 import { login } from "../bench/http";
 import { startServer, type RunningServer } from "../bench/server";
 import { freePort } from "./postgres";
@@ -48,7 +48,6 @@ export async function startTestPortal(options: { env?: Record<string, string> } 
   await createRoom(t.db, { account: PORTAL.account, number: PORTAL.ownerRoom, cardholder: "owner@sweep.example" });
   const scope = await scopeOf(t.db, { accountId: account.id, userId: owner.id, roomId: null });
   const schedule = await createSchedule(
-    t.db,
     scope,
     { name: "Sweep", reportQuery: "type=activity", frequency: "daily", weekday: null, monthDay: null, timeOfDay: 360, range: "previous-day", rangeFrom: null, rangeTo: null, format: "xlsx", emails: ["owner@sweep.example"], upload: null, secret: undefined },
     key,

@@ -1,16 +1,15 @@
 import { notFound } from "next/navigation";
-import Link from "next/link";
 import { ScheduleForm } from "@/components/schedule-form";
+import { BackLink } from "@/components/schedule-parts";
 import { submitScheduleForm } from "@/lib/actions/schedules";
 import { requireOwner } from "@/lib/auth/session";
 import { getAccount } from "@/lib/data/account";
 import { getMessages } from "@/lib/i18n/locale";
-import { fill } from "@/lib/i18n/messages";
 import { reportTypes } from "@/lib/reports/query";
 import { reportParams } from "@/lib/reports/selections";
-import { gmtOffset, reportChoices, reportName } from "@/lib/schedules/display";
+import { formClock, reportChoices, reportName } from "@/lib/schedules/display";
+import { newFormValues } from "@/lib/schedules/form-values";
 import { scheduleReportQuery } from "@/lib/schedules/report";
-import { isoDate } from "@/lib/schedules/timing";
 import type { SearchParams } from "@/lib/search-params";
 
 /**
@@ -29,9 +28,7 @@ export default async function NewSchedulePage({ searchParams }: { searchParams: 
   const report = fromReport ?? `type=${reportTypes[0]}`;
   return (
     <div className="max-w-4xl">
-      <Link href="/reports/schedules" className="mb-4 inline-block text-sm font-medium text-brand-700 hover:underline">
-        ← {t.schedules.cancelEdit}
-      </Link>
+      <BackLink label={t.schedules.cancelEdit} className="mb-4" />
       <section className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
         <h1 className="mb-5 text-xl font-semibold text-brand-900">{t.schedules.newTitle}</h1>
         <ScheduleForm
@@ -39,9 +36,8 @@ export default async function NewSchedulePage({ searchParams }: { searchParams: 
           t={t.schedules}
           reports={reportChoices(t, fromReport ?? undefined)}
           hasSecret={false}
-          today={isoDate(now)}
-          parisTime={fill(t.schedules.timeHint, { zone: account.timeZone, offset: gmtOffset(account.timeZone, now) })}
-          defaults={{ name: reportName(report, t), report, frequency: "daily", weekday: "1", monthDay: "1", time: "06:00", range: "previous-day", from: "", to: "", format: "xlsx", emails: "", protocol: "", host: "", port: "", directory: "/", user: "", auth: "password", hostKey: "", ca: "" }}
+          defaults={newFormValues(report, reportName(report, t))}
+          {...formClock(t.schedules, account.timeZone, now)}
         />
       </section>
     </div>
