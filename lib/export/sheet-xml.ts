@@ -108,7 +108,9 @@ function styleTags(styles: StreamingStyles, format: string | undefined) {
   const model: CellStyle = format ? { numFmt: format } : {};
   const quotedModel: CellStyle = { ...model, quotePrefix: true };
   const style = (type: ExcelJS.ValueType, quoted = false) => {
-    const id = styles.addStyleModel(quoted ? quotedModel : model, type);
+    // A copy each time: exceljs remembers a style object's id whatever the value type, so a text
+    // column's dates would have taken its numbers' style instead of a date format of their own.
+    const id = styles.addStyleModel({ ...(quoted ? quotedModel : model) }, type);
     return id ? ` s="${id}"` : "";
   };
   let number: string | undefined;
