@@ -1,7 +1,7 @@
 import type { ConferenceLine } from "@/lib/data/conferences";
-import { esc, link, td } from "./html-rows";
 import { TotalRow } from "./total-row";
 import { formatDuration, formatLocalDate, formatLocalTime, formatMoney, formatRoomNumber, gmtOffset } from "@/lib/format";
+import { html, innerHtml } from "@/lib/html";
 
 export type ConferenceTableLine = ConferenceLine & { href: string };
 
@@ -34,22 +34,20 @@ export function ConferenceTable({ labels, serviceTypes, lines, total, account, s
   const lineHtml = (line: ConferenceTableLine, first: boolean) => {
     const date = formatLocalDate(line.startedAt, timeZone, locale);
     const time = formatLocalTime(line.startedAt, timeZone, locale);
-    const box = first ? `<input type="checkbox" name="conference" value="${line.conferenceId}:${line.version}" aria-label="${esc(`${labels.select} ${date} ${time}`)}" class="h-4 w-4 accent-brand-700">` : "";
-    const code = line.billingCode === null ? link(`${line.href}#billing-code`, labels.unallocated, "unallocated") : esc(line.billingCode);
-    return (
-      `<tr${first ? ' class="first"' : ""} data-conference="${line.conferenceId}">` +
-      (selectable ? td(box, "no-print") : "") +
-      (roomColumn ? td(esc(formatRoomNumber(line.roomNumber)), "t") : "") +
-      td(link(line.href, date), "t") +
-      td(esc(time) + (mixed ? ` <span class="muted">${esc(gmtOffset(line.startedAt, timeZone))}</span>` : ""), "t") +
-      td(String(line.quantity), "n") +
-      td(esc(serviceTypes[line.serviceType] ?? line.serviceType)) +
-      td(code) +
-      td(formatDuration(line.lengthS), "n") +
-      td(formatDuration(line.durationS), "n") +
-      td(esc(formatMoney(line.chargeMinor, currency, locale)), "n") +
-      "</tr>"
-    );
+    const box = first && html`<input type="checkbox" name="conference" value="${line.conferenceId}:${line.version}" aria-label="${`${labels.select} ${date} ${time}`}" class="h-4 w-4 accent-brand-700">`;
+    const code = line.billingCode ?? html`<a href="${`${line.href}#billing-code`}" class="unallocated">${labels.unallocated}</a>`;
+    return html`<tr${first && html` class="first"`} data-conference="${line.conferenceId}">${[
+      selectable && html`<td class="no-print">${box}</td>`,
+      roomColumn && html`<td class="t">${formatRoomNumber(line.roomNumber)}</td>`,
+      html`<td class="t"><a href="${line.href}">${date}</a></td>`,
+      html`<td class="t">${time}${mixed && html` <span class="muted">${gmtOffset(line.startedAt, timeZone)}</span>`}</td>`,
+      html`<td class="n">${line.quantity}</td>`,
+      html`<td>${serviceTypes[line.serviceType] ?? line.serviceType}</td>`,
+      html`<td>${code}</td>`,
+      html`<td class="n">${formatDuration(line.lengthS)}</td>`,
+      html`<td class="n">${formatDuration(line.durationS)}</td>`,
+      html`<td class="n">${formatMoney(line.chargeMinor, currency, locale)}</td>`,
+    ]}</tr>`;
   };
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
@@ -72,7 +70,7 @@ export function ConferenceTable({ labels, serviceTypes, lines, total, account, s
             <th scope="col" className={`${th} text-right`}>{labels.charge}</th>
           </tr>
         </thead>
-        <tbody className="lines" dangerouslySetInnerHTML={{ __html: lines.map((line, i) => lineHtml(line, i === 0 || lines[i - 1]!.conferenceId !== line.conferenceId)).join("") }} />
+        <tbody className="lines" dangerouslySetInnerHTML={innerHtml(html`${lines.map((line, i) => lineHtml(line, i === 0 || lines[i - 1]!.conferenceId !== line.conferenceId))}`)} />
         <TotalRow label={labels.total} span={(selectable ? 1 : 0) + (roomColumn ? 1 : 0) + 6} total={total} money={account} subtotal={subtotal} />
       </table>
     </div>

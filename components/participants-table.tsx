@@ -1,6 +1,6 @@
-import { esc, td } from "./html-rows";
 import { TotalRow } from "./total-row";
 import { formatDuration, formatLocalTime, formatMoney } from "@/lib/format";
+import { html, innerHtml } from "@/lib/html";
 
 type Participant = { name: string; phoneNumber: string; serviceType: string; joinedAt: Date; leftAt: Date; durationS: number; chargeMinor: number; late: boolean };
 
@@ -20,15 +20,15 @@ const th = "px-3 py-2.5 text-left text-xs font-bold uppercase tracking-wide text
 export function ParticipantsTable({ labels, serviceTypes, participants, total, account, offset, subtotal }: Props) {
   const { timeZone, locale, currency } = account;
   const lineHtml = (p: Participant) =>
-    "<tr>" +
-    td(p.name ? esc(p.name) : `<span class="muted">${esc(labels.unnamed)}</span>`) +
-    td(esc(p.phoneNumber), "t") +
-    td(esc(serviceTypes[p.serviceType] ?? p.serviceType) + (p.late ? ` <span class="late" title="${esc(labels.lateHint)}">${esc(labels.late)}</span>` : "")) +
-    td(formatLocalTime(p.joinedAt, timeZone, locale, true), "t") +
-    td(formatLocalTime(p.leftAt, timeZone, locale, true), "t") +
-    td(formatDuration(p.durationS), "n") +
-    td(esc(formatMoney(p.chargeMinor, currency, locale)), "n") +
-    "</tr>";
+    html`<tr>${[
+      html`<td>${p.name || html`<span class="muted">${labels.unnamed}</span>`}</td>`,
+      html`<td class="t">${p.phoneNumber}</td>`,
+      html`<td>${serviceTypes[p.serviceType] ?? p.serviceType}${p.late && html` <span class="late" title="${labels.lateHint}">${labels.late}</span>`}</td>`,
+      html`<td class="t">${formatLocalTime(p.joinedAt, timeZone, locale, true)}</td>`,
+      html`<td class="t">${formatLocalTime(p.leftAt, timeZone, locale, true)}</td>`,
+      html`<td class="n">${formatDuration(p.durationS)}</td>`,
+      html`<td class="n">${formatMoney(p.chargeMinor, currency, locale)}</td>`,
+    ]}</tr>`;
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="w-full border-collapse text-sm" data-testid="participants">
@@ -43,7 +43,7 @@ export function ParticipantsTable({ labels, serviceTypes, participants, total, a
             <th scope="col" className={`${th} text-right`}>{labels.charge}</th>
           </tr>
         </thead>
-        <tbody className="lines divided" dangerouslySetInnerHTML={{ __html: participants.map(lineHtml).join("") }} />
+        <tbody className="lines divided" dangerouslySetInnerHTML={innerHtml(html`${participants.map(lineHtml)}`)} />
         <TotalRow label={labels.total} span={5} total={total} money={account} subtotal={subtotal} />
       </table>
     </div>

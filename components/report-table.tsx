@@ -1,4 +1,4 @@
-import { esc, td } from "./html-rows";
+import { html, innerHtml } from "@/lib/html";
 
 type Props = {
   /** `oneLine`: numbers, codes, dates — never wrapped. */
@@ -32,7 +32,8 @@ export function ReportTable({ headers, lines, total, subtotal }: Props) {
       </tr>
     );
   };
-  const body = lines.map((line) => `<tr>${line.map((cell, i) => td(esc(cell), headers[i]?.numeric ? "n" : headers[i]?.oneLine ? "t" : "")).join("")}</tr>`).join("");
+  const cellClass = headers.map((h) => (h.numeric ? html` class="n"` : h.oneLine ? html` class="t"` : ""));
+  const body = html`${lines.map((line) => html`<tr>${line.map((cell, i) => html`<td${cellClass[i]}>${cell}</td>`)}</tr>`)}`;
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="w-full border-collapse text-[13px]" data-testid="report-table">
@@ -45,7 +46,7 @@ export function ReportTable({ headers, lines, total, subtotal }: Props) {
             ))}
           </tr>
         </thead>
-        <tbody className="lines divided compact" dangerouslySetInnerHTML={{ __html: body }} />
+        <tbody className="lines divided compact" dangerouslySetInnerHTML={innerHtml(body)} />
         <tfoot className="border-t-2 border-slate-300 bg-slate-50 font-semibold">
           {subtotal && foot(subtotal, "subtotal", false)}
           {foot(total, "total", true)}

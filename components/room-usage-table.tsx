@@ -1,6 +1,6 @@
-import { esc, link, td } from "./html-rows";
 import { TotalRow } from "./total-row";
 import { formatDuration, formatMoney, formatRoomNumber } from "@/lib/format";
+import { html, innerHtml, type SafeHtml } from "@/lib/html";
 
 export type RoomUsageTableRow = {
   number: string;
@@ -25,9 +25,15 @@ type Props = {
 // Plain links in long tables: a next/link per line would make every line a client component.
 const th = "px-3 py-2.5 text-left text-xs font-bold uppercase tracking-wide text-slate-600";
 
-function lineHtml(row: RoomUsageTableRow, labels: Props["labels"], money: Props["money"], editLabel = ""): string {
-  const edit = row.editHref ? link(row.editHref, editLabel, "edit", "data-action") : "";
-  return `<tr>${td(esc(formatRoomNumber(row.number)), "t")}${td(link(row.href, row.cardholder))}${td(esc(row.autoBillingCode ?? "") + edit)}${td(formatDuration(row.durationS), "n")}${td(esc(formatMoney(row.chargeMinor, money.currency, money.locale)), "n")}</tr>`;
+function lineHtml(row: RoomUsageTableRow, money: Props["money"], editLabel = ""): SafeHtml {
+  const edit = row.editHref && html`<a href="${row.editHref}" class="edit" data-action>${editLabel}</a>`;
+  return html`<tr>${[
+    html`<td class="t">${formatRoomNumber(row.number)}</td>`,
+    html`<td><a href="${row.href}">${row.cardholder}</a></td>`,
+    html`<td>${row.autoBillingCode ?? ""}${edit}</td>`,
+    html`<td class="n">${formatDuration(row.durationS)}</td>`,
+    html`<td class="n">${formatMoney(row.chargeMinor, money.currency, money.locale)}</td>`,
+  ]}</tr>`;
 }
 
 /** Room Number · Cardholder · Auto Billing Code · Accumulated Time · Charge, then Total. */
@@ -44,7 +50,7 @@ export function RoomUsageTable({ labels, rows, total, money, editLabel, subtotal
             <th scope="col" className={`${th} text-right`}>{labels.charge}</th>
           </tr>
         </thead>
-        <tbody className="lines divided" dangerouslySetInnerHTML={{ __html: rows.map((row) => lineHtml(row, labels, money, editLabel)).join("") }} />
+        <tbody className="lines divided" dangerouslySetInnerHTML={innerHtml(html`${rows.map((row) => lineHtml(row, money, editLabel))}`)} />
         <TotalRow label={labels.total} span={3} total={total} money={money} subtotal={subtotal} />
       </table>
     </div>

@@ -6,7 +6,6 @@
  */
 import { stringify as stringifyCsv } from "csv-stringify/sync";
 import type { Writable } from "node:stream";
-import { esc } from "@/components/html-rows";
 import type { AccountScope } from "@/lib/auth/scope";
 import { getAccount, type AccountInfo } from "@/lib/data/account";
 import { getReportFilterNames } from "@/lib/data/reports";
@@ -15,6 +14,7 @@ import { csvText } from "@/lib/export/formula-safety";
 import type { Export } from "@/lib/export/oai";
 import { createWorkbook, excelInstant, type Cell } from "@/lib/export/workbook";
 import { formatLocalDate, formatLocalTime } from "@/lib/format";
+import { html, type SafeHtml } from "@/lib/html";
 import { fill, messages, type Locale, type Messages } from "@/lib/i18n/messages";
 import { reportDefinition, type ReportDefinition, type Row } from "./definitions";
 import { csvCell, displayCell, filterSummary, linesLabel, reportHeading, type FilterNames } from "./format";
@@ -162,24 +162,24 @@ function csvWriter({ def, headers, c, output }: WriterSpec): LineWriter {
 
 /** A standalone HTML page (for e-mail bodies and archives): the title block and one table. */
 function htmlWriter({ def, title, headers, c, output }: WriterSpec): LineWriter {
-  const put = async (text: string) => {
-    if (!output.write(text)) await room(output);
+  const put = async (markup: SafeHtml) => {
+    if (!output.write(markup.text)) await room(output);
   };
-  const cls = (i: number) => (numeric(def.columns[i]!.kind) ? ' class="n"' : "");
-  const start = put(
-    `<!doctype html><html lang="${c.locale}"><head><meta charset="utf-8"><title>${esc(title[1]!)}</title><style>${HTML_STYLE}</style></head><body>` +
-      `<p class="brand">${esc(title[0]!)}</p><h1>${esc(title[1]!)}</h1>${title.slice(2).map((l) => `<p>${esc(l)}</p>`).join("")}` +
-      `<table><thead><tr>${headers.map((h, i) => `<th${cls(i)}>${esc(h)}</th>`).join("")}</tr></thead><tbody>`,
-  );
+  const cls = def.columns.map((col) => numeric(col.kind) && html` class="n"`);
+  const start = put(html`${[
+    html`<!doctype html><html lang="${c.locale}"><head><meta charset="utf-8"><title>${title[1]!}</title><style>${HTML_STYLE}</style></head><body>`,
+    html`<p class="brand">${title[0]!}</p><h1>${title[1]!}</h1>${title.slice(2).map((l) => html`<p>${l}</p>`)}`,
+    html`<table><thead><tr>${headers.map((h, i) => html`<th${cls[i]}>${h}</th>`)}</tr></thead><tbody>`,
+  ]}`);
   return {
     async lines(batch) {
       await start;
-      await put(batch.map((cells) => `<tr>${cells.map((v, i) => `<td${cls(i)}>${esc(displayCell(def.columns[i]!.kind, v, c.account))}</td>`).join("")}</tr>`).join(""));
+      await put(html`${batch.map((cells) => html`<tr>${cells.map((v, i) => html`<td${cls[i]}>${displayCell(def.columns[i]!.kind, v, c.account)}</td>`)}</tr>`)}`);
     },
     async finish(count, sums) {
       await start;
       const totals = def.columns.map((col, i) => (i === 0 ? totalLabel(c, count) : sums[i] === undefined ? "" : displayCell(col.kind, sums[i]!, c.account)));
-      await put(`</tbody><tfoot><tr>${totals.map((v, i) => `<td${i ? cls(i) : ""}>${esc(v)}</td>`).join("")}</tr></tfoot></table></body></html>`);
+      await put(html`</tbody><tfoot><tr>${totals.map((v, i) => html`<td${i > 0 && cls[i]}>${v}</td>`)}</tr></tfoot></table></body></html>`);
     },
   };
 }
@@ -226,7 +226,8 @@ export async function reportExport(c: ReportContext, query: ReportQuery, format:
 
 const numeric = (kind: string) => kind === "int" || kind === "duration" || kind === "money";
 
-const HTML_STYLE =
-  "body{font-family:system-ui,sans-serif;color:#0f172a;margin:24px}h1{font-size:20px;margin:4px 0 8px}p{margin:2px 0;color:#475569;font-size:13px}.brand{font-weight:600;color:#0f172a}" +
-  "table{border-collapse:collapse;margin-top:16px;font-size:13px}th,td{padding:6px 10px;border-bottom:1px solid #e2e8f0;text-align:left}th{background:#f1f5f9;font-size:12px;text-transform:uppercase}" +
-  ".n{text-align:right;font-variant-numeric:tabular-nums}tfoot td{font-weight:700;border-top:2px solid #94a3b8}";
+const HTML_STYLE = html`${[
+  html`body{font-family:system-ui,sans-serif;color:#0f172a;margin:24px}h1{font-size:20px;margin:4px 0 8px}p{margin:2px 0;color:#475569;font-size:13px}.brand{font-weight:600;color:#0f172a}`,
+  html`table{border-collapse:collapse;margin-top:16px;font-size:13px}th,td{padding:6px 10px;border-bottom:1px solid #e2e8f0;text-align:left}th{background:#f1f5f9;font-size:12px;text-transform:uppercase}`,
+  html`.n{text-align:right;font-variant-numeric:tabular-nums}tfoot td{font-weight:700;border-top:2px solid #94a3b8}`,
+]}`;

@@ -1,8 +1,8 @@
 import type { NextRequest } from "next/server";
-import { esc } from "@/components/html-rows";
 import { currentSession } from "@/lib/auth/session";
 import { answeringErrors, httpStatus, NotFoundError, ValidationError } from "@/lib/errors";
 import { CONTENT_TYPES, downloadResponse } from "@/lib/export/response";
+import { html } from "@/lib/html";
 import { getLocale } from "@/lib/i18n/locale";
 import { type Messages } from "@/lib/i18n/messages";
 import { loadReportContext, reportExport, type ReportFormat } from "@/lib/reports/export";
@@ -14,10 +14,10 @@ export const dynamic = "force-dynamic";
 /** A request the report cannot be made from (a ValidationError): what is wrong, and the way back to the builder. */
 function refused(errors: string[], t: Messages, back: string, nonce: string) {
   // Styled under the page policy: a style block with the request's nonce (style attributes are not allowed).
-  const body = `<!doctype html><meta charset="utf-8"><title>${esc(t.reports.title)}</title><style nonce="${esc(nonce)}">body{font-family:system-ui,sans-serif;margin:2rem}h1{font-size:1.3rem}</style><body>
-<h1>${esc(t.reports.problem)}</h1><ul>${errors.map((e) => `<li>${esc(e)}</li>`).join("")}</ul>
-<p><a href="${esc(back)}">${esc(t.reports.edit)}</a></p></body>`;
-  return new Response(body, { status: httpStatus(new ValidationError(errors.join(" "))), headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
+  const body = html`<!doctype html><meta charset="utf-8"><title>${t.reports.title}</title><style nonce="${nonce}">body{font-family:system-ui,sans-serif;margin:2rem}h1{font-size:1.3rem}</style><body>
+<h1>${t.reports.problem}</h1><ul>${errors.map((e) => html`<li>${e}</li>`)}</ul>
+<p><a href="${back}">${t.reports.edit}</a></p></body>`;
+  return new Response(body.text, { status: httpStatus(new ValidationError(errors.join(" "))), headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
 }
 
 /**

@@ -60,3 +60,41 @@ export function writtenCells(xlsx: Buffer, sheet = 1): Map<string, WrittenCell> 
   }
   return cells;
 }
+
+/** A cell as written, its style spelled out: the xf's attributes with its number format, font, fill and border as their XML. */
+export type StyledCell = { type: string | undefined; formula: string | undefined; value: string | undefined; style: string };
+
+/** The entries (`<font>…</font>`, `<xf …/>`) of one list of styles.xml, as XML. */
+function styleList(styles: string, list: string, entry: string): string[] {
+  const body = new RegExp(`<${list}\\b[^>]*>([\\s\\S]*?)</${list}>`).exec(styles)?.[1] ?? "";
+  return [...body.matchAll(new RegExp(`<${entry}\\b[^>]*?(?:/>|>[\\s\\S]*?</${entry}>)`, "g"))].map((m) => m[0]);
+}
+
+/**
+ * The cells of a worksheet (1 = the first) by reference, value and formula as written (not
+ * decoded), the style as what it holds rather than its index: two files that write the same cells
+ * with their styles in another order compare equal.
+ */
+export function styledCells(xlsx: Buffer, sheet = 1): Map<string, StyledCell> {
+  const styles = zipEntry(xlsx, "xl/styles.xml");
+  const formats = new Map([...styles.matchAll(/<numFmt\b[^>]*\/>/g)].map((m) => [attribute(m[0], "numFmtId")!, attribute(m[0], "formatCode")!]));
+  const [fonts, fills, borders] = [styleList(styles, "fonts", "font"), styleList(styles, "fills", "fill"), styleList(styles, "borders", "border")];
+  const xfs = styleList(styles, "cellXfs", "xf").map((xf) => {
+    const id = (name: string) => Number(attribute(xf, name) ?? 0);
+    const numFmtId = attribute(xf, "numFmtId") ?? "0";
+    const rest = xf.replace(/\s(numFmtId|fontId|fillId|borderId)="[^"]*"/g, "");
+    return `${rest} numFmt=${JSON.stringify(formats.get(numFmtId) ?? `builtin ${numFmtId}`)} font=${fonts[id("fontId")]} fill=${fills[id("fillId")]} border=${borders[id("borderId")]}`;
+  });
+  const cells = new Map<string, StyledCell>();
+  for (const m of zipEntry(xlsx, `xl/worksheets/sheet${sheet}.xml`).matchAll(/<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
+    const tag = m[1]!;
+    const body = m[2] ?? "";
+    cells.set(attribute(tag, "r")!, {
+      type: attribute(tag, "t"),
+      formula: /<f>([\s\S]*?)<\/f>/.exec(body)?.[1],
+      value: /<v>([\s\S]*?)<\/v>/.exec(body)?.[1],
+      style: xfs[Number(attribute(tag, "s") ?? 0)]!,
+    });
+  }
+  return cells;
+}
