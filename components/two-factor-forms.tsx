@@ -82,7 +82,7 @@ export function EnrolmentForm({ action, steps, labels, back }: { action: Action;
           {state.message}
         </p>
         <RecoveryCodes codes={state.shownOnce} title={labels.recoveryTitle} intro={labels.recoveryIntro} print={labels.print} />
-        {/* A full page load: the server reads the session again, now with its second factor. */}
+        {/* eslint-disable-next-line @next/next/no-html-link-for-pages -- a full page load: the server reads the session again, now with its second factor */}
         <a href="/" className="no-print inline-block rounded bg-brand-700 px-4 py-2.5 font-semibold text-white shadow hover:bg-brand-900" data-testid="continue">
           {labels.continue}
         </a>

@@ -107,7 +107,7 @@ export type FactorCheck = "totp" | "recovery" | "invalid";
  * update only succeeds if no concurrent request used that step first), or one of the user's
  * unused recovery codes, which is then spent.
  */
-export async function useSecondFactor(db: Database, userId: number, code: string, encryptionKey: string, now = new Date()): Promise<FactorCheck> {
+export async function spendSecondFactor(db: Database, userId: number, code: string, encryptionKey: string, now = new Date()): Promise<FactorCheck> {
   if (isTotpCode(code)) {
     const [row] = await db.select().from(userTwoFactor).where(eq(userTwoFactor.userId, userId));
     if (!row) return "invalid";
@@ -171,7 +171,7 @@ export type ChangeResult<T = undefined> = { ok: true; value: T } | { ok: false; 
 export async function disableTwoFactor(db: Database, scope: AccountScope, code: string, encryptionKey: string, now = new Date()): Promise<ChangeResult> {
   if (!(await isEnrolled(db, scope.userId))) return { ok: false, reason: "not-enrolled" };
   if (await requiredForUser(db, scope.userId)) return { ok: false, reason: "required" };
-  const used = await useSecondFactor(db, scope.userId, code, encryptionKey, now);
+  const used = await spendSecondFactor(db, scope.userId, code, encryptionKey, now);
   if (used === "invalid") return { ok: false, reason: "invalid-code" };
   await db.transaction(async (tx) => {
     await removeSecondFactor(tx, scope.userId);
@@ -183,7 +183,7 @@ export async function disableTwoFactor(db: Database, scope: AccountScope, code: 
 /** New recovery codes (the old ones stop working), with a current code: returned once, to be shown once. */
 export async function replaceRecoveryCodes(db: Database, scope: AccountScope, code: string, encryptionKey: string, now = new Date()): Promise<ChangeResult<string[]>> {
   if (!(await isEnrolled(db, scope.userId))) return { ok: false, reason: "not-enrolled" };
-  const used = await useSecondFactor(db, scope.userId, code, encryptionKey, now);
+  const used = await spendSecondFactor(db, scope.userId, code, encryptionKey, now);
   if (used === "invalid") return { ok: false, reason: "invalid-code" };
   const codes = await db.transaction(async (tx) => {
     const fresh = await storeRecoveryCodes(tx, scope.userId, encryptionKey);
