@@ -2,7 +2,7 @@ import { esc, link, td } from "./html-rows";
 import { TotalRow } from "./total-row";
 import { formatDuration, formatMoney, formatRoomNumber } from "@/lib/format";
 
-export type RoomUsageTableRow = {
+type RoomUsageTableRow = {
   number: string;
   cardholder: string;
   autoBillingCode: string | null;

@@ -46,7 +46,7 @@ function CodeFields({ id, labels, state, pending, danger }: { id: string; labels
 }
 
 /** Recovery codes just made, shown once, in a grid that prints well. */
-export function RecoveryCodes({ codes, title, intro, print }: { codes: string[]; title: string; intro: string; print: string }) {
+function RecoveryCodes({ codes, title, intro, print }: { codes: string[]; title: string; intro: string; print: string }) {
   return (
     <section aria-labelledby="recovery-title" className="space-y-3" data-testid="recovery-codes">
       <h2 id="recovery-title" className="text-lg font-semibold text-brand-900">

@@ -34,7 +34,7 @@ export class ConflictError extends Error {
   }
 }
 
-export class ForbiddenError extends Error {
+class ForbiddenError extends Error {
   constructor(message = "Forbidden") {
     super(message);
     this.name = "ForbiddenError";

@@ -7,8 +7,8 @@ import type { ScopeClaim } from "./scope";
 import { spendSecondFactor, type FactorCheck } from "./two-factor";
 
 export const MAX_FAILURES_PER_USERNAME = 10;
-export const MAX_FAILURES_PER_ADDRESS = 100;
-export const FAILURE_WINDOW_MINUTES = 15;
+const MAX_FAILURES_PER_ADDRESS = 100;
+const FAILURE_WINDOW_MINUTES = 15;
 
 export type LoginResult =
   | { ok: true; scope: ScopeClaim; displayName: string }

@@ -14,7 +14,7 @@ import type { AccountScope, Scope } from "./scope";
  */
 
 /** The name the authenticator app shows above the code. */
-export const TOTP_ISSUER = "MeetingOne";
+const TOTP_ISSUER = "MeetingOne";
 /** ±1 step of 30 s. */
 const TOLERANCE_S = 30;
 /** How long the QR code shown at enrolment may still be confirmed. */
@@ -25,7 +25,7 @@ const epochOf = (now: Date) => Math.floor(now.getTime() / 1000);
 const enrolmentFresh = (now: Date) => sql`${twoFactorEnrolments.createdAt} > ${now.toISOString()}::timestamptz - make_interval(mins => ${ENROLMENT_MINUTES})`;
 
 /** A 6-digit code, spaces allowed ("123 456" as some apps show it). */
-export const isTotpCode = (typed: string) => /^\d{6}$/.test(typed.replace(/\s+/g, ""));
+const isTotpCode = (typed: string) => /^\d{6}$/.test(typed.replace(/\s+/g, ""));
 
 export type Enrolment = { secret: string; uri: string };
 

@@ -4,7 +4,7 @@ import { getDb } from "@/db/client";
 import { roomFilter, type Scope } from "@/lib/auth/scope";
 import type { Period } from "@/lib/periods";
 
-export type CodeRoomLine = { number: string; cardholder: string; conferences: number; durationS: number; chargeMinor: number };
+type CodeRoomLine = { number: string; cardholder: string; conferences: number; durationS: number; chargeMinor: number };
 export type CodeUsage = { code: string | null; conferences: number; durationS: number; chargeMinor: number; rooms: CodeRoomLine[] };
 
 /** Totals per billing code for a period (Unallocated first), each with its rooms, from the rollups. */

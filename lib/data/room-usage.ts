@@ -7,7 +7,7 @@ import type { Period } from "@/lib/periods";
 
 export type RoomDisplay = "active" | "all";
 
-export type RoomUsageRow = {
+type RoomUsageRow = {
   number: string;
   cardholder: string;
   autoBillingCode: string | null;

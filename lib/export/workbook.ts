@@ -25,7 +25,7 @@ export function currencyFormat(currency: string, locale: string): string {
   return symbolFirst ? `"${symbol}"${number}` : `${number} "${symbol}"`;
 }
 
-export { wallClock, wallClockTime } from "@/lib/time-zone";
+export { wallClock } from "@/lib/time-zone";
 
 const DAY_MS = 86_400_000;
 /** Excel's serial date: days since 1899-12-30 (as exceljs writes a Date). */

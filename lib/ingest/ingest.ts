@@ -35,7 +35,7 @@ export type IngestResult =
   | { ok: true; accepted: number; duplicates: number; late: number; rejected: RejectedRow[] }
   | { ok: false; errors: RowError[]; errorCount: number };
 
-export type RejectedRow = { line: number; fields: Record<string, unknown>; errors: RowError[] };
+type RejectedRow = { line: number; fields: Record<string, unknown>; errors: RowError[] };
 
 type Room = { accountId: number; roomId: number; product: string };
 

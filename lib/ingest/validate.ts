@@ -3,7 +3,7 @@ import { products, serviceTypes, type Product, type ServiceType } from "@/db/sch
 /** One problem of one row, as the API and the rejects file report it. */
 export type RowError = { line: number; field: string; message: string };
 
-export const MAX_LEG_HOURS = 48;
+const MAX_LEG_HOURS = 48;
 
 // ISO 8601 with an explicit offset: a timestamp without one is ambiguous across time zones.
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/;

@@ -55,7 +55,7 @@ export function reportHeading(def: ReportDefinition, query: ReportQuery, c: Pick
 }
 
 /** The file's name says what it holds: account, report, days. */
-export function reportFilename(def: ReportDefinition, query: ReportQuery, c: Pick<ReportContext, "account" | "now">, format: ReportFormat): string {
+function reportFilename(def: ReportDefinition, query: ReportQuery, c: Pick<ReportContext, "account" | "now">, format: ReportFormat): string {
   const days = def.usesRange ? `${query.from}_${query.to}` : gmtDay(c.now);
   return `report-${c.account.number}-${def.type}-${days}.${format}`;
 }

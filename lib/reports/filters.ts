@@ -8,8 +8,8 @@ import { ValidationError } from "@/lib/errors";
 import { fill, type Messages } from "@/lib/i18n/messages";
 import type { ReportQuery } from "./query";
 
-export type Person = { id: number; name: string; email: string };
-export type Group = { id: number; name: string; members: number };
+type Person = { id: number; name: string; email: string };
+type Group = { id: number; name: string; members: number };
 export type FilterOptions = { cardholders: Person[]; owners: Person[]; groups: Group[] };
 
 export async function reportFilterOptions(db: Queryable, accountId: number): Promise<FilterOptions> {

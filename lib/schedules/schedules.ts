@@ -1,7 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Database, Queryable } from "@/db/client";
-import { accounts, emailUnsubscribes, reportSchedules, runDeliveries, scheduleRuns, type DeliveryDetails, type ReportSchedule, type UploadTarget } from "@/db/schema";
+import { accounts, emailUnsubscribes, reportSchedules, runDeliveries, scheduleRuns, type DeliveryDetails, type ReportSchedule } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { assertOwner, type AccountScope } from "@/lib/auth/scope";
 import { NotFoundError, ValidationError } from "@/lib/errors";
@@ -161,13 +161,6 @@ export async function getSchedule(db: Database, scope: AccountScope, id: number)
   const [row] = await db.select().from(reportSchedules).where(and(eq(reportSchedules.accountId, scope.accountId), eq(reportSchedules.id, id), eq(reportSchedules.status, "active")));
   if (!row) throw new NotFoundError("schedule not found");
   return view(row);
-}
-
-/** The stored destination of a schedule, for the form's "keep the secret" check. */
-export async function storedUpload(db: Database, scope: AccountScope, id: number): Promise<{ upload: UploadTarget | null; hasSecret: boolean }> {
-  assertOwner(scope, "schedule");
-  const s = await getSchedule(db, scope, id);
-  return { upload: s.upload, hasSecret: s.hasSecret };
 }
 
 export type RunHistory = {

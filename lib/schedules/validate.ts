@@ -8,9 +8,9 @@ import { fill, type Messages } from "@/lib/i18n/messages";
 import { isoDate } from "./timing";
 
 export const MAX_SCHEDULES = 10;
-export const MAX_EMAILS = 20;
-export const MAX_KEY_BYTES = 16 * 1024;
-export const MAX_CA_BYTES = 64 * 1024;
+const MAX_EMAILS = 20;
+const MAX_KEY_BYTES = 16 * 1024;
+const MAX_CA_BYTES = 64 * 1024;
 
 export type ScheduleInput = {
   name: string;
