@@ -6,7 +6,7 @@ import type { ReportQuery } from "@/lib/reports/query";
 
 type Choice = { value: string; label: string; description?: string };
 
-export type BuilderLabels = {
+type BuilderLabels = {
   steps: { type: string; range: string; filters: string; output: string };
   from: string;
   to: string;

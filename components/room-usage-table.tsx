@@ -2,7 +2,7 @@ import { TotalRow } from "./total-row";
 import { formatDuration, formatMoney, formatRoomNumber } from "@/lib/format";
 import { html, innerHtml, type SafeHtml } from "@/lib/html";
 
-export type RoomUsageTableRow = {
+type RoomUsageTableRow = {
   number: string;
   cardholder: string;
   autoBillingCode: string | null;

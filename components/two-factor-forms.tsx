@@ -46,7 +46,7 @@ function CodeFields({ id, labels, state, pending, danger }: { id: string; labels
 }
 
 /** Recovery codes just made, shown once, in a grid that prints well. */
-export function RecoveryCodes({ codes, title, intro, print }: { codes: string[]; title: string; intro: string; print: string }) {
+function RecoveryCodes({ codes, title, intro, print }: { codes: string[]; title: string; intro: string; print: string }) {
   return (
     <section aria-labelledby="recovery-title" className="space-y-3" data-testid="recovery-codes">
       <h2 id="recovery-title" className="text-lg font-semibold text-brand-900">
@@ -82,7 +82,7 @@ export function EnrolmentForm({ action, steps, labels, back }: { action: Action;
           {state.message}
         </p>
         <RecoveryCodes codes={state.shownOnce} title={labels.recoveryTitle} intro={labels.recoveryIntro} print={labels.print} />
-        {/* A full page load: the server reads the session again, now with its second factor. */}
+        {/* eslint-disable-next-line @next/next/no-html-link-for-pages -- a full page load: the server reads the session again, now with its second factor */}
         <a href="/" className="no-print inline-block rounded bg-brand-700 px-4 py-2.5 font-semibold text-white shadow hover:bg-brand-900" data-testid="continue">
           {labels.continue}
         </a>

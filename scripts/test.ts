@@ -1,8 +1,8 @@
 /**
- * `npm test`: type check, then unit + integration tests against the embedded PostgreSQL (the npm
- * package users get by default) and against Debian's PostgreSQL 15 (the oldest major version we
- * support), each started here on a temporary directory, then the Playwright end-to-end tests
- * against the production build in Debian's Chromium.
+ * `npm test`: type check, lint (`npm run lint`), then unit + integration tests against the embedded
+ * PostgreSQL (the npm package users get by default) and against Debian's PostgreSQL 15 (the oldest
+ * major version we support), each started here on a temporary directory, then the Playwright
+ * end-to-end tests against the production build in Debian's Chromium.
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
@@ -47,6 +47,7 @@ async function main() {
   const skipE2e = only.includes("--no-e2e") || unitOnly;
 
   run("Type check", process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "--noEmit"]);
+  run("Lint", "npm", ["run", "--silent", "lint"]);
   // The API tests and the e2e tests run against the production build.
   if (!buildIfNeeded(root)) process.exit(1);
   const servers: [string, () => Promise<TempPostgres>][] = [["the embedded PostgreSQL", startEmbeddedPostgres]];

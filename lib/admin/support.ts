@@ -29,7 +29,7 @@ import { addMonths, fromUrlPeriod, periodOf } from "@/lib/periods";
 const SUPPORT = "support (cli)";
 
 const number6 = z.string().trim().regex(/^\d{6}$/, "must be 6 digits");
-export const billingCode = z.string().trim().regex(/^[A-Za-z0-9-]{1,20}$/, "must be 1–20 letters, digits or hyphens");
+const billingCode = z.string().trim().regex(/^[A-Za-z0-9-]{1,20}$/, "must be 1–20 letters, digits or hyphens");
 
 function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   const result = schema.safeParse(input);

@@ -6,11 +6,11 @@ import { accountMembers, accounts, loginAttempts, rooms, userTwoFactor, users } 
 import { audit } from "@/lib/audit";
 import { verifyPassword } from "@/lib/password";
 import type { ScopeClaim } from "./scope";
-import { useSecondFactor, type FactorCheck } from "./two-factor";
+import { spendSecondFactor, type FactorCheck } from "./two-factor";
 
 export const MAX_FAILURES_PER_USERNAME = 10;
-export const MAX_FAILURES_PER_ADDRESS = 100;
-export const FAILURE_WINDOW_MINUTES = 15;
+const MAX_FAILURES_PER_ADDRESS = 100;
+const FAILURE_WINDOW_MINUTES = 15;
 
 export type LoginResult =
   | { ok: true; scope: ScopeClaim; displayName: string }
@@ -109,7 +109,7 @@ export async function login(db: Database, input: Credentials, keys: { encryption
       return { ok: false, reason: "code-required" };
     }
     if (!keys.encryptionKey) throw new Error("login: a second factor needs the encryption key");
-    factor = await useSecondFactor(db, user.id, input.code.trim(), keys.encryptionKey);
+    factor = await spendSecondFactor(db, user.id, input.code.trim(), keys.encryptionKey);
     if (factor === "invalid") {
       await failed({ reason: "second factor" });
       return { ok: false, reason: "invalid-code" };

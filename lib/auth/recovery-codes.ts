@@ -2,7 +2,7 @@ import { randomBytes, randomInt } from "node:crypto";
 import { sign, verify } from "@/lib/secrets";
 
 /** How many recovery codes an enrolment gives; each works once. */
-export const RECOVERY_CODE_COUNT = 10;
+const RECOVERY_CODE_COUNT = 10;
 
 /** Letters and digits no one mistakes for another (no 0/o, 1/i/l, u/v). */
 const ALPHABET = "23456789abcdefghjkmnpqrstwxyz";
@@ -18,7 +18,7 @@ export function newRecoveryCodes(count = RECOVERY_CODE_COUNT): string[] {
 }
 
 /** What the user typed, as it was generated: case, spaces and hyphens do not matter. */
-export const normalizeRecoveryCode = (typed: string) => typed.toLowerCase().replace(/[\s-]+/g, "");
+const normalizeRecoveryCode = (typed: string) => typed.toLowerCase().replace(/[\s-]+/g, "");
 
 /** Whether `typed` could be a recovery code at all (and not a 6-digit TOTP code). */
 export const looksLikeRecoveryCode = (typed: string) => new RegExp(`^[${ALPHABET}]{${LENGTH}}$`).test(normalizeRecoveryCode(typed));

@@ -27,7 +27,7 @@ async function sessionIdFromCookie(): Promise<string | null> {
 }
 
 /** Where an owner who must enrol a second factor is sent, and the only page they may reach. */
-export const ENROL_PATH = "/two-factor";
+const ENROL_PATH = "/two-factor";
 
 /** The request's session as checked (`checkSession`), once per request; null when there is none or it ended. */
 const checkedSession = cache(async (): Promise<CheckedSession | null> => {

@@ -10,7 +10,7 @@ import { decryptSecret } from "@/lib/secrets";
 import { login, MAX_FAILURES_PER_USERNAME } from "./login";
 import { scopeOf, type AccountScope } from "./scope";
 import { checkSession, startSession } from "./sessions";
-import { confirmEnrolment, disableTwoFactor, replaceRecoveryCodes, startEnrolment, twoFactorStatus, useSecondFactor } from "./two-factor";
+import { confirmEnrolment, disableTwoFactor, replaceRecoveryCodes, startEnrolment, twoFactorStatus, spendSecondFactor } from "./two-factor";
 
 /**
  * TOTP second factor against a real database: enrolment, the code step of login (counted in the
@@ -139,12 +139,12 @@ test("replay: a code already used is refused, also for login; an older code afte
   // Two requests racing with one code: only one wins.
   const o2 = await enrolled();
   const racing = await code(o2.secret, 1);
-  const results = await Promise.all([useSecondFactor(t.db, o2.id, racing, KEY), useSecondFactor(t.db, o2.id, racing, KEY)]);
+  const results = await Promise.all([spendSecondFactor(t.db, o2.id, racing, KEY), spendSecondFactor(t.db, o2.id, racing, KEY)]);
   assert.deepEqual(results.sort(), ["invalid", "totp"]);
   // ±1 step only: a code two steps away is refused.
   const o3 = await enrolled();
-  assert.equal(await useSecondFactor(t.db, o3.id, await code(o3.secret, 2), KEY), "invalid");
-  assert.equal(await useSecondFactor(t.db, o3.id, await code(o3.secret, -2), KEY), "invalid");
+  assert.equal(await spendSecondFactor(t.db, o3.id, await code(o3.secret, 2), KEY), "invalid");
+  assert.equal(await spendSecondFactor(t.db, o3.id, await code(o3.secret, -2), KEY), "invalid");
 });
 
 test("a recovery code logs in once, typed in any case and with or without its hyphen", async () => {
@@ -166,8 +166,8 @@ test("new recovery codes replace the old ones, with a current code", async () =>
   assert.deepEqual(await replaceRecoveryCodes(t.db, o.scope, "000000" === (await code(o.secret, 1)) ? "111111" : "000000", KEY), { ok: false, reason: "invalid-code" });
   const replaced = await replaceRecoveryCodes(t.db, o.scope, await code(o.secret, 1), KEY);
   assert.ok(replaced.ok && replaced.value.length === 10);
-  assert.equal(await useSecondFactor(t.db, o.id, o.recovery[0]!, KEY), "invalid", "the old codes stop working");
-  assert.equal(await useSecondFactor(t.db, o.id, replaced.value[0]!, KEY), "recovery");
+  assert.equal(await spendSecondFactor(t.db, o.id, o.recovery[0]!, KEY), "invalid", "the old codes stop working");
+  assert.equal(await spendSecondFactor(t.db, o.id, replaced.value[0]!, KEY), "recovery");
 });
 
 test("an owner turns it off only with a current code, and not while an account requires it", async () => {
@@ -224,7 +224,7 @@ test("support resets a user's second factor: codes gone, sessions ended, audited
   assert.deepEqual(r, { removed: true, sessionsEnded: 1 });
   assert.equal(await checkSession(t.db, sid, LIMITS), null, "their session ended");
   assert.equal((await twoFactorStatus(t.db, o.scope)).enrolled, false);
-  assert.equal(await useSecondFactor(t.db, o.id, o.recovery[0]!, KEY), "invalid");
+  assert.equal(await spendSecondFactor(t.db, o.id, o.recovery[0]!, KEY), "invalid");
   assert.ok((await attempt(o.email)).ok, "they log in with their password");
   const { rows } = await t.db.execute<{ subject: string }>(sql`select subject from audit_events where action = 'user.two-factor-reset'`);
   assert.deepEqual(rows.map((x) => x.subject), [o.email]);

@@ -14,7 +14,7 @@ import type { AccountScope, Scope } from "./scope";
  */
 
 /** The name the authenticator app shows above the code. */
-export const TOTP_ISSUER = "MeetingOne";
+const TOTP_ISSUER = "MeetingOne";
 /** ±1 step of 30 s. */
 const TOLERANCE_S = 30;
 /** How long the QR code shown at enrolment may still be confirmed. */
@@ -25,7 +25,7 @@ const epochOf = (now: Date) => Math.floor(now.getTime() / 1000);
 const enrolmentFresh = (now: Date) => sql`${twoFactorEnrolments.createdAt} > ${now.toISOString()}::timestamptz - make_interval(mins => ${ENROLMENT_MINUTES})`;
 
 /** A 6-digit code, spaces allowed ("123 456" as some apps show it). */
-export const isTotpCode = (typed: string) => /^\d{6}$/.test(typed.replace(/\s+/g, ""));
+const isTotpCode = (typed: string) => /^\d{6}$/.test(typed.replace(/\s+/g, ""));
 
 export type Enrolment = { secret: string; uri: string };
 
@@ -107,7 +107,7 @@ export type FactorCheck = "totp" | "recovery" | "invalid";
  * update only succeeds if no concurrent request used that step first), or one of the user's
  * unused recovery codes, which is then spent.
  */
-export async function useSecondFactor(db: Database, userId: number, code: string, encryptionKey: string, now = new Date()): Promise<FactorCheck> {
+export async function spendSecondFactor(db: Database, userId: number, code: string, encryptionKey: string, now = new Date()): Promise<FactorCheck> {
   if (isTotpCode(code)) {
     const [row] = await db.select().from(userTwoFactor).where(eq(userTwoFactor.userId, userId));
     if (!row) return "invalid";
@@ -171,7 +171,7 @@ export type ChangeResult<T = undefined> = { ok: true; value: T } | { ok: false; 
 export async function disableTwoFactor(db: Database, scope: AccountScope, code: string, encryptionKey: string, now = new Date()): Promise<ChangeResult> {
   if (!(await isEnrolled(db, scope.userId))) return { ok: false, reason: "not-enrolled" };
   if (await requiredForUser(db, scope.userId)) return { ok: false, reason: "required" };
-  const used = await useSecondFactor(db, scope.userId, code, encryptionKey, now);
+  const used = await spendSecondFactor(db, scope.userId, code, encryptionKey, now);
   if (used === "invalid") return { ok: false, reason: "invalid-code" };
   await db.transaction(async (tx) => {
     await removeSecondFactor(tx, scope.userId);
@@ -183,7 +183,7 @@ export async function disableTwoFactor(db: Database, scope: AccountScope, code: 
 /** New recovery codes (the old ones stop working), with a current code: returned once, to be shown once. */
 export async function replaceRecoveryCodes(db: Database, scope: AccountScope, code: string, encryptionKey: string, now = new Date()): Promise<ChangeResult<string[]>> {
   if (!(await isEnrolled(db, scope.userId))) return { ok: false, reason: "not-enrolled" };
-  const used = await useSecondFactor(db, scope.userId, code, encryptionKey, now);
+  const used = await spendSecondFactor(db, scope.userId, code, encryptionKey, now);
   if (used === "invalid") return { ok: false, reason: "invalid-code" };
   const codes = await db.transaction(async (tx) => {
     const fresh = await storeRecoveryCodes(tx, scope.userId, encryptionKey);

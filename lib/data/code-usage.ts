@@ -6,7 +6,7 @@ import { rows } from "@/db/rows";
 import { roomFilter, type Scope } from "@/lib/auth/scope";
 import type { Period } from "@/lib/periods";
 
-export type CodeRoomLine = { number: string; cardholder: string; conferences: number; durationS: number; chargeMinor: number };
+type CodeRoomLine = { number: string; cardholder: string; conferences: number; durationS: number; chargeMinor: number };
 export type CodeUsage = { code: string | null; conferences: number; durationS: number; chargeMinor: number; rooms: CodeRoomLine[] };
 
 /** One rollup row: a room's conferences with one code in the period ('' = Unallocated). */

@@ -43,7 +43,7 @@ function parse(text: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
 const mappedIpv4 = (address: ipaddr.IPv6) => (address.isIPv4MappedAddress() ? address.toIPv4Address() : null);
 
 /** The addresses of this machine's own interfaces, normalised; read each time (interfaces come and go). */
-export function interfaceAddresses(): string[] {
+function interfaceAddresses(): string[] {
   return Object.values(networkInterfaces())
     .flatMap((list) => list ?? [])
     .map((i) => normalise(i.address))

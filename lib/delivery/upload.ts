@@ -5,7 +5,7 @@ import { Client as FtpClient } from "basic-ftp";
 import SftpClient from "ssh2-sftp-client";
 import type { UploadTarget } from "@/db/schema";
 import { resolveDestination } from "./address-guard";
-import { classify, DeliveryError } from "./errors";
+import { classify } from "./errors";
 import { HostKeyError, HostKeyMissingError, sshFingerprint } from "./host-key";
 
 /**
@@ -137,4 +137,3 @@ export async function testUpload(d: UploadDestination, o: UploadOptions): Promis
   });
 }
 
-export { DeliveryError };

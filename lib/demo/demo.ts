@@ -27,8 +27,8 @@ import { planExactLegs, type PlannedLeg } from "./exact-month";
 import { seededRandom, type Random } from "./random";
 
 export const DEMO_ACCOUNT = "602127";
-export const DEMO_OWNER = { email: "owner@phoenix.example", password: "Phoenix-Owner-1" };
-export const DEMO_ROOM_HOLDER = { email: "marilene@phoenix.example", password: "Phoenix-Room-1", room: "332703" };
+const DEMO_OWNER = { email: "owner@phoenix.example", password: "Phoenix-Owner-1" };
+const DEMO_ROOM_HOLDER = { email: "marilene@phoenix.example", password: "Phoenix-Room-1", room: "332703" };
 
 const TIME_ZONE = "Europe/Paris";
 const CURRENCY = "EUR";

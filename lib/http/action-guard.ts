@@ -14,7 +14,7 @@ const NOT_A_FORM: Refusal = { status: 400, message: "The form could not be read.
 const BAD_ARGUMENTS: Refusal = { status: 400, message: "The action's arguments could not be read." };
 
 /** Whether the request's Origin, when it sends one, is the host it was sent to (Next's own comparison). */
-export function sameOrigin(origin: string | null, host: string | null): boolean {
+function sameOrigin(origin: string | null, host: string | null): boolean {
   if (origin === null) return true;
   try {
     return host !== null && new URL(origin).host === host;
@@ -33,7 +33,7 @@ const MAX_DEPTH = 32;
  * of the same body (`$@<n>`, `$<n>`) that are there and valid in turn. Anything else (maps, sets,
  * blobs, streams, dates, server references…) is refused rather than left to the decoder.
  */
-export function validReply(json: string, part: Part, seen = new Set<number>(), depth = 0): boolean {
+function validReply(json: string, part: Part, seen = new Set<number>(), depth = 0): boolean {
   let value: unknown;
   try {
     value = JSON.parse(json);

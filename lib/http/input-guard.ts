@@ -11,7 +11,7 @@ const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u20
 const CONTROLS_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 
 /** The longest path segment of any route (room numbers, ids and route names are all far shorter). */
-export const MAX_SEGMENT_BYTES = 256;
+const MAX_SEGMENT_BYTES = 256;
 
 /** Whether a form value holds a character no field of the portal takes (line breaks allowed). */
 export const hasForbiddenText = (value: string) => CONTROLS_BUT_LINES.test(value);

@@ -7,11 +7,11 @@ import { createHash } from "node:crypto";
 import { baselineHeaders, type SecurityOptions } from "./security-headers";
 
 /** The longest address (path and query): what a request's 16 KiB used to allow in all. */
-export const MAX_URL_BYTES = 16 * 1024;
+const MAX_URL_BYTES = 16 * 1024;
 /** The longest path: the portal's are under 100 bytes (long parts go in the query). */
-export const MAX_PATH_BYTES = 2 * 1024;
+const MAX_PATH_BYTES = 2 * 1024;
 /** Every header field together, the address apart: Node's own default for the whole request. */
-export const MAX_HEADER_BYTES = 16 * 1024;
+const MAX_HEADER_BYTES = 16 * 1024;
 /**
  * What Node's parser reads before it gives up (the server answers 431 at once: which part was too
  * long is not known then); between the limits above and this one the request is read whole, so

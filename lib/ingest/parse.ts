@@ -7,7 +7,6 @@ export type Format = "csv" | "ndjson";
 
 /** The SPEC §4 fields, in the order `RawRecord.values` holds them. */
 export const FIELDS = ["leg_id", "conference_id", "room_number", "service_type", "started_at", "ended_at", "caller_name", "caller_number", "dialed_number", "billing_code", "product"] as const;
-export type Field = (typeof FIELDS)[number];
 
 /** One record: its values in FIELDS order (undefined when absent), or why it could not be read. */
 export type RawRecord = { line: number; values: unknown[] } | { line: number; error: string };

@@ -8,7 +8,7 @@ import { purgeExpiredUsage } from "@/lib/usage/retention";
 
 export const PURGE_QUEUE = "usage-purge";
 /** Every minute: creates the runs of the schedules that are due, and requeues runs left open. */
-export const SCHEDULE_TICK_QUEUE = "report-schedules-tick";
+const SCHEDULE_TICK_QUEUE = "report-schedules-tick";
 /** One job per delivery attempt of a run ({ runId }). */
 export const DELIVERY_QUEUE = "report-delivery";
 
@@ -20,7 +20,7 @@ export type WorkerOptions = Partial<Omit<DeliverySettings, "enqueue" | "workerId
 };
 
 /** Delivery settings from the environment; `options` override them (tests). */
-export async function deliverySettings(enqueue: DeliverySettings["enqueue"], options: WorkerOptions = {}, log: (line: string) => void = console.log): Promise<DeliverySettings> {
+async function deliverySettings(enqueue: DeliverySettings["enqueue"], options: WorkerOptions = {}, log: (line: string) => void = console.log): Promise<DeliverySettings> {
   // Settings given by the caller are not read from the environment (tests run without secrets).
   const needsEnv = !options.mail || !options.encryptionKey || !options.appUrl || !options.upload;
   const env = needsEnv ? loadEnv() : undefined;

@@ -40,7 +40,7 @@ export async function loadReportContext(scope: AccountScope, locale: Locale, now
 }
 
 /** The file's name says what it holds: account, report, days. */
-export function reportFilename(def: ReportDefinition, query: ReportQuery, c: Pick<ReportContext, "account" | "now">, format: ReportFormat): string {
+function reportFilename(def: ReportDefinition, query: ReportQuery, c: Pick<ReportContext, "account" | "now">, format: ReportFormat): string {
   const days = def.usesRange ? `${query.from}_${query.to}` : gmtDay(c.now);
   return `report-${c.account.number}-${def.type}-${days}.${format}`;
 }

@@ -23,7 +23,7 @@ export type ReportType = (typeof reportTypes)[number];
 /** Ranges relative to the day the report is made (GMT); `custom` is an explicit From–To. */
 export const rangePresets = ["last-7-days", "last-30-days", "previous-month", "past-12-months"] as const;
 export type RangePreset = (typeof rangePresets)[number];
-export type ReportRange = RangePreset | "custom";
+type ReportRange = RangePreset | "custom";
 
 export type ReportQuery = {
   type: ReportType;
@@ -86,7 +86,7 @@ export function resolvePreset(preset: RangePreset, now: Date): { from: string; t
 }
 
 /** A real calendar day written YYYY-MM-DD. */
-export function isDay(value: string): boolean {
+function isDay(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
   const ms = dayMs(value);
   return Number.isFinite(ms) && isoDay(ms) === value;

@@ -21,7 +21,7 @@ export const SAVE_ABOVE_CHARACTERS = 2_000;
 /** The largest selection kept: 40,000 ids of 12 digits; beyond it the request is refused (413). */
 export const MAX_SELECTION_BYTES = 512 * 1024;
 /** The short id's shape (96 bits of the SHA-256 of the account and the query, base64url). */
-export const SELECTION_ID = /^[A-Za-z0-9_-]{16}$/;
+const SELECTION_ID = /^[A-Za-z0-9_-]{16}$/;
 
 const REPORT_PARAMS = new Set<string>(Object.values(PARAM));
 
@@ -30,7 +30,7 @@ const REPORT_PARAMS = new Set<string>(Object.values(PARAM));
  * writes it: a preset stays a preset, so the saved report moves with the days as its address
  * would), else only the report's own parameters as given, so the page shows what is wrong.
  */
-export function storedQuery(params: URLSearchParams, now: Date): string {
+function storedQuery(params: URLSearchParams, now: Date): string {
   const own = new URLSearchParams([...params].filter(([name]) => REPORT_PARAMS.has(name)));
   const parsed = parseReportQuery(own, now);
   return parsed.ok ? reportSearchParams(parsed.query).toString() : own.toString();
@@ -51,7 +51,7 @@ export async function saveSelection(scope: AccountScope, params: URLSearchParams
 }
 
 /** The report parameters saved under `id` for the session's account; undefined for an id it does not have. */
-export async function loadSelection(scope: AccountScope, id: string): Promise<URLSearchParams | undefined> {
+async function loadSelection(scope: AccountScope, id: string): Promise<URLSearchParams | undefined> {
   if (scope.kind !== "account" || !SELECTION_ID.test(id)) return undefined;
   const [row] = await (await getDb())
     .select({ query: reportSelections.query })

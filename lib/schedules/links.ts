@@ -2,7 +2,7 @@ import { sign, verify } from "@/lib/secrets";
 
 /** Reports above this size are sent as a signed link instead of an attachment. */
 export const ATTACHMENT_LIMIT_BYTES = 10 * 1024 * 1024;
-export const LINK_VALID_MS = 7 * 24 * 3600 * 1000;
+const LINK_VALID_MS = 7 * 24 * 3600 * 1000;
 
 /** A download link for one run's report: signed, naming the account and run, valid 7 days. */
 export function reportLinkToken(key: string, accountId: number, runId: number, now = new Date()): string {

@@ -9,9 +9,9 @@ import { isDay } from "@/lib/reports/query";
 import { isoDay } from "@/lib/time-zone";
 
 export const MAX_SCHEDULES = 10;
-export const MAX_EMAILS = 20;
-export const MAX_KEY_BYTES = 16 * 1024;
-export const MAX_CA_BYTES = 64 * 1024;
+const MAX_EMAILS = 20;
+const MAX_KEY_BYTES = 16 * 1024;
+const MAX_CA_BYTES = 64 * 1024;
 
 export type ScheduleInput = {
   name: string;

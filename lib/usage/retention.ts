@@ -6,7 +6,7 @@ import { audit } from "@/lib/audit";
 import { addMonths, periodOf } from "@/lib/periods";
 
 /** Months of usage kept before the current one; older months are purged (SPEC §5). */
-export const RETENTION_MONTHS = 12;
+const RETENTION_MONTHS = 12;
 
 export type Purged = { account: string; period: string; conferences: number; legs: number };
 

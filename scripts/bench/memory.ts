@@ -1,7 +1,7 @@
 /** A process's memory as Linux reports it in /proc/<pid>/status, sampled while work runs. */
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 
-export type ProcessMemory = {
+type ProcessMemory = {
   /** Resident set size now. */
   rss: number;
   /** High-water mark of the resident set since the process started (VmHWM). */
@@ -9,7 +9,7 @@ export type ProcessMemory = {
 };
 
 /** Bytes, or undefined when the process is gone. */
-export function processMemory(pid: number): ProcessMemory | undefined {
+function processMemory(pid: number): ProcessMemory | undefined {
   let status: string;
   try {
     status = readFileSync(`/proc/${pid}/status`, "utf8");
@@ -18,23 +18,6 @@ export function processMemory(pid: number): ProcessMemory | undefined {
   }
   const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN) * 1024;
   return { rss: kib("VmRSS"), hwm: kib("VmHWM") };
-}
-
-/** The pids whose parent is `pid` (a process's direct children), from /proc/<pid>/stat. */
-export function childPids(pid: number): number[] {
-  const children: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // Field 4 is the parent pid; the command name (field 2) is in parentheses and may hold spaces.
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[1]) === pid) children.push(Number(entry));
-    } catch {
-      // The process ended while the list was read.
-    }
-  }
-  return children;
 }
 
 export type MemoryReport = {

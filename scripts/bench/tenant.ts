@@ -27,7 +27,7 @@ import { rebuildRollups } from "@/lib/usage/rollups";
 import { DEFAULT_TARIFF } from "@/lib/demo/demo";
 import { seededRandom, type Random } from "@/lib/demo/random";
 
-export const TENANT_DEFAULTS = {
+const TENANT_DEFAULTS = {
   accountNumber: "700001",
   firstRoomNumber: 710000,
   rooms: 2000,
@@ -77,7 +77,7 @@ export type Tenant = {
   drilldown?: { period: Period; busyRoom: { number: string; id: number }; largeConference: { room: string; roomId: number; id: number } };
 };
 
-export const tenantOwnerEmail = (accountNumber: string) => `owner@t${accountNumber}.example`;
+const tenantOwnerEmail = (accountNumber: string) => `owner@t${accountNumber}.example`;
 const holderEmail = (accountNumber: string, room: string) => `room-${room}@t${accountNumber}.example`;
 
 const FIRST_NAMES = [

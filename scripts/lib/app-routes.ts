@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
-export type Segment = { literal: string } | { param: string; catchAll: boolean };
+type Segment = { literal: string } | { param: string; catchAll: boolean };
 export type AppRoute = {
   /** The file, relative to the project root (app/…/page.tsx). */
   file: string;

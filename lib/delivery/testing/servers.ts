@@ -14,7 +14,7 @@ import ssh2, { type AuthContext, type SFTPWrapper } from "ssh2";
 
 const { Server: SshServer, utils: sshUtils } = ssh2;
 
-export type ReceivedMail = { from: string; to: string[]; raw: string };
+type ReceivedMail = { from: string; to: string[]; raw: string };
 
 /** An SMTP server that answers `failFirst` deliveries with 451 (try again later), then accepts. */
 export async function startSmtp(options: { failFirst?: number; rejectWith?: number } = {}) {
@@ -122,7 +122,7 @@ export function sshKeyPair() {
 }
 
 /** A public key's fingerprint as OpenSSH's own ssh-keygen prints it ("256 SHA256:… comment (ED25519)"). */
-export function openSshFingerprint(publicKey: string): string {
+function openSshFingerprint(publicKey: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), "pub-"));
   try {
     writeFileSync(path.join(dir, "key.pub"), `${publicKey}\n`);
