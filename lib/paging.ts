@@ -23,7 +23,7 @@ export function paginate<T>(items: T[], requested: string | undefined, key: (ite
 export type PageSlice = Omit<Page<never>, "items"> & { offset: number; limit: number };
 
 /** Which page of `count` entries to show, when the list itself is read a page at a time. */
-export function pageOf(count: number, requested: string | undefined, size = PAGE_SIZE): PageSlice {
+function pageOf(count: number, requested: string | undefined, size = PAGE_SIZE): PageSlice {
   const pages = Math.max(1, Math.ceil(count / size));
   const wanted = Number.parseInt(requested ?? "1", 10);
   const page = Number.isFinite(wanted) ? Math.min(Math.max(wanted, 1), pages) : 1;

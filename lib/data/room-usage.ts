@@ -12,7 +12,7 @@ export type RoomDisplay = "active" | "all";
 const usageLine = z
   .object({ number: z.string(), cardholder: z.string(), auto_billing_code: z.string().nullable(), duration_s: z.coerce.number(), charge_minor: z.coerce.number() })
   .transform((r) => ({ number: r.number, cardholder: r.cardholder, autoBillingCode: r.auto_billing_code, durationS: r.duration_s, chargeMinor: r.charge_minor }));
-export type RoomUsageRow = z.output<typeof usageLine>;
+type RoomUsageRow = z.output<typeof usageLine>;
 
 const usageTotal = z.object({ count: z.number(), duration_s: z.coerce.number(), charge_minor: z.coerce.number() });
 

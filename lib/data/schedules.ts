@@ -222,7 +222,7 @@ export async function scheduleHistory(scope: AccountScope, scheduleId: number, l
 }
 
 /** The account's unsubscribed addresses (lower-cased), shown in the schedule list. */
-export async function unsubscribedAddresses(scope: AccountScope): Promise<string[]> {
+async function unsubscribedAddresses(scope: AccountScope): Promise<string[]> {
   assertOwner(scope, "schedule");
   const rows = await (await getDb()).select({ email: emailUnsubscribes.email }).from(emailUnsubscribes).where(eq(emailUnsubscribes.accountId, scope.accountId)).orderBy(emailUnsubscribes.email);
   return rows.map((r) => r.email);

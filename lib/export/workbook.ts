@@ -13,7 +13,7 @@ import { columnLetter, dataRowXml, excelSerial, numberFormat, withQuotePrefix, t
  */
 export type { Cell, Column, ColumnKind } from "./sheet-xml";
 export { excelInstant } from "./sheet-xml";
-export { wallClock, wallClockTime } from "@/lib/time-zone";
+export { wallClock } from "@/lib/time-zone";
 
 const DEFAULT_WIDTH: Record<ColumnKind, number> = { text: 24, int: 12, date: 12, time: 11, duration: 14, money: 14 };
 

@@ -6,7 +6,7 @@ export type RowError = { line: number; field: string; message: string };
 /** A row left out of a batch stored without its bad rows: its fields as sent (by name), and why. */
 export type RejectedRow = { line: number; fields: Record<string, unknown>; errors: RowError[] };
 
-export const MAX_LEG_HOURS = 48;
+const MAX_LEG_HOURS = 48;
 
 // ISO 8601 with an explicit offset: a timestamp without one is ambiguous across time zones.
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/;

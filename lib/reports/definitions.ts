@@ -13,7 +13,7 @@ import { formatRoomNumber } from "@/lib/format";
 import { periodLabel } from "@/lib/periods";
 import { everyone, type ReportQuery, type ReportType } from "./query";
 
-export type ColumnKey = keyof Messages["reports"]["columns"];
+type ColumnKey = keyof Messages["reports"]["columns"];
 export type ReportColumn = {
   key: ColumnKey;
   kind: ColumnKind;
@@ -27,7 +27,7 @@ export type ReportColumn = {
  */
 export const reportRow = z.record(z.string(), z.union([z.string(), z.number(), z.date(), z.null()]));
 export type Row = z.output<typeof reportRow>;
-export type LineContext = { t: Messages; locale: Locale; currency: string };
+type LineContext = { t: Messages; locale: Locale; currency: string };
 
 export type ReportDefinition = {
   type: ReportType;
@@ -73,7 +73,7 @@ function inRange(q: ReportQuery, alias = sql`c`): SQL {
 }
 
 /** The people filters, which add up; nothing when none is set. `user` is the user id the line belongs to. */
-export function peopleFilter(accountId: number, q: ReportQuery, user: SQL): SQL {
+function peopleFilter(accountId: number, q: ReportQuery, user: SQL): SQL {
   if (everyone(q)) return sql``;
   const parts: SQL[] = [];
   if (q.allCardholders) parts.push(sql`exists (select 1 from rooms rc where rc.account_id = ${accountId} and rc.cardholder_id = ${user})`);
@@ -413,7 +413,7 @@ const definitions: ReportDefinition[] = [
 ];
 
 /** A rate stored in ten-thousandths of the currency unit per minute: "0,0450 €". */
-export function formatRate(rateE4: number, currency: string, locale: string): string {
+function formatRate(rateE4: number, currency: string, locale: string): string {
   const whole = Math.floor(rateE4 / 10_000);
   const fraction = String(rateE4 % 10_000).padStart(4, "0");
   return new Intl.NumberFormat(locale, { style: "currency", currency, minimumFractionDigits: 4, maximumFractionDigits: 4 }).format(`${whole}.${fraction}` as `${number}`);

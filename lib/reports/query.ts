@@ -86,7 +86,7 @@ export function resolvePreset(preset: RangePreset, now: Date): { from: string; t
 }
 
 /** A real calendar day written YYYY-MM-DD. */
-function isDay(value: string): boolean {
+export function isDay(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
   const ms = dayMs(value);
   return Number.isFinite(ms) && isoDay(ms) === value;

@@ -10,7 +10,7 @@ const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
 
 /** One file of a zip held in memory, as text. */
-function zipEntry(zip: Buffer, name: string): string {
+export function zipEntry(zip: Buffer, name: string): string {
   let end = zip.length - 22;
   while (end >= 0 && zip.readUInt32LE(end) !== EOCD) end--;
   if (end < 0) throw new Error("not a zip file");
