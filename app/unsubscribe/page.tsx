@@ -1,10 +1,8 @@
-import { Brand } from "@/components/brand";
-import { LanguageSwitcher } from "@/components/language-switcher";
+import { PublicPage } from "@/components/public-page";
 import { UnsubscribeForm } from "@/components/unsubscribe-form";
 import { getUnsubscribeAccount } from "@/lib/data/schedules";
 import { confirmUnsubscribe } from "@/lib/actions/unsubscribe";
 import { loadEnv } from "@/lib/env";
-import { setLanguage } from "@/lib/i18n/actions";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
 import { readUnsubscribeToken } from "@/lib/schedules/unsubscribe";
@@ -22,28 +20,18 @@ export default async function UnsubscribePage({ searchParams }: { searchParams: 
   const who = account ? `${account.companyName} (${account.number})` : "";
   const labels = { button: t.unsubscribe.button, done: fill(t.unsubscribe.done, { address: target?.email ?? "", account: who }), invalid: t.unsubscribe.invalid };
   return (
-    <div className="flex min-h-screen flex-col">
-      <header className="bg-brand-900">
-        <div className="mx-auto flex max-w-5xl items-center justify-between px-6 py-4">
-          <Brand provider={t.provider} product={t.productName} />
-          <LanguageSwitcher locale={locale} label={t.language} action={setLanguage} />
-        </div>
-      </header>
-      <main className="flex flex-1 items-start justify-center px-4 py-12">
-        <section className="w-full max-w-lg rounded-lg border border-slate-200 bg-white p-8 shadow-sm">
-          <h1 className="text-xl font-semibold text-brand-900">{t.unsubscribe.title}</h1>
-          {target && account ? (
-            <>
-              <p className="mb-6 mt-2 text-slate-700">{fill(t.unsubscribe.question, { address: target.email, account: who })}</p>
-              <UnsubscribeForm action={confirmUnsubscribe.bind(null, token)} labels={labels} />
-            </>
-          ) : (
-            <p className="mt-2 text-red-800" data-testid="unsubscribe-result">
-              {t.unsubscribe.invalid}
-            </p>
-          )}
-        </section>
-      </main>
-    </div>
+    <PublicPage locale={locale} t={t} width="lg">
+      <h1 className="text-xl font-semibold text-brand-900">{t.unsubscribe.title}</h1>
+      {target && account ? (
+        <>
+          <p className="mb-6 mt-2 text-slate-700">{fill(t.unsubscribe.question, { address: target.email, account: who })}</p>
+          <UnsubscribeForm action={confirmUnsubscribe.bind(null, token)} labels={labels} />
+        </>
+      ) : (
+        <p className="mt-2 text-red-800" data-testid="unsubscribe-result">
+          {t.unsubscribe.invalid}
+        </p>
+      )}
+    </PublicPage>
   );
 }
