@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
-import Papa from "papaparse";
+import Papa, { type ParseError } from "papaparse";
 import { BodyError } from "@/lib/errors";
 
 export type Format = "csv" | "ndjson";
@@ -37,26 +37,45 @@ const empty = () => new BodyError(422, "The batch is empty: send a CSV header ro
 const HIGH_WATER = 16;
 
 async function* csvRecords(input: Readable): AsyncGenerator<RawRecord[]> {
-  const queue: RawRecord[][] = [];
-  let ended = false;
-  let failure: Error | undefined;
-  let wake: (() => void) | undefined;
-  const notify = () => {
-    wake?.();
-    wake = undefined;
-  };
-  let line = 0;
-  let columns: number[] | undefined;
-  let width = 0;
+  const queue = batchQueue(input);
+  const rows = csvRowReader();
   // Papa Parse reads each row into an array of strings: no object per record, no per-field info.
   Papa.parse<string[]>(input.setEncoding("utf8"), {
     delimiter: ",",
     header: false,
     skipEmptyLines: false,
     chunk(results, parser) {
-      const broken = new Map(results.errors.map((e) => [e.row, e.message]));
+      const { batch, failure } = rows.read(results.data, results.errors);
+      if (failure) {
+        queue.fail(failure);
+        parser.abort();
+      }
+      queue.push(batch);
+    },
+    complete() {
+      queue.end(rows.sawHeader() ? undefined : empty());
+    },
+    error(error: Error) {
+      queue.fail(error);
+    },
+  });
+  yield* queue.batches();
+}
+
+/**
+ * Papa Parse's rows as records: the first non-blank row is the header, then one record per row,
+ * each with the line it starts on (a quoted value may span lines), across chunks.
+ */
+function csvRowReader() {
+  let line = 0;
+  let columns: number[] | undefined;
+  let width = 0;
+  return {
+    sawHeader: () => columns !== undefined,
+    /** One chunk's records, or the failure that refuses the batch: a first line that names no column. */
+    read(rows: string[][], errors: ParseError[]): { batch: RawRecord[]; failure?: BodyError } {
+      const broken = new Map(errors.map((e) => [e.row, e.message]));
       const batch: RawRecord[] = [];
-      const rows = results.data;
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i]!;
         const start = ++line;
@@ -66,38 +85,56 @@ async function* csvRecords(input: Readable): AsyncGenerator<RawRecord[]> {
         else if (!columns) {
           width = row.length;
           columns = headerColumns(row);
-          if (columns.every((c) => c < 0)) {
-            failure = new BodyError(422, `Line ${start} is not a header row: a CSV batch starts with its column names (${FIELDS.join(", ")}).`, start);
-            parser.abort();
-            break;
-          }
+          if (columns.every((c) => c < 0)) return { batch, failure: new BodyError(422, `Line ${start} is not a header row: a CSV batch starts with its column names (${FIELDS.join(", ")}).`, start) };
         } else if (row.length !== width) batch.push({ line: start, error: `wrong number of columns: ${row.length} where the header has ${width}` });
         else batch.push({ line: start, values: columns.map((c) => (c < 0 ? undefined : row[c])) });
       }
+      return { batch };
+    },
+  };
+}
+
+/**
+ * Batches handed from Papa Parse's callbacks to the generator's reader. Past HIGH_WATER waiting,
+ * the input is paused until the reader has taken half of them.
+ */
+function batchQueue(input: Readable) {
+  const queue: RawRecord[][] = [];
+  let ended = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
+  return {
+    push(batch: RawRecord[]) {
       if (batch.length && !failure) queue.push(batch);
       if (queue.length >= HIGH_WATER) input.pause();
       notify();
     },
-    complete() {
-      if (!columns) failure ??= empty();
-      ended = true;
-      notify();
-    },
-    error(error: Error) {
+    fail(error: Error) {
       failure = error;
       notify();
     },
-  });
-  for (;;) {
-    // A failure refuses the whole batch: the rows queued before it are not read.
-    if (failure) throw failure;
-    const batch = queue.shift();
-    if (batch) {
-      if (queue.length < HIGH_WATER / 2 && input.isPaused()) input.resume();
-      yield batch;
-    } else if (ended) return;
-    else await new Promise<void>((resolve) => (wake = resolve));
-  }
+    end(error?: Error) {
+      failure ??= error;
+      ended = true;
+      notify();
+    },
+    async *batches(): AsyncGenerator<RawRecord[]> {
+      for (;;) {
+        // A failure refuses the whole batch: the rows queued before it are not read.
+        if (failure) throw failure;
+        const batch = queue.shift();
+        if (batch) {
+          if (queue.length < HIGH_WATER / 2 && input.isPaused()) input.resume();
+          yield batch;
+        } else if (ended) return;
+        else await new Promise<void>((resolve) => (wake = resolve));
+      }
+    },
+  };
 }
 
 /** For each of FIELDS, its column in the header row (trimmed, any case, BOM dropped), or -1. */
