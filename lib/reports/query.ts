@@ -94,6 +94,10 @@ export function isDay(value: string): boolean {
 
 const isId = (value: string) => /^[1-9]\d{0,15}$/.test(value) && Number.isSafeInteger(Number(value));
 
+/** Records a problem with a field, in the messages' language. */
+type Fail = (field: string, message: string) => void;
+type ErrorTexts = Messages["reports"]["errors"];
+
 /**
  * Reads a report from URL search parameters. Presets are resolved against `now` (GMT). Every
  * problem is reported, per field, in the messages' language (English by default); ids are only
@@ -102,38 +106,44 @@ const isId = (value: string) => /^[1-9]\d{0,15}$/.test(value) && Number.isSafeIn
 export function parseReportQuery(params: URLSearchParams, now: Date, t: Messages = messages.en): ReportQueryResult {
   const e = t.reports.errors;
   const errors: Record<string, string[]> = {};
-  const fail = (field: string, message: string) => (errors[field] ??= []).push(message);
+  const fail: Fail = (field, message) => (errors[field] ??= []).push(message);
 
   const typeValue = params.get(PARAM.type) ?? "";
   const type = reportTypes.find((r) => r === typeValue);
   if (!type) fail("type", typeValue ? fill(e.unknownType, { value: typeValue.slice(0, 40) }) : e.noType);
+  const { range, from, to } = readRange(params, now, e, fail);
+  const filters = readFilters(params, e, fail);
 
+  if (Object.keys(errors).length || !type || !range) return { ok: false, errors };
+  return { ok: true, query: { type, range, from, to, ...filters } };
+}
+
+/** The range and its days: a preset's, resolved against `now`, or a custom From–To within the past year. */
+function readRange(params: URLSearchParams, now: Date, e: ErrorTexts, fail: Fail): { range?: ReportRange; from: string; to: string } {
   const rangeValue = params.get(PARAM.range) ?? (params.has(PARAM.from) || params.has(PARAM.to) ? "custom" : "");
-  let range: ReportRange | undefined;
-  let from = "";
-  let to = "";
   const preset = rangePresets.find((p) => p === rangeValue);
-  if (preset) {
-    range = preset;
-    ({ from, to } = resolvePreset(preset, now));
-  } else if (rangeValue === "custom") {
-    range = "custom";
-    from = (params.get(PARAM.from) ?? "").trim();
-    to = (params.get(PARAM.to) ?? "").trim();
-    const earliest = earliestDay(now);
-    const today = gmtDay(now);
-    const outside = fill(e.outsideYear, { earliest, today });
-    if (!from) fail("from", e.fromMissing);
-    else if (!isDay(from)) fail("from", e.badDate);
-    else if (from < earliest || from > today) fail("from", outside);
-    if (!to) fail("to", e.toMissing);
-    else if (!isDay(to)) fail("to", e.badDate);
-    else if (to < earliest || to > today) fail("to", outside);
-    if (isDay(from) && isDay(to) && from > to) fail("to", e.fromAfterTo);
-  } else {
+  if (preset) return { range: preset, ...resolvePreset(preset, now) };
+  if (rangeValue !== "custom") {
     fail("range", rangeValue ? fill(e.unknownRange, { value: rangeValue.slice(0, 40) }) : e.noRange);
+    return { from: "", to: "" };
   }
+  const from = (params.get(PARAM.from) ?? "").trim();
+  const to = (params.get(PARAM.to) ?? "").trim();
+  const earliest = earliestDay(now);
+  const today = gmtDay(now);
+  const outside = fill(e.outsideYear, { earliest, today });
+  if (!from) fail("from", e.fromMissing);
+  else if (!isDay(from)) fail("from", e.badDate);
+  else if (from < earliest || from > today) fail("from", outside);
+  if (!to) fail("to", e.toMissing);
+  else if (!isDay(to)) fail("to", e.badDate);
+  else if (to < earliest || to > today) fail("to", outside);
+  if (isDay(from) && isDay(to) && from > to) fail("to", e.fromAfterTo);
+  return { range: "custom", from, to };
+}
 
+/** The people and product filters; ids are checked for shape only. */
+function readFilters(params: URLSearchParams, e: ErrorTexts, fail: Fail): Omit<ReportQuery, "type" | "range" | "from" | "to"> {
   const allCardholders = params.getAll(PARAM.cardholder).some((v) => v.split(",").some((id) => id.trim() === ALL));
   const ids = (name: string, field: string) => {
     const values = params.getAll(name).flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v && !(name === PARAM.cardholder && v === ALL));
@@ -149,23 +159,14 @@ export function parseReportQuery(params: URLSearchParams, now: Date, t: Messages
   const productValues = params.getAll(PARAM.product).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
   const badProducts = productValues.filter((p) => !(products as readonly string[]).includes(p));
   if (badProducts.length) fail("products", fill(e.unknownProducts, { values: badProducts.slice(0, 5).join(", ").slice(0, 80) }));
-
-  if (Object.keys(errors).length || !type || !range) return { ok: false, errors };
   return {
-    ok: true,
-    query: {
-      type,
-      range,
-      from,
-      to,
-      // Every cardholder includes any listed one.
-      cardholders: allCardholders ? [] : cardholders,
-      allCardholders,
-      owners,
-      groups,
-      ungrouped: ungroupedValue !== null,
-      products: products.filter((p) => productValues.includes(p)),
-    },
+    // Every cardholder includes any listed one.
+    cardholders: allCardholders ? [] : cardholders,
+    allCardholders,
+    owners,
+    groups,
+    ungrouped: ungroupedValue !== null,
+    products: products.filter((p) => productValues.includes(p)),
   };
 }
 
