@@ -2,23 +2,17 @@ import { redirect } from "next/navigation";
 import { Brand } from "@/components/brand";
 import { LanguageSwitcher } from "@/components/language-switcher";
 import { LogoutButton } from "@/components/logout-button";
-import { EnrolmentForm, StepHeading } from "@/components/two-factor-forms";
+import { EnrolmentForm } from "@/components/two-factor-forms";
+import { ScanStep } from "@/components/two-factor-scan-step";
 import { confirmEnrolmentAction } from "@/lib/actions/two-factor";
 import { requireOwnerForEnrolment } from "@/lib/auth/session";
 import { getAccount } from "@/lib/data/account";
 import { newEnrolment } from "@/lib/data/two-factor";
-import { innerHtml, trustedHtml } from "@/lib/html";
 import { setLanguage } from "@/lib/i18n/actions";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
 
 export const metadata = { title: "Two-factor authentication" };
-
-/** "ABCD EFGH IJKL MNOP QRST …" split after its 4th group. */
-const halves = (grouped: string): [string, string] => {
-  const groups = grouped.split(" ");
-  return [groups.slice(0, 4).join(" "), groups.slice(4).join(" ")];
-};
 
 /**
  * Enrolment of a TOTP second factor, for owners: outside the portal's layout, since an owner whom
@@ -29,7 +23,6 @@ export default async function TwoFactorEnrolmentPage() {
   const [{ locale, t }, account, enrolment] = await Promise.all([getMessages(), getAccount(scope), newEnrolment(scope, sessionId)]);
   if (!enrolment) redirect("/security");
   const tf = t.twoFactor;
-  const [first, second] = halves(enrolment.secretGrouped);
   return (
     <div className="flex min-h-screen flex-col">
       <header className="no-print bg-brand-900">
@@ -56,29 +49,7 @@ export default async function TwoFactorEnrolmentPage() {
             action={confirmEnrolmentAction}
             back={mustEnrol ? undefined : { href: "/security", label: tf.back }}
             labels={{ code: tf.code, submit: tf.confirm, submitting: tf.confirming, codeStep: tf.codeStep, enabled: tf.enabled, recoveryTitle: tf.recoveryTitle, recoveryIntro: tf.recoveryIntro, print: tf.print, continue: tf.continue }}
-            steps={
-              <li className="space-y-4">
-                <StepHeading number={1}>{tf.scanStep}</StepHeading>
-                <div className="flex flex-col gap-5 sm:flex-row sm:items-start">
-                  {/* The escape hatch on purpose: the SVG is qrcode's drawing of the otpauth:// URI, paths only, nothing of the user's text. */}
-                  <div
-                    role="img"
-                    aria-label={fill(tf.qrAlt, { email: enrolment.email })}
-                    className="h-48 w-48 shrink-0 self-center rounded border border-slate-200 p-1 sm:self-start [&>svg]:h-full [&>svg]:w-full"
-                    data-testid="qr-code"
-                    dangerouslySetInnerHTML={innerHtml(trustedHtml(enrolment.qrSvg))}
-                  />
-                  <div className="min-w-0 space-y-2 text-sm text-slate-700">
-                    <p>{tf.manualStep}</p>
-                    {/* Two halves that each stay on one line: 4 + 4 groups on a phone, one line when there is room. */}
-                    <p className="rounded border border-slate-200 bg-slate-50 px-3 py-2 font-mono text-base text-slate-900" data-testid="totp-secret" aria-label={tf.key}>
-                      <span className="whitespace-nowrap">{first}</span> <span className="whitespace-nowrap">{second}</span>
-                    </p>
-                    <p className="text-xs text-slate-500">{fill(tf.manualDetails, { email: enrolment.email })}</p>
-                  </div>
-                </div>
-              </li>
-            }
+            steps={<ScanStep tf={tf} enrolment={enrolment} />}
           />
         </section>
       </main>
