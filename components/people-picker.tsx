@@ -3,6 +3,7 @@
 import { useMemo, useState } from "react";
 
 export type PickerOption = { id: number; label: string; detail?: string };
+type PickerLabels = { search: string; selectShown: string; clear: string; selected: string; all: string; none: string };
 
 type Props = {
   /** The URL parameter: the selection is sent as one comma-separated value. */
@@ -10,7 +11,7 @@ type Props = {
   legend: string;
   options: PickerOption[];
   selected: number[];
-  labels: { search: string; selectShown: string; clear: string; selected: string; all: string; none: string };
+  labels: PickerLabels;
   error?: string[];
   /**
    * The value sent when every option is ticked (e.g. "all"), instead of every id: 2,000 ids make
@@ -22,6 +23,54 @@ type Props = {
 /** Lines drawn at once: enough to scan, few enough that 2,000 people stay quick to filter. */
 const SHOWN = 150;
 
+/** The options whose label or detail holds every word of the search, in any case. */
+function matching(options: PickerOption[], search: string): PickerOption[] {
+  const words = search.toLowerCase().split(/\s+/).filter(Boolean);
+  if (!words.length) return options;
+  return options.filter((o) => {
+    const text = `${o.label} ${o.detail ?? ""}`.toLowerCase();
+    return words.every((w) => text.includes(w));
+  });
+}
+
+/** How many are ticked, and the buttons that tick every match or untick all. */
+function PickerActions({ name, labels, count, shown, onSelectShown, onClear }: { name: string; labels: PickerLabels; count: number; shown: number; onSelectShown: () => void; onClear: () => void }) {
+  const button = "rounded border border-slate-300 bg-white px-2 py-0.5 text-xs font-medium text-brand-700 hover:bg-brand-50 disabled:opacity-40";
+  return (
+    <div className="mb-2 flex flex-wrap items-center gap-2 text-xs text-slate-600">
+      <span className="font-medium" data-testid={`${name}-count`}>
+        {count ? labels.selected.replace("{count}", String(count)) : labels.all}
+      </span>
+      <button type="button" className={button} disabled={!shown} onClick={onSelectShown}>
+        {labels.selectShown} ({shown})
+      </button>
+      <button type="button" className={button} disabled={!count} onClick={onClear}>
+        {labels.clear}
+      </button>
+    </div>
+  );
+}
+
+/** The first SHOWN matches as checkboxes; the others only counted, so a long list stays quick. */
+function PickerList({ matches, selected, onToggle }: { matches: PickerOption[]; selected: Set<number>; onToggle: (id: number) => void }) {
+  return (
+    <ul className="max-h-44 space-y-0.5 overflow-y-auto text-sm">
+      {matches.slice(0, SHOWN).map((o) => (
+        <li key={o.id}>
+          <label className="flex cursor-pointer items-baseline gap-2 rounded px-1 hover:bg-brand-50">
+            <input type="checkbox" checked={selected.has(o.id)} onChange={() => onToggle(o.id)} className="translate-y-0.5" />
+            <span className="truncate">
+              {o.label}
+              {o.detail && <span className="ml-1 text-xs text-slate-500">{o.detail}</span>}
+            </span>
+          </label>
+        </li>
+      ))}
+      {matches.length > SHOWN && <li className="px-1 text-xs text-slate-500">… +{matches.length - SHOWN}</li>}
+    </ul>
+  );
+}
+
 /**
  * A searchable list of checkboxes for one people filter. "Select all shown" takes every match of
  * the search (not only the lines drawn), so a long list is filtered and selected in two steps.
@@ -29,14 +78,7 @@ const SHOWN = 150;
 export function PeoplePicker({ name, legend, options, selected: initial, labels, error, every }: Props) {
   const [selected, setSelected] = useState(() => new Set(every?.selected ? options.map((o) => o.id) : initial));
   const [search, setSearch] = useState("");
-  const matches = useMemo(() => {
-    const words = search.toLowerCase().split(/\s+/).filter(Boolean);
-    if (!words.length) return options;
-    return options.filter((o) => {
-      const text = `${o.label} ${o.detail ?? ""}`.toLowerCase();
-      return words.every((w) => text.includes(w));
-    });
-  }, [options, search]);
+  const matches = useMemo(() => matching(options, search), [options, search]);
   const toggle = (id: number) =>
     setSelected((current) => {
       const next = new Set(current);
@@ -45,7 +87,6 @@ export function PeoplePicker({ name, legend, options, selected: initial, labels,
       return next;
     });
   const errorId = `${name}-error`;
-  const button = "rounded border border-slate-300 bg-white px-2 py-0.5 text-xs font-medium text-brand-700 hover:bg-brand-50 disabled:opacity-40";
   return (
     <fieldset className="min-w-0 rounded-lg border border-slate-200 bg-white p-3" aria-describedby={error ? errorId : undefined} data-testid={`picker-${name}`}>
       <legend className="px-1 text-sm font-semibold text-slate-800">{legend}</legend>
@@ -66,31 +107,8 @@ export function PeoplePicker({ name, legend, options, selected: initial, labels,
               className="mb-2 w-full rounded border border-slate-300 px-2 py-1 text-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30"
             />
           )}
-          <div className="mb-2 flex flex-wrap items-center gap-2 text-xs text-slate-600">
-            <span className="font-medium" data-testid={`${name}-count`}>
-              {selected.size ? labels.selected.replace("{count}", String(selected.size)) : labels.all}
-            </span>
-            <button type="button" className={button} disabled={!matches.length} onClick={() => setSelected((current) => new Set([...current, ...matches.map((m) => m.id)]))}>
-              {labels.selectShown} ({matches.length})
-            </button>
-            <button type="button" className={button} disabled={!selected.size} onClick={() => setSelected(new Set())}>
-              {labels.clear}
-            </button>
-          </div>
-          <ul className="max-h-44 space-y-0.5 overflow-y-auto text-sm">
-            {matches.slice(0, SHOWN).map((o) => (
-              <li key={o.id}>
-                <label className="flex cursor-pointer items-baseline gap-2 rounded px-1 hover:bg-brand-50">
-                  <input type="checkbox" checked={selected.has(o.id)} onChange={() => toggle(o.id)} className="translate-y-0.5" />
-                  <span className="truncate">
-                    {o.label}
-                    {o.detail && <span className="ml-1 text-xs text-slate-500">{o.detail}</span>}
-                  </span>
-                </label>
-              </li>
-            ))}
-            {matches.length > SHOWN && <li className="px-1 text-xs text-slate-500">… +{matches.length - SHOWN}</li>}
-          </ul>
+          <PickerActions name={name} labels={labels} count={selected.size} shown={matches.length} onSelectShown={() => setSelected((current) => new Set([...current, ...matches.map((m) => m.id)]))} onClear={() => setSelected(new Set())} />
+          <PickerList matches={matches} selected={selected} onToggle={toggle} />
         </>
       )}
       {error && (
