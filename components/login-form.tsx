@@ -50,6 +50,70 @@ function Heading({ title, intro }: { title: string; intro: string }) {
   );
 }
 
+/** A refused sign-in's next step: the code step, or a problem to show (`restart`: from the first step). */
+function refusal(error: string): { askCode: true } | { problem: Problem; restart?: true } {
+  if (error === LOGIN_ERRORS.codeRequired) return { askCode: true };
+  if (error === LOGIN_ERRORS.invalidCode) return { problem: { kind: "invalidCode" } };
+  if (error.startsWith(LOGIN_ERRORS.lockedPrefix)) return { problem: { kind: "locked", minutes: error.slice(LOGIN_ERRORS.lockedPrefix.length) } };
+  // At the code step too (the password changed meanwhile): back to the first step.
+  if (error === "CredentialsSignin") return { problem: { kind: "invalid" }, restart: true };
+  return { problem: { kind: "error" } };
+}
+
+/** Why the last attempt was refused; the form points to it with aria-describedby. */
+function Alert({ message }: { message: string | null }) {
+  return (
+    message && (
+      <p id="login-message" role="alert" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm font-medium text-red-800">
+        {message}
+      </p>
+    )
+  );
+}
+
+type StepProps = { labels: LoginLabels; message: string | null; pending: boolean; onSubmit: (event: FormEvent<HTMLFormElement>) => void };
+
+/** The second step: the code of the app (or a recovery code), or back to the first. */
+function CodeStep({ labels, message, pending, onSubmit, onStartOver }: StepProps & { onStartOver: () => void }) {
+  return (
+    <form onSubmit={onSubmit} className="space-y-4" aria-labelledby="login-title" aria-describedby={message ? "login-message" : "login-intro"} noValidate>
+      <Heading title={labels.codeTitle} intro={labels.codeIntro} />
+      <Alert message={message} />
+      <Field id="login-code" name="code" label={labels.code} hint={labels.codeHint}>
+        {(control) => <input {...control} inputMode="text" autoComplete="one-time-code" autoCapitalize="none" spellCheck={false} maxLength={20} required autoFocus className={`${field} num text-lg tracking-[0.2em]`} />}
+      </Field>
+      <button type="submit" disabled={pending} className={submitButton}>
+        {pending ? labels.codeSubmitting : labels.codeSubmit}
+      </button>
+      <button type="button" onClick={onStartOver} className="w-full text-center text-sm font-medium text-brand-700 hover:underline">
+        {labels.startOver}
+      </button>
+    </form>
+  );
+}
+
+/** The first step: username, password and account or room number. */
+function PasswordStep({ labels, message, pending, onSubmit }: StepProps) {
+  return (
+    <form onSubmit={onSubmit} className="space-y-4" aria-labelledby="login-title" aria-describedby={message ? "login-message" : undefined} noValidate>
+      <Heading title={labels.title} intro={labels.intro} />
+      <Alert message={message} />
+      <Field id="login-username" name="username" label={labels.username} hint={labels.usernameHint}>
+        {(control) => <input {...control} type="email" autoComplete="username" required className={field} />}
+      </Field>
+      <Field id="login-password" name="password" label={labels.password}>
+        {(control) => <input {...control} type="password" autoComplete="current-password" required className={field} />}
+      </Field>
+      <Field id="login-number" name="number" label={labels.number}>
+        {(control) => <input {...control} inputMode="numeric" autoComplete="off" required className={`${field} num tracking-wider`} />}
+      </Field>
+      <button type="submit" disabled={pending} className={submitButton}>
+        {pending ? labels.submitting : labels.submit}
+      </button>
+    </form>
+  );
+}
+
 /**
  * Username, password and number; then, for a user with a second factor, a code. The first step
  * kept in memory is sent again with the code: the server checks everything at once and starts a
@@ -74,18 +138,12 @@ export function LoginForm({ labels }: { labels: LoginLabels }) {
       return;
     }
     setPending(false);
-    const error = result?.error ?? "";
-    if (error === LOGIN_ERRORS.codeRequired) {
-      setAskCode(true);
-    } else if (error === LOGIN_ERRORS.invalidCode) {
-      setProblem({ kind: "invalidCode" });
-    } else if (error.startsWith(LOGIN_ERRORS.lockedPrefix)) {
-      setProblem({ kind: "locked", minutes: error.slice(LOGIN_ERRORS.lockedPrefix.length) });
-    } else if (error === "CredentialsSignin") {
-      // At the code step too (the password changed meanwhile): back to the first step.
-      startOver();
-      setProblem({ kind: "invalid" });
-    } else setProblem({ kind: "error" });
+    const next = refusal(result?.error ?? "");
+    if ("askCode" in next) setAskCode(true);
+    else {
+      if (next.restart) startOver();
+      setProblem(next.problem);
+    }
   }
 
   function startOver() {
@@ -103,44 +161,7 @@ export function LoginForm({ labels }: { labels: LoginLabels }) {
     return attempt(step1.current);
   }
 
-  const alert = message && (
-    <p id="login-message" role="alert" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm font-medium text-red-800">
-      {message}
-    </p>
-  );
-  if (askCode) {
-    return (
-      <form key="code" onSubmit={onSubmit} className="space-y-4" aria-labelledby="login-title" aria-describedby={message ? "login-message" : "login-intro"} noValidate>
-        <Heading title={labels.codeTitle} intro={labels.codeIntro} />
-        {alert}
-        <Field id="login-code" name="code" label={labels.code} hint={labels.codeHint}>
-          {(control) => <input {...control} inputMode="text" autoComplete="one-time-code" autoCapitalize="none" spellCheck={false} maxLength={20} required autoFocus className={`${field} num text-lg tracking-[0.2em]`} />}
-        </Field>
-        <button type="submit" disabled={pending} className={submitButton}>
-          {pending ? labels.codeSubmitting : labels.codeSubmit}
-        </button>
-        <button type="button" onClick={startOver} className="w-full text-center text-sm font-medium text-brand-700 hover:underline">
-          {labels.startOver}
-        </button>
-      </form>
-    );
-  }
-  return (
-    <form key="password" onSubmit={onSubmit} className="space-y-4" aria-labelledby="login-title" aria-describedby={message ? "login-message" : undefined} noValidate>
-      <Heading title={labels.title} intro={labels.intro} />
-      {alert}
-      <Field id="login-username" name="username" label={labels.username} hint={labels.usernameHint}>
-        {(control) => <input {...control} type="email" autoComplete="username" required className={field} />}
-      </Field>
-      <Field id="login-password" name="password" label={labels.password}>
-        {(control) => <input {...control} type="password" autoComplete="current-password" required className={field} />}
-      </Field>
-      <Field id="login-number" name="number" label={labels.number}>
-        {(control) => <input {...control} inputMode="numeric" autoComplete="off" required className={`${field} num tracking-wider`} />}
-      </Field>
-      <button type="submit" disabled={pending} className={submitButton}>
-        {pending ? labels.submitting : labels.submit}
-      </button>
-    </form>
-  );
+  // Two components, so that a step change draws a fresh form (an empty code field, focused).
+  const step = { labels, message, pending, onSubmit };
+  return askCode ? <CodeStep {...step} onStartOver={startOver} /> : <PasswordStep {...step} />;
 }
