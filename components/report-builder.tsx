@@ -76,6 +76,123 @@ function saveWhenLong(event: FormEvent<HTMLFormElement>, saveAbove: number, save
   saved.submit();
 }
 
+/** Step 1: the report types, in their groups, each with what it shows. */
+function TypeStep({ title, typeGroups, checked, errors }: { title: string; typeGroups: Props["typeGroups"]; checked: string; errors?: string[] }) {
+  return (
+    <Step number={1} title={title}>
+      <div className="grid gap-4 md:grid-cols-3" role="radiogroup" aria-describedby={errors ? "type-error" : undefined}>
+        {typeGroups.map((group) => (
+          <div key={group.heading}>
+            <h3 className="mb-1.5 text-xs font-semibold uppercase tracking-wide text-slate-500">{group.heading}</h3>
+            <ul className="space-y-1">
+              {group.types.map((type) => (
+                <li key={type.value}>
+                  <label className="flex cursor-pointer gap-2 rounded p-1.5 hover:bg-brand-50 has-[:checked]:bg-brand-100">
+                    <input type="radio" name="type" value={type.value} defaultChecked={checked === type.value} className="mt-1" required />
+                    <span>
+                      <span className="block text-sm font-semibold text-slate-900">{type.label}</span>
+                      <span className="block text-xs text-slate-600">{type.description}</span>
+                    </span>
+                  </label>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ))}
+      </div>
+      <FieldError id="type-error" messages={errors} />
+    </Step>
+  );
+}
+
+/** Step 2: the presets, and From–To, which only a custom range enables. */
+function RangeStep({ labels, ranges, range, onRange, state, limits, errors }: Pick<Props, "labels" | "ranges" | "state" | "limits" | "errors"> & { range: string; onRange: (range: string) => void }) {
+  const custom = range === "custom";
+  const input = "rounded border border-slate-300 bg-white px-2 py-1 text-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30 disabled:bg-slate-100 disabled:text-slate-400";
+  return (
+    <Step number={2} title={labels.steps.range}>
+      <div className="flex flex-wrap items-center gap-x-5 gap-y-2 text-sm" role="radiogroup">
+        {ranges.map((r) => (
+          <label key={r.value} className="flex cursor-pointer items-center gap-1.5">
+            <input type="radio" name="range" value={r.value} checked={range === r.value} onChange={() => onRange(r.value)} />
+            {r.label}
+          </label>
+        ))}
+        <span className="flex items-center gap-2">
+          <label htmlFor="from" className="font-medium text-slate-700">
+            {labels.from}
+          </label>
+          <input id="from" name="from" type="date" min={limits.earliest} max={limits.today} defaultValue={state.from} disabled={!custom} className={input} aria-describedby="range-hint from-error" />
+          <label htmlFor="to" className="font-medium text-slate-700">
+            {labels.to}
+          </label>
+          <input id="to" name="to" type="date" min={limits.earliest} max={limits.today} defaultValue={state.to} disabled={!custom} className={input} aria-describedby="range-hint to-error" />
+        </span>
+      </div>
+      <p id="range-hint" className="mt-2 text-xs text-slate-500">
+        {labels.rangeHint}
+      </p>
+      <FieldError id="range-error" messages={errors.range} />
+      <FieldError id="from-error" messages={errors.from} />
+      <FieldError id="to-error" messages={errors.to} />
+    </Step>
+  );
+}
+
+/** Step 3: the people pickers, "ungrouped users" and the products. */
+function FiltersStep({ title, labels, options, products, state, errors, everyCardholder }: Pick<Props, "options" | "products" | "state" | "errors" | "everyCardholder"> & { title: string; labels: BuilderLabels["filters"] }) {
+  return (
+    <Step number={3} title={title}>
+      <p className="mb-3 text-xs text-slate-600">{labels.allHint}</p>
+      <div className="grid gap-3 md:grid-cols-3">
+        <PeoplePicker name="cardholder" legend={labels.cardholders} options={options.cardholders} selected={state.cardholders} labels={labels} error={errors.cardholders} every={{ value: everyCardholder, selected: state.allCardholders }} />
+        <PeoplePicker name="owner" legend={labels.owners} options={options.owners} selected={state.owners} labels={labels} error={errors.owners} />
+        <div className="space-y-3">
+          <PeoplePicker name="group" legend={labels.groups} options={options.groups} selected={state.groups} labels={labels} error={errors.groups} />
+          <fieldset className="rounded-lg border border-slate-200 bg-white p-3 text-sm">
+            <legend className="px-1 font-semibold text-slate-800">{labels.ungrouped}</legend>
+            <label className="flex items-center gap-2">
+              <input type="checkbox" name="ungrouped" value="1" defaultChecked={state.ungrouped} />
+              {labels.ungroupedLabel}
+            </label>
+            <FieldError id="ungrouped-error" messages={errors.ungrouped} />
+          </fieldset>
+        </div>
+      </div>
+      <fieldset className="mt-3 flex flex-wrap items-center gap-x-5 gap-y-2 text-sm" aria-describedby={errors.products ? "products-error" : undefined}>
+        <legend className="mb-1 font-semibold text-slate-800">{labels.products}</legend>
+        {products.map((p) => (
+          <label key={p.value} className="flex items-center gap-1.5">
+            <input type="checkbox" name="product" value={p.value} defaultChecked={state.products.includes(p.value)} />
+            {p.label}
+          </label>
+        ))}
+      </fieldset>
+      <FieldError id="products-error" messages={errors.products} />
+    </Step>
+  );
+}
+
+/** Step 4: show the report here, or download it. */
+function OutputStep({ labels }: { labels: BuilderLabels }) {
+  return (
+    <Step number={4} title={labels.steps.output}>
+      <div className="flex flex-wrap items-center gap-2">
+        <button type="submit" className="rounded bg-brand-700 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-900" data-testid="show-report">
+          {labels.show}
+        </button>
+        <span className="ml-2 text-sm text-slate-600">{labels.download}:</span>
+        <button type="submit" formAction="/reports/download" name="format" value="xlsx" className="rounded border border-brand-700 bg-white px-3 py-2 text-sm font-semibold text-brand-700 hover:bg-brand-50" data-testid="download-xlsx">
+          ↓ {labels.excel}
+        </button>
+        <button type="submit" formAction="/reports/download" name="format" value="csv" className="rounded border border-slate-300 bg-white px-3 py-2 text-sm font-semibold text-slate-700 hover:bg-slate-50" data-testid="download-csv">
+          ↓ {labels.csv}
+        </button>
+      </div>
+    </Step>
+  );
+}
+
 /**
  * The report builder: a GET form, so every choice lands in the URL (a report can be bookmarked,
  * and a schedule stores exactly these parameters); a selection too long for a URL is saved and
@@ -84,9 +201,6 @@ function saveWhenLong(event: FormEvent<HTMLFormElement>, saveAbove: number, save
 export function ReportBuilder({ labels, typeGroups, ranges, products, options, state, limits, errors, everyCardholder, saveAbove }: Props) {
   const [range, setRange] = useState(state.range || "last-30-days");
   const saved = useRef<HTMLFormElement>(null);
-  const custom = range === "custom";
-  const input = "rounded border border-slate-300 bg-white px-2 py-1 text-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30 disabled:bg-slate-100 disabled:text-slate-400";
-  const pickerLabels = { ...labels.filters };
   return (
     <>
       <form method="post" action="/reports/saved" ref={saved} hidden data-testid="saved-selection-form">
@@ -94,100 +208,10 @@ export function ReportBuilder({ labels, typeGroups, ranges, products, options, s
         <input type="hidden" name="to" />
       </form>
       <form method="get" action="/reports" onSubmit={(event) => saveWhenLong(event, saveAbove, saved.current)} className="rounded-lg border border-slate-200 bg-white shadow-sm" data-testid="report-builder">
-        <Step number={1} title={labels.steps.type}>
-          <div className="grid gap-4 md:grid-cols-3" role="radiogroup" aria-describedby={errors.type ? "type-error" : undefined}>
-            {typeGroups.map((group) => (
-              <div key={group.heading}>
-                <h3 className="mb-1.5 text-xs font-semibold uppercase tracking-wide text-slate-500">{group.heading}</h3>
-                <ul className="space-y-1">
-                  {group.types.map((type) => (
-                    <li key={type.value}>
-                      <label className="flex cursor-pointer gap-2 rounded p-1.5 hover:bg-brand-50 has-[:checked]:bg-brand-100">
-                        <input type="radio" name="type" value={type.value} defaultChecked={state.type === type.value} className="mt-1" required />
-                        <span>
-                          <span className="block text-sm font-semibold text-slate-900">{type.label}</span>
-                          <span className="block text-xs text-slate-600">{type.description}</span>
-                        </span>
-                      </label>
-                    </li>
-                  ))}
-                </ul>
-              </div>
-            ))}
-          </div>
-          <FieldError id="type-error" messages={errors.type} />
-        </Step>
-
-        <Step number={2} title={labels.steps.range}>
-          <div className="flex flex-wrap items-center gap-x-5 gap-y-2 text-sm" role="radiogroup">
-            {ranges.map((r) => (
-              <label key={r.value} className="flex cursor-pointer items-center gap-1.5">
-                <input type="radio" name="range" value={r.value} checked={range === r.value} onChange={() => setRange(r.value)} />
-                {r.label}
-              </label>
-            ))}
-            <span className="flex items-center gap-2">
-              <label htmlFor="from" className="font-medium text-slate-700">
-                {labels.from}
-              </label>
-              <input id="from" name="from" type="date" min={limits.earliest} max={limits.today} defaultValue={state.from} disabled={!custom} className={input} aria-describedby="range-hint from-error" />
-              <label htmlFor="to" className="font-medium text-slate-700">
-                {labels.to}
-              </label>
-              <input id="to" name="to" type="date" min={limits.earliest} max={limits.today} defaultValue={state.to} disabled={!custom} className={input} aria-describedby="range-hint to-error" />
-            </span>
-          </div>
-          <p id="range-hint" className="mt-2 text-xs text-slate-500">
-            {labels.rangeHint}
-          </p>
-          <FieldError id="range-error" messages={errors.range} />
-          <FieldError id="from-error" messages={errors.from} />
-          <FieldError id="to-error" messages={errors.to} />
-        </Step>
-
-        <Step number={3} title={labels.steps.filters}>
-          <p className="mb-3 text-xs text-slate-600">{labels.filters.allHint}</p>
-          <div className="grid gap-3 md:grid-cols-3">
-            <PeoplePicker name="cardholder" legend={labels.filters.cardholders} options={options.cardholders} selected={state.cardholders} labels={pickerLabels} error={errors.cardholders} every={{ value: everyCardholder, selected: state.allCardholders }} />
-            <PeoplePicker name="owner" legend={labels.filters.owners} options={options.owners} selected={state.owners} labels={pickerLabels} error={errors.owners} />
-            <div className="space-y-3">
-              <PeoplePicker name="group" legend={labels.filters.groups} options={options.groups} selected={state.groups} labels={pickerLabels} error={errors.groups} />
-              <fieldset className="rounded-lg border border-slate-200 bg-white p-3 text-sm">
-                <legend className="px-1 font-semibold text-slate-800">{labels.filters.ungrouped}</legend>
-                <label className="flex items-center gap-2">
-                  <input type="checkbox" name="ungrouped" value="1" defaultChecked={state.ungrouped} />
-                  {labels.filters.ungroupedLabel}
-                </label>
-                <FieldError id="ungrouped-error" messages={errors.ungrouped} />
-              </fieldset>
-            </div>
-          </div>
-          <fieldset className="mt-3 flex flex-wrap items-center gap-x-5 gap-y-2 text-sm" aria-describedby={errors.products ? "products-error" : undefined}>
-            <legend className="mb-1 font-semibold text-slate-800">{labels.filters.products}</legend>
-            {products.map((p) => (
-              <label key={p.value} className="flex items-center gap-1.5">
-                <input type="checkbox" name="product" value={p.value} defaultChecked={state.products.includes(p.value)} />
-                {p.label}
-              </label>
-            ))}
-          </fieldset>
-          <FieldError id="products-error" messages={errors.products} />
-        </Step>
-
-        <Step number={4} title={labels.steps.output}>
-          <div className="flex flex-wrap items-center gap-2">
-            <button type="submit" className="rounded bg-brand-700 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-900" data-testid="show-report">
-              {labels.show}
-            </button>
-            <span className="ml-2 text-sm text-slate-600">{labels.download}:</span>
-            <button type="submit" formAction="/reports/download" name="format" value="xlsx" className="rounded border border-brand-700 bg-white px-3 py-2 text-sm font-semibold text-brand-700 hover:bg-brand-50" data-testid="download-xlsx">
-              ↓ {labels.excel}
-            </button>
-            <button type="submit" formAction="/reports/download" name="format" value="csv" className="rounded border border-slate-300 bg-white px-3 py-2 text-sm font-semibold text-slate-700 hover:bg-slate-50" data-testid="download-csv">
-              ↓ {labels.csv}
-            </button>
-          </div>
-        </Step>
+        <TypeStep title={labels.steps.type} typeGroups={typeGroups} checked={state.type} errors={errors.type} />
+        <RangeStep labels={labels} ranges={ranges} range={range} onRange={setRange} state={state} limits={limits} errors={errors} />
+        <FiltersStep title={labels.steps.filters} labels={labels.filters} options={options} products={products} state={state} errors={errors} everyCardholder={everyCardholder} />
+        <OutputStep labels={labels} />
       </form>
     </>
   );
