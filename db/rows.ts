@@ -4,8 +4,9 @@ import type { Queryable } from "./client";
 
 /**
  * The rows of a raw SQL query, parsed by the zod schema of one row: the one boundary where what
- * PostgreSQL sends (bigint and numeric as strings, dates as Date) becomes a typed row. Queries the
- * Drizzle query builder can write get their row types from the schema instead.
+ * PostgreSQL sends becomes a typed row. Through Drizzle's `execute`, bigint, numeric and timestamps
+ * arrive as strings (`z.coerce.number()`, `z.coerce.date()`). Queries the Drizzle query builder can
+ * write get their row types from the schema instead.
  */
 export async function rows<S extends z.ZodType>(db: Pick<Queryable, "execute">, row: S, query: SQL): Promise<z.output<S>[]> {
   const result = await db.execute(query);
