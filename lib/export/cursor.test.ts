@@ -4,6 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { testDatabase, type TestDatabase } from "@/db/testing";
+import { isDatabaseInterruption } from "@/lib/errors";
 import { cursorBatches } from "@/lib/export/cursor";
 
 /** A cursor read whose query fails part-way fails too: its rows never just stop as if complete. */
@@ -43,7 +44,9 @@ test("a cursor whose connection the server cuts mid-read rejects at once, and it
   });
   assert.ok(outcome instanceof Error, `the read rejected (it ${outcome === "hung" ? "hung" : "ended"} after ${rows} rows)`);
   assert.ok(rows < 200_000, `${rows} rows before the cut`);
-  assert.match(outcome.message, /terminat/i);
+  // The cut shows as the server's termination notice, or as EPIPE when the next fetch is written
+  // before that notice is read: either way, an interruption of the database.
+  assert.ok(isDatabaseInterruption(outcome), `an interruption of the database, not: ${outcome.message}`);
   // The pool hands out working connections afterwards: the cut one was discarded.
   for (let i = 0; i < pool.options.max!; i++) await t.db.execute(sql`select 1`);
   const again = await readAll(cursorBatches<{ n: number }>(sql`select generate_series(1, 3000) as n`), async () => {});
