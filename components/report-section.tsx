@@ -1,8 +1,8 @@
 import type { AccountInfo } from "@/lib/data/account";
 import type { ReportPage } from "@/lib/data/reports";
-import type { Messages } from "@/lib/i18n/messages";
+import type { Locale, Messages } from "@/lib/i18n/messages";
 import { keepOnOneLine, reportDefinition } from "@/lib/reports/definitions";
-import { displayCell, filterSummary, linesLabel, reportHeading, type FilterNames } from "@/lib/reports/format";
+import { displayCell, filterSummary, isNumeric, linesLabel, reportHeading, type FilterNames } from "@/lib/reports/format";
 import type { ReportQuery } from "@/lib/reports/query";
 import { Pager } from "./pager";
 import { ReportTable } from "./report-table";
@@ -10,6 +10,8 @@ import { ScheduleReportLink } from "./schedule-report-link";
 
 type Props = {
   t: Messages;
+  /** The UI language, for words inside cells (month names). */
+  language: Locale;
   account: AccountInfo;
   query: ReportQuery;
   names: FilterNames;
@@ -18,14 +20,13 @@ type Props = {
   search: URLSearchParams;
 };
 
-const numeric = (kind: string) => kind === "int" || kind === "duration" || kind === "money";
 
 /** A report on screen: what it is about, its downloads, a page of its lines with the whole report's total. */
-export function ReportSection({ t, account, query, names, data, search }: Props) {
+export function ReportSection({ t, language, account, query, names, data, search }: Props) {
   const r = t.reports;
   const def = reportDefinition(query.type);
-  const headers = def.columns.map((c) => ({ label: r.columns[c.key], numeric: numeric(c.kind), oneLine: keepOnOneLine(c) }));
-  const row = (label: string, sums: Partial<Record<number, number>>) => def.columns.map((c, i) => (i === 0 ? label : sums[i] === undefined ? "" : displayCell(c.kind, sums[i]!, account)));
+  const headers = def.columns.map((c) => ({ label: r.columns[c.key], numeric: isNumeric(c.kind), oneLine: keepOnOneLine(c) }));
+  const row = (label: string, sums: Partial<Record<number, number>>) => def.columns.map((c, i) => (i === 0 ? label : sums[i] === undefined ? "" : displayCell(c.kind, sums[i]!, account, language)));
   const download = (format: string) => `/reports/download?${search}&format=${format}`;
   return (
     <section className="mt-8" aria-labelledby="report-heading" data-testid="report">
@@ -57,7 +58,7 @@ export function ReportSection({ t, account, query, names, data, search }: Props)
         <>
           <ReportTable
             headers={headers}
-            lines={data.lines.map((line) => line.map((cell, i) => displayCell(def.columns[i]!.kind, cell, account)))}
+            lines={data.lines.map((line) => line.map((cell, i) => displayCell(def.columns[i]!.kind, cell, account, language)))}
             subtotal={data.page.pages > 1 ? row(t.paging.subtotal, data.subtotal) : undefined}
             total={row(`${r.total} (${linesLabel(data.page.count, t, account.locale)})`, data.total)}
           />

@@ -42,6 +42,17 @@ export function formatMoney(minor: number, currency: string, locale: string): st
   return moneyFormat(locale, currency).format(minorToDecimal(minor, currency));
 }
 
+/** A rate stored in ten-thousandths of the currency unit (rate_per_minute_e4) as a decimal string: 450 → "0.0450". */
+export function rateToDecimal(rateE4: number): `${number}` {
+  const abs = String(Math.abs(rateE4)).padStart(5, "0");
+  return `${rateE4 < 0 ? "-" : ""}${abs.slice(0, -4)}.${abs.slice(-4)}` as `${number}`;
+}
+
+/** A rate in ten-thousandths of the currency unit per minute, with its four decimals: 450 EUR in fr-FR → "0,0450 €". */
+export function formatRate(rateE4: number, currency: string, locale: string): string {
+  return new Intl.NumberFormat(locale, { style: "currency", currency, minimumFractionDigits: 4, maximumFractionDigits: 4 }).format(rateToDecimal(rateE4));
+}
+
 /** Seconds as HH:MM:SS; hours go past 24 (e.g. "125:03:10"). */
 export function formatDuration(totalSeconds: number): string {
   const s = Math.max(0, Math.round(totalSeconds));

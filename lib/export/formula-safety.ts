@@ -1,13 +1,14 @@
 /**
  * The one formula-safety rule of every export. A spreadsheet takes text that starts with `=`,
  * `+`, `-`, `@`, a tab or a carriage return for a formula (`=HYPERLINK(…)`, `=cmd|' /C calc'!A0`,
- * `@SUM(1+1)`), and such text arrives in caller and cardholder names stored by ingest.
+ * `@SUM(1+1)`), and such text arrives in caller and cardholder names stored by ingest. Plain
+ * numbers and phone numbers are exempt: with no names or references in them they can compute
+ * nothing harmful, and a mark on them would show (`'+33 4 18 30 29 54`).
  *
- * - In .xlsx (lib/export/workbook.ts) that text is a string cell with Excel's quote-prefix style:
- *   never a formula, and the value itself unchanged (`+33 7 94 39 18 55` reads back as it is).
- * - In CSV, which has no styles, it gets a leading `'` — unless it is a plain number or a phone
- *   number, which programs read as they are and which, with no names or references in them, can
- *   compute nothing harmful.
+ * - In .xlsx (lib/export/workbook.ts) guarded text is a string cell with Excel's quote-prefix
+ *   style: never a formula, and the value itself unchanged. Phone number columns are in the Text
+ *   format besides, which keeps their text text when edited, without any mark.
+ * - In CSV, which has no styles, guarded text gets a leading `'`.
  */
 
 /** = + - @ tab CR */
@@ -35,7 +36,10 @@ function isPhoneNumber(text: string): boolean {
   return false;
 }
 
-/** A text value for a CSV file: a leading `'` when a spreadsheet would take it for a formula. */
-export function csvText(text: string): string {
-  return startsLikeFormula(text) && !PLAIN_NUMBER.test(text) && !isPhoneNumber(text) ? `'${text}` : text;
+/** Whether a spreadsheet would take the text for a formula that could compute something: the text to guard. */
+export function needsFormulaGuard(text: string): boolean {
+  return startsLikeFormula(text) && !PLAIN_NUMBER.test(text) && !isPhoneNumber(text);
 }
+
+/** A text value for a CSV file: a leading `'` when a spreadsheet would take it for a formula. */
+export const csvText = (text: string): string => (needsFormulaGuard(text) ? `'${text}` : text);

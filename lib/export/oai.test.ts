@@ -79,12 +79,12 @@ test("the room download has the seed's columns, one line per conference, and the
   assert.equal(rows.reduce((s, r) => s + cents(r.getCell(9).value as number), 0), 11659);
   const page = await getConferenceLines(owner, "2026-10-01", { roomId: room.id });
   assert.equal(rows.reduce((s, r) => s + (r.getCell(5).value as number), 0), page.lines.reduce((s, l) => s + l.quantity, 0), "participants = legs");
-  // Real cell types: dates, [h]:mm:ss durations, currency numbers; a frozen bold header and an autofilter.
+  // Real cell types: dates, times with seconds, [hh]:mm:ss durations, currency numbers; a frozen bold header and an autofilter.
   const first = rows[0]!;
   assert.ok(first.getCell(1).value instanceof Date);
   assert.equal(first.getCell(1).numFmt, "dd/mm/yyyy");
-  assert.equal(first.getCell(2).numFmt, "hh:mm");
-  assert.equal(first.getCell(7).numFmt, "[h]:mm:ss");
+  assert.equal(first.getCell(2).numFmt, "hh:mm:ss");
+  assert.equal(first.getCell(7).numFmt, "[hh]:mm:ss");
   assert.equal(typeof first.getCell(9).value, "number");
   assert.equal(first.getCell(9).numFmt, '#,##0.00 "€"');
   assert.equal(sheet.views[0]?.state, "frozen");
@@ -119,7 +119,7 @@ test("the account downloads match the page, by room and by billing code, in the 
   assert.equal(result(byCode.total.getCell(4)), codes.total.conferences);
 });
 
-test("the conference download lists its participants with the page's total", async () => {
+test("the conference download lists its participants with the page's total; Joined and Left are dates with their time", async () => {
   const room = (await findRoom(owner, "332703"))!;
   const [conference] = (await getConferenceLines(owner, "2026-10-01", { roomId: room.id })).lines;
   const page = (await getConference(owner, "332703", conference!.conferenceId))!;
@@ -129,11 +129,23 @@ test("the conference download lists its participants with the page's total", asy
   const { rows, total } = table((await open(bytes)).worksheets[0]!);
   assert.equal(rows.length, page.participants.length);
   assert.equal(cents(result(total.getCell(7))), page.total.chargeMinor);
-  // Phone numbers (+33 1 23 45 67 89) read back exactly, as text that stays text when edited.
+  // Phone numbers (+33 1 23 45 67 89) read back exactly, as text in the Text format (text when
+  // edited), without the quote prefix that some programs show as an apostrophe.
   assert.deepEqual(rows.map((r) => r.getCell(2).value ?? ""), page.participants.map((p) => p.phoneNumber));
   assert.ok(page.participants.some((p) => p.phoneNumber.startsWith("+33 ")));
   const cells = writtenCells(bytes);
-  for (const r of rows.filter((r) => String(r.getCell(2).value).startsWith("+"))) assert.deepEqual(cells.get(`B${r.number}`), { type: "str", formula: undefined, value: r.getCell(2).value, quotePrefix: true });
+  for (const r of rows.filter((r) => String(r.getCell(2).value).startsWith("+"))) {
+    assert.deepEqual(cells.get(`B${r.number}`), { type: "str", formula: undefined, value: r.getCell(2).value, quotePrefix: false });
+    assert.equal(r.getCell(2).numFmt, "@");
+  }
+  // Joined and Left: the day and the time with its seconds, in the account's zone, as the page's times.
+  for (const [i, r] of rows.entries()) {
+    const p = page.participants[i]!;
+    for (const [column, at] of [[4, p.joinedAt], [5, p.leftAt]] as const) {
+      assert.equal(r.getCell(column).numFmt, "dd/mm/yyyy hh:mm:ss");
+      assert.equal((r.getCell(column).value as Date).getTime(), wallClock(at, "Europe/Paris").getTime());
+    }
+  }
   assert.equal(await conferenceExport(context, "320026", conference!.conferenceId), undefined, "under another room's number");
 });
 

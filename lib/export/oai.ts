@@ -10,7 +10,7 @@ import { formatLocalDate, formatLocalTime, formatRoomNumber } from "@/lib/format
 import { fill, type Locale, type Messages } from "@/lib/i18n/messages";
 import { periodLabel, toUrlPeriod, type Period } from "@/lib/periods";
 import { statementRows } from "./conference-rows";
-import { createWorkbook, excelDateTime, wallClock, type Cell, type Column, type TableWriter } from "./workbook";
+import { createWorkbook, excelDateTime, wallClock, type Cell, type Column, type ColumnKind, type TableWriter } from "./workbook";
 
 /** The seed's columns for conference lines; they stay in English whatever the UI language. */
 export const SEED_COLUMNS: Column[] = [
@@ -24,6 +24,55 @@ export const SEED_COLUMNS: Column[] = [
   { header: "ACCUMULATED TIME", kind: "duration", width: 19 },
   { header: "CHARGES", kind: "money", width: 14 },
 ];
+
+/** A column of a download: its heading in the UI language, its kind, its width. */
+type OaiColumn = { header: (t: Messages) => string; kind: ColumnKind; width?: number };
+
+/**
+ * The column tables of the downloads besides the conference lines (SEED_COLUMNS): each column's
+ * kind, which decides its cells (lib/export/sheet-xml.ts), declared once here.
+ */
+export const OAI_COLUMNS = {
+  codeUsage: [
+    { header: (t) => t.codes.billingCode, kind: "text", width: 22 },
+    { header: (t) => t.summary.roomNumber, kind: "text", width: 14 },
+    { header: (t) => t.summary.cardholder, kind: "text", width: 28 },
+    { header: (t) => t.codes.conferences, kind: "int" },
+    { header: (t) => t.summary.accumulatedTime, kind: "duration", width: 18 },
+    { header: (t) => t.summary.charge, kind: "money" },
+  ],
+  roomUsage: [
+    { header: (t) => t.summary.roomNumber, kind: "text", width: 14 },
+    { header: (t) => t.summary.cardholder, kind: "text", width: 28 },
+    { header: (t) => t.summary.autoBillingCode, kind: "text", width: 22 },
+    { header: (t) => t.summary.accumulatedTime, kind: "duration", width: 18 },
+    { header: (t) => t.summary.charge, kind: "money" },
+  ],
+  participants: [
+    { header: (t) => t.conference.name, kind: "text", width: 26 },
+    { header: (t) => t.conference.phoneNumber, kind: "phone", width: 20 },
+    { header: (t) => t.conference.serviceType, kind: "text", width: 20 },
+    // The day and the time with its seconds: a participant may join before midnight and leave after.
+    { header: (t) => t.conference.joined, kind: "datetime" },
+    { header: (t) => t.conference.left, kind: "datetime" },
+    { header: (t) => t.conference.duration, kind: "duration" },
+    { header: (t) => t.conference.charge, kind: "money" },
+  ],
+  statementRooms: [
+    { header: (t) => t.summary.roomNumber, kind: "text", width: 22 },
+    { header: (t) => t.summary.cardholder, kind: "text", width: 28 },
+    { header: (t) => t.summary.accumulatedTime, kind: "duration", width: 18 },
+    { header: (t) => t.summary.charge, kind: "money" },
+  ],
+  statementCodes: [
+    { header: (t) => t.codes.billingCode, kind: "text" },
+    { header: (t) => t.codes.conferences, kind: "int" },
+    { header: (t) => t.summary.accumulatedTime, kind: "duration" },
+    { header: (t) => t.summary.charge, kind: "money" },
+  ],
+} satisfies Record<string, OaiColumn[]>;
+
+const columnsIn = (t: Messages, table: OaiColumn[]): Column[] => table.map((c) => ({ header: c.header(t), kind: c.kind, width: c.width }));
 
 export type ExportContext = { scope: Scope; account: AccountInfo; t: Messages; locale: Locale; period: Period; signal?: AbortSignal; now?: Date };
 
@@ -76,15 +125,8 @@ export function accountExport(c: ExportContext, display: RoomDisplay, byCode: bo
         const sheet = wb.addSheet({
           name: c.t.codes.sortByCode.slice(0, 31),
           title,
-          money: c.account,
-          columns: [
-            { header: c.t.codes.billingCode, kind: "text", width: 22 },
-            { header: c.t.summary.roomNumber, kind: "text", width: 14 },
-            { header: c.t.summary.cardholder, kind: "text", width: 28 },
-            { header: c.t.codes.conferences, kind: "int" },
-            { header: c.t.summary.accumulatedTime, kind: "duration", width: 18 },
-            { header: c.t.summary.charge, kind: "money" },
-          ],
+          account: c.account,
+          columns: columnsIn(c.t, OAI_COLUMNS.codeUsage),
         });
         for (const code of usage.codes) {
           for (const room of code.rooms) {
@@ -97,14 +139,8 @@ export function accountExport(c: ExportContext, display: RoomDisplay, byCode: bo
         const sheet = wb.addSheet({
           name: c.t.summary.title.slice(0, 31),
           title,
-          money: c.account,
-          columns: [
-            { header: c.t.summary.roomNumber, kind: "text", width: 14 },
-            { header: c.t.summary.cardholder, kind: "text", width: 28 },
-            { header: c.t.summary.autoBillingCode, kind: "text", width: 22 },
-            { header: c.t.summary.accumulatedTime, kind: "duration", width: 18 },
-            { header: c.t.summary.charge, kind: "money" },
-          ],
+          account: c.account,
+          columns: columnsIn(c.t, OAI_COLUMNS.roomUsage),
         });
         for (const r of usage.rows) await sheet.addRow([formatRoomNumber(r.number), r.cardholder, r.autoBillingCode, r.durationS, r.chargeMinor]);
         sheet.finish(c.t.summary.total, { 3: usage.total.durationS, 4: usage.total.chargeMinor });
@@ -121,7 +157,7 @@ export function roomExport(c: ExportContext, room: RoomHeader): Export {
     async write(output) {
       const wb = createWorkbook(output);
       const title = await titleBlock(c, c.t.room.title, [fill(c.t.download.room, { room: formatRoomNumber(room.number), cardholder: room.cardholder })]);
-      const sheet = wb.addSheet({ name: c.t.room.title.slice(0, 31), title, money: c.account, columns: SEED_COLUMNS });
+      const sheet = wb.addSheet({ name: c.t.room.title.slice(0, 31), title, account: c.account, columns: SEED_COLUMNS });
       const totals = await writeConferenceLines(sheet, c, room.id);
       sheet.finish(c.t.summary.total, { 4: totals.participants, 7: totals.durationS, 8: totals.chargeMinor });
       await wb.commit();
@@ -148,16 +184,8 @@ export async function conferenceExport(c: ExportContext, roomNumber: string, con
       const sheet = wb.addSheet({
         name: c.t.conference.title.slice(0, 31),
         title,
-        money: c.account,
-        columns: [
-          { header: c.t.conference.name, kind: "text", width: 26 },
-          { header: c.t.conference.phoneNumber, kind: "text", width: 20 },
-          { header: c.t.conference.serviceType, kind: "text", width: 20 },
-          { header: c.t.conference.joined, kind: "date", width: 20 },
-          { header: c.t.conference.left, kind: "date", width: 20 },
-          { header: c.t.conference.duration, kind: "duration" },
-          { header: c.t.conference.charge, kind: "money" },
-        ],
+        account: c.account,
+        columns: columnsIn(c.t, OAI_COLUMNS.participants),
       });
       for (const p of participants) {
         await sheet.addRow([p.name, p.phoneNumber, c.t.serviceTypes[p.serviceType as keyof Messages["serviceTypes"]] ?? p.serviceType, wallClock(p.joinedAt, c.account.timeZone), wallClock(p.leftAt, c.account.timeZone), p.durationS, p.chargeMinor]);
@@ -175,7 +203,7 @@ export function statementExport(c: ExportContext): Export {
     async write(output) {
       const wb = createWorkbook(output);
       const title = await titleBlock(c, c.t.download.statement);
-      const lines = wb.addSheet({ name: c.t.download.statement.slice(0, 31), title, money: c.account, columns: SEED_COLUMNS });
+      const lines = wb.addSheet({ name: c.t.download.statement.slice(0, 31), title, account: c.account, columns: SEED_COLUMNS });
       const totals = await writeConferenceLines(lines, c, null);
       lines.finish(c.t.summary.total, { 4: totals.participants, 7: totals.durationS, 8: totals.chargeMinor });
 
@@ -183,22 +211,12 @@ export function statementExport(c: ExportContext): Export {
       const summary = wb.addSheet({
         name: c.t.download.totalsSheet.slice(0, 31),
         title: [...title.slice(0, 1), c.t.download.perRoom],
-        money: c.account,
-        columns: [
-          { header: c.t.summary.roomNumber, kind: "text", width: 22 },
-          { header: c.t.summary.cardholder, kind: "text", width: 28 },
-          { header: c.t.summary.accumulatedTime, kind: "duration", width: 18 },
-          { header: c.t.summary.charge, kind: "money" },
-        ],
+        account: c.account,
+        columns: columnsIn(c.t, OAI_COLUMNS.statementRooms),
       });
       for (const r of rooms.rows) await summary.addRow([formatRoomNumber(r.number), r.cardholder, r.durationS, r.chargeMinor]);
       summary.finish(c.t.summary.total, { 2: rooms.total.durationS, 3: rooms.total.chargeMinor });
-      const perCode = summary.addTable(c.t.download.perCode, [
-        { header: c.t.codes.billingCode, kind: "text" },
-        { header: c.t.codes.conferences, kind: "int" },
-        { header: c.t.summary.accumulatedTime, kind: "duration" },
-        { header: c.t.summary.charge, kind: "money" },
-      ]);
+      const perCode = summary.addTable(c.t.download.perCode, columnsIn(c.t, OAI_COLUMNS.statementCodes));
       for (const code of codes.codes) await perCode.addRow([code.code ?? c.t.codes.unallocated, code.conferences, code.durationS, code.chargeMinor]);
       perCode.finish(c.t.summary.total, { 1: codes.total.conferences, 2: codes.total.durationS, 3: codes.total.chargeMinor });
       await wb.commit();

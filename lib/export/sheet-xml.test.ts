@@ -5,7 +5,7 @@ import ExcelJS from "exceljs";
 import { ACCENTED, FORMULAS, LOOKALIKES } from "./testing/payloads";
 import { styledCells, type StyledCell } from "./testing/xlsx-parts";
 import { withQuotePrefix, type StreamingStyles } from "./sheet-xml";
-import { createWorkbook, currencyFormat, excelDateTime, type Cell, type Column, type ColumnKind } from "./workbook";
+import { createWorkbook, excelDateTime, type Cell, type Column, type ColumnKind } from "./workbook";
 
 /**
  * The data rows' fast path (sheet-xml.ts renders their XML itself) pinned to exceljs: the same
@@ -21,6 +21,10 @@ const COLUMNS: Column[] = [
   { header: "Time", kind: "time" },
   { header: "Duration", kind: "duration" },
   { header: "Money", kind: "money" },
+  { header: "Phone", kind: "phone" },
+  { header: "Date and time", kind: "datetime" },
+  { header: "Month", kind: "month" },
+  { header: "Rate", kind: "rate" },
 ];
 
 /** Each column's values, the rows take the i-th of each (cycling); nulls are empty cells. */
@@ -34,17 +38,22 @@ const VALUES: Record<ColumnKind, Cell[]> = {
   time: [new Date(Date.UTC(2026, 0, 1)), new Date(Date.UTC(2026, 0, 1, 23, 59, 59, 999)), new Date(Date.UTC(2026, 6, 1, 9, 5, 7)), 0, 0.5, 1 / 3, excelDateTime(Date.UTC(2026, 9, 25, 0, 59), "Europe/Paris").time, null],
   duration: [0, 1, 59, 61, 3600, 86_399, 86_400, 2 * 86_400 + 5, 7 * 86_400, 0.5, 1_234_567, null],
   money: [0, 1, 99, 12_345, -250, 123_456_789, 7, null],
+  phone: ["+33 4 18 30 29 54", "(555) 123-4567", "0612345678", "+1 800-555-0199", "=1+1", "", null, "@SUM(1+1)", "-12.5"],
+  datetime: [new Date(Date.UTC(2026, 10, 3, 14, 5, 9)), new Date(Date.UTC(2026, 9, 25, 0, 59, 59)), excelDateTime(Date.UTC(2026, 2, 29, 0, 30, 7), "Europe/Paris").date, null],
+  month: [new Date(Date.UTC(2026, 10, 1)), new Date(Date.UTC(2025, 0, 1)), 46_327, null],
+  rate: [450, 900, 0, 12_345, 1, null],
 };
 const ROWS = Math.max(...Object.values(VALUES).map((v) => v.length)) * 3;
 const rows: Cell[][] = Array.from({ length: ROWS }, (_, r) => COLUMNS.map((c, i) => VALUES[c.kind][(r + i) % VALUES[c.kind].length]!));
 // A short row (its last cells missing) and an empty one.
 rows.push(["short", 1], []);
 
+/** Accounts, with the number formats their columns must have (written out here, not computed). */
 const MONEY = [
-  { currency: "EUR", locale: "fr-FR", scale: 100 },
-  { currency: "USD", locale: "en-US", scale: 100 },
-  { currency: "JPY", locale: "ja-JP", scale: 1 },
-  { currency: "KWD", locale: "ar-KW", scale: 1000 },
+  { currency: "EUR", locale: "fr-FR", scale: 100, date: "dd/mm/yyyy", money: '#,##0.00 "€"', rate: '#,##0.0000 "€"' },
+  { currency: "USD", locale: "en-US", scale: 100, date: "mm/dd/yyyy", money: '"$"#,##0.00', rate: '"$"#,##0.0000' },
+  { currency: "JPY", locale: "ja-JP", scale: 1, date: "yyyy/mm/dd", money: '"￥"#,##0', rate: '"￥"#,##0.0000' },
+  { currency: "KWD", locale: "ar-KW", scale: 1000, date: "dd/mm/yyyy", money: '#,##0.000 "د.ك."', rate: '#,##0.0000 "د.ك."' },
 ];
 type Money = (typeof MONEY)[number];
 
@@ -61,7 +70,7 @@ function collect(): { output: Writable; bytes: () => Buffer } {
 async function viaFastPath(money: Money): Promise<Buffer> {
   const { output, bytes } = collect();
   const wb = createWorkbook(output);
-  const sheet = wb.addSheet({ name: "Lines", title: ["Title"], columns: COLUMNS, money });
+  const sheet = wb.addSheet({ name: "Lines", title: ["Title"], columns: COLUMNS, account: money });
   await sheet.addRows(rows.slice(0, 10));
   for (const row of rows.slice(10, 12)) await sheet.addRow(row);
   await sheet.addRows(rows.slice(12));
@@ -73,18 +82,30 @@ async function viaFastPath(money: Money): Promise<Buffer> {
 function exceljsValue(kind: ColumnKind, value: Cell, scale: number): ExcelJS.CellValue {
   if (typeof value === "number" && kind === "duration") return value / 86_400;
   if (typeof value === "number" && kind === "money") return value / scale;
+  if (typeof value === "number" && kind === "rate") return value / 10_000;
   if (value instanceof Date && kind === "time") return (value.getUTCHours() * 3600 + value.getUTCMinutes() * 60 + value.getUTCSeconds()) / 86_400;
   return value;
 }
 
 const FORMATS: Record<ColumnKind, (money: Money) => string | undefined> = {
   text: () => undefined,
-  int: () => "0",
-  date: () => "dd/mm/yyyy",
-  time: () => "hh:mm",
-  duration: () => "[h]:mm:ss",
-  money: (money) => currencyFormat(money.currency, money.locale),
+  phone: () => "@",
+  int: () => "#,##0",
+  date: (money) => money.date,
+  datetime: (money) => `${money.date} hh:mm:ss`,
+  time: () => "hh:mm:ss",
+  month: () => "mmmm yyyy",
+  duration: () => "[hh]:mm:ss",
+  money: (money) => money.money,
+  rate: (money) => money.rate,
 };
+
+/**
+ * Text a spreadsheet would run: starting with = + - @ tab or CR, unless it is a plain number or a
+ * phone number (digits, spaces, dots, hyphens, brackets, a leading +; six digits at least).
+ */
+const guarded = (text: string) =>
+  /^[=+\-@\t\r]/.test(text) && !/^[+-]?(\d+(\.\d+)?|\.\d+)$/.test(text) && !(/^\+?[\d (][\d ().-]*$/.test(text) && text.replace(/\D/g, "").length >= 6);
 
 /**
  * The same rows through exceljs's own streaming writer: `addRow`, then on each cell with a value its
@@ -103,7 +124,7 @@ async function viaExceljs(money: Money): Promise<Buffer> {
     const row = sheet.addRow(values.map((v, i) => exceljsValue(COLUMNS[i]!.kind, v, money.scale)));
     row.eachCell((cell, column) => {
       const numFmt = formats[column - 1];
-      const quotePrefix = typeof cell.value === "string" && /^[=+\-@\t\r]/.test(cell.value);
+      const quotePrefix = typeof cell.value === "string" && guarded(cell.value);
       if (numFmt || quotePrefix) cell.style = { ...(numFmt ? { numFmt } : {}), ...(quotePrefix ? { quotePrefix } : {}) } as Partial<ExcelJS.Style>;
     });
     row.commit();

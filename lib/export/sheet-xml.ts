@@ -6,12 +6,40 @@
  * lib/export/sheet-xml.test.ts compares the two cell by cell.
  */
 import ExcelJS from "exceljs";
-import { startsLikeFormula } from "./formula-safety";
+import { needsFormulaGuard } from "./formula-safety";
 
-export type ColumnKind = "text" | "int" | "date" | "time" | "duration" | "money";
+/**
+ * What a column holds, which decides its cells everywhere (in .xlsx here, on pages and in CSV in
+ * lib/reports/format.ts): text; a phone number (text, in the Text format); a count; a day, a day
+ * and time, a time of day or a month (the first day of it), as dates; a duration in seconds; money
+ * in minor units; a rate in ten-thousandths of the currency unit.
+ */
+export type ColumnKind = "text" | "phone" | "int" | "date" | "datetime" | "time" | "month" | "duration" | "money" | "rate";
 export type Column = { header: string; kind: ColumnKind; width?: number };
-/** A cell's value; "date" and "time" columns take a Date (its UTC fields) or the Excel number itself (see excelDateTime). */
+/** A cell's value; date-like columns take a Date (its UTC fields) or the Excel number itself (see excelDateTime). */
 export type Cell = string | number | Date | null;
+
+/** The account's formats that a sheet's number formats follow (see sheetFormats in workbook.ts). */
+export type SheetFormats = { date: string; money: string; rate: string };
+
+/** Each kind's Excel number format; text has none. */
+const FORMATS: Record<ColumnKind, (f: SheetFormats) => string | undefined> = {
+  text: () => undefined,
+  // Text format: shown as typed, and still text when edited (a leading + is no formula).
+  phone: () => "@",
+  int: () => "#,##0",
+  date: (f) => f.date,
+  datetime: (f) => `${f.date} hh:mm:ss`,
+  time: () => "hh:mm:ss",
+  month: () => "mmmm yyyy",
+  // Hours on two digits, as the pages show durations (00:01:00).
+  duration: () => "[hh]:mm:ss",
+  money: (f) => f.money,
+  rate: (f) => f.rate,
+};
+
+/** Ten-thousandths of the currency unit in one unit: rates are stored so (rate_per_minute_e4). */
+export const RATE_SCALE = 10_000;
 
 const DAY_MS = 86_400_000;
 /** Excel's serial date: days since 1899-12-30 (as exceljs writes a Date). */
@@ -26,9 +54,7 @@ export function excelInstant(instant: number, kind: "date" | "time"): number {
 }
 
 /** A column's Excel number format; text has none. */
-export function numberFormat(kind: ColumnKind, moneyFormat: string): string | undefined {
-  return kind === "date" ? "dd/mm/yyyy" : kind === "time" ? "hh:mm" : kind === "duration" ? "[h]:mm:ss" : kind === "money" ? moneyFormat : kind === "int" ? "0" : undefined;
-}
+export const numberFormat = (kind: ColumnKind, formats: SheetFormats): string | undefined => FORMATS[kind](formats);
 
 /** "A", "B", … "Z", "AA", …: a column's letters in a cell reference. */
 export function columnLetter(index: number): string {
@@ -102,7 +128,7 @@ export function withQuotePrefix(styles: StreamingStyles): void {
 /**
  * A column's cell tags after `<c r="A1"`: its style, registered in the workbook's styles once per
  * value type when the first such value comes (as exceljs does per cell, so the ids are the same),
- * then the type and the value's opening. Text that starts like a formula has the quote prefix.
+ * then the type and the value's opening. Text a spreadsheet would take for a formula has the quote prefix.
  */
 function styleTags(styles: StreamingStyles, format: string | undefined) {
   const model: CellStyle = format ? { numFmt: format } : {};
@@ -157,7 +183,7 @@ function numberCell(column: Column, open: string, tags: Tags): (value: number, r
 function cellXml(column: Column, index: number, tags: Tags, scale: number): CellXml {
   const open = `<c r="${columnLetter(index)}`;
   const number = numberCell(column, open, tags);
-  const divisor = column.kind === "duration" ? 86400 : column.kind === "money" ? scale : 1;
+  const divisor = column.kind === "duration" ? 86400 : column.kind === "money" ? scale : column.kind === "rate" ? RATE_SCALE : 1;
   const time = column.kind === "time";
   // Each tag held here once known: a call for it on every cell cost about 3% of the writer's time.
   let stringTag: string | undefined;
@@ -166,7 +192,7 @@ function cellXml(column: Column, index: number, tags: Tags, scale: number): Cell
   return (value, row) => {
     if (value === null) return "";
     if (typeof value === "number") return number(divisor === 1 ? value : value / divisor, row);
-    if (typeof value === "string") return `${open}${row}"${startsLikeFormula(value) ? (quotedTag ??= tags.quoted()) : (stringTag ??= tags.string())}${xmlText(value)}</v></c>`;
+    if (typeof value === "string") return `${open}${row}"${needsFormulaGuard(value) ? (quotedTag ??= tags.quoted()) : (stringTag ??= tags.string())}${xmlText(value)}</v></c>`;
     if (value instanceof Date) {
       const ms = value.getTime();
       // A time column takes the time of day (UTC fields), as a fraction of the day.

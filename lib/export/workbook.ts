@@ -2,8 +2,8 @@ import type { Writable } from "node:stream";
 import ExcelJS from "exceljs";
 import { minorDigits } from "@/lib/format";
 import { wallClockTime } from "@/lib/time-zone";
-import { startsLikeFormula } from "./formula-safety";
-import { columnLetter, dataRowXml, excelSerial, numberFormat, withQuotePrefix, type Cell, type CellStyle, type Column, type ColumnKind, type StreamingStyles } from "./sheet-xml";
+import { needsFormulaGuard } from "./formula-safety";
+import { columnLetter, dataRowXml, excelSerial, numberFormat, RATE_SCALE, withQuotePrefix, type Cell, type CellStyle, type Column, type ColumnKind, type SheetFormats, type StreamingStyles } from "./sheet-xml";
 
 /**
  * A streaming .xlsx writer for the OAI downloads and the report files: rows go straight to the
@@ -15,17 +15,38 @@ export type { Cell, Column, ColumnKind } from "./sheet-xml";
 export { excelInstant } from "./sheet-xml";
 export { wallClock } from "@/lib/time-zone";
 
-const DEFAULT_WIDTH: Record<ColumnKind, number> = { text: 24, int: 12, date: 12, time: 11, duration: 14, money: 14 };
+/** Wide enough for the kind's values in its format (a date-time: 19 characters; a rate: 0,0450 €). */
+const DEFAULT_WIDTH: Record<ColumnKind, number> = { text: 24, phone: 20, int: 12, date: 12, datetime: 21, time: 11, month: 16, duration: 14, money: 14, rate: 14 };
 
-/** The account's currency as an Excel number format: `#,##0.00 "€"`, `"$"#,##0.00`, `#,##0 "¥"`. */
-export function currencyFormat(currency: string, locale: string): string {
+/**
+ * The account's currency as an Excel number format: `#,##0.00 "€"`, `"$"#,##0.00`, `#,##0 "¥"`;
+ * with `digits`, that many decimals (rates: 4) instead of the currency's own.
+ */
+export function currencyFormat(currency: string, locale: string, digits = minorDigits(currency)): string {
   const parts = new Intl.NumberFormat(locale, { style: "currency", currency }).formatToParts(1);
   const symbol = parts.find((p) => p.type === "currency")?.value ?? currency;
-  const digits = minorDigits(currency);
   const number = digits ? `#,##0.${"0".repeat(digits)}` : "#,##0";
   const symbolFirst = parts.findIndex((p) => p.type === "currency") < parts.findIndex((p) => p.type === "integer");
   return symbolFirst ? `"${symbol}"${number}` : `${number} "${symbol}"`;
 }
+
+/**
+ * The locale's day, month and year order and separator as an Excel date format, as the pages
+ * write dates (lib/format.ts): `dd/mm/yyyy` in fr-FR and en-GB, `mm/dd/yyyy` in en-US, `dd.mm.yyyy` in de-DE.
+ * Quotes, backslashes and bidirectional marks (ar-KW's) are left out of the separators.
+ */
+function dateFormat(locale: string): string {
+  const parts = new Intl.DateTimeFormat(locale, { day: "2-digit", month: "2-digit", year: "numeric", timeZone: "UTC" }).formatToParts(Date.UTC(2026, 10, 23));
+  const codes: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = { day: "dd", month: "mm", year: "yyyy" };
+  return parts.map((p) => (p.type === "literal" ? p.value.replace(/[\\"\u200e\u200f\u061c]/g, "") : (codes[p.type] ?? ""))).join("");
+}
+
+/** The number formats of the account's sheets: its date order, its currency for money and rates. */
+const sheetFormats = (account: { currency: string; locale: string }): SheetFormats => ({
+  date: dateFormat(account.locale),
+  money: currencyFormat(account.currency, account.locale),
+  rate: currencyFormat(account.currency, account.locale, 4),
+});
 
 /**
  * An instant (ms since the epoch) as the cell values of a "date" column (Excel's serial day, with
@@ -42,15 +63,20 @@ export type SheetSpec = {
   name: string;
   title: string[];
   columns: Column[];
-  money: { currency: string; locale: string };
+  /** The account whose formats the sheet follows. */
+  account: { currency: string; locale: string };
 };
 
 export type TableWriter = {
   addRow: (values: Cell[]) => Promise<void>;
   /** Many rows at once (e.g. a batch from a cursor): the same as addRow for each, with one promise. */
   addRows: (rows: Cell[][]) => Promise<void>;
-  /** Writes the total row: the label in the first column, SUMs (with their values) in the given columns. */
-  finish: (label: string, totals: Partial<Record<number, number>>) => void;
+  /**
+   * Writes the total row: the label in the first column, SUMs (with their values) in the columns
+   * of `totals`, and as they are the values of `overall` (a count of distinct conferences, which
+   * is not the sum of lines that may share one).
+   */
+  finish: (label: string, totals: Partial<Record<number, number>>, overall?: Partial<Record<number, number>>) => void;
   rows: () => number;
 };
 
@@ -167,7 +193,7 @@ type Sheet = {
   worksheet: ExcelJS.Worksheet;
   styles: StreamingStyles;
   rows: ReturnType<typeof renderedRows>;
-  moneyFormat: string;
+  formats: SheetFormats;
   /** The currency's minor units in one unit (100 for EUR). */
   scale: number;
   rowNumber: number;
@@ -185,8 +211,8 @@ function openSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, styles: Streami
     worksheet,
     styles,
     rows: renderedRows(worksheet as unknown as StreamingSheet, output),
-    moneyFormat: currencyFormat(spec.money.currency, spec.money.locale),
-    scale: 10 ** minorDigits(spec.money.currency),
+    formats: sheetFormats(spec.account),
+    scale: 10 ** minorDigits(spec.account.currency),
     rowNumber: 0,
   };
 }
@@ -198,7 +224,7 @@ function exceljsRow(sheet: Sheet, values: ExcelJS.CellValue[], style?: (row: Exc
   sheet.rowNumber++;
   style?.(row);
   row.eachCell((cell) => {
-    if (typeof cell.value === "string" && startsLikeFormula(cell.value)) {
+    if (typeof cell.value === "string" && needsFormulaGuard(cell.value)) {
       const quoted: CellStyle = { ...cell.style, quotePrefix: true };
       cell.style = quoted;
     }
@@ -223,16 +249,17 @@ function headerRow(sheet: Sheet, columns: Column[]): void {
 }
 
 /** A total as its column's cell value: seconds as a fraction of a day, minor units as currency units. */
-const totalValue = (kind: ColumnKind, total: number, scale: number) => (kind === "duration" ? total / 86400 : kind === "money" ? total / scale : total);
+const totalValue = (kind: ColumnKind, total: number, scale: number) => (kind === "duration" ? total / 86400 : kind === "money" ? total / scale : kind === "rate" ? total / RATE_SCALE : total);
 
 type Table = { columns: Column[]; formats: (string | undefined)[]; headerRow: number; count: number; withFilter: boolean };
 
-/** The total row: the label, then a SUM of the lines (with its value) in each totalled column. */
-function totalRow(sheet: Sheet, table: Table, label: string, totals: Partial<Record<number, number>>): void {
+/** The total row: the label, then a SUM of the lines (with its value) in each totalled column, the overall values as they are. */
+function totalRow(sheet: Sheet, table: Table, label: string, totals: Partial<Record<number, number>>, overall: Partial<Record<number, number>>): void {
   const first = table.headerRow + 1;
   const last = table.headerRow + table.count;
   const values = table.columns.map((c, i) => {
     if (i === 0) return label;
+    if (overall[i] !== undefined) return totalValue(c.kind, overall[i], sheet.scale);
     const total = totals[i];
     if (total === undefined) return null;
     const value = totalValue(c.kind, total, sheet.scale);
@@ -240,7 +267,7 @@ function totalRow(sheet: Sheet, table: Table, label: string, totals: Partial<Rec
   });
   exceljsRow(sheet, values, (row) => {
     row.font = { bold: true };
-    table.formats.forEach((format, i) => format && totals[i] !== undefined && (row.getCell(i + 1).numFmt = format));
+    table.formats.forEach((format, i) => format && (totals[i] ?? overall[i]) !== undefined && (row.getCell(i + 1).numFmt = format));
     row.eachCell((cell) => (cell.border = { top: RULE }));
   });
   // One autofilter per sheet: on its first table.
@@ -250,7 +277,7 @@ function totalRow(sheet: Sheet, table: Table, label: string, totals: Partial<Rec
 /** A table: its header row, the data rows rendered as XML in batches, its total row. */
 function tableWriter(sheet: Sheet, columns: Column[], withFilter: boolean): TableWriter {
   headerRow(sheet, columns);
-  const formats = columns.map((c) => numberFormat(c.kind, sheet.moneyFormat));
+  const formats = columns.map((c) => numberFormat(c.kind, sheet.formats));
   const table: Table = { columns, formats, headerRow: sheet.rowNumber, count: 0, withFilter };
   const rowXml = dataRowXml(columns, formats, sheet.styles, sheet.scale);
   const addRows = async (rows: Cell[][]) => {
@@ -265,7 +292,7 @@ function tableWriter(sheet: Sheet, columns: Column[], withFilter: boolean): Tabl
   return {
     addRow: (values) => addRows([values]),
     addRows,
-    finish: (label, totals) => totalRow(sheet, table, label, totals),
+    finish: (label, totals, overall = {}) => totalRow(sheet, table, label, totals, overall),
     rows: () => table.count,
   };
 }

@@ -10,7 +10,6 @@ import { z } from "zod";
 import type { Cell, ColumnKind } from "@/lib/export/workbook";
 import type { Locale, Messages } from "@/lib/i18n/messages";
 import { formatRoomNumber } from "@/lib/format";
-import { periodLabel } from "@/lib/periods";
 import { everyone, type ReportQuery, type ReportType } from "./query";
 
 type ColumnKey = keyof Messages["reports"]["columns"];
@@ -19,6 +18,11 @@ export type ReportColumn = {
   kind: ColumnKind;
   /** The SQL column summed into the total row (the line shows the same number). */
   sum?: string;
+  /**
+   * A count of conferences whose lines may share one (a line per service type): the total row
+   * shows this SQL column, the distinct count of the whole report, the same on every line.
+   */
+  overall?: string;
   width?: number;
 };
 /**
@@ -223,8 +227,8 @@ const definitions: ReportDefinition[] = [
       COLUMN.time,
       COLUMN.room,
       COLUMN.cardholder,
-      { key: "callerNumber", kind: "text", width: 18 },
-      { key: "dialedNumber", kind: "text", width: 18 },
+      { key: "callerNumber", kind: "phone", width: 18 },
+      { key: "dialedNumber", kind: "phone", width: 18 },
       { key: "duration", kind: "duration", sum: "duration_s" },
       COLUMN.billableTime,
       COLUMN.charge,
@@ -280,7 +284,7 @@ const definitions: ReportDefinition[] = [
       { key: "conferenceStart", kind: "time" },
       COLUMN.room,
       { key: "participant", kind: "text", width: 26 },
-      { key: "phoneNumber", kind: "text", width: 18 },
+      { key: "phoneNumber", kind: "phone", width: 18 },
       { key: "serviceType", kind: "text", width: 18 },
       { key: "joined", kind: "time" },
       { key: "left", kind: "time" },
@@ -302,16 +306,19 @@ const definitions: ReportDefinition[] = [
     usesRange: true,
     usesFilters: true,
     columns: [
-      { key: "month", kind: "text", width: 18 },
+      { key: "month", kind: "month", width: 18 },
       { key: "serviceType", kind: "text", width: 20 },
-      COLUMN.conferences,
+      // Conferences that had a leg of the line's service type; the total counts each once.
+      { key: "conferences", kind: "int", overall: "all_conferences" },
       COLUMN.legs,
       COLUMN.accumulatedTime,
       COLUMN.billableTime,
       COLUMN.charge,
     ],
     rows: (a, q) => sql`
-      select to_char(m.month, 'YYYY-MM') as month, m.service_type, m.conferences, m.legs, m.duration_s, m.billable_s, m.charge_minor
+      select to_char(m.month, 'YYYY-MM') as month, m.service_type, m.conferences, m.legs, m.duration_s, m.billable_s, m.charge_minor,
+             -- Every conference once (the rollup's conferences rows), whatever the service types of its legs.
+             (select coalesce(sum(d.conferences), 0) from ${daysOf(a, q, "conferences")})::int as all_conferences
       from (
         -- Grouped by the month's first day: formatting each of a year's 1.6 million rows first took a third longer.
         select date_trunc('month', d.day::timestamp) as month, d.service_type,
@@ -320,7 +327,7 @@ const definitions: ReportDefinition[] = [
         from ${daysOf(a, q, "legs")}
         group by 1, 2) m
       order by 1, 2`,
-    line: (r, c) => [periodLabel(`${s(r.month)}-01`, c.locale), service(c.t, r.service_type), n(r.conferences), n(r.legs), n(r.duration_s), n(r.billable_s), n(r.charge_minor)],
+    line: (r, c) => [Date.parse(`${s(r.month)}-01T00:00:00Z`), service(c.t, r.service_type), n(r.conferences), n(r.legs), n(r.duration_s), n(r.billable_s), n(r.charge_minor)],
   },
   {
     type: "phone-numbers",
@@ -329,10 +336,10 @@ const definitions: ReportDefinition[] = [
     usesRange: false,
     usesFilters: false,
     columns: [
-      { key: "number", kind: "text", width: 22 },
+      { key: "number", kind: "phone", width: 22 },
       { key: "country", kind: "text", width: 18 },
       { key: "serviceType", kind: "text", width: 20 },
-      { key: "rate", kind: "text", width: 16 },
+      { key: "rate", kind: "rate", width: 16 },
       { key: "increment", kind: "int" },
       { key: "minimum", kind: "int" },
     ],
@@ -345,7 +352,7 @@ const definitions: ReportDefinition[] = [
         order by (t.account_id is null), t.valid_from desc limit 1) t on true
       where an.account_id = ${a} or (an.account_id is null and not exists (select 1 from access_numbers own where own.account_id = ${a} and own.number = an.number))
       order by an.country, an.service_type, an.number`,
-    line: (r, c) => [s(r.number), s(r.country), service(c.t, r.service_type), r.rate_per_minute_e4 === null ? "" : formatRate(n(r.rate_per_minute_e4), c.currency, c.locale), r.increment_s === null ? null : n(r.increment_s), r.minimum_s === null ? null : n(r.minimum_s)],
+    line: (r, c) => [s(r.number), s(r.country), service(c.t, r.service_type), r.rate_per_minute_e4 === null ? null : n(r.rate_per_minute_e4), r.increment_s === null ? null : n(r.increment_s), r.minimum_s === null ? null : n(r.minimum_s)],
   },
   {
     type: "usage",
@@ -412,15 +419,8 @@ const definitions: ReportDefinition[] = [
   },
 ];
 
-/** A rate stored in ten-thousandths of the currency unit per minute: "0,0450 €". */
-function formatRate(rateE4: number, currency: string, locale: string): string {
-  const whole = Math.floor(rateE4 / 10_000);
-  const fraction = String(rateE4 % 10_000).padStart(4, "0");
-  return new Intl.NumberFormat(locale, { style: "currency", currency, minimumFractionDigits: 4, maximumFractionDigits: 4 }).format(`${whole}.${fraction}` as `${number}`);
-}
-
 /** Columns read as one token (numbers, codes, dates, amounts): kept on one line on screen. */
-const ONE_LINE = new Set<ColumnKey>(["room", "billingCode", "autoBillingCode", "callerNumber", "dialedNumber", "phoneNumber", "number", "rate", "month"]);
+const ONE_LINE = new Set<ColumnKey>(["room", "billingCode", "autoBillingCode"]);
 export const keepOnOneLine = (column: ReportColumn) => column.kind !== "text" || ONE_LINE.has(column.key);
 
 export const reportDefinitions = new Map(definitions.map((def) => [def.type, def]));
@@ -432,7 +432,10 @@ export function reportDefinition(type: ReportType): ReportDefinition {
 /** The total row's SQL: the number of lines and the sum of every summed column, over the same statement. */
 export function totalsQuery(def: ReportDefinition, accountId: number, query: ReportQuery): SQL {
   if (def.total) return def.total(accountId, query);
-  const sums = def.columns.filter((c) => c.sum).map((c) => sql`coalesce(sum(q.${sql.identifier(c.sum!)}), 0)::bigint as ${sql.identifier(c.sum!)}`);
+  const sums = [
+    ...def.columns.filter((c) => c.sum).map((c) => sql`coalesce(sum(q.${sql.identifier(c.sum!)}), 0)::bigint as ${sql.identifier(c.sum!)}`),
+    ...def.columns.filter((c) => c.overall).map((c) => sql`coalesce(max(q.${sql.identifier(c.overall!)}), 0)::bigint as ${sql.identifier(c.overall!)}`),
+  ];
   return sql`select count(*)::int as lines${sums.length ? sql`, ${sql.join(sums, sql`, `)}` : sql``} from (${def.rows(accountId, query)}) q`;
 }
 
@@ -441,15 +444,19 @@ export function totalsQuery(def: ReportDefinition, accountId: number, query: Rep
  * aggregates over the few thousand lines at most), so the lines are computed once.
  */
 export function summaryPageQuery(def: ReportDefinition, accountId: number, query: ReportQuery, limit: number, offset: number): SQL {
-  const sums = def.columns.filter((c) => c.sum).map((c) => sql`coalesce(sum(q.${sql.identifier(c.sum!)}) over (), 0)::bigint as ${sql.identifier(`total_${c.sum!}`)}`);
+  const sums = [
+    ...def.columns.filter((c) => c.sum).map((c) => sql`coalesce(sum(q.${sql.identifier(c.sum!)}) over (), 0)::bigint as ${sql.identifier(`total_${c.sum!}`)}`),
+    ...def.columns.filter((c) => c.overall).map((c) => sql`coalesce(max(q.${sql.identifier(c.overall!)}) over (), 0)::bigint as ${sql.identifier(`total_${c.overall!}`)}`),
+  ];
   return sql`select q.*, count(*) over ()::int as total_lines${sums.length ? sql`, ${sql.join(sums, sql`, `)}` : sql``} from (${def.rows(accountId, query)}) q limit ${limit} offset ${offset}`;
 }
 
-/** The total row's values by column index: the sums, as numbers. */
+/** The total row's values by column index: the sums and the overall counts, as numbers. */
 export function totalsByColumn(def: ReportDefinition, totals: Row): Partial<Record<number, number>> {
   const out: Partial<Record<number, number>> = {};
   def.columns.forEach((c, i) => {
-    if (c.sum) out[i] = n(totals[c.sum]);
+    const total = c.sum ?? c.overall;
+    if (total) out[i] = n(totals[total]);
   });
   return out;
 }

@@ -17,7 +17,7 @@ import { formatLocalDate, formatLocalTime } from "@/lib/format";
 import { html, type SafeHtml } from "@/lib/html";
 import { fill, messages, type Locale, type Messages } from "@/lib/i18n/messages";
 import { reportDefinition, type ReportDefinition, type Row } from "./definitions";
-import { csvCell, displayCell, filterSummary, linesLabel, reportHeading, type FilterNames } from "./format";
+import { csvCell, displayCell, filterSummary, isNumeric, linesLabel, reportHeading, type FilterNames } from "./format";
 import { gmtDay, type ReportQuery } from "./query";
 
 export type ReportFormat = "xlsx" | "csv" | "html";
@@ -55,28 +55,42 @@ function titleLines(def: ReportDefinition, query: ReportQuery, names: FilterName
   ];
 }
 
-/** The report's lines as cells, read through a cursor a batch at a time. */
-async function* reportCells(def: ReportDefinition, query: ReportQuery, c: ReportContext): AsyncGenerator<Cell[][]> {
+/** The report's lines as read (for the overall counts they carry) and as cells, through a cursor a batch at a time. */
+async function* reportCells(def: ReportDefinition, query: ReportQuery, c: ReportContext): AsyncGenerator<{ rows: Row[]; cells: Cell[][] }> {
   const line = { t: c.t, locale: c.locale, currency: c.account.currency };
-  for await (const batch of cursorBatches<Row>(def.rows(c.scope.accountId, query), c.signal)) yield batch.map((row) => def.line(row, line));
+  for await (const batch of cursorBatches<Row>(def.rows(c.scope.accountId, query), c.signal)) yield { rows: batch, cells: batch.map((row) => def.line(row, line)) };
 }
 
-/** Sums of the summed columns, kept while lines are written: the total row is exactly their sum. */
+type Totals = {
+  /** The sums of the summed columns, by column index. */
+  sums: Partial<Record<number, number>>;
+  /** The overall counts (distinct conferences), by column index: not sums of the lines. */
+  overall: Partial<Record<number, number>>;
+};
+
+/** Sums of the summed columns, kept while lines are written: the total row is exactly their sum; and the overall counts the lines carry. */
 function totaller(def: ReportDefinition) {
   const summed = def.columns.flatMap((col, i) => (col.sum ? [i] : []));
   const values = summed.map(() => 0);
+  const overall: Partial<Record<number, number>> = {};
+  const counted = def.columns.flatMap((col, i) => (col.overall ? [[i, col.overall] as const] : []));
+  for (const [i] of counted) overall[i] = 0;
   return {
-    add(cells: Cell[]) {
+    add(cells: Cell[], row: Row) {
       for (let k = 0; k < summed.length; k++) values[k]! += Number(cells[summed[k]!] ?? 0);
+      for (const [i, column] of counted) overall[i] = Number(row[column] ?? 0);
     },
-    sums: (): Partial<Record<number, number>> => Object.fromEntries(summed.map((i, k) => [i, values[k]!])),
+    totals: (): Totals => ({ sums: Object.fromEntries(summed.map((i, k) => [i, values[k]!])), overall }),
   };
 }
+
+/** Both kinds of totals in one row of values, for the formats that write values only. */
+const totalValues = (totals: Totals) => ({ ...totals.sums, ...totals.overall });
 
 /** One output format: the title and header, the lines (a batch at a time), then the total row. */
 type LineWriter = {
   lines: (batch: Cell[][]) => Promise<void>;
-  finish: (count: number, sums: Partial<Record<number, number>>) => Promise<void>;
+  finish: (count: number, totals: Totals) => Promise<void>;
 };
 
 type WriterSpec = { def: ReportDefinition; title: string[]; headers: string[]; c: ReportContext; output: Writable };
@@ -110,11 +124,13 @@ function xlsxWriter({ def, title, headers, c, output }: WriterSpec): LineWriter 
   const sheet = wb.addSheet({
     name: c.t.reports.types[def.type].name.slice(0, 31),
     title,
-    money: c.account,
+    account: c.account,
     columns: def.columns.map((col, i) => ({ header: headers[i]!, kind: col.kind, width: col.width })),
   });
-  // Instants (ms since the epoch) become the Excel numbers of their date and time columns.
-  const instants = def.columns.flatMap((col, i) => (col.kind === "date" || col.kind === "time" ? [{ i, kind: col.kind }] : []));
+  // Instants (ms since the epoch) become the Excel numbers of their date-like columns: a time column takes the time of day.
+  const instants = def.columns.flatMap((col, i): { i: number; kind: "date" | "time" }[] =>
+    col.kind === "time" ? [{ i, kind: "time" }] : col.kind === "date" || col.kind === "datetime" || col.kind === "month" ? [{ i, kind: "date" }] : [],
+  );
   return {
     // A batch at a time: the sheet writes many rows' XML at once (the statement's fast path).
     lines(batch) {
@@ -126,8 +142,8 @@ function xlsxWriter({ def, title, headers, c, output }: WriterSpec): LineWriter 
       }
       return sheet.addRows(batch);
     },
-    async finish(count, sums) {
-      sheet.finish(totalLabel(c, count), sums);
+    async finish(count, totals) {
+      sheet.finish(totalLabel(c, count), totals.sums, totals.overall);
       await wb.commit();
     },
   };
@@ -153,9 +169,10 @@ function csvWriter({ def, headers, c, output }: WriterSpec): LineWriter {
       await header;
       await put(batch.map(cells));
     },
-    async finish(count, sums) {
+    async finish(count, totals) {
       await header;
-      await put([cells(def.columns.map((_, i) => (i === 0 ? `${c.t.reports.total} (${count})` : (sums[i] ?? null))))]);
+      const values = totalValues(totals);
+      await put([cells(def.columns.map((_, i) => (i === 0 ? `${c.t.reports.total} (${count})` : (values[i] ?? null))))]);
     },
   };
 }
@@ -165,7 +182,7 @@ function htmlWriter({ def, title, headers, c, output }: WriterSpec): LineWriter 
   const put = async (markup: SafeHtml) => {
     if (!output.write(markup.text)) await room(output);
   };
-  const cls = def.columns.map((col) => numeric(col.kind) && html` class="n"`);
+  const cls = def.columns.map((col) => isNumeric(col.kind) && html` class="n"`);
   const start = put(html`${[
     html`<!doctype html><html lang="${c.locale}"><head><meta charset="utf-8"><title>${title[1]!}</title><style>${HTML_STYLE}</style></head><body>`,
     html`<p class="brand">${title[0]!}</p><h1>${title[1]!}</h1>${title.slice(2).map((l) => html`<p>${l}</p>`)}`,
@@ -174,12 +191,13 @@ function htmlWriter({ def, title, headers, c, output }: WriterSpec): LineWriter 
   return {
     async lines(batch) {
       await start;
-      await put(html`${batch.map((cells) => html`<tr>${cells.map((v, i) => html`<td${cls[i]}>${displayCell(def.columns[i]!.kind, v, c.account)}</td>`)}</tr>`)}`);
+      await put(html`${batch.map((cells) => html`<tr>${cells.map((v, i) => html`<td${cls[i]}>${displayCell(def.columns[i]!.kind, v, c.account, c.locale)}</td>`)}</tr>`)}`);
     },
-    async finish(count, sums) {
+    async finish(count, totals) {
       await start;
-      const totals = def.columns.map((col, i) => (i === 0 ? totalLabel(c, count) : sums[i] === undefined ? "" : displayCell(col.kind, sums[i]!, c.account)));
-      await put(html`</tbody><tfoot><tr>${totals.map((v, i) => html`<td${i > 0 && cls[i]}>${v}</td>`)}</tr></tfoot></table></body></html>`);
+      const values = totalValues(totals);
+      const row = def.columns.map((col, i) => (i === 0 ? totalLabel(c, count) : values[i] === undefined ? "" : displayCell(col.kind, values[i]!, c.account, c.locale)));
+      await put(html`</tbody><tfoot><tr>${row.map((v, i) => html`<td${i > 0 && cls[i]}>${v}</td>`)}</tr></tfoot></table></body></html>`);
     },
   };
 }
@@ -206,16 +224,16 @@ export async function reportExport(c: ReportContext, query: ReportQuery, format:
         const writer = WRITERS[format]({ def, title, headers, c, output });
         const total = totaller(def);
         let count = 0;
-        const add = async (batch: Cell[][]) => {
+        const add = async ({ rows, cells: batch }: { rows: Row[]; cells: Cell[][] }) => {
           await writer.lines(batch);
-          for (const line of batch) total.add(line);
+          for (let i = 0; i < batch.length; i++) total.add(batch[i]!, rows[i]!);
           count += batch.length;
         };
         if (!first.done) {
           await add(first.value);
           for await (const batch of cells) await add(batch);
         }
-        await writer.finish(count, total.sums());
+        await writer.finish(count, total.totals());
       } finally {
         // Closes the cursor and gives its connection back, however the writing ended.
         await cells.return(undefined);
@@ -224,7 +242,6 @@ export async function reportExport(c: ReportContext, query: ReportQuery, format:
   };
 }
 
-const numeric = (kind: string) => kind === "int" || kind === "duration" || kind === "money";
 
 const HTML_STYLE = html`${[
   html`body{font-family:system-ui,sans-serif;color:#0f172a;margin:24px}h1{font-size:20px;margin:4px 0 8px}p{margin:2px 0;color:#475569;font-size:13px}.brand{font-weight:600;color:#0f172a}`,

@@ -1,8 +1,9 @@
 /** How report values read on screen, in HTML files and in CSV: one place per column kind. */
 import { csvText } from "@/lib/export/formula-safety";
 import type { Cell, ColumnKind } from "@/lib/export/workbook";
-import { formatDuration, formatLocalDate, formatLocalTime, formatMoney, minorToDecimal } from "@/lib/format";
+import { formatDuration, formatLocalDate, formatLocalTime, formatMoney, formatRate, minorToDecimal, rateToDecimal } from "@/lib/format";
 import { fill, type Messages } from "@/lib/i18n/messages";
+import { periodLabel, type Period } from "@/lib/periods";
 import type { ReportDefinition } from "./definitions";
 import type { ReportQuery } from "./query";
 
@@ -18,35 +19,56 @@ const integer = (locale: string) => {
   return format;
 };
 
-/** A cell as text for a person: dates and times in GMT, the account's locale and currency. */
-/** Date and time columns of reports hold instants as ms since the epoch (see definitions.ts). */
-const instant = (kind: ColumnKind, value: Cell): Cell => (typeof value === "number" && (kind === "date" || kind === "time") ? new Date(value) : value);
+const DATE_KINDS = new Set<ColumnKind>(["date", "datetime", "time", "month"]);
+/** Date-like columns of reports hold instants as ms since the epoch (see definitions.ts). */
+const instant = (kind: ColumnKind, value: Cell): Cell => (typeof value === "number" && DATE_KINDS.has(kind) ? new Date(value) : value);
 
-export function displayCell(kind: ColumnKind, cell: Cell, money: Money): string {
+/** A date-like cell as a person reads it, in GMT; a month's name in the UI language. */
+function displayDate(kind: ColumnKind, value: Date, locale: string, language: string): string {
+  if (kind === "time") return formatLocalTime(value, "UTC", locale, true);
+  if (kind === "month") return periodLabel(value.toISOString().slice(0, 10) as Period, language);
+  const date = formatLocalDate(value, "UTC", locale);
+  return kind === "datetime" ? `${date} ${formatLocalTime(value, "UTC", locale, true)}` : date;
+}
+
+/** A cell as text for a person: dates and times in GMT, the account's locale and currency; month names in `language`. */
+export function displayCell(kind: ColumnKind, cell: Cell, money: Money, language = money.locale): string {
   const value = instant(kind, cell);
   if (value === null || value === "") return "";
-  if (value instanceof Date) return kind === "time" ? formatLocalTime(value, "UTC", money.locale, true) : formatLocalDate(value, "UTC", money.locale);
+  if (value instanceof Date) return displayDate(kind, value, money.locale, language);
   if (typeof value === "number") {
     if (kind === "duration") return formatDuration(value);
     if (kind === "money") return formatMoney(value, money.currency, money.locale);
+    if (kind === "rate") return formatRate(value, money.currency, money.locale);
     return integer(money.locale).format(value);
   }
   return value;
 }
 
+/** Columns of numbers, aligned right on pages and in HTML files. */
+export const isNumeric = (kind: ColumnKind) => kind === "int" || kind === "duration" || kind === "money" || kind === "rate";
+
 const pad = (n: number) => String(n).padStart(2, "0");
 
+/** A date-like cell for programs: ISO days (`2026-03-15`) and months (`2026-03`), 24-hour GMT times. */
+function csvDate(kind: ColumnKind, value: Date): string {
+  const time = `${pad(value.getUTCHours())}:${pad(value.getUTCMinutes())}:${pad(value.getUTCSeconds())}`;
+  const day = value.toISOString().slice(0, 10);
+  return kind === "time" ? time : kind === "month" ? day.slice(0, 7) : kind === "datetime" ? `${day} ${time}` : day;
+}
+
 /**
- * A cell for a CSV file read by programs: ISO dates, 24-hour GMT times, H:MM:SS durations, amounts
- * with a decimal point; text through the formula-safety rule.
+ * A cell for a CSV file read by programs: ISO dates, 24-hour GMT times, HH:MM:SS durations, amounts
+ * and rates with a decimal point; text (phone numbers too) through the formula-safety rule.
  */
 export function csvCell(kind: ColumnKind, cell: Cell, currency: string): string | number {
   const value = instant(kind, cell);
   if (value === null) return "";
-  if (value instanceof Date) return kind === "time" ? `${pad(value.getUTCHours())}:${pad(value.getUTCMinutes())}:${pad(value.getUTCSeconds())}` : value.toISOString().slice(0, 10);
+  if (value instanceof Date) return csvDate(kind, value);
   if (typeof value === "number") {
     if (kind === "duration") return formatDuration(value);
     if (kind === "money") return minorToDecimal(value, currency);
+    if (kind === "rate") return rateToDecimal(value);
     return value;
   }
   return csvText(value);

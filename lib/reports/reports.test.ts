@@ -48,6 +48,13 @@ async function file(accountId: number, q: ReportQuery, format: ReportFormat) {
   return { filename: exported.filename, body: Buffer.concat(chunks) };
 }
 
+/** The first sheet of the .xlsx export: four title lines, a blank line, the header on row 6, the lines from row 7. */
+async function workbookOf(accountId: number, q: ReportQuery) {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load((await file(accountId, q, "xlsx")).body as unknown as ArrayBuffer);
+  return workbook.worksheets[0]!;
+}
+
 /** The CSV export: header, lines, total row (the byte-order mark it starts with left out). */
 async function csv(accountId: number, q: ReportQuery) {
   const rows: string[][] = parseCsv((await file(accountId, q, "csv")).body, { bom: true });
@@ -152,7 +159,7 @@ test("conference history, participation and usage: conferences, legs and pairs o
   assert.equal(cents(usage.total[9]!), Number(e!.charge));
 });
 
-test("billing history: per GMT month and service type", async () => {
+test("billing history: per GMT month and service type; months as dates in files", async () => {
   const a = tenant.accountId;
   const { rows } = await t.db.execute<{ month: string; service_type: string; legs: string; charge: string }>(sql`
     select to_char(date_trunc('month', c.started_at at time zone 'UTC'), 'YYYY-MM') as month, l.service_type, count(*) as legs, sum(l.charge_minor) as charge
@@ -161,7 +168,11 @@ test("billing history: per GMT month and service type", async () => {
   const report = await csv(a, query("billing-history"));
   assert.equal(report.lines.length, rows.length);
   assert.deepEqual(report.lines.map((l) => [Number(l[3]), cents(l[6]!)]), rows.map((r) => [Number(r.legs), Number(r.charge)]));
-  assert.equal(report.lines[0]![0], "March 2026");
+  // CSV: an ISO month; .xlsx: the month's first day, shown as its name and year.
+  assert.equal(report.lines[0]![0], "2026-03");
+  const sheet = await workbookOf(a, query("billing-history"));
+  const cell = sheet.getCell("A7");
+  assert.deepEqual([cell.value, cell.numFmt], [new Date(Date.UTC(2026, 2, 1)), "mmmm yyyy"]);
 });
 
 test("conference rooms: every room, its first and last use and totals", async () => {
@@ -200,7 +211,7 @@ test("every report: the total row is the sum of the lines, on screen page by pag
     assert.equal(sheet.rowCount, header + lines.length + 1, type);
     const totalRow = sheet.getRow(sheet.rowCount);
     def.columns.forEach((col, i) => {
-      if (!col.sum) return;
+      if (!col.sum && !col.overall) return;
       const cell = totalRow.getCell(i + 1).value as { result?: number | Date } | number | Date;
       const raw = typeof cell === "number" || cell instanceof Date ? cell : cell.result!;
       // A duration cell reads back as a date (its format is a time format): days since 1899-12-30.
@@ -420,11 +431,33 @@ test("phone numbers and rates: the account's numbers and the provider's, with th
   assert.deepEqual(
     report.lines.map((l) => l.slice(0, 4)),
     [
-      ["+33 1 70 00 00 01", "France", "Toll", "€0.0450"],
+      ["+33 1 70 00 00 01", "France", "Toll", "0.0450"],
       ["+33 800 00 00 01", "France", "Toll-free", report.lines[1]![3]!],
     ],
   );
-  assert.match(report.lines[1]![3]!, /^€0\.\d{4}$/);
+  assert.match(report.lines[1]![3]!, /^0\.\d{4}$/);
+  // In .xlsx: the rate a number in the account's currency, its four decimals kept; the number text without any mark.
+  const sheet = await workbookOf(f.a, query("phone-numbers"));
+  assert.deepEqual([sheet.getCell("D7").value, sheet.getCell("D7").numFmt], [0.045, '#,##0.0000 "€"']);
+  assert.deepEqual([sheet.getCell("A7").value, sheet.getCell("A7").numFmt], ["+33 1 70 00 00 01", "@"]);
+  const xlsx = writtenCells((await file(f.a, query("phone-numbers"), "xlsx")).body);
+  assert.equal(xlsx.get("A7")!.quotePrefix, false);
+});
+
+test("billing history counts each conference once, also when its legs are of two service types", async () => {
+  const f = await loadFixture();
+  // In the range: one conference per room (five), each with a toll leg and a toll-free leg.
+  const report = await csv(f.a, query("billing-history"));
+  assert.deepEqual(report.lines.map((l) => [l[0], l[1], l[2], l[3]]), [["2026-06", "Toll", "5", "5"], ["2026-06", "Toll-free", "5", "5"]]);
+  assert.equal(report.total[2], "5", "five conferences, not ten");
+  assert.equal(report.total[3], "10", "ten legs");
+  const page = await getReportPage(await ownerOf(f.a), query("billing-history"), undefined, { t: messages.en, locale: "en", currency: "EUR" });
+  assert.equal(page.total[2], 5);
+  const sheet = await workbookOf(f.a, query("billing-history"));
+  const total = sheet.getRow(sheet.rowCount);
+  assert.deepEqual([total.getCell(3).value, total.getCell(4).value], [5, { formula: "SUM(D7:D8)", result: 10 }]);
+  const html = (await file(f.a, query("billing-history"), "html")).body.toString();
+  assert.match(html, /<tfoot><tr><td>Total \(2 lines\)<\/td><td><\/td><td class="n">5<\/td><td class="n">10<\/td>/);
 });
 
 test("file names say what they hold", async () => {
@@ -436,7 +469,7 @@ test("file names say what they hold", async () => {
   assert.equal((await file(f.a, parsed.query, "html")).filename, "report-660001-usage-2026-10-01_2026-10-31.html");
 });
 
-test("formula-looking text: a leading quote in CSV but for numbers and phone numbers, after a BOM; unchanged and quote-prefixed in .xlsx", async () => {
+test("formula-looking text: a leading quote in CSV but for numbers and phone numbers, after a BOM; unchanged in .xlsx, quote-prefixed but for those", async () => {
   const account = await createAccount(t.db, { number: "690001", company: "Formulas SA" });
   await createUser(t.db, { email: "holder@formulas.example", name: "@SUM(1+1)", password: "a long password", account: "690001", role: "owner" });
   await createRoom(t.db, { account: "690001", number: "691001", cardholder: "holder@formulas.example" });
@@ -477,8 +510,11 @@ test("formula-looking text: a leading quote in CSV but for numbers and phone num
   assert.deepEqual(names.map((_, i) => sheet.getCell(`E${7 + i}`).value), names.map((_, i) => (i % 3 === 2 ? "=1+1" : numbers[i % 3])));
   const cells = writtenCells(xlsx);
   for (const [i, name] of names.entries()) {
-    const quoted = !["(555) 123-4567", ACCENTED].includes(name);
+    // Formulas are quote-prefixed; the look-alikes (a phone number, a negative amount) and plain names are not.
+    const quoted = FORMULAS.includes(name);
     assert.deepEqual(cells.get(`D${7 + i}`), { type: "str", formula: undefined, value: name, quotePrefix: quoted }, JSON.stringify(name));
-    assert.deepEqual(cells.get(`E${7 + i}`), { type: "str", formula: undefined, value: sheet.getCell(`E${7 + i}`).value, quotePrefix: i % 3 !== 1 }, `number ${i}`);
+    // Phone numbers: no quote prefix (the Text format keeps them text); "=1+1" is guarded.
+    assert.deepEqual(cells.get(`E${7 + i}`), { type: "str", formula: undefined, value: sheet.getCell(`E${7 + i}`).value, quotePrefix: i % 3 === 2 }, `number ${i}`);
+    assert.equal(sheet.getCell(`E${7 + i}`).numFmt, "@");
   }
 });

@@ -27,7 +27,7 @@ runBaseline(values.url, async (client, started) => {
   const file = createWriteStream(values.out!);
   counter.stream.pipe(file);
   const wb = createWorkbook(counter.stream);
-  const sheet = wb.addSheet({ name: "Statement", title: ["Statement (exceljs baseline)", `Period ${values.period}`, "", `Generated ${new Date().toISOString()}`], money: { currency: "EUR", locale: "fr-FR" }, columns: COLUMNS });
+  const sheet = wb.addSheet({ name: "Statement", title: ["Statement (exceljs baseline)", `Period ${values.period}`, "", `Generated ${new Date().toISOString()}`], account: { currency: "EUR", locale: "fr-FR" }, columns: COLUMNS });
   let rows = 0;
   let chargeMinor = 0;
   let durationS = 0;

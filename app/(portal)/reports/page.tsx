@@ -44,7 +44,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
         saveAbove={SAVE_ABOVE_CHARACTERS}
       />
       {query && names && data && (
-        <ReportSection t={t} account={account} query={query} names={names} data={data} search={saved === undefined ? reportSearchParams(query) : new URLSearchParams({ s: saved })} />
+        <ReportSection t={t} language={locale} account={account} query={query} names={names} data={data} search={saved === undefined ? reportSearchParams(query) : new URLSearchParams({ s: saved })} />
       )}
     </>
   );
