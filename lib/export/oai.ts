@@ -179,7 +179,7 @@ export async function conferenceExport(c: ExportContext, roomNumber: string, con
       const title = await titleBlock(context, c.t.conference.title, [
         fill(c.t.download.room, { room: formatRoomNumber(conference.roomNumber), cardholder: conference.cardholder }),
         fill(c.t.download.conference, { date: when }),
-        `${c.t.codes.billingCode}: ${conference.billingCode ?? c.t.codes.unallocated}`,
+        fill(c.t.reports.labelValue, { label: c.t.codes.billingCode, value: conference.billingCode ?? c.t.codes.unallocated }),
       ]);
       const sheet = wb.addSheet({
         name: c.t.conference.title.slice(0, 31),

@@ -100,6 +100,16 @@ const FORMATS: Record<ColumnKind, (money: Money) => string | undefined> = {
   rate: (money) => money.rate,
 };
 
+/** Text indented by a character, dates and times centred, numbers as Excel aligns them. */
+const ALIGNMENTS: Partial<Record<ColumnKind, Partial<ExcelJS.Alignment>>> = {
+  text: { horizontal: "left", indent: 1 },
+  phone: { horizontal: "left", indent: 1 },
+  date: { horizontal: "center" },
+  datetime: { horizontal: "center" },
+  time: { horizontal: "center" },
+  month: { horizontal: "center" },
+};
+
 /**
  * Text a spreadsheet would run: starting with = + - @ tab or CR, unless it is a plain number or a
  * phone number (digits, spaces, dots, hyphens, brackets, a leading +; six digits at least).
@@ -125,7 +135,8 @@ async function viaExceljs(money: Money): Promise<Buffer> {
     row.eachCell((cell, column) => {
       const numFmt = formats[column - 1];
       const quotePrefix = typeof cell.value === "string" && guarded(cell.value);
-      if (numFmt || quotePrefix) cell.style = { ...(numFmt ? { numFmt } : {}), ...(quotePrefix ? { quotePrefix } : {}) } as Partial<ExcelJS.Style>;
+      const alignment = ALIGNMENTS[COLUMNS[column - 1]!.kind];
+      cell.style = { ...(numFmt ? { numFmt } : {}), ...(alignment ? { alignment } : {}), ...(quotePrefix ? { quotePrefix } : {}) } as Partial<ExcelJS.Style>;
     });
     row.commit();
   }

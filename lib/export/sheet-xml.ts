@@ -38,6 +38,24 @@ const FORMATS: Record<ColumnKind, (f: SheetFormats) => string | undefined> = {
   rate: (f) => f.rate,
 };
 
+/**
+ * Each kind's alignment: text indented by a character and dates and times centred, so that no
+ * value runs into its right-aligned neighbour's ("4 BOARD", "09:30:00 33 270 3"); numbers keep
+ * Excel's right alignment.
+ */
+const TEXT_ALIGNMENT: Partial<ExcelJS.Alignment> = { horizontal: "left", indent: 1 };
+const DATE_ALIGNMENT: Partial<ExcelJS.Alignment> = { horizontal: "center" };
+const ALIGNMENTS: Partial<Record<ColumnKind, Partial<ExcelJS.Alignment>>> = {
+  text: TEXT_ALIGNMENT,
+  phone: TEXT_ALIGNMENT,
+  date: DATE_ALIGNMENT,
+  datetime: DATE_ALIGNMENT,
+  time: DATE_ALIGNMENT,
+  month: DATE_ALIGNMENT,
+};
+/** A column's alignment (its header's and total's too); none for numbers. */
+export const columnAlignment = (kind: ColumnKind): Partial<ExcelJS.Alignment> | undefined => ALIGNMENTS[kind];
+
 /** Ten-thousandths of the currency unit in one unit: rates are stored so (rate_per_minute_e4). */
 export const RATE_SCALE = 10_000;
 
@@ -130,8 +148,8 @@ export function withQuotePrefix(styles: StreamingStyles): void {
  * value type when the first such value comes (as exceljs does per cell, so the ids are the same),
  * then the type and the value's opening. Text a spreadsheet would take for a formula has the quote prefix.
  */
-function styleTags(styles: StreamingStyles, format: string | undefined) {
-  const model: CellStyle = format ? { numFmt: format } : {};
+function styleTags(styles: StreamingStyles, format: string | undefined, alignment: Partial<ExcelJS.Alignment> | undefined) {
+  const model: CellStyle = { ...(format ? { numFmt: format } : {}), ...(alignment ? { alignment } : {}) };
   const quotedModel: CellStyle = { ...model, quotePrefix: true };
   const style = (type: ExcelJS.ValueType, quoted = false) => {
     // A copy each time: exceljs remembers a style object's id whatever the value type, so a text
@@ -210,7 +228,7 @@ function cellXml(column: Column, index: number, tags: Tags, scale: number): Cell
  * the columns' number formats; `scale` is the currency's minor units in one unit (100 for EUR).
  */
 export function dataRowXml(columns: Column[], formats: (string | undefined)[], styles: StreamingStyles, scale: number): (values: Cell[], row: number) => string {
-  const cells = columns.map((column, i) => cellXml(column, i, styleTags(styles, formats[i]), scale));
+  const cells = columns.map((column, i) => cellXml(column, i, styleTags(styles, formats[i], columnAlignment(column.kind)), scale));
   return (values, row) => {
     const r = String(row);
     let xml = `<row r="${r}">`;

@@ -3,7 +3,7 @@ import ExcelJS from "exceljs";
 import { minorDigits } from "@/lib/format";
 import { wallClockTime } from "@/lib/time-zone";
 import { needsFormulaGuard } from "./formula-safety";
-import { columnLetter, dataRowXml, excelSerial, numberFormat, RATE_SCALE, withQuotePrefix, type Cell, type CellStyle, type Column, type ColumnKind, type SheetFormats, type StreamingStyles } from "./sheet-xml";
+import { columnAlignment, columnLetter, dataRowXml, excelSerial, numberFormat, RATE_SCALE, withQuotePrefix, type Cell, type CellStyle, type Column, type ColumnKind, type SheetFormats, type StreamingStyles } from "./sheet-xml";
 
 /**
  * A streaming .xlsx writer for the OAI downloads and the report files: rows go straight to the
@@ -240,9 +240,11 @@ function headerRow(sheet: Sheet, columns: Column[]): void {
     columns.map((c) => c.header),
     (header) => {
       header.font = { bold: true };
-      header.eachCell((cell) => {
+      header.eachCell((cell, column) => {
         cell.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFE6F0FA" } };
         cell.border = { bottom: RULE };
+        // Over its column's values, as the pages' headings: indented over text, centred over dates and times, right over numbers.
+        cell.alignment = columnAlignment(columns[column - 1]!.kind) ?? { horizontal: "right" };
       });
     },
   );
