@@ -4,8 +4,7 @@ import { after, before, test } from "node:test";
 import { sql } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import { testDatabase, type TestDatabase } from "@/db/testing";
-import { seedDemo } from "@/lib/demo/demo";
-import { scopeOf, type AccountScope } from "@/lib/auth/scope";
+import type { AccountScope } from "@/lib/auth/scope";
 import { getAccount } from "@/lib/data/account";
 import { getCodeUsage } from "@/lib/data/code-usage";
 import { getConference, getConferenceLines } from "@/lib/data/conferences";
@@ -13,6 +12,7 @@ import { getRoomUsage } from "@/lib/data/room-usage";
 import { findRoom } from "@/lib/data/rooms";
 import { messages } from "@/lib/i18n/messages";
 import { accountExport, conferenceExport, roomExport, statementExport, SEED_COLUMNS, type Export, type ExportContext } from "./oai";
+import { seedDemoOwner } from "./testing/demo";
 import { writtenCells } from "./testing/xlsx-parts";
 import { currencyFormat, excelDateTime, wallClock } from "./workbook";
 
@@ -58,10 +58,7 @@ const seconds = (value: number) => Math.round(value * 86400);
 
 before(async () => {
   t = await testDatabase();
-  await seedDemo(t.db, NOW);
-  const { rows } = await t.db.execute<{ account_id: string; owner_id: string }>(sql`
-    select a.id as account_id, m.user_id as owner_id from accounts a join account_members m on m.account_id = a.id and m.role = 'owner'`);
-  owner = await scopeOf(t.db, { userId: Number(rows[0]!.owner_id), accountId: Number(rows[0]!.account_id), roomId: null });
+  owner = await seedDemoOwner(t.db, NOW);
   context = { scope: owner, account: await getAccount(owner), t: messages.en, locale: "en", period: "2026-10-01", now: NOW };
 });
 after(() => t.close());

@@ -4,14 +4,13 @@ import { after, before, test } from "node:test";
 import { sql } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import { testDatabase, type TestDatabase } from "@/db/testing";
-import { scopeOf, type AccountScope } from "@/lib/auth/scope";
+import type { AccountScope } from "@/lib/auth/scope";
 import { getAccount, type AccountInfo } from "@/lib/data/account";
 import { getCodeUsage } from "@/lib/data/code-usage";
 import { getConference, getConferenceLines, type ConferenceLine } from "@/lib/data/conferences";
 import { getReportPage } from "@/lib/data/reports";
 import { getRoomUsage } from "@/lib/data/room-usage";
 import { findRoom } from "@/lib/data/rooms";
-import { seedDemo } from "@/lib/demo/demo";
 import { formatDuration, formatLocalDate, formatLocalTime, formatMoney, formatRoomNumber } from "@/lib/format";
 import { messages, type Locale, type Messages } from "@/lib/i18n/messages";
 import { reportDefinition } from "@/lib/reports/definitions";
@@ -19,6 +18,7 @@ import { loadReportContext, reportExport } from "@/lib/reports/export";
 import { displayCell } from "@/lib/reports/format";
 import { reportTypes, type ReportQuery, type ReportType } from "@/lib/reports/query";
 import { accountExport, conferenceExport, OAI_COLUMNS, roomExport, SEED_COLUMNS, statementExport, type Export, type ExportContext } from "./oai";
+import { seedDemoOwner } from "./testing/demo";
 import { sheetsAsShown } from "./testing/libreoffice";
 import type { ColumnKind } from "./workbook";
 
@@ -85,10 +85,7 @@ async function bytesOf(file: Export): Promise<Buffer> {
 
 before(async () => {
   t = await testDatabase();
-  await seedDemo(t.db, NOW);
-  const { rows } = await t.db.execute<{ account_id: string; owner_id: string }>(sql`
-    select a.id as account_id, m.user_id as owner_id from accounts a join account_members m on m.account_id = a.id and m.role = 'owner'`);
-  owner = await scopeOf(t.db, { userId: Number(rows[0]!.owner_id), accountId: Number(rows[0]!.account_id), roomId: null });
+  owner = await seedDemoOwner(t.db, NOW);
 });
 after(() => t.close());
 
