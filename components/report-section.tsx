@@ -62,6 +62,11 @@ export function ReportSection({ t, language, account, query, names, data, search
             subtotal={data.page.pages > 1 ? row(t.paging.subtotal, data.subtotal) : undefined}
             total={row(`${r.total} (${linesLabel(data.page.count, t, account.locale)})`, data.total)}
           />
+          {def.columns.some((c) => c.overall) && (
+            <p className="mt-2 text-sm text-slate-600" data-testid="report-distinct-note">
+              {r.distinctNote}
+            </p>
+          )}
           <Pager page={data.page} href={(n) => `/reports?${search}&page=${n}`} labels={t.paging} />
         </>
       )}

@@ -197,7 +197,8 @@ function htmlWriter({ def, title, headers, c, output }: WriterSpec): LineWriter 
       await start;
       const values = totalValues(totals);
       const row = def.columns.map((col, i) => (i === 0 ? totalLabel(c, count) : values[i] === undefined ? "" : displayCell(col.kind, values[i]!, c.account, c.locale)));
-      await put(html`</tbody><tfoot><tr>${row.map((v, i) => html`<td${i > 0 && cls[i]}>${v}</td>`)}</tr></tfoot></table></body></html>`);
+      const note = def.columns.some((col) => col.overall) && html`<p>${c.t.reports.distinctNote}</p>`;
+      await put(html`</tbody><tfoot><tr>${row.map((v, i) => html`<td${i > 0 && cls[i]}>${v}</td>`)}</tr></tfoot></table>${note}</body></html>`);
     },
   };
 }

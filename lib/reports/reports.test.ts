@@ -458,6 +458,7 @@ test("billing history counts each conference once, also when its legs are of two
   assert.deepEqual([total.getCell(3).value, total.getCell(4).value], [5, { formula: "SUM(D7:D8)", result: 10 }]);
   const html = (await file(f.a, query("billing-history"), "html")).body.toString();
   assert.match(html, /<tfoot><tr><td>Total \(2 lines\)<\/td><td><\/td><td class="n">5<\/td><td class="n">10<\/td>/);
+  assert.match(html, /<\/table><p>A conference whose participants joined by several service types is on each of their lines; the total counts it once\.<\/p>/);
 });
 
 test("file names say what they hold", async () => {
