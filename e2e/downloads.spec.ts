@@ -40,6 +40,20 @@ test("every OAI page downloads what it shows", async ({ page }) => {
   const statement = await download(page, "statement");
   expect(statement.name).toBe(`oai-602127-${month}-statement.xlsx`);
   expect(statement.workbook.worksheets).toHaveLength(2);
+  // Ledger-ready cells: dates, times with seconds, [hh]:mm:ss durations, amounts in the account's currency.
+  const lines = statement.workbook.worksheets[0]!;
+  let header = 0;
+  lines.eachRow((row, n) => !header && row.getCell(1).value === "DATE" && (header = n));
+  const first = lines.getRow(header + 1);
+  expect([1, 2, 3, 5, 7, 8, 9].map((c) => [first.getCell(c).type, first.getCell(c).numFmt])).toEqual([
+    [ExcelJS.ValueType.Date, "dd/mm/yyyy"],
+    [ExcelJS.ValueType.Date, "hh:mm:ss"],
+    [ExcelJS.ValueType.String, undefined],
+    [ExcelJS.ValueType.Number, "#,##0"],
+    [ExcelJS.ValueType.Date, "[hh]:mm:ss"],
+    [ExcelJS.ValueType.Date, "[hh]:mm:ss"],
+    [ExcelJS.ValueType.Number, '#,##0.00 "€"'],
+  ]);
 
   await page.goto(`/rooms/332703?period=${month}`);
   const room = await download(page, "download");
