@@ -1,17 +1,30 @@
 import { formatDuration, formatMoney, formatRoomNumber } from "@/lib/format";
+import { LockedUnallocated } from "./locked-unallocated";
 
 type RoomLine = { number: string; cardholder: string; conferences: number; durationS: number; chargeMinor: number };
-type CodeLine = { code: string | null; conferences: number; durationS: number; chargeMinor: number; rooms: RoomLine[]; href: string; roomHref: (number: string) => string };
+type CodeLine = {
+  code: string | null;
+  conferences: number;
+  durationS: number;
+  chargeMinor: number;
+  rooms: RoomLine[];
+  href: string;
+  roomHref: (number: string) => string;
+  /** Unallocated in an open month: the way to the month-end clean-up. */
+  cleanup?: { href: string; label: string };
+};
 
 type Props = {
   labels: { billingCode: string; unallocated: string; conferences: string; accumulatedTime: string; charge: string; total: string; rooms: string; viewConferences: string };
   codes: CodeLine[];
   total: { conferences: number; durationS: number; chargeMinor: number };
   money: { currency: string; locale: string };
+  /** An invoiced month: "Unallocated" in plain text, with this reason on hover and focus. */
+  lockedReason?: string;
 };
 
 /** Totals per billing code, Unallocated first; each opens (details/summary, no script) to its rooms. */
-export function CodeUsageTable({ labels, codes, total, money }: Props) {
+export function CodeUsageTable({ labels, codes, total, money, lockedReason }: Props) {
   const cols = "grid grid-cols-[minmax(10rem,1fr)_8rem_9rem_9rem] items-center gap-x-4";
   const amount = (minor: number) => formatMoney(minor, money.currency, money.locale);
   return (
@@ -27,7 +40,7 @@ export function CodeUsageTable({ labels, codes, total, money }: Props) {
           <summary className={`${cols} cursor-pointer list-none px-4 py-2 hover:bg-brand-50`}>
             <span className="font-medium">
               <span className="mr-2 inline-block text-slate-400 transition group-open:rotate-90">▸</span>
-              {c.code ?? <span className="text-amber-700">{labels.unallocated}</span>}
+              {c.code ?? (lockedReason ? <LockedUnallocated label={labels.unallocated} reason={lockedReason} id="code-usage" /> : <span className="text-amber-700">{labels.unallocated}</span>)}
             </span>
             <span className="num text-right">{c.conferences}</span>
             <span className="num text-right">{formatDuration(c.durationS)}</span>
@@ -50,6 +63,11 @@ export function CodeUsageTable({ labels, codes, total, money }: Props) {
             <a href={c.href} className="no-print ml-10 mt-1 inline-block text-sm font-medium text-brand-700 hover:underline">
               {labels.viewConferences} →
             </a>
+            {c.cleanup && (
+              <a href={c.cleanup.href} className="no-print ml-6 mt-1 inline-block text-sm font-medium text-amber-800 hover:underline" data-testid="cleanup-link">
+                {c.cleanup.label} →
+              </a>
+            )}
           </div>
         </details>
       ))}

@@ -23,6 +23,9 @@ export default async function PortalLayout({ children }: { children: ReactNode }
                 <a href="/account" className="text-white/85 hover:text-white hover:underline">
                   {t.summary.title}
                 </a>
+                <a href="/account/unallocated" className="text-white/85 hover:text-white hover:underline" data-testid="nav-cleanup">
+                  {t.cleanup.nav}
+                </a>
                 <a href="/reports" className="text-white/85 hover:text-white hover:underline" data-testid="nav-reports">
                   {t.reports.nav}
                 </a>
