@@ -66,7 +66,7 @@ async function downloadedCodes(path: string, cookie: string): Promise<string[]> 
   await book.xlsx.load(await response.arrayBuffer());
   const codes: string[] = [];
   book.worksheets[0]!.eachRow((row) => {
-    if (typeof row.getCell(5).value === "number" && /^\d{3} \d{3} \d$/.test(String(row.getCell(3).value))) codes.push(String(row.getCell(6).value));
+    if (typeof row.getCell(5).value === "number" && /^\d{2} \d{3} \d$/.test(String(row.getCell(3).value))) codes.push(String(row.getCell(6).value));
   });
   return codes;
 }
