@@ -43,7 +43,7 @@ export function CleanupFilters({ t, periods, period, rooms, values, errors, days
         </div>
         {day("from", t.cleanup.from)}
         {day("to", t.cleanup.to)}
-        <div className="flex items-center gap-3 pt-6">
+        <div className="flex items-center gap-3 self-end pb-px">
           <button type="submit" className="rounded border border-brand-700 bg-white px-3 py-1.5 text-sm font-semibold text-brand-700 hover:bg-brand-50">
             {t.cleanup.filter}
           </button>
