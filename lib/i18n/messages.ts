@@ -495,7 +495,7 @@ const en = {
     ownersOnly: "Only the account's owner can make this change.",
   },
   cleanup: {
-    nav: "Unallocated",
+    nav: "Month-end clean-up",
     title: "Month-end clean-up",
     intro: "Every conference of {period} without a billing code, in all rooms: give them a code in one go.",
     filters: "Filters",
@@ -1023,7 +1023,7 @@ const fr: Messages = {
     ownersOnly: "Seul le propriétaire du compte peut faire cette modification.",
   },
   cleanup: {
-    nav: "Non attribuées",
+    nav: "Nettoyage de fin de mois",
     title: "Nettoyage de fin de mois",
     intro: "Toutes les conférences de {period} sans code de facturation, dans toutes les salles : attribuez-leur un code en une fois.",
     filters: "Filtres",
