@@ -50,17 +50,26 @@ export function RoomUsageSection({ t, usage, page, period, money, showAllHref, p
   );
 }
 
-type CodeProps = { t: Messages; codes: { codes: CodeUsage[]; total: { conferences: number; durationS: number; chargeMinor: number } }; period: Period; money: Money };
+type CodeProps = { t: Messages; codes: { codes: CodeUsage[]; total: { conferences: number; durationS: number; chargeMinor: number } }; period: Period; money: Money; invoiced: boolean };
 
-/** The account summary by billing code, Unallocated first; each code opens to its conferences. */
-export function CodeUsageSection({ t, codes, period, money }: CodeProps) {
+/** The month-end clean-up of a period. */
+export const cleanupHref = (period: Period) => `/account/unallocated?period=${toUrlPeriod(period)}`;
+
+/** The account summary by billing code, Unallocated first; each code opens to its conferences (Unallocated, in an open month, also to the clean-up). */
+export function CodeUsageSection({ t, codes, period, money, invoiced }: CodeProps) {
   if (codes.codes.length === 0) return <p className={empty}>{t.summary.noActiveRooms}</p>;
   return (
     <CodeUsageTable
       labels={{ ...t.summary, ...t.codes, billingCode: t.codes.billingCode }}
-      codes={codes.codes.map((c) => ({ ...c, href: `/account/conferences?${new URLSearchParams({ period: toUrlPeriod(period), code: c.code ?? "" })}`, roomHref: (number: string) => roomHref(period, number) }))}
+      codes={codes.codes.map((c) => ({
+        ...c,
+        href: `/account/conferences?${new URLSearchParams({ period: toUrlPeriod(period), code: c.code ?? "" })}`,
+        roomHref: (number: string) => roomHref(period, number),
+        cleanup: c.code === null && !invoiced ? { href: cleanupHref(period), label: t.cleanup.cleanUp } : undefined,
+      }))}
       total={codes.total}
       money={money}
+      lockedReason={invoiced ? t.cleanup.lockedReason : undefined}
     />
   );
 }

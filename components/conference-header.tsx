@@ -4,6 +4,7 @@ import type { ConferenceDetail } from "@/lib/data/conferences";
 import { formatDuration, formatLocalDate, formatLocalTime, gmtOffset } from "@/lib/format";
 import { fill, type Messages } from "@/lib/i18n/messages";
 import { BillingCodeForm } from "./billing-code-form";
+import { LockedUnallocated } from "./locked-unallocated";
 import { RoomLines, StatusBadge, SummaryBlock, SummaryLine } from "./summary-block";
 
 type Zone = Pick<AccountInfo, "timeZone" | "locale">;
@@ -48,7 +49,7 @@ export function ConferenceBillingCode({ t, conference: c, account, assign, sugge
         <StatusBadge invoiced={c.invoiced} label={c.invoiced ? t.summary.invoiced : t.summary.notInvoiced} />
       </h2>
       <p className="text-lg font-semibold" data-testid="current-code">
-        {c.billingCode ?? <span className="text-amber-700">{t.codes.unallocated}</span>}
+        {c.billingCode ?? (c.invoiced ? <LockedUnallocated label={t.codes.unallocated} reason={t.cleanup.lockedReason} id="conference" /> : <span className="text-amber-700">{t.codes.unallocated}</span>)}
       </p>
       {source && (
         <p className="mb-4 text-sm text-slate-600" data-testid="code-origin">

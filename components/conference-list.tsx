@@ -1,4 +1,6 @@
+import type { ReactNode } from "react";
 import { assignSelectedCodes } from "@/lib/actions/billing-codes";
+import type { FormState } from "@/lib/actions/form";
 import type { ConferenceLine } from "@/lib/data/conferences";
 import type { Messages } from "@/lib/i18n/messages";
 import { subtotal, type PageSlice } from "@/lib/paging";
@@ -21,15 +23,22 @@ type Props = {
   lockedNote?: string;
   /** The list spans rooms: a room column, its heading. */
   roomColumn?: string;
+  /** The assignment's action, when not the room page's (the ticked conferences). */
+  assign?: (state: FormState, formData: FormData) => Promise<FormState>;
+  /** Fields before the code (the clean-up's "select all"). */
+  before?: ReactNode;
+  /** The code form stays when the list empties (its confirmation with it): lists that assigning empties. */
+  keepForm?: boolean;
 };
 
 /**
  * A page of conferences (one line per conference and service type) with the whole list's total;
  * in a month not yet invoiced, inside the form that assigns a billing code to the ones ticked.
  */
-export function ConferenceList({ t, list, page, pageHref, account, invoiced, suggestions, emptyMessage, lockedNote, roomColumn }: Props) {
-  if (list.lines.length === 0) return <p className="rounded-lg border border-slate-200 bg-white p-5 text-slate-700">{emptyMessage}</p>;
-  const table = (
+export function ConferenceList({ t, list, page, pageHref, account, invoiced, suggestions, emptyMessage, lockedNote, roomColumn, assign, before, keepForm }: Props) {
+  const empty = <p className="w-full rounded-lg border border-slate-200 bg-white p-5 text-slate-700">{emptyMessage}</p>;
+  if (list.lines.length === 0 && (invoiced || !keepForm)) return empty;
+  const table = list.lines.length === 0 ? empty : (
     <>
       <ConferenceTable
         labels={{ ...t.room, unallocated: t.codes.unallocated }}
@@ -39,6 +48,7 @@ export function ConferenceList({ t, list, page, pageHref, account, invoiced, sug
         subtotal={page.pages > 1 ? { label: t.paging.subtotal, sums: subtotal(list.lines) } : undefined}
         account={account}
         selectable={!invoiced}
+        lockedReason={invoiced ? t.cleanup.lockedReason : undefined}
         roomColumn={roomColumn}
       />
       <Pager page={page} href={pageHref} labels={t.paging} />
@@ -53,7 +63,7 @@ export function ConferenceList({ t, list, page, pageHref, account, invoiced, sug
     );
   }
   return (
-    <BillingCodeForm action={assignSelectedCodes} labels={{ billingCode: t.room.assignSelected, submit: t.codes.assign, hint: t.codes.hint }} suggestions={suggestions} compact>
+    <BillingCodeForm action={assign ?? assignSelectedCodes} labels={{ billingCode: t.room.assignSelected, submit: t.codes.assign, hint: t.codes.hint }} suggestions={suggestions} before={before} compact>
       <div className="w-full">{table}</div>
     </BillingCodeForm>
   );

@@ -2,6 +2,7 @@ import type { ConferenceLine } from "@/lib/data/conferences";
 import { TotalRow } from "./total-row";
 import { formatDuration, formatLocalDate, formatLocalTime, formatMoney, formatRoomNumber, gmtOffset } from "@/lib/format";
 import { html, innerHtml } from "@/lib/html";
+import { lockedUnallocatedHtml } from "./locked-unallocated";
 
 export type ConferenceTableLine = ConferenceLine & { href: string };
 
@@ -13,6 +14,8 @@ type Props = {
   account: { timeZone: string; locale: string; currency: string };
   /** Shows a checkbox per conference, named "conference", for the bulk assignment form around the table. */
   selectable?: boolean;
+  /** An invoiced month: "Unallocated" is plain text with this reason on hover and focus, not a link to a locked page. */
+  lockedReason?: string;
   /** The room column's header, for lists across rooms. */
   roomColumn?: string;
   subtotal?: { label: string; sums: { durationS: number; chargeMinor: number } };
@@ -26,7 +29,7 @@ const th = "px-3 py-2.5 text-left text-xs font-bold uppercase tracking-wide text
  * line per conference and service type. The header gives the zone's offset; when the period spans a
  * summer-time change, each line also shows its own.
  */
-export function ConferenceTable({ labels, serviceTypes, lines, total, account, selectable, roomColumn, subtotal }: Props) {
+export function ConferenceTable({ labels, serviceTypes, lines, total, account, selectable, lockedReason, roomColumn, subtotal }: Props) {
   const offsets = [...new Set(lines.map((l) => gmtOffset(l.startedAt, account.timeZone)))];
   const mixed = offsets.length > 1;
   const offsetLabel = offsets.length ? offsets.join(" / ") : gmtOffset(new Date(), account.timeZone);
@@ -35,7 +38,9 @@ export function ConferenceTable({ labels, serviceTypes, lines, total, account, s
     const date = formatLocalDate(line.startedAt, timeZone, locale);
     const time = formatLocalTime(line.startedAt, timeZone, locale);
     const box = first && html`<input type="checkbox" name="conference" value="${line.conferenceId}:${line.version}" aria-label="${`${labels.select} ${date} ${time}`}" class="h-4 w-4 accent-brand-700">`;
-    const code = line.billingCode ?? html`<a href="${`${line.href}#billing-code`}" class="unallocated">${labels.unallocated}</a>`;
+    const code =
+      line.billingCode ??
+      (lockedReason ? lockedUnallocatedHtml(labels.unallocated, lockedReason, `${line.conferenceId}-${line.serviceType}`) : html`<a href="${`${line.href}#billing-code`}" class="unallocated">${labels.unallocated}</a>`);
     return html`<tr${first && html` class="first"`} data-conference="${line.conferenceId}">${[
       selectable && html`<td class="no-print">${box}</td>`,
       roomColumn && html`<td class="t">${formatRoomNumber(line.roomNumber)}</td>`,

@@ -22,7 +22,7 @@ type Props = {
  */
 export function PeriodControls({ periodLabel, periods, period, displayLabel, displays, display, showLabel, sort }: Props) {
   const submit = (event: ChangeEvent<HTMLSelectElement>) => event.currentTarget.form?.requestSubmit();
-  const select = "rounded border border-slate-300 bg-white px-2 py-1 text-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30";
+  const select = "max-w-full rounded border border-slate-300 bg-white px-2 py-1 text-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30";
   return (
     <form method="get" className="contents">
       {sort && <input type="hidden" name="sort" value={sort} />}
@@ -43,7 +43,7 @@ export function PeriodControls({ periodLabel, periods, period, displayLabel, dis
           <dt className="py-2 pr-6 font-medium text-slate-600">
             <label htmlFor="display">{displayLabel}</label>
           </dt>
-          <dd className="flex items-center gap-3 py-2">
+          <dd className="flex flex-wrap items-center gap-x-3 gap-y-2 py-2">
             <select id="display" name="display" defaultValue={display} onChange={submit} className={select}>
               {displays.map((d) => (
                 <option key={d.value} value={d.value}>

@@ -8,7 +8,7 @@ export function SummaryBlock({ title, children }: Props) {
   return (
     <section className="rounded-lg border border-slate-200 bg-white shadow-sm">
       <h2 className="rounded-t-lg border-b border-slate-200 bg-brand-50 px-5 py-2.5 text-sm font-bold uppercase tracking-wide text-brand-900">{title}</h2>
-      <dl className="grid grid-cols-[max-content_1fr] px-5 py-2 text-sm">{children}</dl>
+      <dl className="grid grid-cols-[max-content_minmax(0,1fr)] px-5 py-2 text-sm">{children}</dl>
     </section>
   );
 }

@@ -4,7 +4,9 @@ import type { Database, Transaction } from "@/db/client";
 import { billingPeriods, conferences, rooms } from "@/db/schema";
 import { assertOwner, roomFilter, type AccountScope, type Scope } from "@/lib/auth/scope";
 import { audit } from "@/lib/audit";
+import { conferencesWhere, type UnallocatedFilter } from "@/lib/data/conference-queries";
 import { ConflictError, LockedError, NotFoundError } from "@/lib/errors";
+import type { Period } from "@/lib/periods";
 import { shiftRollups } from "@/lib/usage/rollups";
 
 /** A billing code: 1–20 letters, digits or hyphens, trimmed, case kept. */
@@ -18,12 +20,14 @@ export type ConferenceVersion = { id: number; version: number };
 
 /** Gives locked conferences a code, moving their usage between the rollups' code buckets. */
 async function recode(tx: Transaction, scope: Scope, ids: number[], code: string, source: "assigned" | "auto") {
-  const these = sql`c.account_id = ${scope.accountId} and c.id in ${ids}`;
+  // One array parameter, not one per id: "select all" may take tens of thousands of conferences.
+  const idList = sql`any(${sql.param(ids)}::bigint[])`;
+  const these = sql`c.account_id = ${scope.accountId} and c.id = ${idList}`;
   await shiftRollups(tx, -1, these);
   await tx
     .update(conferences)
     .set({ billingCode: code, billingCodeSource: source, billingCodeSetBy: scope.userId, billingCodeSetAt: sql`now()`, version: sql`${conferences.version} + 1` })
-    .where(and(eq(conferences.accountId, scope.accountId), inArray(conferences.id, ids)));
+    .where(and(eq(conferences.accountId, scope.accountId), sql`${conferences.id} = ${idList}`));
   await shiftRollups(tx, 1, these);
 }
 
@@ -120,5 +124,34 @@ export async function setAutoBillingCode(db: Database, scope: AccountScope, room
       applied = ids.length;
     }
     return { code, applied };
+  });
+}
+
+/**
+ * "Select all" of the month-end clean-up: gives one code to every unallocated conference of the
+ * period that the page's filter chooses, the filter being read again inside the transaction. The
+ * rows are locked FOR UPDATE; one that another transaction gave a code meanwhile is checked against
+ * the filter again once that one commits (READ COMMITTED), no longer matches and keeps its code:
+ * two assignments at once never take, nor count, the same conference twice. Owners only; an
+ * invoiced month refuses. Returns how many conferences were given the code.
+ */
+export async function assignUnallocated(db: Database, scope: AccountScope, period: Period, filter: UnallocatedFilter, rawCode: string) {
+  assertOwner(scope, "conference");
+  const code = billingCodeSchema.parse(rawCode);
+  return db.transaction(async (tx) => {
+    // Shared: support's closing of the month waits for this assignment, and this one for a closing under way.
+    const [month] = await tx
+      .select({ status: billingPeriods.status })
+      .from(billingPeriods)
+      .where(and(eq(billingPeriods.accountId, scope.accountId), eq(billingPeriods.period, period)))
+      .for("share");
+    if (month?.status === "invoiced") throw new LockedError("invoiced");
+    const { rows } = await tx.execute<{ id: string }>(sql`select c.id from conferences c where ${conferencesWhere(scope, period, filter)} order by c.id for update of c`);
+    const ids = rows.map((r) => Number(r.id));
+    if (ids.length) {
+      await recode(tx, scope, ids, code, "assigned");
+      await audit(tx, { accountId: scope.accountId, actorUserId: scope.userId, action: "billing-code.bulk-assigned", subject: `period ${period.slice(0, 7)}`, before: { code: null, conferences: ids }, after: { code, source: "assigned" } });
+    }
+    return { code, count: ids.length };
   });
 }

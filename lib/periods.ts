@@ -53,6 +53,9 @@ export function periodLabel(period: Period, locale: string): string {
   return label.charAt(0).toUpperCase() + label.slice(1);
 }
 
+/** A month's name inside a sentence: French writes it in lower case ("en novembre 2026"), English not. */
+export const periodInSentence = (period: Period, locale: string) => (locale.startsWith("fr") ? periodLabel(period, locale).toLocaleLowerCase(locale) : periodLabel(period, locale));
+
 /**
  * The period a page shows from its `period` URL value: the current month when absent; `undefined`
  * when the value is malformed or outside the selectable months.

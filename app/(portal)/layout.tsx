@@ -19,9 +19,12 @@ export default async function PortalLayout({ children }: { children: ReactNode }
           <div className="flex items-center gap-5">
             <Brand provider={t.provider} product={t.productName} compact={scope.kind === "account"} />
             {scope.kind === "account" && (
-              <nav className="flex gap-3.5 whitespace-nowrap text-sm font-medium" aria-label={t.productName}>
+              <nav className="flex min-w-0 flex-wrap gap-x-3.5 gap-y-1 whitespace-nowrap text-sm font-medium" aria-label={t.productName}>
                 <a href="/account" className="text-white/85 hover:text-white hover:underline">
                   {t.summary.title}
+                </a>
+                <a href="/account/unallocated" className="text-white/85 hover:text-white hover:underline" data-testid="nav-cleanup">
+                  {t.cleanup.nav}
                 </a>
                 <a href="/reports" className="text-white/85 hover:text-white hover:underline" data-testid="nav-reports">
                   {t.reports.nav}

@@ -3,8 +3,13 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { assignBillingCode, billingCodeSchema, setAutoBillingCode } from "@/lib/billing-codes";
-import { fill } from "@/lib/i18n/messages";
+import { assignBillingCode, assignUnallocated, billingCodeSchema, setAutoBillingCode } from "@/lib/billing-codes";
+import { readCleanupFilter } from "@/lib/cleanup";
+import { getAccount } from "@/lib/data/account";
+import { NotFoundError } from "@/lib/errors";
+import { getMessages } from "@/lib/i18n/locale";
+import { fill, type Messages } from "@/lib/i18n/messages";
+import { choosePeriod } from "@/lib/periods";
 import { runFormAction, runOwnerFormAction, type FormState } from "./form";
 
 const id = z.coerce.number().int().positive();
@@ -38,15 +43,47 @@ export async function assignConferenceCode(conferenceId: number, conferenceVersi
   });
 }
 
+const noneSelected = (t: Messages) => new z.ZodError([{ code: "custom", path: ["conference"], message: t.room.noneSelected, input: undefined }]);
+
 /** Assigns one code to every selected conference, all or nothing. */
 export async function assignSelectedCodes(_previous: FormState, formData: FormData): Promise<FormState> {
   const state = await runFormAction(z.object({ code: billingCodeSchema, conference: selection }), formData, async ({ scope, input, t }) => {
-    if (!input.conference.length) throw new z.ZodError([{ code: "custom", path: ["conference"], message: t.room.noneSelected, input: undefined }]);
+    if (!input.conference.length) throw noneSelected(t);
     const result = await assignBillingCode(await getDb(), scope, input.conference, input.code);
     revalidatePath("/", "layout");
     return fill(t.codes.assigned, { code: result.code, count: result.count });
   });
   return state;
+}
+
+/** What the clean-up page binds to its form: the period and filter it shows, and how many conferences they matched. */
+const cleanupView = z.object({ period: z.string(), room: z.string(), from: z.string(), to: z.string(), shown: z.number().int().min(0) });
+export type CleanupView = z.input<typeof cleanupView>;
+
+/**
+ * The clean-up page's Assign: the conferences ticked (as on a room page), or with "select all",
+ * every unallocated conference the page's filter matches now, read again by the server; says how
+ * many got the code, and how many of those shown someone else had given a code meanwhile.
+ */
+export async function assignCleanup(view: CleanupView, _previous: FormState, formData: FormData): Promise<FormState> {
+  const schema = z.object({ code: billingCodeSchema, all: z.literal("on").optional(), conference: selection });
+  return runOwnerFormAction(schema, formData, async ({ scope, input, t }) => {
+    const shown = cleanupView.parse(view);
+    if (!input.all) {
+      if (!input.conference.length) throw noneSelected(t);
+      const result = await assignBillingCode(await getDb(), scope, input.conference, input.code);
+      revalidatePath("/", "layout");
+      return fill(t.codes.assigned, { code: result.code, count: result.count });
+    }
+    const [account, { locale }] = await Promise.all([getAccount(scope), getMessages()]);
+    const { period } = choosePeriod(shown.period, account.timeZone);
+    const query = period && (await readCleanupFilter(scope, period, account.timeZone, shown, t, locale));
+    if (!period || !query) throw new NotFoundError("period or room not found");
+    const result = await assignUnallocated(await getDb(), scope, period, query.filter, input.code);
+    revalidatePath("/", "layout");
+    const skipped = shown.shown - result.count;
+    return fill(skipped > 0 ? t.cleanup.assignedSome : t.codes.assigned, { code: result.code, count: result.count, skipped });
+  });
 }
 
 /** Sets (or clears) a room's auto billing code, optionally applying it to its unallocated conferences. */

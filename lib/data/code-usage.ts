@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { rows } from "@/db/rows";
-import { roomFilter, type Scope } from "@/lib/auth/scope";
+import { roomFilter, type AccountScope, type Scope } from "@/lib/auth/scope";
 import type { Period } from "@/lib/periods";
 
 type CodeRoomLine = { number: string; cardholder: string; conferences: number; durationS: number; chargeMinor: number };
@@ -38,4 +38,26 @@ export async function getCodeUsage(scope: Scope, period: Period): Promise<{ code
   }
   const total = codes.reduce((t, c) => ({ conferences: t.conferences + c.conferences, durationS: t.durationS + c.durationS, chargeMinor: t.chargeMinor + c.chargeMinor }), { conferences: 0, durationS: 0, chargeMinor: 0 });
   return { codes, total };
+}
+
+const unallocatedRoom = z.object({ number: z.string(), cardholder: z.string(), conferences: z.number(), charge_minor: z.coerce.number() });
+
+/**
+ * The rooms with unallocated conferences in a period, with how many and their charge, from the
+ * rollups: the clean-up page's room filter and the account summary's "Unallocated" line.
+ */
+export async function getUnallocatedRooms(scope: AccountScope, period: Period): Promise<{ rooms: { number: string; cardholder: string; conferences: number }[]; conferences: number; chargeMinor: number }> {
+  const db = await getDb();
+  const lines = await rows(db, unallocatedRoom, sql`
+    select r.number, holder.display_name as cardholder, u.conferences, u.charge_minor
+    from usage_rollups u
+    join rooms r on r.account_id = u.account_id and r.id = u.room_id
+    join users holder on holder.id = r.cardholder_id
+    where u.account_id = ${scope.accountId} and u.period = ${period} and u.billing_code = '' and u.conferences > 0
+    order by r.number`);
+  return {
+    rooms: lines.map((l) => ({ number: l.number, cardholder: l.cardholder, conferences: l.conferences })),
+    conferences: lines.reduce((n, l) => n + l.conferences, 0),
+    chargeMinor: lines.reduce((n, l) => n + l.charge_minor, 0),
+  };
 }

@@ -7,21 +7,43 @@ import { sql, type SQL } from "drizzle-orm";
 import { roomFilter, type Scope } from "@/lib/auth/scope";
 import type { Period } from "@/lib/periods";
 
-/** Which conferences of a period: one room's, or those with one billing code (null = Unallocated) across rooms. */
-export type ConferenceFilter = { roomId: number } | { billingCode: string | null };
+/**
+ * The month-end clean-up's list: a period's unallocated conferences, of one room or of all, started
+ * from `from` (included) to `to` (excluded) when given.
+ */
+export type UnallocatedFilter = { unallocated: true; roomId: number | null; from: Date | null; to: Date | null };
+
+/** Which conferences of a period: one room's, those with one billing code (null = Unallocated) across rooms, or the clean-up's. */
+export type ConferenceFilter = { roomId: number } | { billingCode: string | null } | UnallocatedFilter;
+
+const unallocatedOf = (filter: UnallocatedFilter) =>
+  sql`and c.billing_code is null ${filter.roomId === null ? sql`` : sql`and c.room_id = ${filter.roomId}`}
+      ${filter.from ? sql`and c.started_at >= ${filter.from.toISOString()}` : sql``} ${filter.to ? sql`and c.started_at < ${filter.to.toISOString()}` : sql``}`;
 
 const filterOf = (filter: ConferenceFilter) =>
-  "roomId" in filter ? sql`and c.room_id = ${filter.roomId}` : filter.billingCode === null ? sql`and c.billing_code is null` : sql`and c.billing_code = ${filter.billingCode}`;
+  "unallocated" in filter
+    ? unallocatedOf(filter)
+    : "roomId" in filter
+      ? sql`and c.room_id = ${filter.roomId}`
+      : filter.billingCode === null
+        ? sql`and c.billing_code is null`
+        : sql`and c.billing_code = ${filter.billingCode}`;
+
+/**
+ * The conferences of the scope and period that a filter chooses (`c` conferences): what the
+ * clean-up page lists and what "select all" assigns, so both always mean the same conferences.
+ */
+export const conferencesWhere = (scope: Scope, period: Period, filter: ConferenceFilter): SQL =>
+  sql`c.account_id = ${scope.accountId} and c.period = ${period} ${filterOf(filter)} and ${roomFilter(scope, sql`c.room_id`)}`;
 
 /**
  * A period's conferences, one line per conference and service type, oldest first; with `slice`,
  * only the conferences of that slice of the list.
  */
 export function conferenceLinesQuery(scope: Scope, period: Period, filter: ConferenceFilter, slice?: { offset: number; limit: number }): SQL {
-  const where = filterOf(filter);
-  const roomScope = sql`and ${roomFilter(scope, sql`c.room_id`)}`;
+  const where = conferencesWhere(scope, period, filter);
   const chosen = slice
-    ? sql`and c.id in (select c.id from conferences c where c.account_id = ${scope.accountId} and c.period = ${period} ${where} ${roomScope}
+    ? sql`and c.id in (select c.id from conferences c where ${where}
                        order by c.started_at, c.id limit ${slice.limit} offset ${slice.offset})`
     : sql``;
   return sql`
@@ -31,13 +53,22 @@ export function conferenceLinesQuery(scope: Scope, period: Period, filter: Confe
     from conferences c
     join rooms r on r.account_id = c.account_id and r.id = c.room_id
     join legs l on l.account_id = c.account_id and l.conference_id = c.id
-    where c.account_id = ${scope.accountId} and c.period = ${period} ${where} ${roomScope} ${chosen}
+    where ${where} ${chosen}
     group by c.account_id, c.id, r.number, l.service_type
     order by c.started_at, c.id, l.service_type`;
 }
 
-/** The whole list's count and sums, from the rollups: per room (room_usage), or per billing code (usage_rollups). */
+/**
+ * The whole list's count and sums, from the rollups: per room (room_usage), or per billing code
+ * (usage_rollups); the clean-up's list (a room, days) has no rollup of its own: its conferences'
+ * stored totals.
+ */
 export function conferenceTotalsQuery(scope: Scope, period: Period, filter: ConferenceFilter): SQL {
+  if ("unallocated" in filter) {
+    return sql`
+        select count(*)::int as conferences, coalesce(sum(c.duration_s), 0) as duration_s, coalesce(sum(c.charge_minor), 0) as charge_minor
+        from conferences c where ${conferencesWhere(scope, period, filter)}`;
+  }
   return sql`
         select coalesce(sum(c.conferences), 0)::int as conferences, coalesce(sum(c.duration_s), 0) as duration_s, coalesce(sum(c.charge_minor), 0) as charge_minor
         from ${"roomId" in filter ? sql`room_usage c` : sql`usage_rollups c`}

@@ -3,6 +3,7 @@ import type { Writable } from "node:stream";
 import type { Scope } from "@/lib/auth/scope";
 import { getPeriodStatus, type AccountInfo } from "@/lib/data/account";
 import { getCodeUsage } from "@/lib/data/code-usage";
+import type { ConferenceFilter } from "@/lib/data/conference-queries";
 import { getConference } from "@/lib/data/conferences";
 import { getRoomUsage, type RoomDisplay } from "@/lib/data/room-usage";
 import type { RoomHeader } from "@/lib/data/rooms";
@@ -93,11 +94,11 @@ async function titleBlock(c: ExportContext, heading: string, extra: string[] = [
 const fileName = (c: ExportContext, what: string) => `oai-${c.account.number}-${toUrlPeriod(c.period)}-${what}.xlsx`;
 
 /** Streams conference lines in the seed's columns and returns their totals (which the total row repeats). */
-async function writeConferenceLines(sheet: TableWriter, c: ExportContext, roomId: number | null) {
+async function writeConferenceLines(sheet: TableWriter, c: ExportContext, filter: ConferenceFilter | null) {
   let durationS = 0;
   let chargeMinor = 0;
   let participants = 0;
-  for await (const batch of statementRows(c.scope, c.period, roomId, c.signal)) {
+  for await (const batch of statementRows(c.scope, c.period, filter, c.signal)) {
     const rows: Cell[][] = [];
     for (const r of batch) {
       const start = excelDateTime(r.started_ms, c.account.timeZone);
@@ -152,13 +153,22 @@ export function accountExport(c: ExportContext, display: RoomDisplay, byCode: bo
 
 /** A room's conferences of the period, one line per conference, in the seed's columns. */
 export function roomExport(c: ExportContext, room: RoomHeader): Export {
+  return conferenceListExport(c, { name: `room-${room.number}`, heading: c.t.room.title, lines: [fill(c.t.download.room, { room: formatRoomNumber(room.number), cardholder: room.cardholder })] }, { roomId: room.id });
+}
+
+/**
+ * A list of conferences as its page shows it (a room's, a billing code's across rooms, the
+ * clean-up's unallocated ones with their filter), one line per conference, in the seed's columns.
+ * `what`: the file's name part, the sheet's heading and the lines that say which list it is.
+ */
+export function conferenceListExport(c: ExportContext, what: { name: string; heading: string; lines: string[] }, filter: ConferenceFilter): Export {
   return {
-    filename: fileName(c, `room-${room.number}`),
+    filename: fileName(c, what.name),
     async write(output) {
       const wb = createWorkbook(output);
-      const title = await titleBlock(c, c.t.room.title, [fill(c.t.download.room, { room: formatRoomNumber(room.number), cardholder: room.cardholder })]);
-      const sheet = wb.addSheet({ name: c.t.room.title.slice(0, 31), title, account: c.account, columns: SEED_COLUMNS });
-      const totals = await writeConferenceLines(sheet, c, room.id);
+      const title = await titleBlock(c, what.heading, what.lines);
+      const sheet = wb.addSheet({ name: what.heading.slice(0, 31), title, account: c.account, columns: SEED_COLUMNS });
+      const totals = await writeConferenceLines(sheet, c, filter);
       sheet.finish(c.t.summary.total, { 4: totals.participants, 7: totals.durationS, 8: totals.chargeMinor });
       await wb.commit();
     },

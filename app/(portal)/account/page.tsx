@@ -1,11 +1,11 @@
 import { AccountSummary } from "@/components/account-summary";
-import { CodeUsageSection, RoomUsageSection } from "@/components/account-usage";
+import { cleanupHref, CodeUsageSection, RoomUsageSection } from "@/components/account-usage";
 import { PageActions } from "@/components/page-actions";
 import { PeriodUnavailable } from "@/components/period-unavailable";
 import { SortSwitch } from "@/components/sort-switch";
 import { requireOwner } from "@/lib/auth/session";
 import { getAccount, getPeriodStatus } from "@/lib/data/account";
-import { getCodeUsage } from "@/lib/data/code-usage";
+import { getCodeUsage, getUnallocatedRooms } from "@/lib/data/code-usage";
 import { getRoomUsage, type RoomDisplay } from "@/lib/data/room-usage";
 import { getMessages } from "@/lib/i18n/locale";
 import { readPage } from "@/lib/paging";
@@ -36,8 +36,9 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
     );
   }
 
-  const [status, rooms, codes] = await Promise.all([
+  const [status, unallocated, rooms, codes] = await Promise.all([
     getPeriodStatus(scope, period),
+    getUnallocatedRooms(scope, period),
     byCode ? undefined : readPage(first(params.page), (slice) => getRoomUsage(scope, period, display, slice), (usage) => usage.count),
     byCode ? getCodeUsage(scope, period) : undefined,
   ]);
@@ -51,7 +52,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
         printLabel={t.download.print}
       />
       <div className="mb-6 max-w-2xl">
-        <AccountSummary t={t} locale={locale} account={account} invoiced={status === "invoiced"} periods={periods} period={period} display={display} byCode={byCode} />
+        <AccountSummary t={t} locale={locale} account={account} invoiced={status === "invoiced"} periods={periods} period={period} display={display} byCode={byCode} unallocated={unallocated} cleanupHref={cleanupHref(period)} />
       </div>
       <div className="mb-4">
         <SortSwitch
@@ -61,7 +62,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
           ]}
         />
       </div>
-      {codes && <CodeUsageSection t={t} codes={codes} period={period} money={account} />}
+      {codes && <CodeUsageSection t={t} codes={codes} period={period} money={account} invoiced={status === "invoiced"} />}
       {rooms && (
         <RoomUsageSection
           t={t}

@@ -1,8 +1,10 @@
 import type { NextRequest } from "next/server";
 import { currentSession } from "@/lib/auth/session";
 import { getAccount } from "@/lib/data/account";
+import { readCleanupFilter } from "@/lib/cleanup";
 import { findRoom } from "@/lib/data/rooms";
 import { answeringErrors, NotFoundError } from "@/lib/errors";
+import { cleanupExport, codeListExport } from "@/lib/export/conference-lists";
 import { downloadResponse } from "@/lib/export/response";
 import { accountExport, conferenceExport, roomExport, statementExport, type Export, type ExportContext } from "@/lib/export/oai";
 import { getMessages } from "@/lib/i18n/locale";
@@ -28,6 +30,13 @@ export const GET = answeringErrors(async (request: NextRequest, { params }: { pa
   let file: Export | undefined;
   if (kind === "account" && scope.kind === "account") file = accountExport({ ...context, scope }, q.get("display") === "all" ? "all" : "active", q.get("sort") === "code");
   else if (kind === "statement" && scope.kind === "account") file = statementExport({ ...context, scope });
+  else if (kind === "code" && scope.kind === "account") {
+    const code = q.get("code");
+    file = code !== null && code.length <= 20 ? codeListExport(context, code) : undefined;
+  } else if (kind === "unallocated" && scope.kind === "account") {
+    const query = await readCleanupFilter(scope, period, account.timeZone, { room: q.get("room") ?? undefined, from: q.get("from") ?? undefined, to: q.get("to") ?? undefined }, t, locale);
+    file = query && cleanupExport(context, query);
+  }
   else if (kind === "room") {
     const room = await findRoom(scope, q.get("room") ?? "");
     file = room && roomExport(context, room);

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ConferenceList } from "@/components/conference-list";
+import { PageActions } from "@/components/page-actions";
 import { PeriodUnavailable } from "@/components/period-unavailable";
 import { StatusBadge } from "@/components/summary-block";
 import { requireOwner } from "@/lib/auth/session";
@@ -29,8 +30,10 @@ export default async function CodeConferencesPage({ searchParams }: { searchPara
     getBillingCodeSuggestions(scope),
   ]);
   const invoiced = status === "invoiced";
+  const query = new URLSearchParams({ period: toUrlPeriod(period), code });
   return (
     <>
+      <PageActions download={{ label: t.download.button, href: `/download/code?${query}` }} printLabel={t.download.print} />
       <Link href={`/account?period=${toUrlPeriod(period)}&sort=code`} className="no-print mb-4 inline-block text-sm font-medium text-brand-700 hover:underline">
         ← {t.codes.sortByCode}
       </Link>
@@ -41,7 +44,19 @@ export default async function CodeConferencesPage({ searchParams }: { searchPara
       <p className="mb-5 text-sm text-slate-600">
         {periodLabel(period, locale)} · {fill(t.room.conferencesCount, { count: list.conferences })}
       </p>
-      <ConferenceList t={t} list={list} page={page} account={account} invoiced={invoiced} suggestions={suggestions} emptyMessage={t.summary.noActiveRooms} roomColumn={t.summary.roomNumber} pageHref={(n) => `/account/conferences?${new URLSearchParams({ period: toUrlPeriod(period), code, page: String(n) })}`} />
+      <ConferenceList
+        t={t}
+        list={list}
+        page={page}
+        account={account}
+        invoiced={invoiced}
+        suggestions={suggestions}
+        emptyMessage={t.summary.noActiveRooms}
+        lockedNote={t.codes.lockedInvoiced}
+        roomColumn={t.summary.roomNumber}
+        keepForm={!code}
+        pageHref={(n) => `/account/conferences?${new URLSearchParams({ period: toUrlPeriod(period), code, page: String(n) })}`}
+      />
     </>
   );
 }
