@@ -20,30 +20,41 @@ export function Section({ title, className = "", children }: { title: string; cl
   );
 }
 
-/** The schedule's name and the report it delivers (value = the report's URL parameters). */
-export function ReportFields({ t, v, errors, reports }: SectionProps & { reports: { value: string; label: string }[] }) {
+/** The report the owner came from, with its filters in words ("Filters: Cardholders: …"). */
+export type ReportFilters = { value: string; text: string };
+
+/** The schedule's name and the report it delivers (value = the report's URL parameters), with its filters in words. */
+export function ReportFields({ t, v, errors, reports, filters }: SectionProps & { reports: { value: string; label: string }[]; filters?: ReportFilters | null }) {
   const at = fieldOf(errors);
+  const [report, setReport] = useState(v.report);
   return (
     <fieldset className="grid gap-4 sm:grid-cols-2">
       <Field {...at("name")} label={t.name}>
         {(control) => <input {...control} defaultValue={v.name} maxLength={80} className={inputClass(control["aria-invalid"])} />}
       </Field>
-      <SelectField {...at("report")} label={t.report} options={reports.map((r) => [r.value, r.label])} defaultValue={v.report} />
+      <div>
+        <SelectField {...at("report")} label={t.report} options={reports.map((r) => [r.value, r.label])} value={report} onChange={(e) => setReport(e.target.value)} />
+        {filters && filters.value === report && (
+          <p className="mt-1 text-xs text-slate-600" data-testid="schedule-filters">
+            {filters.text}
+          </p>
+        )}
+      </div>
     </fieldset>
   );
 }
 
-/** When: daily, on a weekday or on a day of the month, at a GMT time. */
-export function TimingFields({ t, v, errors, parisTime }: SectionProps & { parisTime: string }) {
+/** When: daily, on a weekday or on a day of the month, at a GMT time; the frequency is the form's (`frequency`). */
+export function TimingFields({ t, v, errors, parisTime, frequency, onFrequency }: SectionProps & { parisTime: string; frequency: string; onFrequency: (frequency: string) => void }) {
   const at = fieldOf(errors);
-  const [frequency, setFrequency] = useState(v.frequency);
   const weekdays = t.weekdays.map((d, i): [string, string] => [String(i + 1), d.charAt(0).toUpperCase() + d.slice(1)]);
   const monthDays = [...Array.from({ length: 28 }, (_, i): [string, string] => [String(i + 1), String(i + 1)]), ["last", t.lastDay] as [string, string]];
   return (
     <Section title={t.whenTitle} className="grid gap-4 sm:grid-cols-3">
-      <SelectField {...at("frequency")} label={t.frequency} options={(["daily", "weekly", "monthly"] as const).map((f) => [f, t.frequencies[f]])} value={frequency} onChange={(e) => setFrequency(e.target.value)} />
-      {frequency === "weekly" && <SelectField {...at("weekday")} label={t.weekday} options={weekdays} defaultValue={v.weekday || "1"} />}
-      {frequency === "monthly" && <SelectField {...at("monthDay")} label={t.monthDay} options={monthDays} defaultValue={v.monthDay || "1"} />}
+      <SelectField {...at("frequency")} label={t.frequency} options={(["daily", "weekly", "monthly"] as const).map((f) => [f, t.frequencies[f]])} value={frequency} onChange={(e) => onFrequency(e.target.value)} />
+      {/* Hidden, the day still goes with the form: sent without JavaScript, a new frequency takes it. */}
+      {frequency === "weekly" ? <SelectField {...at("weekday")} label={t.weekday} options={weekdays} defaultValue={v.weekday || "1"} /> : <input type="hidden" name="weekday" value={v.weekday || "1"} />}
+      {frequency === "monthly" ? <SelectField {...at("monthDay")} label={t.monthDay} options={monthDays} defaultValue={v.monthDay || "1"} /> : <input type="hidden" name="monthDay" value={v.monthDay || "1"} />}
       <Field {...at("time")} label={t.time} hint={parisTime}>
         {(control) => <input {...control} type="time" defaultValue={v.time} className={inputClass(control["aria-invalid"])} />}
       </Field>
@@ -51,13 +62,21 @@ export function TimingFields({ t, v, errors, parisTime }: SectionProps & { paris
   );
 }
 
+/** The ranges in the order offered: from the shortest to the longest, then a custom From–To. */
+const RANGE_ORDER = ["previous-day", "previous-7-days", "previous-week", "previous-30-days", "previous-month", "month-to-date", "previous-12-months", "custom"] as const;
+
+/** The form's range: the value, who chose it (`rangeDefault`: still the form's choice) and a note on where it came from. */
+export type RangeState = { range: string; rangeDefault: string; onRange: (range: string) => void; note?: string };
+
 /** Which dates each report covers (relative to the run, or a custom From–To), and its format. */
-export function DateFields({ t, v, errors, today }: SectionProps & { today: string }) {
+export function DateFields({ t, v, errors, today, range, rangeDefault, onRange, note }: SectionProps & RangeState & { today: string }) {
   const at = fieldOf(errors);
-  const [range, setRange] = useState(v.range);
   return (
     <Section title={t.datesTitle} className="grid gap-4 sm:grid-cols-3">
-      <SelectField {...at("range")} label={t.range} options={(Object.keys(t.ranges) as (keyof typeof t.ranges)[]).map((r) => [r, t.ranges[r]])} value={range} onChange={(e) => setRange(e.target.value)} />
+      <div>
+        <SelectField {...at("range")} label={t.range} options={RANGE_ORDER.map((r) => [r, t.ranges[r]])} value={range} onChange={(e) => onRange(e.target.value)} />
+        <input type="hidden" name="rangeDefault" value={rangeDefault} />
+      </div>
       {range === "custom" && (
         <>
           <Field {...at("from")} label={t.from}>
@@ -70,6 +89,11 @@ export function DateFields({ t, v, errors, today }: SectionProps & { today: stri
         </>
       )}
       <SelectField {...at("format")} label={t.format} options={(["xlsx", "csv", "html"] as const).map((f) => [f, t.formats[f]])} defaultValue={v.format} />
+      {note && (
+        <p className="text-xs text-slate-600 sm:col-span-3" data-testid="range-note">
+          {note}
+        </p>
+      )}
     </Section>
   );
 }

@@ -1,10 +1,13 @@
 "use client";
 
 import { startTransition, useActionState, useRef, useState, type FormEvent } from "react";
-import { DateFields, EmailFields, ReportFields, TimingFields } from "@/components/schedule-form-fields";
+import { DateFields, EmailFields, ReportFields, TimingFields, type ReportFilters } from "@/components/schedule-form-fields";
+import { NextRunSentence } from "@/components/schedule-next-run";
 import { UploadFields } from "@/components/schedule-upload-fields";
 import type { Messages } from "@/lib/i18n/messages";
 import type { ScheduleFormState, ScheduleFormValues } from "@/lib/schedules/form-values";
+import type { DateStyle } from "@/lib/schedules/next-run";
+import { defaultRange } from "@/lib/schedules/timing";
 
 type Action = (state: ScheduleFormState, formData: FormData) => Promise<ScheduleFormState>;
 
@@ -18,6 +21,13 @@ type Props = {
   hasSecret: boolean;
   today: string;
   parisTime: string;
+  /** The report the owner came from, with its filters in words. */
+  filters?: ReportFilters | null;
+  /** Where the range came from (the report's own dates could not be kept…). */
+  rangeNote?: string;
+  /** The next run's sentence: its words and date order, and the server's clock for its first drawing. */
+  dateStyle: DateStyle;
+  now: string;
 };
 
 /** The form's own refusals (the account's limit) and a save that failed: above the form. */
@@ -53,12 +63,31 @@ function useScheduleAction(action: Action) {
     event.preventDefault();
     send(new FormData(event.currentTarget, (event.nativeEvent as SubmitEvent).submitter));
   };
-  return { state, pending, intent, send, submit };
+  return { state, pending, intent, send, submit, dispatch };
+}
+
+/** The frequency, and the range, which follows it while it is still the one the form chose. */
+function useFrequencyAndRange(v: ScheduleFormValues) {
+  const [frequency, setFrequency] = useState(v.frequency);
+  const [range, setRange] = useState(v.range);
+  const [rangeDefault, setRangeDefault] = useState(v.rangeDefault);
+  const onFrequency = (next: string) => {
+    setFrequency(next);
+    if (!rangeDefault) return;
+    setRange(defaultRange(next));
+    setRangeDefault(defaultRange(next));
+  };
+  const onRange = (next: string) => {
+    setRange(next);
+    setRangeDefault("");
+  };
+  return { frequency, onFrequency, range, rangeDefault, onRange };
 }
 
 /** The schedule form: what, when, which dates, in which format, and where to. */
-export function ScheduleForm({ action, t, defaults, reports, hasSecret, today, parisTime }: Props) {
-  const { state, pending, intent, send, submit } = useScheduleAction(action);
+export function ScheduleForm({ action, t, defaults, reports, hasSecret, today, parisTime, filters, rangeNote, dateStyle, now }: Props) {
+  const { state, pending, intent, send, submit, dispatch } = useScheduleAction(action);
+  const { frequency, onFrequency, ...range } = useFrequencyAndRange(defaults);
   const form = useRef<HTMLFormElement>(null);
   const errors = state.errors ?? {};
   const section = { t, v: defaults, errors };
@@ -70,11 +99,13 @@ export function ScheduleForm({ action, t, defaults, reports, hasSecret, today, p
     send(data);
   };
   return (
-    <form ref={form} onSubmit={submit} className="space-y-6" data-testid="schedule-form" noValidate>
+    // `action`: without JavaScript the form is posted to the same server action.
+    <form ref={form} action={dispatch} onSubmit={submit} className="space-y-6" data-testid="schedule-form" noValidate>
       <FormAlerts formErrors={errors.form ?? []} saved={intent === "save" ? state : {}} />
-      <ReportFields {...section} reports={reports} />
-      <TimingFields {...section} parisTime={parisTime} />
-      <DateFields {...section} today={today} />
+      <ReportFields {...section} reports={reports} filters={filters} />
+      <TimingFields {...section} parisTime={parisTime} frequency={frequency} onFrequency={onFrequency} />
+      <DateFields {...section} {...range} note={rangeNote} today={today} />
+      <NextRunSentence t={t} style={dateStyle} fields={defaults} now={now} />
       <EmailFields {...section} />
       <UploadFields {...section} hasSecret={hasSecret} pending={pending} testing={pending && intent === "test"} tested={intent === "test" ? state : {}} onTestWithKey={testWithKey} />
       <div className="flex items-center gap-4">

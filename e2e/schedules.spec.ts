@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { LoginPage, OWNER, ROOM_HOLDER } from "./pages/login-page";
+import { ReportsPage } from "./pages/reports-page";
 import { SchedulesPage } from "./pages/schedules-page";
 import { screenshot } from "./support";
 
@@ -17,6 +18,22 @@ const mails = () => {
 };
 const today = () => new Date().toISOString().slice(0, 10);
 const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * A monthly schedule on day 1 at 06:00 GMT: its next run and the previous month it covers, as the
+ * sentence says them — English words in the demo account's (French) day-month order, and French.
+ */
+function monthlySentence(now = new Date()) {
+  let run = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1, 6));
+  if (run <= now) run = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1, 6));
+  const covered = new Date(Date.UTC(run.getUTCFullYear(), run.getUTCMonth() - 1, 1));
+  const lastDay = new Date(Date.UTC(run.getUTCFullYear(), run.getUTCMonth(), 0)).getUTCDate();
+  const month = (d: Date, locale: string) => d.toLocaleString(locale, { month: "long", timeZone: "UTC" });
+  return {
+    en: `On 1 ${month(run, "en-GB")} at 06:00 GMT: 1–${lastDay} ${month(covered, "en-GB")}`,
+    fr: `Le 1er ${month(run, "fr-FR")} à 06:00 GMT : du 1er au ${lastDay} ${month(covered, "fr-FR")}`,
+  };
+}
 
 test("the owner schedules a report, sends it now, sees it delivered in the history, and a recipient unsubscribes", async ({ page }) => {
   const login = new LoginPage(page);
@@ -114,7 +131,7 @@ test("the owner schedules a report, sends it now, sees it delivered in the histo
   await screenshot(page, "schedule-test-upload-fr");
 });
 
-test("Schedule this report keeps the report's type and filters, not its dates", async ({ page }) => {
+test("Schedule this report keeps the report's type, filters and range", async ({ page }) => {
   const login = new LoginPage(page);
   await login.open();
   await login.logIn(OWNER);
@@ -123,8 +140,84 @@ test("Schedule this report keeps the report's type and filters, not its dates", 
   await expect(page).toHaveURL(/\/reports\/schedules$/);
   await page.goto("/reports/schedules/new?type=usage&range=last-7-days&product=audio");
   await expect(page.locator("#f-report")).toHaveValue("type=usage&product=audio");
-  await expect(page.locator("#f-report option:checked")).toHaveText("Usage, with the filters chosen");
+  await expect(page.locator("#f-report option:checked")).toHaveText("Usage — Filters: Products: Audio");
   await expect(page.locator("#f-name")).toHaveValue("Usage");
+  await expect(page.locator("#f-range")).toHaveValue("previous-7-days");
+});
+
+test("from a Previous month report, Schedule this report: Previous month, the monthly next run's dates, the filters in words", async ({ page }) => {
+  const login = new LoginPage(page);
+  await login.open();
+  await login.logIn(OWNER);
+  await expect(page).toHaveURL(/\/account$/);
+  const reports = new ReportsPage(page);
+  await reports.open();
+  await reports.chooseType("Activity");
+  await reports.chooseRange("Previous month");
+  await reports.selectMatching("cardholder", "marilene");
+  await reports.show();
+  await expect(page).toHaveURL(/range=previous-month/);
+  await page.getByTestId("schedule-this-report").click();
+  await expect(page).toHaveURL(/\/reports\/schedules\/new\?/);
+
+  await expect(page.locator("#f-range")).toHaveValue("previous-month");
+  await expect(page.getByTestId("range-note")).toHaveText("As in the report: Previous month.");
+  await expect(page.getByTestId("schedule-filters")).toHaveText("Filters: Cardholders: Marilene BALLESTER");
+  await expect(page.locator("#f-report option:checked")).toHaveText("Activity — Filters: Cardholders: Marilene BALLESTER");
+  await page.locator("#f-frequency").selectOption("monthly");
+  await expect(page.locator("#f-range")).toHaveValue("previous-month", { timeout: 1000 });
+  const sentence = monthlySentence();
+  await expect(page.getByTestId("next-run-sentence")).toHaveText(sentence.en);
+  await page.locator("#f-time").fill("07:30");
+  await expect(page.getByTestId("next-run-sentence")).toHaveText(sentence.en.replace("06:00", "07:30"));
+  await page.locator("#f-time").fill("06:00");
+
+  const schedules = new SchedulesPage(page);
+  await schedules.fill({ name: "Month end activity", emails: "finance@client.example" });
+  await schedules.save();
+  await expect(page).toHaveURL(/\/reports\/schedules\/\d+\?saved=created$/);
+  await expect(page.getByTestId("summary-range")).toHaveText("Previous month");
+  await expect(page.getByTestId("summary-next-run")).toHaveText(sentence.en);
+  await expect(page.getByTestId("summary-filters")).toHaveText("Filters: Cardholders: Marilene BALLESTER");
+  await expect(page.getByText("On day 1 of every month at 06:00 GMT")).toBeVisible();
+
+  await page.context().addCookies([{ name: "lang", value: "fr", url: page.url() }]);
+  await page.reload();
+  await expect(page.getByTestId("summary-range")).toHaveText("Mois précédent");
+  await expect(page.getByTestId("summary-next-run")).toHaveText(sentence.fr);
+  await expect(page.getByTestId("summary-filters")).toHaveText("Filtres : Titulaires : Marilene BALLESTER");
+});
+
+test("a fresh schedule's range follows its frequency until one is chosen, with JavaScript and without", async ({ page, browser }) => {
+  const login = new LoginPage(page);
+  await login.open();
+  await login.logIn(OWNER);
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto("/reports/schedules/new");
+  const range = page.locator("#f-range");
+  await expect(range).toHaveValue("previous-day");
+  await page.locator("#f-frequency").selectOption("weekly");
+  await expect(range).toHaveValue("previous-week");
+  await page.locator("#f-frequency").selectOption("monthly");
+  await expect(range).toHaveValue("previous-month");
+  await expect(page.getByTestId("next-run-sentence")).toHaveText(monthlySentence().en);
+  await range.selectOption("previous-7-days");
+  await page.locator("#f-frequency").selectOption("daily");
+  await expect(range).toHaveValue("previous-7-days", { timeout: 1000 });
+
+  // Without JavaScript: the server gives the range of the frequency sent.
+  const noScript = await browser.newContext({ javaScriptEnabled: false, locale: "en-US", storageState: await page.context().storageState() });
+  const plain = await noScript.newPage();
+  await plain.goto(new URL("/reports/schedules/new", page.url()).toString());
+  await expect(plain.getByTestId("next-run-sentence")).toContainText("GMT: ");
+  await plain.locator("#f-name").fill("Monthly without JavaScript");
+  await plain.locator("#f-frequency").selectOption("monthly");
+  await plain.locator("#f-emails").fill("books@client.example");
+  await plain.locator("button[name=intent][value=save]").click();
+  await expect(plain).toHaveURL(/\/reports\/schedules\/\d+\?saved=created$/);
+  await expect(plain.getByTestId("summary-range")).toHaveText("Previous month");
+  await expect(plain.getByTestId("summary-next-run")).toHaveText(monthlySentence().en);
+  await noScript.close();
 });
 
 test("a room holder has no scheduled reports: 404", async ({ page }) => {

@@ -4,7 +4,7 @@ import { accounts, users } from "./accounts";
 
 export const frequencies = ["daily", "weekly", "monthly"] as const;
 export type Frequency = (typeof frequencies)[number];
-export const relativeRanges = ["previous-day", "previous-7-days", "previous-week", "previous-month", "month-to-date"] as const;
+export const relativeRanges = ["previous-day", "previous-7-days", "previous-week", "previous-month", "month-to-date", "previous-30-days", "previous-12-months"] as const;
 export type RelativeRange = (typeof relativeRanges)[number];
 export const scheduleFormats = ["xlsx", "csv", "html"] as const;
 export type ScheduleFormat = (typeof scheduleFormats)[number];

@@ -1,14 +1,13 @@
 import type { DeliveryDetails, ReportSchedule } from "@/db/schema";
-import { fill, type Messages } from "@/lib/i18n/messages";
+import { fill, locales, messages, type Locale, type Messages } from "@/lib/i18n/messages";
 import { gmtOffset } from "@/lib/format";
 import { PARAM, reportTypes, type ReportType } from "@/lib/reports/query";
 import { isoDay } from "@/lib/time-zone";
+import { rangeWords, runSentence, type DateStyle } from "./next-run";
+import { hhmm, rangeForRun } from "./timing";
 
 /** "2026-11-25 06:00 GMT" — schedule times are always shown in GMT, as they are set. */
 export const formatGmt = (date: Date | null | undefined) => (date ? `${date.toISOString().slice(0, 16).replace("T", " ")} GMT` : "");
-
-/** A time of day, from minutes after midnight: "06:00". */
-export const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
 
 export function describeFrequency(s: Pick<ReportSchedule, "frequency" | "weekday" | "monthDay" | "timeOfDay">, t: Messages["schedules"]): string {
   const time = hhmm(s.timeOfDay);
@@ -22,16 +21,39 @@ export function reportName(query: string, t: Messages): string {
   return type && reportTypes.includes(type) ? t.reports.types[type].name : query;
 }
 
-/** The form's clock: today's GMT day (a custom range ends by then), and where the account's zone stands against GMT today. */
-export function formClock(t: Messages["schedules"], timeZone: string, now: Date): { today: string; parisTime: string } {
-  return { today: isoDay(now), parisTime: fill(t.timeHint, { zone: timeZone, offset: gmtOffset(now, timeZone) }) };
+/**
+ * The form's clock: today's GMT day (a custom range ends by then), where the account's zone stands
+ * against GMT today, and how the next run's sentence writes dates (UI language, account's order).
+ */
+export function formClock(t: Messages["schedules"], account: { timeZone: string; locale: string }, lang: Locale, now: Date) {
+  return { today: isoDay(now), parisTime: fill(t.timeHint, { zone: account.timeZone, offset: gmtOffset(now, account.timeZone) }), dateStyle: { lang, accountLocale: account.locale }, now: now.toISOString() };
 }
 
-/** Every report type, plus the report the owner came from (with its filters) first. */
-export function reportChoices(t: Messages, current?: string): { value: string; label: string }[] {
+/** Every report type, plus the report the owner came from (with its filters, in words) first. */
+export function reportChoices(t: Messages, current?: string, filters?: string | null): { value: string; label: string }[] {
   const plain = reportTypes.map((type) => ({ value: `${PARAM.type}=${type}`, label: t.reports.types[type].name }));
   if (!current || plain.some((p) => p.value === current)) return plain;
-  return [{ value: current, label: fill(t.schedules.withFilters, { report: reportName(current, t) }) }, ...plain];
+  return [{ value: current, label: filters ? fill(t.schedules.withFilters, { report: reportName(current, t), filters }) : reportName(current, t) }, ...plain];
+}
+
+/** Every report type's name in every UI language: the names the form suggests. */
+const suggestedNames = new Set(locales.flatMap((l) => reportTypes.map((type) => messages[l].reports.types[type].name)));
+
+/**
+ * A schedule's name in `t`'s language: a name the form suggested (a report type's, in whichever
+ * language its author used) is the report's name in `t`'s; a name the owner typed stays theirs.
+ * The e-mail, sent in the account's language, names the report in that language.
+ */
+export function scheduleName(s: { name: string; reportQuery: string }, t: Messages): string {
+  return suggestedNames.has(s.name.trim()) ? reportName(s.reportQuery, t) : s.name;
+}
+
+/** What a saved schedule delivers, in words: its report, its range, and its next run's sentence ("" when none is due). */
+export function scheduleSummary(s: Pick<ReportSchedule, "reportQuery" | "range" | "rangeFrom" | "rangeTo" | "format" | "nextRunAt">, t: Messages, style: DateStyle) {
+  const custom = s.rangeFrom && s.rangeTo ? { from: s.rangeFrom, to: s.rangeTo } : undefined;
+  const range = custom ? `${t.schedules.ranges.custom} (${rangeWords(custom, t.schedules, style)})` : t.schedules.ranges[s.range];
+  const nextRun = s.nextRunAt ? runSentence(s.nextRunAt, rangeForRun(s.range, s.nextRunAt, custom), t.schedules, style) : "";
+  return { report: `${reportName(s.reportQuery, t)} · ${t.schedules.formats[s.format]}`, range, nextRun };
 }
 
 /**

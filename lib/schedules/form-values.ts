@@ -1,6 +1,9 @@
 import type { ReportSchedule } from "@/db/schema";
 import type { FormState } from "@/lib/actions/form";
-import { hhmm } from "./display";
+import { fill, type Messages } from "@/lib/i18n/messages";
+import { PARAM } from "@/lib/reports/query";
+import { rangeFromReport, rangeWords, type DateStyle } from "./next-run";
+import { defaultRange, hhmm } from "./timing";
 
 /** What the schedule form shows in its fields: text, as typed (the secret is never among them). */
 export type ScheduleFormValues = {
@@ -11,6 +14,12 @@ export type ScheduleFormValues = {
   monthDay: string;
   time: string;
   range: string;
+  /**
+   * The range the form chose for the owner (the frequency's): while the range is still this one,
+   * the frequency decides it — in the browser as the frequency changes, and on the server for a
+   * form sent without JavaScript. Empty once the owner (or the report) chose one.
+   */
+  rangeDefault: string;
   from: string;
   to: string;
   format: string;
@@ -33,9 +42,14 @@ export type HostKeyPrompt = { host: string; offered: string; expected: string | 
 /** The schedule form's state: a form's, and the SFTP server key to check after a *Test upload*. */
 export type ScheduleFormState = FormState & { hostKey?: HostKeyPrompt };
 
-/** A new schedule's values: the report chosen, daily at 06:00 GMT, the previous day, in Excel. */
-export function newFormValues(report: string, name: string): ScheduleFormValues {
-  return { name, report, frequency: "daily", weekday: "1", monthDay: "1", time: "06:00", range: "previous-day", from: "", to: "", format: "xlsx", emails: "", protocol: "", host: "", port: "", directory: "/", user: "", auth: "password", hostKey: "", ca: "" };
+/**
+ * A new schedule's values: the report chosen, daily at 06:00 GMT, in Excel, covering the report's
+ * own range (`reportRange`, its preset) when a schedule has one like it, else the previous day.
+ */
+export function newFormValues(report: string, name: string, reportRange: string | null = null): ScheduleFormValues {
+  const frequency = "daily";
+  const { range, carried } = rangeFromReport(reportRange, frequency);
+  return { name, report, frequency, weekday: "1", monthDay: "1", time: "06:00", range, rangeDefault: carried ? "" : range, from: "", to: "", format: "xlsx", emails: "", protocol: "", host: "", port: "", directory: "/", user: "", auth: "password", hostKey: "", ca: "" };
 }
 
 /** The form's values for a saved schedule (the secret is never among them). */
@@ -48,6 +62,7 @@ export function formValues(s: Omit<ReportSchedule, "uploadSecret">): ScheduleFor
     monthDay: s.monthDay === 0 ? "last" : String(s.monthDay ?? 1),
     time: hhmm(s.timeOfDay),
     range: s.range,
+    rangeDefault: s.range === defaultRange(s.frequency) ? s.range : "",
     from: s.rangeFrom ?? "",
     to: s.rangeTo ?? "",
     format: s.format,
@@ -61,4 +76,18 @@ export function formValues(s: Omit<ReportSchedule, "uploadSecret">): ScheduleFor
     hostKey: s.uploadHostKey ?? "",
     ca: s.uploadCa ?? "",
   };
+}
+
+/** A report's range as its URL says it: a preset, "custom" for its own From–To, or none. */
+export const reportRangeOf = (params: URLSearchParams): string | null => params.get(PARAM.range) ?? (params.has(PARAM.from) || params.has(PARAM.to) ? "custom" : null);
+
+/** Where a new schedule's range came from: the report's preset, or not its own dates (which cannot repeat). */
+export function rangeNote(params: URLSearchParams, v: ScheduleFormValues, t: Messages["schedules"], style: DateStyle): string | undefined {
+  const reportRange = reportRangeOf(params);
+  const { carried, fromCustom } = rangeFromReport(reportRange, v.frequency);
+  if (carried) return fill(t.rangeFromReport, { range: t.ranges[v.range as keyof typeof t.ranges] });
+  const from = params.get(PARAM.from) ?? "";
+  const to = params.get(PARAM.to) ?? "";
+  if (!fromCustom || !/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to) || from > to) return undefined;
+  return fill(t.rangeFromCustom, { dates: rangeWords({ from, to }, t, style) });
 }

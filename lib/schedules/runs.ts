@@ -15,7 +15,7 @@ import { fill, messages, type Messages } from "@/lib/i18n/messages";
 import { assertOwner, type AccountScope } from "@/lib/auth/scope";
 import { isDatabaseInterruption, NotFoundError, ValidationError } from "@/lib/errors";
 import { accountSecretContext, decryptSecret } from "@/lib/secrets";
-import { deliveryNote } from "./display";
+import { deliveryNote, scheduleName } from "./display";
 import { ATTACHMENT_LIMIT_BYTES, reportLinkToken } from "./links";
 import { nextRunAfter, rangeForRun } from "./timing";
 import { isUnsubscribed, unsubscribeToken, unsubscribeUrls } from "./unsubscribe";
@@ -217,7 +217,7 @@ async function deliverTo(db: Database, s: DeliverySettings, { run, schedule, acc
       const address = schedule.emails.find((e) => mailDestination(e) === destination) ?? destination.slice(5);
       // An unsubscription takes effect at once, even for a run already under way.
       if (await isUnsubscribed(db, run.accountId, address)) return await record(db, run, destination, { kind: "unsubscribed" });
-      await sendMail(s.mail, reportMail(s, t, run, schedule.name, account, address, file));
+      await sendMail(s.mail, reportMail(s, t, run, scheduleName(schedule, t), account, address, file));
     } else if (schedule.upload && schedule.uploadSecret) {
       const secret = decryptSecret(s.encryptionKey, schedule.uploadSecret, accountSecretContext(run.accountId));
       await uploadReport({ ...schedule.upload, secret, hostKey: schedule.uploadHostKey, ca: schedule.uploadCa }, { path: file.path }, file.name, s.upload);
@@ -342,10 +342,10 @@ async function notifyOwner(db: Database, s: DeliverySettings, run: ScheduleRun, 
   if (!owner) return;
   const m = t.schedules.mail;
   const runAt = run.runAt.toISOString().slice(0, 16).replace("T", " ");
-  const lines = [fill(m.failedIntro, { name: schedule.name, account, runAt }), "", ...problems.map((p) => `- ${p}`), "", fill(m.failedOutro, { url: `${s.appUrl}/reports/schedules/${schedule.id}` })];
+  const lines = [fill(m.failedIntro, { name: scheduleName(schedule, t), account, runAt }), "", ...problems.map((p) => `- ${p}`), "", fill(m.failedOutro, { url: `${s.appUrl}/reports/schedules/${schedule.id}` })];
   await sendMail(s.mail, {
     to: owner.email,
-    subject: fill(m.failedSubject, { name: schedule.name }),
+    subject: fill(m.failedSubject, { name: scheduleName(schedule, t) }),
     text: lines.join("\n"),
     html: lines.map((l) => (l ? `<p>${escapeHtml(l)}</p>` : "")).join(""),
   });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { nextRunAfter, rangeForRun } from "./timing";
+import { defaultRange, nextRunAfter, rangeForRun } from "./timing";
 
 const iso = (d: Date) => d.toISOString();
 
@@ -44,4 +44,18 @@ test("relative ranges are whole GMT days before the run", () => {
   assert.deepEqual(rangeForRun("previous-month", new Date("2026-01-15T00:00:00Z")), { from: "2025-12-01", to: "2025-12-31" });
   assert.deepEqual(rangeForRun("month-to-date", run), { from: "2026-03-01", to: "2026-03-02" });
   assert.deepEqual(rangeForRun("custom", run, { from: "2026-01-01", to: "2026-01-31" }), { from: "2026-01-01", to: "2026-01-31" });
+});
+
+test("the previous 30 days end the day before the run; the previous 12 months are the year of usage kept", () => {
+  const run = new Date("2026-03-02T06:00:00Z");
+  assert.deepEqual(rangeForRun("previous-30-days", run), { from: "2026-01-31", to: "2026-03-01" });
+  assert.deepEqual(rangeForRun("previous-12-months", new Date("2027-01-01T06:00:00Z")), { from: "2026-01-01", to: "2026-12-31" }, "a whole calendar year on 1 January");
+  assert.deepEqual(rangeForRun("previous-12-months", new Date("2026-12-15T06:00:00Z")), { from: "2025-12-15", to: "2026-12-14" });
+  assert.deepEqual(rangeForRun("previous-12-months", new Date("2028-02-29T06:00:00Z")), { from: "2027-02-28", to: "2028-02-28" }, "29 February: from 28 February");
+});
+
+test("without a range chosen, a schedule covers the period between two of its runs", () => {
+  assert.equal(defaultRange("daily"), "previous-day");
+  assert.equal(defaultRange("weekly"), "previous-week");
+  assert.equal(defaultRange("monthly"), "previous-month");
 });

@@ -10,6 +10,9 @@ export type Timing = { frequency: Frequency; weekday: number | null; monthDay: n
 
 const DAY = 86_400_000;
 
+/** A time of day, from minutes after midnight: "06:00". */
+export const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+
 const lastDayOfMonth = (year: number, month: number) => new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
 
 function at(year: number, month: number, day: number, minutes: number): Date {
@@ -40,8 +43,22 @@ export function nextRunAfter(t: Timing, after: Date): Date {
 }
 
 /**
+ * The same day one year earlier (28 February for 29 February): the first day a report may start
+ * on, since usage is kept 12 months.
+ */
+function sameDayYearBefore(runAt: Date): string {
+  const y = runAt.getUTCFullYear() - 1;
+  const m = runAt.getUTCMonth();
+  return isoDay(new Date(Date.UTC(y, m, Math.min(runAt.getUTCDate(), lastDayOfMonth(y, m)))));
+}
+
+/** The range a schedule covers unless one is chosen: the period between two of its runs. */
+export const defaultRange = (frequency: string): RelativeRange => (frequency === "monthly" ? "previous-month" : frequency === "weekly" ? "previous-week" : "previous-day");
+
+/**
  * The report's dates (GMT, inclusive) for a run at `runAt`. "Previous week" is the last whole
- * Monday–Sunday week; "month to date" ends on the run's own day.
+ * Monday–Sunday week; "month to date" ends on the run's own day; "previous 12 months" is the
+ * year of usage kept, up to the day before the run (a whole calendar year for a run on 1 January).
  */
 export function rangeForRun(range: RelativeRange | "custom", runAt: Date, custom?: { from: string; to: string }): { from: string; to: string } {
   const today = Date.UTC(runAt.getUTCFullYear(), runAt.getUTCMonth(), runAt.getUTCDate());
@@ -62,6 +79,10 @@ export function rangeForRun(range: RelativeRange | "custom", runAt: Date, custom
     }
     case "month-to-date":
       return { from: isoDay(new Date(Date.UTC(runAt.getUTCFullYear(), runAt.getUTCMonth(), 1))), to: day(0) };
+    case "previous-30-days":
+      return { from: day(-30), to: day(-1) };
+    case "previous-12-months":
+      return { from: sameDayYearBefore(runAt), to: day(-1) };
     case "custom":
       if (!custom) throw new Error("a custom range needs its dates");
       return custom;

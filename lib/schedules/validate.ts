@@ -2,11 +2,12 @@ import { X509Certificate } from "node:crypto";
 import { isIP } from "node:net";
 import ssh2 from "ssh2";
 import { z } from "zod";
-import { relativeRanges, scheduleFormats, type Frequency, type RelativeRange, type ScheduleFormat, type UploadProtocol, type UploadTarget } from "@/db/schema";
+import { frequencies, relativeRanges, scheduleFormats, type Frequency, type RelativeRange, type ScheduleFormat, type UploadProtocol, type UploadTarget } from "@/db/schema";
 import { HOST_KEY_FINGERPRINT } from "@/lib/delivery/host-key";
 import { fill, type Messages } from "@/lib/i18n/messages";
 import { isDay } from "@/lib/reports/query";
 import { isoDay } from "@/lib/time-zone";
+import { defaultRange } from "./timing";
 
 export const MAX_SCHEDULES = 10;
 const MAX_EMAILS = 20;
@@ -50,7 +51,7 @@ type ScheduleFormOptions = {
 export type FieldErrors = Record<string, string[]>;
 type Errors = Messages["schedules"]["errors"];
 
-const LINE_FIELDS = ["name", "report", "frequency", "weekday", "monthDay", "time", "range", "from", "to", "format", "emails", "protocol", "host", "port", "directory", "user", "auth", "password", "hostKey"] as const;
+const LINE_FIELDS = ["name", "report", "frequency", "weekday", "monthDay", "time", "range", "rangeDefault", "from", "to", "format", "emails", "protocol", "host", "port", "directory", "user", "auth", "password", "hostKey"] as const;
 /** Pasted keys and certificates: lines of text. */
 const TEXT_FIELDS = ["privateKey", "ca"] as const;
 type Field = (typeof LINE_FIELDS)[number] | (typeof TEXT_FIELDS)[number];
@@ -276,6 +277,7 @@ function controlCharacters(t: Errors) {
     monthDay: t.monthDay,
     time: t.time,
     range: t.range,
+    rangeDefault: t.range,
     from: t.date,
     to: t.date,
     format: t.format,
@@ -304,7 +306,16 @@ function controlCharacters(t: Errors) {
 export function scheduleFormSchema(o: ScheduleFormOptions) {
   const t = o.t.schedules.errors;
   const parts = basics(o, t).and(timing(t)).and(dates(t, isoDay(o.now))).and(destination(o, t)).and(controlCharacters(t));
-  return postedForm.pipe(parts).transform((input): ScheduleInput => input);
+  return postedForm.transform(rangeOfFrequency).pipe(parts).transform((input): ScheduleInput => input);
+}
+
+/**
+ * A range the owner left as the form chose it (`rangeDefault`) follows the frequency sent: without
+ * JavaScript the form cannot change it when the frequency changes, so the server does.
+ */
+function rangeOfFrequency<F extends { range: string; rangeDefault: string; frequency: string }>(form: F): F {
+  const follows = form.rangeDefault !== "" && form.range === form.rangeDefault && (frequencies as readonly string[]).includes(form.frequency);
+  return follows ? { ...form, range: defaultRange(form.frequency) } : form;
 }
 
 /** Each field's problems, each message once. */

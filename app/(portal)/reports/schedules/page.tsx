@@ -4,6 +4,7 @@ import { sendScheduleNow } from "@/lib/actions/schedules";
 import { requireOwner } from "@/lib/auth/session";
 import { getSchedulesOverview } from "@/lib/data/schedules";
 import { getMessages } from "@/lib/i18n/locale";
+import { scheduleName } from "@/lib/schedules/display";
 import { first, type SearchParams } from "@/lib/search-params";
 
 /** The account's scheduled reports (owners only; room holders get 404). */
@@ -18,7 +19,7 @@ export default async function SchedulesPage({ searchParams }: { searchParams: Se
       {schedules.length === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">{s.empty}</p>
       ) : (
-        <ScheduleList t={t} schedules={schedules} unsubscribed={unsubscribed} sendNow={sendScheduleNow} />
+        <ScheduleList t={t} schedules={schedules.map((row) => ({ ...row, name: scheduleName(row, t) }))} unsubscribed={unsubscribed} sendNow={sendScheduleNow} />
       )}
       {unsubscribed.length > 0 && <UnsubscribedNote t={s} addresses={unsubscribed} />}
     </div>

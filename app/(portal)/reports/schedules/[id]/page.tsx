@@ -2,6 +2,7 @@ import { notFound } from "next/navigation";
 import { ScheduleForm } from "@/components/schedule-form";
 import { ScheduleHeading, ScheduleHistory } from "@/components/schedule-history";
 import { BackLink, Notice } from "@/components/schedule-parts";
+import { ScheduleSummary } from "@/components/schedule-summary";
 import { cancelScheduleAction, sendScheduleNow, submitScheduleForm } from "@/lib/actions/schedules";
 import { requireOwner } from "@/lib/auth/session";
 import { getAccount } from "@/lib/data/account";
@@ -9,8 +10,9 @@ import { getScheduleWithHistory } from "@/lib/data/schedules";
 import { NotFoundError } from "@/lib/errors";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
-import { formatGmt, formClock, reportChoices } from "@/lib/schedules/display";
+import { formatGmt, formClock, reportChoices, scheduleName, scheduleSummary } from "@/lib/schedules/display";
 import { formValues } from "@/lib/schedules/form-values";
+import { describeScheduleFilters } from "@/lib/schedules/report";
 import { first, type SearchParams } from "@/lib/search-params";
 
 /** One schedule: edit it, send it now, cancel it, and its history per run and destination. */
@@ -18,7 +20,7 @@ export default async function SchedulePage({ params, searchParams }: { params: P
   const { scope } = await requireOwner();
   const [{ id }, query] = await Promise.all([params, searchParams]);
   if (!/^\d{1,15}$/.test(id)) notFound();
-  const [{ t }, account, found] = await Promise.all([
+  const [{ t, locale }, account, found] = await Promise.all([
     getMessages(),
     getAccount(scope),
     getScheduleWithHistory(scope, Number(id)).catch((error: unknown) => {
@@ -27,8 +29,12 @@ export default async function SchedulePage({ params, searchParams }: { params: P
     }),
   ]);
   if (!found) notFound();
-  const [schedule, runs] = found;
+  const [stored, runs] = found;
+  // A name the form suggested reads in the UI language (the e-mail's, in the account's).
+  const schedule = { ...stored, name: scheduleName(stored, t) };
   const s = t.schedules;
+  const clock = formClock(s, account, locale, new Date());
+  const filters = await describeScheduleFilters(scope, schedule.reportQuery, t, new Date());
   const saved = first(query.saved);
   return (
     <div className="space-y-6">
@@ -36,14 +42,16 @@ export default async function SchedulePage({ params, searchParams }: { params: P
       {(saved === "created" || saved === "updated") && <Notice testId="saved-message">{fill(saved === "created" ? s.created : s.updated, { next: formatGmt(schedule.nextRunAt) })}</Notice>}
       <section className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
         <ScheduleHeading t={s} schedule={schedule} sendNow={sendScheduleNow.bind(null, schedule.id)} cancel={cancelScheduleAction.bind(null, schedule.id)} />
+        <ScheduleSummary labels={{ report: s.report, range: s.range, nextRun: s.nextRun }} summary={scheduleSummary(schedule, t, clock.dateStyle)} filters={filters} />
         <h2 className="mb-3 text-base font-semibold text-brand-900">{s.editTitle}</h2>
         <ScheduleForm
           action={submitScheduleForm.bind(null, schedule.id)}
           t={s}
-          reports={reportChoices(t, schedule.reportQuery)}
+          reports={reportChoices(t, schedule.reportQuery, filters)}
+          filters={filters ? { value: schedule.reportQuery, text: filters } : null}
           hasSecret={schedule.hasSecret}
           defaults={formValues(schedule)}
-          {...formClock(s, account.timeZone, new Date())}
+          {...clock}
         />
       </section>
       <ScheduleHistory t={s} runs={runs} />

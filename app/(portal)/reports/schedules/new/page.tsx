@@ -8,17 +8,17 @@ import { getMessages } from "@/lib/i18n/locale";
 import { reportTypes } from "@/lib/reports/query";
 import { reportParams } from "@/lib/reports/selections";
 import { formClock, reportChoices, reportName } from "@/lib/schedules/display";
-import { newFormValues } from "@/lib/schedules/form-values";
-import { scheduleReportQuery } from "@/lib/schedules/report";
+import { newFormValues, rangeNote, reportRangeOf } from "@/lib/schedules/form-values";
+import { describeScheduleFilters, scheduleReportQuery } from "@/lib/schedules/report";
 import type { SearchParams } from "@/lib/search-params";
 
 /**
- * A new schedule. Opened from a report (*Schedule this report*) it takes that report's type and
- * filters from the URL; the dates are the schedule's own.
+ * A new schedule. Opened from a report (*Schedule this report*) it takes that report's type,
+ * filters (listed in words) and range (its schedule equivalent) from the URL.
  */
 export default async function NewSchedulePage({ searchParams }: { searchParams: SearchParams }) {
   const { scope } = await requireOwner();
-  const [{ t }, account, query] = await Promise.all([getMessages(), getAccount(scope), searchParams]);
+  const [{ t, locale }, account, query] = await Promise.all([getMessages(), getAccount(scope), searchParams]);
   const now = new Date();
   const asked = new URLSearchParams(Object.entries(query).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : v === undefined ? [] : [[k, v] as [string, string]])));
   // From a report of a saved selection (`s=<id>`): that selection; another account's: 404.
@@ -26,6 +26,9 @@ export default async function NewSchedulePage({ searchParams }: { searchParams: 
   if (!params) notFound();
   const fromReport = params.has("type") ? scheduleReportQuery(params.toString(), now) : null;
   const report = fromReport ?? `type=${reportTypes[0]}`;
+  const defaults = newFormValues(report, reportName(report, t), fromReport ? reportRangeOf(params) : null);
+  const clock = formClock(t.schedules, account, locale, now);
+  const filterWords = fromReport ? await describeScheduleFilters(scope, fromReport, t, now) : null;
   return (
     <div className="max-w-4xl">
       <BackLink label={t.schedules.cancelEdit} className="mb-4" />
@@ -34,10 +37,12 @@ export default async function NewSchedulePage({ searchParams }: { searchParams: 
         <ScheduleForm
           action={submitScheduleForm.bind(null, null)}
           t={t.schedules}
-          reports={reportChoices(t, fromReport ?? undefined)}
+          reports={reportChoices(t, fromReport ?? undefined, filterWords)}
+          filters={fromReport && filterWords ? { value: fromReport, text: filterWords } : null}
+          rangeNote={fromReport ? rangeNote(params, defaults, t.schedules, clock.dateStyle) : undefined}
           hasSecret={false}
-          defaults={newFormValues(report, reportName(report, t))}
-          {...formClock(t.schedules, account.timeZone, now)}
+          defaults={defaults}
+          {...clock}
         />
       </section>
     </div>
