@@ -8,6 +8,7 @@ const statusClass: Record<string, string> = {
   pending: "bg-slate-100 text-slate-700",
   running: "bg-brand-100 text-brand-900",
   unsubscribed: "bg-amber-100 text-amber-900",
+  cancelled: "bg-slate-200 text-slate-700",
 };
 
 /** A run's or a delivery's status, in its colour. */

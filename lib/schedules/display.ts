@@ -1,4 +1,4 @@
-import type { DeliveryDetails, ReportSchedule } from "@/db/schema";
+import type { ReportSchedule } from "@/db/schema";
 import { fill, type Messages } from "@/lib/i18n/messages";
 import { gmtOffset } from "@/lib/format";
 import { PARAM, reportTypes, type ReportType } from "@/lib/reports/query";
@@ -32,18 +32,4 @@ export function reportChoices(t: Messages, current?: string): { value: string; l
   const plain = reportTypes.map((type) => ({ value: `${PARAM.type}=${type}`, label: t.reports.types[type].name }));
   if (!current || plain.some((p) => p.value === current)) return plain;
   return [{ value: current, label: fill(t.schedules.withFilters, { report: reportName(current, t) }) }, ...plain];
-}
-
-/**
- * What the history (and the owner's e-mail) says of a destination not delivered: a failure of the
- * portal's own in the customer's words, with whether it will be tried again; else the
- * destination's own answer (an SMTP or upload server's reply), as it came.
- */
-export function deliveryNote(d: { status: string; attempts: number; detail: string; details: DeliveryDetails | null }, t: Messages["schedules"]): string {
-  const details = d.details;
-  if (details?.problem === "host-key-changed" && details.offered && details.expected) return fill(t.problems.hostKeyChanged, { offered: details.offered, expected: details.expected });
-  if (details?.problem === "host-key-missing") return t.problems.hostKeyMissing;
-  if (details?.problem !== "report-not-built") return d.detail;
-  const next = d.status === "pending" ? t.problems.retrying : fill(t.problems.gaveUp, { count: d.attempts });
-  return `${t.problems.notBuilt[details.cause ?? "unexpected"]} ${next}`;
 }

@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import { ScheduleForm } from "@/components/schedule-form";
-import { ScheduleHeading, ScheduleHistory } from "@/components/schedule-history";
+import { CancelledScheduleHeading, ScheduleHeading, ScheduleHistory } from "@/components/schedule-history";
 import { BackLink, Notice } from "@/components/schedule-parts";
 import { cancelScheduleAction, sendScheduleNow, submitScheduleForm } from "@/lib/actions/schedules";
 import { requireOwner } from "@/lib/auth/session";
@@ -11,9 +11,10 @@ import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
 import { formatGmt, formClock, reportChoices } from "@/lib/schedules/display";
 import { formValues } from "@/lib/schedules/form-values";
+import { gmtDateTime } from "@/lib/schedules/run-display";
 import { first, type SearchParams } from "@/lib/search-params";
 
-/** One schedule: edit it, send it now, cancel it, and its history per run and destination. */
+/** One schedule: edit it, send it now, cancel it, and its history per run and destination; a cancelled one read only. */
 export default async function SchedulePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: SearchParams }) {
   const { scope } = await requireOwner();
   const [{ id }, query] = await Promise.all([params, searchParams]);
@@ -29,6 +30,18 @@ export default async function SchedulePage({ params, searchParams }: { params: P
   if (!found) notFound();
   const [schedule, runs] = found;
   const s = t.schedules;
+  const clock = { locale: account.locale, now: new Date() };
+  if (schedule.status === "cancelled") {
+    return (
+      <div className="space-y-6">
+        <BackLink label={s.title} />
+        <section className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+          <CancelledScheduleHeading t={s} schedule={schedule} cancelledOn={gmtDateTime(schedule.updatedAt, account.locale)} />
+        </section>
+        <ScheduleHistory t={s} runs={runs} clock={clock} />
+      </div>
+    );
+  }
   const saved = first(query.saved);
   return (
     <div className="space-y-6">
@@ -46,7 +59,7 @@ export default async function SchedulePage({ params, searchParams }: { params: P
           {...formClock(s, account.timeZone, new Date())}
         />
       </section>
-      <ScheduleHistory t={s} runs={runs} />
+      <ScheduleHistory t={s} runs={runs} clock={clock} />
     </div>
   );
 }
