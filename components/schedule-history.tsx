@@ -68,19 +68,20 @@ function DeliveryItem({ t, d, retry }: { t: T; d: RunHistory["deliveries"][numbe
 function RunRow({ t, run, clock }: { t: T; run: RunHistory; clock: Clock }) {
   const retry = { nextAttemptAt: run.status === "pending" ? run.nextAttemptAt : null, ...clock };
   return (
-    <tr className="align-top">
-      <td className="whitespace-nowrap px-4 py-2 tabular-nums">
+    <tr className="block py-2 align-top sm:table-row sm:py-0">
+      <td className="block whitespace-nowrap px-4 py-1 tabular-nums sm:table-cell sm:py-2">
         {formatGmt(run.runAt)}
         <div className="text-xs text-slate-500">{t.trigger[run.trigger]}</div>
       </td>
-      <td className="px-4 py-2 tabular-nums">
+      <td className="block px-4 py-1 tabular-nums sm:table-cell sm:py-2">
+        <span className="text-xs text-slate-500 sm:hidden">{t.period}: </span>
         <span className="whitespace-nowrap">{run.fromDate} –</span> <span className="whitespace-nowrap">{run.toDate}</span>
       </td>
-      <td className="min-w-36 px-4 py-2" data-testid="run-status">
+      <td className="block px-4 py-1 sm:table-cell sm:min-w-36 sm:py-2" data-testid="run-status">
         <RunStatus status={run.status} label={t.runStatus[run.status as keyof typeof t.runStatus]} />
         <div className="text-xs text-slate-600">{runProgress(run, t, clock)}</div>
       </td>
-      <td className="px-4 py-2">
+      <td className="block px-4 py-1 sm:table-cell sm:py-2">
         <ul className="space-y-1.5">
           {run.deliveries.map((d) => (
             <DeliveryItem key={d.destination} t={t} d={d} retry={retry} />
@@ -102,9 +103,10 @@ export function ScheduleHistory({ t, runs, clock }: { t: T; runs: RunHistory[]; 
         <p className="px-6 py-4 text-sm text-slate-600">{t.noRuns}</p>
       ) : (
         <div className="overflow-x-auto">
-          <table className="w-full text-left text-sm" data-testid="history" aria-live="polite">
-            <ScheduleTableHead columns={[t.runAt, t.period, t.status, t.outcome]} className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600" cellClassName="px-4 py-2" />
-            <tbody className="divide-y divide-slate-100">
+          {/* On a phone each run is a block of its own: four columns do not fit 390 px. */}
+          <table className="block w-full text-left text-sm sm:table" data-testid="history" aria-live="polite">
+            <ScheduleTableHead columns={[t.runAt, t.period, t.status, t.outcome]} className="hidden bg-slate-50 text-xs uppercase tracking-wide text-slate-600 sm:table-header-group" cellClassName="px-4 py-2" />
+            <tbody className="block divide-y divide-slate-100 sm:table-row-group">
               {runs.map((run) => (
                 <RunRow key={run.id} t={t} run={run} clock={clock} />
               ))}

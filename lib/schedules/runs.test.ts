@@ -650,3 +650,24 @@ test("a schedule cancelled while a worker sends its run: nothing more is sent, t
     await smtp.stop();
   }
 });
+
+test("runs left Failed with their destinations Waiting by a cancellation before this fix read as cancelled after migration 0015", async () => {
+  await clearSchedules();
+  const schedule = await createSchedule(scope, { ...base, emails: ["old@client.example"] }, key);
+  const s = { enqueue: async () => {} };
+  const never = await sendNow(t.db, s, scope, schedule.id);
+  const waited = await sendNow(t.db, s, scope, schedule.id, new Date(Date.now() + 1000));
+  const sent = await sendNow(t.db, s, scope, schedule.id, new Date(Date.now() + 2000));
+  // As the old code left them: the schedule cancelled, then each run closed "failed" by the worker.
+  await t.db.update(reportSchedules).set({ status: "cancelled", nextRunAt: null, updatedAt: new Date() }).where(eq(reportSchedules.id, schedule.id));
+  await t.db.update(scheduleRuns).set({ status: "failed", finishedAt: new Date(Date.now() + 5000) }).where(eq(scheduleRuns.scheduleId, schedule.id));
+  await t.db.insert(runDeliveries).values([
+    { accountId: scope.accountId, runId: waited, destination: "mail:old@client.example", status: "pending", attempts: 1, detail: "SMTP to old@client.example: 451 try again later" },
+    { accountId: scope.accountId, runId: sent, destination: "mail:old@client.example", status: "failed", attempts: 1, detail: "SMTP to old@client.example: 550 no such user" },
+  ]);
+  const migration = readFileSync(path.join(import.meta.dirname, "../../db/migrations/0015_cancelled_runs.sql"), "utf8");
+  for (const statement of migration.split("--> statement-breakpoint")) await t.db.execute(sql.raw(statement));
+  assert.deepEqual([(await runOf(never)).status, (await runOf(waited)).status, (await runOf(sent)).status], ["cancelled", "cancelled", "failed"], "a run that really failed stays so");
+  assert.deepEqual((await deliveriesOf(waited)).map((d) => [d.status, d.details?.problem]), [["cancelled", "cancelled"]]);
+  assert.equal((await deliveriesOf(sent))[0]!.status, "failed");
+});
