@@ -13,7 +13,7 @@ const statusClass: Record<string, string> = {
 
 /** A run's or a delivery's status, in its colour. */
 export function RunStatus({ status, label }: { status: string; label: string }) {
-  return <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${statusClass[status] ?? ""}`}>{label}</span>;
+  return <span className={`whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-medium ${statusClass[status] ?? ""}`}>{label}</span>;
 }
 
 /** The head row of a schedule table: its column titles (an empty one for a column of buttons). */
