@@ -2,9 +2,10 @@ import Link from "next/link";
 import { ActionButton } from "@/components/schedule-buttons";
 import { RunStatus, ScheduleTableHead } from "@/components/schedule-parts";
 import type { FormState } from "@/lib/actions/form";
-import type { ScheduleListItem } from "@/lib/data/schedules";
+import type { CancelledSchedule, ScheduleListItem } from "@/lib/data/schedules";
 import { fill, type Messages } from "@/lib/i18n/messages";
 import { describeFrequency, formatGmt, reportName } from "@/lib/schedules/display";
+import { gmtDateTime } from "@/lib/schedules/run-display";
 import { MAX_SCHEDULES } from "@/lib/schedules/validate";
 
 type T = Messages["schedules"];
@@ -119,6 +120,29 @@ export function UnsubscribedNote({ t, addresses }: { t: T; addresses: string[] }
     <section className="rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-950" data-testid="unsubscribed">
       <p>{t.unsubscribedHint}</p>
       <p className="mt-1 font-medium">{addresses.join(" · ")}</p>
+    </section>
+  );
+}
+
+/** The account's cancelled schedules: each keeps a read-only page with its history. */
+export function CancelledSchedules({ t, schedules, locale }: { t: Messages; schedules: CancelledSchedule[]; locale: string }) {
+  const s = t.schedules;
+  return (
+    <section className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="cancelled-schedules">
+      <h2 className="text-base font-semibold text-brand-900">{s.runHistory.cancelledTitle}</h2>
+      <ul className="mt-2 divide-y divide-slate-100 text-sm">
+        {schedules.map((c) => (
+          <li key={c.id} className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-0.5 py-1.5">
+            <span>
+              <Link href={`/reports/schedules/${c.id}`} className="font-medium text-brand-700 hover:underline">
+                {c.name}
+              </Link>{" "}
+              <span className="text-xs text-slate-500">{reportName(c.reportQuery, t)}</span>
+            </span>
+            <span className="text-xs text-slate-600 tabular-nums">{fill(s.runHistory.cancelledOn, { date: gmtDateTime(c.cancelledAt, locale) })}</span>
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }

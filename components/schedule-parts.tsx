@@ -8,11 +8,12 @@ const statusClass: Record<string, string> = {
   pending: "bg-slate-100 text-slate-700",
   running: "bg-brand-100 text-brand-900",
   unsubscribed: "bg-amber-100 text-amber-900",
+  cancelled: "bg-slate-200 text-slate-700",
 };
 
 /** A run's or a delivery's status, in its colour. */
 export function RunStatus({ status, label }: { status: string; label: string }) {
-  return <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${statusClass[status] ?? ""}`}>{label}</span>;
+  return <span className={`whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-medium ${statusClass[status] ?? ""}`}>{label}</span>;
 }
 
 /** The head row of a schedule table: its column titles (an empty one for a column of buttons). */

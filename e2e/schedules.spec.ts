@@ -61,9 +61,14 @@ test("the owner schedules a report, sends it now, sees it delivered in the histo
   await expect(page.getByTestId("saved-message")).toContainText("Schedule saved. Next delivery:");
   await expect(page.getByText("Every Monday at 07:30 GMT")).toBeVisible();
 
+  // Send now: the history shows the run waiting, then delivered, without the page being loaded again.
+  const reloads = await schedules.watchForReloads();
+  const before = page.url();
   await page.getByTestId("send-now").click();
   await expect(page.getByText("Delivery started")).toBeVisible();
-  await schedules.waitForRun("Delivered");
+  await expect(schedules.latestRunStatus()).toContainText(/Waiting|Sending|Delivered/);
+  await expect(schedules.latestRunStatus()).toContainText("Delivered", { timeout: 30_000 });
+  expect(await reloads(), "no reload, no navigation").toEqual({ loads: 0, sameDocument: true, url: before });
   const history = page.getByTestId("history");
   await expect(history).toContainText("reader@client.example");
   await expect(history).toContainText("finance@client.example");
@@ -263,4 +268,56 @@ test("a room holder replaying the owner's Test upload or save is answered as for
     expect(body).not.toContain("This conference does not exist");
   }
   await holder.close();
+});
+
+test("a run that skipped an unsubscribed address is Partly delivered; a cancelled schedule keeps a read-only page with its history", async ({ page }) => {
+  const login = new LoginPage(page);
+  await login.open();
+  await login.logIn(OWNER);
+  await expect(page).toHaveURL(/\/account$/);
+  const schedules = new SchedulesPage(page);
+  await page.goto("/reports/schedules/new");
+  await schedules.fill({ name: "Month-end pack", report: "User status", frequency: "daily", time: "05:00", range: "previous-day", format: "csv", emails: "leaver@partly.example keeper@partly.example" });
+  await schedules.save();
+  await expect(page).toHaveURL(/\/reports\/schedules\/\d+\?saved=created$/);
+  const scheduleUrl = page.url().replace(/\?.*$/, "");
+
+  // The first run reaches both; then one recipient unsubscribes (the one-click link of its e-mail).
+  await page.getByTestId("send-now").click();
+  await expect(schedules.latestRunStatus()).toContainText("Delivered", { timeout: 30_000 });
+  const leaver = mails().find((m) => /^To: leaver@partly\.example$/m.test(m))!;
+  const oneClick = /^List-Unsubscribe:\s*<([^>]+)>/m.exec(leaver)![1]!;
+  expect((await page.request.post(oneClick, { form: { "List-Unsubscribe": "One-Click" } })).status()).toBe(200);
+
+  const reloads = await schedules.watchForReloads();
+  const action = (r: { method: () => string; headers: () => Record<string, string> }) => r.method() === "POST" && Boolean(r.headers()["next-action"]);
+  const [sendRequest] = await Promise.all([page.waitForRequest(action), page.getByTestId("send-now").click()]);
+  await expect(schedules.latestRunStatus()).toContainText("Partly delivered", { timeout: 30_000 });
+  expect(await reloads()).toEqual({ loads: 0, sameDocument: true, url: scheduleUrl + "?saved=created" });
+  const latest = page.getByTestId("history").locator("tbody tr").first();
+  await expect(latest).toContainText("This address unsubscribed from the account's reports: nothing was sent to it.");
+
+  // Cancelled: listed as such, its page read only, its history kept.
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("button", { name: "Cancel the schedule" }).click();
+  await expect(page).toHaveURL(/\/reports\/schedules\?cancelled=1$/);
+  await expect(page.getByTestId("schedules")).not.toContainText("Month-end pack");
+  const cancelledList = page.getByTestId("cancelled-schedules");
+  await expect(cancelledList).toContainText("Month-end pack");
+  await cancelledList.getByRole("link", { name: "Month-end pack" }).click();
+  await expect(page).toHaveURL(scheduleUrl);
+  await expect(page.getByTestId("cancelled-schedule")).toContainText("This schedule was cancelled on");
+  await expect(page.getByTestId("send-now")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Cancel the schedule" })).toHaveCount(0);
+  await expect(page.locator("#f-name")).toHaveCount(0);
+  await expect(page.getByTestId("history").locator("tbody tr")).toHaveCount(2);
+  await expect(schedules.latestRunStatus()).toContainText("Partly delivered");
+
+  // Send now replayed on the cancelled schedule: refused with a message, nothing sent.
+  const headers = Object.fromEntries(Object.entries(await sendRequest.allHeaders()).filter(([name]) => !["cookie", "content-length", "host"].includes(name)));
+  const replay = await page.request.post(sendRequest.url(), { headers, data: sendRequest.postDataBuffer()! });
+  expect(replay.status()).toBe(200);
+  expect(await replay.text()).toContain("This schedule does not exist or is not yours to change.");
+  await page.reload();
+  await expect(page.getByTestId("history").locator("tbody tr")).toHaveCount(2);
 });

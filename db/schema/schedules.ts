@@ -72,7 +72,8 @@ export const reportSchedules = pgTable(
 );
 export type ReportSchedule = typeof reportSchedules.$inferSelect;
 
-export const runStatuses = ["pending", "running", "delivered", "partial", "failed"] as const;
+/** "cancelled": the schedule was cancelled before the run ended; nothing more is sent for it. */
+export const runStatuses = ["pending", "running", "delivered", "partial", "failed", "cancelled"] as const;
 export type RunStatus = (typeof runStatuses)[number];
 
 /**
@@ -111,20 +112,52 @@ export const scheduleRuns = pgTable(
 export type ScheduleRun = typeof scheduleRuns.$inferSelect;
 
 /**
- * More about a destination's outcome than its status. `problem`: a failure the history words for
- * the customer in their language (`detail` keeps the technical text, for support):
- * "report-not-built" with its cause (the database was interrupted, a filter names people or groups
- * no longer in the account, or anything else); "host-key-changed" when the SFTP server showed
- * `offered` instead of the accepted `expected` key; "host-key-missing" when no key was accepted.
+ * What went wrong with a delivery, in kinds the customer can act on (lib/delivery/errors.ts tells
+ * them apart; lib/i18n/messages.ts words each one in English and French).
+ */
+export const deliveryProblems = [
+  "auth",
+  "refused",
+  "unreachable",
+  "timeout",
+  "connection-lost",
+  "dns",
+  "private-address",
+  "tls",
+  "permission",
+  "no-directory",
+  "disk-full",
+  "no-secret",
+  "host-key-changed",
+  "host-key-missing",
+  "mail-busy",
+  "mailbox-full",
+  "recipient-refused",
+  "mail-service",
+  "report-not-built",
+  "cancelled",
+  "unknown",
+] as const;
+export type DeliveryProblem = (typeof deliveryProblems)[number];
+
+/**
+ * More about a destination's outcome than its status. `problem`: the kind of failure, which the
+ * history words for the customer in their language (`detail` keeps the technical text, for
+ * support): "report-not-built" with its cause (the database was interrupted, a filter names
+ * people or groups no longer in the account, or anything else); "host-key-changed" when the SFTP
+ * server showed `offered` instead of the accepted `expected` key; "cancelled" when the schedule was
+ * cancelled before it was sent. Histories written before kinds were recorded have none.
  */
 export type DeliveryDetails = {
   link?: boolean;
   bytes?: number;
-  problem?: "report-not-built" | "host-key-changed" | "host-key-missing";
+  problem?: DeliveryProblem;
   cause?: "database" | "filters" | "unexpected";
   offered?: string;
   expected?: string;
 };
+
+export const deliveryStatuses = ["pending", "delivered", "failed", "unsubscribed", "cancelled"] as const;
 
 /** The outcome of a run for one destination: an e-mail address, or the upload target. */
 export const runDeliveries = pgTable(
@@ -133,7 +166,7 @@ export const runDeliveries = pgTable(
     accountId: bigint("account_id", { mode: "number" }).notNull(),
     runId: bigint("run_id", { mode: "number" }).notNull(),
     destination: text("destination").notNull(),
-    status: text("status", { enum: ["pending", "delivered", "failed", "unsubscribed"] }).notNull().default("pending"),
+    status: text("status", { enum: deliveryStatuses }).notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     detail: text("detail").notNull().default(""),
     details: jsonb("details").$type<DeliveryDetails>(),

@@ -29,6 +29,24 @@ export class SchedulesPage {
     return this.page.locator(`#f-${field}-errors`);
   }
 
+  /**
+   * Marks the page's window and counts its document loads from now on: the history must change by
+   * itself, not because the page was loaded again. (Next's router replaces the history entry's
+   * state when it refreshes, which Playwright reports as a navigation of the same document: the
+   * document is the same one, so loads and the window's mark tell.)
+   */
+  async watchForReloads(): Promise<() => Promise<{ loads: number; sameDocument: boolean; url: string }>> {
+    let loads = 0;
+    this.page.on("load", () => loads++);
+    await this.page.evaluate(() => Object.assign(window, { __sameDocument: true }));
+    return async () => ({ loads, sameDocument: await this.page.evaluate(() => "__sameDocument" in window), url: this.page.url() });
+  }
+
+  /** The latest run's status cell. */
+  latestRunStatus() {
+    return this.page.getByTestId("history").locator("tbody tr").first().getByTestId("run-status");
+  }
+
   /** Reloads the schedule page until its latest run has the status given. */
   async waitForRun(status: string) {
     await expect(async () => {

@@ -1,6 +1,7 @@
 /**
  * The account's scheduled reports, for its owner only: every function takes the owner's scope
- * first and filters by it, so another account's schedule (or a cancelled one) is simply not found.
+ * first and filters by it, so another account's schedule is simply not found. A cancelled one is
+ * not found either for anything that would send or change it; its page and history stay readable.
  */
 import "server-only";
 import { X509Certificate } from "node:crypto";
@@ -13,6 +14,7 @@ import { NotFoundError, ValidationError } from "@/lib/errors";
 import { messages, type Messages } from "@/lib/i18n/messages";
 import { getReportFilterNames } from "@/lib/data/reports";
 import { runReportQuery } from "@/lib/schedules/report";
+import { cancelOpenRuns } from "@/lib/schedules/runs";
 import { nextRunAfter } from "@/lib/schedules/timing";
 import { MAX_SCHEDULES, type ScheduleInput } from "@/lib/schedules/validate";
 import { accountSecretContext, encryptSecret } from "@/lib/secrets";
@@ -33,6 +35,8 @@ const view = ({ uploadSecret, ...rest }: ReportSchedule): ScheduleView => ({ ...
 
 /** The account's active schedule `id`, in the WHERE clause of every read and write. */
 const ownSchedule = (scope: AccountScope, id: number) => and(eq(reportSchedules.accountId, scope.accountId), eq(reportSchedules.id, id), eq(reportSchedules.status, "active"));
+/** The account's schedule `id`, active or cancelled: for reading its page and history only. */
+const ownScheduleToRead = (scope: AccountScope, id: number) => and(eq(reportSchedules.accountId, scope.accountId), eq(reportSchedules.id, id));
 
 /** What the audit log keeps of a schedule: its settings, never its secret. */
 const auditable = (s: ReportSchedule) => ({
@@ -131,16 +135,22 @@ export async function updateSchedule(scope: AccountScope, id: number, input: Sch
   });
 }
 
+/**
+ * Cancels a schedule: it is kept (cancelled, read only, with its history) and its runs still open
+ * end as cancelled in the same transaction, so no worker sends them afterwards. `updated_at` is
+ * the moment of cancellation, as a cancelled schedule cannot be changed any more.
+ */
 export async function cancelSchedule(scope: AccountScope, id: number): Promise<void> {
   assertOwner(scope, "schedule");
   await (await getDb()).transaction(async (tx) => {
     const before = await lockSchedule(tx, scope, id);
     await tx.update(reportSchedules).set({ status: "cancelled", nextRunAt: null, updatedAt: new Date() }).where(and(eq(reportSchedules.accountId, scope.accountId), eq(reportSchedules.id, id)));
+    await cancelOpenRuns(tx, before);
     await audit(tx, { accountId: scope.accountId, actorUserId: scope.userId, action: "schedule.cancelled", subject: String(id), before: auditable(before) });
   });
 }
 
-export type ScheduleListItem = ScheduleView & { lastRun: { runAt: Date; status: string; finishedAt: Date | null } | null };
+export type ScheduleListItem = ScheduleView & { lastRun: { runAt: Date; status: string; finishedAt: Date | null; nextAttemptAt: Date | null } | null };
 
 /** The account's active schedules with their last run, oldest first. */
 export async function listSchedules(scope: AccountScope): Promise<ScheduleListItem[]> {
@@ -153,22 +163,45 @@ export async function listSchedules(scope: AccountScope): Promise<ScheduleListIt
     .orderBy(reportSchedules.id);
   if (!rows.length) return [];
   const last = await db
-    .selectDistinctOn([scheduleRuns.scheduleId], { scheduleId: scheduleRuns.scheduleId, runAt: scheduleRuns.runAt, status: scheduleRuns.status, finishedAt: scheduleRuns.finishedAt })
+    .selectDistinctOn([scheduleRuns.scheduleId], { scheduleId: scheduleRuns.scheduleId, runAt: scheduleRuns.runAt, status: scheduleRuns.status, finishedAt: scheduleRuns.finishedAt, nextAttemptAt: scheduleRuns.nextAttemptAt })
     .from(scheduleRuns)
     .where(and(eq(scheduleRuns.accountId, scope.accountId), inArray(scheduleRuns.scheduleId, rows.map((r) => r.id))))
     .orderBy(scheduleRuns.scheduleId, desc(scheduleRuns.createdAt), desc(scheduleRuns.id));
   const byId = new Map(last.map((l) => [l.scheduleId, l]));
   return rows.map((r) => {
     const l = byId.get(r.id);
-    return { ...view(r), lastRun: l ? { runAt: l.runAt, status: l.status, finishedAt: l.finishedAt } : null };
+    return { ...view(r), lastRun: l ? { runAt: l.runAt, status: l.status, finishedAt: l.finishedAt, nextAttemptAt: l.nextAttemptAt } : null };
   });
 }
 
+/** The account's active schedule, for what edits, tests or sends it. */
 export async function getSchedule(scope: AccountScope, id: number): Promise<ScheduleView> {
   assertOwner(scope, "schedule");
   const [row] = await (await getDb()).select().from(reportSchedules).where(ownSchedule(scope, id));
   if (!row) throw new NotFoundError("schedule not found");
   return view(row);
+}
+
+/** The account's schedule, active or cancelled: its page shows a cancelled one read only. */
+async function readSchedule(scope: AccountScope, id: number): Promise<ScheduleView> {
+  assertOwner(scope, "schedule");
+  const [row] = await (await getDb()).select().from(reportSchedules).where(ownScheduleToRead(scope, id));
+  if (!row) throw new NotFoundError("schedule not found");
+  return view(row);
+}
+
+export type CancelledSchedule = { id: number; name: string; reportQuery: string; cancelledAt: Date };
+
+/** The account's cancelled schedules, most recently cancelled first (the latest `limit`). */
+async function listCancelledSchedules(scope: AccountScope, limit = 20): Promise<CancelledSchedule[]> {
+  assertOwner(scope, "schedule");
+  const rows = await (await getDb())
+    .select({ id: reportSchedules.id, name: reportSchedules.name, reportQuery: reportSchedules.reportQuery, cancelledAt: reportSchedules.updatedAt })
+    .from(reportSchedules)
+    .where(and(eq(reportSchedules.accountId, scope.accountId), eq(reportSchedules.status, "cancelled")))
+    .orderBy(desc(reportSchedules.updatedAt), desc(reportSchedules.id))
+    .limit(limit);
+  return rows;
 }
 
 /** The encrypted upload secret of a schedule, for a *Test upload* that keeps the stored one; server only. */
@@ -187,14 +220,16 @@ export type RunHistory = {
   toDate: string;
   status: string;
   attempts: number;
+  /** When a waiting run is tried (again). */
+  nextAttemptAt: Date | null;
   finishedAt: Date | null;
   deliveries: { destination: string; status: string; attempts: number; detail: string; details: DeliveryDetails | null }[];
 };
 
-/** A schedule's runs, newest first, each with its outcome per destination. */
+/** A schedule's runs (active or cancelled), newest first, each with its outcome per destination. */
 export async function scheduleHistory(scope: AccountScope, scheduleId: number, limit = 50): Promise<RunHistory[]> {
   assertOwner(scope, "schedule");
-  await getSchedule(scope, scheduleId);
+  await readSchedule(scope, scheduleId);
   const db = await getDb();
   const runs = await db
     .select()
@@ -216,6 +251,7 @@ export async function scheduleHistory(scope: AccountScope, scheduleId: number, l
     toDate: r.toDate,
     status: r.status,
     attempts: r.attempts,
+    nextAttemptAt: r.nextAttemptAt,
     finishedAt: r.finishedAt,
     deliveries: deliveries.filter((d) => d.runId === r.id).map((d) => ({ destination: d.destination, status: d.status, attempts: d.attempts, detail: d.detail, details: d.details })),
   }));
@@ -228,15 +264,15 @@ async function unsubscribedAddresses(scope: AccountScope): Promise<string[]> {
   return rows.map((r) => r.email);
 }
 
-/** The schedules page: the account's schedules and the addresses that unsubscribed. */
+/** The schedules page: the account's schedules, those cancelled, and the addresses that unsubscribed. */
 export async function getSchedulesOverview(scope: AccountScope) {
-  const [schedules, unsubscribed] = await Promise.all([listSchedules(scope), unsubscribedAddresses(scope)]);
-  return { schedules, unsubscribed };
+  const [schedules, cancelled, unsubscribed] = await Promise.all([listSchedules(scope), listCancelledSchedules(scope), unsubscribedAddresses(scope)]);
+  return { schedules, cancelled, unsubscribed };
 }
 
-/** One schedule and its history; NotFoundError when it is not the account's. */
+/** One schedule (active or cancelled) and its history; NotFoundError when it is not the account's. */
 export async function getScheduleWithHistory(scope: AccountScope, id: number) {
-  return Promise.all([getSchedule(scope, id), scheduleHistory(scope, id)]);
+  return Promise.all([readSchedule(scope, id), scheduleHistory(scope, id)]);
 }
 
 /** The run a signed report link names (the link is the authorization: no session). */

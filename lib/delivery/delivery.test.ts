@@ -4,7 +4,10 @@ import { networkInterfaces, tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { isPrivateAddress, PrivateAddressError, resolveDestination } from "./address-guard";
-import { DeliveryError } from "./errors";
+import { createServer, type Server } from "node:net";
+import { messages } from "@/lib/i18n/messages";
+import { deliveryNote } from "@/lib/schedules/run-display";
+import { DeliveryError, deliveryProblem } from "./errors";
 import { sendMail } from "./mail";
 import { privateCaCertificate, selfSignedCertificate, sshKeyPair, startFtp, startSftp, startSmtp } from "./testing/servers";
 import { HOST_KEY_FINGERPRINT, HostKeyError, HostKeyMissingError } from "./host-key";
@@ -221,4 +224,113 @@ test("FTPS trusts the private CA given with the destination, and only for that d
   } finally {
     await ftp.stop();
   }
+});
+
+/** How the history words a failure of `attempt` at `destination`, in English and French, as runs.ts records it. */
+async function worded(attempt: Promise<unknown>, destination: string) {
+  const error = await attempt.then(
+    () => assert.fail(`${destination}: delivered`),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof DeliveryError, String(error));
+  const channel = destination.startsWith("mail:") ? "mail" : "upload";
+  const d = { destination, status: "failed", attempts: 1, detail: error.message, details: { problem: deliveryProblem(error, channel) } };
+  return { problem: d.details.problem, kind: error.kind, en: deliveryNote(d, messages.en.schedules), fr: deliveryNote(d, messages.fr.schedules), detail: error.message };
+}
+
+/** A TCP server that accepts connections and never says a word. */
+async function silentServer(): Promise<{ port: number; stop: () => Promise<void> }> {
+  const sockets = new Set<import("node:net").Socket>();
+  const server: Server = createServer((socket) => void sockets.add(socket));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { port: (server.address() as { port: number }).port, stop: () => new Promise((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }) };
+}
+
+test("every upload failure, from real servers on loopback, is worded for the customer in English and French", async () => {
+  const sftp = await startSftp({ user: "acct", password: "s3cret" });
+  const readOnly = await startSftp({ user: "acct", password: "s3cret", readOnly: true });
+  const ftp = await startFtp({ user: "acct", password: "s3cret" });
+  const full = await startFtp({ user: "acct", password: "s3cret", diskFull: true });
+  const certificate = selfSignedCertificate();
+  const ftps = await startFtp({ user: "acct", password: "s3cret", tls: certificate });
+  const silent = await silentServer();
+  const quick = { allowPrivate: true, timeoutMs: 700 };
+  const file = { bytes: Buffer.from("a,b\n") };
+  const sftpTo = (port: number, extra: Partial<UploadDestination> = {}): UploadDestination => ({ protocol: "sftp", host: "127.0.0.1", port, directory: "/", user: "acct", auth: "password", secret: "s3cret", hostKey: sftp.fingerprint, ...extra });
+  const ftpTo = (port: number, extra: Partial<UploadDestination> = {}): UploadDestination => ({ protocol: "ftp", host: "127.0.0.1", port, directory: "/", user: "acct", auth: "password", secret: "s3cret", ...extra });
+  try {
+    const auth = await worded(uploadReport(sftpTo(sftp.port, { secret: "wrong" }), file, "r.csv", open), `sftp://acct@127.0.0.1:${sftp.port}/`);
+    assert.deepEqual([auth.problem, auth.kind], ["auth", "permanent"]);
+    assert.equal(auth.en, "The SFTP server refused the user name or password. Check them in the schedule.");
+    assert.equal(auth.fr, "Le serveur SFTP a refusé le nom d'utilisateur ou le mot de passe. Vérifiez-les dans la programmation.");
+    assert.match(auth.detail, /All configured authentication methods failed/, "the driver's text is kept, for the folded detail");
+    const ftpAuth = await worded(uploadReport(ftpTo(ftp.port, { secret: "wrong" }), file, "r.csv", open), `ftp://acct@127.0.0.1:${ftp.port}/`);
+    assert.deepEqual([ftpAuth.problem, ftpAuth.kind, ftpAuth.en], ["auth", "permanent", "The FTP server refused the user name or password. Check them in the schedule."]);
+
+    const closed = await silentServer();
+    await closed.stop(); // a port where nothing listens any more
+    const refused = await worded(uploadReport(sftpTo(closed.port), file, "r.csv", open), `sftp://acct@127.0.0.1:${closed.port}/`);
+    assert.deepEqual([refused.problem, refused.kind], ["refused", "transient"]);
+    assert.equal(refused.en, "127.0.0.1 refused the connection: no SFTP server answers on that port. Check the host and the port in the schedule.");
+    assert.equal(refused.fr, "127.0.0.1 a refusé la connexion : aucun serveur SFTP ne répond sur ce port. Vérifiez l'hôte et le port dans la programmation.");
+    assert.equal((await worded(uploadReport(ftpTo(closed.port), file, "r.csv", open), `ftp://acct@127.0.0.1:${closed.port}/`)).problem, "refused");
+
+    const timeout = await worded(uploadReport(sftpTo(silent.port), file, "r.csv", quick), `sftp://acct@127.0.0.1:${silent.port}/`);
+    assert.deepEqual([timeout.problem, timeout.kind, timeout.en], ["timeout", "transient", "127.0.0.1 did not answer in time."]);
+    assert.equal(timeout.fr, "127.0.0.1 n'a pas répondu à temps.");
+
+    const dns = await worded(uploadReport(sftpTo(22, { host: "no-such-host.invalid" }), file, "r.csv", open), "sftp://acct@no-such-host.invalid:22/");
+    assert.deepEqual([dns.problem, dns.en], ["dns", "The server name no-such-host.invalid could not be found. Check the host in the schedule."]);
+
+    const denied = await worded(uploadReport(sftpTo(readOnly.port, { hostKey: readOnly.fingerprint, directory: "/out" }), file, "r.csv", open), `sftp://acct@127.0.0.1:${readOnly.port}/out`);
+    assert.deepEqual([denied.problem, denied.kind], ["permission", "permanent"]);
+    assert.equal(denied.en, "The SFTP server does not allow acct to write in /out. Check the directory, and the user's rights on the server.");
+    assert.equal(denied.fr, "Le serveur SFTP n'autorise pas acct à écrire dans /out. Vérifiez le répertoire et les droits de l'utilisateur sur le serveur.");
+
+    const missing = await worded(uploadReport(sftpTo(sftp.port, { directory: "/missing" }), file, "r.csv", open), `sftp://acct@127.0.0.1:${sftp.port}/missing`);
+    assert.deepEqual([missing.problem, missing.en], ["no-directory", "The directory /missing does not exist on the SFTP server. Check the directory in the schedule."]);
+
+    const diskFull = await worded(uploadReport(ftpTo(full.port), file, "r.csv", open), `ftp://acct@127.0.0.1:${full.port}/`);
+    assert.deepEqual([diskFull.problem, diskFull.en], ["disk-full", "The FTP server has no space left: nothing was written. Free some space on the server."]);
+    assert.match(diskFull.detail, /ENOSPC|no space/i);
+
+    const tls = await worded(uploadReport(ftpTo(ftps.port, { protocol: "ftps" }), file, "r.csv", open), `ftps://acct@127.0.0.1:${ftps.port}/`);
+    assert.deepEqual([tls.problem, tls.kind], ["tls", "permanent"]);
+    assert.match(tls.en, /^The FTPS server's certificate could not be verified, so nothing was sent\./);
+
+    const inside = await worded(uploadReport(sftpTo(sftp.port), file, "r.csv", { allowPrivate: false }), `sftp://acct@127.0.0.1:${sftp.port}/`);
+    assert.deepEqual([inside.problem, inside.en], ["private-address", "127.0.0.1 is a private address: reports are not delivered inside the provider's network. Use the server's public name or address."]);
+  } finally {
+    await Promise.all([sftp.stop(), readOnly.stop(), ftp.stop(), full.stop(), ftps.stop(), silent.stop()]);
+  }
+});
+
+test("SMTP answers are worded for the customer: busy, mailbox full, address refused, our mail service down", async () => {
+  const busy = await startSmtp({ failFirst: 1 });
+  const full = await startSmtp({ rejectWith: 452, text: "4.2.2 Insufficient system storage" });
+  const refusing = await startSmtp({ rejectWith: 550, text: "5.1.1 No such user here" });
+  const settings = (url: string) => ({ smtpUrl: url, mailFrom: "r@p.example", dataDir });
+  const mail = { to: "jane@client.example", subject: "s", text: "t", html: "<p>t</p>" };
+  const to = "mail:jane@client.example";
+  try {
+    const later = await worded(sendMail(settings(busy.url), mail), to);
+    assert.deepEqual([later.problem, later.kind, later.en], ["mail-busy", "transient", "The recipient's mail server asked us to try again later."]);
+    const mailbox = await worded(sendMail(settings(full.url), mail), to);
+    assert.deepEqual([mailbox.problem, mailbox.en, mailbox.fr], ["mailbox-full", "The recipient's mailbox is full.", "La boîte aux lettres du destinataire est pleine."]);
+    const refused = await worded(sendMail(settings(refusing.url), mail), to);
+    assert.deepEqual([refused.problem, refused.kind, refused.en], ["recipient-refused", "permanent", "The recipient's mail server refused this address. Check the address in the schedule."]);
+    assert.match(refused.detail, /550.*No such user/);
+    const down = await worded(sendMail(settings(refusing.url.replace(/:\d+$/, ":1")), mail), to);
+    assert.deepEqual([down.problem, down.kind, down.en], ["mail-service", "transient", "Our mail service could not send the e-mail."]);
+  } finally {
+    await Promise.all([busy.stop(), full.stop(), refusing.stop()]);
+  }
+});
+
+test("a history written before failures had kinds is worded from its stored text", () => {
+  const old = (destination: string, detail: string) => deliveryNote({ destination, status: "failed", attempts: 1, detail, details: null }, messages.en.schedules);
+  assert.equal(old("sftp://acct@files.example.com:22/in", "SFTP files.example.com: getConnection: All configured authentication methods failed"), "The SFTP server refused the user name or password. Check them in the schedule.");
+  assert.equal(old("ftp://acct@files.example.com:21/in", "FTP files.example.com: connect ECONNREFUSED 203.0.113.7:21"), "files.example.com refused the connection: no FTP server answers on that port. Check the host and the port in the schedule.");
+  assert.equal(old("mail:a@client.example", "SMTP to a@client.example: Message failed: 550 5.1.1 No such user"), "The recipient's mail server refused this address. Check the address in the schedule.");
+  assert.equal(old("sftp://acct@files.example.com:22/in", "something no rule knows"), "The delivery failed.");
 });

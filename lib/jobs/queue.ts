@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import PgBoss from "pg-boss";
 import type { Database } from "@/db/client";
 import { loadEnv } from "@/lib/env";
+import { DELIVERY_ATTEMPTS, RETRY_BASE_MS } from "@/lib/schedules/retry";
 import { deliverRun, enqueueDueRuns, type DeliverySettings } from "@/lib/schedules/runs";
 import { purgeExpiredUsage } from "@/lib/usage/retention";
 
@@ -31,9 +32,8 @@ async function deliverySettings(enqueue: DeliverySettings["enqueue"], options: W
     appUrl: options.appUrl ?? env!.appUrl,
     upload: options.upload ?? { allowPrivate: env!.deliveryAllowPrivate },
     render,
-    // 6 attempts: retried after 1, 2, 4, 8 and 16 minutes.
-    maxAttempts: options.maxAttempts ?? 6,
-    retryBaseMs: options.retryBaseMs ?? 60_000,
+    maxAttempts: options.maxAttempts ?? DELIVERY_ATTEMPTS,
+    retryBaseMs: options.retryBaseMs ?? RETRY_BASE_MS,
     leaseMs: options.leaseMs ?? 120_000,
     workerId: `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`,
     enqueue,

@@ -1,4 +1,4 @@
-import type { DeliveryDetails, ReportSchedule } from "@/db/schema";
+import type { ReportSchedule } from "@/db/schema";
 import { fill, locales, messages, type Locale, type Messages } from "@/lib/i18n/messages";
 import { gmtOffset } from "@/lib/format";
 import { PARAM, reportTypes, type ReportType } from "@/lib/reports/query";
@@ -54,18 +54,4 @@ export function scheduleSummary(s: Pick<ReportSchedule, "reportQuery" | "range" 
   const range = custom ? `${t.schedules.ranges.custom} (${rangeWords(custom, t.schedules, style)})` : t.schedules.ranges[s.range];
   const nextRun = s.nextRunAt ? runSentence(s.nextRunAt, rangeForRun(s.range, s.nextRunAt, custom), t.schedules, style) : "";
   return { report: `${reportName(s.reportQuery, t)} · ${t.schedules.formats[s.format]}`, range, nextRun };
-}
-
-/**
- * What the history (and the owner's e-mail) says of a destination not delivered: a failure of the
- * portal's own in the customer's words, with whether it will be tried again; else the
- * destination's own answer (an SMTP or upload server's reply), as it came.
- */
-export function deliveryNote(d: { status: string; attempts: number; detail: string; details: DeliveryDetails | null }, t: Messages["schedules"]): string {
-  const details = d.details;
-  if (details?.problem === "host-key-changed" && details.offered && details.expected) return fill(t.problems.hostKeyChanged, { offered: details.offered, expected: details.expected });
-  if (details?.problem === "host-key-missing") return t.problems.hostKeyMissing;
-  if (details?.problem !== "report-not-built") return d.detail;
-  const next = d.status === "pending" ? t.problems.retrying : fill(t.problems.gaveUp, { count: d.attempts });
-  return `${t.problems.notBuilt[details.cause ?? "unexpected"]} ${next}`;
 }

@@ -14,11 +14,12 @@ import { scopeOf, type AccountScope } from "@/lib/auth/scope";
 import { startFtp, startSftp, startSmtp } from "@/lib/delivery/testing/servers";
 import { DELIVERY_QUEUE, startWorker, type WorkerOptions } from "@/lib/jobs/queue";
 import { messages } from "@/lib/i18n/messages";
-import { deliveryNote } from "./display";
+import { deliveryNote, refreshInterval, runProgress } from "./run-display";
+import { DELIVERY_ATTEMPTS, RETRY_BASE_MS } from "./retry";
 import { readReportLinkToken } from "./links";
 import { renderScheduledReport, scheduleReportQuery } from "./report";
 import { claimRun, deliverRun, enqueueDueRuns, sendNow, type DeliverySettings, type RenderReport } from "./runs";
-import { cancelSchedule, createSchedule, scheduleHistory } from "@/lib/data/schedules";
+import { cancelSchedule, createSchedule, getScheduleWithHistory, scheduleHistory, updateSchedule } from "@/lib/data/schedules";
 import { parseScheduleForm, type ScheduleInput } from "./validate";
 import { readUnsubscribeToken, reinstateEmail, unsubscribe } from "./unsubscribe";
 
@@ -124,11 +125,16 @@ test("a wrong SFTP password is a permanent failure: one attempt, shown in the hi
     const [delivery] = await deliveriesOf(runId);
     assert.equal(delivery!.status, "failed");
     assert.match(delivery!.detail, /SFTP 127\.0\.0\.1.*authentication/i);
+    assert.equal(deliveryNote(delivery!, messages.en.schedules), "The SFTP server refused the user name or password. Check them in the schedule.");
+    assert.equal(deliveryNote(delivery!, messages.fr.schedules), "Le serveur SFTP a refusé le nom d'utilisateur ou le mot de passe. Vérifiez-les dans la programmation.");
     assert.ok(sftp.authAttempts() <= 2, `no retry storm (${sftp.authAttempts()} authentication attempts)`);
     assert.equal(await deliverRun(t.db, s, runId), "skipped", "a closed run is not taken again");
     assert.equal(smtp.received.length, 1, "the owner was told");
     assert.deepEqual(smtp.received[0]!.to, ["owner@sched.example"]);
     assert.match(smtp.received[0]!.raw, /could not be delivered/);
+    const told = smtp.received[0]!.raw.replace(/=\r?\n/g, "");
+    assert.match(told, /refused the user name or password/, "the owner is told in the customer's words");
+    assert.doesNotMatch(told, /getConnection|All configured authentication methods/, "not in the driver's");
   } finally {
     await sftp.stop();
     await smtp.stop();
@@ -213,7 +219,7 @@ test("unsubscribing stops every schedule of the account for that address at once
     await unsubscribe(t.db, scope.accountId, "reader@client.example");
     smtp.received.length = 0;
     const runTwo = await sendNow(t.db, s, scope, two.id);
-    assert.equal(await deliverRun(t.db, s, runTwo), "delivered");
+    assert.equal(await deliverRun(t.db, s, runTwo), "failed", "its only address unsubscribed: nobody received it");
     assert.equal(smtp.received.length, 0, "nothing sent to the unsubscribed address");
     assert.equal((await deliveriesOf(runTwo))[0]!.status, "unsubscribed");
     await deliverRun(t.db, s, await sendNow(t.db, s, scope, one.id));
@@ -238,7 +244,9 @@ test("a run of a schedule cancelled before its delivery sends nothing", async ()
     const s = settings(smtp.url);
     const runId = await sendNow(t.db, s, scope, schedule.id);
     await cancelSchedule(scope, schedule.id);
-    assert.equal(await deliverRun(t.db, s, runId), "failed");
+    assert.equal(await deliverRun(t.db, s, runId), "skipped", "cancelled with its schedule, it is not taken");
+    assert.equal((await runOf(runId)).status, "cancelled");
+    assert.deepEqual((await deliveriesOf(runId)).map((d) => [d.destination, d.status]), [["mail:cancel@client.example", "cancelled"]]);
     assert.equal(smtp.received.length, 0);
     await assert.rejects(sendNow(t.db, s, scope, schedule.id), { name: "NotFoundError" }, "and it cannot be sent again");
   } finally {
@@ -523,4 +531,143 @@ test("a schedule whose filters name another account's cardholder fails at once, 
   } finally {
     await smtp.stop();
   }
+});
+
+test("a run that skipped an unsubscribed address is Partly delivered, and the history says why", async () => {
+  await clearSchedules();
+  const smtp = await startSmtp();
+  try {
+    const schedule = await createSchedule(scope, { ...base, emails: ["gone@client.example", "stays@client.example"] }, key);
+    await unsubscribe(t.db, scope.accountId, "gone@client.example");
+    const s = settings(smtp.url);
+    const runId = await sendNow(t.db, s, scope, schedule.id);
+    assert.equal(await deliverRun(t.db, s, runId), "partial");
+    assert.equal((await runOf(runId)).status, "partial");
+    assert.deepEqual(smtp.received.map((m) => m.to[0]), ["stays@client.example"]);
+    const [gone, stays] = (await scheduleHistory(scope, schedule.id))[0]!.deliveries;
+    assert.deepEqual([gone!.status, stays!.status], ["unsubscribed", "delivered"]);
+    assert.equal(deliveryNote(gone!, messages.en.schedules), "This address unsubscribed from the account's reports: nothing was sent to it.");
+    assert.equal(deliveryNote(gone!, messages.fr.schedules), "Cette adresse s'est désinscrite des rapports du compte : rien ne lui a été envoyé.");
+    assert.equal(smtp.received.length, 1, "an unsubscription is no failure to e-mail the owner about");
+  } finally {
+    await smtp.stop();
+  }
+});
+
+test("a waiting run says that it is retried automatically, when (GMT) and which attempt of how many", async () => {
+  await clearSchedules();
+  const smtp = await startSmtp({ failFirst: 1 });
+  try {
+    const schedule = await createSchedule(scope, { ...base, emails: ["later@client.example"] }, key);
+    // The job runner's own schedule: attempts and first delay as in production.
+    const s = settings(smtp.url, { maxAttempts: DELIVERY_ATTEMPTS, retryBaseMs: RETRY_BASE_MS });
+    const runId = await sendNow(t.db, s, scope, schedule.id);
+    const [queued] = await scheduleHistory(scope, schedule.id);
+    assert.equal(runProgress(queued!, messages.en.schedules, { locale: "en-GB", now: new Date() }), "About to be sent.");
+    const tried = Date.now();
+    assert.equal(await deliverRun(t.db, s, runId), "retrying");
+    const [run] = await scheduleHistory(scope, schedule.id);
+    assert.equal(run!.status, "pending");
+    const delay = run!.nextAttemptAt!.getTime() - tried;
+    assert.ok(delay >= 59_000 && delay <= 62_000, `retried after a minute (${delay} ms)`);
+    const hhmm = run!.nextAttemptAt!.toISOString().slice(11, 16);
+    const now = new Date(run!.nextAttemptAt!.getTime() - 30_000);
+    assert.equal(runProgress(run!, messages.en.schedules, { locale: "en-GB", now }), `Retrying automatically at ${hhmm} GMT (attempt 2 of 6).`);
+    assert.equal(runProgress(run!, messages.fr.schedules, { locale: "fr-FR", now }), `Nouvelle tentative automatique à ${hhmm} GMT (tentative 2 sur 6).`);
+    const dayBefore = new Date(run!.nextAttemptAt!.getTime() - 86_400_000);
+    const date = new Intl.DateTimeFormat("fr-FR", { timeZone: "UTC", day: "2-digit", month: "2-digit", year: "numeric" }).format(run!.nextAttemptAt!);
+    assert.equal(runProgress(run!, messages.fr.schedules, { locale: "fr-FR", now: dayBefore }), `Nouvelle tentative automatique à ${date} ${hhmm} GMT (tentative 2 sur 6).`, "another day: with its date, in the account's style");
+    const [delivery] = run!.deliveries;
+    assert.equal(deliveryNote(delivery!, messages.en.schedules, { nextAttemptAt: run!.nextAttemptAt, locale: "en-GB", now }), `The recipient's mail server asked us to try again later. We will try again automatically at ${hhmm} GMT.`);
+    assert.match(delivery!.detail, /451/, "the server's answer is kept for the folded technical detail");
+    assert.equal(refreshInterval([run!], now), 31_000, "the page looks again just after the retry is due");
+    assert.equal(refreshInterval([{ ...run!, status: "running" }], now), 2_000, "and every 2 s while it is sent");
+    assert.equal(refreshInterval([{ ...run!, status: "delivered" }], now), null, "not at all once nothing is open");
+  } finally {
+    await smtp.stop();
+  }
+});
+
+test("cancelling a schedule cancels its waiting run and every destination not served; its history stays readable", async () => {
+  await clearSchedules();
+  const smtp = await startSmtp({ failFirst: 1 });
+  try {
+    const schedule = await createSchedule(scope, { ...base, emails: ["first@client.example", "second@client.example"] }, key);
+    const s = settings(smtp.url);
+    const tried = await sendNow(t.db, s, scope, schedule.id);
+    assert.equal(await deliverRun(t.db, s, tried), "retrying", "the first address got 451, the second its report");
+    const never = await sendNow(t.db, s, scope, schedule.id, new Date(Date.now() + 1000));
+    await cancelSchedule(scope, schedule.id);
+
+    const [view, runs] = await getScheduleWithHistory(scope, schedule.id);
+    assert.equal(view.status, "cancelled", "its page is still found");
+    const byRun = new Map(runs.map((r) => [r.id, r]));
+    assert.equal(byRun.get(tried)!.status, "cancelled");
+    assert.deepEqual(byRun.get(tried)!.deliveries.map((d) => [d.destination, d.status]), [["mail:first@client.example", "cancelled"], ["mail:second@client.example", "delivered"]]);
+    assert.equal(byRun.get(never)!.status, "cancelled");
+    assert.deepEqual(byRun.get(never)!.deliveries.map((d) => d.status), ["cancelled", "cancelled"], "a run never tried names its destinations, cancelled");
+    const cancelled = byRun.get(tried)!.deliveries[0]!;
+    assert.equal(deliveryNote(cancelled, messages.en.schedules), "Cancelled with the schedule: not sent.");
+    assert.equal(deliveryNote(cancelled, messages.fr.schedules), "Annulé avec la programmation : non envoyé.");
+    assert.equal(runProgress(byRun.get(tried)!, messages.en.schedules, { locale: "en-GB", now: new Date() }), "Cancelled with the schedule.");
+
+    await sleep(150);
+    assert.equal(await deliverRun(t.db, s, tried), "skipped", "no worker takes it up again");
+    const queued: number[] = [];
+    await enqueueDueRuns(t.db, { enqueue: async (id) => void queued.push(id) }, new Date(Date.now() + 86_400_000 * 2));
+    assert.deepEqual(queued, [], "nor does the minute tick, even when the schedule would have been due");
+    assert.equal(smtp.received.length, 1, "only what was sent before the cancellation");
+    await assert.rejects(sendNow(t.db, s, scope, schedule.id), { name: "NotFoundError" });
+    await assert.rejects(updateSchedule(scope, schedule.id, { ...base, emails: ["x@client.example"] }, key), { name: "NotFoundError" });
+    await assert.rejects(cancelSchedule(scope, schedule.id), { name: "NotFoundError" });
+    for (let i = 0; i < 10; i++) await createSchedule(scope, { ...base, name: `Active ${i + 1}`, emails: ["a@b.example"] }, key);
+    await assert.rejects(createSchedule(scope, { ...base, name: "Eleventh", emails: ["a@b.example"] }, key), { name: "ScheduleLimitError" }, "ten active: the cancelled one did not count");
+  } finally {
+    await smtp.stop();
+  }
+});
+
+test("a schedule cancelled while a worker sends its run: nothing more is sent, the run ends cancelled, the owner is not told of a failure", async () => {
+  await clearSchedules();
+  const smtp = await startSmtp();
+  try {
+    const schedule = await createSchedule(scope, { ...base, emails: ["one@client.example", "two@client.example"] }, key);
+    let cancelled!: Promise<void>;
+    // The report is built while the owner cancels: the worker holds the run, then loses it.
+    const render: RenderReport = async (request) => {
+      cancelled = cancelSchedule(scope, schedule.id);
+      await cancelled;
+      return csvRender(request);
+    };
+    const s = settings(smtp.url, { render });
+    const runId = await sendNow(t.db, s, scope, schedule.id);
+    assert.equal(await deliverRun(t.db, s, runId), "cancelled");
+    await cancelled;
+    assert.equal(smtp.received.length, 0, "nothing sent after the cancellation, not even to the owner");
+    assert.equal((await runOf(runId)).status, "cancelled");
+    assert.deepEqual((await deliveriesOf(runId)).map((d) => d.status), ["cancelled", "cancelled"]);
+  } finally {
+    await smtp.stop();
+  }
+});
+
+test("runs left Failed with their destinations Waiting by a cancellation before this fix read as cancelled after migration 0015", async () => {
+  await clearSchedules();
+  const schedule = await createSchedule(scope, { ...base, emails: ["old@client.example"] }, key);
+  const s = { enqueue: async () => {} };
+  const never = await sendNow(t.db, s, scope, schedule.id);
+  const waited = await sendNow(t.db, s, scope, schedule.id, new Date(Date.now() + 1000));
+  const sent = await sendNow(t.db, s, scope, schedule.id, new Date(Date.now() + 2000));
+  // As the old code left them: the schedule cancelled, then each run closed "failed" by the worker.
+  await t.db.update(reportSchedules).set({ status: "cancelled", nextRunAt: null, updatedAt: new Date() }).where(eq(reportSchedules.id, schedule.id));
+  await t.db.update(scheduleRuns).set({ status: "failed", finishedAt: new Date(Date.now() + 5000) }).where(eq(scheduleRuns.scheduleId, schedule.id));
+  await t.db.insert(runDeliveries).values([
+    { accountId: scope.accountId, runId: waited, destination: "mail:old@client.example", status: "pending", attempts: 1, detail: "SMTP to old@client.example: 451 try again later" },
+    { accountId: scope.accountId, runId: sent, destination: "mail:old@client.example", status: "failed", attempts: 1, detail: "SMTP to old@client.example: 550 no such user" },
+  ]);
+  const migration = readFileSync(path.join(import.meta.dirname, "../../db/migrations/0015_cancelled_runs.sql"), "utf8");
+  for (const statement of migration.split("--> statement-breakpoint")) await t.db.execute(sql.raw(statement));
+  assert.deepEqual([(await runOf(never)).status, (await runOf(waited)).status, (await runOf(sent)).status], ["cancelled", "cancelled", "failed"], "a run that really failed stays so");
+  assert.deepEqual((await deliveriesOf(waited)).map((d) => [d.status, d.details?.problem]), [["cancelled", "cancelled"]]);
+  assert.equal((await deliveriesOf(sent))[0]!.status, "failed");
 });

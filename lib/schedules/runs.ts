@@ -6,7 +6,7 @@ import { finished } from "node:stream/promises";
 import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { accounts, reportSchedules, runDeliveries, scheduleRuns, users, type Account, type DeliveryDetails, type ReportSchedule, type RunDelivery, type ScheduleFormat, type ScheduleRun } from "@/db/schema";
-import { DeliveryError } from "@/lib/delivery/errors";
+import { DeliveryError, deliveryProblem } from "@/lib/delivery/errors";
 import { sendMail, type MailSettings } from "@/lib/delivery/mail";
 import { HostKeyError, HostKeyMissingError } from "@/lib/delivery/host-key";
 import { uploadReport, type UploadOptions } from "@/lib/delivery/upload";
@@ -15,7 +15,9 @@ import { fill, messages, type Messages } from "@/lib/i18n/messages";
 import { assertOwner, type AccountScope } from "@/lib/auth/scope";
 import { isDatabaseInterruption, NotFoundError, ValidationError } from "@/lib/errors";
 import { accountSecretContext, decryptSecret } from "@/lib/secrets";
-import { deliveryNote, scheduleName } from "./display";
+import { scheduleName } from "./display";
+import { retryTime } from "./retry";
+import { deliveryNote } from "./run-display";
 import { ATTACHMENT_LIMIT_BYTES, reportLinkToken } from "./links";
 import { nextRunAfter, rangeForRun } from "./timing";
 import { isUnsubscribed, unsubscribeToken, unsubscribeUrls } from "./unsubscribe";
@@ -113,12 +115,13 @@ export async function claimRun(db: Database, runId: number, workerId: string, le
 
 const mailDestination = (email: string) => `mail:${email.toLowerCase()}`;
 const uploadDestination = (s: ReportSchedule) => (s.upload ? `${s.upload.protocol}://${s.upload.user}@${s.upload.host}:${s.upload.port}${s.upload.directory}` : null);
+const scheduleDestinations = (s: ReportSchedule) => [...s.emails.map(mailDestination), uploadDestination(s)].filter((d): d is string => d !== null);
 
 const sizeLabel = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const localeOf = (accountLocale: string): keyof typeof messages => (accountLocale.toLowerCase().startsWith("fr") ? "fr" : "en");
 
-export type RunOutcome = "skipped" | "delivered" | "partial" | "failed" | "retrying";
+export type RunOutcome = "skipped" | "delivered" | "partial" | "failed" | "retrying" | "cancelled";
 
 /** What a run is delivered with: its schedule, its account, and the account's language. */
 type RunContext = { run: ScheduleRun; schedule: ReportSchedule; account: Account; t: Messages };
@@ -161,8 +164,8 @@ async function deliverClaimedRun(db: Database, s: DeliverySettings, run: Schedul
   const c: RunContext = { run, schedule, account, t: messages[localeOf(account.locale)] };
   if (schedule.status === "cancelled") {
     // Cancelled after this run was created: nothing more is sent for it.
-    await db.update(scheduleRuns).set({ status: "failed", finishedAt: new Date(), lockedUntil: null }).where(eq(scheduleRuns.id, run.id));
-    return "failed";
+    await cancelOpenRuns(db, schedule);
+    return "cancelled";
   }
   const pending = await openDeliveries(db, run, schedule);
   if (pending.length) await inWorkDir((dir) => deliverPending(db, s, c, pending, dir));
@@ -171,7 +174,7 @@ async function deliverClaimedRun(db: Database, s: DeliverySettings, run: Schedul
 
 /** The run's destinations not yet served: those of the schedule, recorded once, still pending. */
 async function openDeliveries(db: Database, run: ScheduleRun, schedule: ReportSchedule): Promise<RunDelivery[]> {
-  const destinations = [...schedule.emails.map(mailDestination), uploadDestination(schedule)].filter((d): d is string => d !== null);
+  const destinations = scheduleDestinations(schedule);
   if (destinations.length) await db.insert(runDeliveries).values(destinations.map((destination) => ({ accountId: run.accountId, runId: run.id, destination }))).onConflictDoNothing();
   return db.select().from(runDeliveries).where(and(eq(runDeliveries.accountId, run.accountId), eq(runDeliveries.runId, run.id), eq(runDeliveries.status, "pending")));
 }
@@ -195,7 +198,44 @@ async function deliverPending(db: Database, s: DeliverySettings, c: RunContext, 
     await recordNotBuilt(db, c.run, pending, error);
     return;
   }
-  for (const d of pending) await deliverTo(db, s, c, d.destination, file);
+  for (const d of pending) {
+    // The schedule may be cancelled while the run is under way: what is not sent yet stays unsent.
+    if (!(await stillHeld(db, s, c.run))) return;
+    await deliverTo(db, s, c, d.destination, file);
+  }
+}
+
+/** Whether this worker still holds the run (not cancelled with its schedule, lease not lost). */
+async function stillHeld(db: Database, s: DeliverySettings, run: ScheduleRun): Promise<boolean> {
+  const [row] = await db.select({ id: scheduleRuns.id }).from(scheduleRuns).where(heldBy(s, run));
+  return row !== undefined;
+}
+
+const heldBy = (s: Pick<DeliverySettings, "workerId">, run: ScheduleRun) => and(eq(scheduleRuns.accountId, run.accountId), eq(scheduleRuns.id, run.id), eq(scheduleRuns.status, "running"), eq(scheduleRuns.lockedBy, s.workerId));
+
+/**
+ * A schedule's runs still open when it is cancelled end there, as "cancelled", and so do their
+ * destinations not served yet ("Cancelled with the schedule"), those of a run never tried too;
+ * what was already sent stays so. A worker in the middle of such a run loses its hold, and sends
+ * nothing more.
+ */
+export async function cancelOpenRuns(db: Pick<Database, "update" | "insert">, schedule: ReportSchedule): Promise<number[]> {
+  const { accountId } = schedule;
+  const closed = await db
+    .update(scheduleRuns)
+    .set({ status: "cancelled", finishedAt: new Date(), lockedUntil: null, lockedBy: null })
+    .where(and(eq(scheduleRuns.accountId, accountId), eq(scheduleRuns.scheduleId, schedule.id), inArray(scheduleRuns.status, ["pending", "running"])))
+    .returning({ id: scheduleRuns.id });
+  if (!closed.length) return [];
+  const ids = closed.map((r) => r.id);
+  const cancelled = { status: "cancelled" as const, detail: "cancelled with the schedule", details: { problem: "cancelled" as const }, updatedAt: new Date() };
+  const destinations = scheduleDestinations(schedule);
+  if (destinations.length) await db.insert(runDeliveries).values(ids.flatMap((runId) => destinations.map((destination) => ({ accountId, runId, destination, ...cancelled })))).onConflictDoNothing();
+  await db
+    .update(runDeliveries)
+    .set(cancelled)
+    .where(and(eq(runDeliveries.accountId, accountId), inArray(runDeliveries.runId, ids), eq(runDeliveries.status, "pending")));
+  return ids;
 }
 
 /**
@@ -222,12 +262,12 @@ async function deliverTo(db: Database, s: DeliverySettings, { run, schedule, acc
       const secret = decryptSecret(s.encryptionKey, schedule.uploadSecret, accountSecretContext(run.accountId));
       await uploadReport({ ...schedule.upload, secret, hostKey: schedule.uploadHostKey, ca: schedule.uploadCa }, { path: file.path }, file.name, s.upload);
     } else {
-      throw new DeliveryError("the upload destination has no password or key", "permanent");
+      throw new DeliveryError("the upload destination has no password or key", "permanent", "no-secret");
     }
     await record(db, run, destination, { kind: "delivered", detail: file.bytes > ATTACHMENT_LIMIT_BYTES && destination.startsWith("mail:") ? "link" : "" });
   } catch (error) {
     const e = error instanceof DeliveryError ? error : new DeliveryError((error as Error).message, "permanent");
-    await record(db, run, destination, { kind: e.kind, detail: e.message, details: hostKeyDetails(error) });
+    await record(db, run, destination, { kind: e.kind, detail: e.message, details: failureDetails(error, e, destination) });
     s.log?.(`run ${run.id}: ${destination}: ${e.kind} failure: ${e.message}`);
   }
 }
@@ -239,19 +279,24 @@ async function deliverTo(db: Database, s: DeliverySettings, { run, schedule, acc
 async function retryLater(db: Database, s: DeliverySettings, run: ScheduleRun, error: unknown): Promise<RunOutcome> {
   s.log?.(`run ${run.id}: ${(error as Error).message}`);
   const final = run.attempts >= s.maxAttempts;
-  await db
+  const changed = await db
     .update(scheduleRuns)
-    .set(final ? { status: "failed", finishedAt: new Date(), lockedUntil: null } : { status: "pending", nextAttemptAt: new Date(Date.now() + s.retryBaseMs * 2 ** (run.attempts - 1)), lockedUntil: null, lockedBy: null })
-    .where(eq(scheduleRuns.id, run.id))
-    .catch(() => {});
+    .set(final ? { status: "failed", finishedAt: new Date(), lockedUntil: null } : { status: "pending", nextAttemptAt: retryTime(run.attempts, s.retryBaseMs), lockedUntil: null, lockedBy: null })
+    .where(heldBy(s, run))
+    .returning({ id: scheduleRuns.id })
+    .catch(() => [{ id: run.id }]);
+  if (!changed.length) return "cancelled";
   return final ? "failed" : "retrying";
 }
 
-/** An SFTP server not showing the accepted key: the history tells the owner what to check, in their language. */
-function hostKeyDetails(error: unknown): DeliveryDetails | undefined {
+/**
+ * The kind of a failure, for the history to word it in the owner's language; an SFTP server not
+ * showing the accepted key also names both keys.
+ */
+function failureDetails(error: unknown, e: DeliveryError, destination: string): DeliveryDetails {
   if (error instanceof HostKeyError && error.expected) return { problem: "host-key-changed", offered: error.offered, expected: error.expected };
   if (error instanceof HostKeyMissingError || error instanceof HostKeyError) return { problem: "host-key-missing" };
-  return undefined;
+  return { problem: deliveryProblem(e, destination.startsWith("mail:") ? "mail" : "upload") };
 }
 
 /** Builds the run's report into `dir`; a failure is logged once, with the file's name once it is known. */
@@ -283,37 +328,50 @@ type Result = ({ kind: "delivered" | "unsubscribed"; detail?: string } | { kind:
 
 async function record(db: Database, run: ScheduleRun, destination: string, result: Result) {
   const status = result.kind === "transient" ? "pending" : result.kind === "permanent" ? "failed" : result.kind;
+  // A destination cancelled with its schedule meanwhile stays so, unless it did receive the report.
+  const open = status === "delivered" ? undefined : eq(runDeliveries.status, "pending");
   await db
     .update(runDeliveries)
     .set({ status, detail: result.detail ?? "", details: result.details ?? null, attempts: sql`${runDeliveries.attempts} + 1`, updatedAt: new Date() })
-    .where(and(eq(runDeliveries.accountId, run.accountId), eq(runDeliveries.runId, run.id), eq(runDeliveries.destination, destination)));
+    .where(and(eq(runDeliveries.accountId, run.accountId), eq(runDeliveries.runId, run.id), eq(runDeliveries.destination, destination), open));
 }
 
-/** Ends the attempt: schedules a retry while transient failures remain, else closes the run. */
+/**
+ * Ends the attempt: schedules a retry while transient failures remain, else closes the run —
+ * "delivered" only when every destination received it; "partial" when some did not (failed,
+ * unsubscribed); "failed" when none did. A run cancelled meanwhile keeps its "cancelled".
+ */
 async function settle(db: Database, s: DeliverySettings, run: ScheduleRun, schedule: ReportSchedule, accountNumber: string, company: string, t: Messages): Promise<RunOutcome> {
   const rows = await db.select().from(runDeliveries).where(and(eq(runDeliveries.accountId, run.accountId), eq(runDeliveries.runId, run.id)));
   const waiting = rows.filter((r) => r.status === "pending");
   if (waiting.length && run.attempts < s.maxAttempts) {
-    const delay = s.retryBaseMs * 2 ** (run.attempts - 1);
-    const at = new Date(Date.now() + delay);
-    await db.update(scheduleRuns).set({ status: "pending", nextAttemptAt: at, lockedUntil: null, lockedBy: null }).where(and(eq(scheduleRuns.id, run.id), eq(scheduleRuns.lockedBy, s.workerId)));
+    const at = retryTime(run.attempts, s.retryBaseMs);
+    const held = await db.update(scheduleRuns).set({ status: "pending", nextAttemptAt: at, lockedUntil: null, lockedBy: null }).where(heldBy(s, run)).returning({ id: scheduleRuns.id });
+    if (!held.length) return "cancelled";
     await s.enqueue(run.id, at);
     return "retrying";
   }
+  const status = runOutcome(rows);
+  const closed = await db.update(scheduleRuns).set({ status, finishedAt: new Date(), lockedUntil: null }).where(heldBy(s, run)).returning({ id: scheduleRuns.id });
+  if (!closed.length) return "cancelled";
   for (const w of waiting) {
     await db
       .update(runDeliveries)
       .set({ status: "failed", detail: `${w.detail} — gave up after ${run.attempts} attempts` })
-      .where(and(eq(runDeliveries.accountId, run.accountId), eq(runDeliveries.runId, run.id), eq(runDeliveries.destination, w.destination)));
+      .where(and(eq(runDeliveries.accountId, run.accountId), eq(runDeliveries.runId, run.id), eq(runDeliveries.destination, w.destination), eq(runDeliveries.status, "pending")));
   }
+  // Those left waiting were given up on just above; an unsubscribed address is no fault to report.
   const failed = rows.filter((r) => r.status === "failed" || r.status === "pending");
-  const delivered = rows.filter((r) => r.status === "delivered");
-  const status = !failed.length ? "delivered" : delivered.length ? "partial" : "failed";
-  await db.update(scheduleRuns).set({ status, finishedAt: new Date(), lockedUntil: null }).where(eq(scheduleRuns.id, run.id));
-  // Those left waiting were given up on just above.
-  const problems = failed.map((f) => `${f.destination}: ${deliveryNote({ ...f, status: "failed" }, t.schedules)}`);
+  const problems = failed.map((f) => `${f.destination.replace(/^mail:/, "")}: ${deliveryNote({ ...f, status: "failed" }, t.schedules)}`);
   if (failed.length) await notifyOwner(db, s, run, schedule, `${company} (${accountNumber})`, t, problems).catch((error: unknown) => s.log?.(`run ${run.id}: owner not notified: ${(error as Error).message}`));
   return status;
+}
+
+/** A closed run's status from its destinations' (those still waiting count as not served). */
+function runOutcome(rows: { status: string }[]): "delivered" | "partial" | "failed" {
+  const delivered = rows.filter((r) => r.status === "delivered").length;
+  if (delivered === rows.length) return "delivered";
+  return delivered ? "partial" : "failed";
 }
 
 function reportMail(s: DeliverySettings, t: Messages, run: ScheduleRun, name: string, account: { id: number; number: string; companyName: string }, address: string, file: ReportFile) {

@@ -4,11 +4,11 @@
  * records what it received.
  */
 import { execFileSync } from "node:child_process";
-import { closeSync, fchmodSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, createWriteStream, fchmodSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { timingSafeEqual } from "node:crypto";
-import FtpSrv from "ftp-srv";
+import FtpSrv, { FileSystem } from "ftp-srv";
 import { SMTPServer } from "smtp-server";
 import ssh2, { type AuthContext, type SFTPWrapper } from "ssh2";
 
@@ -16,8 +16,8 @@ const { Server: SshServer, utils: sshUtils } = ssh2;
 
 type ReceivedMail = { from: string; to: string[]; raw: string };
 
-/** An SMTP server that answers `failFirst` deliveries with 451 (try again later), then accepts. */
-export async function startSmtp(options: { failFirst?: number; rejectWith?: number } = {}) {
+/** An SMTP server that answers `failFirst` deliveries with 451 (try again later), then accepts; or rejects each with `rejectWith` and its `text`. */
+export async function startSmtp(options: { failFirst?: number; rejectWith?: number; text?: string } = {}) {
   const received: ReceivedMail[] = [];
   let attempts = 0;
   const server = new SMTPServer({
@@ -29,7 +29,7 @@ export async function startSmtp(options: { failFirst?: number; rejectWith?: numb
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", () => {
         attempts++;
-        if (options.rejectWith) return callback(Object.assign(new Error("Mailbox unavailable"), { responseCode: options.rejectWith }));
+        if (options.rejectWith) return callback(Object.assign(new Error(options.text ?? "Mailbox unavailable"), { responseCode: options.rejectWith }));
         if (attempts <= (options.failFirst ?? 0)) return callback(Object.assign(new Error("Try again later"), { responseCode: 451 }));
         received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "", to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8") });
         callback();
@@ -86,16 +86,26 @@ const freePort = async () => {
   });
 };
 
-/** An FTP server (FTPS with explicit TLS when `tls` is given) serving a temporary directory. */
-export async function startFtp(options: { user: string; password: string; tls?: { key: string; cert: string } }) {
+/**
+ * Writes every upload to /dev/full, whose writes the kernel answers ENOSPC: a server whose disk
+ * is full, as ftp-srv then answers (550 and the error's text).
+ */
+class FullDisk extends FileSystem {
+  override write(fileName: string) {
+    return { stream: createWriteStream("/dev/full"), clientPath: fileName };
+  }
+}
+
+/** An FTP server (FTPS with explicit TLS when `tls` is given) serving a temporary directory; `diskFull`: one with no space left. */
+export async function startFtp(options: { user: string; password: string; tls?: { key: string; cert: string }; diskFull?: boolean }) {
   const root = mkdtempSync(path.join(tmpdir(), "ftp-root-"));
   const port = await freePort();
   const pasv = await freePort();
   const server = new FtpSrv({ url: `ftp://127.0.0.1:${port}`, pasv_url: "127.0.0.1", pasv_min: pasv, pasv_max: pasv + 20, anonymous: false, tls: options.tls ?? false, greeting: "test server", log: silentLogger() });
   const logins: string[] = [];
-  server.on("login", ({ username, password }, resolve, reject) => {
+  server.on("login", ({ connection, username, password }, resolve, reject) => {
     logins.push(username);
-    if (username === options.user && password === options.password) resolve({ root });
+    if (username === options.user && password === options.password) resolve(options.diskFull ? { fs: new FullDisk(connection, { root, cwd: "/" }) } : { root });
     else reject(new Error("Invalid username or password"));
   });
   await server.listen();
@@ -132,7 +142,8 @@ function openSshFingerprint(publicKey: string): string {
   }
 }
 
-type SftpLogin = { user: string; password?: string; publicKey?: string };
+/** `readOnly`: the server refuses every write with "permission denied", as OpenSSH's `sftp-server -R` does. */
+type SftpLogin = { user: string; password?: string; publicKey?: string; readOnly?: boolean };
 const { STATUS_CODE, OPEN_MODE } = ssh2.utils.sftp;
 
 /** Accepts the user with the password, or with the public key (its signature checked, or a query whether it would do); else offers both. */
@@ -162,11 +173,15 @@ function answer(sftp: SFTPWrapper, id: number, work: () => void): void {
   }
 }
 
-/** Open (a new file gets exactly the mode asked for), write, close; FSTAT is not offered. */
-function serveFiles(sftp: SFTPWrapper, local: (p: string) => string): void {
+/**
+ * Open (a new file gets exactly the mode asked for), write, close; FSTAT is not offered.
+ * `readOnly`: opening to write is answered "permission denied", as OpenSSH's `sftp-server -R` does.
+ */
+function serveFiles(sftp: SFTPWrapper, local: (p: string) => string, readOnly = false): void {
   const handles = new Map<number, number>();
   let next = 0;
   sftp.on("OPEN", (id, p, flags, requested) => {
+    if (readOnly && flags & (OPEN_MODE.WRITE | OPEN_MODE.CREAT)) return sftp.status(id, STATUS_CODE.PERMISSION_DENIED);
     try {
       const fd = openSync(local(p), flags & OPEN_MODE.WRITE ? "w" : "r");
       if (flags & OPEN_MODE.CREAT && requested.mode !== undefined) fchmodSync(fd, requested.mode & 0o7777);
@@ -253,7 +268,7 @@ export async function startSftp(options: SftpLogin) {
       client.on("session", (accept) => {
         accept().on("sftp", (acceptSftp) => {
           const sftp = acceptSftp();
-          serveFiles(sftp, local);
+          serveFiles(sftp, local, options.readOnly);
           servePaths(sftp, local);
         });
       });

@@ -1,17 +1,22 @@
 import { Notice } from "@/components/schedule-parts";
-import { ScheduleList, SchedulesHeader, UnsubscribedNote } from "@/components/schedule-list";
+import { LiveRefresh } from "@/components/live-refresh";
+import { CancelledSchedules, ScheduleList, SchedulesHeader, UnsubscribedNote } from "@/components/schedule-list";
 import { sendScheduleNow } from "@/lib/actions/schedules";
 import { requireOwner } from "@/lib/auth/session";
+import { getAccount } from "@/lib/data/account";
 import { getSchedulesOverview } from "@/lib/data/schedules";
 import { getMessages } from "@/lib/i18n/locale";
 import { scheduleName } from "@/lib/schedules/display";
+import { refreshInterval } from "@/lib/schedules/run-display";
 import { first, type SearchParams } from "@/lib/search-params";
 
 /** The account's scheduled reports (owners only; room holders get 404). */
 export default async function SchedulesPage({ searchParams }: { searchParams: SearchParams }) {
   const { scope } = await requireOwner();
-  const [{ t }, { schedules, unsubscribed }, query] = await Promise.all([getMessages(), getSchedulesOverview(scope), searchParams]);
+  const [{ t }, { schedules, cancelled, unsubscribed }, account, query] = await Promise.all([getMessages(), getSchedulesOverview(scope), getAccount(scope), searchParams]);
   const s = t.schedules;
+  // A run under way (after Send now) shows its outcome in Last run without a reload.
+  const refreshMs = refreshInterval(schedules.flatMap((row) => (row.lastRun ? [row.lastRun] : [])), new Date());
   return (
     <div className="space-y-6">
       <SchedulesHeader t={s} count={schedules.length} />
@@ -22,6 +27,8 @@ export default async function SchedulesPage({ searchParams }: { searchParams: Se
         <ScheduleList t={t} schedules={schedules.map((row) => ({ ...row, name: scheduleName(row, t) }))} unsubscribed={unsubscribed} sendNow={sendScheduleNow} />
       )}
       {unsubscribed.length > 0 && <UnsubscribedNote t={s} addresses={unsubscribed} />}
+      {cancelled.length > 0 && <CancelledSchedules t={t} schedules={cancelled} locale={account.locale} />}
+      {refreshMs !== null && <LiveRefresh everyMs={refreshMs} />}
     </div>
   );
 }

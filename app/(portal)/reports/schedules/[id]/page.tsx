@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import { ScheduleForm } from "@/components/schedule-form";
-import { ScheduleHeading, ScheduleHistory } from "@/components/schedule-history";
+import { CancelledScheduleHeading, ScheduleHeading, ScheduleHistory } from "@/components/schedule-history";
 import { BackLink, Notice } from "@/components/schedule-parts";
 import { ScheduleSummary } from "@/components/schedule-summary";
 import { cancelScheduleAction, sendScheduleNow, submitScheduleForm } from "@/lib/actions/schedules";
@@ -13,9 +13,10 @@ import { fill } from "@/lib/i18n/messages";
 import { formatGmt, formClock, reportChoices, scheduleName, scheduleSummary } from "@/lib/schedules/display";
 import { formValues } from "@/lib/schedules/form-values";
 import { describeScheduleFilters } from "@/lib/schedules/report";
+import { gmtDateTime } from "@/lib/schedules/run-display";
 import { first, type SearchParams } from "@/lib/search-params";
 
-/** One schedule: edit it, send it now, cancel it, and its history per run and destination. */
+/** One schedule: edit it, send it now, cancel it, and its history per run and destination; a cancelled one read only. */
 export default async function SchedulePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: SearchParams }) {
   const { scope } = await requireOwner();
   const [{ id }, query] = await Promise.all([params, searchParams]);
@@ -33,8 +34,21 @@ export default async function SchedulePage({ params, searchParams }: { params: P
   // A name the form suggested reads in the UI language (the e-mail's, in the account's).
   const schedule = { ...stored, name: scheduleName(stored, t) };
   const s = t.schedules;
-  const clock = formClock(s, account, locale, new Date());
-  const filters = await describeScheduleFilters(scope, schedule.reportQuery, t, new Date());
+  const now = new Date();
+  const historyClock = { locale: account.locale, now };
+  if (schedule.status === "cancelled") {
+    return (
+      <div className="space-y-6">
+        <BackLink label={s.title} />
+        <section className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+          <CancelledScheduleHeading t={s} schedule={schedule} cancelledOn={gmtDateTime(schedule.updatedAt, account.locale)} />
+        </section>
+        <ScheduleHistory t={s} runs={runs} clock={historyClock} />
+      </div>
+    );
+  }
+  const clock = formClock(s, account, locale, now);
+  const filters = await describeScheduleFilters(scope, schedule.reportQuery, t, now);
   const saved = first(query.saved);
   return (
     <div className="space-y-6">
@@ -54,7 +68,7 @@ export default async function SchedulePage({ params, searchParams }: { params: P
           {...clock}
         />
       </section>
-      <ScheduleHistory t={s} runs={runs} />
+      <ScheduleHistory t={s} runs={runs} clock={historyClock} />
     </div>
   );
 }
