@@ -10,15 +10,13 @@ import { deliveryNote, refreshInterval, runProgress, type RetryClock } from "@/l
 type T = Messages["schedules"];
 type Action = (state: FormState, formData: FormData) => Promise<FormState>;
 
-/** A schedule's name, when it runs and runs next; *Send now* and *Cancel the schedule*. */
+/** A schedule's name and how often it runs (its summary below says when next); *Send now* and *Cancel the schedule*. */
 export function ScheduleHeading({ t, schedule, sendNow, cancel }: { t: T; schedule: ScheduleView; sendNow: Action; cancel: Action }) {
   return (
     <div className="mb-5 flex flex-wrap items-start justify-between gap-4">
       <div>
         <h1 className="text-xl font-semibold text-brand-900">{schedule.name}</h1>
-        <p className="mt-1 text-sm text-slate-600">
-          {describeFrequency(schedule, t)} · {t.nextRun}: <span className="tabular-nums">{formatGmt(schedule.nextRunAt)}</span>
-        </p>
+        <p className="mt-1 text-sm text-slate-600">{describeFrequency(schedule, t)}</p>
       </div>
       <div className="flex flex-wrap items-center gap-3">
         <ActionButton action={sendNow} label={t.sendNow} testId="send-now" />
