@@ -1,6 +1,6 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { normalise, UsagePage } from "./pages/account-page";
-import { LoginPage, OWNER, ROOM_HOLDER } from "./pages/login-page";
+import { logIn, OWNER, ROOM_HOLDER } from "./pages/login-page";
 import { ConferenceListPage, ConferencePage } from "./pages/room-page";
 import { previousMonth, screenshot } from "./support";
 
@@ -11,12 +11,6 @@ function currentMonth(): string {
   return parts.slice(0, 7);
 }
 
-async function logIn(page: Page, who: typeof OWNER) {
-  const login = new LoginPage(page);
-  await login.open();
-  await login.logIn(who);
-  await expect(page).not.toHaveURL(/\/login/);
-}
 
 test("owner: account → room → conference; assign a code and see it everywhere", async ({ page }) => {
   await logIn(page, OWNER);

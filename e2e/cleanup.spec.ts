@@ -1,16 +1,14 @@
 import { Readable } from "node:stream";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { sql } from "drizzle-orm";
-import { createDb, type Database } from "../db/client";
-import { openEmbedded } from "../db/embedded";
+import type { Database } from "../db/client";
 import { createAccount, createRoom, createUser } from "../lib/admin/support";
 import { ingest } from "../lib/ingest/ingest";
-import { rebuildRollups } from "../lib/usage/rollups";
 import { normalise } from "./pages/account-page";
 import { CleanupPage } from "./pages/cleanup-page";
-import { LoginPage, OWNER } from "./pages/login-page";
+import { logIn, OWNER } from "./pages/login-page";
 import { ConferenceListPage } from "./pages/room-page";
-import { previousMonth, screenshot } from "./support";
+import { currentMonth, previousMonth, screenshot, takeBackCodes, withDb } from "./support";
 
 test.use({ locale: "en-US" });
 
@@ -24,30 +22,9 @@ test.use({ locale: "en-US" });
 const SECOND = { username: "owner@second-cleanup.example", password: "e2e clean-up password", number: "660001" };
 const CODES = ["MONTH-END", "KEYS-ONLY", "TAB-ONE", "TAB-TWO", "DEMO-AT-ONCE", "SECOND-AT-ONCE", "LONG-ROOM", "SHOT"];
 
-function currentMonth(): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris", year: "numeric", month: "2-digit" }).format(new Date()).slice(0, 7);
-}
 
-async function withDb<T>(run: (db: Database) => Promise<T>): Promise<T> {
-  const embedded = await openEmbedded(process.env.E2E_DATA_DIR!);
-  const db = createDb(embedded.url, 2);
-  try {
-    return await run(db);
-  } finally {
-    await db.$client.end();
-    await embedded.close();
-  }
-}
 
-/** This spec's codes taken back (as support would), the rollups rebuilt from the conferences. */
-async function unallocateAgain() {
-  await withDb(async (db) => {
-    const { rows } = await db.execute<{ account_id: string }>(sql`
-      update conferences set billing_code = null, billing_code_source = null, billing_code_set_by = null, billing_code_set_at = null
-      where billing_code in ${CODES} returning account_id`);
-    for (const id of new Set(rows.map((r) => Number(r.account_id)))) await rebuildRollups(db, id);
-  });
-}
+const unallocateAgain = () => takeBackCodes(CODES);
 
 /** `count` unallocated conferences of one leg each in `room`, in the last hour (the open month), through ingest. */
 async function sendConferences(db: Database, accountId: number, prefix: string, room: string, count: number) {
@@ -82,11 +59,6 @@ test.beforeAll(async () => {
 });
 test.afterEach(unallocateAgain);
 
-async function logIn(page: Page, who: { username: string; password: string; number: string }) {
-  await new LoginPage(page).open();
-  await new LoginPage(page).logIn(who);
-  await expect(page).not.toHaveURL(/\/login/);
-}
 
 /** The summary's Unallocated line of the open month. */
 const summaryLine = (page: Page) => page.getByTestId("unallocated-summary");

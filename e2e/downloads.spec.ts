@@ -1,26 +1,12 @@
-import { readFile } from "node:fs/promises";
-import { expect, test, type Page } from "@playwright/test";
-import ExcelJS from "exceljs";
+import { expect, test } from "@playwright/test";
 import { normalise, UsagePage } from "./pages/account-page";
-import { LoginPage, OWNER, ROOM_HOLDER } from "./pages/login-page";
+import { logIn, OWNER, ROOM_HOLDER } from "./pages/login-page";
 import { ConferenceListPage } from "./pages/room-page";
-import { previousMonth } from "./support";
+import { downloadWorkbook, previousMonth, STATEMENT_CELL_FORMATS, statementCellFormats, statementLines } from "./support";
 
 test.use({ locale: "en-US" });
 
-async function logIn(page: Page, who: typeof OWNER) {
-  await new LoginPage(page).open();
-  await new LoginPage(page).logIn(who);
-  await expect(page).not.toHaveURL(/\/login/);
-}
 
-/** Clicks a download button and opens the file with exceljs. */
-async function download(page: Page, testId: string) {
-  const [file] = await Promise.all([page.waitForEvent("download"), page.getByTestId(testId).click()]);
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load((await readFile((await file.path())!)) as unknown as ArrayBuffer);
-  return { name: file.suggestedFilename(), workbook };
-}
 
 const euros = (value: unknown) => {
   const v = typeof value === "object" && value && "result" in value ? (value as { result: number }).result : (value as number);
@@ -32,31 +18,20 @@ test("every OAI page downloads what it shows", async ({ page }) => {
   const month = previousMonth().url;
   await page.goto(`/account?period=${month}`);
   const pageTotal = (await new UsagePage(page).total())[1];
-  const account = await download(page, "download");
+  const account = await downloadWorkbook(page, "download");
   expect(account.name).toBe(`oai-602127-${month}-account.xlsx`);
   const sheet = account.workbook.worksheets[0]!;
   expect(euros(sheet.getRow(sheet.rowCount).getCell(5).value)).toBe(pageTotal);
 
-  const statement = await download(page, "statement");
+  const statement = await downloadWorkbook(page, "statement");
   expect(statement.name).toBe(`oai-602127-${month}-statement.xlsx`);
   expect(statement.workbook.worksheets).toHaveLength(2);
   // Ledger-ready cells: dates, times with seconds, [hh]:mm:ss durations, amounts in the account's currency.
-  const lines = statement.workbook.worksheets[0]!;
-  let header = 0;
-  lines.eachRow((row, n) => !header && row.getCell(1).value === "DATE" && (header = n));
-  const first = lines.getRow(header + 1);
-  expect([1, 2, 3, 5, 7, 8, 9].map((c) => [first.getCell(c).type, first.getCell(c).numFmt])).toEqual([
-    [ExcelJS.ValueType.Date, "dd/mm/yyyy"],
-    [ExcelJS.ValueType.Date, "hh:mm:ss"],
-    [ExcelJS.ValueType.String, undefined],
-    [ExcelJS.ValueType.Number, "#,##0"],
-    [ExcelJS.ValueType.Date, "[hh]:mm:ss"],
-    [ExcelJS.ValueType.Date, "[hh]:mm:ss"],
-    [ExcelJS.ValueType.Number, '#,##0.00 "€"'],
-  ]);
+  const { sheet: lines, header } = statementLines(statement.workbook);
+  expect(statementCellFormats(lines.getRow(header + 1))).toEqual(STATEMENT_CELL_FORMATS);
 
   await page.goto(`/rooms/332703?period=${month}`);
-  const room = await download(page, "download");
+  const room = await downloadWorkbook(page, "download");
   expect(room.name).toBe(`oai-602127-${month}-room-332703.xlsx`);
   const roomSheet = room.workbook.worksheets[0]!;
   expect(euros(roomSheet.getRow(roomSheet.rowCount).getCell(9).value)).toBe(normalise((await new ConferenceListPage(page).total())[1]!));
@@ -66,7 +41,7 @@ test("a room holder downloads their room; the account files and other rooms are 
   await logIn(page, ROOM_HOLDER);
   const month = previousMonth().url;
   await page.goto(`/rooms/332703?period=${month}`);
-  const room = await download(page, "download");
+  const room = await downloadWorkbook(page, "download");
   expect(room.name).toBe(`oai-602127-${month}-room-332703.xlsx`);
   await expect(page.getByTestId("statement")).toHaveCount(0);
   for (const url of [`/download/account?period=${month}`, `/download/statement?period=${month}`, `/download/room?room=320026&period=${month}`, "/download/room?room=332703&period=2001-01"]) {

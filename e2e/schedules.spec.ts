@@ -4,7 +4,7 @@ import { expect, test } from "@playwright/test";
 import { LoginPage, OWNER, ROOM_HOLDER } from "./pages/login-page";
 import { ReportsPage } from "./pages/reports-page";
 import { SchedulesPage } from "./pages/schedules-page";
-import { screenshot } from "./support";
+import { monthlySentence, screenshot } from "./support";
 
 test.use({ locale: "en-US" });
 
@@ -19,21 +19,6 @@ const mails = () => {
 const today = () => new Date().toISOString().slice(0, 10);
 const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
 
-/**
- * A monthly schedule on day 1 at 06:00 GMT: its next run and the previous month it covers, as the
- * sentence says them — English words in the demo account's (French) day-month order, and French.
- */
-function monthlySentence(now = new Date()) {
-  let run = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1, 6));
-  if (run <= now) run = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1, 6));
-  const covered = new Date(Date.UTC(run.getUTCFullYear(), run.getUTCMonth() - 1, 1));
-  const lastDay = new Date(Date.UTC(run.getUTCFullYear(), run.getUTCMonth(), 0)).getUTCDate();
-  const month = (d: Date, locale: string) => d.toLocaleString(locale, { month: "long", timeZone: "UTC" });
-  return {
-    en: `On 1 ${month(run, "en-GB")} at 06:00 GMT: 1–${lastDay} ${month(covered, "en-GB")}`,
-    fr: `Le 1er ${month(run, "fr-FR")} à 06:00 GMT : du 1er au ${lastDay} ${month(covered, "fr-FR")}`,
-  };
-}
 
 test("the owner schedules a report, sends it now, sees it delivered in the history, and a recipient unsubscribes", async ({ page }) => {
   const login = new LoginPage(page);

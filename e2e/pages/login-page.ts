@@ -1,4 +1,4 @@
-import type { Page } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 
 export const OWNER = { username: "owner@phoenix.example", password: "Phoenix-Owner-1", number: "602127" };
 export const ROOM_HOLDER = { username: "marilene@phoenix.example", password: "Phoenix-Room-1", number: "332703" };
@@ -30,4 +30,12 @@ export class LoginPage {
   message() {
     return this.page.locator("#login-message");
   }
+}
+
+/** Logs in from the login page and waits until the portal has left it. */
+export async function logIn(page: Page, who: { username: string; password: string; number: string }) {
+  const login = new LoginPage(page);
+  await login.open();
+  await login.logIn(who);
+  await expect(page).not.toHaveURL(/\/login/);
 }
