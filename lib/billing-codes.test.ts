@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { sql } from "drizzle-orm";
 import { testDatabase, type TestDatabase } from "@/db/testing";
+import { demoScopes } from "@/lib/demo/testing";
 import { seedDemo } from "@/lib/demo/demo";
 import { scopeOf, type AccountScope, type RoomScope } from "@/lib/auth/scope";
 import { getCodeUsage } from "@/lib/data/code-usage";
@@ -50,12 +51,7 @@ const auditCount = async (action: string) =>
 before(async () => {
   t = await testDatabase();
   await seedDemo(t.db, NOW);
-  const { rows } = await t.db.execute<{ account_id: string; owner_id: string; room_id: string; holder_id: string }>(sql`
-    select a.id as account_id, m.user_id as owner_id, r.id as room_id, r.cardholder_id as holder_id
-    from accounts a join account_members m on m.account_id = a.id and m.role = 'owner' join rooms r on r.account_id = a.id and r.number = '332703'`);
-  const ids = rows[0]!;
-  owner = await scopeOf(t.db, { userId: Number(ids.owner_id), accountId: Number(ids.account_id), roomId: null });
-  marilene = await scopeOf(t.db, { userId: Number(ids.holder_id), accountId: Number(ids.account_id), roomId: Number(ids.room_id) });
+  ({ owner, marilene } = await demoScopes(t.db));
   const second = await createUser(t.db, { email: "second.owner@phoenix.example", name: "Second Owner", password: "another long one", account: "602127", role: "owner" });
   secondOwner = await scopeOf(t.db, { userId: second.id, accountId: owner.accountId, roomId: null });
   const other = await createAccount(t.db, { number: "900001", company: "Other" });

@@ -3,6 +3,7 @@ import { after, before, test } from "node:test";
 import { Readable } from "node:stream";
 import { sql, type SQL } from "drizzle-orm";
 import { testDatabase, type TestDatabase } from "@/db/testing";
+import { demoScopes } from "@/lib/demo/testing";
 import { createAccount, createRoom, createUser, setTariff } from "@/lib/admin/support";
 import { scopeOf, type AccountScope, type RoomScope } from "@/lib/auth/scope";
 import { getCodeUsage, getUnallocatedRooms } from "@/lib/data/code-usage";
@@ -67,12 +68,7 @@ async function assertSummaryExact(scope: AccountScope, period: string) {
 before(async () => {
   t = await testDatabase();
   await seedDemo(t.db, NOW);
-  const { rows } = await t.db.execute<{ account_id: string; owner_id: string; room_id: string; holder_id: string }>(sql`
-    select a.id as account_id, m.user_id as owner_id, r.id as room_id, r.cardholder_id as holder_id
-    from accounts a join account_members m on m.account_id = a.id and m.role = 'owner' join rooms r on r.account_id = a.id and r.number = '332703'`);
-  const ids = rows[0]!;
-  owner = await scopeOf(t.db, { userId: Number(ids.owner_id), accountId: Number(ids.account_id), roomId: null });
-  marilene = await scopeOf(t.db, { userId: Number(ids.holder_id), accountId: Number(ids.account_id), roomId: Number(ids.room_id) });
+  ({ owner, marilene } = await demoScopes(t.db));
   // Another account, its own owner and unallocated conferences in November.
   const account = await createAccount(t.db, { number: "900001", company: "Other SA" });
   const user = await createUser(t.db, { email: "o@other.example", name: "O", password: "another long one", account: "900001", role: "owner" });

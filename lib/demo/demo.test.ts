@@ -2,10 +2,11 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { sql } from "drizzle-orm";
 import { testDatabase, type TestDatabase } from "@/db/testing";
-import { seedDemo, DEMO_ACCOUNT } from "./demo";
+import { demoScopes } from "./testing";
+import { seedDemo } from "./demo";
 import { getRoomUsage } from "@/lib/data/room-usage";
 import { findRoom } from "@/lib/data/rooms";
-import { scopeOf, type AccountScope, type RoomScope } from "@/lib/auth/scope";
+import type { AccountScope, RoomScope } from "@/lib/auth/scope";
 
 const NOW = new Date("2026-11-23T10:00:00Z");
 let t: TestDatabase;
@@ -15,14 +16,7 @@ let marilene: RoomScope;
 before(async () => {
   t = await testDatabase();
   await seedDemo(t.db, NOW);
-  const { rows } = await t.db.execute<{ account_id: number; room_id: number; owner_id: number; holder_id: number }>(sql`
-    select a.id as account_id, r.id as room_id, m.user_id as owner_id, r.cardholder_id as holder_id
-    from accounts a join rooms r on r.account_id = a.id and r.number = '332703'
-    join account_members m on m.account_id = a.id and m.role = 'owner'
-    where a.number = ${DEMO_ACCOUNT}`);
-  const ids = rows[0]!;
-  owner = await scopeOf(t.db, { userId: Number(ids.owner_id), accountId: Number(ids.account_id), roomId: null });
-  marilene = await scopeOf(t.db, { userId: Number(ids.holder_id), accountId: Number(ids.account_id), roomId: Number(ids.room_id) });
+  ({ owner, marilene } = await demoScopes(t.db));
 });
 after(() => t.close());
 
