@@ -1,6 +1,6 @@
 import { LiveRefresh } from "@/components/live-refresh";
 import { ActionButton } from "@/components/schedule-buttons";
-import { RunStatus, ScheduleTableHead } from "@/components/schedule-parts";
+import { RunStatus, ScheduleTableHead, TechnicalDetail } from "@/components/schedule-parts";
 import type { FormState } from "@/lib/actions/form";
 import type { RunHistory, ScheduleView } from "@/lib/data/schedules";
 import { fill, type Messages } from "@/lib/i18n/messages";
@@ -52,12 +52,7 @@ function DeliveryItem({ t, d, retry }: { t: T; d: RunHistory["deliveries"][numbe
     <li>
       <span className="wrap-anywhere font-medium">{d.destination.replace(/^mail:/, "")}</span> <RunStatus status={d.status} label={t.deliveryStatus[d.status as keyof typeof t.deliveryStatus]} />
       {note && <div className="wrap-anywhere text-xs text-slate-700">{note}</div>}
-      {technical && (
-        <details className="text-xs text-slate-500">
-          <summary className="cursor-pointer select-none">{t.runHistory.technical}</summary>
-          <code className="wrap-anywhere block whitespace-pre-wrap">{d.detail}</code>
-        </details>
-      )}
+      {technical && <TechnicalDetail label={t.runHistory.technical} text={d.detail} />}
     </li>
   );
 }

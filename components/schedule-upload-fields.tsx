@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { Field, FieldErrors, inputClass, SelectField } from "@/components/field";
 import { fieldOf, Section, type SectionProps } from "@/components/schedule-form-fields";
+import { TechnicalDetail } from "@/components/schedule-parts";
 import type { Messages } from "@/lib/i18n/messages";
 import type { HostKeyPrompt, ScheduleFormState } from "@/lib/schedules/form-values";
 
@@ -110,9 +111,10 @@ function TestUpload({ t, tested, pending, testing, prompt, onAccept }: { t: T; t
           {testing ? t.testing : t.testUpload}
         </button>
         {tested.message && !tested.hostKey && !testing && (
-          <p role="status" data-testid="test-result" className={`rounded border px-3 py-1.5 text-sm ${tested.ok ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-red-200 bg-red-50 text-red-800"}`}>
-            {tested.message}
-          </p>
+          <div role="status" className={`rounded border px-3 py-1.5 text-sm ${tested.ok ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-red-200 bg-red-50 text-red-800"}`}>
+            <p data-testid="test-result">{tested.message}</p>
+            {tested.detail && <TechnicalDetail label={t.runHistory.technical} text={tested.detail} />}
+          </div>
         )}
       </div>
       {prompt && <HostKeyCheck t={t} prompt={prompt} message={tested.message} pending={pending} onAccept={() => onAccept(prompt.offered)} />}

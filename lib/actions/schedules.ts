@@ -59,7 +59,7 @@ async function testScheduleUpload(id: number | null, formData: FormData): Promis
     ({ scope, t }) => testFormSchema(scope, boundId(id), { t, now }),
     formData,
     // A failed test is an answer, not a form error: shown in the same place, in red.
-    async ({ scope, input, t }): Promise<Outcome<{ hostKey?: HostKeyPrompt }>> => {
+    async ({ scope, input, t }): Promise<Outcome<{ hostKey?: HostKeyPrompt; detail?: string }>> => {
       const env = loadEnv();
       return testDestination(scope, boundId(id), input, { t, now, encryptionKey: env.encryptionKey, allowPrivate: env.deliveryAllowPrivate });
     },

@@ -40,7 +40,7 @@ export type ScheduleFormValues = {
 export type HostKeyPrompt = { host: string; offered: string; expected: string | null };
 
 /** The schedule form's state: a form's, and the SFTP server key to check after a *Test upload*. */
-export type ScheduleFormState = FormState & { hostKey?: HostKeyPrompt };
+export type ScheduleFormState = FormState & { hostKey?: HostKeyPrompt; detail?: string };
 
 /**
  * A new schedule's values: the report chosen, daily at 06:00 GMT, in Excel, covering the report's

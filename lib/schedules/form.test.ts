@@ -8,7 +8,7 @@ import { groups } from "@/db/schema";
 import { createAccount, createRoom, createUser } from "@/lib/admin/support";
 import { scopeOf, type AccountScope, type RoomScope } from "@/lib/auth/scope";
 import { privateCaCertificate, sshKeyPair, startFtp, startSftp } from "@/lib/delivery/testing/servers";
-import { messages } from "@/lib/i18n/messages";
+import { fill, messages } from "@/lib/i18n/messages";
 import { saveScheduleForm, testScheduleDestination } from "./form";
 import { parseScheduleForm } from "./validate";
 
@@ -180,6 +180,22 @@ test("SFTP: Test upload shows the server's key to accept; saving wants it accept
     await t.db.execute(sql`delete from report_schedules`);
     await sftp.stop();
     await other.stop();
+  }
+});
+
+test("a failed Test upload says what went wrong in the customer's words, in the UI's language; the server's text folded as detail", async () => {
+  const ftp = await startFtp({ user: "acct", password: "s3cret" });
+  const destination = { protocol: "ftp", host: "127.0.0.1", port: String(ftp.port), directory: "/", user: "acct", password: "wrong" };
+  try {
+    const en1 = await testScheduleDestination(owner, null, destination, { ...en, allowPrivate: true });
+    assert.equal((en1 as { message: string }).message, "Test upload failed: The FTP server refused the user name or password. Check them in the schedule.");
+    assert.match((en1 as { detail: string }).detail, /530/);
+    const fr1 = await testScheduleDestination(owner, null, destination, { ...en, t: messages.fr, allowPrivate: true });
+    const frWords = messages.fr.schedules;
+    assert.equal((fr1 as { message: string }).message, fill(frWords.testFailed, { reason: fill(frWords.runHistory.problems.auth, { protocol: "FTP" }) }));
+    assert.match((fr1 as { message: string }).message, /^Le dépôt de test a échoué : Le serveur FTP a refusé/);
+  } finally {
+    await ftp.stop();
   }
 });
 

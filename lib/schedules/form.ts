@@ -9,7 +9,7 @@ import { z } from "zod";
 import { assertOwner, type AccountScope, type Scope } from "@/lib/auth/scope";
 import { createSchedule, getSchedule, getScheduleSecret, ScheduleLimitError, updateSchedule } from "@/lib/data/schedules";
 import { PrivateAddressError } from "@/lib/delivery/address-guard";
-import { DeliveryError } from "@/lib/delivery/errors";
+import { DeliveryError, deliveryProblem } from "@/lib/delivery/errors";
 import { HostKeyError } from "@/lib/delivery/host-key";
 import { testUpload } from "@/lib/delivery/upload";
 import { ValidationError } from "@/lib/errors";
@@ -17,11 +17,12 @@ import { fill, type Messages } from "@/lib/i18n/messages";
 import { accountSecretContext, decryptSecret } from "@/lib/secrets";
 import type { HostKeyPrompt } from "./form-values";
 import { scheduleReportQuery } from "./report";
+import { problemText } from "./run-display";
 import { fieldErrorsOf, MAX_SCHEDULES, scheduleFormSchema, type FieldErrors, type ScheduleInput } from "./validate";
 
 type SaveOutcome = { ok: true; id: number } | { ok: false; errors: FieldErrors };
 /** A *Test upload*'s answer: a failure is an answer too (with the server key to check, for SFTP). */
-type TestResult = { ok: true; message: string } | { ok: false; message: string; hostKey?: HostKeyPrompt };
+type TestResult = { ok: true; message: string } | { ok: false; message: string; hostKey?: HostKeyPrompt; detail?: string };
 type TestOutcome = TestResult | { ok: false; errors: FieldErrors };
 
 type Context = { t: Messages; now: Date };
@@ -83,8 +84,13 @@ export async function testDestination(scope: AccountScope, scheduleId: number | 
     return { ok: true, message: fill(t.testOk, { host: upload.host, directory: upload.directory }) };
   } catch (error) {
     if (error instanceof HostKeyError) return { ok: false, message: t.testHostKey, hostKey: { host: upload.host, offered: error.offered, expected: error.expected } };
-    const reason = error instanceof PrivateAddressError ? fill(t.errors.privateAddress, { host: error.host, address: error.address }) : error instanceof DeliveryError ? error.message : String(error);
-    return { ok: false, message: fill(t.testFailed, { reason }) };
+    if (error instanceof PrivateAddressError) return { ok: false, message: fill(t.testFailed, { reason: fill(t.errors.privateAddress, { host: error.host, address: error.address }) }) };
+    // In the customer's words, as the run history says it; the server's or driver's own text folded under it.
+    const detail = error instanceof DeliveryError ? error.message : String(error);
+    const kind = deliveryProblem(error, "upload");
+    const words = { protocol: upload.protocol.toUpperCase(), host: upload.host, user: upload.user, directory: upload.directory };
+    const reason = (kind !== "unknown" && problemText(kind, words, t)) || detail;
+    return { ok: false, message: fill(t.testFailed, { reason }), detail };
   }
 }
 

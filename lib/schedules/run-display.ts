@@ -50,8 +50,14 @@ function problemSentence(d: Delivery, t: T): string {
   if (details?.problem === "host-key-missing") return t.problems.hostKeyMissing;
   if (details?.problem === "report-not-built") return t.problems.notBuilt[details.cause ?? "unexpected"];
   const kind = details?.problem ?? deliveryProblem(d.detail, d.destination.startsWith("mail:") ? "mail" : "upload");
-  const words: Record<string, string> = t.runHistory.problems;
-  return fill(words[kind] ?? t.runHistory.problems.unknown, destinationWords(d.destination));
+  return problemText(kind, destinationWords(d.destination), t) ?? t.runHistory.problems.unknown;
+}
+
+/** A kind of failure's sentence naming the destination's words, or undefined for a kind without one. */
+export function problemText(kind: string, words: ReturnType<typeof destinationWords>, t: T): string | undefined {
+  const sentences: Record<string, string | undefined> = t.runHistory.problems;
+  const sentence = sentences[kind];
+  return sentence === undefined ? undefined : fill(sentence, words);
 }
 
 /**
