@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database, Transaction } from "@/db/client";
+import { rows } from "@/db/rows";
 import { billingPeriods, conferences, rooms } from "@/db/schema";
 import { assertOwner, roomFilter, type AccountScope, type Scope } from "@/lib/auth/scope";
 import { audit } from "@/lib/audit";
@@ -31,6 +32,25 @@ async function recode(tx: Transaction, scope: Scope, ids: number[], code: string
   await shiftRollups(tx, 1, these);
 }
 
+/**
+ * Holds the months' invoicing status until the transaction ends and returns the invoiced ones.
+ * Support's closing of a month updates its row, so it waits for a change under way, and a change
+ * waits for a closing under way and then sees it. A month without a row (not invoiced) gets an
+ * open one first: with nothing to lock, a closing could commit between the check and the write.
+ */
+async function invoicedMonths(tx: Transaction, accountId: number, periods: string[]): Promise<Set<string>> {
+  const months = [...new Set(periods)].sort();
+  if (!months.length) return new Set();
+  await tx.insert(billingPeriods).values(months.map((period) => ({ accountId, period }))).onConflictDoNothing();
+  const rows = await tx
+    .select({ period: billingPeriods.period, status: billingPeriods.status })
+    .from(billingPeriods)
+    .where(and(eq(billingPeriods.accountId, accountId), inArray(billingPeriods.period, months)))
+    .orderBy(billingPeriods.period)
+    .for("share");
+  return new Set(rows.filter((r) => r.status === "invoiced").map((r) => r.period));
+}
+
 /** Locks the conferences of the scope and refuses the change when one is invoiced or was changed since it was shown. */
 async function lockForChange(tx: Transaction, scope: Scope, expected: ConferenceVersion[]) {
   const ids = expected.map((c) => c.id);
@@ -41,15 +61,13 @@ async function lockForChange(tx: Transaction, scope: Scope, expected: Conference
       billingCode: conferences.billingCode,
       billingCodeSource: conferences.billingCodeSource,
       period: conferences.period,
-      status: billingPeriods.status,
     })
     .from(conferences)
-    .leftJoin(billingPeriods, and(eq(billingPeriods.accountId, conferences.accountId), eq(billingPeriods.period, conferences.period)))
     .where(and(eq(conferences.accountId, scope.accountId), inArray(conferences.id, ids), roomFilter(scope, conferences.roomId)))
     .orderBy(conferences.id)
-    .for("update", { of: conferences });
+    .for("update");
   if (rows.length !== new Set(ids).size) throw new NotFoundError("conference not found");
-  if (rows.some((r) => r.status === "invoiced")) throw new LockedError("invoiced");
+  if ((await invoicedMonths(tx, scope.accountId, rows.map((r) => r.period))).size) throw new LockedError("invoiced");
   const changed = rows.filter((r) => r.version !== expected.find((e) => e.id === r.id)!.version);
   if (changed.length) throw new ConflictError("changed", changed.map((c) => c.id));
   return rows;
@@ -110,13 +128,14 @@ export async function setAutoBillingCode(db: Database, scope: AccountScope, room
     await audit(tx, { accountId: scope.accountId, actorUserId: scope.userId, action: "auto-billing-code.set", subject: `room ${roomNumber}`, before: { code: room.autoBillingCode }, after: { code } });
     let applied = 0;
     if (code && applyToUnallocated) {
-      const targets = await tx
-        .select({ id: conferences.id })
+      const unallocated = await tx
+        .select({ id: conferences.id, period: conferences.period })
         .from(conferences)
-        .leftJoin(billingPeriods, and(eq(billingPeriods.accountId, conferences.accountId), eq(billingPeriods.period, conferences.period)))
-        .where(and(eq(conferences.accountId, scope.accountId), eq(conferences.roomId, room.id), isNull(conferences.billingCode), sql`${billingPeriods.status} is distinct from 'invoiced'`))
-        .for("update", { of: conferences });
-      const ids = targets.map((t) => t.id);
+        .where(and(eq(conferences.accountId, scope.accountId), eq(conferences.roomId, room.id), isNull(conferences.billingCode)))
+        .orderBy(conferences.id)
+        .for("update");
+      const invoiced = await invoicedMonths(tx, scope.accountId, unallocated.map((c) => c.period));
+      const ids = unallocated.filter((c) => !invoiced.has(c.period)).map((c) => c.id);
       if (ids.length) {
         await recode(tx, scope, ids, code, "auto");
         await audit(tx, { accountId: scope.accountId, actorUserId: scope.userId, action: "billing-code.auto-applied", subject: `room ${roomNumber}`, before: { code: null, conferences: ids }, after: { code } });
@@ -139,15 +158,10 @@ export async function assignUnallocated(db: Database, scope: AccountScope, perio
   assertOwner(scope, "conference");
   const code = billingCodeSchema.parse(rawCode);
   return db.transaction(async (tx) => {
-    // Shared: support's closing of the month waits for this assignment, and this one for a closing under way.
-    const [month] = await tx
-      .select({ status: billingPeriods.status })
-      .from(billingPeriods)
-      .where(and(eq(billingPeriods.accountId, scope.accountId), eq(billingPeriods.period, period)))
-      .for("share");
-    if (month?.status === "invoiced") throw new LockedError("invoiced");
-    const { rows } = await tx.execute<{ id: string }>(sql`select c.id from conferences c where ${conferencesWhere(scope, period, filter)} order by c.id for update of c`);
-    const ids = rows.map((r) => Number(r.id));
+    const matching = await rows(tx, z.object({ id: z.coerce.number() }), sql`select c.id from conferences c where ${conferencesWhere(scope, period, filter)} order by c.id for update of c`);
+    // Conferences first, then the month, as every change of codes does: two changes at once never wait for each other in a circle.
+    if ((await invoicedMonths(tx, scope.accountId, [period])).size) throw new LockedError("invoiced");
+    const ids = matching.map((r) => r.id);
     if (ids.length) {
       await recode(tx, scope, ids, code, "assigned");
       await audit(tx, { accountId: scope.accountId, actorUserId: scope.userId, action: "billing-code.bulk-assigned", subject: `period ${period.slice(0, 7)}`, before: { code: null, conferences: ids }, after: { code, source: "assigned" } });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { Readable } from "node:stream";
+import pg from "pg";
 import { sql, type SQL } from "drizzle-orm";
 import { testDatabase, type TestDatabase } from "@/db/testing";
 import { demoScopes } from "@/lib/demo/testing";
@@ -168,4 +169,41 @@ test("at once: two accounts' owners, and one owner's two tabs with overlapping s
   assert.equal(await count(sql`c.account_id = ${owner.accountId} and c.billing_code = 'OTHER'`), 0, "no foreign write");
   await assertSummaryExact(owner, NOVEMBER);
   await assertSummaryExact(other, NOVEMBER);
+});
+
+test("support closes the month while a select all and a single assignment run: both wait, then refuse; nothing changes in the invoiced month", async () => {
+  await t.db.execute(sql`update conferences set billing_code = null, billing_code_source = null where account_id = ${owner.accountId} and period = ${NOVEMBER} and billing_code in ('TAB-A', 'TAB-B', 'SINGLE')`);
+  await rebuildRollups(t.db, owner.accountId);
+  // An open month has no row until something needs one: the closing's row is the first.
+  await t.db.execute(sql`delete from billing_periods where account_id = ${owner.accountId} and period = ${NOVEMBER}`);
+  const unallocated = sql`c.account_id = ${owner.accountId} and c.period = ${NOVEMBER} and c.billing_code is null`;
+  const before = await count(unallocated);
+  assert.ok(before > 10);
+  const [one] = (await t.db.execute<{ id: string; version: number }>(sql`select id, version from conferences where account_id = ${owner.accountId} and period = ${NOVEMBER} and billing_code is null order by id limit 1`)).rows;
+
+  // Support's closing (as closePeriod writes it), held open while the owner's assignments start.
+  const closing = new pg.Client({ connectionString: t.url });
+  await closing.connect();
+  try {
+    await closing.query("begin");
+    await closing.query(
+      "insert into billing_periods (account_id, period, status, invoiced_at, invoiced_by) values ($1, $2, 'invoiced', now(), 'support') on conflict (account_id, period) do update set status = 'invoiced'",
+      [owner.accountId, NOVEMBER],
+    );
+    const settled: string[] = [];
+    const selectAll = assignUnallocated(t.db, owner, NOVEMBER, all, "TOO-LATE").finally(() => settled.push("all"));
+    const single = assignBillingCode(t.db, owner, [{ id: Number(one!.id), version: one!.version }], "TOO-LATE").finally(() => settled.push("single"));
+    const outcomes = Promise.allSettled([selectAll, single]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.deepEqual(settled, [], "both wait for the closing");
+    await closing.query("commit");
+    const [a, b] = await outcomes;
+    assert.ok(a.status === "rejected" && a.reason instanceof LockedError, "select all refused");
+    assert.ok(b.status === "rejected" && b.reason instanceof LockedError, "the single assignment refused");
+  } finally {
+    await closing.end();
+  }
+  assert.equal(await count(unallocated), before, "nothing coded in the invoiced month");
+  assert.equal(await count(sql`c.billing_code = 'TOO-LATE'`), 0);
+  await assertSummaryExact(owner, NOVEMBER);
 });
