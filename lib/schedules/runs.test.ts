@@ -554,6 +554,33 @@ test("a run that skipped an unsubscribed address is Partly delivered, and the hi
   }
 });
 
+test("a run that breaks off unexpectedly on its last attempt closes as Failed with no destination left waiting", async () => {
+  await clearSchedules();
+  const smtp = await startSmtp({ failFirst: 1 });
+  try {
+    const schedule = await createSchedule(scope, { ...base, emails: ["busy@client.example"] }, key);
+    // The worker breaks off just after the server's "try again later" is recorded (here its log throws once).
+    let broken = false;
+    const log = () => {
+      if (broken) return;
+      broken = true;
+      throw new Error("the worker broke off");
+    };
+    const s = settings(smtp.url, { maxAttempts: 1, log });
+    const runId = await sendNow(t.db, s, scope, schedule.id);
+    assert.equal(await deliverRun(t.db, s, runId), "failed");
+    const [run] = await scheduleHistory(scope, schedule.id);
+    assert.equal(run!.status, "failed");
+    const [delivery] = run!.deliveries;
+    assert.equal(delivery!.status, "failed", "not left Waiting under a closed run");
+    assert.match(delivery!.detail, /451.* — gave up after 1 attempts$/);
+    assert.doesNotMatch(deliveryNote(delivery!, messages.en.schedules), /automatically/, "no promise of a retry that will not come");
+    assert.equal(refreshInterval([run!], new Date()), null, "nothing left open for the page to wait for");
+  } finally {
+    await smtp.stop();
+  }
+});
+
 test("a waiting run says that it is retried automatically, when (GMT) and which attempt of how many", async () => {
   await clearSchedules();
   const smtp = await startSmtp({ failFirst: 1 });

@@ -121,6 +121,7 @@ const sizeLabel = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const localeOf = (accountLocale: string): keyof typeof messages => (accountLocale.toLowerCase().startsWith("fr") ? "fr" : "en");
 
+/** What one attempt at a run did; "skipped": the run was not, or no longer, this worker's (taken by another, or its lease ran out). */
 export type RunOutcome = "skipped" | "delivered" | "partial" | "failed" | "retrying" | "cancelled";
 
 /** What a run is delivered with: its schedule, its account, and the account's language. */
@@ -164,7 +165,7 @@ async function deliverClaimedRun(db: Database, s: DeliverySettings, run: Schedul
   const c: RunContext = { run, schedule, account, t: messages[localeOf(account.locale)] };
   if (schedule.status === "cancelled") {
     // Cancelled after this run was created: nothing more is sent for it.
-    await cancelOpenRuns(db, schedule);
+    await db.transaction((tx) => cancelOpenRuns(tx, schedule));
     return "cancelled";
   }
   const pending = await openDeliveries(db, run, schedule);
@@ -279,14 +280,43 @@ async function deliverTo(db: Database, s: DeliverySettings, { run, schedule, acc
 async function retryLater(db: Database, s: DeliverySettings, run: ScheduleRun, error: unknown): Promise<RunOutcome> {
   s.log?.(`run ${run.id}: ${(error as Error).message}`);
   const final = run.attempts >= s.maxAttempts;
-  const changed = await db
-    .update(scheduleRuns)
-    .set(final ? { status: "failed", finishedAt: new Date(), lockedUntil: null } : { status: "pending", nextAttemptAt: retryTime(run.attempts, s.retryBaseMs), lockedUntil: null, lockedBy: null })
-    .where(heldBy(s, run))
-    .returning({ id: scheduleRuns.id })
-    .catch(() => [{ id: run.id }]);
-  if (!changed.length) return "cancelled";
-  return final ? "failed" : "retrying";
+  try {
+    if (final) return (await closeRun(db, s, run, "failed")) ? "failed" : notHeld(db, run);
+    const held = await db
+      .update(scheduleRuns)
+      .set({ status: "pending", nextAttemptAt: retryTime(run.attempts, s.retryBaseMs), lockedUntil: null, lockedBy: null })
+      .where(heldBy(s, run))
+      .returning({ id: scheduleRuns.id });
+    return held.length ? "retrying" : notHeld(db, run);
+  } catch (failure) {
+    // The database is still away: the lease runs out and the run is taken up again then.
+    s.log?.(`run ${run.id}: not released: ${(failure as Error).message}`);
+    return "retrying";
+  }
+}
+
+/** Why a run is no longer this worker's: cancelled with its schedule, or taken by another worker once its lease ran out. */
+async function notHeld(db: Database, run: ScheduleRun): Promise<RunOutcome> {
+  const [now] = await db.select({ status: scheduleRuns.status }).from(scheduleRuns).where(and(eq(scheduleRuns.accountId, run.accountId), eq(scheduleRuns.id, run.id)));
+  return now?.status === "cancelled" ? "cancelled" : "skipped";
+}
+
+/**
+ * Closes a run this worker holds with `status` and, in the same transaction, gives up on the
+ * destinations still waiting; false when the run is no longer this worker's (cancelled meanwhile,
+ * or its lease ran out and another worker took it).
+ */
+async function closeRun(db: Database, s: DeliverySettings, run: ScheduleRun, status: "delivered" | "partial" | "failed"): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const closed = await tx.update(scheduleRuns).set({ status, finishedAt: new Date(), lockedUntil: null }).where(heldBy(s, run)).returning({ id: scheduleRuns.id });
+    if (!closed.length) return false;
+    const gaveUp = `gave up after ${run.attempts} attempts`;
+    await tx
+      .update(runDeliveries)
+      .set({ status: "failed", detail: sql`case when ${runDeliveries.detail} = '' then ${gaveUp} else ${runDeliveries.detail} || ${` — ${gaveUp}`} end` })
+      .where(and(eq(runDeliveries.accountId, run.accountId), eq(runDeliveries.runId, run.id), eq(runDeliveries.status, "pending")));
+    return true;
+  });
 }
 
 /**
@@ -347,19 +377,12 @@ async function settle(db: Database, s: DeliverySettings, run: ScheduleRun, sched
   if (waiting.length && run.attempts < s.maxAttempts) {
     const at = retryTime(run.attempts, s.retryBaseMs);
     const held = await db.update(scheduleRuns).set({ status: "pending", nextAttemptAt: at, lockedUntil: null, lockedBy: null }).where(heldBy(s, run)).returning({ id: scheduleRuns.id });
-    if (!held.length) return "cancelled";
+    if (!held.length) return notHeld(db, run);
     await s.enqueue(run.id, at);
     return "retrying";
   }
   const status = runOutcome(rows);
-  const closed = await db.update(scheduleRuns).set({ status, finishedAt: new Date(), lockedUntil: null }).where(heldBy(s, run)).returning({ id: scheduleRuns.id });
-  if (!closed.length) return "cancelled";
-  for (const w of waiting) {
-    await db
-      .update(runDeliveries)
-      .set({ status: "failed", detail: `${w.detail} — gave up after ${run.attempts} attempts` })
-      .where(and(eq(runDeliveries.accountId, run.accountId), eq(runDeliveries.runId, run.id), eq(runDeliveries.destination, w.destination), eq(runDeliveries.status, "pending")));
-  }
+  if (!(await closeRun(db, s, run, status))) return notHeld(db, run);
   // Those left waiting were given up on just above; an unsubscribed address is no fault to report.
   const failed = rows.filter((r) => r.status === "failed" || r.status === "pending");
   const problems = failed.map((f) => `${f.destination.replace(/^mail:/, "")}: ${deliveryNote({ ...f, status: "failed" }, t.schedules)}`);
