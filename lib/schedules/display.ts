@@ -36,16 +36,15 @@ export function reportChoices(t: Messages, current?: string, filters?: string | 
   return [{ value: current, label: filters ? fill(t.schedules.withFilters, { report: reportName(current, t), filters }) : reportName(current, t) }, ...plain];
 }
 
-/** Every report type's name in every UI language: the names the form suggests. */
-const suggestedNames = new Set(locales.flatMap((l) => reportTypes.map((type) => messages[l].reports.types[type].name)));
-
 /**
- * A schedule's name in `t`'s language: a name the form suggested (a report type's, in whichever
- * language its author used) is the report's name in `t`'s; a name the owner typed stays theirs.
- * The e-mail, sent in the account's language, names the report in that language.
+ * A schedule's name in `t`'s language: the name the form suggested (its own report's name, in
+ * whichever language its author used) is that report's name in `t`'s; any other name, even
+ * another report's, is the owner's and stays as typed. The e-mail, sent in the account's
+ * language, names the report in that language.
  */
 export function scheduleName(s: { name: string; reportQuery: string }, t: Messages): string {
-  return suggestedNames.has(s.name.trim()) ? reportName(s.reportQuery, t) : s.name;
+  const suggested = locales.map((l) => reportName(s.reportQuery, messages[l]));
+  return suggested.includes(s.name.trim()) ? reportName(s.reportQuery, t) : s.name;
 }
 
 /** What a saved schedule delivers, in words: its report, its range, and its next run's sentence ("" when none is due). */

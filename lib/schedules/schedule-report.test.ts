@@ -128,4 +128,5 @@ test("the schedule's name reads in the UI language wherever it was suggested, an
   assert.equal(scheduleName({ name: "Utilisation", reportQuery: "type=usage" }, messages.en), "Usage");
   assert.equal(scheduleName({ name: "Activity", reportQuery: "type=activity&product=audio" }, messages.fr), "Activité");
   assert.equal(scheduleName({ name: "Usage for the board", reportQuery: "type=usage" }, messages.fr), "Usage for the board");
+  assert.equal(scheduleName({ name: "Billing history", reportQuery: "type=usage" }, messages.fr), "Billing history", "another report's name is the owner's choice");
 });

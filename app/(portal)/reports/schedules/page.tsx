@@ -27,7 +27,7 @@ export default async function SchedulesPage({ searchParams }: { searchParams: Se
         <ScheduleList t={t} schedules={schedules.map((row) => ({ ...row, name: scheduleName(row, t) }))} unsubscribed={unsubscribed} sendNow={sendScheduleNow} />
       )}
       {unsubscribed.length > 0 && <UnsubscribedNote t={s} addresses={unsubscribed} />}
-      {cancelled.length > 0 && <CancelledSchedules t={t} schedules={cancelled} locale={account.locale} />}
+      {cancelled.length > 0 && <CancelledSchedules t={t} schedules={cancelled.map((row) => ({ ...row, name: scheduleName(row, t) }))} locale={account.locale} />}
       {refreshMs !== null && <LiveRefresh everyMs={refreshMs} />}
     </div>
   );
