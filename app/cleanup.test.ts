@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { sql, type SQL } from "drizzle-orm";
 import ExcelJS from "exceljs";
+import { demoScopes } from "@/lib/demo/testing";
 import { testDatabase, type TestDatabase } from "@/db/testing";
 import { createAccount, createRoom, createUser } from "@/lib/admin/support";
-import { scopeOf, type AccountScope } from "@/lib/auth/scope";
+import type { AccountScope } from "@/lib/auth/scope";
 import { assignUnallocated } from "@/lib/billing-codes";
 import { seedDemo } from "@/lib/demo/demo";
 import { addMonths, periodOf, toUrlPeriod } from "@/lib/periods";
@@ -33,9 +34,7 @@ before(async () => {
   await createAccount(t.db, { number: "900001", company: "Other SA" });
   await createUser(t.db, { email: "o@other.example", name: "O", password: "another long one", account: "900001", role: "owner" });
   await createRoom(t.db, { account: "900001", number: "910001", cardholder: "o@other.example" });
-  const { rows } = await t.db.execute<{ account_id: string; owner_id: string }>(sql`
-    select a.id as account_id, m.user_id as owner_id from accounts a join account_members m on m.account_id = a.id and m.role = 'owner' where a.number = '602127'`);
-  ownerScope = await scopeOf(t.db, { userId: Number(rows[0]!.owner_id), accountId: Number(rows[0]!.account_id), roomId: null });
+  ({ owner: ownerScope } = await demoScopes(t.db));
   server = await startServer({ root: process.cwd(), port: await freePort(), databaseUrl: t.url, env: { WORKER: "0" } });
   owner = await login(server.url, { username: "owner@phoenix.example", password: "Phoenix-Owner-1", number: "602127" });
   holder = await login(server.url, { username: "marilene@phoenix.example", password: "Phoenix-Room-1", number: "332703" });

@@ -3,6 +3,8 @@ import { PassThrough } from "node:stream";
 import { after, before, test } from "node:test";
 import { sql } from "drizzle-orm";
 import ExcelJS from "exceljs";
+import { seedDemo } from "@/lib/demo/demo";
+import { demoScopes } from "@/lib/demo/testing";
 import { testDatabase, type TestDatabase } from "@/db/testing";
 import type { AccountScope } from "@/lib/auth/scope";
 import { getAccount } from "@/lib/data/account";
@@ -12,7 +14,6 @@ import { getRoomUsage } from "@/lib/data/room-usage";
 import { findRoom } from "@/lib/data/rooms";
 import { messages } from "@/lib/i18n/messages";
 import { accountExport, conferenceExport, roomExport, statementExport, SEED_COLUMNS, type Export, type ExportContext } from "./oai";
-import { seedDemoOwner } from "./testing/demo";
 import { writtenCells } from "./testing/xlsx-parts";
 import { currencyFormat, excelDateTime, wallClock } from "./workbook";
 
@@ -58,7 +59,8 @@ const seconds = (value: number) => Math.round(value * 86400);
 
 before(async () => {
   t = await testDatabase();
-  owner = await seedDemoOwner(t.db, NOW);
+  await seedDemo(t.db, NOW);
+  ({ owner } = await demoScopes(t.db));
   context = { scope: owner, account: await getAccount(owner), t: messages.en, locale: "en", period: "2026-10-01", now: NOW };
 });
 after(() => t.close());

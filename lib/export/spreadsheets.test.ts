@@ -3,6 +3,8 @@ import { PassThrough } from "node:stream";
 import { after, before, test } from "node:test";
 import { sql } from "drizzle-orm";
 import ExcelJS from "exceljs";
+import { seedDemo } from "@/lib/demo/demo";
+import { demoScopes } from "@/lib/demo/testing";
 import { testDatabase, type TestDatabase } from "@/db/testing";
 import type { AccountScope } from "@/lib/auth/scope";
 import { getAccount, type AccountInfo } from "@/lib/data/account";
@@ -18,7 +20,6 @@ import { loadReportContext, reportExport } from "@/lib/reports/export";
 import { displayCell } from "@/lib/reports/format";
 import { reportTypes, type ReportQuery, type ReportType } from "@/lib/reports/query";
 import { accountExport, conferenceExport, OAI_COLUMNS, roomExport, SEED_COLUMNS, statementExport, type Export, type ExportContext } from "./oai";
-import { seedDemoOwner } from "./testing/demo";
 import { sheetsAsShown } from "./testing/libreoffice";
 import type { ColumnKind } from "./workbook";
 
@@ -85,7 +86,8 @@ async function bytesOf(file: Export): Promise<Buffer> {
 
 before(async () => {
   t = await testDatabase();
-  owner = await seedDemoOwner(t.db, NOW);
+  await seedDemo(t.db, NOW);
+  ({ owner } = await demoScopes(t.db));
 });
 after(() => t.close());
 
