@@ -4,6 +4,7 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
 import { Field } from "@/components/field";
+import { landingPath } from "@/lib/actions/sessions";
 import { LOGIN_ERRORS } from "@/lib/auth/login-errors";
 
 export type LoginLabels = {
@@ -133,7 +134,7 @@ export function LoginForm({ labels }: { labels: LoginLabels }) {
     const result = await signIn("credentials", { redirect: false, ...credentials });
     if (result?.ok && !result.error) {
       step1.current = null;
-      router.replace("/");
+      router.replace(await landingPath());
       router.refresh();
       return;
     }

@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db/client";
+import { signedInHome } from "@/lib/auth/session";
 import { endOtherSessions } from "@/lib/auth/sessions";
 import { fill } from "@/lib/i18n/messages";
 import { runFormAction, type FormState } from "./form";
@@ -16,4 +17,9 @@ export async function endSessionsAction(_state: FormState, formData: FormData): 
     revalidatePath("/sessions");
     return ended === 0 ? t.sessions.noneEnded : ended === 1 ? t.sessions.ended : fill(t.sessions.endedMany, { count: ended });
   });
+}
+
+/** Where the login form takes a user who has just signed in: straight to their page (no stop at "/"). */
+export async function landingPath(): Promise<string> {
+  return (await signedInHome()) ?? "/login";
 }

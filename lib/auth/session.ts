@@ -5,6 +5,7 @@ import { cache } from "react";
 import { getDb } from "@/db/client";
 import { decodeSessionToken } from "./jwt";
 import type { AccountScope, Scope } from "./scope";
+import { homePath } from "@/lib/data/rooms";
 import { checkSession, sessionLimits, type CheckedSession } from "./sessions";
 
 /** next-auth's session cookie, on http and on https. */
@@ -74,8 +75,13 @@ export async function requireOwnerForEnrolment(): Promise<SignedIn<AccountScope>
   return { ...(signedIn(session) as SignedIn<AccountScope>), mustEnrol: session.mustEnrol };
 }
 
-/** For the login page: where a signed-in visitor goes instead (home, or enrolment first), or null. */
+/**
+ * Where a signed-in visitor lands (the account summary, the holder's room, or enrolment first), or
+ * null: the login page sends a visitor already signed in there, and the login form goes there
+ * straight after signing in, without a stop at "/".
+ */
 export async function signedInHome(): Promise<string | null> {
   const session = await checkedSession();
-  return session ? (session.mustEnrol ? ENROL_PATH : "/") : null;
+  if (!session) return null;
+  return session.mustEnrol ? ENROL_PATH : homePath(session.scope);
 }
