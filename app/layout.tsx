@@ -5,7 +5,8 @@ import "./globals.css";
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getMessages();
-  return { title: `${t.provider} — ${t.productName}` };
+  // A page's own title comes first (`lib/i18n/page-title.ts`); a page without one is the product's.
+  return { title: { default: `${t.provider} — ${t.productName}`, template: `%s — ${t.provider}` } };
 }
 
 export default async function RootLayout({ children }: { children: ReactNode }) {

@@ -46,7 +46,7 @@ export function Field({ id, name, label, hint, errors, className, labelClassName
       <div>
         {children(control)}
         {hint && (
-          <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
+          <p id={`${id}-hint`} className="mt-1 text-xs text-slate-600">
             {hint}
           </p>
         )}

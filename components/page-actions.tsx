@@ -8,11 +8,11 @@ export function PageActions({ download, extra, printLabel }: { download: Link; e
   return (
     <div className="no-print mb-4 flex flex-wrap justify-end gap-2">
       <a href={download.href} download className={`${button} border-brand-700 bg-brand-700 text-white hover:bg-brand-900`} data-testid="download">
-        ↓ {download.label}
+        <span aria-hidden="true">↓</span> {download.label}
       </a>
       {extra && (
         <a href={extra.href} download className={`${button} border-brand-700 bg-white text-brand-700 hover:bg-brand-50`} data-testid="statement">
-          ↓ {extra.label}
+          <span aria-hidden="true">↓</span> {extra.label}
         </a>
       )}
       <PrintButton label={printLabel} className={`${button} border-slate-300 bg-white text-slate-700 hover:bg-slate-50`} />

@@ -61,12 +61,12 @@ function PickerList({ matches, selected, onToggle }: { matches: PickerOption[]; 
             <input type="checkbox" checked={selected.has(o.id)} onChange={() => onToggle(o.id)} className="translate-y-0.5" />
             <span className="truncate">
               {o.label}
-              {o.detail && <span className="ml-1 text-xs text-slate-500">{o.detail}</span>}
+              {o.detail && <span className="ml-1 text-xs text-slate-600">{o.detail}</span>}
             </span>
           </label>
         </li>
       ))}
-      {matches.length > SHOWN && <li className="px-1 text-xs text-slate-500">… +{matches.length - SHOWN}</li>}
+      {matches.length > SHOWN && <li className="px-1 text-xs text-slate-600">… +{matches.length - SHOWN}</li>}
     </ul>
   );
 }
@@ -94,7 +94,7 @@ export function PeoplePicker({ name, legend, options, selected: initial, labels,
         <input type="hidden" name={name} value={every && selected.size === options.length ? every.value : [...selected].sort((a, b) => a - b).join(",")} />
       )}
       {options.length === 0 ? (
-        <p className="text-sm text-slate-500">{labels.none}</p>
+        <p className="text-sm text-slate-600">{labels.none}</p>
       ) : (
         <>
           {options.length > 8 && (

@@ -83,7 +83,7 @@ function TypeStep({ title, typeGroups, checked, errors }: { title: string; typeG
       <div className="grid gap-4 md:grid-cols-3" role="radiogroup" aria-describedby={errors ? "type-error" : undefined}>
         {typeGroups.map((group) => (
           <div key={group.heading}>
-            <h3 className="mb-1.5 text-xs font-semibold uppercase tracking-wide text-slate-500">{group.heading}</h3>
+            <h3 className="mb-1.5 text-xs font-semibold uppercase tracking-wide text-slate-600">{group.heading}</h3>
             <ul className="space-y-1">
               {group.types.map((type) => (
                 <li key={type.value}>
@@ -129,7 +129,7 @@ function RangeStep({ labels, ranges, range, onRange, state, limits, errors }: Pi
           <input id="to" name="to" type="date" min={limits.earliest} max={limits.today} defaultValue={state.to} disabled={!custom} className={input} aria-describedby="range-hint to-error" />
         </span>
       </div>
-      <p id="range-hint" className="mt-2 text-xs text-slate-500">
+      <p id="range-hint" className="mt-2 text-xs text-slate-600">
         {labels.rangeHint}
       </p>
       <FieldError id="range-error" messages={errors.range} />
@@ -183,10 +183,10 @@ function OutputStep({ labels }: { labels: BuilderLabels }) {
         </button>
         <span className="ml-2 text-sm text-slate-600">{labels.download}:</span>
         <button type="submit" formAction="/reports/download" name="format" value="xlsx" className="rounded border border-brand-700 bg-white px-3 py-2 text-sm font-semibold text-brand-700 hover:bg-brand-50" data-testid="download-xlsx">
-          ↓ {labels.excel}
+          <span aria-hidden="true">↓</span> {labels.excel}
         </button>
         <button type="submit" formAction="/reports/download" name="format" value="csv" className="rounded border border-slate-300 bg-white px-3 py-2 text-sm font-semibold text-slate-700 hover:bg-slate-50" data-testid="download-csv">
-          ↓ {labels.csv}
+          <span aria-hidden="true">↓</span> {labels.csv}
         </button>
       </div>
     </Step>

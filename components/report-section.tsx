@@ -42,10 +42,10 @@ export function ReportSection({ t, language, account, query, names, data, search
         </div>
         <div className="no-print flex gap-2">
           <a href={download("xlsx")} download className="rounded border border-brand-700 bg-brand-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-900" data-testid="report-xlsx">
-            ↓ {r.excel}
+            <span aria-hidden="true">↓</span> {r.excel}
           </a>
           <a href={download("csv")} download className="rounded border border-slate-300 bg-white px-3 py-1.5 text-sm font-semibold text-slate-700 hover:bg-slate-50" data-testid="report-csv">
-            ↓ {r.csv}
+            <span aria-hidden="true">↓</span> {r.csv}
           </a>
           <ScheduleReportLink search={search} label={t.schedules.scheduleThis} />
         </div>

@@ -85,7 +85,7 @@ export function DateFields({ t, v, errors, today, range, rangeDefault, onRange, 
           <Field {...at("to")} label={t.to}>
             {(control) => <input {...control} type="date" defaultValue={v.to} className={inputClass(control["aria-invalid"])} />}
           </Field>
-          <p className="text-xs text-slate-500 sm:col-span-3">{t.customHint.replaceAll("{today}", today)}</p>
+          <p className="text-xs text-slate-600 sm:col-span-3">{t.customHint.replaceAll("{today}", today)}</p>
         </>
       )}
       <SelectField {...at("format")} label={t.format} options={(["xlsx", "csv", "html"] as const).map((f) => [f, t.formats[f]])} defaultValue={v.format} />

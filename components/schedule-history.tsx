@@ -64,10 +64,10 @@ function RunRow({ t, run, clock }: { t: T; run: RunHistory; clock: Clock }) {
     <tr className="block py-2 align-top sm:table-row sm:py-0">
       <td className="block whitespace-nowrap px-4 py-1 tabular-nums sm:table-cell sm:py-2">
         {formatGmt(run.runAt)}
-        <div className="text-xs text-slate-500">{t.trigger[run.trigger]}</div>
+        <div className="text-xs text-slate-600">{t.trigger[run.trigger]}</div>
       </td>
       <td className="block px-4 py-1 tabular-nums sm:table-cell sm:py-2">
-        <span className="text-xs text-slate-500 sm:hidden">{t.period}: </span>
+        <span className="text-xs text-slate-600 sm:hidden">{t.period}: </span>
         <span className="whitespace-nowrap">{run.fromDate} –</span> <span className="whitespace-nowrap">{run.toDate}</span>
       </td>
       <td className="block px-4 py-1 sm:table-cell sm:min-w-36 sm:py-2" data-testid="run-status">

@@ -65,7 +65,7 @@ function ScheduleRow({ t, schedule: row, unsubscribed, sendNow }: { t: Messages;
         <Link href={`/reports/schedules/${row.id}`} className="font-medium text-brand-700 hover:underline">
           {row.name}
         </Link>
-        <div className="text-xs text-slate-500">
+        <div className="text-xs text-slate-600">
           {reportName(row.reportQuery, t)} · {s.ranges[row.range]}
           {row.range === "custom" && ` ${row.rangeFrom} – ${row.rangeTo}`} · {s.formats[row.format]}
         </div>
@@ -81,7 +81,7 @@ function ScheduleRow({ t, schedule: row, unsubscribed, sendNow }: { t: Messages;
             <span className="tabular-nums">{formatGmt(row.lastRun.runAt)}</span> <RunStatus status={row.lastRun.status} label={s.runStatus[row.lastRun.status as keyof typeof s.runStatus]} />
           </>
         ) : (
-          <span className="text-slate-500">{s.never}</span>
+          <span className="text-slate-600">{s.never}</span>
         )}
       </td>
       <td className="space-y-1 whitespace-nowrap px-3 py-2 text-right">
@@ -137,7 +137,7 @@ export function CancelledSchedules({ t, schedules, locale }: { t: Messages; sche
               <Link href={`/reports/schedules/${c.id}`} className="font-medium text-brand-700 hover:underline">
                 {c.name}
               </Link>{" "}
-              <span className="text-xs text-slate-500">{reportName(c.reportQuery, t)}</span>
+              <span className="text-xs text-slate-600">{reportName(c.reportQuery, t)}</span>
             </span>
             <span className="text-xs text-slate-600 tabular-nums">{fill(s.runHistory.cancelledOn, { date: gmtDateTime(c.cancelledAt, locale) })}</span>
           </li>

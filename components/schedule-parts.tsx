@@ -52,7 +52,7 @@ export function BackLink({ label, className = "" }: { label: string; className?:
 /** A server's or driver's own text, folded under "Technical detail" below the customer's words. */
 export function TechnicalDetail({ label, text }: { label: string; text: string }) {
   return (
-    <details className="text-xs text-slate-500">
+    <details className="text-xs text-slate-600">
       <summary className="cursor-pointer select-none">{label}</summary>
       <code className="wrap-anywhere block whitespace-pre-wrap">{text}</code>
     </details>

@@ -18,7 +18,7 @@ function HostKeyField({ t, hostKey, prompted, errors }: { t: T; hostKey: string;
         <>
           <p className="text-sm font-medium text-slate-700">{t.hostKey}</p>
           <code className="mt-1 block break-all font-mono text-sm text-slate-900">{hostKey}</code>
-          <p className="mt-1 text-xs text-slate-500">{t.hostKeyAcceptedHint}</p>
+          <p className="mt-1 text-xs text-slate-600">{t.hostKeyAcceptedHint}</p>
         </>
       ) : (
         !prompted && (

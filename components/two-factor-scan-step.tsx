@@ -30,7 +30,7 @@ export function ScanStep({ tf, enrolment }: { tf: Messages["twoFactor"]; enrolme
           <p className="rounded border border-slate-200 bg-slate-50 px-3 py-2 font-mono text-base text-slate-900" data-testid="totp-secret" aria-label={tf.key}>
             <span className="whitespace-nowrap">{first}</span> <span className="whitespace-nowrap">{second}</span>
           </p>
-          <p className="text-xs text-slate-500">{fill(tf.manualDetails, { email: enrolment.email })}</p>
+          <p className="text-xs text-slate-600">{fill(tf.manualDetails, { email: enrolment.email })}</p>
         </div>
       </div>
     </li>

@@ -14,6 +14,9 @@ export default async function PortalLayout({ children }: { children: ReactNode }
   const [{ locale, t }, account] = await Promise.all([getMessages(), getAccount(scope)]);
   return (
     <div className="flex min-h-screen flex-col">
+      <a href="#main" className="no-print sr-only z-50 rounded bg-white px-3 py-2 font-semibold text-brand-900 focus:not-sr-only focus:absolute focus:left-3 focus:top-3" data-testid="skip-link">
+        {t.skipToContent}
+      </a>
       <header className="no-print bg-brand-900">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-6 py-4">
           <div className="flex items-center gap-5">
@@ -47,11 +50,13 @@ export default async function PortalLayout({ children }: { children: ReactNode }
           </div>
         </div>
       </header>
-      <main className="mx-auto w-full max-w-6xl flex-1 px-6 py-8">{children}</main>
+      <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-6 py-8 focus:outline-none">
+        {children}
+      </main>
       <footer className="no-print border-t border-slate-200 bg-white">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-2 px-6 py-4 text-sm text-slate-600">
           <a href="#top" className="no-print font-medium text-brand-700 hover:underline">
-            ↑ {t.goToTop}
+            <span aria-hidden="true">↑</span> {t.goToTop}
           </a>
           <span>{fill(t.support, { phone: account.supportPhone })}</span>
         </div>

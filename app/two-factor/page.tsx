@@ -11,8 +11,10 @@ import { newEnrolment } from "@/lib/data/two-factor";
 import { setLanguage } from "@/lib/i18n/actions";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
+import { pageTitle } from "@/lib/i18n/page-title";
 
-export const metadata = { title: "Two-factor authentication" };
+
+export const generateMetadata = () => pageTitle((t) => [t.twoFactor.title]);
 
 /**
  * Enrolment of a TOTP second factor, for owners: outside the portal's layout, since an owner whom

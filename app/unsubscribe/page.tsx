@@ -7,6 +7,9 @@ import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
 import { readUnsubscribeToken } from "@/lib/schedules/unsubscribe";
 import { first, type SearchParams } from "@/lib/search-params";
+import { pageTitle } from "@/lib/i18n/page-title";
+
+export const generateMetadata = () => pageTitle((t) => [t.unsubscribe.title]);
 
 /**
  * The visible unsubscribe link of every scheduled-report e-mail: no login. Opening it changes

@@ -525,6 +525,8 @@ const en = {
     },
   },
   goToTop: "Go to top",
+  skipToContent: "Skip to main content",
+  titles: { room: "Room {room}" },
   support: "For assistance please call {phone}",
   notFound: {
     title: "Page not found",
@@ -1094,6 +1096,8 @@ const fr: Messages = {
     },
   },
   goToTop: "Haut de page",
+  skipToContent: "Aller au contenu principal",
+  titles: { room: "Salle {room}" },
   support: "Pour toute assistance, appelez le {phone}",
   notFound: {
     title: "Page introuvable",

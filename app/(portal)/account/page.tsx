@@ -11,12 +11,17 @@ import { getMessages } from "@/lib/i18n/locale";
 import { readPage } from "@/lib/paging";
 import { choosePeriod, toUrlPeriod, type Period } from "@/lib/periods";
 import { first, type SearchParams } from "@/lib/search-params";
+import { pageTitle, periodWords } from "@/lib/i18n/page-title";
 
 /** This page's address with its period, display and sort, changed by `p` (an empty value drops a parameter). */
 function accountQuery(period: Period, display: RoomDisplay, byCode: boolean, p: Record<string, string> = {}): string {
   const q = new URLSearchParams({ period: toUrlPeriod(period), ...(display === "all" ? { display } : {}), ...(byCode ? { sort: "code" } : {}), ...p });
   for (const [k, v] of [...q]) if (v === "") q.delete(k);
   return `?${q}`;
+}
+
+export async function generateMetadata({ searchParams }: { searchParams: SearchParams }) {
+  return pageTitle(async (t, locale) => [t.summary.title, await periodWords(searchParams, locale)]);
 }
 
 export default async function AccountPage({ searchParams }: { searchParams: SearchParams }) {

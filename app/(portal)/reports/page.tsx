@@ -9,8 +9,10 @@ import { getMessages } from "@/lib/i18n/locale";
 import { reportSearchParams } from "@/lib/reports/query";
 import { reportParams, SAVE_ABOVE_CHARACTERS } from "@/lib/reports/selections";
 import { first, toUrlSearchParams, type SearchParams } from "@/lib/search-params";
+import { pageTitle } from "@/lib/i18n/page-title";
 
-export const metadata = { title: "Reports" };
+
+export const generateMetadata = () => pageTitle((t) => [t.reports.title]);
 
 export default async function ReportsPage({ searchParams }: { searchParams: SearchParams }) {
   const { scope } = await requireOwner();

@@ -6,8 +6,10 @@ import { getTwoFactorStatus } from "@/lib/data/two-factor";
 import { formatLocalDate } from "@/lib/format";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
+import { pageTitle } from "@/lib/i18n/page-title";
 
-export const metadata = { title: "Two-factor authentication" };
+
+export const generateMetadata = () => pageTitle((t) => [t.twoFactor.title]);
 
 /** The owner's second factor: set it up, or turn it off and renew recovery codes with a current code. */
 export default async function SecurityPage() {

@@ -9,6 +9,7 @@ import { getTwoFactorStatus } from "@/lib/data/two-factor";
 import { formatLocalDate, formatLocalTime } from "@/lib/format";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill, type Messages } from "@/lib/i18n/messages";
+import { pageTitle } from "@/lib/i18n/page-title";
 
 /** "Firefox 128 on Linux", from a browser's User-Agent. */
 function describeBrowser(userAgent: string, t: Messages): string {
@@ -18,6 +19,8 @@ function describeBrowser(userAgent: string, t: Messages): string {
   const os = parsed.os.name;
   return browser ? (os ? `${browser} · ${os}` : browser) : t.sessions.unknownDevice;
 }
+
+export const generateMetadata = () => pageTitle((t) => [t.sessions.title]);
 
 /** Everywhere the user is logged in, and a way to end the sessions they do not recognise. */
 export default async function SessionsPage() {

@@ -12,6 +12,12 @@ import { fill } from "@/lib/i18n/messages";
 import { readPage } from "@/lib/paging";
 import { choosePeriod, periodLabel, toUrlPeriod } from "@/lib/periods";
 import { first, type SearchParams } from "@/lib/search-params";
+import { pageTitle, periodWords } from "@/lib/i18n/page-title";
+
+export async function generateMetadata({ searchParams }: { searchParams: SearchParams }) {
+  const code = first((await searchParams).code);
+  return pageTitle(async (t, locale) => [code ? fill(t.codes.codeConferencesTitle, { code }) : t.codes.unallocatedConferencesTitle, await periodWords(searchParams, locale)]);
+}
 
 /** The conferences of one billing code (empty = Unallocated) across the account's rooms, to assign codes in bulk. */
 export default async function CodeConferencesPage({ searchParams }: { searchParams: SearchParams }) {

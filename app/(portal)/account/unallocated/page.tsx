@@ -18,6 +18,7 @@ import { readPage } from "@/lib/paging";
 import { choosePeriod, periodBounds, periodInSentence, periodLabel, toUrlPeriod, type Period } from "@/lib/periods";
 import { first, type SearchParams } from "@/lib/search-params";
 import { isoDay, wallClock } from "@/lib/time-zone";
+import { pageTitle, periodWords } from "@/lib/i18n/page-title";
 
 /** Download and Print, the way back, the title with the month's status, and what the page is for. */
 function CleanupHeading({ t, locale, period, invoiced, downloadHref }: { t: Messages; locale: string; period: Period; invoiced: boolean; downloadHref: string }) {
@@ -36,6 +37,10 @@ function CleanupHeading({ t, locale, period, invoiced, downloadHref }: { t: Mess
       </p>
     </>
   );
+}
+
+export async function generateMetadata({ searchParams }: { searchParams: SearchParams }) {
+  return pageTitle(async (t, locale) => [t.cleanup.title, await periodWords(searchParams, locale)]);
 }
 
 /**

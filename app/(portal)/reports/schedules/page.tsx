@@ -9,6 +9,9 @@ import { getMessages } from "@/lib/i18n/locale";
 import { scheduleName } from "@/lib/schedules/display";
 import { refreshInterval } from "@/lib/schedules/run-display";
 import { first, type SearchParams } from "@/lib/search-params";
+import { pageTitle } from "@/lib/i18n/page-title";
+
+export const generateMetadata = () => pageTitle((t) => [t.schedules.title]);
 
 /** The account's scheduled reports (owners only; room holders get 404). */
 export default async function SchedulesPage({ searchParams }: { searchParams: SearchParams }) {

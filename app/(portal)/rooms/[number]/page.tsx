@@ -12,8 +12,15 @@ import { fill } from "@/lib/i18n/messages";
 import { readPage } from "@/lib/paging";
 import { choosePeriod, toUrlPeriod } from "@/lib/periods";
 import { first, type SearchParams } from "@/lib/search-params";
+import { pageTitle, periodWords } from "@/lib/i18n/page-title";
+import { formatRoomNumber } from "@/lib/format";
 
 type Props = { params: Promise<{ number: string }>; searchParams: SearchParams };
+
+export async function generateMetadata({ params, searchParams }: Props) {
+  const { number } = await params;
+  return pageTitle(async (t, locale) => [fill(t.titles.room, { room: formatRoomNumber(number) }), await periodWords(searchParams, locale)]);
+}
 
 export default async function RoomPage({ params, searchParams }: Props) {
   const { scope } = await requireScope();

@@ -15,6 +15,9 @@ import { formValues } from "@/lib/schedules/form-values";
 import { describeScheduleFilters } from "@/lib/schedules/report";
 import { gmtDateTime } from "@/lib/schedules/run-display";
 import { first, type SearchParams } from "@/lib/search-params";
+import { pageTitle } from "@/lib/i18n/page-title";
+
+export const generateMetadata = () => pageTitle((t) => [t.schedules.editTitle, t.schedules.title]);
 
 /** One schedule: edit it, send it now, cancel it, and its history per run and destination; a cancelled one read only. */
 export default async function SchedulePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: SearchParams }) {

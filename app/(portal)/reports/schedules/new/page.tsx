@@ -11,6 +11,9 @@ import { formClock, reportChoices, reportName } from "@/lib/schedules/display";
 import { newFormValues, rangeNote, reportRangeOf } from "@/lib/schedules/form-values";
 import { describeScheduleFilters, scheduleReportQuery } from "@/lib/schedules/report";
 import type { SearchParams } from "@/lib/search-params";
+import { pageTitle } from "@/lib/i18n/page-title";
+
+export const generateMetadata = () => pageTitle((t) => [t.schedules.newTitle, t.schedules.title]);
 
 /**
  * A new schedule. Opened from a report (*Schedule this report*) it takes that report's type,

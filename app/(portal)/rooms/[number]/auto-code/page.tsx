@@ -9,8 +9,14 @@ import { formatRoomNumber } from "@/lib/format";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
 import { first, type SearchParams } from "@/lib/search-params";
+import { pageTitle } from "@/lib/i18n/page-title";
 
 type Props = { params: Promise<{ number: string }>; searchParams: SearchParams };
+
+export async function generateMetadata({ params }: Props) {
+  const { number } = await params;
+  return pageTitle((t) => [fill(t.codes.autoCodeTitle, { room: formatRoomNumber(number) })]);
+}
 
 /** Owners set a room's auto billing code here (room holders get 404). */
 export default async function AutoCodePage({ params, searchParams }: Props) {

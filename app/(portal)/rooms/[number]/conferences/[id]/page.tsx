@@ -10,11 +10,19 @@ import { getAccount } from "@/lib/data/account";
 import { getBillingCodeSuggestions, getConference } from "@/lib/data/conferences";
 import { gmtOffset } from "@/lib/format";
 import { getMessages } from "@/lib/i18n/locale";
+import { fill } from "@/lib/i18n/messages";
 import { paginate, subtotal } from "@/lib/paging";
 import { toUrlPeriod } from "@/lib/periods";
 import { first, type SearchParams } from "@/lib/search-params";
+import { pageTitle } from "@/lib/i18n/page-title";
+import { formatRoomNumber } from "@/lib/format";
 
 type Props = { params: Promise<{ number: string; id: string }>; searchParams: SearchParams };
+
+export async function generateMetadata({ params }: Props) {
+  const { number } = await params;
+  return pageTitle((t) => [t.conference.title, fill(t.titles.room, { room: formatRoomNumber(number) })]);
+}
 
 export default async function ConferencePage({ params, searchParams }: Props) {
   const { scope } = await requireScope();

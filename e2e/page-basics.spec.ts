@@ -1,0 +1,74 @@
+import { expect, test, type Page } from "@playwright/test";
+import { LoginPage, logIn, OWNER, ROOM_HOLDER } from "./pages/login-page";
+import { previousMonth } from "./support";
+
+test.use({ locale: "en-US" });
+
+/** Every address the login form's browser commits from the moment it is sent. */
+function committedUrls(page: Page): string[] {
+  const urls: string[] = [];
+  page.on("framenavigated", (frame) => frame === page.mainFrame() && urls.push(new URL(frame.url()).pathname));
+  return urls;
+}
+
+test("logging in lands on the user's own page directly, with no stop at /", async ({ page }) => {
+  for (const [who, home] of [
+    [OWNER, "/account"],
+    [ROOM_HOLDER, "/rooms/332703"],
+  ] as const) {
+    await page.context().clearCookies();
+    const login = new LoginPage(page);
+    await login.open();
+    const urls = committedUrls(page);
+    await login.logIn(who);
+    await expect(page).toHaveURL(new RegExp(`${home}$`));
+    expect(urls, who.username).not.toContain("/");
+    expect(urls.at(-1)).toBe(home);
+  }
+});
+
+test("every page has its own title, in the UI's language", async ({ page }) => {
+  await logIn(page, OWNER);
+  const month = previousMonth();
+  const pages = ["/account", `/account?period=${month.url}`, "/account/unallocated", `/rooms/332703?period=${month.url}`, "/reports", "/reports/schedules", "/reports/schedules/new", "/sessions", "/security"];
+  const titles = async () => {
+    const seen: string[] = [];
+    for (const url of pages) {
+      await page.goto(url);
+      seen.push(await page.title());
+    }
+    return seen;
+  };
+  const english = await titles();
+  expect(new Set(english).size, english.join(" | ")).toBe(pages.length);
+  for (const title of english) expect(title).toMatch(/ — MeetingOne$/);
+  expect(english[1]).toBe(`Account summary — ${month.label} — MeetingOne`);
+  expect(english[3]).toBe(`Room 33 270 3 — ${month.label} — MeetingOne`);
+  expect(english[4]).toBe("Create reports — MeetingOne");
+
+  await page.context().addCookies([{ name: "lang", value: "fr", url: page.url() }]);
+  const french = await titles();
+  expect(french[1]).toBe(`Résumé du compte — ${previousMonth("fr").label} — MeetingOne`);
+  expect(french[3]).toBe(`Salle 33 270 3 — ${previousMonth("fr").label} — MeetingOne`);
+  expect(french[4]).toBe("Créer des rapports — MeetingOne");
+  english.forEach((title, i) => expect(french[i], pages[i]).not.toBe(title));
+});
+
+test("keyboard: the first Tab offers to skip to the content; Download is named without its arrow; the portal has an icon", async ({ page }) => {
+  await logIn(page, OWNER);
+  await page.goto(`/account?period=${previousMonth().url}`);
+  await page.keyboard.press("Tab");
+  const skip = page.getByRole("link", { name: "Skip to main content" });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeVisible();
+  await page.keyboard.press("Enter");
+  await expect(page.locator("main#main")).toBeFocused();
+
+  await expect(page.getByRole("link", { name: "Download", exact: true })).toBeVisible();
+
+  const icon = await page.locator("link[rel=icon]").first().getAttribute("href");
+  expect(icon).toBeTruthy();
+  const response = await page.request.get(icon!);
+  expect(response.status()).toBe(200);
+  expect(response.headers()["content-type"]).toContain("image/svg+xml");
+});
