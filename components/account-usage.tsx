@@ -45,7 +45,7 @@ export function RoomUsageSection({ t, usage, page, period, money, showAllHref, p
         money={money}
         editLabel={t.codes.edit}
       />
-      <Pager page={page} href={pageHref} labels={t.paging} />
+      <Pager page={page} href={pageHref} labels={t.paging} locale={money.locale} />
     </>
   );
 }

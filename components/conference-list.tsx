@@ -51,7 +51,7 @@ export function ConferenceList({ t, list, page, pageHref, account, invoiced, sug
         lockedReason={invoiced ? t.cleanup.lockedReason : undefined}
         roomColumn={roomColumn}
       />
-      <Pager page={page} href={pageHref} labels={t.paging} />
+      <Pager page={page} href={pageHref} labels={t.paging} locale={account.locale} />
     </>
   );
   if (invoiced) {

@@ -67,7 +67,7 @@ export function ReportSection({ t, language, account, query, names, data, search
               {r.distinctNote}
             </p>
           )}
-          <Pager page={data.page} href={(n) => `/reports?${search}&page=${n}`} labels={t.paging} />
+          <Pager page={data.page} href={(n) => `/reports?${search}&page=${n}`} labels={t.paging} locale={account.locale} />
         </>
       )}
     </section>

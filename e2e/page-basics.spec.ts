@@ -72,3 +72,25 @@ test("keyboard: the first Tab offers to skip to the content; Download is named w
   expect(response.status()).toBe(200);
   expect(response.headers()["content-type"]).toContain("image/svg+xml");
 });
+
+test("a long report's pager: page numbers, the current one marked, and Go to page, in the account's number style", async ({ page }) => {
+  await logIn(page, OWNER);
+  await page.goto("/reports?type=participation&range=past-12-months");
+  const pager = page.getByTestId("pager").first();
+  const [, count] = /of ([\d\s\u202f\u00a0,]+)$/.exec((await pager.locator("span").first().innerText()).trim())!;
+  const lines = Number(count!.replace(/\D/g, ""));
+  const pages = Math.ceil(lines / 50);
+  expect(pages).toBeGreaterThan(10);
+  await expect(pager.locator("[aria-current=page]")).toHaveText(/1$/);
+  const last = new Intl.NumberFormat("fr-FR").format(pages); // the demo account writes numbers the French way
+  await expect(pager.getByRole("link", { name: `Page ${last}`, exact: true })).toBeVisible();
+  await expect(pager.getByRole("link", { name: "Page 2", exact: true })).toBeVisible();
+
+  // Go to page: the report's own filters kept, the last page shown.
+  const goTo = pager.getByTestId("go-to-page");
+  await goTo.getByLabel("Go to page").fill(String(pages));
+  await goTo.getByRole("button", { name: "Go" }).press("Enter");
+  await expect(page).toHaveURL(new RegExp(`type=participation.*range=past-12-months.*page=${pages}$|page=${pages}.*type=participation`));
+  await expect(page.getByTestId("pager").first().locator("[aria-current=page]")).toHaveText(new RegExp(`${last.replace(/\s/g, "\\s")}$`));
+  await expect(page.getByTestId("pager").first().locator("span").first()).toHaveText(new RegExp(`–${count!.trim().replace(/\s/g, "\\s")} of ${count!.trim().replace(/\s/g, "\\s")}$`));
+});

@@ -204,7 +204,7 @@ const en = {
     voip: "VoIP",
     "operator-assisted": "Operator-assisted",
   },
-  paging: { range: "Lines {from}–{to} of {count}", previous: "Previous", next: "Next", subtotal: "Subtotal of this page" },
+  paging: { range: "Lines {from}–{to} of {count}", previous: "Previous", next: "Next", subtotal: "Subtotal of this page", pages: "Pages", page: "Page {page}", goTo: "Go to page", go: "Go" },
   schedules: {
     title: "Scheduled reports",
     intro: "Up to {max} reports delivered automatically by e-mail or to an FTP, FTPS or SFTP server. All times are GMT.",
@@ -775,7 +775,7 @@ const fr: Messages = {
     voip: "VoIP",
     "operator-assisted": "Assisté par opérateur",
   },
-  paging: { range: "Lignes {from}–{to} sur {count}", previous: "Précédent", next: "Suivant", subtotal: "Sous-total de cette page" },
+  paging: { range: "Lignes {from}–{to} sur {count}", previous: "Précédent", next: "Suivant", subtotal: "Sous-total de cette page", pages: "Pages", page: "Page {page}", goTo: "Aller à la page", go: "Aller" },
   schedules: {
     title: "Rapports programmés",
     intro: "Jusqu'à {max} rapports envoyés automatiquement par e-mail ou sur un serveur FTP, FTPS ou SFTP. Toutes les heures sont GMT.",

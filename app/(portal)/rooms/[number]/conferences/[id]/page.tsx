@@ -55,7 +55,7 @@ export default async function ConferencePage({ params, searchParams }: Props) {
         account={account}
         offset={gmtOffset(c.startedAt, account.timeZone)}
       />
-      <Pager page={page} href={(n) => `/rooms/${c.roomNumber}/conferences/${c.id}?page=${n}`} labels={t.paging} />
+      <Pager page={page} href={(n) => `/rooms/${c.roomNumber}/conferences/${c.id}?page=${n}`} labels={t.paging} locale={account.locale} />
     </>
   );
 }
