@@ -1,6 +1,6 @@
 "use client";
 
-import type { ChangeEvent } from "react";
+import type { KeyboardEvent } from "react";
 
 type Option = { value: string; label: string };
 
@@ -18,10 +18,20 @@ type Props = {
 
 /**
  * The Billing period and Room display selectors: a GET form, so the choice lives in the URL and a
- * page can be bookmarked; it submits itself on change, and its button serves without JavaScript.
+ * page can be bookmarked. A choice applies on *Show* or Enter, never on change alone: someone
+ * going through the options with the arrow keys stays on the page (WCAG 3.2.2).
  */
 export function PeriodControls({ periodLabel, periods, period, displayLabel, displays, display, showLabel, sort }: Props) {
-  const submit = (event: ChangeEvent<HTMLSelectElement>) => event.currentTarget.form?.requestSubmit();
+  const submitOnEnter = (event: KeyboardEvent<HTMLSelectElement>) => {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    event.currentTarget.form?.requestSubmit();
+  };
+  const show = (
+    <button type="submit" className="no-print rounded border border-slate-300 px-2 py-1 text-xs text-slate-600 hover:bg-slate-50" data-testid="period-show">
+      {showLabel}
+    </button>
+  );
   const select = "max-w-full rounded border border-slate-300 bg-white px-2 py-1 text-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30";
   return (
     <form method="get" className="contents">
@@ -29,14 +39,15 @@ export function PeriodControls({ periodLabel, periods, period, displayLabel, dis
       <dt className="py-2 pr-6 font-medium text-slate-600">
         <label htmlFor="period">{periodLabel}</label>
       </dt>
-      <dd className="py-2">
-        <select id="period" name="period" defaultValue={period} onChange={submit} className={select}>
+      <dd className="flex flex-wrap items-center gap-x-3 gap-y-2 py-2">
+        <select id="period" name="period" defaultValue={period} onKeyDown={submitOnEnter} className={select}>
           {periods.map((p) => (
             <option key={p.value} value={p.value}>
               {p.label}
             </option>
           ))}
         </select>
+        {!displays && show}
       </dd>
       {displays && (
         <>
@@ -44,16 +55,14 @@ export function PeriodControls({ periodLabel, periods, period, displayLabel, dis
             <label htmlFor="display">{displayLabel}</label>
           </dt>
           <dd className="flex flex-wrap items-center gap-x-3 gap-y-2 py-2">
-            <select id="display" name="display" defaultValue={display} onChange={submit} className={select}>
+            <select id="display" name="display" defaultValue={display} onKeyDown={submitOnEnter} className={select}>
               {displays.map((d) => (
                 <option key={d.value} value={d.value}>
                   {d.label}
                 </option>
               ))}
             </select>
-            <button type="submit" className="no-print rounded border border-slate-300 px-2 py-1 text-xs text-slate-600 hover:bg-slate-50">
-              {showLabel}
-            </button>
+            {show}
           </dd>
         </>
       )}

@@ -66,6 +66,17 @@ test("keyboard: the first Tab offers to skip to the content; Download is named w
 
   await expect(page.getByRole("link", { name: "Download", exact: true })).toBeVisible();
 
+  // The billing period by keyboard: the arrow keys go through the months without leaving the page; Enter shows the one chosen.
+  const address = page.url();
+  await page.locator("select#period").focus();
+  await page.keyboard.press("ArrowUp");
+  await page.waitForTimeout(500);
+  expect(page.url(), "an arrow key does not leave the page").toBe(address);
+  const chosen = await page.locator("select#period").inputValue();
+  expect(address).not.toContain(`period=${chosen}`);
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(new RegExp(`period=${chosen}`));
+
   const icon = await page.locator("link[rel=icon]").first().getAttribute("href");
   expect(icon).toBeTruthy();
   const response = await page.request.get(icon!);

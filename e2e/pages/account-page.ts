@@ -27,12 +27,15 @@ export class UsagePage {
     return (await this.table.getByTestId("total").locator("td").allInnerTexts()).map(normalise);
   }
 
+  /** Chooses a billing period and applies it with Show (a choice alone does not leave the page). */
   async choosePeriod(label: string) {
     await this.page.locator("select#period").selectOption({ label });
+    await this.page.getByTestId("period-show").click();
   }
 
   async chooseDisplay(value: "active" | "all") {
     await this.page.locator("select#display").selectOption(value);
+    await this.page.getByTestId("period-show").click();
   }
 }
 
