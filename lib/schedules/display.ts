@@ -12,7 +12,11 @@ export const formatGmt = (date: Date | null | undefined) => (date ? `${date.toIS
 export function describeFrequency(s: Pick<ReportSchedule, "frequency" | "weekday" | "monthDay" | "timeOfDay">, t: Messages["schedules"]): string {
   const time = hhmm(s.timeOfDay);
   if (s.frequency === "weekly") return fill(t.every.weekly, { weekday: t.weekdays[(s.weekday ?? 1) - 1]!, time });
-  if (s.frequency === "monthly") return s.monthDay === 0 ? fill(t.every.monthlyLast, { time }) : fill(t.every.monthly, { day: s.monthDay ?? 1, time });
+  if (s.frequency === "monthly") {
+    // Day 0 is the month's last; day 1 has its own words (French writes it "1er").
+    if (s.monthDay === 0) return fill(t.every.monthlyLast, { time });
+    return (s.monthDay ?? 1) === 1 ? fill(t.every.monthlyFirst, { time }) : fill(t.every.monthly, { day: s.monthDay!, time });
+  }
   return fill(t.every.daily, { time });
 }
 

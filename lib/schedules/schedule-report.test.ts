@@ -8,7 +8,7 @@ import { createAccount, createRoom, createUser } from "@/lib/admin/support";
 import { scopeOf, type AccountScope } from "@/lib/auth/scope";
 import { startSmtp } from "@/lib/delivery/testing/servers";
 import { messages, type Messages } from "@/lib/i18n/messages";
-import { reportName, scheduleName } from "./display";
+import { describeFrequency, reportName, scheduleName } from "./display";
 import { formValues, newFormValues, rangeNote } from "./form-values";
 import { saveScheduleForm } from "./form";
 import { describeScheduleFilters, runReportQuery } from "./report";
@@ -129,4 +129,12 @@ test("the schedule's name reads in the UI language wherever it was suggested, an
   assert.equal(scheduleName({ name: "Activity", reportQuery: "type=activity&product=audio" }, messages.fr), "Activité");
   assert.equal(scheduleName({ name: "Usage for the board", reportQuery: "type=usage" }, messages.fr), "Usage for the board");
   assert.equal(scheduleName({ name: "Billing history", reportQuery: "type=usage" }, messages.fr), "Billing history", "another report's name is the owner's choice");
+});
+
+test("a monthly schedule's day in words: French writes the first day 1er", () => {
+  const monthly = (monthDay: number) => ({ frequency: "monthly" as const, weekday: null, monthDay, timeOfDay: 6 * 60 });
+  assert.equal(describeFrequency(monthly(1), messages.fr.schedules), "Le 1er de chaque mois à 06:00 GMT");
+  assert.equal(describeFrequency(monthly(15), messages.fr.schedules), "Le 15 de chaque mois à 06:00 GMT");
+  assert.equal(describeFrequency(monthly(0), messages.fr.schedules), "Le dernier jour de chaque mois à 06:00 GMT");
+  assert.equal(describeFrequency(monthly(1), messages.en.schedules), "On day 1 of every month at 06:00 GMT");
 });
