@@ -51,20 +51,25 @@ export function ConferenceList({ t, list, page, pageHref, account, invoiced, sug
         lockedReason={invoiced ? t.cleanup.lockedReason : undefined}
         roomColumn={roomColumn}
       />
-      <Pager page={page} href={pageHref} labels={t.paging} locale={account.locale} />
     </>
   );
+  // Outside the assignment's form: the pager's Go to page is a form of its own, and forms do not nest.
+  const pager = <Pager page={page} href={pageHref} labels={t.paging} locale={account.locale} />;
   if (invoiced) {
     return (
       <>
         {lockedNote && <p className="mb-3 text-sm text-slate-600">{lockedNote}</p>}
         {table}
+        {pager}
       </>
     );
   }
   return (
-    <BillingCodeForm action={assign ?? assignSelectedCodes} labels={{ billingCode: t.room.assignSelected, submit: t.codes.assign, hint: t.codes.hint }} suggestions={suggestions} before={before} compact>
-      <div className="w-full">{table}</div>
-    </BillingCodeForm>
+    <>
+      <BillingCodeForm action={assign ?? assignSelectedCodes} labels={{ billingCode: t.room.assignSelected, submit: t.codes.assign, hint: t.codes.hint }} suggestions={suggestions} before={before} compact>
+        <div className="w-full">{table}</div>
+      </BillingCodeForm>
+      {pager}
+    </>
   );
 }
