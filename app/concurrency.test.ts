@@ -139,6 +139,7 @@ async function owner(party: Party, other: Party, until: number) {
   for (let round = 0; Date.now() < until; round++) {
     await view(`/account?${Q}`, party.cookie!, party.owner, foreign);
     await view(`/account?${Q}&sort=code`, party.cookie!, party.owner, foreign);
+    await view(`/account/unallocated?${Q}`, party.cookie!, party.owner, foreign); // the clean-up, read beside the writes
     const room = await view(`/rooms/${party.rooms[round % 2]}?${Q}`, party.cookie!, party.owner, foreign);
     const links = conferenceLinks(room);
     const url = links[round % links.length]!;
