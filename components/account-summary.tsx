@@ -65,7 +65,7 @@ function UnallocatedLine({ t, account, invoiced, unallocated, cleanupHref }: Pic
   }
   return (
     <span className="flex flex-wrap items-baseline gap-x-3" data-testid="unallocated-summary">
-      <span className="num font-semibold text-amber-800">{text}</span>
+      <span className="font-semibold tabular-nums text-amber-800">{text}</span>
       <a href={cleanupHref} className="no-print text-sm font-semibold text-brand-700 hover:underline" data-testid="cleanup-link">
         {t.cleanup.cleanUp} →
       </a>

@@ -25,14 +25,15 @@ type Props = {
 
 /** Totals per billing code, Unallocated first; each opens (details/summary, no script) to its rooms. */
 export function CodeUsageTable({ labels, codes, total, money, lockedReason }: Props) {
-  const cols = "grid grid-cols-[minmax(10rem,1fr)_8rem_9rem_9rem] items-center gap-x-4";
+  // On a phone the code takes a line of its own, its three figures under it.
+  const cols = "grid grid-cols-3 items-center gap-x-4 sm:grid-cols-[minmax(10rem,1fr)_8rem_9rem_9rem]";
+  const first = "col-span-3 sm:col-span-1";
   const amount = (minor: number) => formatMoney(minor, money.currency, money.locale);
   return (
-    // Scrolls sideways inside its frame on a phone, as the other tables do, rather than widening the page.
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white text-sm shadow-sm">
-      <div className="min-w-[40rem]" data-testid="code-usage">
+    <div className="rounded-lg border border-slate-200 bg-white text-sm shadow-sm">
+      <div data-testid="code-usage">
         <div className={`${cols} border-b border-slate-200 bg-slate-50 px-4 py-2.5 text-xs font-bold uppercase tracking-wide text-slate-600`}>
-          <span>{labels.billingCode}</span>
+          <span className={first}>{labels.billingCode}</span>
           <span className="text-right">{labels.conferences}</span>
           <span className="text-right">{labels.accumulatedTime}</span>
           <span className="text-right">{labels.charge}</span>
@@ -40,8 +41,8 @@ export function CodeUsageTable({ labels, codes, total, money, lockedReason }: Pr
         {codes.map((c) => (
           <details key={c.code ?? ""} className="group border-b border-slate-100" data-code={c.code ?? ""}>
             <summary className={`${cols} cursor-pointer list-none px-4 py-2 hover:bg-brand-50`}>
-              <span className="font-medium">
-                <span className="mr-2 inline-block text-slate-400 transition group-open:rotate-90">▸</span>
+              <span className={`${first} font-medium`}>
+                <span aria-hidden="true" className="no-print mr-2 inline-block text-slate-400 transition group-open:rotate-90">▸</span>
                 {c.code ?? (lockedReason ? <LockedUnallocated label={labels.unallocated} reason={lockedReason} id="code-usage" /> : <span className="text-amber-700">{labels.unallocated}</span>)}
               </span>
               <span className="num text-right">{c.conferences}</span>
@@ -51,7 +52,7 @@ export function CodeUsageTable({ labels, codes, total, money, lockedReason }: Pr
             <div className="bg-slate-50/60 pb-2">
               {c.rooms.map((r) => (
                 <div key={r.number} className={`${cols} px-4 py-1.5 text-slate-700`}>
-                  <span className="pl-6">
+                  <span className={`${first} pl-6`}>
                     <span className="num mr-2">{formatRoomNumber(r.number)}</span>
                     <a href={c.roomHref(r.number)} className="text-brand-700 hover:underline">
                       {r.cardholder}
@@ -74,7 +75,7 @@ export function CodeUsageTable({ labels, codes, total, money, lockedReason }: Pr
           </details>
         ))}
         <div className={`${cols} border-t-2 border-slate-300 bg-slate-50 px-4 py-2.5 font-semibold`} data-testid="total">
-          <span className="text-right">{labels.total}</span>
+          <span className={`${first} sm:text-right`}>{labels.total}</span>
           <span className="num text-right">{total.conferences}</span>
           <span className="num text-right">{formatDuration(total.durationS)}</span>
           <span className="num text-right">{amount(total.chargeMinor)}</span>

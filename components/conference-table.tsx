@@ -40,11 +40,11 @@ export function ConferenceTable({ labels, serviceTypes, lines, total, account, s
     const box = first && html`<input type="checkbox" name="conference" value="${line.conferenceId}:${line.version}" aria-label="${`${labels.select} ${date} ${time}`}" class="h-4 w-4 accent-brand-700">`;
     const code =
       line.billingCode ??
-      (lockedReason ? lockedUnallocatedHtml(labels.unallocated, lockedReason, `${line.conferenceId}-${line.serviceType}`) : html`<a href="${`${line.href}#billing-code`}" class="unallocated">${labels.unallocated}</a>`);
+      (lockedReason ? lockedUnallocatedHtml(labels.unallocated, lockedReason, `${line.conferenceId}-${line.serviceType}`) : html`<a href="${`${line.href}#billing-code`}" class="unallocated">${labels.unallocated}<span class="sr-only"> — ${date} ${time}</span></a>`);
     return html`<tr${first && html` class="first"`} data-conference="${line.conferenceId}">${[
       selectable && html`<td class="no-print">${box}</td>`,
       roomColumn && html`<td class="t">${formatRoomNumber(line.roomNumber)}</td>`,
-      html`<td class="t"><a href="${line.href}">${date}</a></td>`,
+      html`<td class="t"><a href="${line.href}">${date}<span class="sr-only"> ${time}</span></a></td>`,
       html`<td class="t">${time}${mixed && html` <span class="muted">${gmtOffset(line.startedAt, timeZone)}</span>`}</td>`,
       html`<td class="n">${line.quantity}</td>`,
       html`<td>${serviceTypes[line.serviceType] ?? line.serviceType}</td>`,
@@ -55,7 +55,7 @@ export function ConferenceTable({ labels, serviceTypes, lines, total, account, s
     ]}</tr>`;
   };
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    <div className="sticky-ends overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="w-full border-collapse text-sm" data-testid="conference-list">
         <thead className="border-b border-slate-200 bg-slate-50">
           <tr>
@@ -76,7 +76,7 @@ export function ConferenceTable({ labels, serviceTypes, lines, total, account, s
           </tr>
         </thead>
         <tbody className="lines" dangerouslySetInnerHTML={innerHtml(html`${lines.map((line, i) => lineHtml(line, i === 0 || lines[i - 1]!.conferenceId !== line.conferenceId))}`)} />
-        <TotalRow label={labels.total} span={(selectable ? 1 : 0) + (roomColumn ? 1 : 0) + 6} total={total} money={account} subtotal={subtotal} />
+        <TotalRow label={labels.total} span={(selectable ? 1 : 0) + (roomColumn ? 1 : 0) + 6} screenOnly={selectable ? 1 : 0} total={total} money={account} subtotal={subtotal} />
       </table>
     </div>
   );

@@ -30,7 +30,7 @@ export function ParticipantsTable({ labels, serviceTypes, participants, total, a
       html`<td class="n">${formatMoney(p.chargeMinor, currency, locale)}</td>`,
     ]}</tr>`;
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    <div className="sticky-ends overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="w-full border-collapse text-sm" data-testid="participants">
         <thead className="border-b border-slate-200 bg-slate-50">
           <tr>

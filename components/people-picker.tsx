@@ -54,11 +54,11 @@ function PickerActions({ name, labels, count, shown, onSelectShown, onClear }: {
 /** The first SHOWN matches as checkboxes; the others only counted, so a long list stays quick. */
 function PickerList({ matches, selected, onToggle }: { matches: PickerOption[]; selected: Set<number>; onToggle: (id: number) => void }) {
   return (
-    <ul className="max-h-44 space-y-0.5 overflow-y-auto text-sm">
+    <ul className="max-h-44 space-y-1 overflow-y-auto text-sm">
       {matches.slice(0, SHOWN).map((o) => (
         <li key={o.id}>
-          <label className="flex cursor-pointer items-baseline gap-2 rounded px-1 hover:bg-brand-50">
-            <input type="checkbox" checked={selected.has(o.id)} onChange={() => onToggle(o.id)} className="translate-y-0.5" />
+          <label className="flex cursor-pointer min-h-6 items-center gap-2 rounded px-1 hover:bg-brand-50">
+            <input type="checkbox" checked={selected.has(o.id)} onChange={() => onToggle(o.id)} className="h-4 w-4 shrink-0 accent-brand-700" />
             <span className="truncate">
               {o.label}
               {o.detail && <span className="ml-1 text-xs text-slate-600">{o.detail}</span>}

@@ -118,7 +118,7 @@ function RangeStep({ labels, ranges, range, onRange, state, limits, errors }: Pi
             {r.label}
           </label>
         ))}
-        <span className="flex items-center gap-2">
+        <span className="flex flex-wrap items-center gap-2">
           <label htmlFor="from" className="font-medium text-slate-700">
             {labels.from}
           </label>

@@ -35,7 +35,7 @@ export function ReportTable({ headers, lines, total, subtotal }: Props) {
   const cellClass = headers.map((h) => (h.numeric ? html` class="n"` : h.oneLine ? html` class="t"` : ""));
   const body = html`${lines.map((line) => html`<tr>${line.map((cell, i) => html`<td${cellClass[i]}>${cell}</td>`)}</tr>`)}`;
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    <div className="sticky-ends overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="w-full border-collapse text-[13px]" data-testid="report-table">
         <thead className="border-b border-slate-200 bg-slate-50">
           <tr>

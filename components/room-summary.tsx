@@ -31,7 +31,7 @@ export function RoomAccountSummary({ t, account, room, period }: { t: Messages; 
       </SummaryLine>
       <SummaryLine label={t.summary.companyName}>{account.companyName}</SummaryLine>
       <SummaryLine label={t.codes.autoCode}>{room.autoBillingCode ?? "—"}</SummaryLine>
-      <dd className="col-span-2 pb-2">
+      <dd className="pb-2 sm:col-span-2">
         <Link href={`/account?period=${toUrlPeriod(period)}`} className="no-print text-sm font-medium text-brand-700 hover:underline">
           ← {t.room.backToAccount}
         </Link>

@@ -26,7 +26,7 @@ type Props = {
 const th = "px-3 py-2.5 text-left text-xs font-bold uppercase tracking-wide text-slate-600";
 
 function lineHtml(row: RoomUsageTableRow, money: Props["money"], editLabel = ""): SafeHtml {
-  const edit = row.editHref && html`<a href="${row.editHref}" class="edit" data-action>${editLabel}</a>`;
+  const edit = row.editHref && html`<a href="${row.editHref}" class="edit" data-action>${editLabel}<span class="sr-only"> ${formatRoomNumber(row.number)}</span></a>`;
   return html`<tr>${[
     html`<td class="t">${formatRoomNumber(row.number)}</td>`,
     html`<td><a href="${row.href}">${row.cardholder}</a></td>`,
@@ -39,7 +39,7 @@ function lineHtml(row: RoomUsageTableRow, money: Props["money"], editLabel = "")
 /** Room Number · Cardholder · Auto Billing Code · Accumulated Time · Charge, then Total. */
 export function RoomUsageTable({ labels, rows, total, money, editLabel, subtotal }: Props) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    <div className="sticky-ends overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="w-full border-collapse text-sm" data-testid="room-usage">
         <thead className="border-b border-slate-200 bg-slate-50">
           <tr>

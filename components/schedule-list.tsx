@@ -1,4 +1,5 @@
 import Link from "next/link";
+import type { ReactNode } from "react";
 import { ActionButton } from "@/components/schedule-buttons";
 import { RunStatus, ScheduleTableHead } from "@/components/schedule-parts";
 import type { FormState } from "@/lib/actions/form";
@@ -57,11 +58,21 @@ function Destinations({ t, schedule, unsubscribed }: { t: T; schedule: ScheduleL
   );
 }
 
+/** A cell of the list: on a phone and a tablet each schedule is a block, each cell a line under its label. */
+function Cell({ label, className = "", children }: { label?: string; className?: string; children: ReactNode }) {
+  return (
+    <td className={`block px-4 py-1 lg:table-cell lg:px-3 lg:py-2 ${className}`}>
+      {label && <div className="text-xs font-semibold uppercase tracking-wide text-slate-600 lg:hidden">{label}</div>}
+      {children}
+    </td>
+  );
+}
+
 function ScheduleRow({ t, schedule: row, unsubscribed, sendNow }: { t: Messages; schedule: ScheduleListItem; unsubscribed: Set<string>; sendNow: SendNow }) {
   const s = t.schedules;
   return (
-    <tr className="align-top">
-      <td className="min-w-56 px-3 py-2">
+    <tr className="block py-2 align-top lg:table-row lg:py-0">
+      <Cell className="lg:min-w-56">
         <Link href={`/reports/schedules/${row.id}`} className="font-medium text-brand-700 hover:underline">
           {row.name}
         </Link>
@@ -69,13 +80,17 @@ function ScheduleRow({ t, schedule: row, unsubscribed, sendNow }: { t: Messages;
           {reportName(row.reportQuery, t)} · {s.ranges[row.range]}
           {row.range === "custom" && ` ${row.rangeFrom} – ${row.rangeTo}`} · {s.formats[row.format]}
         </div>
-      </td>
-      <td className="px-3 py-2 text-slate-700">{describeFrequency(row, s)}</td>
-      <td className="px-3 py-2">
+      </Cell>
+      <Cell label={s.frequency} className="text-slate-700">
+        {describeFrequency(row, s)}
+      </Cell>
+      <Cell label={s.destinations}>
         <Destinations t={s} schedule={row} unsubscribed={unsubscribed} />
-      </td>
-      <td className="whitespace-nowrap px-3 py-2 tabular-nums">{formatGmt(row.nextRunAt)}</td>
-      <td className="whitespace-nowrap px-3 py-2">
+      </Cell>
+      <Cell label={s.nextRun} className="tabular-nums lg:whitespace-nowrap">
+        {formatGmt(row.nextRunAt)}
+      </Cell>
+      <Cell label={s.lastRun} className="lg:whitespace-nowrap">
         {row.lastRun ? (
           <>
             <span className="tabular-nums">{formatGmt(row.lastRun.runAt)}</span> <RunStatus status={row.lastRun.status} label={s.runStatus[row.lastRun.status as keyof typeof s.runStatus]} />
@@ -83,15 +98,16 @@ function ScheduleRow({ t, schedule: row, unsubscribed, sendNow }: { t: Messages;
         ) : (
           <span className="text-slate-600">{s.never}</span>
         )}
-      </td>
-      <td className="space-y-1 whitespace-nowrap px-3 py-2 text-right">
-        <ActionButton action={sendNow.bind(null, row.id)} label={s.sendNow} />
+      </Cell>
+      <Cell className="flex flex-wrap items-center gap-x-4 gap-y-1 pt-2 lg:space-y-1 lg:whitespace-nowrap lg:text-right">
+        <ActionButton action={sendNow.bind(null, row.id)} label={s.sendNow} ariaLabel={`${s.sendNow} — ${row.name}`} />
         <div>
           <Link href={`/reports/schedules/${row.id}`} className="text-sm font-medium text-brand-700 hover:underline">
             {s.edit}, {s.history.toLowerCase()}
+            <span className="sr-only"> — {row.name}</span>
           </Link>
         </div>
-      </td>
+      </Cell>
     </tr>
   );
 }
@@ -102,9 +118,9 @@ export function ScheduleList({ t, schedules, unsubscribed, sendNow }: { t: Messa
   const isUnsubscribed = new Set(unsubscribed);
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-      <table className="w-full text-left text-sm" data-testid="schedules">
-        <ScheduleTableHead columns={[s.name, s.frequency, s.destinations, s.nextRun, s.lastRun, ""]} className="bg-brand-900 text-xs uppercase tracking-wide text-white" cellClassName="px-3 py-2" />
-        <tbody className="divide-y divide-slate-100">
+      <table className="block w-full text-left text-sm lg:table" data-testid="schedules">
+        <ScheduleTableHead columns={[s.name, s.frequency, s.destinations, s.nextRun, s.lastRun, ""]} className="hidden bg-brand-900 text-xs uppercase tracking-wide text-white lg:table-header-group" cellClassName="px-3 py-2" />
+        <tbody className="block divide-y divide-slate-100 lg:table-row-group">
           {schedules.map((row) => (
             <ScheduleRow key={row.id} t={t} schedule={row} unsubscribed={isUnsubscribed} sendNow={sendNow} />
           ))}

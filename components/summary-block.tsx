@@ -8,7 +8,7 @@ export function SummaryBlock({ title, children }: Props) {
   return (
     <section className="rounded-lg border border-slate-200 bg-white shadow-sm">
       <h2 className="rounded-t-lg border-b border-slate-200 bg-brand-50 px-5 py-2.5 text-sm font-bold uppercase tracking-wide text-brand-900">{title}</h2>
-      <dl className="grid grid-cols-[max-content_minmax(0,1fr)] px-5 py-2 text-sm">{children}</dl>
+      <dl className="grid grid-cols-1 px-5 py-2 text-sm sm:grid-cols-[max-content_minmax(0,1fr)]">{children}</dl>
     </section>
   );
 }
@@ -16,8 +16,8 @@ export function SummaryBlock({ title, children }: Props) {
 export function SummaryLine({ label, children }: { label: string; children: ReactNode }) {
   return (
     <>
-      <dt className="py-2 pr-6 font-medium text-slate-600">{label}</dt>
-      <dd className="py-2 text-slate-900">{children}</dd>
+      <dt className="pt-2 pr-6 font-medium text-slate-600 sm:pb-2">{label}</dt>
+      <dd className="pb-2 text-slate-900 sm:pt-2">{children}</dd>
     </>
   );
 }

@@ -6,6 +6,8 @@ type Props = {
   label: string;
   /** Columns before the duration. */
   span: number;
+  /** Of those, the first ones shown on screen only (the selection's checkboxes): left out of a printout, the Total must not span them. */
+  screenOnly?: number;
   total: Sums;
   money: { currency: string; locale: string };
   /** On a page of a longer list: the sums of the lines shown, above the total of the whole list. */
@@ -13,10 +15,11 @@ type Props = {
 };
 
 /** The Total line of a usage table: the sums of its lines, duration then charge. */
-export function TotalRow({ label, span, total, money, subtotal }: Props) {
+export function TotalRow({ label, span, screenOnly = 0, total, money, subtotal }: Props) {
   const line = (text: string, sums: Sums, testId: string, strong: boolean) => (
     <tr data-testid={testId} className={strong ? "" : "font-normal text-slate-600"}>
-      <th scope="row" colSpan={span} className="px-3 py-2.5 text-right">
+      {screenOnly > 0 && <td className="no-print" colSpan={screenOnly} />}
+      <th scope="row" colSpan={span - screenOnly} className="px-3 py-2.5 text-right">
         {text}
       </th>
       <td className="num px-3 py-2.5 text-right">{formatDuration(sums.durationS)}</td>

@@ -1,13 +1,17 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Brand } from "@/components/brand";
+import { HeaderMenu } from "@/components/header-menu";
 import { LanguageSwitcher } from "@/components/language-switcher";
 import { LogoutButton } from "@/components/logout-button";
+import { PrintTitle } from "@/components/print-title";
 import { requireScope } from "@/lib/auth/session";
 import { getAccount } from "@/lib/data/account";
 import { setLanguage } from "@/lib/i18n/actions";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
+
+const navLink = "rounded-sm text-white/85 hover:text-white hover:underline";
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {
   const { scope, displayName } = await requireScope();
@@ -18,43 +22,46 @@ export default async function PortalLayout({ children }: { children: ReactNode }
         {t.skipToContent}
       </a>
       <header className="no-print bg-brand-900">
-        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-6 py-4">
-          <div className="flex items-center gap-5">
-            <Brand provider={t.provider} product={t.productName} compact={scope.kind === "account"} />
-            {scope.kind === "account" && (
-              <nav className="flex min-w-0 flex-wrap gap-x-3.5 gap-y-1 whitespace-nowrap text-sm font-medium" aria-label={t.productName}>
-                <a href="/account" className="text-white/85 hover:text-white hover:underline">
-                  {t.summary.title}
-                </a>
-                <a href="/account/unallocated" className="text-white/85 hover:text-white hover:underline" data-testid="nav-cleanup">
-                  {t.cleanup.nav}
-                </a>
-                <a href="/reports" className="text-white/85 hover:text-white hover:underline" data-testid="nav-reports">
-                  {t.reports.nav}
-                </a>
-                <Link href="/reports/schedules" className="text-white/85 hover:text-white hover:underline">
-                  {t.schedules.title}
-                </Link>
-              </nav>
-            )}
-          </div>
-          <div className="flex items-center gap-3">
-            <span className="hidden text-sm text-white/80 md:inline">
-              {t.loggedInAs} <strong className="text-white">{displayName}</strong>
-            </span>
-            <a href="/sessions" className="text-sm font-medium text-white/85 hover:text-white hover:underline" data-testid="nav-sessions">
-              {t.sessions.nav}
-            </a>
-            <LanguageSwitcher locale={locale} label={t.language} action={setLanguage} />
-            <LogoutButton label={t.logOut} />
-          </div>
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-x-5 gap-y-3 px-4 py-3 sm:px-6 md:py-4">
+          <Brand provider={t.provider} product={t.productName} compact={scope.kind === "account"} />
+          <HeaderMenu label={t.menu}>
+            <nav className="flex flex-col gap-3 text-sm font-medium md:flex-row md:flex-wrap md:gap-x-3.5 md:gap-y-1 md:whitespace-nowrap" aria-label={t.productName}>
+              {scope.kind === "account" && (
+                <>
+                  <a href="/account" className={navLink}>
+                    {t.summary.title}
+                  </a>
+                  <a href="/account/unallocated" className={navLink} data-testid="nav-cleanup">
+                    {t.cleanup.nav}
+                  </a>
+                  <a href="/reports" className={navLink} data-testid="nav-reports">
+                    {t.reports.nav}
+                  </a>
+                  <Link href="/reports/schedules" className={navLink}>
+                    {t.schedules.title}
+                  </Link>
+                </>
+              )}
+            </nav>
+            <div className="flex flex-wrap items-center gap-3">
+              <span className="text-sm text-white/80 md:hidden lg:inline">
+                {t.loggedInAs} <strong className="text-white">{displayName}</strong>
+              </span>
+              <a href="/sessions" className={`${navLink} text-sm font-medium`} data-testid="nav-sessions">
+                {t.sessions.nav}
+              </a>
+              <LanguageSwitcher locale={locale} label={t.language} action={setLanguage} />
+              <LogoutButton label={t.logOut} />
+            </div>
+          </HeaderMenu>
         </div>
       </header>
-      <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-6 py-8 focus:outline-none">
+      <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 sm:px-6 sm:py-8 focus:outline-none">
+        <PrintTitle account={`${account.companyName} — ${account.number}`} printedTemplate={t.download.printed} locale={account.locale} timeZone={account.timeZone} />
         {children}
       </main>
       <footer className="no-print border-t border-slate-200 bg-white">
-        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-2 px-6 py-4 text-sm text-slate-600">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-2 px-4 py-4 text-sm sm:px-6 text-slate-600">
           <a href="#top" className="no-print font-medium text-brand-700 hover:underline">
             <span aria-hidden="true">↑</span> {t.goToTop}
           </a>

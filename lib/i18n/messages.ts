@@ -185,6 +185,7 @@ const en = {
   download: {
     button: "Download",
     print: "Print",
+    printed: "Printed on {date}",
     generated: "Generated on {date} ({zone})",
     period: "Billing period: {period} ({status})",
     room: "Room {room} — {cardholder}",
@@ -526,6 +527,7 @@ const en = {
   },
   goToTop: "Go to top",
   skipToContent: "Skip to main content",
+  menu: "Menu",
   titles: { room: "Room {room}" },
   support: "For assistance please call {phone}",
   notFound: {
@@ -756,6 +758,7 @@ const fr: Messages = {
   download: {
     button: "Télécharger",
     print: "Imprimer",
+    printed: "Imprimé le {date}",
     generated: "Généré le {date} ({zone})",
     period: "Période de facturation : {period} ({status})",
     room: "Salle {room} — {cardholder}",
@@ -1097,6 +1100,7 @@ const fr: Messages = {
   },
   goToTop: "Haut de page",
   skipToContent: "Aller au contenu principal",
+  menu: "Menu",
   titles: { room: "Salle {room}" },
   support: "Pour toute assistance, appelez le {phone}",
   notFound: {
