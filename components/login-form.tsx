@@ -77,7 +77,7 @@ type StepProps = { labels: LoginLabels; message: string | null; pending: boolean
 /** The second step: the code of the app (or a recovery code), or back to the first. */
 function CodeStep({ labels, message, pending, onSubmit, onStartOver }: StepProps & { onStartOver: () => void }) {
   return (
-    <form onSubmit={onSubmit} className="space-y-4" aria-labelledby="login-title" aria-describedby={message ? "login-message" : "login-intro"} noValidate>
+    <form method="post" onSubmit={onSubmit} className="space-y-4" aria-labelledby="login-title" aria-describedby={message ? "login-message" : "login-intro"} noValidate>
       <Heading title={labels.codeTitle} intro={labels.codeIntro} />
       <Alert message={message} />
       <Field id="login-code" name="code" label={labels.code} hint={labels.codeHint}>
@@ -96,7 +96,7 @@ function CodeStep({ labels, message, pending, onSubmit, onStartOver }: StepProps
 /** The first step: username, password and account or room number. */
 function PasswordStep({ labels, message, pending, onSubmit }: StepProps) {
   return (
-    <form onSubmit={onSubmit} className="space-y-4" aria-labelledby="login-title" aria-describedby={message ? "login-message" : undefined} noValidate>
+    <form method="post" onSubmit={onSubmit} className="space-y-4" aria-labelledby="login-title" aria-describedby={message ? "login-message" : undefined} noValidate>
       <Heading title={labels.title} intro={labels.intro} />
       <Alert message={message} />
       <Field id="login-username" name="username" label={labels.username} hint={labels.usernameHint}>

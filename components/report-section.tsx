@@ -40,7 +40,7 @@ export function ReportSection({ t, language, account, query, names, data, search
             {account.companyName} ({account.number}) · {r.gmtNote}
           </p>
         </div>
-        <div className="no-print flex gap-2">
+        <div className="no-print flex flex-wrap gap-2 whitespace-nowrap">
           <a href={download("xlsx")} download className="rounded border border-brand-700 bg-brand-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-900" data-testid="report-xlsx">
             <span aria-hidden="true">↓</span> {r.excel}
           </a>

@@ -26,7 +26,7 @@ type Props = {
 const th = "px-3 py-2.5 text-left text-xs font-bold uppercase tracking-wide text-slate-600";
 
 function lineHtml(row: RoomUsageTableRow, money: Props["money"], editLabel = ""): SafeHtml {
-  const edit = row.editHref && html`<a href="${row.editHref}" class="edit" data-action>${editLabel}<span class="sr-only"> ${formatRoomNumber(row.number)}</span></a>`;
+  const edit = row.editHref && html`<a href="${row.editHref}" class="edit" aria-label="${`${editLabel} ${formatRoomNumber(row.number)}`}" data-action>${editLabel}</a>`;
   return html`<tr>${[
     html`<td class="t">${formatRoomNumber(row.number)}</td>`,
     html`<td><a href="${row.href}">${row.cardholder}</a></td>`,

@@ -102,9 +102,8 @@ function ScheduleRow({ t, schedule: row, unsubscribed, sendNow }: { t: Messages;
       <Cell className="flex flex-wrap items-center gap-x-4 gap-y-1 pt-2 lg:space-y-1 lg:whitespace-nowrap lg:text-right">
         <ActionButton action={sendNow.bind(null, row.id)} label={s.sendNow} ariaLabel={`${s.sendNow} — ${row.name}`} />
         <div>
-          <Link href={`/reports/schedules/${row.id}`} className="text-sm font-medium text-brand-700 hover:underline">
+          <Link href={`/reports/schedules/${row.id}`} aria-label={`${s.edit}, ${s.history.toLowerCase()} — ${row.name}`} className="text-sm font-medium text-brand-700 hover:underline">
             {s.edit}, {s.history.toLowerCase()}
-            <span className="sr-only"> — {row.name}</span>
           </Link>
         </div>
       </Cell>

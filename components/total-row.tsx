@@ -19,7 +19,7 @@ export function TotalRow({ label, span, screenOnly = 0, total, money, subtotal }
   const line = (text: string, sums: Sums, testId: string, strong: boolean) => (
     <tr data-testid={testId} className={strong ? "" : "font-normal text-slate-600"}>
       {screenOnly > 0 && <td className="no-print" colSpan={screenOnly} />}
-      <th scope="row" colSpan={span - screenOnly} className="px-3 py-2.5 text-right">
+      <th scope="row" colSpan={span - screenOnly} className="px-3 py-2.5 text-left sm:text-right">
         {text}
       </th>
       <td className="num px-3 py-2.5 text-right">{formatDuration(sums.durationS)}</td>

@@ -105,3 +105,25 @@ test("a long report's pager: page numbers, the current one marked, and Go to pag
   await expect(page.getByTestId("pager").first().locator("[aria-current=page]")).toHaveText(new RegExp(`${last.replace(/\s/g, "\\s")}$`));
   await expect(page.getByTestId("pager").first().locator("span").first()).toHaveText(new RegExp(`–${count!.trim().replace(/\s/g, "\\s")} of ${count!.trim().replace(/\s/g, "\\s")}$`));
 });
+
+test("on a phone the header's links are behind Menu, which opens by keyboard and is closed on the next page", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await logIn(page, OWNER);
+  const menu = page.getByTestId("menu-button");
+  const reports = page.getByTestId("nav-reports");
+  await expect(menu).toHaveAttribute("aria-expanded", "false");
+  await expect(reports).toBeHidden();
+  await menu.focus();
+  await page.keyboard.press("Enter");
+  await expect(menu).toHaveAttribute("aria-expanded", "true");
+  await expect(reports).toBeVisible();
+  const right = await page.getByRole("button", { name: "Log out" }).evaluate((b) => b.getBoundingClientRect().right);
+  expect(right).toBeLessThanOrEqual(390);
+  await reports.click();
+  await expect(page).toHaveURL(/\/reports$/);
+  await expect(page.getByTestId("menu-button")).toHaveAttribute("aria-expanded", "false");
+
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await expect(page.getByTestId("menu-button")).toBeHidden();
+  await expect(page.getByTestId("nav-reports")).toBeVisible();
+});

@@ -44,7 +44,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
               )}
             </nav>
             <div className="flex flex-wrap items-center gap-3">
-              <span className="text-sm text-white/80 md:hidden lg:inline">
+              <span className="text-sm text-white/80 md:hidden 2xl:inline">
                 {t.loggedInAs} <strong className="text-white">{displayName}</strong>
               </span>
               <a href="/sessions" className={`${navLink} text-sm font-medium`} data-testid="nav-sessions">
