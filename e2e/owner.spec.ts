@@ -58,7 +58,7 @@ test("the cardholder link opens the room; rooms of other accounts do not exist",
   await page.goto(`/account?period=${previousMonth().url}`);
   await page.getByRole("link", { name: "Marilene BALLESTER" }).click();
   await expect(page).toHaveURL(new RegExp(`/rooms/332703\\?period=${previousMonth().url}`));
-  await expect(page.getByText("MeetingOne Phoenix")).toBeVisible();
+  await expect(page.getByText("MeetingOne Phoenix", { exact: true })).toBeVisible();
   for (const url of ["/rooms/999999", "/rooms/abc", "/rooms/602127"]) {
     const response = await page.goto(url);
     expect(response?.status(), url).toBe(404);

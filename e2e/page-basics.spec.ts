@@ -127,3 +127,35 @@ test("on a phone the header's links are behind Menu, which opens by keyboard and
   await expect(page.getByTestId("menu-button")).toBeHidden();
   await expect(page.getByTestId("nav-reports")).toBeVisible();
 });
+
+test("printouts: a title block with the account, the period and the time printed; the by-code view open; the room's lines full width", async ({ page }) => {
+  await logIn(page, OWNER);
+  const month = previousMonth();
+  await page.goto(`/account?period=${month.url}&sort=code`);
+  await page.emulateMedia({ media: "print" });
+  await page.evaluate(() => window.dispatchEvent(new Event("beforeprint")));
+  const title = page.getByTestId("print-title");
+  await expect(title).toBeVisible();
+  await expect(title).toContainText("MeetingOne Phoenix — 602127");
+  await expect(title).toContainText(`Account summary — ${month.label}`);
+  await expect(title).toContainText(/Printed on \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} GMT/);
+  // Every code printed open, with its rooms, and without the ▸ of the screen.
+  const codes = page.locator("[data-testid=code-usage] details");
+  expect(await codes.count()).toBeGreaterThan(1);
+  for (const code of await codes.all()) await expect(code.locator("div a").first()).toBeVisible();
+  await expect(page.locator("[data-testid=code-usage] summary [aria-hidden=true]").first()).toBeHidden();
+
+  // The open month's room page: the selection's checkboxes are not printed, and the lines, the header
+  // and the Total end at the same right edge.
+  await page.emulateMedia({ media: "screen" });
+  await page.goto("/rooms/332703");
+  await expect(page.locator("input[name=conference]").first()).toBeVisible();
+  await page.emulateMedia({ media: "print" });
+  const edges = await page.getByTestId("conference-list").evaluate((table) => {
+    const right = (row: Element | null) => Math.round(row!.lastElementChild!.getBoundingClientRect().right);
+    return { table: Math.round(table.getBoundingClientRect().right), head: right(table.querySelector("thead tr")), line: right(table.querySelector("tbody tr")), total: right(table.querySelector("tfoot tr")) };
+  });
+  expect(edges.head).toBe(edges.table);
+  expect(edges.line).toBe(edges.table);
+  expect(edges.total).toBe(edges.table);
+});

@@ -24,7 +24,7 @@ export class ConferenceListPage {
 
   /** The first conference shown as Unallocated: its row and link. */
   firstUnallocated() {
-    return this.table.getByRole("link", { name: /^(Unallocated|Non attribué)$/ }).first();
+    return this.table.getByRole("link", { name: /^(Unallocated|Non attribué)( —|$)/ }).first();
   }
 
   async select(index: number) {

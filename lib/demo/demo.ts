@@ -183,7 +183,12 @@ function planUsage(random: Random, current: Period, now: Date): NewConference[] 
     const period = addMonths(current, offset);
     const targets = period === seedMonth ? SEED_MONTH.map((target) => ({ target, spec: ROOMS.find((r) => r.number === target.room)! })) : [];
     if (targets.length) for (const { target, spec } of targets) planned.push(...exactConferences(random, spec.number, spec.autoCode ?? null, period, target, now));
-    else for (const spec of ROOMS) if (random.chance(spec.usage)) planned.push(...randomConferences(random, spec.number, spec.autoCode ?? null, period, period === current, now));
+    else
+      for (const spec of ROOMS) {
+        // In the open month every room in use has conferences, whatever the day's draws.
+        const used = random.chance(spec.usage) || (period === current && spec.usage > 0);
+        if (used) planned.push(...randomConferences(random, spec.number, spec.autoCode ?? null, period, period === current, now));
+      }
   }
   return planned;
 }
@@ -292,12 +297,16 @@ function randomConferences(random: Random, roomNumber: string, autoCode: string 
   // Early on the 1st there is no business day yet in the current month.
   if (current && now.getTime() - periodBounds(period, TIME_ZONE).start.getTime() < 86_400_000) return [];
   const count = current ? random.int(2, 9) : random.int(3, 22);
-  return Array.from({ length: count }, () => {
+  return Array.from({ length: count }, (_, i) => {
     const length = random.int(10, 95) * 60 + random.int(0, 59);
     const planned = Array.from({ length: random.int(2, 9) }, () => ({
       serviceType: random.pick(SERVICE_MIX),
       durationS: random.chance(0.03) ? 0 : Math.max(15, length - random.int(0, Math.floor(length / 2))),
     }));
-    return conferenceFromPlan(random, roomNumber, startIn(random, period, now), planned, codeFor(random, autoCode, current));
+    const code = codeFor(random, autoCode, current);
+    // The open month's first conference of each room is left to allocate whatever the draws, so
+    // every room has work to do on any day of the month (the draws shift with the day).
+    const keptForCleanup = current && i === 0 && code.source === "keypad";
+    return conferenceFromPlan(random, roomNumber, startIn(random, period, now), planned, keptForCleanup ? { billingCode: autoCode, source: autoCode ? "auto" : null } : code);
   });
 }
