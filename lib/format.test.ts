@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { formatDuration, formatMoney, formatRoomNumber, minorDigits, minorToDecimal } from "./format";
+import { formatDuration, formatMoney, formatRate, formatRoomNumber, minorDigits, minorToDecimal } from "./format";
 
 const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, " ");
 
@@ -42,4 +42,13 @@ test("durations are HH:MM:SS with hours past 24", () => {
 test("room numbers are grouped 2-3-1", () => {
   assert.equal(formatRoomNumber("332703"), "33 270 3");
   assert.equal(formatRoomNumber("320026"), "32 002 6");
+});
+
+test("rates read like money: the currency's digits, more only when the rate has them, the same in every locale", () => {
+  assert.equal(formatRate(900, "EUR", "en-GB"), "€0.09");
+  assert.equal(plain(formatRate(900, "EUR", "fr-FR")), "0,09 €");
+  assert.equal(formatRate(935, "EUR", "en-GB"), "€0.0935");
+  assert.equal(plain(formatRate(935, "EUR", "fr-FR")), "0,0935 €");
+  assert.equal(formatRate(450, "USD", "en-US"), "$0.045");
+  assert.equal(formatRate(10000, "EUR", "en-GB"), "€1.00");
 });

@@ -48,9 +48,20 @@ export function rateToDecimal(rateE4: number): `${number}` {
   return `${rateE4 < 0 ? "-" : ""}${abs.slice(0, -4)}.${abs.slice(-4)}` as `${number}`;
 }
 
-/** A rate in ten-thousandths of the currency unit per minute, with its four decimals: 450 EUR in fr-FR → "0,0450 €". */
+const rateFormats = new Map<string, Intl.NumberFormat>();
+
+/**
+ * A rate in ten-thousandths of the currency unit per minute, read like money: the currency's
+ * digits, more only when the rate has them (900 EUR → "€0.09", 935 → "€0.0935", 450 → "0,045 €").
+ */
 export function formatRate(rateE4: number, currency: string, locale: string): string {
-  return new Intl.NumberFormat(locale, { style: "currency", currency, minimumFractionDigits: 4, maximumFractionDigits: 4 }).format(rateToDecimal(rateE4));
+  const key = `${locale}|${currency}`;
+  let format = rateFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: "currency", currency, minimumFractionDigits: minorDigits(currency), maximumFractionDigits: 4 });
+    rateFormats.set(key, format);
+  }
+  return format.format(rateToDecimal(rateE4));
 }
 
 /** Seconds as HH:MM:SS; hours go past 24 (e.g. "125:03:10"). */
