@@ -4,7 +4,8 @@ import { RunStatus, ScheduleTableHead, TechnicalDetail } from "@/components/sche
 import type { FormState } from "@/lib/actions/form";
 import type { RunHistory, ScheduleView } from "@/lib/data/schedules";
 import { fill, type Messages } from "@/lib/i18n/messages";
-import { describeFrequency, formatGmt } from "@/lib/schedules/display";
+import { formatDateTime, formatDay } from "@/lib/format";
+import { describeFrequency } from "@/lib/schedules/display";
 import { deliveryNote, refreshInterval, runProgress, type RetryClock } from "@/lib/schedules/run-display";
 
 type T = Messages["schedules"];
@@ -63,12 +64,12 @@ function RunRow({ t, run, clock }: { t: T; run: RunHistory; clock: Clock }) {
   return (
     <tr className="block py-2 align-top sm:table-row sm:py-0">
       <td className="block whitespace-nowrap px-4 py-1 tabular-nums sm:table-cell sm:py-2">
-        {formatGmt(run.runAt)}
+        {formatDateTime(run.runAt, "UTC", clock.locale)}
         <div className="text-xs text-slate-600">{t.trigger[run.trigger]}</div>
       </td>
       <td className="block px-4 py-1 tabular-nums sm:table-cell sm:py-2">
         <span className="text-xs text-slate-600 sm:hidden">{t.period}: </span>
-        <span className="whitespace-nowrap">{run.fromDate} –</span> <span className="whitespace-nowrap">{run.toDate}</span>
+        <span className="whitespace-nowrap">{formatDay(run.fromDate, clock.locale)} –</span> <span className="whitespace-nowrap">{formatDay(run.toDate, clock.locale)}</span>
       </td>
       <td className="block px-4 py-1 sm:table-cell sm:min-w-36 sm:py-2" data-testid="run-status">
         <RunStatus status={run.status} label={t.runStatus[run.status as keyof typeof t.runStatus]} />

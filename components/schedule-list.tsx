@@ -4,8 +4,8 @@ import { RunStatus, ScheduleTableHead } from "@/components/schedule-parts";
 import type { FormState } from "@/lib/actions/form";
 import type { CancelledSchedule, ScheduleListItem } from "@/lib/data/schedules";
 import { fill, type Messages } from "@/lib/i18n/messages";
-import { describeFrequency, formatGmt, reportName } from "@/lib/schedules/display";
-import { gmtDateTime } from "@/lib/schedules/run-display";
+import { formatDateTime, formatDay } from "@/lib/format";
+import { describeFrequency, reportName } from "@/lib/schedules/display";
 import { MAX_SCHEDULES } from "@/lib/schedules/validate";
 
 type T = Messages["schedules"];
@@ -57,7 +57,7 @@ function Destinations({ t, schedule, unsubscribed }: { t: T; schedule: ScheduleL
   );
 }
 
-function ScheduleRow({ t, schedule: row, unsubscribed, sendNow }: { t: Messages; schedule: ScheduleListItem; unsubscribed: Set<string>; sendNow: SendNow }) {
+function ScheduleRow({ t, schedule: row, unsubscribed, sendNow, locale }: { t: Messages; schedule: ScheduleListItem; unsubscribed: Set<string>; sendNow: SendNow; locale: string }) {
   const s = t.schedules;
   return (
     <tr className="align-top">
@@ -67,18 +67,18 @@ function ScheduleRow({ t, schedule: row, unsubscribed, sendNow }: { t: Messages;
         </Link>
         <div className="text-xs text-slate-600">
           {reportName(row.reportQuery, t)} · {s.ranges[row.range]}
-          {row.range === "custom" && ` ${row.rangeFrom} – ${row.rangeTo}`} · {s.formats[row.format]}
+          {row.range === "custom" && row.rangeFrom && row.rangeTo && ` ${formatDay(row.rangeFrom, locale)} – ${formatDay(row.rangeTo, locale)}`} · {s.formats[row.format]}
         </div>
       </td>
       <td className="px-3 py-2 text-slate-700">{describeFrequency(row, s)}</td>
       <td className="px-3 py-2">
         <Destinations t={s} schedule={row} unsubscribed={unsubscribed} />
       </td>
-      <td className="whitespace-nowrap px-3 py-2 tabular-nums">{formatGmt(row.nextRunAt)}</td>
+      <td className="whitespace-nowrap px-3 py-2 tabular-nums">{row.nextRunAt && formatDateTime(row.nextRunAt, "UTC", locale)}</td>
       <td className="whitespace-nowrap px-3 py-2">
         {row.lastRun ? (
           <>
-            <span className="tabular-nums">{formatGmt(row.lastRun.runAt)}</span> <RunStatus status={row.lastRun.status} label={s.runStatus[row.lastRun.status as keyof typeof s.runStatus]} />
+            <span className="tabular-nums">{formatDateTime(row.lastRun.runAt, "UTC", locale)}</span> <RunStatus status={row.lastRun.status} label={s.runStatus[row.lastRun.status as keyof typeof s.runStatus]} />
           </>
         ) : (
           <span className="text-slate-600">{s.never}</span>
@@ -97,7 +97,7 @@ function ScheduleRow({ t, schedule: row, unsubscribed, sendNow }: { t: Messages;
 }
 
 /** The account's schedules: what, how often, where to, next and last run; *Send now* on each. */
-export function ScheduleList({ t, schedules, unsubscribed, sendNow }: { t: Messages; schedules: ScheduleListItem[]; unsubscribed: string[]; sendNow: SendNow }) {
+export function ScheduleList({ t, schedules, unsubscribed, sendNow, locale }: { t: Messages; schedules: ScheduleListItem[]; unsubscribed: string[]; sendNow: SendNow; locale: string }) {
   const s = t.schedules;
   const isUnsubscribed = new Set(unsubscribed);
   return (
@@ -106,7 +106,7 @@ export function ScheduleList({ t, schedules, unsubscribed, sendNow }: { t: Messa
         <ScheduleTableHead columns={[s.name, s.frequency, s.destinations, s.nextRun, s.lastRun, ""]} className="bg-brand-900 text-xs uppercase tracking-wide text-white" cellClassName="px-3 py-2" />
         <tbody className="divide-y divide-slate-100">
           {schedules.map((row) => (
-            <ScheduleRow key={row.id} t={t} schedule={row} unsubscribed={isUnsubscribed} sendNow={sendNow} />
+            <ScheduleRow key={row.id} t={t} schedule={row} unsubscribed={isUnsubscribed} sendNow={sendNow} locale={locale} />
           ))}
         </tbody>
       </table>
@@ -139,7 +139,7 @@ export function CancelledSchedules({ t, schedules, locale }: { t: Messages; sche
               </Link>{" "}
               <span className="text-xs text-slate-600">{reportName(c.reportQuery, t)}</span>
             </span>
-            <span className="text-xs text-slate-600 tabular-nums">{fill(s.runHistory.cancelledOn, { date: gmtDateTime(c.cancelledAt, locale) })}</span>
+            <span className="text-xs text-slate-600 tabular-nums">{fill(s.runHistory.cancelledOn, { date: formatDateTime(c.cancelledAt, "UTC", locale) })}</span>
           </li>
         ))}
       </ul>

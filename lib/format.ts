@@ -64,6 +64,13 @@ export function formatRate(rateE4: number, currency: string, locale: string): st
   return format.format(rateToDecimal(rateE4));
 }
 
+/** A file's size in the locale's style: "12.3 MB", "12,3 Mo"; under a megabyte in kilobytes, rounded up ("18 kB"). */
+export function formatSize(bytes: number, locale: string): string {
+  const mega = bytes >= 1024 * 1024;
+  const unit = new Intl.NumberFormat(locale, { style: "unit", unit: mega ? "megabyte" : "kilobyte", minimumFractionDigits: mega ? 1 : 0, maximumFractionDigits: mega ? 1 : 0 });
+  return unit.format(mega ? bytes / 1024 / 1024 : Math.ceil(bytes / 1024));
+}
+
 /** Seconds as HH:MM:SS; hours go past 24 (e.g. "125:03:10"). */
 export function formatDuration(totalSeconds: number): string {
   const s = Math.max(0, Math.round(totalSeconds));
@@ -104,6 +111,17 @@ export const formatLocalDate = (instant: Date, timeZone: string, locale: string)
 /** A time of day in the account's zone, 24-hour: "14:05", or "14:05:09" with seconds. */
 export const formatLocalTime = (instant: Date, timeZone: string, locale: string, seconds = false) =>
   dateTimeFormat(locale, timeZone, seconds ? "timeWithSeconds" : "time").format(instant);
+
+/**
+ * The one way a moment is shown to a person, on pages, in e-mails and in messages: the account's
+ * date style, 24-hour time and the zone's offset, "05/12/2026 14:32 GMT" (schedules run in GMT),
+ * "05/12/2026 15:32 GMT+1". ISO stays for file names, URLs, form values and machine formats.
+ */
+export const formatDateTime = (instant: Date, timeZone: string, locale: string) =>
+  `${formatLocalDate(instant, timeZone, locale)} ${formatLocalTime(instant, timeZone, locale)} ${gmtOffset(instant, timeZone)}`;
+
+/** A day as forms, URLs and the database carry it (YYYY-MM-DD, a GMT day) in the account's date style: "04/12/2026". */
+export const formatDay = (day: string, locale: string) => formatLocalDate(new Date(`${day}T00:00:00Z`), "UTC", locale);
 
 /** The zone's offset at that instant as the OAI writes it: "GMT+1", "GMT+2", "GMT", "GMT+5:30". */
 export function gmtOffset(instant: Date, timeZone: string): string {

@@ -357,7 +357,7 @@ const en = {
       unsubscribe: "You receive this e-mail because {address} is a recipient of a scheduled report of {account}. Unsubscribe: {url}",
       unsubscribeLink: "Unsubscribe",
       failedSubject: "Scheduled report “{name}” could not be delivered",
-      failedIntro: "The scheduled report “{name}” of {account} (run of {runAt} GMT) could not be delivered:",
+      failedIntro: "The scheduled report “{name}” of {account} (run of {runAt}) could not be delivered:",
       failedOutro: "Check the schedule's destinations in the portal: {url}",
     },
     runHistory: {
@@ -928,7 +928,7 @@ const fr: Messages = {
       unsubscribe: "Vous recevez cet e-mail car {address} est destinataire d'un rapport programmé de {account}. Se désinscrire : {url}",
       unsubscribeLink: "Se désinscrire",
       failedSubject: "Le rapport programmé « {name} » n'a pas pu être livré",
-      failedIntro: "Le rapport programmé « {name} » de {account} (envoi du {runAt} GMT) n'a pas pu être livré :",
+      failedIntro: "Le rapport programmé « {name} » de {account} (envoi du {runAt}) n'a pas pu être livré :",
       failedOutro: "Vérifiez les destinations de la programmation dans le portail : {url}",
     },
     runHistory: {

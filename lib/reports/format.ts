@@ -1,7 +1,7 @@
 /** How report values read on screen, in HTML files and in CSV: one place per column kind. */
 import { csvText } from "@/lib/export/formula-safety";
 import type { Cell, ColumnKind } from "@/lib/export/workbook";
-import { formatDuration, formatLocalDate, formatLocalTime, formatMoney, formatRate, minorToDecimal, rateToDecimal } from "@/lib/format";
+import { formatDay, formatDuration, formatLocalDate, formatLocalTime, formatMoney, formatRate, minorToDecimal, rateToDecimal } from "@/lib/format";
 import { fill, type Messages } from "@/lib/i18n/messages";
 import { periodLabel, type Period } from "@/lib/periods";
 import type { ReportDefinition } from "./definitions";
@@ -74,13 +74,10 @@ export function csvCell(kind: ColumnKind, cell: Cell, currency: string): string 
   return csvText(value);
 }
 
-/** A GMT day (YYYY-MM-DD) in the account's locale. */
-export const displayDay = (day: string, locale: string) => formatLocalDate(new Date(`${day}T00:00:00Z`), "UTC", locale);
-
 /** What a report is about, for the header of a file or a page. */
 export function reportHeading(def: ReportDefinition, query: ReportQuery, c: { t: Messages; account: { locale: string } }): string {
   const name = c.t.reports.types[def.type].name;
-  return def.usesRange ? fill(c.t.reports.heading, { report: name, from: displayDay(query.from, c.account.locale), to: displayDay(query.to, c.account.locale) }) : name;
+  return def.usesRange ? fill(c.t.reports.heading, { report: name, from: formatDay(query.from, c.account.locale), to: formatDay(query.to, c.account.locale) }) : name;
 }
 
 /** "Cardholders: Ann, Bob · Groups: Sales · Products: Audio", or "all users, all products". */

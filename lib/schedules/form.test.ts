@@ -19,7 +19,7 @@ let own: { cardholder: number; group: number };
 let foreign: { cardholder: number; owner: number; group: number };
 const key = randomBytes(32).toString("hex");
 const now = new Date("2026-11-01T10:00:00Z");
-const en = { t: messages.en, now, encryptionKey: key };
+const en = { t: messages.en, locale: "en-GB", now, encryptionKey: key };
 
 before(async () => {
   t = await testDatabase();
@@ -44,7 +44,7 @@ after(() => t.close());
 
 const form = (fields: Record<string, string>) => ({ name: "Usage", report: "type=usage", frequency: "daily", time: "06:00", range: "previous-day", format: "csv", emails: "a@b.example", ...fields });
 const errorsOf = (fields: Record<string, string>) => {
-  const r = parseScheduleForm(form(fields), { t: messages.en, now, checkReport: (q) => (q.startsWith("type=usage") ? q : null) });
+  const r = parseScheduleForm(form(fields), { t: messages.en, locale: "en-GB", now, checkReport: (q) => (q.startsWith("type=usage") ? q : null) });
   assert.equal(r.ok, false, `refused: ${JSON.stringify(fields).slice(0, 120)}`);
   return (r as { errors: Record<string, string[]> }).errors;
 };
@@ -89,11 +89,11 @@ test("control characters (CR, LF, NUL, any C0, DEL) are refused in every text fi
   // Pasted keys and certificates are lines: CR LF line ends are fine, NUL or ESC are not.
   const pair = sshKeyPair();
   const keyForm = { ...sftp, auth: "key", password: "" };
-  assert.equal(parseScheduleForm(form({ ...keyForm, privateKey: pair.private.replace(/\n/g, "\r\n") }), { t: messages.en, now, checkReport: (q) => q }).ok, true, "a key with CR LF line ends");
+  assert.equal(parseScheduleForm(form({ ...keyForm, privateKey: pair.private.replace(/\n/g, "\r\n") }), { t: messages.en, locale: "en-GB", now, checkReport: (q) => q }).ok, true, "a key with CR LF line ends");
   assert.deepEqual(errorsOf({ ...keyForm, privateKey: pair.private.replace("\n", "\n\u0000") }).privateKey, [e.keyInvalid]);
   const { ca } = privateCaCertificate();
   const ftps = { protocol: "ftps", host: "files.example.com", user: "u", password: "p" };
-  assert.equal(parseScheduleForm(form({ ...ftps, ca: ca.replace(/\n/g, "\r\n") }), { t: messages.en, now, checkReport: (q) => q }).ok, true, "a CA with CR LF line ends");
+  assert.equal(parseScheduleForm(form({ ...ftps, ca: ca.replace(/\n/g, "\r\n") }), { t: messages.en, locale: "en-GB", now, checkReport: (q) => q }).ok, true, "a CA with CR LF line ends");
   assert.deepEqual(errorsOf({ ...ftps, ca: ca.replace("\n", "\n\u001b") }).ca, [e.ca]);
   assert.deepEqual(errorsOf({ ...ftps, ca: "not a certificate" }).ca, [e.ca]);
   assert.deepEqual(errorsOf({ ...ftps, ca: `${ca}\nsomething else` }).ca, [e.ca], "nothing but certificates");

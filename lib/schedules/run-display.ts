@@ -1,6 +1,6 @@
 import type { DeliveryDetails } from "@/db/schema";
 import { deliveryProblem } from "@/lib/delivery/errors";
-import { formatLocalDate } from "@/lib/format";
+import { formatDateTime, formatLocalTime } from "@/lib/format";
 import { fill, type Messages } from "@/lib/i18n/messages";
 import { DELIVERY_ATTEMPTS } from "./retry";
 
@@ -9,12 +9,9 @@ type T = Messages["schedules"];
 export type RetryClock = { nextAttemptAt: Date | null; locale: string; now: Date };
 type Delivery = { destination: string; status: string; attempts: number; detail: string; details: DeliveryDetails | null };
 
-/** "05/12/2026 14:32 GMT": the account's date style, the GMT time schedules are set in. */
-export const gmtDateTime = (at: Date, locale: string) => `${formatLocalDate(at, "UTC", locale)} ${at.toISOString().slice(11, 16)} GMT`;
-
 /** "14:32 GMT" today, "05/12/2026 14:32 GMT" another day. */
 function retryTimeLabel(at: Date, now: Date, locale: string): string {
-  return at.toISOString().slice(0, 10) === now.toISOString().slice(0, 10) ? `${at.toISOString().slice(11, 16)} GMT` : gmtDateTime(at, locale);
+  return at.toISOString().slice(0, 10) === now.toISOString().slice(0, 10) ? `${formatLocalTime(at, "UTC", locale)} GMT` : formatDateTime(at, "UTC", locale);
 }
 
 /**

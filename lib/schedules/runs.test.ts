@@ -274,7 +274,7 @@ test("a report above 10 MB is sent as a signed link valid 7 days instead of an a
 });
 
 const form = (fields: Record<string, string>) => ({ name: "Usage", report: "type=usage", frequency: "daily", time: "06:00", range: "previous-day", format: "csv", emails: "a@b.example", ...fields });
-const parse = (fields: Record<string, string>) => parseScheduleForm(form(fields), { t: messages.en, now: new Date("2026-11-01T10:00:00Z"), checkReport: (q) => (q === "type=usage" ? q : null) });
+const parse = (fields: Record<string, string>) => parseScheduleForm(form(fields), { t: messages.en, locale: "en-GB", now: new Date("2026-11-01T10:00:00Z"), checkReport: (q) => (q === "type=usage" ? q : null) });
 
 test("bad input is refused with a message naming the problem, and nothing is saved", async () => {
   await clearSchedules();
@@ -285,7 +285,7 @@ test("bad input is refused with a message naming the problem, and nothing is sav
   };
   assert.deepEqual(errorsOf({ emails: "a@b.c,d@e.f" }).emails, ["Separate the addresses with spaces, not commas or semicolons: “a@b.c,d@e.f”."]);
   assert.deepEqual(errorsOf({ emails: "good@b.example not-an-address" }).emails, ["“not-an-address” is not a valid e-mail address."]);
-  assert.match(errorsOf({ range: "custom", from: "2026-10-01", to: "2026-11-02" }).to![0]!, /must not be in the future\. Today is 2026-11-01/);
+  assert.match(errorsOf({ range: "custom", from: "2026-10-01", to: "2026-11-02" }).to![0]!, /must not be in the future\. Today is 01\/11\/2026 \(GMT\): choose 01\/11\/2026 or earlier/);
   assert.equal(parse({ range: "custom", from: "2026-10-01", to: "2026-11-01" }).ok, true, "today is allowed (the seed's example)");
   assert.deepEqual(errorsOf({ protocol: "sftp", host: "localhost; rm -rf /", user: "u", password: "p" }).host, ["“localhost; rm -rf /” is not a host name or an IP address."]);
   const bigKey = `-----BEGIN OPENSSH PRIVATE KEY-----\n${"A".repeat(10 * 1024 * 1024)}\n-----END OPENSSH PRIVATE KEY-----`;
@@ -298,7 +298,7 @@ test("bad input is refused with a message naming the problem, and nothing is sav
 
   // Editing: an empty password keeps the stored one only for the same destination.
   const stored = { protocol: "sftp" as const, host: "files.example.com", port: 22, directory: "/", user: "u", auth: "password" as const };
-  const edit = (fields: Record<string, string>) => parseScheduleForm(form({ protocol: "sftp", host: "files.example.com", user: "u", password: "", ...fields }), { t: messages.en, now: new Date("2026-11-01T10:00:00Z"), stored, hasStoredSecret: true, checkReport: (q) => q });
+  const edit = (fields: Record<string, string>) => parseScheduleForm(form({ protocol: "sftp", host: "files.example.com", user: "u", password: "", ...fields }), { t: messages.en, locale: "en-GB", now: new Date("2026-11-01T10:00:00Z"), stored, hasStoredSecret: true, checkReport: (q) => q });
   const kept = edit({});
   assert.ok(kept.ok && kept.value.secret === undefined, "the stored password is kept");
   const moved = edit({ host: "elsewhere.example.com" });
