@@ -43,7 +43,7 @@ export function CancelledScheduleHeading({ t, schedule, cancelledOn }: { t: T; s
   );
 }
 
-type Clock = { locale: string; now: Date };
+type Clock = { lang: string; locale: string; now: Date };
 
 /** A destination's outcome: its status, what went wrong in the customer's words, the technical text folded away. */
 function DeliveryItem({ t, d, retry }: { t: T; d: RunHistory["deliveries"][number]; retry: RetryClock }) {

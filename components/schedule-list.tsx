@@ -4,6 +4,7 @@ import { RunStatus, ScheduleTableHead } from "@/components/schedule-parts";
 import type { FormState } from "@/lib/actions/form";
 import type { CancelledSchedule, ScheduleListItem } from "@/lib/data/schedules";
 import { fill, type Messages } from "@/lib/i18n/messages";
+import { plural } from "@/lib/i18n/plural";
 import { formatDateTime, formatDay } from "@/lib/format";
 import { describeFrequency, reportName } from "@/lib/schedules/display";
 import { MAX_SCHEDULES } from "@/lib/schedules/validate";
@@ -13,7 +14,7 @@ type T = Messages["schedules"];
 type SendNow = (scheduleId: number, state: FormState, formData: FormData) => Promise<FormState>;
 
 /** The list's title, what it is for, how many of the account's 10 are used, and a new one. */
-export function SchedulesHeader({ t, count }: { t: T; count: number }) {
+export function SchedulesHeader({ t, count, lang, locale }: { t: T; count: number; lang: string; locale: string }) {
   return (
     <div className="flex flex-wrap items-end justify-between gap-4">
       <div>
@@ -22,7 +23,7 @@ export function SchedulesHeader({ t, count }: { t: T; count: number }) {
       </div>
       <div className="flex items-center gap-3">
         <span className="text-sm text-slate-600" data-testid="schedule-count">
-          {fill(t.count, { count, max: MAX_SCHEDULES })}
+          {plural(lang, count, t.count, { max: MAX_SCHEDULES }, locale)}
         </span>
         <Link href="/reports/schedules/new" className="rounded bg-brand-700 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-900">
           {t.newSchedule}

@@ -71,6 +71,15 @@ export function formatSize(bytes: number, locale: string): string {
   return unit.format(mega ? bytes / 1024 / 1024 : Math.ceil(bytes / 1024));
 }
 
+const countFormats = new Map<string, Intl.NumberFormat>();
+
+/** A count (lines, pages, conferences) in the locale's digits: 5675 → "5 675" in fr-FR, "5,675" in en-GB. */
+export function formatCount(n: number, locale: string): string {
+  let format = countFormats.get(locale);
+  if (!format) countFormats.set(locale, (format = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 })));
+  return format.format(n);
+}
+
 /** Seconds as HH:MM:SS; hours go past 24 (e.g. "125:03:10"). */
 export function formatDuration(totalSeconds: number): string {
   const s = Math.max(0, Math.round(totalSeconds));

@@ -235,7 +235,7 @@ async function worded(attempt: Promise<unknown>, destination: string) {
   assert.ok(error instanceof DeliveryError, String(error));
   const channel = destination.startsWith("mail:") ? "mail" : "upload";
   const d = { destination, status: "failed", attempts: 1, detail: error.message, details: { problem: deliveryProblem(error, channel) } };
-  return { problem: d.details.problem, kind: error.kind, en: deliveryNote(d, messages.en.schedules), fr: deliveryNote(d, messages.fr.schedules), detail: error.message };
+  return { problem: d.details.problem, kind: error.kind, en: deliveryNote(d, messages.en.schedules, { lang: "en", locale: "en" }), fr: deliveryNote(d, messages.fr.schedules, { lang: "fr", locale: "fr" }), detail: error.message };
 }
 
 /** A TCP server that accepts connections and never says a word. */
@@ -328,7 +328,7 @@ test("SMTP answers are worded for the customer: busy, mailbox full, address refu
 });
 
 test("a history written before failures had kinds is worded from its stored text", () => {
-  const old = (destination: string, detail: string) => deliveryNote({ destination, status: "failed", attempts: 1, detail, details: null }, messages.en.schedules);
+  const old = (destination: string, detail: string) => deliveryNote({ destination, status: "failed", attempts: 1, detail, details: null }, messages.en.schedules, { lang: "en", locale: "en" });
   assert.equal(old("sftp://acct@files.example.com:22/in", "SFTP files.example.com: getConnection: All configured authentication methods failed"), "The SFTP server refused the user name or password. Check them in the schedule.");
   assert.equal(old("ftp://acct@files.example.com:21/in", "FTP files.example.com: connect ECONNREFUSED 203.0.113.7:21"), "files.example.com refused the connection: no FTP server answers on that port. Check the host and the port in the schedule.");
   assert.equal(old("mail:a@client.example", "SMTP to a@client.example: Message failed: 550 5.1.1 No such user"), "The recipient's mail server refused this address. Check the address in the schedule.");

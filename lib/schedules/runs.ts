@@ -385,7 +385,7 @@ async function settle(db: Database, s: DeliverySettings, run: ScheduleRun, sched
   if (!(await closeRun(db, s, run, status))) return notHeld(db, run);
   // Those left waiting were given up on just above; an unsubscribed address is no fault to report.
   const failed = rows.filter((r) => r.status === "failed" || r.status === "pending");
-  const problems = failed.map((f) => `${f.destination.replace(/^mail:/, "")}: ${deliveryNote({ ...f, status: "failed" }, t.schedules)}`);
+  const problems = failed.map((f) => `${f.destination.replace(/^mail:/, "")}: ${deliveryNote({ ...f, status: "failed" }, t.schedules, { lang: t.lang, locale: account.locale })}`);
   if (failed.length) await notifyOwner(db, s, run, schedule, account, t, problems).catch((error: unknown) => s.log?.(`run ${run.id}: owner not notified: ${(error as Error).message}`));
   return status;
 }

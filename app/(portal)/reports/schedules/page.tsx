@@ -22,7 +22,7 @@ export default async function SchedulesPage({ searchParams }: { searchParams: Se
   const refreshMs = refreshInterval(schedules.flatMap((row) => (row.lastRun ? [row.lastRun] : [])), new Date());
   return (
     <div className="space-y-6">
-      <SchedulesHeader t={s} count={schedules.length} />
+      <SchedulesHeader t={s} count={schedules.length} lang={t.lang} locale={account.locale} />
       {first(query.cancelled) && <Notice>{s.cancelled}</Notice>}
       {schedules.length === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">{s.empty}</p>

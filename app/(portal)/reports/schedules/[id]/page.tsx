@@ -38,7 +38,7 @@ export default async function SchedulePage({ params, searchParams }: { params: P
   const schedule = { ...stored, name: scheduleName(stored, t) };
   const s = t.schedules;
   const now = new Date();
-  const historyClock = { locale: account.locale, now };
+  const historyClock = { lang: t.lang, locale: account.locale, now };
   if (schedule.status === "cancelled") {
     return (
       <div className="space-y-6">
