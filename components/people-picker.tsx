@@ -3,6 +3,7 @@
 import { useMemo, useState } from "react";
 import { formatCount } from "@/lib/format";
 import { plural, type Plural } from "@/lib/i18n/plural";
+import { withColon } from "@/lib/i18n/typography";
 
 export type PickerOption = { id: number; label: string; detail?: string };
 type PickerLabels = { search: string; selectShown: string; clear: string; selected: Plural; all: string; none: string };
@@ -108,7 +109,7 @@ export function PeoplePicker({ name, legend, options, selected: initial, labels,
               value={search}
               onChange={(e) => setSearch(e.target.value)}
               placeholder={labels.search}
-              aria-label={`${legend}: ${labels.search}`}
+              aria-label={`${withColon(counting.lang, legend)} ${labels.search}`}
               className="mb-2 w-full rounded border border-slate-300 px-2 py-1 text-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30"
             />
           )}

@@ -2,6 +2,7 @@ import type { FilterOptions } from "@/lib/data/reports";
 import { fill, type Messages } from "@/lib/i18n/messages";
 import { reportDefinitions } from "@/lib/reports/definitions";
 import { formatCount, formatDay } from "@/lib/format";
+import { withColon } from "@/lib/i18n/typography";
 import { ALL, earliestDay, gmtDay, rangePresets, reportTypes, type ReportQuery } from "@/lib/reports/query";
 import { ReportBuilder, type BuilderState } from "./report-builder";
 
@@ -48,7 +49,7 @@ export function ReportBuilderPanel({ t, locale, now, open, q, query, errors, opt
         ✎ {r.edit}
       </summary>
       <ReportBuilder
-        labels={{ steps: r.step, from: r.from, to: r.to, rangeHint: fill(r.rangeHint, { earliest: formatDay(earliestDay(now), locale), today: formatDay(gmtDay(now), locale) }), filters: r.filters, show: r.show, excel: r.excel, csv: r.csv, download: r.download }}
+        labels={{ steps: r.step, from: r.from, to: r.to, rangeHint: fill(r.rangeHint, { earliest: formatDay(earliestDay(now), locale), today: formatDay(gmtDay(now), locale) }), filters: r.filters, show: r.show, excel: r.excel, csv: r.csv, download: withColon(t.lang, r.download) }}
         counting={{ lang: t.lang, locale }}
         typeGroups={(["account", "conferences", "audio"] as const).map((group) => ({
           heading: r.groupHeadings[group],

@@ -16,6 +16,7 @@ type BuilderLabels = {
   show: string;
   excel: string;
   csv: string;
+  /** "Download:", with the colon as the language writes it. */
   download: string;
 };
 
@@ -183,7 +184,7 @@ function OutputStep({ labels }: { labels: BuilderLabels }) {
         <button type="submit" className="rounded bg-brand-700 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-900" data-testid="show-report">
           {labels.show}
         </button>
-        <span className="ml-2 text-sm text-slate-600">{labels.download}:</span>
+        <span className="ml-2 text-sm text-slate-600">{labels.download}</span>
         <button type="submit" formAction="/reports/download" name="format" value="xlsx" className="rounded border border-brand-700 bg-white px-3 py-2 text-sm font-semibold text-brand-700 hover:bg-brand-50" data-testid="download-xlsx">
           <span aria-hidden="true">↓</span> {labels.excel}
         </button>

@@ -5,6 +5,7 @@ import type { FormState } from "@/lib/actions/form";
 import type { RunHistory, ScheduleView } from "@/lib/data/schedules";
 import { fill, type Messages } from "@/lib/i18n/messages";
 import { formatDateTime, formatDay } from "@/lib/format";
+import { withColon } from "@/lib/i18n/typography";
 import { describeFrequency } from "@/lib/schedules/display";
 import { deliveryNote, refreshInterval, runProgress, type RetryClock } from "@/lib/schedules/run-display";
 
@@ -68,7 +69,7 @@ function RunRow({ t, run, clock }: { t: T; run: RunHistory; clock: Clock }) {
         <div className="text-xs text-slate-600">{t.trigger[run.trigger]}</div>
       </td>
       <td className="block px-4 py-1 tabular-nums sm:table-cell sm:py-2">
-        <span className="text-xs text-slate-600 sm:hidden">{t.period}: </span>
+        <span className="text-xs text-slate-600 sm:hidden">{withColon(clock.lang, t.period)} </span>
         <span className="whitespace-nowrap">{formatDay(run.fromDate, clock.locale)} –</span> <span className="whitespace-nowrap">{formatDay(run.toDate, clock.locale)}</span>
       </td>
       <td className="block px-4 py-1 sm:table-cell sm:min-w-36 sm:py-2" data-testid="run-status">

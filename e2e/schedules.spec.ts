@@ -117,7 +117,7 @@ test("the owner schedules a report, sends it now, sees it delivered in the histo
   // Test upload to a loopback address: refused before any connection (the server does not allow private addresses).
   await page.locator("#f-host").fill("127.0.0.1");
   await page.getByRole("button", { name: "Tester le dépôt" }).click();
-  await expect(page.getByTestId("test-result")).toHaveText("Le dépôt de test a échoué : 127.0.0.1 est une adresse privée, de bouclage ou lien-local (127.0.0.1) : les rapports programmés ne sont pas livrés à l'intérieur du réseau du fournisseur.");
+  await expect(page.getByTestId("test-result")).toHaveText("Le dépôt de test a échoué : 127.0.0.1 est une adresse privée, de bouclage ou lien-local (127.0.0.1) : les rapports programmés ne sont pas livrés à l'intérieur du réseau du fournisseur.");
   await expect(page.locator("#f-password")).toHaveValue("un mot de passe");
   await screenshot(page, "schedule-test-upload-fr");
 });
@@ -176,7 +176,7 @@ test("from a Previous month report, Schedule this report: Previous month, the mo
   await page.reload();
   await expect(page.getByTestId("summary-range")).toHaveText("Mois précédent");
   await expect(page.getByTestId("summary-next-run")).toHaveText(sentence.fr);
-  await expect(page.getByTestId("summary-filters")).toHaveText("Filtres : Titulaires : Marilene BALLESTER");
+  await expect(page.getByTestId("summary-filters")).toHaveText("Filtres : Titulaires : Marilene BALLESTER");
 });
 
 test("a fresh schedule's range follows its frequency until one is chosen, with JavaScript and without", async ({ page, browser }) => {

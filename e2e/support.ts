@@ -97,6 +97,6 @@ export function monthlySentence(now = new Date()) {
   const month = (d: Date, locale: string) => d.toLocaleString(locale, { month: "long", timeZone: "UTC" });
   return {
     en: `On 1 ${month(run, "en-GB")} at 06:00 GMT: 1–${lastDay} ${month(covered, "en-GB")}`,
-    fr: `Le 1er ${month(run, "fr-FR")} à 06:00 GMT : du 1er au ${lastDay} ${month(covered, "fr-FR")}`,
+    fr: `Le 1er ${month(run, "fr-FR")} à 06:00 GMT : du 1er au ${lastDay} ${month(covered, "fr-FR")}`,
   };
 }

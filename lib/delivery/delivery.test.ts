@@ -272,7 +272,7 @@ test("every upload failure, from real servers on loopback, is worded for the cus
     const refused = await worded(uploadReport(sftpTo(closed.port), file, "r.csv", open), `sftp://acct@127.0.0.1:${closed.port}/`);
     assert.deepEqual([refused.problem, refused.kind], ["refused", "transient"]);
     assert.equal(refused.en, "127.0.0.1 refused the connection: no SFTP server answers on that port. Check the host and the port in the schedule.");
-    assert.equal(refused.fr, "127.0.0.1 a refusé la connexion : aucun serveur SFTP ne répond sur ce port. Vérifiez l'hôte et le port dans la programmation.");
+    assert.equal(refused.fr, "127.0.0.1 a refusé la connexion : aucun serveur SFTP ne répond sur ce port. Vérifiez l'hôte et le port dans la programmation.");
     assert.equal((await worded(uploadReport(ftpTo(closed.port), file, "r.csv", open), `ftp://acct@127.0.0.1:${closed.port}/`)).problem, "refused");
 
     const timeout = await worded(uploadReport(sftpTo(silent.port), file, "r.csv", quick), `sftp://acct@127.0.0.1:${silent.port}/`);

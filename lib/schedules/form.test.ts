@@ -193,7 +193,7 @@ test("a failed Test upload says what went wrong in the customer's words, in the 
     const fr1 = await testScheduleDestination(owner, null, destination, { ...en, t: messages.fr, allowPrivate: true });
     const frWords = messages.fr.schedules;
     assert.equal((fr1 as { message: string }).message, fill(frWords.testFailed, { reason: fill(frWords.runHistory.problems.auth, { protocol: "FTP" }) }));
-    assert.match((fr1 as { message: string }).message, /^Le dépôt de test a échoué : Le serveur FTP a refusé/);
+    assert.match((fr1 as { message: string }).message, /^Le dépôt de test a échoué\u202f: Le serveur FTP a refusé/);
   } finally {
     await ftp.stop();
   }

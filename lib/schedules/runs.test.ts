@@ -392,7 +392,7 @@ test("a report whose query is cut mid-build is retried; the history says so in t
     const [delivery] = (await scheduleHistory(scope, schedule.id))[0]!.deliveries;
     assert.equal(delivery!.status, "pending");
     assert.equal(deliveryNote(delivery!, messages.en.schedules, { lang: "en", locale: "en" }), "The report could not be built: the database was interrupted. It will be tried again automatically.");
-    assert.equal(deliveryNote(delivery!, messages.fr.schedules, { lang: "fr", locale: "fr" }), "Le rapport n'a pas pu être généré : la base de données a été interrompue. Une nouvelle tentative aura lieu automatiquement.");
+    assert.equal(deliveryNote(delivery!, messages.fr.schedules, { lang: "fr", locale: "fr" }), "Le rapport n'a pas pu être généré : la base de données a été interrompue. Une nouvelle tentative aura lieu automatiquement.");
     assert.match(delivery!.detail, /terminating connection/, "the driver's text is kept for support, not shown");
     assert.equal(log.filter((line) => OCTOBER_FILE.test(line)).length, 1, `logged once with the file's name:\n${log.join("\n")}`);
     assert.equal(smtp.received.length, 0, "nothing sent, not even a short file");
@@ -419,7 +419,7 @@ test("a report cut mid-build on its last attempt: the history and the owner's e-
     assert.equal(delivery!.status, "failed");
     const said = "The report could not be built: the database was interrupted. It will not be tried again (1 attempt).";
     assert.equal(deliveryNote(delivery!, messages.en.schedules, { lang: "en", locale: "en" }), said);
-    assert.equal(deliveryNote(delivery!, messages.fr.schedules, { lang: "fr", locale: "fr" }), "Le rapport n'a pas pu être généré : la base de données a été interrompue. Il n'y aura pas d'autre tentative (1 tentative).");
+    assert.equal(deliveryNote(delivery!, messages.fr.schedules, { lang: "fr", locale: "fr" }), "Le rapport n'a pas pu être généré : la base de données a été interrompue. Il n'y aura pas d'autre tentative (1 tentative).");
     assert.deepEqual(smtp.received.map((m) => m.to[0]), ["owner@sched.example"], "only the owner is told");
     const mail = smtp.received[0]!.raw.replace(/=\r?\n/g, "");
     assert.ok(mail.includes(`cut@client.example: ${said}`), mail);
@@ -474,7 +474,7 @@ test("an SFTP server showing another key than the accepted one gets nothing; the
     assert.equal(deliveryNote(delivery!, messages.en.schedules, { lang: "en", locale: "en" }), said);
     assert.equal(
       deliveryNote(delivery!, messages.fr.schedules, { lang: "fr", locale: "fr" }),
-      `Le serveur SFTP a présenté la clé ${impostor.fingerprint} au lieu de la clé acceptée ${genuine.fingerprint} : rien n'a été envoyé. Si l'administrateur du serveur confirme que sa clé a changé, ouvrez la programmation, lancez Tester le dépôt et acceptez la nouvelle clé.`,
+      `Le serveur SFTP a présenté la clé ${impostor.fingerprint} au lieu de la clé acceptée ${genuine.fingerprint} : rien n'a été envoyé. Si l'administrateur du serveur confirme que sa clé a changé, ouvrez la programmation, lancez Tester le dépôt et acceptez la nouvelle clé.`,
     );
     assert.deepEqual(smtp.received.map((m) => m.to[0]), ["owner@sched.example"]);
     assert.ok(smtp.received[0]!.raw.replace(/=\r?\n/g, "").includes(impostor.fingerprint), "the owner's e-mail names the key shown");
@@ -547,7 +547,7 @@ test("a run that skipped an unsubscribed address is Partly delivered, and the hi
     const [gone, stays] = (await scheduleHistory(scope, schedule.id))[0]!.deliveries;
     assert.deepEqual([gone!.status, stays!.status], ["unsubscribed", "delivered"]);
     assert.equal(deliveryNote(gone!, messages.en.schedules, { lang: "en", locale: "en" }), "This address unsubscribed from the account's reports: nothing was sent to it.");
-    assert.equal(deliveryNote(gone!, messages.fr.schedules, { lang: "fr", locale: "fr" }), "Cette adresse s'est désinscrite des rapports du compte : rien ne lui a été envoyé.");
+    assert.equal(deliveryNote(gone!, messages.fr.schedules, { lang: "fr", locale: "fr" }), "Cette adresse s'est désinscrite des rapports du compte : rien ne lui a été envoyé.");
     assert.equal(smtp.received.length, 1, "an unsubscription is no failure to e-mail the owner about");
   } finally {
     await smtp.stop();
@@ -635,7 +635,7 @@ test("cancelling a schedule cancels its waiting run and every destination not se
     assert.deepEqual(byRun.get(never)!.deliveries.map((d) => d.status), ["cancelled", "cancelled"], "a run never tried names its destinations, cancelled");
     const cancelled = byRun.get(tried)!.deliveries[0]!;
     assert.equal(deliveryNote(cancelled, messages.en.schedules, { lang: "en", locale: "en" }), "Cancelled with the schedule: not sent.");
-    assert.equal(deliveryNote(cancelled, messages.fr.schedules, { lang: "fr", locale: "fr" }), "Annulé avec la programmation : non envoyé.");
+    assert.equal(deliveryNote(cancelled, messages.fr.schedules, { lang: "fr", locale: "fr" }), "Annulé avec la programmation : non envoyé.");
     assert.equal(runProgress(byRun.get(tried)!, messages.en.schedules, { lang: "en", locale: "en-GB", now: new Date() }), "Cancelled with the schedule.");
 
     await sleep(150);

@@ -10,6 +10,7 @@ import { DeliveryError, deliveryProblem } from "@/lib/delivery/errors";
 import { sendMail, type MailSettings } from "@/lib/delivery/mail";
 import { HostKeyError, HostKeyMissingError } from "@/lib/delivery/host-key";
 import { formatDateTime, formatDay, formatSize } from "@/lib/format";
+import { withColon } from "@/lib/i18n/typography";
 import { uploadReport, type UploadOptions } from "@/lib/delivery/upload";
 import type { Export } from "@/lib/export/oai";
 import { fill, messages, type Messages } from "@/lib/i18n/messages";
@@ -385,7 +386,7 @@ async function settle(db: Database, s: DeliverySettings, run: ScheduleRun, sched
   if (!(await closeRun(db, s, run, status))) return notHeld(db, run);
   // Those left waiting were given up on just above; an unsubscribed address is no fault to report.
   const failed = rows.filter((r) => r.status === "failed" || r.status === "pending");
-  const problems = failed.map((f) => `${f.destination.replace(/^mail:/, "")}: ${deliveryNote({ ...f, status: "failed" }, t.schedules, { lang: t.lang, locale: account.locale })}`);
+  const problems = failed.map((f) => `${withColon(t.lang, f.destination.replace(/^mail:/, ""))} ${deliveryNote({ ...f, status: "failed" }, t.schedules, { lang: t.lang, locale: account.locale })}`);
   if (failed.length) await notifyOwner(db, s, run, schedule, account, t, problems).catch((error: unknown) => s.log?.(`run ${run.id}: owner not notified: ${(error as Error).message}`));
   return status;
 }

@@ -78,7 +78,7 @@ test("without JavaScript, a range left as the form chose it follows the frequenc
 test("the filters in words, with the names of the account's people and groups, not their ids", async () => {
   const stored = `type=activity&cardholder=${ids.ann},${ids.bob}&group=${ids.group}&product=audio,webinar`;
   assert.equal(await describeScheduleFilters(english, stored, messages.en, now), "Filters: Cardholders: Jean Martin, Marilène Dupont · Groups: Finance · Products: Audio, Webinar");
-  assert.equal(await describeScheduleFilters(english, "type=activity", messages.fr, now), "Filtres : tous les utilisateurs, tous les produits");
+  assert.equal(await describeScheduleFilters(english, "type=activity", messages.fr, now), "Filtres : tous les utilisateurs, tous les produits");
   assert.equal(await describeScheduleFilters(english, "type=phone-numbers", messages.en, now), null, "a report without filters");
   assert.match((await describeScheduleFilters(french, stored, messages.en, now))!, /cardholder/i, "another account's people are not named");
 });
