@@ -114,7 +114,7 @@ test("filters naming another account's cardholder, owner or group are refused at
     assert.deepEqual(saved, { ok: false, errors: { report: [message.replace("{ids}", String(id))] } }, filter);
   }
   const fr = await saveScheduleForm(owner, null, form({ report: `type=activity&cardholder=${foreign.cardholder}` }), { ...en, t: messages.fr });
-  assert.deepEqual(fr, { ok: false, errors: { report: [`Ces titulaires ne font pas partie de ce compte : ${foreign.cardholder}.`] } });
+  assert.deepEqual(fr, { ok: false, errors: { report: [`Ces titulaires ne font pas partie de ce compte : ${foreign.cardholder}.`] } });
   assert.equal(await schedules(), 0, "nothing written");
 
   // The account's own cardholder and group are fine; editing it to a foreign one is refused and changes nothing.
