@@ -178,7 +178,8 @@ async function readyToAssign(browser: Browser, who: typeof OWNER, code: string, 
   return { tab, cleanup, shown };
 }
 
-const assignedCount = (text: string) => Number(text.match(/assigned to (\d+) conference/)![1]);
+/** A count as the account writes it ("1 234"): its group separators dropped. */
+const assignedCount = (text: string) => Number(text.match(/assigned to ([\d\s,]+) conference/)![1]!.replace(/\D/g, ""));
 
 test("at once: one owner's two tabs with overlapping selections, and two accounts' owners — no foreign write, nothing lost or doubled", async ({ browser, page }) => {
   await logIn(page, OWNER);
