@@ -1,7 +1,8 @@
 import type { AccountInfo } from "@/lib/data/account";
 import { formatMoney } from "@/lib/format";
 import type { RoomDisplay } from "@/lib/data/room-usage";
-import { fill, type Messages } from "@/lib/i18n/messages";
+import type { Messages } from "@/lib/i18n/messages";
+import { plural } from "@/lib/i18n/plural";
 import type { Period } from "@/lib/periods";
 import { LockedUnallocated } from "./locked-unallocated";
 import { PeriodSelect } from "./period-select";
@@ -55,7 +56,7 @@ export function AccountSummary({ t, locale, account, invoiced, periods, period, 
 /** How many conferences have no code yet: in an open month with the way to clean them up, in an invoiced one as plain text with the reason. */
 function UnallocatedLine({ t, account, invoiced, unallocated, cleanupHref }: Pick<Props, "t" | "account" | "invoiced" | "unallocated" | "cleanupHref">) {
   if (unallocated.conferences === 0) return <span data-testid="unallocated-summary">{t.cleanup.summaryNone}</span>;
-  const text = fill(t.cleanup.summaryCount, { count: unallocated.conferences, charge: formatMoney(unallocated.chargeMinor, account.currency, account.locale) });
+  const text = plural(t.lang, unallocated.conferences, t.cleanup.summaryCount, { charge: formatMoney(unallocated.chargeMinor, account.currency, account.locale) }, account.locale);
   if (invoiced) {
     return (
       <span data-testid="unallocated-summary">

@@ -1,7 +1,7 @@
 import type { FormState } from "@/lib/actions/form";
 import type { AccountInfo } from "@/lib/data/account";
 import type { ConferenceDetail } from "@/lib/data/conferences";
-import { formatDuration, formatLocalDate, formatLocalTime, gmtOffset } from "@/lib/format";
+import { formatDateTime, formatDuration } from "@/lib/format";
 import { fill, type Messages } from "@/lib/i18n/messages";
 import { BillingCodeForm } from "./billing-code-form";
 import { LockedUnallocated } from "./locked-unallocated";
@@ -10,7 +10,7 @@ import { RoomLines, StatusBadge, SummaryBlock, SummaryLine } from "./summary-blo
 type Zone = Pick<AccountInfo, "timeZone" | "locale">;
 
 /** An instant in the account's zone, with the zone's offset then: "06/10/2026 14:05 GMT+2". */
-const when = (d: Date, account: Zone) => `${formatLocalDate(d, account.timeZone, account.locale)} ${formatLocalTime(d, account.timeZone, account.locale)} ${gmtOffset(d, account.timeZone)}`;
+const when = (d: Date, account: Zone) => formatDateTime(d, account.timeZone, account.locale);
 
 /** The conference page's header block: its room, when it started and ended, how long it lasted. */
 export function ConferenceSummary({ t, conference: c, account }: { t: Messages; conference: ConferenceDetail; account: Zone }) {

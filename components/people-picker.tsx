@@ -1,9 +1,14 @@
 "use client";
 
 import { useMemo, useState } from "react";
+import { formatCount } from "@/lib/format";
+import { plural, type Plural } from "@/lib/i18n/plural";
+import { withColon } from "@/lib/i18n/typography";
 
 export type PickerOption = { id: number; label: string; detail?: string };
-type PickerLabels = { search: string; selectShown: string; clear: string; selected: string; all: string; none: string };
+type PickerLabels = { search: string; selectShown: string; clear: string; selected: Plural; all: string; none: string };
+/** How counts are written: the UI language's plural rules, the account's digits. */
+export type Counting = { lang: string; locale: string };
 
 type Props = {
   /** The URL parameter: the selection is sent as one comma-separated value. */
@@ -12,6 +17,7 @@ type Props = {
   options: PickerOption[];
   selected: number[];
   labels: PickerLabels;
+  counting: Counting;
   error?: string[];
   /**
    * The value sent when every option is ticked (e.g. "all"), instead of every id: 2,000 ids make
@@ -34,15 +40,15 @@ function matching(options: PickerOption[], search: string): PickerOption[] {
 }
 
 /** How many are ticked, and the buttons that tick every match or untick all. */
-function PickerActions({ name, labels, count, shown, onSelectShown, onClear }: { name: string; labels: PickerLabels; count: number; shown: number; onSelectShown: () => void; onClear: () => void }) {
+function PickerActions({ name, labels, counting, count, shown, onSelectShown, onClear }: { name: string; labels: PickerLabels; counting: Counting; count: number; shown: number; onSelectShown: () => void; onClear: () => void }) {
   const button = "rounded border border-slate-300 bg-white px-2 py-0.5 text-xs font-medium text-brand-700 hover:bg-brand-50 disabled:opacity-40";
   return (
     <div className="mb-2 flex flex-wrap items-center gap-2 text-xs text-slate-600">
       <span className="font-medium" data-testid={`${name}-count`}>
-        {count ? labels.selected.replace("{count}", String(count)) : labels.all}
+        {count ? plural(counting.lang, count, labels.selected, {}, counting.locale) : labels.all}
       </span>
       <button type="button" className={button} disabled={!shown} onClick={onSelectShown}>
-        {labels.selectShown} ({shown})
+        {labels.selectShown} ({formatCount(shown, counting.locale)})
       </button>
       <button type="button" className={button} disabled={!count} onClick={onClear}>
         {labels.clear}
@@ -75,7 +81,7 @@ function PickerList({ matches, selected, onToggle }: { matches: PickerOption[]; 
  * A searchable list of checkboxes for one people filter. "Select all shown" takes every match of
  * the search (not only the lines drawn), so a long list is filtered and selected in two steps.
  */
-export function PeoplePicker({ name, legend, options, selected: initial, labels, error, every }: Props) {
+export function PeoplePicker({ name, legend, options, selected: initial, labels, counting, error, every }: Props) {
   const [selected, setSelected] = useState(() => new Set(every?.selected ? options.map((o) => o.id) : initial));
   const [search, setSearch] = useState("");
   const matches = useMemo(() => matching(options, search), [options, search]);
@@ -103,11 +109,11 @@ export function PeoplePicker({ name, legend, options, selected: initial, labels,
               value={search}
               onChange={(e) => setSearch(e.target.value)}
               placeholder={labels.search}
-              aria-label={`${legend}: ${labels.search}`}
+              aria-label={`${withColon(counting.lang, legend)} ${labels.search}`}
               className="mb-2 w-full rounded border border-slate-300 px-2 py-1 text-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30"
             />
           )}
-          <PickerActions name={name} labels={labels} count={selected.size} shown={matches.length} onSelectShown={() => setSelected((current) => new Set([...current, ...matches.map((m) => m.id)]))} onClear={() => setSelected(new Set())} />
+          <PickerActions name={name} labels={labels} counting={counting} count={selected.size} shown={matches.length} onSelectShown={() => setSelected((current) => new Set([...current, ...matches.map((m) => m.id)]))} onClear={() => setSelected(new Set())} />
           <PickerList matches={matches} selected={selected} onToggle={toggle} />
         </>
       )}

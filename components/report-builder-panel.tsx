@@ -1,7 +1,8 @@
 import type { FilterOptions } from "@/lib/data/reports";
 import { fill, type Messages } from "@/lib/i18n/messages";
 import { reportDefinitions } from "@/lib/reports/definitions";
-import { displayDay } from "@/lib/reports/format";
+import { formatCount, formatDay } from "@/lib/format";
+import { withColon } from "@/lib/i18n/typography";
 import { ALL, earliestDay, gmtDay, rangePresets, reportTypes, type ReportQuery } from "@/lib/reports/query";
 import { ReportBuilder, type BuilderState } from "./report-builder";
 
@@ -48,14 +49,15 @@ export function ReportBuilderPanel({ t, locale, now, open, q, query, errors, opt
         ✎ {r.edit}
       </summary>
       <ReportBuilder
-        labels={{ steps: r.step, from: r.from, to: r.to, rangeHint: fill(r.rangeHint, { earliest: displayDay(earliestDay(now), locale), today: displayDay(gmtDay(now), locale) }), filters: r.filters, show: r.show, excel: r.excel, csv: r.csv, download: r.download }}
+        labels={{ steps: r.step, from: r.from, to: r.to, rangeHint: fill(r.rangeHint, { earliest: formatDay(earliestDay(now), locale), today: formatDay(gmtDay(now), locale) }), filters: r.filters, show: r.show, excel: r.excel, csv: r.csv, download: withColon(t.lang, r.download) }}
+        counting={{ lang: t.lang, locale }}
         typeGroups={(["account", "conferences", "audio"] as const).map((group) => ({
           heading: r.groupHeadings[group],
           types: reportTypes.filter((type) => reportDefinitions.get(type)!.group === group).map((type) => ({ value: type, label: r.types[type].name, description: r.types[type].description })),
         }))}
         ranges={[...rangePresets, "custom" as const].map((value) => ({ value, label: r.ranges[value] }))}
         products={products.map((value) => ({ value, label: r.products[value] }))}
-        options={{ cardholders: options.cardholders.map(person), owners: options.owners.map(person), groups: options.groups.map((g) => ({ id: g.id, label: g.name, detail: `(${g.members})` })) }}
+        options={{ cardholders: options.cardholders.map(person), owners: options.owners.map(person), groups: options.groups.map((g) => ({ id: g.id, label: g.name, detail: `(${formatCount(g.members, locale)})` })) }}
         state={builderState(q, query)}
         limits={{ earliest: earliestDay(now), today: gmtDay(now) }}
         errors={errors}

@@ -1,7 +1,8 @@
 "use client";
 
 import { useRef, useState, type FormEvent, type ReactNode } from "react";
-import { PeoplePicker, type PickerOption } from "./people-picker";
+import { PeoplePicker, type Counting, type PickerOption } from "./people-picker";
+import type { Plural } from "@/lib/i18n/plural";
 import type { ReportQuery } from "@/lib/reports/query";
 
 type Choice = { value: string; label: string; description?: string };
@@ -11,10 +12,11 @@ type BuilderLabels = {
   from: string;
   to: string;
   rangeHint: string;
-  filters: { cardholders: string; owners: string; groups: string; ungrouped: string; ungroupedLabel: string; products: string; allHint: string; search: string; selectShown: string; clear: string; selected: string; all: string; none: string };
+  filters: { cardholders: string; owners: string; groups: string; ungrouped: string; ungroupedLabel: string; products: string; allHint: string; search: string; selectShown: string; clear: string; selected: Plural; all: string; none: string };
   show: string;
   excel: string;
   csv: string;
+  /** "Download:", with the colon as the language writes it. */
   download: string;
 };
 
@@ -23,6 +25,7 @@ export type BuilderState = Omit<ReportQuery, "type" | "range" | "products"> & { 
 
 type Props = {
   labels: BuilderLabels;
+  counting: Counting;
   typeGroups: { heading: string; types: Choice[] }[];
   ranges: Choice[];
   products: Choice[];
@@ -140,15 +143,15 @@ function RangeStep({ labels, ranges, range, onRange, state, limits, errors }: Pi
 }
 
 /** Step 3: the people pickers, "ungrouped users" and the products. */
-function FiltersStep({ title, labels, options, products, state, errors, everyCardholder }: Pick<Props, "options" | "products" | "state" | "errors" | "everyCardholder"> & { title: string; labels: BuilderLabels["filters"] }) {
+function FiltersStep({ title, labels, counting, options, products, state, errors, everyCardholder }: Pick<Props, "counting" | "options" | "products" | "state" | "errors" | "everyCardholder"> & { title: string; labels: BuilderLabels["filters"] }) {
   return (
     <Step number={3} title={title}>
       <p className="mb-3 text-xs text-slate-600">{labels.allHint}</p>
       <div className="grid gap-3 md:grid-cols-3">
-        <PeoplePicker name="cardholder" legend={labels.cardholders} options={options.cardholders} selected={state.cardholders} labels={labels} error={errors.cardholders} every={{ value: everyCardholder, selected: state.allCardholders }} />
-        <PeoplePicker name="owner" legend={labels.owners} options={options.owners} selected={state.owners} labels={labels} error={errors.owners} />
+        <PeoplePicker name="cardholder" legend={labels.cardholders} options={options.cardholders} selected={state.cardholders} labels={labels} counting={counting} error={errors.cardholders} every={{ value: everyCardholder, selected: state.allCardholders }} />
+        <PeoplePicker name="owner" legend={labels.owners} options={options.owners} selected={state.owners} labels={labels} counting={counting} error={errors.owners} />
         <div className="space-y-3">
-          <PeoplePicker name="group" legend={labels.groups} options={options.groups} selected={state.groups} labels={labels} error={errors.groups} />
+          <PeoplePicker name="group" legend={labels.groups} options={options.groups} selected={state.groups} labels={labels} counting={counting} error={errors.groups} />
           <fieldset className="rounded-lg border border-slate-200 bg-white p-3 text-sm">
             <legend className="px-1 font-semibold text-slate-800">{labels.ungrouped}</legend>
             <label className="flex items-center gap-2">
@@ -181,7 +184,7 @@ function OutputStep({ labels }: { labels: BuilderLabels }) {
         <button type="submit" className="rounded bg-brand-700 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-900" data-testid="show-report">
           {labels.show}
         </button>
-        <span className="ml-2 text-sm text-slate-600">{labels.download}:</span>
+        <span className="ml-2 text-sm text-slate-600">{labels.download}</span>
         <button type="submit" formAction="/reports/download" name="format" value="xlsx" className="rounded border border-brand-700 bg-white px-3 py-2 text-sm font-semibold text-brand-700 hover:bg-brand-50" data-testid="download-xlsx">
           <span aria-hidden="true">↓</span> {labels.excel}
         </button>
@@ -198,7 +201,7 @@ function OutputStep({ labels }: { labels: BuilderLabels }) {
  * and a schedule stores exactly these parameters); a selection too long for a URL is saved and
  * gets a short one (`saveWhenLong`). HTML shows the report under the form; Excel and CSV download it.
  */
-export function ReportBuilder({ labels, typeGroups, ranges, products, options, state, limits, errors, everyCardholder, saveAbove }: Props) {
+export function ReportBuilder({ labels, counting, typeGroups, ranges, products, options, state, limits, errors, everyCardholder, saveAbove }: Props) {
   const [range, setRange] = useState(state.range || "last-30-days");
   const saved = useRef<HTMLFormElement>(null);
   return (
@@ -210,7 +213,7 @@ export function ReportBuilder({ labels, typeGroups, ranges, products, options, s
       <form method="get" action="/reports" onSubmit={(event) => saveWhenLong(event, saveAbove, saved.current)} className="rounded-lg border border-slate-200 bg-white shadow-sm" data-testid="report-builder">
         <TypeStep title={labels.steps.type} typeGroups={typeGroups} checked={state.type} errors={errors.type} />
         <RangeStep labels={labels} ranges={ranges} range={range} onRange={setRange} state={state} limits={limits} errors={errors} />
-        <FiltersStep title={labels.steps.filters} labels={labels.filters} options={options} products={products} state={state} errors={errors} everyCardholder={everyCardholder} />
+        <FiltersStep title={labels.steps.filters} labels={labels.filters} counting={counting} options={options} products={products} state={state} errors={errors} everyCardholder={everyCardholder} />
         <OutputStep labels={labels} />
       </form>
     </>

@@ -69,7 +69,7 @@ const RANGE_ORDER = ["previous-day", "previous-7-days", "previous-week", "previo
 export type RangeState = { range: string; rangeDefault: string; onRange: (range: string) => void; note?: string };
 
 /** Which dates each report covers (relative to the run, or a custom From–To), and its format. */
-export function DateFields({ t, v, errors, today, range, rangeDefault, onRange, note }: SectionProps & RangeState & { today: string }) {
+export function DateFields({ t, v, errors, today, todayLabel, range, rangeDefault, onRange, note }: SectionProps & RangeState & { today: string; todayLabel: string }) {
   const at = fieldOf(errors);
   return (
     <Section title={t.datesTitle} className="grid gap-4 sm:grid-cols-3">
@@ -85,7 +85,7 @@ export function DateFields({ t, v, errors, today, range, rangeDefault, onRange, 
           <Field {...at("to")} label={t.to}>
             {(control) => <input {...control} type="date" defaultValue={v.to} className={inputClass(control["aria-invalid"])} />}
           </Field>
-          <p className="text-xs text-slate-600 sm:col-span-3">{t.customHint.replaceAll("{today}", today)}</p>
+          <p className="text-xs text-slate-600 sm:col-span-3">{t.customHint.replaceAll("{today}", todayLabel)}</p>
         </>
       )}
       <SelectField {...at("format")} label={t.format} options={(["xlsx", "csv", "html"] as const).map((f) => [f, t.formats[f]])} defaultValue={v.format} />

@@ -19,7 +19,9 @@ type Props = {
   /** The reports to choose from (value = the report's URL parameters). */
   reports: { value: string; label: string }[];
   hasSecret: boolean;
+  /** Today's GMT day: the date inputs' limit, and as a person reads it. */
   today: string;
+  todayLabel: string;
   parisTime: string;
   /** The report the owner came from, with its filters in words. */
   filters?: ReportFilters | null;
@@ -85,7 +87,7 @@ function useFrequencyAndRange(v: ScheduleFormValues) {
 }
 
 /** The schedule form: what, when, which dates, in which format, and where to. */
-export function ScheduleForm({ action, t, defaults, reports, hasSecret, today, parisTime, filters, rangeNote, dateStyle, now }: Props) {
+export function ScheduleForm({ action, t, defaults, reports, hasSecret, today, todayLabel, parisTime, filters, rangeNote, dateStyle, now }: Props) {
   const { state, pending, intent, send, submit, dispatch } = useScheduleAction(action);
   const { frequency, onFrequency, ...range } = useFrequencyAndRange(defaults);
   const form = useRef<HTMLFormElement>(null);
@@ -104,7 +106,7 @@ export function ScheduleForm({ action, t, defaults, reports, hasSecret, today, p
       <FormAlerts formErrors={errors.form ?? []} saved={intent === "save" ? state : {}} />
       <ReportFields {...section} reports={reports} filters={filters} />
       <TimingFields {...section} parisTime={parisTime} frequency={frequency} onFrequency={onFrequency} />
-      <DateFields {...section} {...range} note={rangeNote} today={today} />
+      <DateFields {...section} {...range} note={rangeNote} today={today} todayLabel={todayLabel} />
       <NextRunSentence t={t} style={dateStyle} fields={defaults} now={now} />
       <EmailFields {...section} />
       <UploadFields {...section} hasSecret={hasSecret} pending={pending} testing={pending && intent === "test"} tested={intent === "test" ? state : {}} onTestWithKey={testWithKey} />

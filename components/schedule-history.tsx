@@ -4,7 +4,9 @@ import { RunStatus, ScheduleTableHead, TechnicalDetail } from "@/components/sche
 import type { FormState } from "@/lib/actions/form";
 import type { RunHistory, ScheduleView } from "@/lib/data/schedules";
 import { fill, type Messages } from "@/lib/i18n/messages";
-import { describeFrequency, formatGmt } from "@/lib/schedules/display";
+import { formatDateTime, formatDay } from "@/lib/format";
+import { withColon } from "@/lib/i18n/typography";
+import { describeFrequency } from "@/lib/schedules/display";
 import { deliveryNote, refreshInterval, runProgress, type RetryClock } from "@/lib/schedules/run-display";
 
 type T = Messages["schedules"];
@@ -42,7 +44,7 @@ export function CancelledScheduleHeading({ t, schedule, cancelledOn }: { t: T; s
   );
 }
 
-type Clock = { locale: string; now: Date };
+type Clock = { lang: string; locale: string; now: Date };
 
 /** A destination's outcome: its status, what went wrong in the customer's words, the technical text folded away. */
 function DeliveryItem({ t, d, retry }: { t: T; d: RunHistory["deliveries"][number]; retry: RetryClock }) {
@@ -63,12 +65,12 @@ function RunRow({ t, run, clock }: { t: T; run: RunHistory; clock: Clock }) {
   return (
     <tr className="block py-2 align-top sm:table-row sm:py-0">
       <td className="block whitespace-nowrap px-4 py-1 tabular-nums sm:table-cell sm:py-2">
-        {formatGmt(run.runAt)}
+        {formatDateTime(run.runAt, "UTC", clock.locale)}
         <div className="text-xs text-slate-600">{t.trigger[run.trigger]}</div>
       </td>
       <td className="block px-4 py-1 tabular-nums sm:table-cell sm:py-2">
-        <span className="text-xs text-slate-600 sm:hidden">{t.period}: </span>
-        <span className="whitespace-nowrap">{run.fromDate} –</span> <span className="whitespace-nowrap">{run.toDate}</span>
+        <span className="text-xs text-slate-600 sm:hidden">{withColon(clock.lang, t.period)} </span>
+        <span className="whitespace-nowrap">{formatDay(run.fromDate, clock.locale)} –</span> <span className="whitespace-nowrap">{formatDay(run.toDate, clock.locale)}</span>
       </td>
       <td className="block px-4 py-1 sm:table-cell sm:min-w-36 sm:py-2" data-testid="run-status">
         <RunStatus status={run.status} label={t.runStatus[run.status as keyof typeof t.runStatus]} />

@@ -5,8 +5,9 @@ import { RunStatus, ScheduleTableHead } from "@/components/schedule-parts";
 import type { FormState } from "@/lib/actions/form";
 import type { CancelledSchedule, ScheduleListItem } from "@/lib/data/schedules";
 import { fill, type Messages } from "@/lib/i18n/messages";
-import { describeFrequency, formatGmt, reportName } from "@/lib/schedules/display";
-import { gmtDateTime } from "@/lib/schedules/run-display";
+import { plural } from "@/lib/i18n/plural";
+import { formatDateTime, formatDay } from "@/lib/format";
+import { describeFrequency, reportName } from "@/lib/schedules/display";
 import { MAX_SCHEDULES } from "@/lib/schedules/validate";
 
 type T = Messages["schedules"];
@@ -14,7 +15,7 @@ type T = Messages["schedules"];
 type SendNow = (scheduleId: number, state: FormState, formData: FormData) => Promise<FormState>;
 
 /** The list's title, what it is for, how many of the account's 10 are used, and a new one. */
-export function SchedulesHeader({ t, count }: { t: T; count: number }) {
+export function SchedulesHeader({ t, count, lang, locale }: { t: T; count: number; lang: string; locale: string }) {
   return (
     <div className="flex flex-wrap items-end justify-between gap-4">
       <div>
@@ -23,7 +24,7 @@ export function SchedulesHeader({ t, count }: { t: T; count: number }) {
       </div>
       <div className="flex items-center gap-3">
         <span className="text-sm text-slate-600" data-testid="schedule-count">
-          {fill(t.count, { count, max: MAX_SCHEDULES })}
+          {plural(lang, count, t.count, { max: MAX_SCHEDULES }, locale)}
         </span>
         <Link href="/reports/schedules/new" className="rounded bg-brand-700 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-900">
           {t.newSchedule}
@@ -68,7 +69,7 @@ function Cell({ label, className = "", children }: { label?: string; className?:
   );
 }
 
-function ScheduleRow({ t, schedule: row, unsubscribed, sendNow }: { t: Messages; schedule: ScheduleListItem; unsubscribed: Set<string>; sendNow: SendNow }) {
+function ScheduleRow({ t, schedule: row, unsubscribed, sendNow, locale }: { t: Messages; schedule: ScheduleListItem; unsubscribed: Set<string>; sendNow: SendNow; locale: string }) {
   const s = t.schedules;
   return (
     <tr className="block py-2 align-top lg:table-row lg:py-0">
@@ -78,7 +79,7 @@ function ScheduleRow({ t, schedule: row, unsubscribed, sendNow }: { t: Messages;
         </Link>
         <div className="text-xs text-slate-600">
           {reportName(row.reportQuery, t)} · {s.ranges[row.range]}
-          {row.range === "custom" && ` ${row.rangeFrom} – ${row.rangeTo}`} · {s.formats[row.format]}
+          {row.range === "custom" && row.rangeFrom && row.rangeTo && ` ${formatDay(row.rangeFrom, locale)} – ${formatDay(row.rangeTo, locale)}`} · {s.formats[row.format]}
         </div>
       </Cell>
       <Cell label={s.frequency} className="text-slate-700">
@@ -88,12 +89,12 @@ function ScheduleRow({ t, schedule: row, unsubscribed, sendNow }: { t: Messages;
         <Destinations t={s} schedule={row} unsubscribed={unsubscribed} />
       </Cell>
       <Cell label={s.nextRun} className="tabular-nums lg:whitespace-nowrap">
-        {formatGmt(row.nextRunAt)}
+        {row.nextRunAt && formatDateTime(row.nextRunAt, "UTC", locale)}
       </Cell>
       <Cell label={s.lastRun} className="lg:whitespace-nowrap">
         {row.lastRun ? (
           <>
-            <span className="tabular-nums">{formatGmt(row.lastRun.runAt)}</span> <RunStatus status={row.lastRun.status} label={s.runStatus[row.lastRun.status as keyof typeof s.runStatus]} />
+            <span className="tabular-nums">{formatDateTime(row.lastRun.runAt, "UTC", locale)}</span> <RunStatus status={row.lastRun.status} label={s.runStatus[row.lastRun.status as keyof typeof s.runStatus]} />
           </>
         ) : (
           <span className="text-slate-600">{s.never}</span>
@@ -112,7 +113,7 @@ function ScheduleRow({ t, schedule: row, unsubscribed, sendNow }: { t: Messages;
 }
 
 /** The account's schedules: what, how often, where to, next and last run; *Send now* on each. */
-export function ScheduleList({ t, schedules, unsubscribed, sendNow }: { t: Messages; schedules: ScheduleListItem[]; unsubscribed: string[]; sendNow: SendNow }) {
+export function ScheduleList({ t, schedules, unsubscribed, sendNow, locale }: { t: Messages; schedules: ScheduleListItem[]; unsubscribed: string[]; sendNow: SendNow; locale: string }) {
   const s = t.schedules;
   const isUnsubscribed = new Set(unsubscribed);
   return (
@@ -121,7 +122,7 @@ export function ScheduleList({ t, schedules, unsubscribed, sendNow }: { t: Messa
         <ScheduleTableHead columns={[s.name, s.frequency, s.destinations, s.nextRun, s.lastRun, ""]} className="hidden bg-brand-900 text-xs uppercase tracking-wide text-white lg:table-header-group" cellClassName="px-3 py-2" />
         <tbody className="block divide-y divide-slate-100 lg:table-row-group">
           {schedules.map((row) => (
-            <ScheduleRow key={row.id} t={t} schedule={row} unsubscribed={isUnsubscribed} sendNow={sendNow} />
+            <ScheduleRow key={row.id} t={t} schedule={row} unsubscribed={isUnsubscribed} sendNow={sendNow} locale={locale} />
           ))}
         </tbody>
       </table>
@@ -154,7 +155,7 @@ export function CancelledSchedules({ t, schedules, locale }: { t: Messages; sche
               </Link>{" "}
               <span className="text-xs text-slate-600">{reportName(c.reportQuery, t)}</span>
             </span>
-            <span className="text-xs text-slate-600 tabular-nums">{fill(s.runHistory.cancelledOn, { date: gmtDateTime(c.cancelledAt, locale) })}</span>
+            <span className="text-xs text-slate-600 tabular-nums">{fill(s.runHistory.cancelledOn, { date: formatDateTime(c.cancelledAt, "UTC", locale) })}</span>
           </li>
         ))}
       </ul>

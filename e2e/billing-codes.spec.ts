@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { normalise, UsagePage } from "./pages/account-page";
 import { logIn, OWNER, ROOM_HOLDER } from "./pages/login-page";
 import { ConferenceListPage, ConferencePage } from "./pages/room-page";
-import { previousMonth, screenshot } from "./support";
+import { assignedMessage, previousMonth, screenshot } from "./support";
 
 test.use({ locale: "en-US" });
 
@@ -61,7 +61,7 @@ test("owner: account → room → conference; assign a code and see it everywher
   await page.reload();
   await expect(conference.currentCode()).toHaveText("Unallocated");
   await conference.assign("E2E-Atlas");
-  await expect(conference.message()).toHaveText("Code E2E-Atlas assigned to 1 conference(s).");
+  await expect(conference.message()).toHaveText(assignedMessage("E2E-Atlas", 1));
   await page.goto(conferenceUrl);
   await expect(conference.currentCode()).toHaveText("E2E-Atlas");
   await expect(page.getByTestId("code-origin")).toContainText("assigned by Isabelle Laurent on");
@@ -97,7 +97,7 @@ test("owner: bulk assignment across rooms from the Unallocated list, and auto bi
   await list.select(0);
   await list.select(1);
   await list.assignSelected("BULK-E2E");
-  await expect(page.getByTestId("form-message")).toHaveText("Code BULK-E2E assigned to 2 conference(s).");
+  await expect(page.getByTestId("form-message")).toHaveText(assignedMessage("BULK-E2E", 2));
   await page.goto(`/account/conferences?period=${month}&code=BULK-E2E`);
   await expect(page.locator("input[name=conference]")).toHaveCount(2);
 

@@ -3,7 +3,7 @@ import { CleanupPage } from "./pages/cleanup-page";
 import { logIn, OWNER } from "./pages/login-page";
 import { ReportsPage } from "./pages/reports-page";
 import { SchedulesPage } from "./pages/schedules-page";
-import { currentMonth, downloadWorkbook, monthlySentence, STATEMENT_CELL_FORMATS, statementCellFormats, statementLines, takeBackCodes } from "./support";
+import { assignedMessage, currentMonth, downloadWorkbook, monthlySentence, STATEMENT_CELL_FORMATS, statementCellFormats, statementLines, takeBackCodes } from "./support";
 
 test.use({ locale: "en-US" });
 
@@ -31,7 +31,7 @@ test("a whole month end: clean up, download the statement, schedule the monthly 
   await cleanup.selectAll().check();
   await cleanup.codeField().fill(CODE);
   await cleanup.assignButton().click();
-  await expect(cleanup.message()).toHaveText(`Code ${CODE} assigned to ${unallocated} conference(s).`);
+  await expect(cleanup.message()).toHaveText(assignedMessage(CODE, unallocated));
   await page.goto(`/account?period=${month}`);
   await expect(summaryLine).toHaveText("None: every conference has a billing code");
 

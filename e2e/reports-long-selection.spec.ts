@@ -56,7 +56,7 @@ for (const { count, account, firstRoom, prefixes } of selections) {
     const reports = new ReportsPage(page);
     await reports.open();
     await tick(page, prefixes);
-    await expect(page.getByTestId("cardholder-count")).toHaveText(`${count} selected`);
+    await expect(page.getByTestId("cardholder-count")).toHaveText(`${count.toLocaleString("fr-FR")} selected`);
     await reports.chooseType("Conference rooms");
     await reports.chooseRange("Past 12 months");
     await reports.show();
@@ -72,7 +72,7 @@ for (const { count, account, firstRoom, prefixes } of selections) {
     await again.goto(address);
     expect((await new ReportsPage(again).total())[0]).toBe(total);
     await again.getByTestId("builder-details").locator("summary").click();
-    await expect(again.getByTestId("cardholder-count")).toHaveText(`${count} selected`);
+    await expect(again.getByTestId("cardholder-count")).toHaveText(`${count.toLocaleString("fr-FR")} selected`);
     await again.close();
 
     // Its next page and its Excel file keep the short address.

@@ -16,7 +16,8 @@ const mails = () => {
     return [];
   }
 };
-const today = () => new Date().toISOString().slice(0, 10);
+/** Today's GMT day as the demo account (fr-FR) writes dates: "04/12/2026". */
+const todayShown = () => new Intl.DateTimeFormat("fr-FR", { day: "2-digit", month: "2-digit", year: "numeric", timeZone: "UTC" }).format(new Date());
 const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
 
 
@@ -36,7 +37,7 @@ test("the owner schedules a report, sends it now, sees it delivered in the histo
   await schedules.fill({ name: "Weekly user status", report: "User status", frequency: "weekly", time: "07:30", range: "custom", from: "2026-01-01", to: tomorrow(), format: "csv", emails: "a@b.c,d@e.f" });
   await schedules.save();
   await expect(schedules.fieldError("emails")).toHaveText("Separate the addresses with spaces, not commas or semicolons: “a@b.c,d@e.f”.");
-  await expect(schedules.fieldError("to")).toContainText(`The end date must not be in the future. Today is ${today()} (GMT)`);
+  await expect(schedules.fieldError("to")).toContainText(`The end date must not be in the future. Today is ${todayShown()} (GMT)`);
   await expect(page.locator("#f-name")).toHaveValue("Weekly user status", { timeout: 1000 });
   await screenshot(page, "schedule-form-errors-en");
 
@@ -116,7 +117,7 @@ test("the owner schedules a report, sends it now, sees it delivered in the histo
   // Test upload to a loopback address: refused before any connection (the server does not allow private addresses).
   await page.locator("#f-host").fill("127.0.0.1");
   await page.getByRole("button", { name: "Tester le dépôt" }).click();
-  await expect(page.getByTestId("test-result")).toHaveText("Le dépôt de test a échoué : 127.0.0.1 est une adresse privée, de bouclage ou lien-local (127.0.0.1) : les rapports programmés ne sont pas livrés à l'intérieur du réseau du fournisseur.");
+  await expect(page.getByTestId("test-result")).toHaveText("Le dépôt de test a échoué : 127.0.0.1 est une adresse privée, de bouclage ou lien-local (127.0.0.1) : les rapports programmés ne sont pas livrés à l'intérieur du réseau du fournisseur.");
   await expect(page.locator("#f-password")).toHaveValue("un mot de passe");
   await screenshot(page, "schedule-test-upload-fr");
 });
@@ -175,7 +176,7 @@ test("from a Previous month report, Schedule this report: Previous month, the mo
   await page.reload();
   await expect(page.getByTestId("summary-range")).toHaveText("Mois précédent");
   await expect(page.getByTestId("summary-next-run")).toHaveText(sentence.fr);
-  await expect(page.getByTestId("summary-filters")).toHaveText("Filtres : Titulaires : Marilene BALLESTER");
+  await expect(page.getByTestId("summary-filters")).toHaveText("Filtres : Titulaires : Marilene BALLESTER");
 });
 
 test("a fresh schedule's range follows its frequency until one is chosen, with JavaScript and without", async ({ page, browser }) => {

@@ -5,7 +5,12 @@ import { sql } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import { createDb, type Database } from "../db/client";
 import { openEmbedded } from "../db/embedded";
+import { messages } from "../lib/i18n/messages";
+import { plural } from "../lib/i18n/plural";
 import { rebuildRollups } from "../lib/usage/rollups";
+
+/** "Code X assigned to 3 conferences.": the English message, the count in the demo account's (fr-FR) digits. */
+export const assignedMessage = (code: string, count: number) => plural("en", count, messages.en.codes.assigned, { code }, "fr-FR");
 
 /** Saves a full-page screenshot under screenshots/ for a person to look at. */
 export async function screenshot(page: Page, name: string) {
@@ -92,6 +97,6 @@ export function monthlySentence(now = new Date()) {
   const month = (d: Date, locale: string) => d.toLocaleString(locale, { month: "long", timeZone: "UTC" });
   return {
     en: `On 1 ${month(run, "en-GB")} at 06:00 GMT: 1–${lastDay} ${month(covered, "en-GB")}`,
-    fr: `Le 1er ${month(run, "fr-FR")} à 06:00 GMT : du 1er au ${lastDay} ${month(covered, "fr-FR")}`,
+    fr: `Le 1er ${month(run, "fr-FR")} à 06:00 GMT : du 1er au ${lastDay} ${month(covered, "fr-FR")}`,
   };
 }

@@ -48,9 +48,36 @@ export function rateToDecimal(rateE4: number): `${number}` {
   return `${rateE4 < 0 ? "-" : ""}${abs.slice(0, -4)}.${abs.slice(-4)}` as `${number}`;
 }
 
-/** A rate in ten-thousandths of the currency unit per minute, with its four decimals: 450 EUR in fr-FR → "0,0450 €". */
+const rateFormats = new Map<string, Intl.NumberFormat>();
+
+/**
+ * A rate in ten-thousandths of the currency unit per minute, read like money: the currency's
+ * digits, more only when the rate has them (900 EUR → "€0.09", 935 → "€0.0935", 450 → "0,045 €").
+ */
 export function formatRate(rateE4: number, currency: string, locale: string): string {
-  return new Intl.NumberFormat(locale, { style: "currency", currency, minimumFractionDigits: 4, maximumFractionDigits: 4 }).format(rateToDecimal(rateE4));
+  const key = `${locale}|${currency}`;
+  let format = rateFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: "currency", currency, minimumFractionDigits: minorDigits(currency), maximumFractionDigits: 4 });
+    rateFormats.set(key, format);
+  }
+  return format.format(rateToDecimal(rateE4));
+}
+
+/** A file's size in the locale's style: "12.3 MB", "12,3 Mo"; under a megabyte in kilobytes, rounded up ("18 kB"). */
+export function formatSize(bytes: number, locale: string): string {
+  const mega = bytes >= 1024 * 1024;
+  const unit = new Intl.NumberFormat(locale, { style: "unit", unit: mega ? "megabyte" : "kilobyte", minimumFractionDigits: mega ? 1 : 0, maximumFractionDigits: mega ? 1 : 0 });
+  return unit.format(mega ? bytes / 1024 / 1024 : Math.ceil(bytes / 1024));
+}
+
+const countFormats = new Map<string, Intl.NumberFormat>();
+
+/** A count (lines, pages, conferences) in the locale's digits: 5675 → "5 675" in fr-FR, "5,675" in en-GB. */
+export function formatCount(n: number, locale: string): string {
+  let format = countFormats.get(locale);
+  if (!format) countFormats.set(locale, (format = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 })));
+  return format.format(n);
 }
 
 /** Seconds as HH:MM:SS; hours go past 24 (e.g. "125:03:10"). */
@@ -93,6 +120,17 @@ export const formatLocalDate = (instant: Date, timeZone: string, locale: string)
 /** A time of day in the account's zone, 24-hour: "14:05", or "14:05:09" with seconds. */
 export const formatLocalTime = (instant: Date, timeZone: string, locale: string, seconds = false) =>
   dateTimeFormat(locale, timeZone, seconds ? "timeWithSeconds" : "time").format(instant);
+
+/**
+ * The one way a moment is shown to a person, on pages, in e-mails and in messages: the account's
+ * date style, 24-hour time and the zone's offset, "05/12/2026 14:32 GMT" (schedules run in GMT),
+ * "05/12/2026 15:32 GMT+1". ISO stays for file names, URLs, form values and machine formats.
+ */
+export const formatDateTime = (instant: Date, timeZone: string, locale: string) =>
+  `${formatLocalDate(instant, timeZone, locale)} ${formatLocalTime(instant, timeZone, locale)} ${gmtOffset(instant, timeZone)}`;
+
+/** A day as forms, URLs and the database carry it (YYYY-MM-DD, a GMT day) in the account's date style: "04/12/2026". */
+export const formatDay = (day: string, locale: string) => formatLocalDate(new Date(`${day}T00:00:00Z`), "UTC", locale);
 
 /** The zone's offset at that instant as the OAI writes it: "GMT+1", "GMT+2", "GMT", "GMT+5:30". */
 export function gmtOffset(instant: Date, timeZone: string): string {

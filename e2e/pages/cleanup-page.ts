@@ -26,6 +26,7 @@ export class CleanupPage {
 
   /** How many unallocated conferences the filters match, as the page says it. */
   async matching(): Promise<number> {
-    return Number((await this.page.getByTestId("cleanup-count").innerText()).match(/\d+/)![0]);
+    // The count is written in the account's digits ("1 234"): its group separators are dropped.
+    return Number((await this.page.getByTestId("cleanup-count").innerText()).match(/\d[\d\s,.]*/)![0].replace(/\D/g, ""));
   }
 }

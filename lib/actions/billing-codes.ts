@@ -8,9 +8,17 @@ import { readCleanupFilter } from "@/lib/cleanup";
 import { getAccount } from "@/lib/data/account";
 import { NotFoundError } from "@/lib/errors";
 import { getMessages } from "@/lib/i18n/locale";
-import { fill, type Messages } from "@/lib/i18n/messages";
+import type { Messages } from "@/lib/i18n/messages";
+import { plural, type Plural } from "@/lib/i18n/plural";
+import type { Scope } from "@/lib/auth/scope";
 import { choosePeriod } from "@/lib/periods";
 import { runFormAction, runOwnerFormAction, type FormState } from "./form";
+
+/** A count's sentence: words by the UI language's plural rules, the count in the account's digits. */
+async function counted(scope: Scope, t: Messages, forms: Plural, count: number, values: Record<string, string | number> = {}): Promise<string> {
+  const { locale } = await getAccount(scope);
+  return plural(t.lang, count, forms, values, locale);
+}
 
 const id = z.coerce.number().int().positive();
 const version = z.coerce.number().int().positive();
@@ -39,7 +47,7 @@ export async function assignConferenceCode(conferenceId: number, conferenceVersi
   return runFormAction(z.object({ code: billingCodeSchema }), formData, async ({ scope, input, t }) => {
     const result = await assignBillingCode(await getDb(), scope, [{ id: id.parse(conferenceId), version: version.parse(conferenceVersion) }], input.code);
     revalidatePath("/", "layout");
-    return fill(t.codes.assigned, { code: result.code, count: result.count });
+    return counted(scope, t, t.codes.assigned, result.count, { code: result.code });
   });
 }
 
@@ -51,7 +59,7 @@ export async function assignSelectedCodes(_previous: FormState, formData: FormDa
     if (!input.conference.length) throw noneSelected(t);
     const result = await assignBillingCode(await getDb(), scope, input.conference, input.code);
     revalidatePath("/", "layout");
-    return fill(t.codes.assigned, { code: result.code, count: result.count });
+    return counted(scope, t, t.codes.assigned, result.count, { code: result.code });
   });
   return state;
 }
@@ -73,7 +81,7 @@ export async function assignCleanup(view: CleanupView, _previous: FormState, for
       if (!input.conference.length) throw noneSelected(t);
       const result = await assignBillingCode(await getDb(), scope, input.conference, input.code);
       revalidatePath("/", "layout");
-      return fill(t.codes.assigned, { code: result.code, count: result.count });
+      return counted(scope, t, t.codes.assigned, result.count, { code: result.code });
     }
     const [account, { locale }] = await Promise.all([getAccount(scope), getMessages()]);
     const { period } = choosePeriod(shown.period, account.timeZone);
@@ -82,7 +90,8 @@ export async function assignCleanup(view: CleanupView, _previous: FormState, for
     const result = await assignUnallocated(await getDb(), scope, period, query.filter, input.code);
     revalidatePath("/", "layout");
     const skipped = shown.shown - result.count;
-    return fill(skipped > 0 ? t.cleanup.assignedSome : t.codes.assigned, { code: result.code, count: result.count, skipped });
+    const assigned = plural(t.lang, result.count, t.codes.assigned, { code: result.code }, account.locale);
+    return skipped > 0 ? `${assigned} ${plural(t.lang, skipped, t.cleanup.skipped, {}, account.locale)}` : assigned;
   });
 }
 
@@ -93,6 +102,6 @@ export async function setRoomAutoCode(roomNumber: string, _previous: FormState, 
     const result = await setAutoBillingCode(await getDb(), scope, room.parse(roomNumber), input.code || null, input.apply === "on");
     revalidatePath("/", "layout");
     if (!result.code) return t.codes.autoCodeCleared;
-    return input.apply === "on" ? fill(t.codes.autoCodeSavedApplied, { count: result.applied }) : t.codes.autoCodeSaved;
+    return input.apply === "on" ? counted(scope, t, t.codes.autoCodeSavedApplied, result.applied) : t.codes.autoCodeSaved;
   });
 }

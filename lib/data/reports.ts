@@ -4,6 +4,7 @@ import { z } from "zod";
 import { getDb, type Queryable } from "@/db/client";
 import { oneRow, rows } from "@/db/rows";
 import type { AccountScope } from "@/lib/auth/scope";
+import { getAccount } from "@/lib/data/account";
 import { ValidationError } from "@/lib/errors";
 import type { Cell } from "@/lib/export/workbook";
 import { fill, type Locale, type Messages } from "@/lib/i18n/messages";
@@ -88,7 +89,7 @@ export async function checkReportRequest(
   t: Messages,
 ): Promise<{ query?: ReportQuery; names?: FilterNames; errors: Record<string, string[]> }> {
   if (!q.has("type")) return { errors: {} };
-  const parsed = parseReportQuery(q, now, t);
+  const parsed = parseReportQuery(q, now, t, (await getAccount(scope)).locale);
   if (!parsed.ok) return { errors: parsed.errors };
   try {
     return { query: parsed.query, names: await getReportFilterNames(scope, parsed.query, t), errors: {} };

@@ -235,7 +235,7 @@ async function worded(attempt: Promise<unknown>, destination: string) {
   assert.ok(error instanceof DeliveryError, String(error));
   const channel = destination.startsWith("mail:") ? "mail" : "upload";
   const d = { destination, status: "failed", attempts: 1, detail: error.message, details: { problem: deliveryProblem(error, channel) } };
-  return { problem: d.details.problem, kind: error.kind, en: deliveryNote(d, messages.en.schedules), fr: deliveryNote(d, messages.fr.schedules), detail: error.message };
+  return { problem: d.details.problem, kind: error.kind, en: deliveryNote(d, messages.en.schedules, { lang: "en", locale: "en" }), fr: deliveryNote(d, messages.fr.schedules, { lang: "fr", locale: "fr" }), detail: error.message };
 }
 
 /** A TCP server that accepts connections and never says a word. */
@@ -272,7 +272,7 @@ test("every upload failure, from real servers on loopback, is worded for the cus
     const refused = await worded(uploadReport(sftpTo(closed.port), file, "r.csv", open), `sftp://acct@127.0.0.1:${closed.port}/`);
     assert.deepEqual([refused.problem, refused.kind], ["refused", "transient"]);
     assert.equal(refused.en, "127.0.0.1 refused the connection: no SFTP server answers on that port. Check the host and the port in the schedule.");
-    assert.equal(refused.fr, "127.0.0.1 a refusé la connexion : aucun serveur SFTP ne répond sur ce port. Vérifiez l'hôte et le port dans la programmation.");
+    assert.equal(refused.fr, "127.0.0.1 a refusé la connexion : aucun serveur SFTP ne répond sur ce port. Vérifiez l'hôte et le port dans la programmation.");
     assert.equal((await worded(uploadReport(ftpTo(closed.port), file, "r.csv", open), `ftp://acct@127.0.0.1:${closed.port}/`)).problem, "refused");
 
     const timeout = await worded(uploadReport(sftpTo(silent.port), file, "r.csv", quick), `sftp://acct@127.0.0.1:${silent.port}/`);
@@ -328,7 +328,7 @@ test("SMTP answers are worded for the customer: busy, mailbox full, address refu
 });
 
 test("a history written before failures had kinds is worded from its stored text", () => {
-  const old = (destination: string, detail: string) => deliveryNote({ destination, status: "failed", attempts: 1, detail, details: null }, messages.en.schedules);
+  const old = (destination: string, detail: string) => deliveryNote({ destination, status: "failed", attempts: 1, detail, details: null }, messages.en.schedules, { lang: "en", locale: "en" });
   assert.equal(old("sftp://acct@files.example.com:22/in", "SFTP files.example.com: getConnection: All configured authentication methods failed"), "The SFTP server refused the user name or password. Check them in the schedule.");
   assert.equal(old("ftp://acct@files.example.com:21/in", "FTP files.example.com: connect ECONNREFUSED 203.0.113.7:21"), "files.example.com refused the connection: no FTP server answers on that port. Check the host and the port in the schedule.");
   assert.equal(old("mail:a@client.example", "SMTP to a@client.example: Message failed: 550 5.1.1 No such user"), "The recipient's mail server refused this address. Check the address in the schedule.");

@@ -9,7 +9,7 @@ import { getRoomUsage, type RoomDisplay } from "@/lib/data/room-usage";
 import type { RoomHeader } from "@/lib/data/rooms";
 import { formatLocalDate, formatLocalTime, formatRoomNumber } from "@/lib/format";
 import { fill, type Locale, type Messages } from "@/lib/i18n/messages";
-import { periodLabel, toUrlPeriod, type Period } from "@/lib/periods";
+import { periodInSentence, toUrlPeriod, type Period } from "@/lib/periods";
 import { statementRows } from "./conference-rows";
 import { createWorkbook, excelDateTime, wallClock, type Cell, type Column, type ColumnKind, type TableWriter } from "./workbook";
 
@@ -85,7 +85,7 @@ async function titleBlock(c: ExportContext, heading: string, extra: string[] = [
   return [
     `${c.t.provider} ${c.t.productName} — ${c.account.companyName} (${c.account.number})`,
     heading,
-    fill(c.t.download.period, { period: periodLabel(c.period, c.locale), status: status === "invoiced" ? c.t.summary.invoiced : c.t.summary.notInvoiced }),
+    fill(c.t.download.period, { period: periodInSentence(c.period, c.locale), status: status === "invoiced" ? c.t.summary.invoiced : c.t.summary.notInvoiced }),
     ...extra,
     fill(c.t.download.generated, { date: `${formatLocalDate(now, c.account.timeZone, c.account.locale)} ${formatLocalTime(now, c.account.timeZone, c.account.locale)}`, zone: c.account.timeZone }),
   ];

@@ -50,10 +50,10 @@ rows.push(["short", 1], []);
 
 /** Accounts, with the number formats their columns must have (written out here, not computed). */
 const MONEY = [
-  { currency: "EUR", locale: "fr-FR", scale: 100, date: "dd/mm/yyyy", money: '#,##0.00 "€"', rate: '#,##0.0000 "€"' },
-  { currency: "USD", locale: "en-US", scale: 100, date: "mm/dd/yyyy", money: '"$"#,##0.00', rate: '"$"#,##0.0000' },
-  { currency: "JPY", locale: "ja-JP", scale: 1, date: "yyyy/mm/dd", money: '"￥"#,##0', rate: '"￥"#,##0.0000' },
-  { currency: "KWD", locale: "ar-KW", scale: 1000, date: "dd/mm/yyyy", money: '#,##0.000 "د.ك."', rate: '#,##0.0000 "د.ك."' },
+  { currency: "EUR", locale: "fr-FR", scale: 100, date: "dd/mm/yyyy", money: '#,##0.00 "€"', rate: '#,##0.00## "€"' },
+  { currency: "USD", locale: "en-US", scale: 100, date: "mm/dd/yyyy", money: '"$"#,##0.00', rate: '"$"#,##0.00##' },
+  { currency: "JPY", locale: "ja-JP", scale: 1, date: "yyyy/mm/dd", money: '"￥"#,##0', rate: '"￥"#,##0.####' },
+  { currency: "KWD", locale: "ar-KW", scale: 1000, date: "dd/mm/yyyy", money: '#,##0.000 "د.ك."', rate: '#,##0.000# "د.ك."' },
 ];
 type Money = (typeof MONEY)[number];
 

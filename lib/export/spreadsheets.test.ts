@@ -36,8 +36,8 @@ let owner: AccountScope;
 
 /** The demo's account, French; then the same account made American (en-US, US dollars) for the second pass. */
 const ACCOUNTS = [
-  { name: "French", locale: "fr-FR", currency: "EUR", language: "fr", date: "dd/mm/yyyy", money: '#,##0.00 "€"', rate: '#,##0.0000 "€"' },
-  { name: "American", locale: "en-US", currency: "USD", language: "en", date: "mm/dd/yyyy", money: '"$"#,##0.00', rate: '"$"#,##0.0000' },
+  { name: "French", locale: "fr-FR", currency: "EUR", language: "fr", date: "dd/mm/yyyy", money: '#,##0.00 "€"', rate: '#,##0.00## "€"' },
+  { name: "American", locale: "en-US", currency: "USD", language: "en", date: "mm/dd/yyyy", money: '"$"#,##0.00', rate: '"$"#,##0.00##' },
 ] as const;
 type Account = (typeof ACCOUNTS)[number];
 

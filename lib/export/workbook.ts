@@ -20,12 +20,15 @@ const DEFAULT_WIDTH: Record<ColumnKind, number> = { text: 24, phone: 20, int: 12
 
 /**
  * The account's currency as an Excel number format: `#,##0.00 "€"`, `"$"#,##0.00`, `#,##0 "¥"`;
- * with `digits`, that many decimals (rates: 4) instead of the currency's own.
+ * with `maxDigits`, the currency's decimals then optional ones up to that many, as pages write
+ * rates (lib/format.ts `formatRate`): `#,##0.00## "€"` shows 0.09 and 0.0935.
  */
-export function currencyFormat(currency: string, locale: string, digits = minorDigits(currency)): string {
+export function currencyFormat(currency: string, locale: string, maxDigits = minorDigits(currency)): string {
   const parts = new Intl.NumberFormat(locale, { style: "currency", currency }).formatToParts(1);
   const symbol = parts.find((p) => p.type === "currency")?.value ?? currency;
-  const number = digits ? `#,##0.${"0".repeat(digits)}` : "#,##0";
+  const digits = minorDigits(currency);
+  const decimals = "0".repeat(digits) + "#".repeat(Math.max(0, maxDigits - digits));
+  const number = decimals ? `#,##0.${decimals}` : "#,##0";
   const symbolFirst = parts.findIndex((p) => p.type === "currency") < parts.findIndex((p) => p.type === "integer");
   return symbolFirst ? `"${symbol}"${number}` : `${number} "${symbol}"`;
 }

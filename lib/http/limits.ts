@@ -26,7 +26,7 @@ const REASONS: Record<RefusalStatus, string> = { 400: "Bad Request", 408: "Reque
 const TEXTS: Record<RefusalStatus, { en: [string, string]; fr: [string, string] }> = {
   414: {
     en: ["This address is too long", "The link is longer than the portal accepts. Reports with long selections get a short link of their own: open Reports and build the report again."],
-    fr: ["Cette adresse est trop longue", "Le lien dépasse ce que le portail accepte. Les rapports aux longues sélections reçoivent un lien court : ouvrez Rapports et composez à nouveau le rapport."],
+    fr: ["Cette adresse est trop longue", "Le lien dépasse ce que le portail accepte. Les rapports aux longues sélections reçoivent un lien court : ouvrez Rapports et composez à nouveau le rapport."],
   },
   431: {
     en: ["The request is too large", "Your browser sent a longer address, or more cookies or headers, than the portal accepts (16 KB). If this keeps happening, delete this site's cookies, then log in again."],

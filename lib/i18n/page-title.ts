@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { fromUrlPeriod, periodLabel } from "@/lib/periods";
+import { fromUrlPeriod, periodInSentence } from "@/lib/periods";
 import { first, type SearchParams } from "@/lib/search-params";
 import { getMessages } from "./locale";
 import type { Locale, Messages } from "./messages";
@@ -15,8 +15,8 @@ export async function pageTitle(words: (t: Messages, locale: Locale) => Words | 
   return { title: (await words(t, locale)).filter(Boolean).join(" — ") };
 }
 
-/** The billing period the address names ("November 2026"), for a title; none when it names none. */
+/** The billing period the address names, for a title after its page's words ("November 2026", "novembre 2026"); none when it names none. */
 export async function periodWords(searchParams: SearchParams, locale: Locale): Promise<string | undefined> {
   const period = fromUrlPeriod(first((await searchParams).period));
-  return period && periodLabel(period, locale);
+  return period && periodInSentence(period, locale);
 }

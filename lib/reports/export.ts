@@ -117,7 +117,7 @@ function room(output: Writable): Promise<void> {
   });
 }
 
-const totalLabel = (c: ReportContext, count: number) => `${c.t.reports.total} (${linesLabel(count, c.t)})`;
+const totalLabel = (c: ReportContext, count: number) => `${c.t.reports.total} (${linesLabel(count, c.t, c.account.locale)})`;
 
 function xlsxWriter({ def, title, headers, c, output }: WriterSpec): LineWriter {
   const wb = createWorkbook(output);

@@ -1,8 +1,9 @@
 /** How report values read on screen, in HTML files and in CSV: one place per column kind. */
 import { csvText } from "@/lib/export/formula-safety";
 import type { Cell, ColumnKind } from "@/lib/export/workbook";
-import { formatDuration, formatLocalDate, formatLocalTime, formatMoney, formatRate, minorToDecimal, rateToDecimal } from "@/lib/format";
+import { formatCount, formatDay, formatDuration, formatLocalDate, formatLocalTime, formatMoney, formatRate, minorToDecimal, rateToDecimal } from "@/lib/format";
 import { fill, type Messages } from "@/lib/i18n/messages";
+import { plural } from "@/lib/i18n/plural";
 import { periodLabel, type Period } from "@/lib/periods";
 import type { ReportDefinition } from "./definitions";
 import type { ReportQuery } from "./query";
@@ -11,13 +12,6 @@ export type Money = { currency: string; locale: string };
 
 /** The names of the people and groups a report is filtered on, for its heading. */
 export type FilterNames = { cardholders: string[]; owners: string[]; groups: string[] };
-
-const integers = new Map<string, Intl.NumberFormat>();
-const integer = (locale: string) => {
-  let format = integers.get(locale);
-  if (!format) integers.set(locale, (format = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 })));
-  return format;
-};
 
 const DATE_KINDS = new Set<ColumnKind>(["date", "datetime", "time", "month"]);
 /** Date-like columns of reports hold instants as ms since the epoch (see definitions.ts). */
@@ -40,7 +34,7 @@ export function displayCell(kind: ColumnKind, cell: Cell, money: Money, language
     if (kind === "duration") return formatDuration(value);
     if (kind === "money") return formatMoney(value, money.currency, money.locale);
     if (kind === "rate") return formatRate(value, money.currency, money.locale);
-    return integer(money.locale).format(value);
+    return formatCount(value, money.locale);
   }
   return value;
 }
@@ -74,13 +68,10 @@ export function csvCell(kind: ColumnKind, cell: Cell, currency: string): string 
   return csvText(value);
 }
 
-/** A GMT day (YYYY-MM-DD) in the account's locale. */
-export const displayDay = (day: string, locale: string) => formatLocalDate(new Date(`${day}T00:00:00Z`), "UTC", locale);
-
 /** What a report is about, for the header of a file or a page. */
 export function reportHeading(def: ReportDefinition, query: ReportQuery, c: { t: Messages; account: { locale: string } }): string {
   const name = c.t.reports.types[def.type].name;
-  return def.usesRange ? fill(c.t.reports.heading, { report: name, from: displayDay(query.from, c.account.locale), to: displayDay(query.to, c.account.locale) }) : name;
+  return def.usesRange ? fill(c.t.reports.heading, { report: name, from: formatDay(query.from, c.account.locale), to: formatDay(query.to, c.account.locale) }) : name;
 }
 
 /** "Cardholders: Ann, Bob · Groups: Sales · Products: Audio", or "all users, all products". */
@@ -98,5 +89,5 @@ export function filterSummary(query: ReportQuery, names: FilterNames, t: Message
   return fill(t.reports.filtersApplied, { filters: parts.length ? parts.join(" · ") : t.reports.everyone });
 }
 
-/** "1 line", "12 lines": the count of a report's lines, in the UI language. */
-export const linesLabel = (count: number, t: Messages, locale?: string) => (count === 1 ? t.reports.oneLine : fill(t.reports.lines, { count: locale ? count.toLocaleString(locale) : count }));
+/** "1 line", "5 675 lines": the count of a report's lines, in the UI language and the account's digits. */
+export const linesLabel = (count: number, t: Messages, locale: string) => plural(t.lang, count, t.reports.lines, {}, locale);

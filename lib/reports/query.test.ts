@@ -58,7 +58,7 @@ test("bad input is refused with a message per field, in the UI's language", () =
   fails({ range: "last-7-days" }, "type", /Choose a report type/);
   fails({ type: "usage" }, "range", /Choose a date range/);
   fails({ type: "usage", range: "forever" }, "range", /no date range/);
-  fails({ type: "usage", range: "custom", from: "2025-11-23", to: "2026-01-01" }, "from", /past year only.*2025-11-24 to 2026-11-24/);
+  fails({ type: "usage", range: "custom", from: "2025-11-23", to: "2026-01-01" }, "from", /past year only.*24\/11\/2025 to 24\/11\/2026/);
   fails({ type: "usage", range: "custom", from: "2026-01-01", to: "2026-11-25" }, "to", /past year only/);
   fails({ type: "usage", range: "custom", from: "2026-05-02", to: "2026-05-01" }, "to", /From must not be after To/);
   fails({ type: "usage", range: "custom", from: "2026-02-30", to: "2026-03-01" }, "from", /YYYY-MM-DD/);
@@ -66,6 +66,8 @@ test("bad input is refused with a message per field, in the UI's language", () =
   fails({ type: "usage", range: "last-7-days", cardholder: "12,abc" }, "cardholders", /Unknown selection: abc/);
   fails({ type: "usage", range: "last-7-days", group: "-3" }, "groups", /Unknown selection/);
   fails({ type: "usage", range: "last-7-days", product: "fax" }, "products", /Unknown product: fax/);
+  const both = parse({ type: "usage", range: "custom", from: "2020-01-01", to: "2020-02-01" });
+  assert.ok(!both.ok && both.errors.from?.length === 1 && !both.errors.to, `both ends outside the year: told once, at From: ${JSON.stringify(!both.ok && both.errors)}`);
   const fr = parseReportQuery(new URLSearchParams({ type: "usage", range: "custom", from: "2026-05-02", to: "2026-05-01" }), now, messages.fr);
   assert.ok(!fr.ok && /ne doit pas être après/.test(fr.errors.to!.join()));
   // The boundaries themselves are inside the year.

@@ -4,6 +4,7 @@
  * report as these search parameters. Plain TypeScript (no server-only): the job worker uses it too.
  */
 import { products, type Product } from "@/db/schema/accounts";
+import { formatDay } from "@/lib/format";
 import { fill, messages, type Messages } from "@/lib/i18n/messages";
 import { isoDay } from "@/lib/time-zone";
 
@@ -100,10 +101,11 @@ type ErrorTexts = Messages["reports"]["errors"];
 
 /**
  * Reads a report from URL search parameters. Presets are resolved against `now` (GMT). Every
- * problem is reported, per field, in the messages' language (English by default); ids are only
+ * problem is reported, per field, in the messages' language (English by default), its dates in
+ * `locale`'s style (the account's); a problem of both ends of the range is told once. Ids are only
  * checked for shape here — whether they belong to the account is checked against the database.
  */
-export function parseReportQuery(params: URLSearchParams, now: Date, t: Messages = messages.en): ReportQueryResult {
+export function parseReportQuery(params: URLSearchParams, now: Date, t: Messages = messages.en, locale = "en-GB"): ReportQueryResult {
   const e = t.reports.errors;
   const errors: Record<string, string[]> = {};
   const fail: Fail = (field, message) => (errors[field] ??= []).push(message);
@@ -111,7 +113,7 @@ export function parseReportQuery(params: URLSearchParams, now: Date, t: Messages
   const typeValue = params.get(PARAM.type) ?? "";
   const type = reportTypes.find((r) => r === typeValue);
   if (!type) fail("type", typeValue ? fill(e.unknownType, { value: typeValue.slice(0, 40) }) : e.noType);
-  const { range, from, to } = readRange(params, now, e, fail);
+  const { range, from, to } = readRange(params, now, e, fail, locale);
   const filters = readFilters(params, e, fail);
 
   if (Object.keys(errors).length || !type || !range) return { ok: false, errors };
@@ -119,7 +121,7 @@ export function parseReportQuery(params: URLSearchParams, now: Date, t: Messages
 }
 
 /** The range and its days: a preset's, resolved against `now`, or a custom From–To within the past year. */
-function readRange(params: URLSearchParams, now: Date, e: ErrorTexts, fail: Fail): { range?: ReportRange; from: string; to: string } {
+function readRange(params: URLSearchParams, now: Date, e: ErrorTexts, fail: Fail, locale: string): { range?: ReportRange; from: string; to: string } {
   const rangeValue = params.get(PARAM.range) ?? (params.has(PARAM.from) || params.has(PARAM.to) ? "custom" : "");
   const preset = rangePresets.find((p) => p === rangeValue);
   if (preset) return { range: preset, ...resolvePreset(preset, now) };
@@ -131,13 +133,15 @@ function readRange(params: URLSearchParams, now: Date, e: ErrorTexts, fail: Fail
   const to = (params.get(PARAM.to) ?? "").trim();
   const earliest = earliestDay(now);
   const today = gmtDay(now);
-  const outside = fill(e.outsideYear, { earliest, today });
+  const outside = fill(e.outsideYear, { earliest: formatDay(earliest, locale), today: formatDay(today, locale) });
+  const fromOutside = isDay(from) && (from < earliest || from > today);
   if (!from) fail("from", e.fromMissing);
   else if (!isDay(from)) fail("from", e.badDate);
-  else if (from < earliest || from > today) fail("from", outside);
+  else if (fromOutside) fail("from", outside);
   if (!to) fail("to", e.toMissing);
   else if (!isDay(to)) fail("to", e.badDate);
-  else if (to < earliest || to > today) fail("to", outside);
+  // Both ends outside the year: one message, at From, says what to choose for both.
+  else if ((to < earliest || to > today) && !fromOutside) fail("to", outside);
   if (isDay(from) && isDay(to) && from > to) fail("to", e.fromAfterTo);
   return { range: "custom", from, to };
 }

@@ -438,7 +438,7 @@ test("phone numbers and rates: the account's numbers and the provider's, with th
   assert.match(report.lines[1]![3]!, /^0\.\d{4}$/);
   // In .xlsx: the rate a number in the account's currency, its four decimals kept; the number text without any mark.
   const sheet = await workbookOf(f.a, query("phone-numbers"));
-  assert.deepEqual([sheet.getCell("D7").value, sheet.getCell("D7").numFmt], [0.045, '#,##0.0000 "€"']);
+  assert.deepEqual([sheet.getCell("D7").value, sheet.getCell("D7").numFmt], [0.045, '#,##0.00## "€"']);
   assert.deepEqual([sheet.getCell("A7").value, sheet.getCell("A7").numFmt], ["+33 1 70 00 00 01", "@"]);
   const xlsx = writtenCells((await file(f.a, query("phone-numbers"), "xlsx")).body);
   assert.equal(xlsx.get("A7")!.quotePrefix, false);

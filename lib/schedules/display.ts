@@ -1,13 +1,10 @@
 import type { ReportSchedule } from "@/db/schema";
 import { fill, locales, messages, type Locale, type Messages } from "@/lib/i18n/messages";
-import { gmtOffset } from "@/lib/format";
+import { formatDay, gmtOffset } from "@/lib/format";
 import { PARAM, reportTypes, type ReportType } from "@/lib/reports/query";
 import { isoDay } from "@/lib/time-zone";
 import { rangeWords, runSentence, type DateStyle } from "./next-run";
 import { hhmm, rangeForRun } from "./timing";
-
-/** "2026-11-25 06:00 GMT" — schedule times are always shown in GMT, as they are set. */
-export const formatGmt = (date: Date | null | undefined) => (date ? `${date.toISOString().slice(0, 16).replace("T", " ")} GMT` : "");
 
 export function describeFrequency(s: Pick<ReportSchedule, "frequency" | "weekday" | "monthDay" | "timeOfDay">, t: Messages["schedules"]): string {
   const time = hhmm(s.timeOfDay);
@@ -26,11 +23,12 @@ export function reportName(query: string, t: Messages): string {
 }
 
 /**
- * The form's clock: today's GMT day (a custom range ends by then), where the account's zone stands
+ * The form's clock: today's GMT day (a custom range ends by then; as the input's value, and as
+ * a person reads it), where the account's zone stands
  * against GMT today, and how the next run's sentence writes dates (UI language, account's order).
  */
 export function formClock(t: Messages["schedules"], account: { timeZone: string; locale: string }, lang: Locale, now: Date) {
-  return { today: isoDay(now), parisTime: fill(t.timeHint, { zone: account.timeZone, offset: gmtOffset(now, account.timeZone) }), dateStyle: { lang, accountLocale: account.locale }, now: now.toISOString() };
+  return { today: isoDay(now), todayLabel: formatDay(isoDay(now), account.locale), parisTime: fill(t.timeHint, { zone: account.timeZone, offset: gmtOffset(now, account.timeZone) }), dateStyle: { lang, accountLocale: account.locale }, now: now.toISOString() };
 }
 
 /** Every report type, plus the report the owner came from (with its filters, in words) first. */

@@ -19,7 +19,7 @@ let own: { cardholder: number; group: number };
 let foreign: { cardholder: number; owner: number; group: number };
 const key = randomBytes(32).toString("hex");
 const now = new Date("2026-11-01T10:00:00Z");
-const en = { t: messages.en, now, encryptionKey: key };
+const en = { t: messages.en, locale: "en-GB", now, encryptionKey: key };
 
 before(async () => {
   t = await testDatabase();
@@ -44,7 +44,7 @@ after(() => t.close());
 
 const form = (fields: Record<string, string>) => ({ name: "Usage", report: "type=usage", frequency: "daily", time: "06:00", range: "previous-day", format: "csv", emails: "a@b.example", ...fields });
 const errorsOf = (fields: Record<string, string>) => {
-  const r = parseScheduleForm(form(fields), { t: messages.en, now, checkReport: (q) => (q.startsWith("type=usage") ? q : null) });
+  const r = parseScheduleForm(form(fields), { t: messages.en, locale: "en-GB", now, checkReport: (q) => (q.startsWith("type=usage") ? q : null) });
   assert.equal(r.ok, false, `refused: ${JSON.stringify(fields).slice(0, 120)}`);
   return (r as { errors: Record<string, string[]> }).errors;
 };
@@ -89,11 +89,11 @@ test("control characters (CR, LF, NUL, any C0, DEL) are refused in every text fi
   // Pasted keys and certificates are lines: CR LF line ends are fine, NUL or ESC are not.
   const pair = sshKeyPair();
   const keyForm = { ...sftp, auth: "key", password: "" };
-  assert.equal(parseScheduleForm(form({ ...keyForm, privateKey: pair.private.replace(/\n/g, "\r\n") }), { t: messages.en, now, checkReport: (q) => q }).ok, true, "a key with CR LF line ends");
+  assert.equal(parseScheduleForm(form({ ...keyForm, privateKey: pair.private.replace(/\n/g, "\r\n") }), { t: messages.en, locale: "en-GB", now, checkReport: (q) => q }).ok, true, "a key with CR LF line ends");
   assert.deepEqual(errorsOf({ ...keyForm, privateKey: pair.private.replace("\n", "\n\u0000") }).privateKey, [e.keyInvalid]);
   const { ca } = privateCaCertificate();
   const ftps = { protocol: "ftps", host: "files.example.com", user: "u", password: "p" };
-  assert.equal(parseScheduleForm(form({ ...ftps, ca: ca.replace(/\n/g, "\r\n") }), { t: messages.en, now, checkReport: (q) => q }).ok, true, "a CA with CR LF line ends");
+  assert.equal(parseScheduleForm(form({ ...ftps, ca: ca.replace(/\n/g, "\r\n") }), { t: messages.en, locale: "en-GB", now, checkReport: (q) => q }).ok, true, "a CA with CR LF line ends");
   assert.deepEqual(errorsOf({ ...ftps, ca: ca.replace("\n", "\n\u001b") }).ca, [e.ca]);
   assert.deepEqual(errorsOf({ ...ftps, ca: "not a certificate" }).ca, [e.ca]);
   assert.deepEqual(errorsOf({ ...ftps, ca: `${ca}\nsomething else` }).ca, [e.ca], "nothing but certificates");
@@ -114,7 +114,7 @@ test("filters naming another account's cardholder, owner or group are refused at
     assert.deepEqual(saved, { ok: false, errors: { report: [message.replace("{ids}", String(id))] } }, filter);
   }
   const fr = await saveScheduleForm(owner, null, form({ report: `type=activity&cardholder=${foreign.cardholder}` }), { ...en, t: messages.fr });
-  assert.deepEqual(fr, { ok: false, errors: { report: [`Ces titulaires ne font pas partie de ce compte : ${foreign.cardholder}.`] } });
+  assert.deepEqual(fr, { ok: false, errors: { report: [`Ces titulaires ne font pas partie de ce compte : ${foreign.cardholder}.`] } });
   assert.equal(await schedules(), 0, "nothing written");
 
   // The account's own cardholder and group are fine; editing it to a foreign one is refused and changes nothing.
@@ -193,7 +193,7 @@ test("a failed Test upload says what went wrong in the customer's words, in the 
     const fr1 = await testScheduleDestination(owner, null, destination, { ...en, t: messages.fr, allowPrivate: true });
     const frWords = messages.fr.schedules;
     assert.equal((fr1 as { message: string }).message, fill(frWords.testFailed, { reason: fill(frWords.runHistory.problems.auth, { protocol: "FTP" }) }));
-    assert.match((fr1 as { message: string }).message, /^Le dépôt de test a échoué : Le serveur FTP a refusé/);
+    assert.match((fr1 as { message: string }).message, /^Le dépôt de test a échoué\u202f: Le serveur FTP a refusé/);
   } finally {
     await ftp.stop();
   }

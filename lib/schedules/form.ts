@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { assertOwner, type AccountScope, type Scope } from "@/lib/auth/scope";
+import { getAccount } from "@/lib/data/account";
 import { createSchedule, getSchedule, getScheduleSecret, ScheduleLimitError, updateSchedule } from "@/lib/data/schedules";
 import { PrivateAddressError } from "@/lib/delivery/address-guard";
 import { DeliveryError, deliveryProblem } from "@/lib/delivery/errors";
@@ -29,9 +30,11 @@ type Context = { t: Messages; now: Date };
 type TestContext = Context & { encryptionKey: string; allowPrivate: boolean; timeoutMs?: number };
 
 async function storedDestination(scope: AccountScope, scheduleId: number | null) {
-  if (scheduleId === null) return { stored: null, hasStoredSecret: false };
+  // The account's locale writes the dates of the form's messages.
+  const { locale } = await getAccount(scope);
+  if (scheduleId === null) return { stored: null, hasStoredSecret: false, locale };
   const s = await getSchedule(scope, scheduleId);
-  return { stored: s.upload, hasStoredSecret: s.hasSecret };
+  return { stored: s.upload, hasStoredSecret: s.hasSecret, locale };
 }
 
 /** *Set schedule!*'s schema for the schedule `scheduleId` (null: a new one). */

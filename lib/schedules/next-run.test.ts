@@ -23,11 +23,11 @@ test("the next run in words: its day and GMT time, then its dates, in the UI lan
   const now = new Date("2026-12-04T10:00:00Z");
   assert.equal(formRunSentence(monthly, now, en, gb), "On 1 January at 06:00 GMT: 1–31 December");
   assert.equal(formRunSentence(monthly, now, en, us), "On January 1 at 06:00 GMT: December 1–31");
-  assert.equal(formRunSentence(monthly, now, fr, french), "Le 1er janvier à 06:00 GMT : du 1er au 31 décembre");
+  assert.equal(formRunSentence(monthly, now, fr, french), "Le 1er janvier à 06:00 GMT : du 1er au 31 décembre");
   assert.equal(formRunSentence(monthly, now, en, { lang: "en", accountLocale: "fr-FR" }), "On 1 January at 06:00 GMT: 1–31 December", "English words, day first as in France");
-  assert.equal(formRunSentence({ ...monthly, frequency: "daily", range: "previous-day", time: "07:30" }, now, fr, french), "Le 5 décembre à 07:30 GMT : le 4 décembre");
+  assert.equal(formRunSentence({ ...monthly, frequency: "daily", range: "previous-day", time: "07:30" }, now, fr, french), "Le 5 décembre à 07:30 GMT : le 4 décembre");
   assert.equal(formRunSentence({ ...monthly, frequency: "weekly", weekday: "1", range: "previous-week" }, now, en, gb), "On 7 December at 06:00 GMT: 30 November – 6 December");
-  assert.equal(formRunSentence({ ...monthly, monthDay: "15", range: "previous-12-months" }, now, fr, french), "Le 15 décembre à 06:00 GMT : du 15 décembre 2025 au 14 décembre 2026");
+  assert.equal(formRunSentence({ ...monthly, monthDay: "15", range: "previous-12-months" }, now, fr, french), "Le 15 décembre à 06:00 GMT : du 15 décembre 2025 au 14 décembre 2026");
   assert.equal(formRunSentence({ ...monthly, range: "custom", from: "2026-11-02", to: "2026-11-20" }, now, en, gb), "On 1 January at 06:00 GMT: 2–20 November");
 });
 

@@ -1,32 +1,32 @@
 import type { DeliveryDetails } from "@/db/schema";
 import { deliveryProblem } from "@/lib/delivery/errors";
-import { formatLocalDate } from "@/lib/format";
+import { formatDateTime, formatLocalTime } from "@/lib/format";
 import { fill, type Messages } from "@/lib/i18n/messages";
+import { plural } from "@/lib/i18n/plural";
 import { DELIVERY_ATTEMPTS } from "./retry";
 
 type T = Messages["schedules"];
-/** What the history knows of a run's next attempt, and how the account writes dates. */
-export type RetryClock = { nextAttemptAt: Date | null; locale: string; now: Date };
+/** How counts and dates are written: the words' language (its plural rules) and the account's locale. */
+type Counting = { lang: string; locale: string };
+/** What the history knows of a run's next attempt, and how counts and dates are written. */
+export type RetryClock = Counting & { nextAttemptAt: Date | null; now: Date };
 type Delivery = { destination: string; status: string; attempts: number; detail: string; details: DeliveryDetails | null };
-
-/** "05/12/2026 14:32 GMT": the account's date style, the GMT time schedules are set in. */
-export const gmtDateTime = (at: Date, locale: string) => `${formatLocalDate(at, "UTC", locale)} ${at.toISOString().slice(11, 16)} GMT`;
 
 /** "14:32 GMT" today, "05/12/2026 14:32 GMT" another day. */
 function retryTimeLabel(at: Date, now: Date, locale: string): string {
-  return at.toISOString().slice(0, 10) === now.toISOString().slice(0, 10) ? `${at.toISOString().slice(11, 16)} GMT` : gmtDateTime(at, locale);
+  return at.toISOString().slice(0, 10) === now.toISOString().slice(0, 10) ? `${formatLocalTime(at, "UTC", locale)} GMT` : formatDateTime(at, "UTC", locale);
 }
 
 /**
  * The sentence under a run's status: when a waiting run is tried again and which attempt that is
  * ("Retrying automatically at 14:32 GMT (attempt 2 of 6)"), or how many attempts it took.
  */
-export function runProgress(run: { status: string; attempts: number; nextAttemptAt: Date | null }, t: T, clock: { locale: string; now: Date }): string {
+export function runProgress(run: { status: string; attempts: number; nextAttemptAt: Date | null }, t: T, clock: Counting & { now: Date }): string {
   const h = t.runHistory;
   const next = { attempt: run.attempts + 1, max: DELIVERY_ATTEMPTS };
   if (run.status === "cancelled") return h.cancelledRun;
   if (run.status === "running") return fill(h.sending, { attempt: run.attempts, max: DELIVERY_ATTEMPTS });
-  if (run.status !== "pending") return fill(t.attempts, { count: run.attempts });
+  if (run.status !== "pending") return plural(clock.lang, run.attempts, t.attempts, {}, clock.locale);
   if (run.attempts === 0) return h.queued;
   if (run.nextAttemptAt && run.nextAttemptAt > clock.now) return fill(h.retryingAt, { ...next, time: retryTimeLabel(run.nextAttemptAt, clock.now, clock.locale) });
   return fill(h.retryingNow, next);
@@ -65,17 +65,18 @@ export function problemText(kind: string, words: ReturnType<typeof destinationWo
  * in the customer's words, then whether and when it is tried again. The driver's or server's own
  * text stays in `detail`, which the history folds away.
  */
-export function deliveryNote(d: Delivery, t: T, retry?: RetryClock): string {
+export function deliveryNote(d: Delivery, t: T, clock: Counting | RetryClock): string {
   if (d.status === "delivered") return "";
   if (d.status === "unsubscribed") return t.runHistory.unsubscribed;
   if (d.status === "cancelled") return t.runHistory.cancelled;
   const sentence = problemSentence(d, t);
   if (d.status !== "pending") {
     // A failure that waiting would not mend says what to check; one given up on after retries says so.
-    return d.attempts > 1 || d.details?.problem === "report-not-built" ? `${sentence} ${fill(t.problems.gaveUp, { count: d.attempts })}` : sentence;
+    return d.attempts > 1 || d.details?.problem === "report-not-built" ? `${sentence} ${plural(clock.lang, d.attempts, t.problems.gaveUp, {}, clock.locale)}` : sentence;
   }
+  const retry = "now" in clock ? clock : null;
   const at = retry?.nextAttemptAt && retry.nextAttemptAt > retry.now ? retry.nextAttemptAt : null;
-  return `${sentence} ${at ? fill(t.runHistory.tryAgainAt, { time: retryTimeLabel(at, retry!.now, retry!.locale) }) : t.problems.retrying}`;
+  return `${sentence} ${at && retry ? fill(t.runHistory.tryAgainAt, { time: retryTimeLabel(at, retry.now, retry.locale) }) : t.problems.retrying}`;
 }
 
 /** Poll every 2 s while a run is being sent or about to be; at most once a minute while one waits for a later retry. */

@@ -125,8 +125,8 @@ test("a wrong SFTP password is a permanent failure: one attempt, shown in the hi
     const [delivery] = await deliveriesOf(runId);
     assert.equal(delivery!.status, "failed");
     assert.match(delivery!.detail, /SFTP 127\.0\.0\.1.*authentication/i);
-    assert.equal(deliveryNote(delivery!, messages.en.schedules), "The SFTP server refused the user name or password. Check them in the schedule.");
-    assert.equal(deliveryNote(delivery!, messages.fr.schedules), "Le serveur SFTP a refusé le nom d'utilisateur ou le mot de passe. Vérifiez-les dans la programmation.");
+    assert.equal(deliveryNote(delivery!, messages.en.schedules, { lang: "en", locale: "en" }), "The SFTP server refused the user name or password. Check them in the schedule.");
+    assert.equal(deliveryNote(delivery!, messages.fr.schedules, { lang: "fr", locale: "fr" }), "Le serveur SFTP a refusé le nom d'utilisateur ou le mot de passe. Vérifiez-les dans la programmation.");
     assert.ok(sftp.authAttempts() <= 2, `no retry storm (${sftp.authAttempts()} authentication attempts)`);
     assert.equal(await deliverRun(t.db, s, runId), "skipped", "a closed run is not taken again");
     assert.equal(smtp.received.length, 1, "the owner was told");
@@ -274,7 +274,7 @@ test("a report above 10 MB is sent as a signed link valid 7 days instead of an a
 });
 
 const form = (fields: Record<string, string>) => ({ name: "Usage", report: "type=usage", frequency: "daily", time: "06:00", range: "previous-day", format: "csv", emails: "a@b.example", ...fields });
-const parse = (fields: Record<string, string>) => parseScheduleForm(form(fields), { t: messages.en, now: new Date("2026-11-01T10:00:00Z"), checkReport: (q) => (q === "type=usage" ? q : null) });
+const parse = (fields: Record<string, string>) => parseScheduleForm(form(fields), { t: messages.en, locale: "en-GB", now: new Date("2026-11-01T10:00:00Z"), checkReport: (q) => (q === "type=usage" ? q : null) });
 
 test("bad input is refused with a message naming the problem, and nothing is saved", async () => {
   await clearSchedules();
@@ -285,7 +285,7 @@ test("bad input is refused with a message naming the problem, and nothing is sav
   };
   assert.deepEqual(errorsOf({ emails: "a@b.c,d@e.f" }).emails, ["Separate the addresses with spaces, not commas or semicolons: “a@b.c,d@e.f”."]);
   assert.deepEqual(errorsOf({ emails: "good@b.example not-an-address" }).emails, ["“not-an-address” is not a valid e-mail address."]);
-  assert.match(errorsOf({ range: "custom", from: "2026-10-01", to: "2026-11-02" }).to![0]!, /must not be in the future\. Today is 2026-11-01/);
+  assert.match(errorsOf({ range: "custom", from: "2026-10-01", to: "2026-11-02" }).to![0]!, /must not be in the future\. Today is 01\/11\/2026 \(GMT\): choose 01\/11\/2026 or earlier/);
   assert.equal(parse({ range: "custom", from: "2026-10-01", to: "2026-11-01" }).ok, true, "today is allowed (the seed's example)");
   assert.deepEqual(errorsOf({ protocol: "sftp", host: "localhost; rm -rf /", user: "u", password: "p" }).host, ["“localhost; rm -rf /” is not a host name or an IP address."]);
   const bigKey = `-----BEGIN OPENSSH PRIVATE KEY-----\n${"A".repeat(10 * 1024 * 1024)}\n-----END OPENSSH PRIVATE KEY-----`;
@@ -298,7 +298,7 @@ test("bad input is refused with a message naming the problem, and nothing is sav
 
   // Editing: an empty password keeps the stored one only for the same destination.
   const stored = { protocol: "sftp" as const, host: "files.example.com", port: 22, directory: "/", user: "u", auth: "password" as const };
-  const edit = (fields: Record<string, string>) => parseScheduleForm(form({ protocol: "sftp", host: "files.example.com", user: "u", password: "", ...fields }), { t: messages.en, now: new Date("2026-11-01T10:00:00Z"), stored, hasStoredSecret: true, checkReport: (q) => q });
+  const edit = (fields: Record<string, string>) => parseScheduleForm(form({ protocol: "sftp", host: "files.example.com", user: "u", password: "", ...fields }), { t: messages.en, locale: "en-GB", now: new Date("2026-11-01T10:00:00Z"), stored, hasStoredSecret: true, checkReport: (q) => q });
   const kept = edit({});
   assert.ok(kept.ok && kept.value.secret === undefined, "the stored password is kept");
   const moved = edit({ host: "elsewhere.example.com" });
@@ -391,8 +391,8 @@ test("a report whose query is cut mid-build is retried; the history says so in t
     );
     const [delivery] = (await scheduleHistory(scope, schedule.id))[0]!.deliveries;
     assert.equal(delivery!.status, "pending");
-    assert.equal(deliveryNote(delivery!, messages.en.schedules), "The report could not be built: the database was interrupted. It will be tried again automatically.");
-    assert.equal(deliveryNote(delivery!, messages.fr.schedules), "Le rapport n'a pas pu être généré : la base de données a été interrompue. Une nouvelle tentative aura lieu automatiquement.");
+    assert.equal(deliveryNote(delivery!, messages.en.schedules, { lang: "en", locale: "en" }), "The report could not be built: the database was interrupted. It will be tried again automatically.");
+    assert.equal(deliveryNote(delivery!, messages.fr.schedules, { lang: "fr", locale: "fr" }), "Le rapport n'a pas pu être généré : la base de données a été interrompue. Une nouvelle tentative aura lieu automatiquement.");
     assert.match(delivery!.detail, /terminating connection/, "the driver's text is kept for support, not shown");
     assert.equal(log.filter((line) => OCTOBER_FILE.test(line)).length, 1, `logged once with the file's name:\n${log.join("\n")}`);
     assert.equal(smtp.received.length, 0, "nothing sent, not even a short file");
@@ -417,9 +417,9 @@ test("a report cut mid-build on its last attempt: the history and the owner's e-
     assert.equal(await deliverRun(t.db, s, runId), "failed");
     const [delivery] = (await scheduleHistory(scope, schedule.id))[0]!.deliveries;
     assert.equal(delivery!.status, "failed");
-    const said = "The report could not be built: the database was interrupted. It will not be tried again (1 attempt(s)).";
-    assert.equal(deliveryNote(delivery!, messages.en.schedules), said);
-    assert.equal(deliveryNote(delivery!, messages.fr.schedules), "Le rapport n'a pas pu être généré : la base de données a été interrompue. Il n'y aura pas d'autre tentative (1 tentative(s)).");
+    const said = "The report could not be built: the database was interrupted. It will not be tried again (1 attempt).";
+    assert.equal(deliveryNote(delivery!, messages.en.schedules, { lang: "en", locale: "en" }), said);
+    assert.equal(deliveryNote(delivery!, messages.fr.schedules, { lang: "fr", locale: "fr" }), "Le rapport n'a pas pu être généré : la base de données a été interrompue. Il n'y aura pas d'autre tentative (1 tentative).");
     assert.deepEqual(smtp.received.map((m) => m.to[0]), ["owner@sched.example"], "only the owner is told");
     const mail = smtp.received[0]!.raw.replace(/=\r?\n/g, "");
     assert.ok(mail.includes(`cut@client.example: ${said}`), mail);
@@ -445,7 +445,7 @@ test("a report that fails mid-build for a fault of its own is retried too, and t
     const runId = await sendNow(t.db, s, scope, schedule.id);
     assert.equal(await deliverRun(t.db, s, runId), "retrying");
     const [delivery] = (await scheduleHistory(scope, schedule.id))[0]!.deliveries;
-    assert.equal(deliveryNote(delivery!, messages.en.schedules), "The report could not be built because of an error on our side. It will be tried again automatically.");
+    assert.equal(deliveryNote(delivery!, messages.en.schedules, { lang: "en", locale: "en" }), "The report could not be built because of an error on our side. It will be tried again automatically.");
     assert.equal(smtp.received.length, 0);
   } finally {
     await smtp.stop();
@@ -471,10 +471,10 @@ test("an SFTP server showing another key than the accepted one gets nothing; the
     assert.equal(delivery!.status, "failed");
     assert.deepEqual(delivery!.details, { problem: "host-key-changed", offered: impostor.fingerprint, expected: genuine.fingerprint });
     const said = `The SFTP server showed the key ${impostor.fingerprint} instead of the accepted ${genuine.fingerprint}: nothing was sent. If the server's administrator confirms that its key changed, open the schedule, run Test upload and accept the new key.`;
-    assert.equal(deliveryNote(delivery!, messages.en.schedules), said);
+    assert.equal(deliveryNote(delivery!, messages.en.schedules, { lang: "en", locale: "en" }), said);
     assert.equal(
-      deliveryNote(delivery!, messages.fr.schedules),
-      `Le serveur SFTP a présenté la clé ${impostor.fingerprint} au lieu de la clé acceptée ${genuine.fingerprint} : rien n'a été envoyé. Si l'administrateur du serveur confirme que sa clé a changé, ouvrez la programmation, lancez Tester le dépôt et acceptez la nouvelle clé.`,
+      deliveryNote(delivery!, messages.fr.schedules, { lang: "fr", locale: "fr" }),
+      `Le serveur SFTP a présenté la clé ${impostor.fingerprint} au lieu de la clé acceptée ${genuine.fingerprint} : rien n'a été envoyé. Si l'administrateur du serveur confirme que sa clé a changé, ouvrez la programmation, lancez Tester le dépôt et acceptez la nouvelle clé.`,
     );
     assert.deepEqual(smtp.received.map((m) => m.to[0]), ["owner@sched.example"]);
     assert.ok(smtp.received[0]!.raw.replace(/=\r?\n/g, "").includes(impostor.fingerprint), "the owner's e-mail names the key shown");
@@ -497,7 +497,7 @@ test("an SFTP schedule saved before host keys were pinned is not delivered, nor 
     assert.equal(await deliverRun(t.db, s, runId), "failed");
     assert.equal(sftp.connections(), 0, "no connection without an accepted key");
     const [delivery] = (await scheduleHistory(scope, schedule.id))[0]!.deliveries;
-    assert.equal(deliveryNote(delivery!, messages.en.schedules), "No server key has been accepted for this SFTP destination: nothing was sent. Open the schedule, run Test upload and accept the server's key.");
+    assert.equal(deliveryNote(delivery!, messages.en.schedules, { lang: "en", locale: "en" }), "No server key has been accepted for this SFTP destination: nothing was sent. Open the schedule, run Test upload and accept the server's key.");
 
     // The owner accepts the key (Test upload showed it): delivered.
     await t.db.update(reportSchedules).set({ uploadHostKey: sftp.fingerprint }).where(eq(reportSchedules.id, schedule.id));
@@ -527,7 +527,7 @@ test("a schedule whose filters name another account's cardholder fails at once, 
     assert.equal(await deliverRun(t.db, s, runId), "failed", "not retried as if it were transient");
     assert.equal((await runOf(runId)).attempts, 1);
     const [delivery] = (await scheduleHistory(scope, row!.id))[0]!.deliveries;
-    assert.match(deliveryNote(delivery!, messages.en.schedules), /^The report could not be built: its filters name people or groups that are no longer in the account\. Edit the schedule/);
+    assert.match(deliveryNote(delivery!, messages.en.schedules, { lang: "en", locale: "en" }), /^The report could not be built: its filters name people or groups that are no longer in the account\. Edit the schedule/);
   } finally {
     await smtp.stop();
   }
@@ -546,8 +546,8 @@ test("a run that skipped an unsubscribed address is Partly delivered, and the hi
     assert.deepEqual(smtp.received.map((m) => m.to[0]), ["stays@client.example"]);
     const [gone, stays] = (await scheduleHistory(scope, schedule.id))[0]!.deliveries;
     assert.deepEqual([gone!.status, stays!.status], ["unsubscribed", "delivered"]);
-    assert.equal(deliveryNote(gone!, messages.en.schedules), "This address unsubscribed from the account's reports: nothing was sent to it.");
-    assert.equal(deliveryNote(gone!, messages.fr.schedules), "Cette adresse s'est désinscrite des rapports du compte : rien ne lui a été envoyé.");
+    assert.equal(deliveryNote(gone!, messages.en.schedules, { lang: "en", locale: "en" }), "This address unsubscribed from the account's reports: nothing was sent to it.");
+    assert.equal(deliveryNote(gone!, messages.fr.schedules, { lang: "fr", locale: "fr" }), "Cette adresse s'est désinscrite des rapports du compte : rien ne lui a été envoyé.");
     assert.equal(smtp.received.length, 1, "an unsubscription is no failure to e-mail the owner about");
   } finally {
     await smtp.stop();
@@ -574,7 +574,7 @@ test("a run that breaks off unexpectedly on its last attempt closes as Failed wi
     const [delivery] = run!.deliveries;
     assert.equal(delivery!.status, "failed", "not left Waiting under a closed run");
     assert.match(delivery!.detail, /451.* — gave up after 1 attempts$/);
-    assert.doesNotMatch(deliveryNote(delivery!, messages.en.schedules), /automatically/, "no promise of a retry that will not come");
+    assert.doesNotMatch(deliveryNote(delivery!, messages.en.schedules, { lang: "en", locale: "en" }), /automatically/, "no promise of a retry that will not come");
     assert.equal(refreshInterval([run!], new Date()), null, "nothing left open for the page to wait for");
   } finally {
     await smtp.stop();
@@ -590,7 +590,7 @@ test("a waiting run says that it is retried automatically, when (GMT) and which 
     const s = settings(smtp.url, { maxAttempts: DELIVERY_ATTEMPTS, retryBaseMs: RETRY_BASE_MS });
     const runId = await sendNow(t.db, s, scope, schedule.id);
     const [queued] = await scheduleHistory(scope, schedule.id);
-    assert.equal(runProgress(queued!, messages.en.schedules, { locale: "en-GB", now: new Date() }), "About to be sent.");
+    assert.equal(runProgress(queued!, messages.en.schedules, { lang: "en", locale: "en-GB", now: new Date() }), "About to be sent.");
     const tried = Date.now();
     assert.equal(await deliverRun(t.db, s, runId), "retrying");
     const [run] = await scheduleHistory(scope, schedule.id);
@@ -599,13 +599,13 @@ test("a waiting run says that it is retried automatically, when (GMT) and which 
     assert.ok(delay >= 59_000 && delay <= 62_000, `retried after a minute (${delay} ms)`);
     const hhmm = run!.nextAttemptAt!.toISOString().slice(11, 16);
     const now = new Date(run!.nextAttemptAt!.getTime() - 30_000);
-    assert.equal(runProgress(run!, messages.en.schedules, { locale: "en-GB", now }), `Retrying automatically at ${hhmm} GMT (attempt 2 of 6).`);
-    assert.equal(runProgress(run!, messages.fr.schedules, { locale: "fr-FR", now }), `Nouvelle tentative automatique à ${hhmm} GMT (tentative 2 sur 6).`);
+    assert.equal(runProgress(run!, messages.en.schedules, { lang: "en", locale: "en-GB", now }), `Retrying automatically at ${hhmm} GMT (attempt 2 of 6).`);
+    assert.equal(runProgress(run!, messages.fr.schedules, { lang: "fr", locale: "fr-FR", now }), `Nouvelle tentative automatique à ${hhmm} GMT (tentative 2 sur 6).`);
     const dayBefore = new Date(run!.nextAttemptAt!.getTime() - 86_400_000);
     const date = new Intl.DateTimeFormat("fr-FR", { timeZone: "UTC", day: "2-digit", month: "2-digit", year: "numeric" }).format(run!.nextAttemptAt!);
-    assert.equal(runProgress(run!, messages.fr.schedules, { locale: "fr-FR", now: dayBefore }), `Nouvelle tentative automatique à ${date} ${hhmm} GMT (tentative 2 sur 6).`, "another day: with its date, in the account's style");
+    assert.equal(runProgress(run!, messages.fr.schedules, { lang: "fr", locale: "fr-FR", now: dayBefore }), `Nouvelle tentative automatique à ${date} ${hhmm} GMT (tentative 2 sur 6).`, "another day: with its date, in the account's style");
     const [delivery] = run!.deliveries;
-    assert.equal(deliveryNote(delivery!, messages.en.schedules, { nextAttemptAt: run!.nextAttemptAt, locale: "en-GB", now }), `The recipient's mail server asked us to try again later. We will try again automatically at ${hhmm} GMT.`);
+    assert.equal(deliveryNote(delivery!, messages.en.schedules, { nextAttemptAt: run!.nextAttemptAt, lang: "en", locale: "en-GB", now }), `The recipient's mail server asked us to try again later. We will try again automatically at ${hhmm} GMT.`);
     assert.match(delivery!.detail, /451/, "the server's answer is kept for the folded technical detail");
     assert.equal(refreshInterval([run!], now), 31_000, "the page looks again just after the retry is due");
     assert.equal(refreshInterval([{ ...run!, status: "running" }], now), 2_000, "and every 2 s while it is sent");
@@ -634,9 +634,9 @@ test("cancelling a schedule cancels its waiting run and every destination not se
     assert.equal(byRun.get(never)!.status, "cancelled");
     assert.deepEqual(byRun.get(never)!.deliveries.map((d) => d.status), ["cancelled", "cancelled"], "a run never tried names its destinations, cancelled");
     const cancelled = byRun.get(tried)!.deliveries[0]!;
-    assert.equal(deliveryNote(cancelled, messages.en.schedules), "Cancelled with the schedule: not sent.");
-    assert.equal(deliveryNote(cancelled, messages.fr.schedules), "Annulé avec la programmation : non envoyé.");
-    assert.equal(runProgress(byRun.get(tried)!, messages.en.schedules, { locale: "en-GB", now: new Date() }), "Cancelled with the schedule.");
+    assert.equal(deliveryNote(cancelled, messages.en.schedules, { lang: "en", locale: "en" }), "Cancelled with the schedule: not sent.");
+    assert.equal(deliveryNote(cancelled, messages.fr.schedules, { lang: "fr", locale: "fr" }), "Annulé avec la programmation : non envoyé.");
+    assert.equal(runProgress(byRun.get(tried)!, messages.en.schedules, { lang: "en", locale: "en-GB", now: new Date() }), "Cancelled with the schedule.");
 
     await sleep(150);
     assert.equal(await deliverRun(t.db, s, tried), "skipped", "no worker takes it up again");

@@ -9,6 +9,8 @@ import { accounts, reportSchedules, runDeliveries, scheduleRuns, users, type Acc
 import { DeliveryError, deliveryProblem } from "@/lib/delivery/errors";
 import { sendMail, type MailSettings } from "@/lib/delivery/mail";
 import { HostKeyError, HostKeyMissingError } from "@/lib/delivery/host-key";
+import { formatDateTime, formatDay, formatSize } from "@/lib/format";
+import { withColon } from "@/lib/i18n/typography";
 import { uploadReport, type UploadOptions } from "@/lib/delivery/upload";
 import type { Export } from "@/lib/export/oai";
 import { fill, messages, type Messages } from "@/lib/i18n/messages";
@@ -117,7 +119,6 @@ const mailDestination = (email: string) => `mail:${email.toLowerCase()}`;
 const uploadDestination = (s: ReportSchedule) => (s.upload ? `${s.upload.protocol}://${s.upload.user}@${s.upload.host}:${s.upload.port}${s.upload.directory}` : null);
 const scheduleDestinations = (s: ReportSchedule) => [...s.emails.map(mailDestination), uploadDestination(s)].filter((d): d is string => d !== null);
 
-const sizeLabel = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const localeOf = (accountLocale: string): keyof typeof messages => (accountLocale.toLowerCase().startsWith("fr") ? "fr" : "en");
 
@@ -170,7 +171,7 @@ async function deliverClaimedRun(db: Database, s: DeliverySettings, run: Schedul
   }
   const pending = await openDeliveries(db, run, schedule);
   if (pending.length) await inWorkDir((dir) => deliverPending(db, s, c, pending, dir));
-  return settle(db, s, run, schedule, account.number, account.companyName, c.t);
+  return settle(db, s, run, schedule, account, c.t);
 }
 
 /** The run's destinations not yet served: those of the schedule, recorded once, still pending. */
@@ -371,7 +372,7 @@ async function record(db: Database, run: ScheduleRun, destination: string, resul
  * "delivered" only when every destination received it; "partial" when some did not (failed,
  * unsubscribed); "failed" when none did. A run cancelled meanwhile keeps its "cancelled".
  */
-async function settle(db: Database, s: DeliverySettings, run: ScheduleRun, schedule: ReportSchedule, accountNumber: string, company: string, t: Messages): Promise<RunOutcome> {
+async function settle(db: Database, s: DeliverySettings, run: ScheduleRun, schedule: ReportSchedule, account: Account, t: Messages): Promise<RunOutcome> {
   const rows = await db.select().from(runDeliveries).where(and(eq(runDeliveries.accountId, run.accountId), eq(runDeliveries.runId, run.id)));
   const waiting = rows.filter((r) => r.status === "pending");
   if (waiting.length && run.attempts < s.maxAttempts) {
@@ -385,8 +386,8 @@ async function settle(db: Database, s: DeliverySettings, run: ScheduleRun, sched
   if (!(await closeRun(db, s, run, status))) return notHeld(db, run);
   // Those left waiting were given up on just above; an unsubscribed address is no fault to report.
   const failed = rows.filter((r) => r.status === "failed" || r.status === "pending");
-  const problems = failed.map((f) => `${f.destination.replace(/^mail:/, "")}: ${deliveryNote({ ...f, status: "failed" }, t.schedules)}`);
-  if (failed.length) await notifyOwner(db, s, run, schedule, `${company} (${accountNumber})`, t, problems).catch((error: unknown) => s.log?.(`run ${run.id}: owner not notified: ${(error as Error).message}`));
+  const problems = failed.map((f) => `${withColon(t.lang, f.destination.replace(/^mail:/, ""))} ${deliveryNote({ ...f, status: "failed" }, t.schedules, { lang: t.lang, locale: account.locale })}`);
+  if (failed.length) await notifyOwner(db, s, run, schedule, account, t, problems).catch((error: unknown) => s.log?.(`run ${run.id}: owner not notified: ${(error as Error).message}`));
   return status;
 }
 
@@ -397,33 +398,35 @@ function runOutcome(rows: { status: string }[]): "delivered" | "partial" | "fail
   return delivered ? "partial" : "failed";
 }
 
-function reportMail(s: DeliverySettings, t: Messages, run: ScheduleRun, name: string, account: { id: number; number: string; companyName: string }, address: string, file: ReportFile) {
+function reportMail(s: DeliverySettings, t: Messages, run: ScheduleRun, name: string, account: Pick<Account, "id" | "number" | "companyName" | "locale">, address: string, file: ReportFile) {
   const m = t.schedules.mail;
   const who = `${account.companyName} (${account.number})`;
   const urls = unsubscribeUrls(s.appUrl, unsubscribeToken(s.encryptionKey, account.id, address));
   const asLink = file.bytes > ATTACHMENT_LIMIT_BYTES;
   const linkUrl = `${s.appUrl}/reports/file?t=${reportLinkToken(s.encryptionKey, account.id, run.id)}`;
-  const body = fill(m.intro, { name, account: who, from: run.fromDate, to: run.toDate });
-  const delivery = asLink ? fill(m.link, { size: sizeLabel(file.bytes), url: linkUrl }) : fill(m.attached, { file: file.name });
+  const dates = { from: formatDay(run.fromDate, account.locale), to: formatDay(run.toDate, account.locale) };
+  const size = formatSize(file.bytes, account.locale);
+  const body = fill(m.intro, { name, account: who, ...dates });
+  const delivery = asLink ? fill(m.link, { size, url: linkUrl }) : fill(m.attached, { file: file.name });
   const footer = fill(m.unsubscribe, { address, account: who, url: urls.page });
   return {
     to: address,
-    subject: fill(m.subject, { name, from: run.fromDate, to: run.toDate }),
+    subject: fill(m.subject, { name, ...dates }),
     text: `${body}\n\n${delivery}\n\n--\n${footer}\n`,
     html:
-      `<p>${escapeHtml(body)}</p><p>${asLink ? `${escapeHtml(fill(m.link, { size: sizeLabel(file.bytes), url: "" }))}<a href="${escapeHtml(linkUrl)}">${escapeHtml(linkUrl)}</a>` : escapeHtml(delivery)}</p>` +
+      `<p>${escapeHtml(body)}</p><p>${asLink ? `${escapeHtml(fill(m.link, { size, url: "" }))}<a href="${escapeHtml(linkUrl)}">${escapeHtml(linkUrl)}</a>` : escapeHtml(delivery)}</p>` +
       `<hr><p style="color:#555;font-size:12px">${escapeHtml(fill(m.unsubscribe, { address, account: who, url: "" }))}<a href="${escapeHtml(urls.page)}">${escapeHtml(urls.page)}</a></p>`,
     unsubscribeUrl: urls.oneClick,
     attachment: asLink ? undefined : { filename: file.name, path: file.path },
   };
 }
 
-async function notifyOwner(db: Database, s: DeliverySettings, run: ScheduleRun, schedule: ReportSchedule, account: string, t: Messages, problems: string[]) {
+async function notifyOwner(db: Database, s: DeliverySettings, run: ScheduleRun, schedule: ReportSchedule, account: Account, t: Messages, problems: string[]) {
   const [owner] = await db.select({ email: users.email }).from(users).where(eq(users.id, schedule.ownerId));
   if (!owner) return;
   const m = t.schedules.mail;
-  const runAt = run.runAt.toISOString().slice(0, 16).replace("T", " ");
-  const lines = [fill(m.failedIntro, { name: scheduleName(schedule, t), account, runAt }), "", ...problems.map((p) => `- ${p}`), "", fill(m.failedOutro, { url: `${s.appUrl}/reports/schedules/${schedule.id}` })];
+  const runAt = formatDateTime(run.runAt, "UTC", account.locale);
+  const lines = [fill(m.failedIntro, { name: scheduleName(schedule, t), account: `${account.companyName} (${account.number})`, runAt }), "", ...problems.map((p) => `- ${p}`), "", fill(m.failedOutro, { url: `${s.appUrl}/reports/schedules/${schedule.id}` })];
   await sendMail(s.mail, {
     to: owner.email,
     subject: fill(m.failedSubject, { name: scheduleName(schedule, t) }),

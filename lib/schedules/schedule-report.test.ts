@@ -78,7 +78,7 @@ test("without JavaScript, a range left as the form chose it follows the frequenc
 test("the filters in words, with the names of the account's people and groups, not their ids", async () => {
   const stored = `type=activity&cardholder=${ids.ann},${ids.bob}&group=${ids.group}&product=audio,webinar`;
   assert.equal(await describeScheduleFilters(english, stored, messages.en, now), "Filters: Cardholders: Jean Martin, Marilène Dupont · Groups: Finance · Products: Audio, Webinar");
-  assert.equal(await describeScheduleFilters(english, "type=activity", messages.fr, now), "Filtres : tous les utilisateurs, tous les produits");
+  assert.equal(await describeScheduleFilters(english, "type=activity", messages.fr, now), "Filtres : tous les utilisateurs, tous les produits");
   assert.equal(await describeScheduleFilters(english, "type=phone-numbers", messages.en, now), null, "a report without filters");
   assert.match((await describeScheduleFilters(french, stored, messages.en, now))!, /cardholder/i, "another account's people are not named");
 });
@@ -103,6 +103,12 @@ const settings = (smtpUrl: string): DeliverySettings => ({
   enqueue: async () => {},
 });
 
+/** A header as written, its RFC 2047 encoded words ("=?UTF-8?Q?Utilisation=E2=80=AF=3A?=") decoded. */
+const decodeHeader = (value: string) =>
+  value.replace(/\r?\n[ \t]/g, " ").replace(/=\?UTF-8\?([QB])\?([^?]*)\?=(\s+(?==\?))?/gi, (_, kind: string, text: string) =>
+    kind.toUpperCase() === "B" ? Buffer.from(text, "base64").toString("utf8") : Buffer.from(text.replace(/_/g, " ").replace(/=([0-9A-F]{2})/gi, (__, hex: string) => String.fromCharCode(parseInt(hex, 16))), "latin1").toString("utf8"),
+  );
+
 async function subjectOfRun(scope: AccountScope, fields: Record<string, string>, ui: Messages): Promise<string> {
   const smtp = await startSmtp();
   try {
@@ -110,7 +116,7 @@ async function subjectOfRun(scope: AccountScope, fields: Record<string, string>,
     const s = settings(smtp.url);
     const runId = await sendNow(t.db, s, scope, schedule.id);
     assert.equal(await deliverRun(t.db, s, runId), "delivered");
-    return /^Subject: (.*)$/m.exec(smtp.received[0]!.raw)![1]!;
+    return decodeHeader(/^Subject: (.*(?:\r?\n[ \t].*)*)$/m.exec(smtp.received[0]!.raw)![1]!);
   } finally {
     await smtp.stop();
   }
@@ -119,9 +125,9 @@ async function subjectOfRun(scope: AccountScope, fields: Record<string, string>,
 test("a schedule made from the French UI on an English account sends an English-named report, and vice versa", async () => {
   const fromFrenchUi = { name: reportName("type=usage", messages.fr), emails: "anne@english.example" };
   assert.equal(fromFrenchUi.name, "Utilisation");
-  assert.match(await subjectOfRun(english, fromFrenchUi, messages.fr), /^Usage: \d{4}-\d{2}-\d{2} to/);
-  assert.match(await subjectOfRun(french, { name: "Usage", emails: "jean@francais.example" }, messages.en), /^Utilisation : du \d{4}/);
-  assert.match(await subjectOfRun(french, { name: "Month end for Finance", emails: "jean@francais.example" }, messages.en), /^Month end for Finance : du/, "a name the owner typed stays theirs");
+  assert.match(await subjectOfRun(english, fromFrenchUi, messages.fr), /^Usage: \d{2}\/\d{2}\/\d{4} to/);
+  assert.match(await subjectOfRun(french, { name: "Usage", emails: "jean@francais.example" }, messages.en), /^Utilisation\u202f: du \d{2}\/\d{2}\/\d{4}/);
+  assert.match(await subjectOfRun(french, { name: "Month end for Finance", emails: "jean@francais.example" }, messages.en), /^Month end for Finance\u202f: du/, "a name the owner typed stays theirs");
 });
 
 test("the schedule's name reads in the UI language wherever it was suggested, and a typed one stays", () => {

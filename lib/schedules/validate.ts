@@ -4,6 +4,7 @@ import ssh2 from "ssh2";
 import { z } from "zod";
 import { frequencies, relativeRanges, scheduleFormats, type Frequency, type RelativeRange, type ScheduleFormat, type UploadProtocol, type UploadTarget } from "@/db/schema";
 import { HOST_KEY_FINGERPRINT } from "@/lib/delivery/host-key";
+import { formatDay, formatSize } from "@/lib/format";
 import { fill, type Messages } from "@/lib/i18n/messages";
 import { isDay } from "@/lib/reports/query";
 import { isoDay } from "@/lib/time-zone";
@@ -39,6 +40,8 @@ export type ScheduleInput = {
 type ScheduleFormOptions = {
   t: Messages;
   now: Date;
+  /** The account's locale, for the dates and sizes its messages show. */
+  locale: string;
   /** Checks the report's own parameters: what to store, or null when they are not valid. */
   checkReport: (query: string) => string | null;
   /** The destination already saved (when editing), whose secret may be kept for the same server and user. */
@@ -84,11 +87,9 @@ function refuse(ctx: z.RefinementCtx, message: string): never {
   return z.NEVER;
 }
 
-const sizeLabel = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`);
-
-function privateKeyProblem(key: string, t: Errors): string | null {
+function privateKeyProblem(key: string, t: Errors, locale: string): string | null {
   const bytes = Buffer.byteLength(key);
-  if (bytes > MAX_KEY_BYTES) return fill(t.keyTooLarge, { size: sizeLabel(bytes) });
+  if (bytes > MAX_KEY_BYTES) return fill(t.keyTooLarge, { size: formatSize(bytes, locale) });
   const parsed = ssh2.utils.parseKey(key);
   if (parsed instanceof Error) return /passphrase/i.test(parsed.message) ? t.keyEncrypted : t.keyInvalid;
   const first = Array.isArray(parsed) ? parsed[0] : parsed;
@@ -170,10 +171,10 @@ function timing(t: Errors) {
 }
 
 /** The date range: relative to each run, or a custom From–To that ends no later than today. */
-function dates(t: Errors, today: string) {
+function dates(t: Errors, today: string, locale: string) {
   const day = z.string().trim().refine(isDay, { error: t.date, abort: true });
   const custom = z
-    .object({ range: z.literal("custom"), from: day, to: day.refine((to) => to <= today, fill(t.futureEnd, { today })) })
+    .object({ range: z.literal("custom"), from: day, to: day.refine((to) => to <= today, fill(t.futureEnd, { today: formatDay(today, locale) })) })
     .refine((r) => r.from <= r.to, { error: t.fromAfterTo, path: ["from"] })
     .transform((r) => ({ range: r.range, rangeFrom: r.from, rangeTo: r.to }));
   const relative = z.object({ range: z.enum(relativeRanges) }).transform((r) => ({ range: r.range, rangeFrom: null, rangeTo: null }));
@@ -197,7 +198,7 @@ function signInProblems(f: SignIn, protocol: UploadProtocol, o: ScheduleFormOpti
   const problems: [string, string][] = [];
   if (auth === "key" && protocol !== "sftp") problems.push(["auth", t.keyOnlySftp]);
   else if (typed) {
-    const problem = auth === "key" ? privateKeyProblem(typed, t) : typed.length > 1000 ? t.password : null;
+    const problem = auth === "key" ? privateKeyProblem(typed, t, o.locale) : typed.length > 1000 ? t.password : null;
     if (problem) problems.push([field, problem]);
   } else if (!(stored && s!.protocol === protocol && s!.host === f.host && s!.port === f.port && s!.user === f.user && s!.auth === auth)) {
     problems.push([field, stored ? t.passwordAgain : auth === "key" ? t.keyInvalid : t.password]);
@@ -305,7 +306,7 @@ function controlCharacters(t: Errors) {
  */
 export function scheduleFormSchema(o: ScheduleFormOptions) {
   const t = o.t.schedules.errors;
-  const parts = basics(o, t).and(timing(t)).and(dates(t, isoDay(o.now))).and(destination(o, t)).and(controlCharacters(t));
+  const parts = basics(o, t).and(timing(t)).and(dates(t, isoDay(o.now), o.locale)).and(destination(o, t)).and(controlCharacters(t));
   return postedForm.transform(rangeOfFrequency).pipe(parts).transform((input): ScheduleInput => input);
 }
 

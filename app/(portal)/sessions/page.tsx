@@ -6,7 +6,7 @@ import { getAccount } from "@/lib/data/account";
 import { sessionLimits } from "@/lib/auth/sessions";
 import { listMySessions } from "@/lib/data/sessions";
 import { getTwoFactorStatus } from "@/lib/data/two-factor";
-import { formatLocalDate, formatLocalTime } from "@/lib/format";
+import { formatDateTime, formatLocalDate } from "@/lib/format";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill, type Messages } from "@/lib/i18n/messages";
 import { pageTitle } from "@/lib/i18n/page-title";
@@ -32,7 +32,7 @@ export default async function SessionsPage() {
     scope.kind === "account" ? getTwoFactorStatus(scope) : null,
   ]);
   const limits = sessionLimits();
-  const when = (d: Date) => `${formatLocalDate(d, account.timeZone, account.locale)} ${formatLocalTime(d, account.timeZone, account.locale)}`;
+  const when = (d: Date) => formatDateTime(d, account.timeZone, account.locale);
   const others = sessions.filter((s) => !s.current).length;
   return (
     <div className="space-y-6">

@@ -38,7 +38,7 @@ export const GET = answeringErrors(async (request: NextRequest) => {
   const context = await loadReportContext(scope, locale, new Date(), request.signal);
   const problem = (errors: string[]) => refused(errors, context.t, `/reports?${asked}`, request.headers.get("x-nonce") ?? "");
   if (!Object.hasOwn(CONTENT_TYPES, format)) return problem([`format: ${format.slice(0, 20)}`]);
-  const parsed = parseReportQuery(q, context.now, context.t);
+  const parsed = parseReportQuery(q, context.now, context.t, context.account.locale);
   if (!parsed.ok) return problem(Object.values(parsed.errors).flat());
 
   let file;

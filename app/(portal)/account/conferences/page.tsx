@@ -9,6 +9,7 @@ import { getAccount, getPeriodStatus } from "@/lib/data/account";
 import { getBillingCodeSuggestions, getConferenceLines } from "@/lib/data/conferences";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
+import { plural } from "@/lib/i18n/plural";
 import { readPage } from "@/lib/paging";
 import { choosePeriod, periodLabel, toUrlPeriod } from "@/lib/periods";
 import { first, type SearchParams } from "@/lib/search-params";
@@ -48,7 +49,7 @@ export default async function CodeConferencesPage({ searchParams }: { searchPara
         <StatusBadge invoiced={invoiced} label={invoiced ? t.summary.invoiced : t.summary.notInvoiced} />
       </h1>
       <p className="mb-5 text-sm text-slate-600">
-        {periodLabel(period, locale)} · {fill(t.room.conferencesCount, { count: list.conferences })}
+        {periodLabel(period, locale)} · {plural(t.lang, list.conferences, t.room.conferencesCount, {}, account.locale)}
       </p>
       <ConferenceList
         t={t}

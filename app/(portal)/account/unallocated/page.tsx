@@ -14,6 +14,7 @@ import { getUnallocatedRooms } from "@/lib/data/code-usage";
 import { getBillingCodeSuggestions, getConferenceLines } from "@/lib/data/conferences";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill, type Messages } from "@/lib/i18n/messages";
+import { plural } from "@/lib/i18n/plural";
 import { readPage } from "@/lib/paging";
 import { choosePeriod, periodBounds, periodInSentence, periodLabel, toUrlPeriod, type Period } from "@/lib/periods";
 import { first, type SearchParams } from "@/lib/search-params";
@@ -87,7 +88,7 @@ export default async function CleanupPage({ searchParams }: { searchParams: Sear
         clearHref={`/account/unallocated?period=${toUrlPeriod(period)}`}
       />
       <p className="mb-3 text-sm font-medium text-slate-700" data-testid="cleanup-count">
-        {fill(t.cleanup.matching, { count: list.conferences })}
+        {plural(t.lang, list.conferences, t.cleanup.matching, {}, account.locale)}
       </p>
       <ConferenceList
         t={t}
@@ -99,7 +100,7 @@ export default async function CleanupPage({ searchParams }: { searchParams: Sear
         emptyMessage={filtered ? t.cleanup.noneMatching : fill(t.cleanup.none, { period: periodInSentence(period, locale) })}
         roomColumn={t.summary.roomNumber}
         assign={assignCleanup.bind(null, view)}
-        before={list.conferences > 0 && <SelectAllBox key={`${url()}:${list.conferences}`} label={fill(t.cleanup.selectAllMatching, { count: list.conferences })} hint={t.cleanup.selectAllHint} />}
+        before={list.conferences > 0 && <SelectAllBox key={`${url()}:${list.conferences}`} label={plural(t.lang, list.conferences, t.cleanup.selectAllMatching, {}, account.locale)} hint={t.cleanup.selectAllHint} />}
         keepForm
         pageHref={(n) => `/account/unallocated?${url({ page: String(n) })}`}
       />

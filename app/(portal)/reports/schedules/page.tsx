@@ -22,12 +22,12 @@ export default async function SchedulesPage({ searchParams }: { searchParams: Se
   const refreshMs = refreshInterval(schedules.flatMap((row) => (row.lastRun ? [row.lastRun] : [])), new Date());
   return (
     <div className="space-y-6">
-      <SchedulesHeader t={s} count={schedules.length} />
+      <SchedulesHeader t={s} count={schedules.length} lang={t.lang} locale={account.locale} />
       {first(query.cancelled) && <Notice>{s.cancelled}</Notice>}
       {schedules.length === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">{s.empty}</p>
       ) : (
-        <ScheduleList t={t} schedules={schedules.map((row) => ({ ...row, name: scheduleName(row, t) }))} unsubscribed={unsubscribed} sendNow={sendScheduleNow} />
+        <ScheduleList t={t} schedules={schedules.map((row) => ({ ...row, name: scheduleName(row, t) }))} unsubscribed={unsubscribed} sendNow={sendScheduleNow} locale={account.locale} />
       )}
       {unsubscribed.length > 0 && <UnsubscribedNote t={s} addresses={unsubscribed} />}
       {cancelled.length > 0 && <CancelledSchedules t={t} schedules={cancelled.map((row) => ({ ...row, name: scheduleName(row, t) }))} locale={account.locale} />}

@@ -9,6 +9,7 @@ import { getBillingCodeSuggestions, getConferenceLines } from "@/lib/data/confer
 import { findRoom } from "@/lib/data/rooms";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
+import { plural } from "@/lib/i18n/plural";
 import { readPage } from "@/lib/paging";
 import { choosePeriod, toUrlPeriod } from "@/lib/periods";
 import { first, type SearchParams } from "@/lib/search-params";
@@ -54,7 +55,7 @@ export default async function RoomPage({ params, searchParams }: Props) {
         {scope.kind === "account" && <RoomAccountSummary t={t} account={account} room={room} period={period} />}
       </div>
       <ConferenceList t={t} list={list} page={page} account={account} invoiced={invoiced} suggestions={suggestions} emptyMessage={t.room.noConferences} lockedNote={t.codes.lockedInvoiced} pageHref={(n) => `/rooms/${room.number}?period=${toUrlPeriod(period)}&page=${n}`} />
-      <p className="sr-only">{fill(t.room.conferencesCount, { count: list.conferences })}</p>
+      <p className="sr-only">{plural(t.lang, list.conferences, t.room.conferencesCount, {}, account.locale)}</p>
     </>
   );
 }

@@ -9,11 +9,11 @@ import { getAccount } from "@/lib/data/account";
 import { getScheduleWithHistory } from "@/lib/data/schedules";
 import { NotFoundError } from "@/lib/errors";
 import { getMessages } from "@/lib/i18n/locale";
+import { formatDateTime } from "@/lib/format";
 import { fill } from "@/lib/i18n/messages";
-import { formatGmt, formClock, reportChoices, scheduleName, scheduleSummary } from "@/lib/schedules/display";
+import { formClock, reportChoices, scheduleName, scheduleSummary } from "@/lib/schedules/display";
 import { formValues } from "@/lib/schedules/form-values";
 import { describeScheduleFilters } from "@/lib/schedules/report";
-import { gmtDateTime } from "@/lib/schedules/run-display";
 import { first, type SearchParams } from "@/lib/search-params";
 import { pageTitle } from "@/lib/i18n/page-title";
 
@@ -38,13 +38,13 @@ export default async function SchedulePage({ params, searchParams }: { params: P
   const schedule = { ...stored, name: scheduleName(stored, t) };
   const s = t.schedules;
   const now = new Date();
-  const historyClock = { locale: account.locale, now };
+  const historyClock = { lang: t.lang, locale: account.locale, now };
   if (schedule.status === "cancelled") {
     return (
       <div className="space-y-6">
         <BackLink label={s.title} />
         <section className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-          <CancelledScheduleHeading t={s} schedule={schedule} cancelledOn={gmtDateTime(schedule.updatedAt, account.locale)} />
+          <CancelledScheduleHeading t={s} schedule={schedule} cancelledOn={formatDateTime(schedule.updatedAt, "UTC", account.locale)} />
         </section>
         <ScheduleHistory t={s} runs={runs} clock={historyClock} />
       </div>
@@ -56,7 +56,7 @@ export default async function SchedulePage({ params, searchParams }: { params: P
   return (
     <div className="space-y-6">
       <BackLink label={s.title} />
-      {(saved === "created" || saved === "updated") && <Notice testId="saved-message">{fill(saved === "created" ? s.created : s.updated, { next: formatGmt(schedule.nextRunAt) })}</Notice>}
+      {(saved === "created" || saved === "updated") && <Notice testId="saved-message">{fill(saved === "created" ? s.created : s.updated, { next: schedule.nextRunAt ? formatDateTime(schedule.nextRunAt, "UTC", account.locale) : "" })}</Notice>}
       <section className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
         <ScheduleHeading t={s} schedule={schedule} sendNow={sendScheduleNow.bind(null, schedule.id)} cancel={cancelScheduleAction.bind(null, schedule.id)} />
         <ScheduleSummary labels={{ report: s.report, range: s.range, nextRun: s.nextRun }} summary={scheduleSummary(schedule, t, clock.dateStyle)} filters={filters} />
