@@ -37,14 +37,16 @@ export function ConferenceTable({ labels, serviceTypes, lines, total, account, s
   const lineHtml = (line: ConferenceTableLine, first: boolean) => {
     const date = formatLocalDate(line.startedAt, timeZone, locale);
     const time = formatLocalTime(line.startedAt, timeZone, locale);
+    // The link names tell the conferences apart: by time, and by room on a list across rooms.
+    const when = roomColumn ? `${date} ${time}, ${formatRoomNumber(line.roomNumber)}` : `${date} ${time}`;
     const box = first && html`<input type="checkbox" name="conference" value="${line.conferenceId}:${line.version}" aria-label="${`${labels.select} ${date} ${time}`}" class="h-4 w-4 accent-brand-700">`;
     const code =
       line.billingCode ??
-      (lockedReason ? lockedUnallocatedHtml(labels.unallocated, lockedReason, `${line.conferenceId}-${line.serviceType}`) : html`<a href="${`${line.href}#billing-code`}" class="unallocated" aria-label="${`${labels.unallocated} — ${date} ${time}`}">${labels.unallocated}</a>`);
+      (lockedReason ? lockedUnallocatedHtml(labels.unallocated, lockedReason, `${line.conferenceId}-${line.serviceType}`) : html`<a href="${`${line.href}#billing-code`}" class="unallocated" aria-label="${`${labels.unallocated} — ${when}`}">${labels.unallocated}</a>`);
     return html`<tr${first && html` class="first"`} data-conference="${line.conferenceId}">${[
       selectable && html`<td class="no-print">${box}</td>`,
       roomColumn && html`<td class="t">${formatRoomNumber(line.roomNumber)}</td>`,
-      html`<td class="t"><a href="${line.href}" aria-label="${`${date} ${time}`}">${date}</a></td>`,
+      html`<td class="t"><a href="${line.href}" aria-label="${when}">${date}</a></td>`,
       html`<td class="t">${time}${mixed && html` <span class="muted">${gmtOffset(line.startedAt, timeZone)}</span>`}</td>`,
       html`<td class="n">${line.quantity}</td>`,
       html`<td>${serviceTypes[line.serviceType] ?? line.serviceType}</td>`,

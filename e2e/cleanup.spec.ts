@@ -201,7 +201,7 @@ test("at once: one owner's two tabs with overlapping selections, and two account
   expect(`${a} ${b}`).toMatch(/had been given a code by someone else meanwhile and kept it/);
   await Promise.all([demo.cleanup.assignButton().click(), second.cleanup.assignButton().click()]);
   await expect(second.cleanup.message()).toHaveText(assignedMessage("SECOND-AT-ONCE", 12));
-  await expect(demo.cleanup.message()).toHaveText(assignedMessage("DEMO-AT-ONCE", 0));
+  await expect(demo.cleanup.message()).toContainText(assignedMessage("DEMO-AT-ONCE", 0));
 
   await page.goto(`/account?period=${currentMonth()}&sort=code`);
   const countOf = async (code: string) => Number(normalise(await page.locator(`details[data-code='${code}'] summary > span`).nth(1).innerText()));

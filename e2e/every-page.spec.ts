@@ -1,9 +1,8 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
+import { holderPages, ownerPages, PUBLIC_PAGES, type PageVisit } from "./pages/every-page";
 import { logIn, OWNER, ROOM_HOLDER } from "./pages/login-page";
-import { ReportsPage } from "./pages/reports-page";
-import { SchedulesPage } from "./pages/schedules-page";
-import { previousMonth, screenshot } from "./support";
+import { screenshot } from "./support";
 
 test.use({ locale: "en-US" });
 
@@ -12,57 +11,8 @@ const LANGUAGES = ["en", "fr"] as const;
 
 type Finding = { page: string; lang: string; width?: number; problem: string };
 
-/** The pages a user reaches, each with a short name for the screenshots. */
-async function ownerPages(page: Page): Promise<[string, string][]> {
-  const month = previousMonth().url;
-  await page.goto(`/rooms/332703?period=${month}`);
-  const conference = await page.locator('a[href^="/rooms/332703/conferences/"]').first().getAttribute("href");
-  const reports = new ReportsPage(page);
-  await reports.open();
-  await reports.chooseType("Conference rooms");
-  await reports.chooseRange("Past 12 months");
-  await reports.selectMatching("cardholder", "marilene");
-  await reports.show();
-  await expect(reports.table).toBeVisible();
-  const report = new URL(page.url()).pathname + new URL(page.url()).search;
-  const schedule = await aSchedule(page);
-  return [
-    ["account-open", "/account"],
-    ["account", `/account?period=${month}`],
-    ["account-by-code", `/account?period=${month}&sort=code`],
-    ["account-conferences", `/account/conferences?period=${month}`],
-    ["cleanup", "/account/unallocated"],
-    ["room", `/rooms/332703?period=${month}`],
-    ["conference", conference!],
-    ["auto-code", "/rooms/332703/auto-code"],
-    ["reports", "/reports"],
-    ["report", report],
-    ["schedules", "/reports/schedules"],
-    ["schedule-new", "/reports/schedules/new"],
-    ["schedule", schedule],
-    ["sessions", "/sessions"],
-    ["security", "/security"],
-    ["not-found", "/rooms/999999"],
-  ];
-}
-
-/** A schedule with a delivery in its history, created through the form. */
-async function aSchedule(page: Page): Promise<string> {
-  await page.goto("/reports/schedules");
-  const existing = page.locator('a[href^="/reports/schedules/"]:not([href$="/new"])').first();
-  if (await existing.count()) return (await existing.getAttribute("href"))!;
-  const schedules = new SchedulesPage(page);
-  await page.goto("/reports/schedules/new");
-  await schedules.fill({ name: "Every page", report: "User status", frequency: "weekly", time: "07:30", range: "previous-week", format: "xlsx", emails: "reader@client.example" });
-  await schedules.save();
-  await expect(page).toHaveURL(/\/reports\/schedules\/\d+/);
-  await page.getByTestId("send-now").click();
-  await expect(schedules.latestRunStatus()).toContainText(/Delivered|Sending|Waiting/);
-  return new URL(page.url()).pathname;
-}
-
 /** Opens every page in both languages: the page is never wider than the window, and axe finds nothing. */
-async function audit(page: Page, who: string, pages: [string, string][]): Promise<Finding[]> {
+async function audit(page: Page, who: string, pages: PageVisit[]): Promise<Finding[]> {
   const findings: Finding[] = [];
   for (const lang of LANGUAGES) {
     await page.context().addCookies([{ name: "lang", value: lang, domain: "localhost", path: "/" }]);
@@ -72,9 +22,11 @@ async function audit(page: Page, who: string, pages: [string, string][]): Promis
       const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
       for (const label of await sameNamesElsewhere(page)) findings.push({ page: `${who} ${name}`, lang, problem: `links named "${label}" lead to different places` });
       for (const v of axe.violations) findings.push({ page: `${who} ${name}`, lang, problem: `axe ${v.id} (${v.nodes.length}): ${v.nodes[0]?.target.join(" ")}` });
+      const measured: number[] = [];
       for (const width of WIDTHS) {
         await page.setViewportSize({ width, height: 844 });
         const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+        measured.push(wide);
         if (wide > width) findings.push({ page: `${who} ${name}`, lang, width, problem: `page ${wide} px wide` });
         // A table may scroll inside its frame, but its last column (the charge) stays in sight.
         const lastColumns = await page.locator("main table:visible").evaluateAll((all) =>
@@ -83,6 +35,7 @@ async function audit(page: Page, who: string, pages: [string, string][]): Promis
         for (const right of lastColumns) if (right > width) findings.push({ page: `${who} ${name}`, lang, width, problem: `a table's last column ends at ${right} px` });
         if (width === 390 || width === 1280) await screenshot(page, `every-page/${who}-${name}-${lang}-${width}`);
       }
+      console.log(`${who} ${name} [${lang}]: page width ${measured.join(" / ")} px in windows of ${WIDTHS.join(" / ")} px; axe: ${axe.violations.length} violations`);
     }
   }
   return findings;
@@ -113,19 +66,8 @@ test("every page of the owner fits 360–1280 px in English and French, and axe 
 test("every page of the room holder, and the public pages, fit 360–1280 px and pass axe", async ({ page }) => {
   test.setTimeout(600_000);
   await page.goto("/login");
-  const publicFindings = await audit(page, "public", [
-    ["login", "/login"],
-    ["unsubscribe", "/unsubscribe?t=expired"],
-  ]);
+  const publicFindings = await audit(page, "public", PUBLIC_PAGES);
   await logIn(page, ROOM_HOLDER);
-  await page.goto(`/rooms/332703?period=${previousMonth().url}`);
-  const conference = await page.locator('a[href^="/rooms/332703/conferences/"]').first().getAttribute("href");
-  const findings = await audit(page, "holder", [
-    ["room-open", "/rooms/332703"],
-    ["room", `/rooms/332703?period=${previousMonth().url}`],
-    ["conference", conference!],
-    ["sessions", "/sessions"],
-    ["security", "/security"],
-  ]);
+  const findings = await audit(page, "holder", await holderPages(page));
   expect(report([...publicFindings, ...findings])).toEqual([]);
 });

@@ -1,9 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { messages } from "../lib/i18n/messages";
+import { holderPages, ownerPages, PUBLIC_PAGES, type PageVisit } from "./pages/every-page";
 import { logIn, OWNER, ROOM_HOLDER } from "./pages/login-page";
-import { ReportsPage } from "./pages/reports-page";
-import { SchedulesPage } from "./pages/schedules-page";
-import { previousMonth } from "./support";
 
 /** Every string of a messages object with its key path. */
 function* strings(value: unknown, path = ""): Generator<[string, string]> {
@@ -47,7 +45,7 @@ async function visibleText(page: Page): Promise<string> {
 }
 
 /** The English phrases found on each page, as "page: phrase". */
-async function leftovers(page: Page, pages: [string, string][]): Promise<string[]> {
+async function leftovers(page: Page, pages: PageVisit[]): Promise<string[]> {
   await page.context().addCookies([{ name: "lang", value: "fr", domain: "localhost", path: "/" }]);
   const found: string[] = [];
   for (const [name, url] of pages) {
@@ -58,73 +56,20 @@ async function leftovers(page: Page, pages: [string, string][]): Promise<string[
   return found;
 }
 
-/** A schedule with a run in its history, made through the form (in English, before French is chosen). */
-async function aSchedule(page: Page): Promise<string> {
-  const schedules = new SchedulesPage(page);
-  await page.goto("/reports/schedules/new");
-  await schedules.fill({ name: "Relevé hebdomadaire", report: "User status", frequency: "weekly", time: "07:30", range: "previous-week", format: "xlsx", emails: "lecteur@client.example" });
-  await schedules.save();
-  await expect(page).toHaveURL(/\/reports\/schedules\/\d+/);
-  await page.getByTestId("send-now").click();
-  await expect(schedules.latestRunStatus()).toContainText(/Delivered|Sending|Waiting|Failed/);
-  return new URL(page.url()).pathname;
-}
-
 test("no English is left on the owner's pages in French", async ({ page }) => {
   test.setTimeout(300_000);
   await logIn(page, OWNER);
-  const month = previousMonth().url;
-  await page.goto(`/rooms/332703?period=${month}`);
-  const conference = await page.locator('a[href^="/rooms/332703/conferences/"]').first().getAttribute("href");
-  const reports = new ReportsPage(page);
-  await reports.open();
-  await reports.chooseType("Conference rooms");
-  await reports.chooseRange("Past 12 months");
-  await reports.show();
-  await expect(reports.table).toBeVisible();
-  const report = new URL(page.url()).pathname + new URL(page.url()).search;
-  const schedule = await aSchedule(page);
-  const found = await leftovers(page, [
-    ["account", "/account"],
-    ["account, previous month", `/account?period=${month}`],
-    ["account by code", `/account?period=${month}&sort=code`],
-    ["unallocated conferences", `/account/conferences?period=${month}`],
-    ["clean-up", "/account/unallocated"],
-    ["room", `/rooms/332703?period=${month}`],
-    ["conference", conference!],
-    ["auto code", "/rooms/332703/auto-code"],
-    ["reports", "/reports"],
-    ["report", report],
-    ["phone rates", "/reports?type=phone-numbers"],
-    ["report out of range", "/reports?type=usage&range=custom&from=2020-01-01&to=2020-02-01"],
-    ["schedules", "/reports/schedules"],
-    ["new schedule", "/reports/schedules/new"],
-    ["schedule", schedule],
-    ["sessions", "/sessions"],
-    ["security", "/security"],
-    ["not found", "/rooms/999999"],
-  ]);
+  const found = await leftovers(page, await ownerPages(page));
   expect(found).toEqual([]);
 });
 
 test("no English is left on the room holder's pages, nor on the public ones, in French", async ({ page }) => {
   await page.goto("/login");
-  const publicPages = await leftovers(page, [
-    ["login", "/login"],
-    ["unsubscribe", "/unsubscribe?t=expired"],
-  ]);
+  const publicFound = await leftovers(page, PUBLIC_PAGES);
   await page.context().clearCookies();
   await logIn(page, ROOM_HOLDER);
-  const month = previousMonth().url;
-  await page.goto(`/rooms/332703?period=${month}`);
-  const conference = await page.locator('a[href^="/rooms/332703/conferences/"]').first().getAttribute("href");
-  const holderPages = await leftovers(page, [
-    ["room", "/rooms/332703"],
-    ["room, previous month", `/rooms/332703?period=${month}`],
-    ["conference", conference!],
-    ["sessions", "/sessions"],
-  ]);
-  expect([...publicPages, ...holderPages]).toEqual([]);
+  const holderFound = await leftovers(page, await holderPages(page));
+  expect([...publicFound, ...holderFound]).toEqual([]);
 });
 
 test("the list of English phrases is the real one: it finds English on an English page", async ({ page }) => {
