@@ -13,9 +13,7 @@ import { NotFoundError } from "@/lib/errors";
  * random bits, and the account, so that a request is looked up within one account's keys.
  */
 const KEY_PATTERN = /^cpr_(\d{1,15})_([A-Za-z0-9_-]{43})$/;
-/** How much of a key the owner sees afterwards: the account part and 6 characters of the secret. */
-const prefixOf = (key: string) => key.slice(0, key.lastIndexOf("_") + 7);
-export const hashUsageKey = (key: string) => createHash("sha256").update(key).digest("hex");
+const hashUsageKey = (key: string) => createHash("sha256").update(key).digest("hex");
 
 /** A key as the presented `Authorization: Bearer` value reads: its account and hash; undefined when it cannot be one. */
 export function parseUsageKey(authorization: string | null): { accountId: number; hash: string } | undefined {
@@ -40,8 +38,10 @@ export async function listApiKeys(scope: AccountScope): Promise<ApiKeyListItem[]
 /** Makes a key named `name`; the key itself is returned this once, only its hash is kept. */
 export async function createApiKey(scope: AccountScope, name: string): Promise<{ id: number; key: string; prefix: string }> {
   assertOwner(scope, "API keys");
-  const key = `cpr_${scope.accountId}_${randomBytes(32).toString("base64url")}`;
-  const prefix = prefixOf(key);
+  const secret = randomBytes(32).toString("base64url");
+  const key = `cpr_${scope.accountId}_${secret}`;
+  // What the owner sees afterwards: the account part and 6 characters of the secret (which may itself hold "_").
+  const prefix = `cpr_${scope.accountId}_${secret.slice(0, 6)}`;
   const db = await getDb();
   return db.transaction(async (tx) => {
     const [row] = await tx.insert(usageApiKeys).values({ accountId: scope.accountId, name, prefix, hash: hashUsageKey(key), createdBy: scope.userId }).returning({ id: usageApiKeys.id });

@@ -22,7 +22,7 @@ const document = z.object({
 });
 
 /** A schema's type in a few words: `Conference`, `string (YYYY-MM pattern)`, `array of Leg`, `Leg | null`. */
-export function typeText(schema: JsonSchema | undefined): string {
+function typeText(schema: JsonSchema | undefined): string {
   if (!schema) return "";
   if (typeof schema.$ref === "string") return schema.$ref.split("/").at(-1)!;
   for (const key of ["anyOf", "oneOf"] as const) {

@@ -50,7 +50,7 @@ export function usageGet<Q extends z.ZodType, P extends z.ZodType = z.ZodObject>
     const query = queryOf(new URL(request.url));
     if ("repeated" in query) return refused(query.repeated.map((parameter) => ({ parameter, message: "is given more than once" })));
     const parsedQuery = schemas.query.safeParse(query.values);
-    const parsedParams = (schemas.params ?? z.object({})).safeParse(await context.params);
+    const parsedParams = (schemas.params ?? z.object({})).safeParse((await context.params) ?? {});
     const issues = [...(parsedParams.success ? [] : issuesOf(parsedParams.error)), ...(parsedQuery.success ? [] : issuesOf(parsedQuery.error))];
     if (issues.length || !parsedQuery.success || !parsedParams.success) return refused(issues);
 

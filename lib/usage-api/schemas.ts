@@ -4,8 +4,8 @@
  */
 import { z } from "zod";
 
-export const MAX_LIMIT = 1000;
-export const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 1000;
+const DEFAULT_LIMIT = 100;
 
 const month = z
   .string()
@@ -65,7 +65,7 @@ const money = {
   currency: z.string().meta({ description: "ISO 4217 currency code of the account.", example: "EUR" }),
 };
 
-export const conference = z
+const conference = z
   .object({
     id: z.int(),
     external_id: z.string().meta({ description: "The bridge's conference id (`conference_id` of the CDRs)." }),
@@ -81,7 +81,7 @@ export const conference = z
   })
   .meta({ id: "Conference" });
 
-export const leg = z
+const leg = z
   .object({
     leg_id: z.string().meta({ description: "The bridge's leg id (`leg_id` of the CDRs)." }),
     participant_name: z.string(),
@@ -110,7 +110,7 @@ export const roomTotals = z
   .object({
     period: month,
     by: z.literal("room"),
-    data: z.array(z.object({ room: z.string(), cardholder: z.string(), auto_billing_code: z.string().nullable(), ...sums })),
+    data: z.array(z.object({ room: z.string(), cardholder: z.string(), auto_billing_code: z.string().nullable(), ...sums }).meta({ id: "RoomLine" })),
     total: z.object(sums),
   })
   .meta({ id: "RoomTotals", description: "Each room with usage in the period, as the portal's account summary shows it." });
@@ -119,12 +119,14 @@ export const codeTotals = z
     period: month,
     by: z.literal("code"),
     data: z.array(
-      z.object({
-        billing_code: z.string().nullable().meta({ description: "null: Unallocated." }),
-        conferences: z.int(),
-        ...sums,
-        rooms: z.array(z.object({ room: z.string(), conferences: z.int(), ...sums })),
-      }),
+      z
+        .object({
+          billing_code: z.string().nullable().meta({ description: "null: Unallocated." }),
+          conferences: z.int(),
+          ...sums,
+          rooms: z.array(z.object({ room: z.string(), conferences: z.int(), ...sums }).meta({ id: "CodeRoomLine" })),
+        })
+        .meta({ id: "CodeLine" }),
     ),
     total: z.object({ conferences: z.int(), ...sums }),
   })

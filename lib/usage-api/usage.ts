@@ -1,6 +1,6 @@
 import "server-only";
 import { TZDate } from "@date-fns/tz";
-import { sql, type SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { rows } from "@/db/rows";
@@ -10,6 +10,7 @@ import { getCodeUsage } from "@/lib/data/code-usage";
 import { getRoomUsage } from "@/lib/data/room-usage";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import { fromUrlPeriod, periodBounds, periodOf, toUrlPeriod, type Period } from "@/lib/periods";
+import { conferencesPageQuery, exactUtc, type Position } from "./queries";
 import type { ConferencesQuery, codeTotals, conferencePage, legPage, roomTotals } from "./schemas";
 
 /**
@@ -18,11 +19,9 @@ import type { ConferencesQuery, codeTotals, conferencePage, legPage, roomTotals 
  * page), and a period's totals from the same functions as the portal's pages.
  */
 
-/** A page's position: the last item's time (UTC, to the microsecond, as stored) and id. */
-type Position = { at: string; id: number };
 const POSITION = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|(\d{1,15})$/;
 
-export const encodeCursor = (p: Position) => Buffer.from(`${p.at}|${p.id}`).toString("base64url");
+const encodeCursor = (p: Position) => Buffer.from(`${p.at}|${p.id}`).toString("base64url");
 
 function decodeCursor(cursor: string | undefined): Position | undefined {
   if (cursor === undefined) return undefined;
@@ -30,9 +29,6 @@ function decodeCursor(cursor: string | undefined): Position | undefined {
   if (!match || Number.isNaN(Date.parse(match[1]!))) throw new ValidationError("is not a cursor this API gave", "cursor");
   return { at: match[1]!, id: Number(match[2]) };
 }
-
-/** The UTC text of a timestamp to the microsecond: the cursor's, so that no two instants read alike. */
-const exactUtc = (column: SQL) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** The instants a query's period or days cover, in the account's time zone: [start, end), either open. */
 function rangeOf(query: Pick<ConferencesQuery, "period" | "from" | "to">, timeZone: string): { start?: Date; end?: Date } {
@@ -52,8 +48,8 @@ const conferenceRow = z.object({
   external_id: z.string(),
   room: z.string(),
   product: z.enum(["audio", "web", "webinar", "training"]),
-  started_at: z.date(),
-  ended_at: z.date(),
+  started_at: z.coerce.date(),
+  ended_at: z.coerce.date(),
   billing_code: z.string().nullable(),
   billing_code_source: z.enum(["keypad", "auto", "assigned"]).nullable(),
   legs: z.number(),
@@ -61,29 +57,6 @@ const conferenceRow = z.object({
   charge_minor: z.coerce.number(),
   position: z.string(),
 });
-
-/**
- * The keyset query of a page of conferences, in start order: the index conferences_started
- * (account, started_at, id) gives them in order from the cursor on, filtered as asked. Exported
- * for the benchmark, which runs the same text straight on pg.
- */
-export function conferencesPageQuery(accountId: number, filter: { start?: Date; end?: Date; room?: string; code?: string }, after: Position | undefined, limit: number): SQL {
-  const conditions = [sql`c.account_id = ${accountId}`];
-  if (filter.start) conditions.push(sql`c.started_at >= ${iso(filter.start)}::timestamptz`);
-  if (filter.end) conditions.push(sql`c.started_at < ${iso(filter.end)}::timestamptz`);
-  if (filter.room !== undefined) conditions.push(sql`r.number = ${filter.room}`);
-  if (filter.code !== undefined) conditions.push(filter.code === "" ? sql`c.billing_code is null` : sql`c.billing_code = ${filter.code}`);
-  // The row comparison starts at the index's first column, so it bounds the index scan.
-  if (after) conditions.push(sql`(c.account_id, c.started_at, c.id) > (${accountId}::bigint, ${after.at}::timestamptz, ${after.id}::bigint)`);
-  return sql`
-    select c.id, c.external_id, r.number as room, c.product, c.started_at, c.ended_at, c.billing_code, c.billing_code_source,
-           c.legs, c.duration_s, c.charge_minor, ${exactUtc(sql`c.started_at`)} as position
-    from conferences c
-    join rooms r on r.account_id = c.account_id and r.id = c.room_id
-    where ${sql.join(conditions, sql` and `)}
-    order by c.started_at, c.id
-    limit ${limit + 1}`;
-}
 
 /** One page of the account's conferences, filtered by period or days, room and code. */
 export async function listConferences(scope: AccountScope, query: ConferencesQuery): Promise<z.input<typeof conferencePage>> {
@@ -105,8 +78,8 @@ const legRow = z.object({
   caller_number: z.string(),
   dialed_number: z.string(),
   service_type: z.enum(["toll", "toll-free", "dial-out", "voip", "operator-assisted"]),
-  joined_at: z.date(),
-  left_at: z.date(),
+  joined_at: z.coerce.date(),
+  left_at: z.coerce.date(),
   duration_s: z.number(),
   billable_s: z.number(),
   charge_minor: z.coerce.number(),
