@@ -59,7 +59,7 @@ export const conferenceIdParam = z.strictObject({
   id: z.coerce.number({ error: "must be a conference id" }).int("must be a conference id").positive("must be a conference id").max(Number.MAX_SAFE_INTEGER, "must be a conference id").meta({ description: "The conference's `id`.", example: 1234 }),
 });
 
-const utc = z.iso.datetime().meta({ description: "UTC, ISO 8601.", example: "2026-05-04T08:30:00.000Z" });
+const utc = z.iso.datetime().meta({ description: "UTC, ISO 8601, to the microsecond.", example: "2026-05-04T08:30:00.000000Z" });
 const money = {
   charge_minor: z.int().meta({ description: "The charge in minor units of `currency` (cents for EUR).", example: 1659 }),
   currency: z.string().meta({ description: "ISO 4217 currency code of the account.", example: "EUR" }),

@@ -10,7 +10,7 @@ import { getCodeUsage } from "@/lib/data/code-usage";
 import { getRoomUsage } from "@/lib/data/room-usage";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import { fromUrlPeriod, periodBounds, periodOf, toUrlPeriod, type Period } from "@/lib/periods";
-import { conferencesPageQuery, exactUtc, type Position } from "./queries";
+import { conferenceColumns, conferencesPageQuery, exactUtc, type Position } from "./queries";
 import type { ConferencesQuery, codeTotals, conferencePage, legPage, roomTotals } from "./schemas";
 
 /**
@@ -41,34 +41,32 @@ function rangeOf(query: Pick<ConferencesQuery, "period" | "from" | "to">, timeZo
 }
 
 const chosenPeriod = (period: string | undefined, timeZone: string): Period => (period ? fromUrlPeriod(period)! : periodOf(new Date(), timeZone));
-const iso = (d: Date) => d.toISOString();
 
+/** A conference row as the API answers it (lib/usage-api/queries.ts `conferenceColumns`). */
 const conferenceRow = z.object({
   id: z.coerce.number(),
   external_id: z.string(),
   room: z.string(),
   product: z.enum(["audio", "web", "webinar", "training"]),
-  started_at: z.coerce.date(),
-  ended_at: z.coerce.date(),
+  started_at: z.string(),
+  ended_at: z.string(),
   billing_code: z.string().nullable(),
   billing_code_source: z.enum(["keypad", "auto", "assigned"]).nullable(),
   legs: z.number(),
   duration_s: z.coerce.number(),
   charge_minor: z.coerce.number(),
-  position: z.string(),
+  currency: z.string(),
 });
 
 /** One page of the account's conferences, filtered by period or days, room and code. */
 export async function listConferences(scope: AccountScope, query: ConferencesQuery): Promise<z.input<typeof conferencePage>> {
   const [account, db] = await Promise.all([getAccount(scope), getDb()]);
   const after = decodeCursor(query.cursor);
-  const found = await rows(db, conferenceRow, conferencesPageQuery(scope.accountId, { ...rangeOf(query, account.timeZone), room: query.room, code: query.code }, after, query.limit));
-  const shown = found.slice(0, query.limit);
-  const last = shown.at(-1);
-  return {
-    data: shown.map(({ position: _, started_at, ended_at, ...c }) => ({ ...c, started_at: iso(started_at), ended_at: iso(ended_at), currency: account.currency })),
-    next_cursor: found.length > query.limit && last ? encodeCursor({ at: last.position, id: last.id }) : null,
-  };
+  const found = await rows(db, conferenceRow, conferencesPageQuery({ id: scope.accountId, currency: account.currency }, { ...rangeOf(query, account.timeZone), room: query.room, code: query.code }, after, query.limit));
+  const more = found.length > query.limit;
+  if (more) found.pop();
+  const last = found.at(-1);
+  return { data: found, next_cursor: more && last ? encodeCursor({ at: last.started_at, id: last.id }) : null };
 }
 
 const legRow = z.object({
@@ -78,13 +76,12 @@ const legRow = z.object({
   caller_number: z.string(),
   dialed_number: z.string(),
   service_type: z.enum(["toll", "toll-free", "dial-out", "voip", "operator-assisted"]),
-  joined_at: z.coerce.date(),
-  left_at: z.coerce.date(),
+  joined_at: z.string(),
+  left_at: z.string(),
   duration_s: z.number(),
   billable_s: z.number(),
   charge_minor: z.coerce.number(),
   late: z.boolean(),
-  position: z.string(),
 });
 
 /** One conference of the account and a page of its legs in joining order; not found outside the account. */
@@ -92,26 +89,24 @@ export async function listLegs(scope: AccountScope, conferenceId: number, page: 
   const [account, db] = await Promise.all([getAccount(scope), getDb()]);
   const after = decodeCursor(page.cursor);
   const [conference] = await rows(db, conferenceRow, sql`
-    select c.id, c.external_id, r.number as room, c.product, c.started_at, c.ended_at, c.billing_code, c.billing_code_source,
-           c.legs, c.duration_s, c.charge_minor, '' as position
+    select ${conferenceColumns(account.currency)}
     from conferences c join rooms r on r.account_id = c.account_id and r.id = c.room_id
     where c.account_id = ${scope.accountId} and c.id = ${conferenceId}`);
   if (!conference) throw new NotFoundError("conference not found");
   const found = await rows(db, legRow, sql`
-    select l.id, l.external_id, l.participant_name, l.caller_number, l.dialed_number, l.service_type, l.joined_at, l.left_at,
-           l.duration_s, l.billable_s, l.charge_minor, l.late, ${exactUtc(sql`l.joined_at`)} as position
+    select l.id, l.external_id, l.participant_name, l.caller_number, l.dialed_number, l.service_type,
+           ${exactUtc(sql`l.joined_at`)} as joined_at, ${exactUtc(sql`l.left_at`)} as left_at, l.duration_s, l.billable_s, l.charge_minor, l.late
     from legs l
     where l.account_id = ${scope.accountId} and l.conference_id = ${conferenceId}
-      ${after ? sql`and (l.joined_at, l.id) > (${after.at}::timestamptz, ${after.id}::bigint)` : sql``}
+      ${after ? sql`and l.joined_at >= ${after.at}::timestamptz and (l.joined_at > ${after.at}::timestamptz or l.id > ${after.id}::bigint)` : sql``}
     order by l.joined_at, l.id
     limit ${page.limit + 1}`);
   const shown = found.slice(0, page.limit);
   const last = shown.at(-1);
-  const { position: _, started_at, ended_at, ...c } = conference;
   return {
-    conference: { ...c, started_at: iso(started_at), ended_at: iso(ended_at), currency: account.currency },
-    data: shown.map(({ id: _id, position: _p, external_id, joined_at, left_at, ...l }) => ({ leg_id: external_id, ...l, joined_at: iso(joined_at), left_at: iso(left_at), currency: account.currency })),
-    next_cursor: found.length > page.limit && last ? encodeCursor({ at: last.position, id: last.id }) : null,
+    conference,
+    data: shown.map(({ id: _id, external_id, ...l }) => ({ leg_id: external_id, ...l, currency: account.currency })),
+    next_cursor: found.length > page.limit && last ? encodeCursor({ at: last.joined_at, id: last.id }) : null,
   };
 }
 

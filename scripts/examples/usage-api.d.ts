@@ -99,14 +99,14 @@ export interface components {
             product: "audio" | "web" | "webinar" | "training";
             /**
              * Format: date-time
-             * @description UTC, ISO 8601.
-             * @example 2026-05-04T08:30:00.000Z
+             * @description UTC, ISO 8601, to the microsecond.
+             * @example 2026-05-04T08:30:00.000000Z
              */
             started_at: string;
             /**
              * Format: date-time
-             * @description UTC, ISO 8601.
-             * @example 2026-05-04T08:30:00.000Z
+             * @description UTC, ISO 8601, to the microsecond.
+             * @example 2026-05-04T08:30:00.000000Z
              */
             ended_at: string;
             /** @description null: Unallocated. */
@@ -153,14 +153,14 @@ export interface components {
             service_type: "toll" | "toll-free" | "dial-out" | "voip" | "operator-assisted";
             /**
              * Format: date-time
-             * @description UTC, ISO 8601.
-             * @example 2026-05-04T08:30:00.000Z
+             * @description UTC, ISO 8601, to the microsecond.
+             * @example 2026-05-04T08:30:00.000000Z
              */
             joined_at: string;
             /**
              * Format: date-time
-             * @description UTC, ISO 8601.
-             * @example 2026-05-04T08:30:00.000Z
+             * @description UTC, ISO 8601, to the microsecond.
+             * @example 2026-05-04T08:30:00.000000Z
              */
             left_at: string;
             duration_s: number;
@@ -314,8 +314,8 @@ export interface components {
              * @example 2026-05-04T11:02:10+02:00
              */
             ended_at: string;
-            caller_name: string;
-            caller_number: string;
+            caller_name?: string;
+            caller_number?: string;
             dialed_number?: string;
             /** @description Typed on the keypad: 1 to 20 letters, digits or hyphens. */
             billing_code?: string;

@@ -15,6 +15,7 @@ import { DEMO_ACCOUNT, seedDemo } from "@/lib/demo/demo";
 import { demoScopes } from "@/lib/demo/testing";
 import { ingest } from "@/lib/ingest/ingest";
 import { selectablePeriods, toUrlPeriod } from "@/lib/periods";
+import { codeTotals, conferencePage, legPage, roomTotals } from "@/lib/usage-api/schemas";
 import { login } from "../../../../scripts/bench/http";
 import { startServer, type RunningServer } from "../../../../scripts/bench/server";
 import { freePort } from "../../../../scripts/lib/postgres";
@@ -83,6 +84,7 @@ async function allPages(url: string, between?: (page: number) => Promise<void>):
   let cursor: string | null = null;
   for (let page = 0; page < 1000; page++) {
     const body: Page = await ok<Page>(`${url}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    conferencePage.parse(body); // every page as the OpenAPI document describes it
     items.push(...body.data);
     cursor = body.next_cursor;
     if (!cursor) return items;
@@ -99,16 +101,16 @@ test("the API's totals equal the portal's, by room and by code, for every period
   for (const period of periods) {
     const month = toUrlPeriod(period);
     const [rooms, codes] = await Promise.all([getRoomUsage(owner, period, "active"), getCodeUsage(owner, period)]);
-    const byRoom = await ok<{ data: Json[]; total: Json }>(`/api/v1/usage/totals?period=${month}&by=room`);
+    const byRoom = roomTotals.parse(await ok(`/api/v1/usage/totals?period=${month}&by=room`));
     assert.deepEqual(
       byRoom.data,
       rooms.rows.map((r) => ({ room: r.number, cardholder: r.cardholder, auto_billing_code: r.autoBillingCode, duration_s: r.durationS, charge_minor: r.chargeMinor, currency: "EUR" })),
       month,
     );
     assert.deepEqual(byRoom.total, { duration_s: rooms.total.durationS, charge_minor: rooms.total.chargeMinor, currency: "EUR" }, month);
-    const byCode = await ok<{ data: Json[]; total: Json }>(`/api/v1/usage/totals?period=${month}&by=code`);
+    const byCode = codeTotals.parse(await ok(`/api/v1/usage/totals?period=${month}&by=code`));
     assert.deepEqual(
-      byCode.data.map((c) => [c.billing_code, c.conferences, c.duration_s, c.charge_minor, (c.rooms as Json[]).length]),
+      byCode.data.map((c) => [c.billing_code, c.conferences, c.duration_s, c.charge_minor, c.rooms.length]),
       codes.codes.map((c) => [c.code, c.conferences, c.durationS, c.chargeMinor, c.rooms.length]),
       month,
     );
@@ -179,6 +181,7 @@ test("another account's conference is not found; its own key reads it", async ()
   assert.equal(answer.status, 404);
   assert.match(String(answer.body.error), /not found/i);
   const own = await ok<{ conference: Json; data: Json[] }>(`/api/v1/usage/conferences/${other.conferenceId}/legs`, other.key);
+  legPage.parse(own);
   assert.equal(own.data.length, 1);
   const otherRoom = await ok<Page>("/api/v1/usage/conferences?room=791001&from=2000-01-01");
   assert.deepEqual(otherRoom.data, [], "another account's room lists nothing");
