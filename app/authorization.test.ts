@@ -9,6 +9,7 @@ import { testDatabase, type TestDatabase } from "@/db/testing";
 import { createAccount, createApiKey, createRoom, createUser, setTariff, setUserStatus } from "@/lib/admin/support";
 import { scopeOf } from "@/lib/auth/scope";
 import { addMonths, periodOf, toUrlPeriod } from "@/lib/periods";
+import { createApiKey as createUsageApiKey } from "@/lib/data/api-keys";
 import { createSchedule } from "@/lib/data/schedules";
 import { login } from "../scripts/bench/http";
 import { startServer, type RunningServer } from "../scripts/bench/server";
@@ -34,7 +35,7 @@ const COMPANY = "Walk Alpha SA";
 
 let t: TestDatabase;
 let server: RunningServer;
-const ids = { room: "", conference: 0, version: 0, schedule: 0, selection: "" };
+const ids = { room: "", conference: 0, version: 0, schedule: 0, selection: "", apiKey: 0 };
 type Actor = { name: string; cookie: string; markers: string[]; signedIn?: boolean };
 const actors: Actor[] = [];
 
@@ -59,6 +60,7 @@ before(async () => {
     KEY,
   );
   ids.schedule = schedule.id;
+  ids.apiKey = (await createUsageApiKey(await scopeOf(t.db, { userId: owner.id, accountId: a.id, roomId: null }), "Walk usage key")).id;
   // A report selection A's owner saved (the builder's long ones).
   ids.selection = await saveSelectionOf(a.id, owner.id);
   server = await startServer({ root: process.cwd(), port: await freePort(), databaseUrl: t.url, env: { ENCRYPTION_KEY: KEY, WORKER: "0" } });
@@ -141,6 +143,12 @@ function urlsOf(route: string): string[] {
     "/download/[kind]": ["account", "statement", "room", "conference", "code", "unallocated"].map((kind) => `/download/${kind}?${Q}&room=${room}&conference=${ids.conference}&code=`),
     "/api/auth/[...nextauth]": ["/api/auth/session", "/api/auth/csrf", "/api/auth/providers"],
     "/api/v1/cdrs": ["/api/v1/cdrs"],
+    "/api/v1/usage/conferences": [`/api/v1/usage/conferences?${Q}`],
+    "/api/v1/usage/conferences/[id]/legs": [`/api/v1/usage/conferences/${ids.conference}/legs`],
+    "/api/v1/usage/totals": [`/api/v1/usage/totals?${Q}`, `/api/v1/usage/totals?${Q}&by=code`],
+    "/api/v1/openapi.json": ["/api/v1/openapi.json"],
+    "/api/docs": ["/api/docs"],
+    "/account/api-keys": ["/account/api-keys"],
     "/api/unsubscribe": ["/api/unsubscribe?t=forged"],
     "/unsubscribe": ["/unsubscribe?t=forged"],
   };
@@ -217,6 +225,8 @@ test("no forged server action changes account A's codes, schedules or sessions",
     ["sendScheduleNow", [ids.schedule, {}, FORM], {}],
     ["submitScheduleForm", [ids.schedule, {}, FORM], { name: "FORGED", report: "type=usage", frequency: "daily", time: "06:00", range: "previous-day", format: "csv", emails: "x@forged.example" }],
     ["endSessionsAction", [{}, FORM], { session: "all" }],
+    ["createApiKeyAction", [{}, FORM], { name: "FORGED" }],
+    ["revokeApiKeyAction", [{}, FORM], { key: String(ids.apiKey) }],
   ];
   for (const [name] of calls) assert.ok(id[name], `the build has ${name}`);
   const state = async () =>
@@ -226,7 +236,9 @@ test("no forged server action changes account A's codes, schedules or sessions",
         (select string_agg(coalesce(auto_billing_code, '-'), ',' order by id) from rooms),
         (select string_agg(name || status, ',' order by id) from report_schedules),
         (select count(*) from schedule_runs),
-        (select count(*) from sessions where ended_at is null)) as s`)
+        (select count(*) from sessions where ended_at is null),
+        -- A's keys: another account's owner may make keys in their own account.
+        (select string_agg(name || coalesce(revoked_at::text, '-'), ',' order by id) from usage_api_keys where account_id = (select id from accounts where number = '710001'))) as s`)
     ).rows[0]!.s;
   const before = await state();
   const problems: string[] = [];

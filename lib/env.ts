@@ -25,6 +25,8 @@ const schema = z.object({
   DEMO: z.enum(["0", "1"]).optional(),
   /** The largest CDR batch accepted, in bytes (a million legs of CSV is about 120 MB). */
   INGEST_MAX_BYTES: z.coerce.number({ error: "must be a number of bytes" }).int().min(1).default(256 * 1024 * 1024),
+  /** Requests each usage API key may make per minute, counted in the database for every web server (429 past it). */
+  USAGE_API_REQUESTS_PER_MINUTE: z.coerce.number({ error: "must be a number of requests" }).int().min(1).default(600),
   /** A session unused for this long ends (minutes). */
   SESSION_IDLE_MINUTES: z.coerce.number({ error: "must be a number of minutes" }).int().min(1).max(24 * 60).default(30),
   /** A session ends this long after login, however it is used (hours). */
@@ -65,6 +67,11 @@ export function loadDatabaseEnv(source: NodeJS.ProcessEnv = process.env): Pick<E
 export function loadIngestEnv(source: NodeJS.ProcessEnv = process.env): { maxBytes: number; idleTimeoutMs: number } {
   const e = parse(source);
   return { maxBytes: e.INGEST_MAX_BYTES, idleTimeoutMs: e.INGEST_IDLE_TIMEOUT_MS };
+}
+
+/** The usage API's rate limit: requests per key per minute. */
+export function loadUsageApiEnv(source: NodeJS.ProcessEnv = process.env): { requestsPerMinute: number } {
+  return { requestsPerMinute: parse(source).USAGE_API_REQUESTS_PER_MINUTE };
 }
 
 /** How long sessions last: idle, and in all. */

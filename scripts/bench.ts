@@ -9,6 +9,8 @@
  * - ingest    (scripts/bench/ingest.ts)    1,000,000 legs through POST /api/v1/cdrs, beside a raw COPY
  * - reports   (scripts/bench/reports.ts)   the nine reports over 12 months of the 2,000-room tenant, beside their SQL
  * - demo      (scripts/bench/demo.ts)      the nine reports of the demo account, then after 50,000 more legs
+ * - api       (scripts/bench/api.ts)       GET /api/v1/usage/conferences paging through a month of 200,000
+ *                                          conferences (--api-conferences 1000000: the full size), beside its SQL
  *
  * --servers debian,embedded runs each benchmark on Debian's PostgreSQL (as an external DATABASE_URL)
  * and on the embedded one as `npm start` runs it, one after the other (default: debian).
@@ -16,10 +18,11 @@
  * Options: --scale (account tenant, 1 = 2,000 rooms), --requests, --warmup, --connections, --serial,
  * --sql-runs, --naive-runs, --profile (CPU-profile a second server), --seed, --drilldown-scale,
  * --drilldown-conferences, --drilldown-legs, --statement-rows, --sheetjs-limit (minutes), --ingest-legs,
- * --report-requests, --report-excel-limit (seconds).
+ * --report-requests, --report-excel-limit (seconds), --api-conferences.
  */
 import { parseArgs } from "node:util";
 import { runAccount } from "./bench/account";
+import { runApi } from "./bench/api";
 import { BENCHMARKS, SERVERS, stopEverything, type BenchContext, type BenchmarkName, type BenchOptions, type ServerName } from "./bench/context";
 import { runDemo } from "./bench/demo";
 import { runDrilldown } from "./bench/drilldown";
@@ -35,6 +38,7 @@ const RUNNERS: Record<BenchmarkName, (ctx: BenchContext) => Promise<string>> = {
   ingest: runIngest,
   reports: runReports,
   demo: runDemo,
+  api: runApi,
 };
 
 /** The command line's options, with the defaults of a full run. */
@@ -56,6 +60,7 @@ const OPTIONS = {
   "statement-rows": { type: "string", default: "1000000" },
   "sheetjs-limit": { type: "string", default: "5" },
   "ingest-legs": { type: "string", default: "1000000" },
+  "api-conferences": { type: "string", default: "200000" },
   "report-requests": { type: "string", default: "10" },
   "report-excel-limit": { type: "string", default: "60" },
 } as const;
@@ -109,6 +114,7 @@ function parseOptions(argv: string[]): Omit<BenchOptions, "server"> & { servers:
     statementRows: integer("statement-rows", values["statement-rows"], 1),
     sheetjsLimitMinutes: number("sheetjs-limit", values["sheetjs-limit"], 0.01),
     ingestLegs: integer("ingest-legs", values["ingest-legs"], 1),
+    apiConferences: integer("api-conferences", values["api-conferences"], 1),
     reportRequests: integer("report-requests", values["report-requests"], 1),
     reportExcelLimit: number("report-excel-limit", values["report-excel-limit"], 1),
   };

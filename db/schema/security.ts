@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { accounts, users } from "./accounts";
 
 export const auditEvents = pgTable(
@@ -107,4 +107,35 @@ export const recoveryCodes = pgTable(
     usedAt: timestamp("used_at", { withTimezone: true }),
   },
   (t) => [primaryKey({ columns: [t.userId, t.id] })],
+);
+
+/**
+ * Read-only keys of the usage API (`GET /api/v1/usage/…`), made and revoked by an account's owner
+ * in the portal; apart from `api_keys`, the CDR ingest's write keys that support makes. The key is
+ * shown once; only its SHA-256 is kept. A request is looked up by (account, hash): the account is
+ * written in the key, so the lookup stays on one account's rows. `window_*` count the requests of
+ * the current minute (the rate limit, shared by every web server); `last_used_at` moves at most
+ * once a minute.
+ */
+export const usageApiKeys = pgTable(
+  "usage_api_keys",
+  {
+    accountId: bigint("account_id", { mode: "number" })
+      .notNull()
+      .references(() => accounts.id),
+    id: bigint("id", { mode: "number" }).notNull().generatedAlwaysAsIdentity(),
+    name: text("name").notNull(),
+    /** The start of the key, shown to the owner to tell keys apart. */
+    prefix: text("prefix").notNull(),
+    hash: text("hash").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    createdBy: bigint("created_by", { mode: "number" })
+      .notNull()
+      .references(() => users.id),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    windowStart: timestamp("window_start", { withTimezone: true }),
+    windowUsed: integer("window_used").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.id] }), unique("usage_api_keys_hash").on(t.accountId, t.hash)],
 );

@@ -1,3 +1,4 @@
+import { ApiKeysLink } from "@/components/api-keys-link";
 import { CodeActionForm } from "@/components/two-factor-forms";
 import { disableTwoFactorAction, replaceRecoveryCodesAction } from "@/lib/actions/two-factor";
 import { requireOwner } from "@/lib/auth/session";
@@ -61,6 +62,7 @@ export default async function SecurityPage() {
           <CodeActionForm id="turn-off" action={disableTwoFactorAction} labels={{ code: tf.codeOrRecovery, submit: tf.turnOff, submitting: tf.confirming }} danger />
         </section>
       )}
+      <ApiKeysLink t={t} />
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import { ApiKeysLink } from "@/components/api-keys-link";
 import Bowser from "bowser";
 import { ActionButton } from "@/components/schedule-buttons";
 import { endSessionsAction } from "@/lib/actions/sessions";
@@ -31,14 +32,13 @@ export default async function SessionsPage() {
     listMySessions(scope, sessionId),
     scope.kind === "account" ? getTwoFactorStatus(scope) : null,
   ]);
-  const limits = sessionLimits();
   const when = (d: Date) => formatDateTime(d, account.timeZone, account.locale);
   const others = sessions.filter((s) => !s.current).length;
   return (
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold text-brand-900">{t.sessions.title}</h1>
-        <p className="mt-2 max-w-3xl text-sm text-slate-600">{fill(t.sessions.intro, { idle: limits.idleMinutes, max: limits.maxHours })}</p>
+        <p className="mt-2 max-w-3xl text-sm text-slate-600">{fill(t.sessions.intro, { idle: sessionLimits().idleMinutes, max: sessionLimits().maxHours })}</p>
       </div>
       <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white" data-testid="sessions">
         {sessions.map((s) => {
@@ -80,6 +80,7 @@ export default async function SessionsPage() {
           </a>
         </section>
       )}
+      {scope.kind === "account" && <ApiKeysLink t={t} />}
     </div>
   );
 }
