@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { formatLocalDate, formatLocalTime, gmtOffset } from "@/lib/format";
+import { formatDateTime } from "@/lib/format";
 
 /** `locale` and `timeZone`: the account's, as every date of the pages. */
 type Props = { account: string; printedTemplate: string; locale: string; timeZone: string };
@@ -15,9 +15,7 @@ export function PrintTitle({ account, printedTemplate, locale, timeZone }: Props
   const [printed, setPrinted] = useState({ title: "", at: "" });
   useEffect(() => {
     const stamp = () => {
-      const now = new Date();
-      const at = `${formatLocalDate(now, timeZone, locale)} ${formatLocalTime(now, timeZone, locale)} ${gmtOffset(now, timeZone)}`;
-      setPrinted({ title: document.title.replace(/ — MeetingOne$/, ""), at });
+      setPrinted({ title: document.title.replace(/ — MeetingOne$/, ""), at: formatDateTime(new Date(), timeZone, locale) });
     };
     stamp();
     window.addEventListener("beforeprint", stamp);

@@ -123,9 +123,11 @@ function registerIngest(r: OpenAPIRegistry): void {
 
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31["generateDocument"]>;
 
-/** The document; `serverUrl` names the portal it is served by. */
-export function openApiDocument(serverUrl?: string): OpenApiDocument {
-  return new OpenApiGeneratorV31(registry().definitions).generateDocument({
+let built: OpenApiDocument | undefined;
+
+/** The document, built once (it depends on the code only). */
+export function openApiDocument(): OpenApiDocument {
+  return (built ??= new OpenApiGeneratorV31(registry().definitions).generateDocument({
     openapi: "3.1.0",
     info: {
       title: "Conference portal API",
@@ -133,6 +135,5 @@ export function openApiDocument(serverUrl?: string): OpenApiDocument {
       description:
         "Read your account's conference usage from your own systems (read-only, with a key the account's owner makes in the portal), and send call-detail records (the bridge). Amounts are integers in minor units of the account's currency (cents for EUR), with the currency code beside them; times are UTC, ISO 8601. Each usage key may make a limited number of requests a minute (429 with Retry-After past it).",
     },
-    servers: serverUrl ? [{ url: serverUrl }] : undefined,
-  });
+  }));
 }

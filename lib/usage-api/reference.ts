@@ -54,8 +54,15 @@ const fieldsOf = (schema: JsonSchema): Field[] => {
   return Object.entries(properties).map(([name, p]) => ({ name, type: typeText(p), required: required.has(name), description: String(p.description ?? "") }));
 };
 
-/** Everything the reference page shows, read from the served document. */
-export function apiReference(): { title: string; description: string; operations: ReferenceOperation[]; schemas: { name: string; description: string; fields: Field[] }[] } {
+type Reference = { title: string; description: string; operations: ReferenceOperation[]; schemas: { name: string; description: string; fields: Field[] }[] };
+let read: Reference | undefined;
+
+/** Everything the reference page shows, read once from the served document. */
+export function apiReference(): Reference {
+  return (read ??= readReference());
+}
+
+function readReference(): Reference {
   const doc = document.parse(JSON.parse(JSON.stringify(openApiDocument())));
   const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => ({

@@ -1,7 +1,5 @@
 import { ApiReference } from "@/components/api-reference";
-import { Brand } from "@/components/brand";
-import { LanguageSwitcher } from "@/components/language-switcher";
-import { setLanguage } from "@/lib/i18n/actions";
+import { PublicHeader } from "@/components/public-page";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
 import { pageTitle } from "@/lib/i18n/page-title";
@@ -15,12 +13,7 @@ export default async function ApiDocsPage() {
   const reference = apiReference();
   return (
     <div className="flex min-h-screen flex-col">
-      <header className="bg-brand-900">
-        <div className="mx-auto flex max-w-5xl items-center justify-between px-4 py-4 sm:px-6">
-          <Brand provider={t.provider} product={t.productName} />
-          <LanguageSwitcher locale={locale} label={t.language} action={setLanguage} />
-        </div>
-      </header>
+      <PublicHeader locale={locale} t={t} />
       <main id="main" className="mx-auto w-full max-w-5xl space-y-6 px-4 py-8 sm:px-6">
         <div className="space-y-2">
           <h1 className="text-2xl font-semibold text-brand-900">{t.apiDocs.title}</h1>

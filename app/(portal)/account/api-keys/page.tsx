@@ -4,7 +4,7 @@ import { createApiKeyAction, revokeApiKeyAction } from "@/lib/actions/api-keys";
 import { requireOwner } from "@/lib/auth/session";
 import { getAccount } from "@/lib/data/account";
 import { listApiKeys } from "@/lib/data/api-keys";
-import { formatLocalDate, formatLocalTime } from "@/lib/format";
+import { formatDateTime } from "@/lib/format";
 import { getMessages } from "@/lib/i18n/locale";
 import { pageTitle } from "@/lib/i18n/page-title";
 
@@ -15,7 +15,7 @@ export default async function ApiKeysPage() {
   const { scope } = await requireOwner();
   const [{ t }, account, keys] = await Promise.all([getMessages(), getAccount(scope), listApiKeys(scope)]);
   const k = t.apiKeys;
-  const when = (d: Date) => `${formatLocalDate(d, account.timeZone, account.locale)} ${formatLocalTime(d, account.timeZone, account.locale)}`;
+  const when = (d: Date) => formatDateTime(d, account.timeZone, account.locale);
   const card = "space-y-4 rounded-lg border border-slate-200 bg-white p-5";
   return (
     <div className="max-w-4xl space-y-6">
