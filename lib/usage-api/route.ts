@@ -30,6 +30,14 @@ function queryOf(url: URL): { values: Record<string, string> } | { repeated: str
 const etagOf = (body: string) => `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
 const matches = (ifNoneMatch: string | null, etag: string) => !!ifNoneMatch && (ifNoneMatch.trim() === "*" || ifNoneMatch.split(",").some((t) => t.trim().replace(/^W\//, "") === etag));
 
+/**
+ * An answer already written as JSON (by PostgreSQL, for the pages of conferences): sent as it is,
+ * not parsed and written again.
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 type Context = { params: Promise<Record<string, string | string[] | undefined>> };
 
 /**
@@ -63,7 +71,7 @@ export function usageGet<Q extends z.ZodType, P extends z.ZodType = z.ZodObject>
       console.error("usage API failed", error);
       return json(500, { error: "The request could not be answered; try again." });
     }
-    const body = JSON.stringify(result);
+    const body = result instanceof JsonText ? result.text : JSON.stringify(result);
     const etag = etagOf(body);
     if (matches(request.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers: { etag, "cache-control": "private, no-cache" } });
     return new Response(body, { status: 200, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "private, no-cache", etag } });

@@ -10,8 +10,9 @@ import { getCodeUsage } from "@/lib/data/code-usage";
 import { getRoomUsage } from "@/lib/data/room-usage";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import { fromUrlPeriod, periodBounds, periodOf, toUrlPeriod, type Period } from "@/lib/periods";
-import { conferenceColumns, conferencesPageQuery, exactUtc, type Position } from "./queries";
-import type { ConferencesQuery, codeTotals, conferencePage, legPage, roomTotals } from "./schemas";
+import { conferenceColumns, conferencesPageJsonQuery, exactUtc, type Position } from "./queries";
+import { JsonText } from "./route";
+import type { ConferencesQuery, codeTotals, legPage, roomTotals } from "./schemas";
 
 /**
  * What the usage API reads, for an owner's scope: conferences and legs a page at a time (keyset
@@ -58,15 +59,22 @@ const conferenceRow = z.object({
   currency: z.string(),
 });
 
-/** One page of the account's conferences, filtered by period or days, room and code. */
-export async function listConferences(scope: AccountScope, query: ConferencesQuery): Promise<z.input<typeof conferencePage>> {
+const pageRow = z.object({ json: z.string(), started_at: z.string(), id: z.coerce.number() });
+
+/**
+ * One page of the account's conferences, filtered by period or days, room and code: the
+ * ConferencePage schema's JSON (`{"data":[…],"next_cursor":…}`), each conference written by
+ * PostgreSQL in the schema's field order (usage.test.ts checks the pages against the schema).
+ */
+export async function listConferences(scope: AccountScope, query: ConferencesQuery): Promise<JsonText> {
   const [account, db] = await Promise.all([getAccount(scope), getDb()]);
   const after = decodeCursor(query.cursor);
-  const found = await rows(db, conferenceRow, conferencesPageQuery({ id: scope.accountId, currency: account.currency }, { ...rangeOf(query, account.timeZone), room: query.room, code: query.code }, after, query.limit));
+  const found = await rows(db, pageRow, conferencesPageJsonQuery({ id: scope.accountId, currency: account.currency }, { ...rangeOf(query, account.timeZone), room: query.room, code: query.code }, after, query.limit));
   const more = found.length > query.limit;
   if (more) found.pop();
   const last = found.at(-1);
-  return { data: found, next_cursor: more && last ? encodeCursor({ at: last.started_at, id: last.id }) : null };
+  const nextCursor = more && last ? encodeCursor({ at: last.started_at, id: last.id }) : null;
+  return new JsonText(`{"data":[${found.map((c) => c.json).join(",")}],"next_cursor":${JSON.stringify(nextCursor)}}`);
 }
 
 const legRow = z.object({

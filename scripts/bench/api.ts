@@ -10,8 +10,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { PgDialect } from "drizzle-orm/pg-core";
 import type { Pool } from "pg";
 import { periodBounds, toUrlPeriod } from "../../lib/periods";
-import { conferencesPageQuery, type Position } from "../../lib/usage-api/queries";
+import { conferencesPageJsonQuery, conferencesPageQuery, type Position } from "../../lib/usage-api/queries";
 import { isoDate, machineLine, seconds, startDatabase, timed, BUILD_NOTE, withResources, type BenchContext } from "./context";
+import { serveBound } from "./api-bound";
 import { serve, watchBuild } from "./setup";
 import { formatCount, formatRatio, markdownTable } from "./stats";
 import { generateStatementTenant } from "./tenant";
@@ -35,15 +36,18 @@ async function makeKey(pool: Pool, accountId: number): Promise<string> {
   return key;
 }
 
-/** Every page of the month through the API, one request after the other. */
-async function pageApi(baseUrl: string, key: string, period: string): Promise<Pass> {
+/**
+ * Every page of the month through the API, one request after the other; `identity` asks for the
+ * answers uncompressed (fetch asks for gzip, as most clients do, and Next compresses).
+ */
+async function pageApi(baseUrl: string, key: string, period: string, identity = false): Promise<Pass> {
   const seen = new Set<number>();
   const pass: Pass = { rows: 0, pages: 0, chargeMinor: 0, distinct: true, ms: 0, bytes: 0 };
   const started = performance.now();
   let cursor: string | null = null;
   do {
     const url = `${baseUrl}/api/v1/usage/conferences?period=${toUrlPeriod(period)}&limit=${PAGE}${cursor ? `&cursor=${cursor}` : ""}`;
-    const response = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
+    const response = await fetch(url, { headers: { authorization: `Bearer ${key}`, ...(identity ? { "accept-encoding": "identity" } : {}) } });
     const text = await response.text();
     if (response.status !== 200) throw new Error(`${url}: ${response.status} ${text.slice(0, 300)}`);
     const page = JSON.parse(text) as { data: { id: number; charge_minor: number }[]; next_cursor: string | null };
@@ -61,25 +65,52 @@ async function pageApi(baseUrl: string, key: string, period: string): Promise<Pa
   return pass;
 }
 
-/** The same pages with the same keyset query straight on pg: the baseline. */
-async function pageSql(pool: Pool, accountId: number, period: string): Promise<Pass> {
+/**
+ * The same pages with the same keyset query straight on pg: the baseline, its rows as pg parses
+ * them. `json`: the API's own statement instead, each conference written as JSON by PostgreSQL.
+ */
+async function pageSql(pool: Pool, accountId: number, period: string, json = false): Promise<Pass> {
   const range = periodBounds(period, TIME_ZONE);
   const pass: Pass = { rows: 0, pages: 0, chargeMinor: 0, distinct: true, ms: 0, bytes: 0 };
   const started = performance.now();
   let after: Position | undefined;
   for (;;) {
-    const query = dialect.sqlToQuery(conferencesPageQuery({ id: accountId, currency: "EUR" }, range, after, PAGE));
-    const { rows } = await pool.query<{ id: string; charge_minor: string; started_at: string }>(query.sql, query.params);
+    const query = dialect.sqlToQuery((json ? conferencesPageJsonQuery : conferencesPageQuery)({ id: accountId, currency: "EUR" }, range, after, PAGE));
+    const { rows } = await pool.query<{ id: string; charge_minor?: string; json?: string; started_at: string }>(query.sql, query.params);
     const page = rows.slice(0, PAGE);
     pass.pages++;
     pass.rows += page.length;
-    for (const r of page) pass.chargeMinor += Number(r.charge_minor);
+    for (const r of page) pass.chargeMinor += Number(r.charge_minor ?? (JSON.parse(r.json!) as { charge_minor: number }).charge_minor);
     const last = page.at(-1);
     if (rows.length <= PAGE || !last) break;
     after = { at: last.started_at, id: Number(last.id) };
   }
   pass.ms = performance.now() - started;
   return pass;
+}
+
+type Run = { api: Pass; identity: Pass; bound: Pass; sql: Pass; json: Pass };
+
+/** Each pass's figures: the API (compressed as asked by fetch, and not), its bound, the SQL. */
+function passTable(runs: Run[]): string {
+  return markdownTable(
+    [
+      ["Pass", "API rows/s", "API time", "JSON per page", "API uncompressed rows/s", "node:http + pg alone, rows/s", "SQL rows/s (same keyset query on pg)", "SQL time", "the API's JSON statement on pg, rows/s", "API ÷ SQL"],
+      ...runs.map((r, i) => [
+        String(i + 1),
+        formatCount(Math.round(rate(r.api))),
+        seconds(r.api.ms),
+        `${formatCount(Math.round(r.api.bytes / r.api.pages / 1024))} KiB`,
+        formatCount(Math.round(rate(r.identity))),
+        formatCount(Math.round(rate(r.bound))),
+        formatCount(Math.round(rate(r.sql))),
+        seconds(r.sql.ms),
+        formatCount(Math.round(rate(r.json))),
+        formatRatio(rate(r.api), rate(r.sql)),
+      ]),
+    ],
+    ["l", "r", "r", "r", "r", "r", "r", "r", "r", "r"],
+  );
 }
 
 export function runApi(ctx: BenchContext): Promise<string> {
@@ -96,19 +127,24 @@ export function runApi(ctx: BenchContext): Promise<string> {
     const expected = { rows: Number(total.rows[0]!.n), chargeMinor: Number(total.rows[0]!.charge) };
     const key = await makeKey(db.$client, tenant.accountId);
     const { server } = await serve(resources, log, { root, databaseUrl, env: { WORKER: "0", USAGE_API_REQUESTS_PER_MINUTE: "1000000000" } });
+    const boundUrl = await serveBound(resources, db.$client, { id: tenant.accountId, currency: "EUR", timeZone: TIME_ZONE });
 
     // A pass of each to warm the caches, then the API and the SQL alternately, twice.
     await pageSql(db.$client, tenant.accountId, tenant.period);
     await pageApi(server.url, key, tenant.period);
-    const runs: { api: Pass; sql: Pass }[] = [];
+    await pageApi(boundUrl, key, tenant.period, true);
+    const runs: Run[] = [];
     for (let i = 0; i < 2; i++) {
       const api = (await timed(log, `API pass ${i + 1}`, () => pageApi(server.url, key, tenant.period))).value;
+      const identity = (await timed(log, `API pass ${i + 1}, uncompressed`, () => pageApi(server.url, key, tenant.period, true))).value;
+      const bound = (await timed(log, `Bound pass ${i + 1}: node:http and pg alone`, () => pageApi(boundUrl, key, tenant.period, true))).value;
       const sqlPass = (await timed(log, `SQL pass ${i + 1}`, () => pageSql(db.$client, tenant.accountId, tenant.period))).value;
-      for (const [name, pass] of [["API", api], ["SQL", sqlPass]] as const) {
+      const json = (await timed(log, `SQL pass ${i + 1}, the API's JSON statement`, () => pageSql(db.$client, tenant.accountId, tenant.period, true))).value;
+      for (const [name, pass] of [["API", api], ["API uncompressed", identity], ["bound", bound], ["SQL", sqlPass], ["SQL JSON", json]] as const) {
         if (pass.rows !== expected.rows || pass.chargeMinor !== expected.chargeMinor || !pass.distinct) throw new Error(`${name} pass read ${pass.rows} rows (${pass.chargeMinor}), distinct ${pass.distinct}; expected ${expected.rows} (${expected.chargeMinor})`);
       }
-      runs.push({ api, sql: sqlPass });
-      log(`  API ${formatCount(Math.round(rate(api)))} rows/s, SQL ${formatCount(Math.round(rate(sqlPass)))} rows/s: ${formatRatio(rate(api), rate(sqlPass))}`);
+      runs.push({ api, identity, bound, sql: sqlPass, json });
+      log(`  API ${formatCount(Math.round(rate(api)))} rows/s (uncompressed ${formatCount(Math.round(rate(identity)))}, bound ${formatCount(Math.round(rate(bound)))}), SQL ${formatCount(Math.round(rate(sqlPass)))} rows/s (JSON statement ${formatCount(Math.round(rate(json)))}): ${formatRatio(rate(api), rate(sqlPass))}`);
     }
     const otherBuild = builds.stop() || builds.changed();
     const ratios = runs.map((r) => rate(r.api) / rate(r.sql));
@@ -117,13 +153,7 @@ export function runApi(ctx: BenchContext): Promise<string> {
       "",
       `\`${ctx.command}\`; ${machineLine(version)}. The account generated in ${seconds(generation.ms)}; ${formatCount(runs[0]!.api.pages)} pages of ${formatCount(PAGE)}, one request at a time, every conference once and their sum equal to SQL's, in each pass.`,
       "",
-      markdownTable(
-        [
-          ["Pass", "API rows/s", "API time", "JSON per page", "SQL rows/s (same keyset query on pg)", "SQL time", "API ÷ SQL"],
-          ...runs.map((r, i) => [String(i + 1), formatCount(Math.round(rate(r.api))), seconds(r.api.ms), `${formatCount(Math.round(r.api.bytes / r.api.pages / 1024))} KiB`, formatCount(Math.round(rate(r.sql))), seconds(r.sql.ms), formatRatio(rate(r.api), rate(r.sql))]),
-        ],
-        ["l", "r", "r", "r", "r", "r", "r"],
-      ),
+      passTable(runs),
       "",
       `Target API ≥ ${TARGET_RATIO}× SQL: **${ratios.every((r) => r >= TARGET_RATIO) ? "met" : "missed"}** (${ratios.map((r) => formatRatio(r, 1)).join(", ")}).`,
       ...(otherBuild ? ["", BUILD_NOTE] : []),

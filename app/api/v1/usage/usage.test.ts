@@ -78,6 +78,8 @@ after(async () => {
   await t?.close();
 });
 
+const CONFERENCE_FIELDS = Object.keys(conferencePage.shape.data.element.shape);
+
 /** Every conference of a query, page by page; `between` runs after each page. */
 async function allPages(url: string, between?: (page: number) => Promise<void>): Promise<Json[]> {
   const items: Json[] = [];
@@ -85,6 +87,7 @@ async function allPages(url: string, between?: (page: number) => Promise<void>):
   for (let page = 0; page < 1000; page++) {
     const body: Page = await ok<Page>(`${url}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
     conferencePage.parse(body); // every page as the OpenAPI document describes it
+    for (const item of body.data) assert.deepEqual(Object.keys(item), CONFERENCE_FIELDS); // and nothing else
     items.push(...body.data);
     cursor = body.next_cursor;
     if (!cursor) return items;
