@@ -1,5 +1,5 @@
 import type { Queryable } from "@/db/client";
-import { auditEvents } from "@/db/schema";
+import { auditEvents, userAuditEvents } from "@/db/schema";
 
 type Executor = Pick<Queryable, "insert">;
 
@@ -13,15 +13,20 @@ export type AuditEvent = {
   after?: unknown;
 };
 
-/** Records who did what, with the state before and after; call it inside the change's transaction. */
+/**
+ * Records who did what, with the state before and after; call it inside the change's transaction.
+ * An event of an account goes with the account's data; one of a person alone (support's changes
+ * to a user, a refused login) to user_audit_events.
+ */
 export async function audit(db: Executor, event: AuditEvent): Promise<void> {
-  await db.insert(auditEvents).values({
-    accountId: event.accountId ?? null,
+  const values = {
     actorUserId: event.actorUserId ?? null,
     actorLabel: event.actorLabel ?? "",
     action: event.action,
     subject: event.subject ?? "",
     before: event.before ?? null,
     after: event.after ?? null,
-  });
+  };
+  if (event.accountId == null) await db.insert(userAuditEvents).values(values);
+  else await db.insert(auditEvents).values({ accountId: event.accountId, ...values });
 }

@@ -2,21 +2,42 @@ import { sql } from "drizzle-orm";
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { accounts, users } from "./accounts";
 
+const auditColumns = {
+  at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  actorUserId: bigint("actor_user_id", { mode: "number" }).references(() => users.id),
+  /** Who acted when it is not a portal user: "support (cli)", "ingest key 3f9a…", an address. */
+  actorLabel: text("actor_label").notNull().default(""),
+  action: text("action").notNull(),
+  subject: text("subject").notNull().default(""),
+  before: jsonb("before"),
+  after: jsonb("after"),
+};
+
+/** What was done to an account's data, by whom, with the state before and after. */
 export const auditEvents = pgTable(
   "audit_events",
   {
-    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    accountId: bigint("account_id", { mode: "number" }).references(() => accounts.id),
-    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
-    actorUserId: bigint("actor_user_id", { mode: "number" }).references(() => users.id),
-    /** Who acted when it is not a portal user: "support (cli)", "ingest key 3f9a…", an address. */
-    actorLabel: text("actor_label").notNull().default(""),
-    action: text("action").notNull(),
-    subject: text("subject").notNull().default(""),
-    before: jsonb("before"),
-    after: jsonb("after"),
+    accountId: bigint("account_id", { mode: "number" })
+      .notNull()
+      .references(() => accounts.id),
+    id: bigint("id", { mode: "number" }).generatedAlwaysAsIdentity(),
+    ...auditColumns,
   },
-  (t) => [index("audit_events_account_at").on(t.accountId, t.at)],
+  (t) => [primaryKey({ columns: [t.accountId, t.id] }), index("audit_events_account_at").on(t.accountId, t.at)],
+);
+
+/**
+ * What was done to a person rather than to an account (support's changes to a user, logins
+ * refused before anyone is known): kept apart so that audit_events is an account's alone and can
+ * be distributed by account_id (docs/SCALING.md).
+ */
+export const userAuditEvents = pgTable(
+  "user_audit_events",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    ...auditColumns,
+  },
+  (t) => [index("user_audit_events_at").on(t.at)],
 );
 
 /** Every login attempt, so throttling holds across server instances. */

@@ -73,7 +73,7 @@ test("the 11th failure in 15 minutes is refused even with the right password", a
   const refused = await login(t.db, { username: "target@first.example", password: PASSWORD, number: "100001", address: "10.0.0.5" });
   assert.equal(refused.ok, false);
   assert.ok(!refused.ok && refused.reason === "locked" && refused.retryAfterMinutes >= 14 && refused.retryAfterMinutes <= 15);
-  const { rows } = await t.db.execute<{ n: number }>(sql`select count(*)::int as n from audit_events where action = 'login.refused' and subject = 'target@first.example'`);
+  const { rows } = await t.db.execute<{ n: number }>(sql`select count(*)::int as n from user_audit_events where action = 'login.refused' and subject = 'target@first.example'`);
   assert.equal(rows[0]!.n, 1, "the refusal is audited");
 
   // Once the failures are older than 15 minutes the right password works again.

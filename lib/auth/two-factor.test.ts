@@ -226,6 +226,6 @@ test("support resets a user's second factor: codes gone, sessions ended, audited
   assert.equal((await twoFactorStatus(t.db, o.scope)).enrolled, false);
   assert.equal(await spendSecondFactor(t.db, o.id, o.recovery[0]!, KEY), "invalid");
   assert.ok((await attempt(o.email)).ok, "they log in with their password");
-  const { rows } = await t.db.execute<{ subject: string }>(sql`select subject from audit_events where action = 'user.two-factor-reset'`);
+  const { rows } = await t.db.execute<{ subject: string }>(sql`select subject from user_audit_events where action = 'user.two-factor-reset'`);
   assert.deepEqual(rows.map((x) => x.subject), [o.email]);
 });
