@@ -40,6 +40,10 @@ const schema = z.object({
   INGEST_IDLE_TIMEOUT_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(1).default(30_000),
   /** A request whose headers have not all arrived after this long is answered 408 (Node's default: 60 s, checked every 30 s). */
   HTTP_HEADERS_TIMEOUT_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(1).default(10_000),
+  /** On SIGTERM, requests and downloads under way may finish for this long; then their connections are closed. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(0).default(25_000),
+  /** json: one JSON object a line (time, level, msg, request id…); text: the message alone. Default: text on a terminal, else json. */
+  LOG_FORMAT: z.enum(["json", "text"], { error: "must be json or text" }).optional(),
 });
 
 export type Env = {
@@ -80,10 +84,15 @@ export function loadSessionEnv(source: NodeJS.ProcessEnv = process.env): { idleM
   return { idleMinutes: e.SESSION_IDLE_MINUTES, maxHours: e.SESSION_MAX_HOURS };
 }
 
-/** The HTTP server's own settings: how long a request's headers may take, how many proxies to trust. */
-export function loadHttpEnv(source: NodeJS.ProcessEnv = process.env): { headersTimeoutMs: number; trustProxy: number } {
+/** The HTTP server's own settings: how long a request's headers may take, how many proxies to trust, how long to drain. */
+export function loadHttpEnv(source: NodeJS.ProcessEnv = process.env): { headersTimeoutMs: number; trustProxy: number; shutdownTimeoutMs: number } {
   const e = parse(source);
-  return { headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS, trustProxy: e.TRUST_PROXY };
+  return { headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS, trustProxy: e.TRUST_PROXY, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS };
+}
+
+/** How the processes write their log lines. */
+export function loadLogEnv(source: NodeJS.ProcessEnv = process.env, terminal = process.stdout.isTTY): { format: "json" | "text" } {
+  return { format: parse(source).LOG_FORMAT ?? (terminal ? "text" : "json") };
 }
 
 /**

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import { after, before, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { testDatabase, type TestDatabase } from "@/db/testing";
 import { startServer, type RunningServer } from "./bench/server";
 import { freePort } from "./lib/postgres";
@@ -91,3 +92,72 @@ test("a request that is not HTTP is answered 400 with the page; a 15 KB address 
   const long = await fetch(`${server.url}/login?x=${"a".repeat(15 * 1024)}`);
   assert.equal(long.status, 200);
 });
+
+test("/healthz says the database answers; every request gets an id, sent back and on its JSON log line, without the query", async () => {
+  const health = await fetch(`${server.url}/healthz`);
+  assert.equal(health.status, 200);
+  assert.equal(health.headers.get("cache-control"), "no-store");
+  // No worker has run on this database: the queue's tables are not there yet, which does not take the server out.
+  assert.deepEqual(await health.json(), { status: "ok", database: "ok", queue: "not installed" });
+
+  const given = await fetch(`${server.url}/login?token=secret-of-the-link`, { headers: { "x-request-id": "lb-7f3a.42" } });
+  assert.equal(given.headers.get("x-request-id"), "lb-7f3a.42");
+  const made = await fetch(`${server.url}/login`, { headers: { "x-request-id": "not a token; drop table" } });
+  assert.match(made.headers.get("x-request-id") ?? "", /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+
+  const madeId = made.headers.get("x-request-id");
+  const jsonLines = () => server.output().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>);
+  // A line is written once its response has finished, and read from the server's pipe a moment later.
+  for (let i = 0; i < 50 && !jsonLines().some((l) => l.requestId === madeId); i++) await sleep(100);
+  const lines = jsonLines();
+  const logged = lines.find((l) => l.requestId === "lb-7f3a.42");
+  assert.ok(logged, `no log line with the request id in:\n${server.output().slice(-2_000)}`);
+  assert.equal(logged.method, "GET");
+  assert.equal(logged.path, "/login");
+  assert.equal(logged.status, 200);
+  assert.equal(logged.level, "info");
+  assert.equal(typeof logged.ms, "number");
+  assert.match(String(logged.time), /^\d{4}-\d{2}-\d{2}T/);
+  assert.ok(lines.some((l) => l.requestId === madeId));
+  assert.doesNotMatch(server.output(), /secret-of-the-link/);
+  // Every line of output is JSON, Next's own included.
+  assert.deepEqual(server.output().split("\n").filter((l) => l.trim() && !l.startsWith("{")), []);
+});
+
+test("on SIGTERM the server stops taking connections, gives a request under way SHUTDOWN_TIMEOUT_MS, then exits", async () => {
+  const drainMs = 1_500;
+  const own = await startServer({ root: process.cwd(), port: await freePort(), databaseUrl: t.url, env: { WORKER: "0", SHUTDOWN_TIMEOUT_MS: String(drainMs) } });
+  const ownPort = Number(new URL(own.url).port);
+  try {
+    // A form post whose body is still coming: a request under way.
+    const socket = net.connect(ownPort, "127.0.0.1");
+    await new Promise((resolve) => socket.once("connect", resolve));
+    socket.on("error", () => {});
+    const closed = new Promise<number>((resolve) => socket.once("close", () => resolve(performance.now())));
+    socket.write(`POST /login HTTP/1.1\r\nHost: 127.0.0.1:${ownPort}\r\nOrigin: ${own.url}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nusername=`);
+    await sleep(300);
+
+    const signalled = performance.now();
+    process.kill(own.pid, "SIGTERM");
+    await sleep(300);
+    await assert.rejects(fetch(`${own.url}/login`), "a new connection is refused while draining");
+    const closedAt = await closed;
+    assert.ok(closedAt - signalled >= drainMs - 100, `the request under way was cut after ${Math.round(closedAt - signalled)} ms`);
+    for (let i = 0; i < 100 && alive(own.pid); i++) await sleep(100);
+    assert.equal(alive(own.pid), false, "the server exited");
+    assert.ok(performance.now() - signalled < drainMs + 5_000, `exited ${Math.round(performance.now() - signalled)} ms after SIGTERM`);
+    assert.match(own.output(), /"msg":"stopping: finishing the requests under way \(at most 1500 ms\)"/);
+    assert.match(own.output(), /"msg":"stopped"/);
+  } finally {
+    await own.stop();
+  }
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
