@@ -103,7 +103,11 @@ export async function alertHistory(scope: AccountScope, limit = 50): Promise<Ale
 export type BudgetInput = { target: BudgetTarget; room?: string; code?: string; amountMinor: number; notifyRoomHolder: boolean };
 
 /** Whether an error is the unique key of one budget per target. */
-const isTargetTaken = (error: unknown) => (error as { code?: string; constraint?: string }).code === "23505" && (error as { constraint?: string }).constraint === "budgets_target_once";
+function isTargetTaken(error: unknown): boolean {
+  // Drizzle wraps the driver's error (its `cause`).
+  const e = ((error as { cause?: unknown }).cause ?? error) as { code?: string; constraint?: string };
+  return e.code === "23505" && e.constraint === "budgets_target_once";
+}
 
 /**
  * Sets a new budget; audited. A room is named by its number and must be the account's (else a
