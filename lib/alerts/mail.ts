@@ -3,7 +3,7 @@ import type { Mail } from "@/lib/delivery/mail";
 import { formatDateTime, formatMoney, formatPercent, formatRoomNumber } from "@/lib/format";
 import { html } from "@/lib/html";
 import { fill, messages, type Messages } from "@/lib/i18n/messages";
-import { periodInSentence } from "@/lib/periods";
+import { periodInSentence, periodLabel } from "@/lib/periods";
 import { unsubscribeToken, unsubscribeUrls } from "@/lib/schedules/unsubscribe";
 
 /** What an alert e-mail names: its budget, the account, and a room budget's room and holder. */
@@ -33,7 +33,7 @@ export function alertMail(s: { appUrl: string; encryptionKey: string }, alert: B
     [m.budget, formatMoney(alert.amountMinor, currency, locale)],
     [m.spent, formatMoney(alert.spentMinor, currency, locale)],
     [m.used, percent],
-    [m.period, period],
+    [m.period, periodLabel(alert.period, locale)],
     [m.checkedAt, formatDateTime(alert.createdAt, timeZone, locale)],
   ];
   const pageUrl = `${s.appUrl}/account/alerts`;

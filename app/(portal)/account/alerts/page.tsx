@@ -19,13 +19,13 @@ const stateOf = (b: BudgetLine): "under" | "warned" | "over" => (b.spentMinor * 
 /** The owner's spending alerts: set a monthly budget, see each one's spend this month, and the e-mails sent. */
 export default async function AlertsPage() {
   const { scope } = await requireOwner();
-  const [{ t }, account] = await Promise.all([getMessages(), getAccount(scope)]);
+  const [{ t, locale: lang }, account] = await Promise.all([getMessages(), getAccount(scope)]);
   const [{ period, budgets }, history] = await Promise.all([listBudgets(scope, account.timeZone), alertHistory(scope)]);
   const a = t.alerts;
   const items = budgetItems(budgets, t, account);
-  const alerts = alertItems(history, t, account);
+  const alerts = alertItems(history, t, account, lang);
   const card = "space-y-4 rounded-lg border border-slate-200 bg-white p-5";
-  const { currency, locale, timeZone } = account;
+  const { currency, timeZone } = account;
   return (
     <div className="max-w-4xl space-y-6">
       <div className="space-y-2">
@@ -44,11 +44,11 @@ export default async function AlertsPage() {
       <section className={card} aria-labelledby="budget-list-title">
         <div className="space-y-1">
           <h2 id="budget-list-title" className="text-lg font-semibold text-brand-900">
-            {a.list} — {periodLabel(period, locale)}
+            {a.list} — {periodLabel(period, lang)}
           </h2>
           {budgets.length > 0 && <p className="text-xs text-slate-600">{a.changeNote}</p>}
         </div>
-        <BudgetList items={items} period={periodLabel(period, locale)} currency={currency} t={t} />
+        <BudgetList items={items} period={periodLabel(period, lang)} currency={currency} t={t} />
       </section>
       <section className={card} aria-labelledby="alert-history-title">
         <div className="space-y-1">
@@ -88,8 +88,8 @@ function budgetItems(budgets: BudgetLine[], t: Messages, account: Account): Budg
   }));
 }
 
-/** The alerts as the history shows them, in the account's zone, locale and currency. */
-function alertItems(history: AlertHistoryLine[], t: Messages, account: Account): AlertItem[] {
+/** The alerts as the history shows them, in the account's zone, locale and currency; months in the page's language (`lang`). */
+function alertItems(history: AlertHistoryLine[], t: Messages, account: Account, lang: string): AlertItem[] {
   const { locale, timeZone } = account;
   const money = moneyOf(account);
   return history.map((h) => ({
@@ -98,7 +98,7 @@ function alertItems(history: AlertHistoryLine[], t: Messages, account: Account):
     label: budgetTargetLabel(t, h.budget),
     threshold: h.threshold,
     covered: h.status === "covered",
-    figures: fill(t.alerts.figures, { spent: money(h.spentMinor), budget: money(h.amountMinor), percent: formatPercent(h.spentMinor, h.amountMinor, locale), period: periodInSentence(h.period, locale) }),
+    figures: fill(t.alerts.figures, { spent: money(h.spentMinor), budget: money(h.amountMinor), percent: formatPercent(h.spentMinor, h.amountMinor, locale), period: periodInSentence(h.period, lang) }),
     status: h.status,
     deliveries: h.deliveries.map((d) => ({ email: d.email, status: d.status, when: d.sentAt && formatDateTime(d.sentAt, timeZone, locale) })),
   }));
