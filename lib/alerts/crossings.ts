@@ -44,7 +44,7 @@ export function budgetSpend(db: Pick<Queryable, "execute">, options: { accountId
 }
 
 /** The thresholds `spent` has reached of `amount` (integer arithmetic: 800 of 1,000 is 80 %). */
-export const reachedThresholds = (spent: number, amount: number): AlertThreshold[] => alertThresholds.filter((t) => spent * 100 >= amount * t);
+const reachedThresholds = (spent: number, amount: number): AlertThreshold[] => alertThresholds.filter((t) => spent * 100 >= amount * t);
 
 /**
  * Records each threshold newly reached, once: the unique (account, budget, period, threshold) key

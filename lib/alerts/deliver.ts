@@ -65,7 +65,7 @@ const heldBy = (s: AlertSettings, alert: BudgetAlert) => and(eq(budgetAlerts.acc
  * chose this at-least-once order over marking first (at-most-once), where the same crash loses
  * the alert silently: a budget warning missed costs more than one read twice.
  */
-export async function deliverAlert(db: Database, s: AlertSettings, alertId: number): Promise<AlertOutcome> {
+async function deliverAlert(db: Database, s: AlertSettings, alertId: number): Promise<AlertOutcome> {
   const alert = await claimAlert(db, alertId, s);
   if (!alert) return "skipped";
   const heartbeat = setInterval(() => {
