@@ -23,17 +23,23 @@ export type BudgetFormLabels = {
 export function BudgetForm({ action, labels }: { action: Action; labels: BudgetFormLabels }) {
   const [state, formAction, pending] = useActionState(action, {});
   const kept = state.ok ? {} : (state.values ?? {});
-  const [target, setTarget] = useState(kept.target ?? "account");
+  const [target, setTarget] = useState("account");
+  // Each answer mounts the form anew from what it keeps (empty after a success): React resets a
+  // form after its action, which would put the select back on its first option under our fields.
+  const [answered, setAnswered] = useState({ state, count: 0 });
+  if (answered.state !== state) {
+    setAnswered({ state, count: answered.count + 1 });
+    setTarget(kept.target ?? "account");
+  }
   return (
-    // A new key after each success empties the form for the next budget.
-    <form key={state.ok ? state.message : "form"} action={formAction} className="space-y-4" data-testid="budget-form">
+    <form key={answered.count} action={formAction} className="space-y-4" data-testid="budget-form">
       <div className="grid gap-4 sm:grid-cols-2">
         <SelectField
           id="budget-target"
           name="target"
           label={labels.target}
           errors={state.errors?.target}
-          value={target}
+          defaultValue={target}
           onChange={(e) => setTarget(e.currentTarget.value)}
           options={Object.entries(labels.targets)}
           data-testid="budget-target"
