@@ -69,7 +69,10 @@ export async function recordCrossings(db: Pick<Queryable, "execute">, options: {
     z.object({ id: z.coerce.number(), status: z.string() }),
     sql`
     insert into budget_alerts (account_id, budget_id, period, threshold, amount_minor, spent_minor, status, finished_at)
-    values ${values}
+    select * from (values ${values}) as v (account_id, budget_id, period, threshold, amount_minor, spent_minor, status, finished_at)
+    -- Thresholds recorded before are skipped here (the minute tick meets them all month) rather than
+    -- by the conflict, which would still spend an id on each; the conflict settles a race.
+    where not exists (select 1 from budget_alerts a where (a.account_id, a.budget_id, a.period, a.threshold) = (v.account_id, v.budget_id, v.period, v.threshold))
     on conflict (account_id, budget_id, period, threshold) do nothing
     returning id, status`,
   );
