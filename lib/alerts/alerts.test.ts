@@ -117,7 +117,9 @@ test("two workers racing and a batch sent again: one e-mail per threshold and ad
     assert.deepEqual(smtp.received.map((m) => m.to[0]).sort(), ["holder@budget-a.example", "owner@budget-a.example"]);
     const alerts = await alertsOf(id);
     assert.deepEqual(alerts.map((a) => [a.threshold, a.status, a.spentMinor, a.amountMinor]), [[80, "sent", 810, 1_000]]);
-    const raw = decoded(smtp.received[0]!.raw);
+    const raw = decoded(smtp.received.find((m) => m.to[0] === "owner@budget-a.example")!.raw);
+    const toHolder = decoded(smtp.received.find((m) => m.to[0] === "holder@budget-a.example")!.raw);
+    assert.ok(toHolder.includes("https://portal.example/rooms/651001") && !toHolder.includes("/account/alerts"), "the holder's link is to the room, not the owner's page");
     assert.match(subjects(smtp.received)[0]!, /^Spending alert: 81% of the .* budget used by room 65 100 1$/);
     for (const figure of ["€10.00", "€8.10", "81%", "https://portal.example/account/alerts"]) assert.ok(raw.includes(figure), `the e-mail shows ${figure}`);
     assert.match(raw, /List-Unsubscribe-Post: List-Unsubscribe=One-Click/);

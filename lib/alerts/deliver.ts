@@ -119,8 +119,9 @@ async function alertContext(db: Database, alert: BudgetAlert): Promise<AlertMail
     .innerJoin(users, eq(users.id, accountMembers.userId))
     .where(and(eq(accountMembers.accountId, alert.accountId), eq(accountMembers.role, "owner"), eq(users.status, "active")));
   const holder = row.budget.notifyRoomHolder && row.holderEmail && row.holderActive === "active" ? [row.holderEmail] : [];
-  const recipients = [...new Set([...owners.map((o) => o.email), ...holder].map((e) => e.toLowerCase()))].sort();
-  return { budget: row.budget, account: row.account, roomNumber: row.roomNumber, holderName: row.holderName, recipients };
+  const ownerEmails = owners.map((o) => o.email.toLowerCase());
+  const recipients = [...new Set([...ownerEmails, ...holder.map((e) => e.toLowerCase())])].sort();
+  return { budget: row.budget, account: row.account, roomNumber: row.roomNumber, holderName: row.holderName, owners: ownerEmails, recipients };
 }
 
 /** The alert's addresses, recorded on its first attempt (later attempts keep the same ones). */

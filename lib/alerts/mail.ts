@@ -6,8 +6,8 @@ import { fill, messages, type Messages } from "@/lib/i18n/messages";
 import { periodInSentence, periodLabel } from "@/lib/periods";
 import { unsubscribeToken, unsubscribeUrls } from "@/lib/schedules/unsubscribe";
 
-/** What an alert e-mail names: its budget, the account, and a room budget's room and holder. */
-export type AlertMailContext = { budget: Budget; account: Account; roomNumber: string | null; holderName: string | null };
+/** What an alert e-mail names: its budget, the account, a room budget's room and holder; and the account's owners (lower-cased). */
+export type AlertMailContext = { budget: Budget; account: Account; roomNumber: string | null; holderName: string | null; owners: string[] };
 
 const languageOf = (locale: string): Messages => messages[locale.toLowerCase().startsWith("fr") ? "fr" : "en"];
 
@@ -36,11 +36,14 @@ export function alertMail(s: { appUrl: string; encryptionKey: string }, alert: B
     [m.period, periodLabel(alert.period, locale)],
     [m.checkedAt, formatDateTime(alert.createdAt, timeZone, locale)],
   ];
-  const pageUrl = `${s.appUrl}/account/alerts`;
+  // A room's holder cannot open the owner's alerts page: their link is their room's.
+  const forOwner = c.owners.includes(address);
+  const pageUrl = forOwner ? `${s.appUrl}/account/alerts` : `${s.appUrl}/rooms/${c.roomNumber}`;
+  const linkText = forOwner ? m.link : m.roomLink;
   const urls = unsubscribeUrls(s.appUrl, unsubscribeToken(s.encryptionKey, c.account.id, address));
   const footer = fill(m.unsubscribe, { address, account: values.account, url: urls.page });
   const label = (text: string) => (t.lang === "fr" ? `${text}\u202f:` : `${text}:`);
-  const text = [intro, "", ...figures.map(([k, v]) => `${label(k)} ${v}`), "", m.once, "", `${m.link}: ${pageUrl}`, "", "--", footer, ""].join("\n");
+  const text = [intro, "", ...figures.map(([k, v]) => `${label(k)} ${v}`), "", m.once, "", `${linkText}: ${pageUrl}`, "", "--", footer, ""].join("\n");
   const cell = "padding:6px 12px;border-bottom:1px solid #e2e8f0";
   const body = html`<!doctype html><html lang="${t.lang}"><body style="margin:0;background:#f8fafc;font-family:Arial,Helvetica,sans-serif;color:#0f172a">
 <div style="max-width:560px;margin:0 auto;padding:24px 16px">
@@ -49,9 +52,9 @@ export function alertMail(s: { appUrl: string; encryptionKey: string }, alert: B
 ${figures.map(([k, v]) => html`<tr><th scope="row" style="${cell};text-align:left;font-weight:normal;color:#475569">${k}</th><td style="${cell};text-align:right;font-weight:bold">${v}</td></tr>`)}
 </table>
 <p style="margin:16px 0;font-size:14px;line-height:1.5;color:#334155">${m.once}</p>
-<p style="margin:24px 0"><a href="${pageUrl}" style="display:inline-block;background:#13406e;color:#fff;padding:10px 18px;border-radius:4px;text-decoration:none;font-weight:bold">${m.link}</a></p>
+<p style="margin:24px 0"><a href="${pageUrl}" style="display:inline-block;background:#13406e;color:#fff;padding:10px 18px;border-radius:4px;text-decoration:none;font-weight:bold">${linkText}</a></p>
 <hr style="border:0;border-top:1px solid #e2e8f0">
-<p style="color:#555;font-size:12px;line-height:1.5">${fill(m.unsubscribe, { address, account: values.account, url: "" })}<a href="${urls.page}" style="color:#13406e">${urls.page}</a></p>
+<p style="color:#555;font-size:12px;line-height:1.5;overflow-wrap:anywhere;word-break:break-all">${fill(m.unsubscribe, { address, account: values.account, url: "" })}<a href="${urls.page}" style="color:#13406e">${urls.page}</a></p>
 </div></body></html>`;
   return {
     to: address,
