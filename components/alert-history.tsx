@@ -30,15 +30,16 @@ export function AlertHistory({ items, t }: { items: AlertItem[]; t: Messages }) 
           </p>
           <p className="tabular-nums text-slate-700">{item.figures}</p>
           {item.covered ? null : item.deliveries.length ? (
-            <p className="text-slate-700">
-              {a.recipients}{" "}
-              {item.deliveries.map((d, i) => (
-                <span key={d.email} className="break-all">
-                  {i > 0 && ", "}
-                  {d.email} <span className={tone[d.status]}>({fill(a.deliveryStatus[d.status], { when: d.when ?? "" })})</span>
-                </span>
-              ))}
-            </p>
+            <div className="text-slate-700">
+              <p>{a.recipients}</p>
+              <ul className="ml-4 list-disc">
+                {item.deliveries.map((d) => (
+                  <li key={d.email}>
+                    <span className="break-all">{d.email}</span> <span className={`whitespace-nowrap ${tone[d.status]}`}>({fill(a.deliveryStatus[d.status], { when: d.when ?? "" })})</span>
+                  </li>
+                ))}
+              </ul>
+            </div>
           ) : (
             <p className="text-slate-600">{a.alertStatus[item.status]}</p>
           )}
