@@ -10,7 +10,9 @@ import { createAccount, createApiKey, createRoom, createUser, setTariff, setUser
 import { scopeOf } from "@/lib/auth/scope";
 import { addMonths, periodOf, toUrlPeriod } from "@/lib/periods";
 import { createApiKey as createUsageApiKey } from "@/lib/data/api-keys";
+import { createBudget } from "@/lib/data/budgets";
 import { createSchedule } from "@/lib/data/schedules";
+import { messages } from "@/lib/i18n/messages";
 import { login } from "../scripts/bench/http";
 import { startServer, type RunningServer } from "../scripts/bench/server";
 import { appRoutes } from "../scripts/lib/app-routes";
@@ -35,7 +37,7 @@ const COMPANY = "Walk Alpha SA";
 
 let t: TestDatabase;
 let server: RunningServer;
-const ids = { room: "", conference: 0, version: 0, schedule: 0, selection: "", apiKey: 0 };
+const ids = { room: "", conference: 0, version: 0, schedule: 0, selection: "", apiKey: 0, budget: 0 };
 type Actor = { name: string; cookie: string; markers: string[]; signedIn?: boolean };
 const actors: Actor[] = [];
 
@@ -61,6 +63,7 @@ before(async () => {
   );
   ids.schedule = schedule.id;
   ids.apiKey = (await createUsageApiKey(await scopeOf(t.db, { userId: owner.id, accountId: a.id, roomId: null }), "Walk usage key")).id;
+  ids.budget = (await createBudget(await scopeOf(t.db, { userId: owner.id, accountId: a.id, roomId: null }), { target: "room", room: "711001", amountMinor: 12_345, notifyRoomHolder: true }, messages.en)).id;
   // A report selection A's owner saved (the builder's long ones).
   ids.selection = await saveSelectionOf(a.id, owner.id);
   server = await startServer({ root: process.cwd(), port: await freePort(), databaseUrl: t.url, env: { ENCRYPTION_KEY: KEY, WORKER: "0" } });
@@ -149,6 +152,7 @@ function urlsOf(route: string): string[] {
     "/api/v1/openapi.json": ["/api/v1/openapi.json"],
     "/api/docs": ["/api/docs"],
     "/account/api-keys": ["/account/api-keys"],
+    "/account/alerts": ["/account/alerts"],
     "/api/unsubscribe": ["/api/unsubscribe?t=forged"],
     "/unsubscribe": ["/unsubscribe?t=forged"],
   };
@@ -191,6 +195,7 @@ test("the walk sees what A's owner sees: the same requests show A's data to them
     [`/reports?s=${ids.selection}`, SECRET_CALLER],
     [`/download/conference?${Q}&room=${ids.room}&conference=${ids.conference}`, SECRET_CALLER],
     [`/download/statement?${Q}`, HOLDER_ONE],
+    ["/account/alerts", HOLDER_ONE],
   ] as const) {
     const response = await fetch(`${server.url}${url}`, { headers: { cookie: owner }, redirect: "manual" });
     assert.equal(response.status, 200, url);
@@ -227,6 +232,9 @@ test("no forged server action changes account A's codes, schedules or sessions",
     ["endSessionsAction", [{}, FORM], { session: "all" }],
     ["createApiKeyAction", [{}, FORM], { name: "FORGED" }],
     ["revokeApiKeyAction", [{}, FORM], { key: String(ids.apiKey) }],
+    ["createBudgetAction", [{}, FORM], { target: "account", amount: "1" }],
+    ["changeBudgetAction", [ids.budget, {}, FORM], { amount: "1" }],
+    ["deleteBudgetAction", [ids.budget, {}, FORM], {}],
   ];
   for (const [name] of calls) assert.ok(id[name], `the build has ${name}`);
   const state = async () =>
@@ -238,7 +246,8 @@ test("no forged server action changes account A's codes, schedules or sessions",
         (select count(*) from schedule_runs),
         (select count(*) from sessions where ended_at is null),
         -- A's keys: another account's owner may make keys in their own account.
-        (select string_agg(name || coalesce(revoked_at::text, '-'), ',' order by id) from usage_api_keys where account_id = (select id from accounts where number = '710001'))) as s`)
+        (select string_agg(name || coalesce(revoked_at::text, '-'), ',' order by id) from usage_api_keys where account_id = (select id from accounts where number = '710001')),
+        (select string_agg(target || amount_minor, ',' order by id) from budgets where account_id = (select id from accounts where number = '710001'))) as s`)
     ).rows[0]!.s;
   const before = await state();
   const problems: string[] = [];

@@ -1,11 +1,17 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { promisify } from "node:util";
+import { sql } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import { testDatabase, type TestDatabase } from "@/db/testing";
 import { createAccount, createApiKey, createRoom, createUser, setTariff } from "@/lib/admin/support";
+import { scopeOf } from "@/lib/auth/scope";
+import { createBudget } from "@/lib/data/budgets";
+import { messages } from "@/lib/i18n/messages";
 import { addMonths, periodOf, toUrlPeriod } from "@/lib/periods";
 import { login } from "../scripts/bench/http";
 import { startServer, type RunningServer } from "../scripts/bench/server";
@@ -15,8 +21,9 @@ import { freePort } from "../scripts/lib/postgres";
  * A soak test: the portal used by several people at once, as it is every day. Two accounts' owners
  * and a room holder browse their pages while both owners assign billing codes (some from pages
  * they opened long ago, so with stale versions), usage is ingested, a statement streams and
- * support's command line creates keys. Every page must show its own session's data and nobody
- * else's, nothing may answer 5xx, and every action is answered as done or as a named conflict.
+ * support's command line creates keys, while the server's worker checks the budgets and sends
+ * their alerts. Every page must show its own session's data and nobody else's, nothing may answer
+ * 5xx, and every action is answered as done or as a named conflict.
  */
 const SOAK_MS = 20_000;
 const PERIOD = addMonths(periodOf(new Date(), "UTC"), -1);
@@ -30,6 +37,8 @@ const PASSWORD = "a long password";
 
 let t: TestDatabase;
 let server: RunningServer;
+/** The server's DATA_DIR: without SMTP_URL its alerts are written to outbox/ there. */
+const outbox = { dir: mkdtempSync(path.join(tmpdir(), "soak-data-")) };
 
 const counts = { pages: 0, foreign: 0, wrongUser: 0, serverErrors: 0, assigned: 0, conflicts: 0, unexplained: 0, ingests: 0, downloads: 0, keys: 0 };
 const problems: string[] = [];
@@ -58,14 +67,21 @@ async function ingest(party: Party, body: string): Promise<{ status: number; bod
 }
 
 async function setUp(party: Party) {
-  await createAccount(t.db, { number: party.number, company: party.company });
+  const account = await createAccount(t.db, { number: party.number, company: party.company });
   const ownerEmail = `owner@${party.number}.example`;
   const holderEmail = `holder@${party.number}.example`;
-  await createUser(t.db, { email: ownerEmail, name: party.owner, password: PASSWORD, account: party.number, role: "owner" });
+  const owner = await createUser(t.db, { email: ownerEmail, name: party.owner, password: PASSWORD, account: party.number, role: "owner" });
   await createUser(t.db, { email: holderEmail, name: party.holder, password: PASSWORD, account: party.number });
   await createRoom(t.db, { account: party.number, number: party.rooms[0], cardholder: holderEmail });
   await createRoom(t.db, { account: party.number, number: party.rooms[1], cardholder: ownerEmail });
   party.key = (await createApiKey(t.db, { account: party.number })).key;
+  // Budgets the soak's usage runs through, so the workers' alerts are checked and sent beside it all.
+  const scope = await scopeOf(t.db, { userId: owner.id, accountId: account.id, roomId: null });
+  for (const [input, amountMinor] of [[{ target: "account" as const }, 50_000], [{ target: "room" as const, room: party.rooms[0] }, 20_000]] as const) {
+    await createBudget(scope, { ...input, amountMinor, notifyRoomHolder: false }, messages.en);
+  }
+  // Set two months ago, so the soak's month (the previous one) counts.
+  await t.db.execute(sql`update budgets set created_at = now() - interval '62 days' where account_id = ${account.id}`);
   for (const [i, room] of party.rooms.entries()) {
     const sent = await ingest(party, legs(`${party.number}-${i}`, room, CONFERENCES / 2, 3));
     assert.equal(sent.status, 200, sent.body);
@@ -77,13 +93,14 @@ async function setUp(party: Party) {
 before(async () => {
   t = await testDatabase();
   await setTariff(t.db, { serviceType: "toll", rate: "0.0900", from: "2000-01-01" });
-  server = await startServer({ root: process.cwd(), port: await freePort(), databaseUrl: t.url });
+  server = await startServer({ root: process.cwd(), port: await freePort(), databaseUrl: t.url, env: { DATA_DIR: outbox.dir } });
   await setUp(A);
   await setUp(B);
 });
 after(async () => {
   await server?.stop();
   await t.close();
+  rmSync(outbox.dir, { recursive: true, force: true });
 });
 
 const decode = (s: string) => s.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&amp;/g, "&");
@@ -140,6 +157,7 @@ async function owner(party: Party, other: Party, until: number) {
     await view(`/account?${Q}`, party.cookie!, party.owner, foreign);
     await view(`/account?${Q}&sort=code`, party.cookie!, party.owner, foreign);
     await view(`/account/unallocated?${Q}`, party.cookie!, party.owner, foreign); // the clean-up, read beside the writes
+    await view("/account/alerts", party.cookie!, party.owner, foreign); // budgets and alerts, moving with the ingests
     const room = await view(`/rooms/${party.rooms[round % 2]}?${Q}`, party.cookie!, party.owner, foreign);
     const links = conferenceLinks(room);
     const url = links[round % links.length]!;
@@ -221,4 +239,26 @@ test("two accounts and a room holder at once, with writes beside reads: nobody s
   // The soak did happen: each kind of work was done, and stale forms met their conflict.
   for (const kind of ["assigned", "conflicts", "ingests", "downloads", "keys"] as const) assert.ok(counts[kind] > 0, `no ${kind} in the soak`);
   assert.ok(counts.pages > 100, `only ${counts.pages} pages`);
+});
+
+test("the soak's budget alerts: each e-mailed once, each naming its own account only", async () => {
+  const mails = () => {
+    try {
+      return readdirSync(path.join(outbox.dir, "outbox")).filter((f) => f.endsWith(".eml")).map((f) => readFileSync(path.join(outbox.dir, "outbox", f), "utf8").replace(/=\r?\n/g, ""));
+    } catch {
+      return [];
+    }
+  };
+  const sent = async () => Number((await t.db.execute<{ n: string }>(sql`select count(*) as n from budget_alert_deliveries where status = 'sent'`)).rows[0]!.n);
+  // Every account's two budgets went past 100 % of the soak's month: one e-mail each (80 % said in it).
+  for (const end = Date.now() + 30_000; Date.now() < end && (await sent()) < 4; ) await new Promise((r) => setTimeout(r, 500));
+  const files = mails();
+  assert.equal(await sent(), 4, "two budgets of two accounts, one e-mail each");
+  assert.equal(files.length, 4, "as many e-mails written as recorded sent");
+  for (const party of [A, B]) {
+    const own = files.filter((f) => f.includes(`owner@${party.number}.example`));
+    assert.equal(own.length, 2, `${party.number}'s owner got two alerts`);
+    const other = party === A ? B : A;
+    for (const mail of own) assert.ok(!mail.includes(other.company) && !mail.includes(other.number), `${party.number}'s alert names nothing of ${other.number}`);
+  }
 });

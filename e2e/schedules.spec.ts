@@ -78,7 +78,7 @@ test("the owner schedules a report, sends it now, sees it delivered in the histo
   const recipient = await page.context().browser()!.newContext();
   const recipientPage = await recipient.newPage();
   await recipientPage.goto(link);
-  await expect(recipientPage.getByText("Stop sending scheduled reports of MeetingOne Phoenix (602127) to reader@client.example?")).toBeVisible();
+  await expect(recipientPage.getByText("Stop sending scheduled reports and spending alerts of MeetingOne Phoenix (602127) to reader@client.example?")).toBeVisible();
   await screenshot(recipientPage, "unsubscribe-en");
   await recipientPage.getByRole("button", { name: "Unsubscribe" }).click();
   await expect(recipientPage.getByTestId("unsubscribe-result")).toContainText("reader@client.example will no longer receive scheduled reports");

@@ -71,6 +71,15 @@ export function formatSize(bytes: number, locale: string): string {
   return unit.format(mega ? bytes / 1024 / 1024 : Math.ceil(bytes / 1024));
 }
 
+const percentFormats = new Map<string, Intl.NumberFormat>();
+
+/** How much of `whole` `part` is, in whole percent rounded down (a threshold is never shown reached early): "85 %" in fr-FR, "85%" in en-GB. */
+export function formatPercent(part: number, whole: number, locale: string): string {
+  let format = percentFormats.get(locale);
+  if (!format) percentFormats.set(locale, (format = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 })));
+  return format.format(whole > 0 ? Math.floor((part * 100) / whole) / 100 : 0);
+}
+
 const countFormats = new Map<string, Intl.NumberFormat>();
 
 /** A count (lines, pages, conferences) in the locale's digits: 5675 → "5 675" in fr-FR, "5,675" in en-GB. */

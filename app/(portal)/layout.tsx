@@ -9,7 +9,7 @@ import { requireScope } from "@/lib/auth/session";
 import { getAccount } from "@/lib/data/account";
 import { setLanguage } from "@/lib/i18n/actions";
 import { getMessages } from "@/lib/i18n/locale";
-import { fill } from "@/lib/i18n/messages";
+import { fill, type Messages } from "@/lib/i18n/messages";
 
 const navLink = "rounded-sm text-white/85 hover:text-white hover:underline";
 
@@ -26,22 +26,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
           <Brand provider={t.provider} product={t.productName} compact={scope.kind === "account"} />
           <HeaderMenu label={t.menu}>
             <nav className="flex flex-col gap-3 text-sm font-medium md:flex-row md:flex-wrap md:gap-x-3.5 md:gap-y-1 md:whitespace-nowrap" aria-label={t.productName}>
-              {scope.kind === "account" && (
-                <>
-                  <a href="/account" className={navLink}>
-                    {t.summary.title}
-                  </a>
-                  <a href="/account/unallocated" className={navLink} data-testid="nav-cleanup">
-                    {t.cleanup.nav}
-                  </a>
-                  <a href="/reports" className={navLink} data-testid="nav-reports">
-                    {t.reports.nav}
-                  </a>
-                  <Link href="/reports/schedules" className={navLink}>
-                    {t.schedules.title}
-                  </Link>
-                </>
-              )}
+              {scope.kind === "account" && <OwnerLinks t={t} />}
             </nav>
             <div className="flex flex-wrap items-center gap-3">
               <span className="text-sm text-white/80 md:hidden 2xl:inline">
@@ -69,5 +54,28 @@ export default async function PortalLayout({ children }: { children: ReactNode }
         </div>
       </footer>
     </div>
+  );
+}
+
+/** The owner's pages in the header: the account, its clean-up, reports, schedules, alerts. */
+function OwnerLinks({ t }: { t: Messages }) {
+  return (
+    <>
+      <a href="/account" className={navLink}>
+        {t.summary.title}
+      </a>
+      <a href="/account/unallocated" className={navLink} data-testid="nav-cleanup">
+        {t.cleanup.nav}
+      </a>
+      <a href="/reports" className={navLink} data-testid="nav-reports">
+        {t.reports.nav}
+      </a>
+      <Link href="/reports/schedules" className={navLink}>
+        {t.schedules.title}
+      </Link>
+      <a href="/account/alerts" className={navLink} data-testid="nav-alerts">
+        {t.alerts.nav}
+      </a>
+    </>
   );
 }

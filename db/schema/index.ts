@@ -4,3 +4,4 @@ export * from "./billing";
 export * from "./security";
 export * from "./schedules";
 export * from "./reports";
+export * from "./budgets";

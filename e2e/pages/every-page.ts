@@ -66,6 +66,7 @@ export async function ownerPages(page: Page): Promise<PageVisit[]> {
     ["schedule", schedule],
     ["sessions", "/sessions"],
     ["security", "/security"],
+    ["alerts", "/account/alerts"],
     ["not-found", "/rooms/999999"],
   ];
 }

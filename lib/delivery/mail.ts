@@ -14,6 +14,8 @@ export type Mail = {
   /** RFC 8058: the URL a mail client POSTs `List-Unsubscribe=One-Click` to. */
   unsubscribeUrl?: string;
   attachment?: { filename: string; path: string; contentType?: string };
+  /** The same for every attempt at one message, so a receiving system can drop a duplicate. */
+  messageId?: string;
 };
 
 const transports = new Map<string, Transporter>();
@@ -39,6 +41,7 @@ export async function sendMail(settings: MailSettings, mail: Mail): Promise<{ me
     subject: mail.subject,
     text: mail.text,
     html: mail.html,
+    ...(mail.messageId ? { messageId: mail.messageId } : {}),
     ...(mail.unsubscribeUrl
       ? { list: { unsubscribe: { url: mail.unsubscribeUrl, comment: "Unsubscribe" } }, headers: { "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" } }
       : {}),

@@ -1,7 +1,9 @@
 import { Readable } from "node:stream";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import {
+  budgets,
+  roomUsage,
   accessNumbers,
   accountMembers,
   auditEvents,
@@ -123,6 +125,7 @@ export async function seedDemo(db: Database, now = new Date()): Promise<void> {
   await ingestUsage(db, demo.accountId, planned, now);
   await assignCodes(db, demo, planned);
   for (let offset = -11; offset < 0; offset++) await closePeriod(db, { account: DEMO_ACCOUNT, month: addMonths(current, offset).slice(0, 7) }, now);
+  await createBudgets(db, demo, current);
   await audit(db, { accountId: demo.accountId, actorLabel: "demo seed", action: SEEDED });
 }
 
@@ -227,6 +230,29 @@ async function assignCodes(db: Database, { accountId, ownerId }: DemoAccount, pl
     const rows = await db.select({ id: conferences.id, version: conferences.version }).from(conferences).where(and(eq(conferences.accountId, accountId), inArray(conferences.externalId, externalIds)));
     await assignBillingCode(db, owner, rows, code);
   }
+}
+
+/**
+ * Spending alerts to look at: the account's budget set just above what this month has spent so far
+ * (about 85 %: the workers' first minute tick sends the 80 % e-mail into the outbox), and a budget
+ * for the demo holder's room, with its holder told, still well below.
+ */
+async function createBudgets(db: Database, { accountId, ownerId }: DemoAccount, current: Period) {
+  const spent = async (roomNumber?: string) => {
+    const [row] = await db
+      .select({ minor: sql<string>`coalesce(sum(${roomUsage.chargeMinor}), 0)` })
+      .from(roomUsage)
+      .where(and(eq(roomUsage.accountId, accountId), eq(roomUsage.period, current), roomNumber ? eq(roomUsage.roomId, sql`(select id from rooms where account_id = ${accountId} and number = ${roomNumber})`) : undefined));
+    return Number(row!.minor);
+  };
+  // Whole euros, rounded up to tens.
+  const tens = (minor: number) => Math.ceil(minor / 1_000) * 1_000;
+  const [account, room] = [await spent(), await spent(DEMO_ROOM_HOLDER.room)];
+  const roomId = sql`(select id from rooms where account_id = ${accountId} and number = ${DEMO_ROOM_HOLDER.room})`;
+  await db.insert(budgets).values([
+    { accountId, target: "account", amountMinor: Math.max(10_000, tens(account / 0.85)), createdBy: ownerId },
+    { accountId, target: "room", roomId, amountMinor: Math.max(5_000, tens(room * 2)), notifyRoomHolder: true, createdBy: ownerId },
+  ]);
 }
 
 let legCounter = 0;

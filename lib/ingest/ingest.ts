@@ -27,7 +27,7 @@ export type IngestOptions = {
 };
 
 export type IngestResult =
-  | { ok: true; accepted: number; duplicates: number; late: number; rejected: RejectedRow[] }
+  | { ok: true; accepted: number; duplicates: number; late: number; rejected: RejectedRow[]; accounts: number[] }
   | { ok: false; errors: RowError[]; errorCount: number };
 
 /**

@@ -77,8 +77,8 @@ export class Merger {
     await this.mergeWithoutStored();
   }
 
-  /** Audits the batch (`staged` legs); its counts. */
-  async finish(staged: number): Promise<{ accepted: number; duplicates: number; late: number }> {
+  /** Audits the batch (`staged` legs); its counts, and the accounts it wrote to. */
+  async finish(staged: number): Promise<{ accepted: number; duplicates: number; late: number; accounts: number[] }> {
     await this.stage.write("ingest_report_days", REPORT_DAY_COLUMNS, this.reportDays.rows());
     await addToReportDays(this.client);
     const { accepted, late } = this;
@@ -86,7 +86,7 @@ export class Merger {
     for (const accountId of [...this.locked].sort((a, b) => a - b)) {
       await audit(this.tx, { accountId, actorLabel: this.principal.label, action: "usage.ingested", after: { accepted, duplicates, late } });
     }
-    return { accepted, duplicates, late };
+    return { accepted, duplicates, late, accounts: [...this.locked].sort((a, b) => a - b) };
   }
 
   /** The accounts' turns not taken yet, in id order. */

@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import PgBoss from "pg-boss";
 import type { Database } from "@/db/client";
 import { loadEnv } from "@/lib/env";
+import { checkBudgets } from "@/lib/alerts/deliver";
 import { DELIVERY_ATTEMPTS, RETRY_BASE_MS } from "@/lib/schedules/retry";
 import { deliverRun, enqueueDueRuns, type DeliverySettings } from "@/lib/schedules/runs";
 import { purgeExpiredUsage } from "@/lib/usage/retention";
@@ -12,11 +13,15 @@ export const PURGE_QUEUE = "usage-purge";
 const SCHEDULE_TICK_QUEUE = "report-schedules-tick";
 /** One job per delivery attempt of a run ({ runId }). */
 export const DELIVERY_QUEUE = "report-delivery";
+/** Every minute: the spending alerts of every account (the safety net of the ingest's own check). */
+const BUDGET_TICK_QUEUE = "budget-alerts-tick";
+/** One job per account after an ingest committed ({ accountId }): its budgets checked, its alerts sent. */
+const BUDGET_CHECK_QUEUE = "budget-check";
 
 export type WorkerOptions = Partial<Omit<DeliverySettings, "enqueue" | "workerId">> & {
   /** How often an idle worker looks for jobs (pg-boss polling), and runs pg-boss's maintenance. */
   pollingIntervalSeconds?: number;
-  /** Runs the delivery jobs only (tests start racing workers without the minute tick). */
+  /** Runs the delivery and budget-check jobs only (tests start racing workers without the minute ticks). */
   tick?: boolean;
 };
 
@@ -48,7 +53,8 @@ const enqueuer = (boss: PgBoss) => async (runId: number, startAfter?: Date) => {
 /**
  * The job runner shared by every worker (the web server's own, and `npm run worker` on any
  * machine sharing the database): pg-boss on the same PostgreSQL. Runs the daily retention purge
- * (03:00 UTC), the scheduled reports' minute tick and their deliveries.
+ * (03:00 UTC), the scheduled reports' minute tick and their deliveries, and the spending alerts:
+ * a check per account after each ingest, and every account's each minute.
  */
 export async function startWorker(db: Database, url: string, log: (line: string) => void = console.log, options: WorkerOptions = {}): Promise<PgBoss> {
   const polling = options.pollingIntervalSeconds ?? 2;
@@ -58,6 +64,8 @@ export async function startWorker(db: Database, url: string, log: (line: string)
   await boss.createQueue(PURGE_QUEUE);
   await boss.createQueue(SCHEDULE_TICK_QUEUE);
   await boss.createQueue(DELIVERY_QUEUE);
+  await boss.createQueue(BUDGET_TICK_QUEUE);
+  await boss.createQueue(BUDGET_CHECK_QUEUE);
   // Read when the first delivery needs them, so a worker that only purges needs no mail settings.
   let settingsPromise: Promise<DeliverySettings> | undefined;
   const settings = () => (settingsPromise ??= deliverySettings(enqueuer(boss), options, log));
@@ -71,7 +79,14 @@ export async function startWorker(db: Database, url: string, log: (line: string)
     await boss.work(SCHEDULE_TICK_QUEUE, { pollingIntervalSeconds: polling }, async () => {
       await enqueueDueRuns(db, await settings());
     });
+    await boss.schedule(BUDGET_TICK_QUEUE, "* * * * *", {}, { tz: "UTC" });
+    await boss.work(BUDGET_TICK_QUEUE, { pollingIntervalSeconds: polling }, async () => {
+      await checkBudgets(db, await settings());
+    });
   }
+  await boss.work<{ accountId: number }>(BUDGET_CHECK_QUEUE, { pollingIntervalSeconds: polling }, async ([job]) => {
+    if (job) await checkBudgets(db, await settings(), { accountId: job.data.accountId });
+  });
   await boss.work<{ runId: number }>(DELIVERY_QUEUE, { pollingIntervalSeconds: polling }, async ([job]) => {
     if (job) await deliverRun(db, await settings(), job.data.runId);
   });
@@ -81,15 +96,40 @@ export async function startWorker(db: Database, url: string, log: (line: string)
 type Cache = { sender?: Promise<PgBoss> };
 const cache = globalThis as typeof globalThis & { __portalJobs?: Cache };
 
-/** A send-only queue client for the web tier (Send now), whether or not it runs a worker. */
-export async function queueDelivery(url: string, runId: number): Promise<void> {
+/** A send-only queue client for the web tier and the ingest command, whether or not it runs a worker. */
+function sender(url: string): Promise<PgBoss> {
   const c = (cache.__portalJobs ??= {});
   c.sender ??= (async () => {
     const boss = new PgBoss({ connectionString: url, max: 1, supervise: false, schedule: false });
     boss.on("error", () => {});
     await boss.start();
     await boss.createQueue(DELIVERY_QUEUE);
+    await boss.createQueue(BUDGET_CHECK_QUEUE);
     return boss;
   })();
-  await enqueuer(await c.sender)(runId);
+  return c.sender;
+}
+
+/** Send now: the run's delivery job. */
+export async function queueDelivery(url: string, runId: number): Promise<void> {
+  await enqueuer(await sender(url))(runId);
+}
+
+/**
+ * After an ingest committed: a budget check for each account it wrote to, taken by the first free
+ * worker (within its polling interval, 2 s). Racing or repeated checks are harmless (each alert is
+ * recorded once); a check that cannot be queued is the minute tick's to do.
+ */
+export async function queueBudgetChecks(url: string, accountIds: number[]): Promise<void> {
+  if (!accountIds.length) return;
+  const boss = await sender(url);
+  for (const accountId of accountIds) await boss.send(BUDGET_CHECK_QUEUE, { accountId }, { retryLimit: 0 });
+}
+
+/** Closes the send-only client (commands and tests that end). */
+export async function stopQueueSender(): Promise<void> {
+  const c = cache.__portalJobs;
+  const boss = await c?.sender;
+  if (c) c.sender = undefined;
+  await boss?.stop({ graceful: false, wait: true });
 }
