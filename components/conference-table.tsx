@@ -25,6 +25,24 @@ type Props = {
 const th = "px-3 py-2.5 text-left text-xs font-bold uppercase tracking-wide text-slate-600";
 
 /**
+ * Each conference's link name: its start, its room on a list across rooms, and a number when two
+ * start in the same minute (in the same room), so that no two links of a page share a name.
+ */
+function linkNames(lines: ConferenceTableLine[], { timeZone, locale }: Props["account"], withRoom: boolean): Map<number, string> {
+  const names = new Map<number, string>();
+  const taken = new Map<string, number>();
+  for (const line of lines) {
+    if (names.has(line.conferenceId)) continue;
+    const at = `${formatLocalDate(line.startedAt, timeZone, locale)} ${formatLocalTime(line.startedAt, timeZone, locale)}`;
+    const base = withRoom ? `${at}, ${formatRoomNumber(line.roomNumber)}` : at;
+    const n = (taken.get(base) ?? 0) + 1;
+    taken.set(base, n);
+    names.set(line.conferenceId, n > 1 ? `${base} (${n})` : base);
+  }
+  return names;
+}
+
+/**
  * Date · Time [GMT±n] · Quantity · Service Type · Billing Code · Length · Accum. Time · Charge: one
  * line per conference and service type. The header gives the zone's offset; when the period spans a
  * summer-time change, each line also shows its own.
@@ -34,12 +52,12 @@ export function ConferenceTable({ labels, serviceTypes, lines, total, account, s
   const mixed = offsets.length > 1;
   const offsetLabel = offsets.length ? offsets.join(" / ") : gmtOffset(new Date(), account.timeZone);
   const { timeZone, locale, currency } = account;
+  const names = linkNames(lines, account, !!roomColumn);
   const lineHtml = (line: ConferenceTableLine, first: boolean) => {
     const date = formatLocalDate(line.startedAt, timeZone, locale);
     const time = formatLocalTime(line.startedAt, timeZone, locale);
-    // The link names tell the conferences apart: by time, and by room on a list across rooms.
-    const when = roomColumn ? `${date} ${time}, ${formatRoomNumber(line.roomNumber)}` : `${date} ${time}`;
-    const box = first && html`<input type="checkbox" name="conference" value="${line.conferenceId}:${line.version}" aria-label="${`${labels.select} ${date} ${time}`}" class="h-4 w-4 accent-brand-700">`;
+    const when = names.get(line.conferenceId)!;
+    const box = first && html`<input type="checkbox" name="conference" value="${line.conferenceId}:${line.version}" aria-label="${`${labels.select} ${when}`}" class="h-4 w-4 accent-brand-700">`;
     const code =
       line.billingCode ??
       (lockedReason ? lockedUnallocatedHtml(labels.unallocated, lockedReason, `${line.conferenceId}-${line.serviceType}`) : html`<a href="${`${line.href}#billing-code`}" class="unallocated" aria-label="${`${labels.unallocated} — ${when}`}">${labels.unallocated}</a>`);
