@@ -54,7 +54,7 @@ ${figures.map(([k, v]) => html`<tr><th scope="row" style="${cell};text-align:lef
 <p style="margin:16px 0;font-size:14px;line-height:1.5;color:#334155">${m.once}</p>
 <p style="margin:24px 0"><a href="${pageUrl}" style="display:inline-block;background:#13406e;color:#fff;padding:10px 18px;border-radius:4px;text-decoration:none;font-weight:bold">${linkText}</a></p>
 <hr style="border:0;border-top:1px solid #e2e8f0">
-<p style="color:#555;font-size:12px;line-height:1.5;overflow-wrap:anywhere;word-break:break-all">${fill(m.unsubscribe, { address, account: values.account, url: "" })}<a href="${urls.page}" style="color:#13406e">${urls.page}</a></p>
+<p style="color:#555;font-size:12px;line-height:1.5">${fill(m.unsubscribe, { address, account: values.account, url: "" })}<a href="${urls.page}" style="color:#13406e;overflow-wrap:anywhere;word-break:break-all">${urls.page}</a></p>
 </div></body></html>`;
   return {
     to: address,

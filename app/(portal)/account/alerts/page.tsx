@@ -10,7 +10,7 @@ import { formatDateTime, formatMoney, formatPercent, minorToDecimal } from "@/li
 import { getMessages } from "@/lib/i18n/locale";
 import { fill, type Messages } from "@/lib/i18n/messages";
 import { pageTitle } from "@/lib/i18n/page-title";
-import { periodInSentence, periodLabel } from "@/lib/periods";
+import { periodInSentence } from "@/lib/periods";
 
 export const generateMetadata = () => pageTitle((t) => [t.alerts.title]);
 
@@ -44,11 +44,11 @@ export default async function AlertsPage() {
       <section className={card} aria-labelledby="budget-list-title">
         <div className="space-y-1">
           <h2 id="budget-list-title" className="text-lg font-semibold text-brand-900">
-            {a.list} — {periodLabel(period, lang)}
+            {a.list} — {periodInSentence(period, lang)}
           </h2>
           {budgets.length > 0 && <p className="text-xs text-slate-600">{a.changeNote}</p>}
         </div>
-        <BudgetList items={items} period={periodLabel(period, lang)} currency={currency} t={t} />
+        <BudgetList items={items} period={periodInSentence(period, lang)} currency={currency} t={t} />
       </section>
       <section className={card} aria-labelledby="alert-history-title">
         <div className="space-y-1">
