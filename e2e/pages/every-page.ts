@@ -36,7 +36,7 @@ async function aSchedule(page: Page): Promise<string> {
   if (await existing.count()) return (await existing.getAttribute("href"))!;
   const schedules = new SchedulesPage(page);
   await page.goto("/reports/schedules/new");
-  await schedules.fill({ name: "Every page", report: "User status", frequency: "weekly", time: "07:30", range: "previous-week", format: "xlsx", emails: "reader@client.example" });
+  await schedules.fill({ name: "Every page", report: "User status", frequency: "weekly", time: "07:30", range: "previous-week", format: "xlsx", emails: "every-page@client.example" });
   await schedules.save();
   await expect(page).toHaveURL(/\/reports\/schedules\/\d+/);
   await page.getByTestId("send-now").click();
