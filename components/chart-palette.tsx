@@ -13,8 +13,11 @@ const look: Record<ServiceType, { colour: string; texture: "none" | "diagonal" |
   "operator-assisted": { colour: "#D55E00", texture: "cross" },
 };
 
+/** A pattern's id: short, since every shape names it. */
+const patternId = (prefix: string, type: ServiceType) => `${prefix}${serviceTypes.indexOf(type)}`;
+
 /** The fill of a service type's shapes inside an SVG that holds `<ChartPatterns prefix>`. */
-export const fillOf = (prefix: string, type: ServiceType) => `url(#${prefix}-${type})`;
+export const fillOf = (prefix: string, type: ServiceType) => `url(#${patternId(prefix, type)})`;
 
 /** One `<pattern>` per service type: its colour, its white texture; `size` in the SVG's units. */
 export function ChartPatterns({ prefix, size = 8, types = serviceTypes }: { prefix: string; size?: number; types?: readonly ServiceType[] }) {
@@ -24,7 +27,7 @@ export function ChartPatterns({ prefix, size = 8, types = serviceTypes }: { pref
       {types.map((type) => {
         const { colour, texture } = look[type];
         return (
-          <pattern key={type} id={`${prefix}-${type}`} patternUnits="userSpaceOnUse" width={s} height={s}>
+          <pattern key={type} id={patternId(prefix, type)} patternUnits="userSpaceOnUse" width={s} height={s}>
             <rect width={s} height={s} fill={colour} />
             {texture === "diagonal" && <path d={`M0,${s} L${s},0 M${-s / 4},${s / 4} L${s / 4},${-s / 4} M${(3 * s) / 4},${(5 * s) / 4} L${(5 * s) / 4},${(3 * s) / 4}`} stroke="white" strokeWidth={s / 5} />}
             {texture === "dots" && <circle cx={s / 2} cy={s / 2} r={s / 5} fill="white" />}

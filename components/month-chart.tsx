@@ -59,7 +59,8 @@ export function MonthChart({ t, locale, id, measure, months, types, open }: Prop
     current: periodLabel(last.period, locale),
     last: measure.cell(last),
   });
-  const y = (v: number) => HEIGHT - (v / top) * HEIGHT;
+  // One decimal is finer than a pixel: shorter markup (the page carries it twice, as HTML and as RSC payload).
+  const y = (v: number) => Math.round((HEIGHT - (v / top) * HEIGHT) * 10) / 10;
   return (
     <figure className="min-w-0">
       <figcaption className="mb-2 text-sm font-semibold text-slate-800">{measure.title}</figcaption>
@@ -74,11 +75,11 @@ export function MonthChart({ t, locale, id, measure, months, types, open }: Prop
             {months.map((m, i) => {
               let base = 0;
               return (
-                <g key={m.period}>
+                <g key={m.period} stroke="white" strokeWidth="3">
                   {types.map((type) => {
                     const v = measure.value(m.byType[type]);
                     if (v <= 0) return null;
-                    const rect = <rect key={type} x={i * COLUMN + 18} width={COLUMN - 36} y={y(base + v)} height={y(base) - y(base + v)} fill={fillOf(id, type)} stroke="white" strokeWidth="1" vectorEffect="non-scaling-stroke" />;
+                    const rect = <rect key={type} x={i * COLUMN + 18} width={COLUMN - 36} y={y(base + v)} height={Math.round((y(base) - y(base + v)) * 10) / 10} fill={fillOf(id, type)} />;
                     base += v;
                     return rect;
                   })}
@@ -91,9 +92,9 @@ export function MonthChart({ t, locale, id, measure, months, types, open }: Prop
           <span className="pointer-events-none absolute left-0 top-1/2 -translate-y-full rounded-sm bg-white/85 px-1 text-[11px] leading-4 text-slate-600">{measure.axis(top / 2)}</span>
         </div>
         <div className="h-9" />
-        <ol className="absolute inset-0 grid grid-cols-13">
+        <ol className="chart-months absolute inset-0 grid grid-cols-13">
           {months.map((m, i) => (
-            <li key={m.period} className="min-w-0">
+            <li key={m.period}>
               <MonthLabel t={t} locale={locale} period={m.period} first={i === 0} isOpen={i === months.length - 1} link={open(m.period)} />
             </li>
           ))}
@@ -107,29 +108,28 @@ function MonthLabel({ t, locale, period, first, isOpen, link }: { t: Messages; l
   const january = period.endsWith("-01-01");
   const words = (
     <>
-      <span aria-hidden="true" className="text-[11px] leading-4 font-medium sm:hidden">
+      <span aria-hidden="true" className="narrow">
         {monthName(period, locale, "narrow")}
       </span>
-      <span aria-hidden="true" className="hidden text-xs leading-4 font-medium sm:block">
+      <span aria-hidden="true" className="short">
         {monthName(period, locale, "short")}
       </span>
       {/* The year under January, and under the first month where there is room for it beside January's. */}
-      <span aria-hidden="true" className="h-4 text-[10px] leading-4 text-slate-600">
+      <span aria-hidden="true" className="year">
         {january ? period.slice(0, 4) : first ? <span className="hidden sm:inline">{period.slice(0, 4)}</span> : isOpen ? <span className="hidden lg:inline">{t.charts.open}</span> : "\u00a0"}
       </span>
     </>
   );
-  const base = "flex h-full flex-col items-center justify-end pb-0.5 text-slate-800";
   if (!link) {
     return (
-      <div className={base}>
+      <div className="chart-month">
         {words}
         <span className="sr-only">{periodLabel(period, locale)}{isOpen ? ` (${t.charts.open})` : ""}</span>
       </div>
     );
   }
   return (
-    <a href={link.href} className={`${base} rounded-sm hover:bg-slate-900/5 hover:text-brand-700`}>
+    <a href={link.href} className="chart-month">
       {words}
       <span className="sr-only">{link.label}{isOpen ? ` (${t.charts.open})` : ""}</span>
     </a>

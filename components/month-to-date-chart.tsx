@@ -30,12 +30,12 @@ export function MonthToDateChart({ t, locale, money, current, figures }: Props) 
     <figure className="min-w-0">
       <figcaption className="mb-1 text-sm font-semibold text-slate-800">{t.charts.monthToDate}</figcaption>
       <p className="mb-2 text-xs text-slate-600">{fill(t.charts.mtdSummary, { current: money$(figures.current), previous: money$(figures.previous) })}</p>
-      <dl className="text-sm">
+      <ul className="text-sm">
         {rows.map((row) => (
-          <div key={row.label} className="py-1">
+          <li key={row.label} className="py-1">
             <div className="flex justify-between gap-2">
-              <dt className="min-w-0">{row.label}</dt>
-              <dd className="tabular-nums whitespace-nowrap">{money$(row.value)}</dd>
+              <span className="min-w-0">{row.label}</span>
+              <span className="tabular-nums whitespace-nowrap">{money$(row.value)}</span>
             </div>
             <svg className="mt-0.5 block h-2.5 w-full" viewBox="0 0 1000 10" preserveAspectRatio="none" aria-hidden="true">
               <rect width="1000" height="10" fill="#f1f5f9" />
@@ -44,9 +44,9 @@ export function MonthToDateChart({ t, locale, money, current, figures }: Props) 
               )}
               <rect width={Math.max(row.value > 0 ? 4 : 0, (row.value / largest) * 1000)} height="10" fill={row.colour} />
             </svg>
-          </div>
+          </li>
         ))}
-      </dl>
+      </ul>
       <div className="mt-2 rounded border border-dashed border-slate-400 px-2 py-1.5 text-sm">
         <dl className="flex justify-between gap-2">
           <dt className="min-w-0 font-medium">{fill(t.charts.projection, { month: periodInSentence(current, locale) })}</dt>

@@ -58,8 +58,8 @@ function UsageCharts({ t, locale, money, months, open, monthsNote, monthToDate, 
         {t.charts.title}
       </h2>
       <div className="grid gap-6 px-4 py-4 sm:px-5 lg:grid-cols-2">
-        <MonthChart t={t} locale={locale} id="chart-charge" measure={charge} months={months} types={types} open={open} />
-        <MonthChart t={t} locale={locale} id="chart-minutes" measure={minutes} months={months} types={types} open={open} />
+        <MonthChart t={t} locale={locale} id="cc" measure={charge} months={months} types={types} open={open} />
+        <MonthChart t={t} locale={locale} id="cm" measure={minutes} months={months} types={types} open={open} />
       </div>
       <div className="px-4 sm:px-5">
         <ChartLegend title={t.charts.legend} labels={t.serviceTypes} types={types} openNote={t.charts.openNote} />
@@ -83,7 +83,7 @@ function MonthFigures({ t, locale, months, types, measures }: { t: Messages; loc
       <summary className="cursor-pointer font-medium text-brand-700 hover:underline">{t.charts.figures}</summary>
       {measures.map((measure) => (
         <div key={measure.title} className="mt-3 overflow-x-auto">
-          <table className="min-w-full text-right text-xs tabular-nums">
+          <table className="chart-figures min-w-full text-right text-xs tabular-nums">
             <caption className="mb-1 text-left text-sm font-semibold text-slate-800">{measure.title}</caption>
             <thead>
               <tr className="border-b border-slate-300 text-slate-600">
@@ -96,16 +96,14 @@ function MonthFigures({ t, locale, months, types, measures }: { t: Messages; loc
             </thead>
             <tbody>
               {months.map((m) => (
-                <tr key={m.period} className="border-b border-slate-100">
-                  <th scope="row" className="whitespace-nowrap py-1 pr-3 text-left font-normal">
+                <tr key={m.period}>
+                  <th scope="row">
                     {periodLabel(m.period, locale)}
                   </th>
                   {types.map((type) => (
-                    <td key={type} className="whitespace-nowrap px-2 py-1">
-                      {measure.cell(m.byType[type])}
-                    </td>
+                    <td key={type}>{measure.cell(m.byType[type])}</td>
                   ))}
-                  <td className="whitespace-nowrap py-1 pl-2 font-semibold">{measure.cell(m)}</td>
+                  <td className="font-semibold">{measure.cell(m)}</td>
                 </tr>
               ))}
             </tbody>
