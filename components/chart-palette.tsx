@@ -1,4 +1,5 @@
 import { serviceTypes, type ServiceType } from "@/db/schema";
+import { html, innerHtml, type SafeHtml } from "@/lib/html";
 
 /**
  * Each service type's colour (Okabe–Ito, told apart by the common colour-vision deficiencies) and
@@ -16,28 +17,22 @@ const look: Record<ServiceType, { colour: string; texture: "none" | "diagonal" |
 /** A pattern's id: short, since every shape names it. */
 const patternId = (prefix: string, type: ServiceType) => `${prefix}${serviceTypes.indexOf(type)}`;
 
-/** The fill of a service type's shapes inside an SVG that holds `<ChartPatterns prefix>`. */
+/** The fill of a service type's shapes inside an SVG that holds `patternsHtml(prefix, …)`. */
 export const fillOf = (prefix: string, type: ServiceType) => `url(#${patternId(prefix, type)})`;
 
 /** One `<pattern>` per service type: its colour, its white texture; `size` in the SVG's units. */
-export function ChartPatterns({ prefix, size = 8, types = serviceTypes }: { prefix: string; size?: number; types?: readonly ServiceType[] }) {
+export function patternsHtml(prefix: string, size: number, types: readonly ServiceType[]): SafeHtml {
   const s = size;
-  return (
-    <defs>
-      {types.map((type) => {
-        const { colour, texture } = look[type];
-        return (
-          <pattern key={type} id={patternId(prefix, type)} patternUnits="userSpaceOnUse" width={s} height={s}>
-            <rect width={s} height={s} fill={colour} />
-            {texture === "diagonal" && <path d={`M0,${s} L${s},0 M${-s / 4},${s / 4} L${s / 4},${-s / 4} M${(3 * s) / 4},${(5 * s) / 4} L${(5 * s) / 4},${(3 * s) / 4}`} stroke="white" strokeWidth={s / 5} />}
-            {texture === "dots" && <circle cx={s / 2} cy={s / 2} r={s / 5} fill="white" />}
-            {texture === "horizontal" && <rect y={s / 2 - s / 10} width={s} height={s / 5} fill="white" />}
-            {texture === "cross" && <path d={`M0,0 L${s},${s} M${s},0 L0,${s}`} stroke="white" strokeWidth={s / 7} />}
-          </pattern>
-        );
-      })}
-    </defs>
-  );
+  const texture = (kind: (typeof look)[ServiceType]["texture"]) => {
+    if (kind === "diagonal") return html`<path d="M0,${s} L${s},0 M${-s / 4},${s / 4} L${s / 4},${-s / 4} M${(3 * s) / 4},${(5 * s) / 4} L${(5 * s) / 4},${(3 * s) / 4}" stroke="white" stroke-width="${s / 5}"/>`;
+    if (kind === "dots") return html`<circle cx="${s / 2}" cy="${s / 2}" r="${s / 5}" fill="white"/>`;
+    if (kind === "horizontal") return html`<rect y="${s / 2 - s / 10}" width="${s}" height="${s / 5}" fill="white"/>`;
+    if (kind === "cross") return html`<path d="M0,0 L${s},${s} M${s},0 L0,${s}" stroke="white" stroke-width="${s / 7}"/>`;
+    return null;
+  };
+  return html`<defs>${types.map(
+    (type) => html`<pattern id="${patternId(prefix, type)}" patternUnits="userSpaceOnUse" width="${s}" height="${s}"><rect width="${s}" height="${s}" fill="${look[type].colour}"/>${texture(look[type].texture)}</pattern>`,
+  )}</defs>`;
 }
 
 /** The legend: the service types in stack order (from the bottom), each with its swatch; only those shown. */
@@ -49,8 +44,7 @@ export function ChartLegend({ title, labels, types, openNote }: { title: string;
         {types.map((type) => (
           <li key={type} className="flex items-center gap-1.5">
             <svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true" className="shrink-0">
-              <ChartPatterns prefix={`legend-${type}`} size={7} types={[type]} />
-              <rect width="14" height="14" fill={fillOf(`legend-${type}`, type)} />
+              <g dangerouslySetInnerHTML={innerHtml(html`${patternsHtml(`legend-${type}`, 7, [type])}<rect width="14" height="14" fill="${fillOf(`legend-${type}`, type)}"/>`)} />
             </svg>
             {labels[type]}
           </li>

@@ -3,7 +3,8 @@ import type { MonthUsage } from "@/lib/data/usage-charts";
 import type { Messages } from "@/lib/i18n/messages";
 import { fill } from "@/lib/i18n/messages";
 import { periodLabel, type Period } from "@/lib/periods";
-import { ChartPatterns, fillOf } from "./chart-palette";
+import { html, innerHtml, type SafeHtml } from "@/lib/html";
+import { fillOf, patternsHtml } from "./chart-palette";
 
 /** What a month's bar measures: its charge, or its minutes. */
 export type Measure = { title: string; value: (f: { durationS: number; chargeMinor: number }) => number; axis: (n: number) => string; cell: (f: { durationS: number; chargeMinor: number }) => string };
@@ -61,77 +62,37 @@ export function MonthChart({ t, locale, id, measure, months, types, open }: Prop
   });
   // One decimal is finer than a pixel: shorter markup (the page carries it twice, as HTML and as RSC payload).
   const y = (v: number) => Math.round((HEIGHT - (v / top) * HEIGHT) * 10) / 10;
+  const width = COLUMN * months.length;
+  const columns = months.map((m, i) => {
+    let base = 0;
+    const rects = types.map((type) => {
+      const v = measure.value(m.byType[type]);
+      if (v <= 0) return null;
+      const rect = html`<rect x="${i * COLUMN + 18}" width="${COLUMN - 36}" y="${y(base + v)}" height="${Math.round((y(base) - y(base + v)) * 10) / 10}" fill="${fillOf(id, type)}"/>`;
+      base += v;
+      return rect;
+    });
+    const outline = i === months.length - 1 && html`<rect x="${i * COLUMN + 8}" width="${COLUMN - 16}" y="3" height="${HEIGHT - 3}" fill="none" stroke="#334155" stroke-width="1.5" stroke-dasharray="5 3" vector-effect="non-scaling-stroke"/>`;
+    return html`<g stroke="white" stroke-width="3">${rects}${outline}</g>`;
+  });
+  const grid = [0, 0.5].map((f) => html`<line x1="0" x2="${width}" y1="${f * HEIGHT + 1}" y2="${f * HEIGHT + 1}" stroke="#cbd5e1" stroke-dasharray="4 3" vector-effect="non-scaling-stroke"/>`);
+  // As one string, like the long tables (lib/html.ts): hundreds of React elements cost the page time and bytes.
+  const chart = html`<div class="relative h-40 border-b border-slate-400 sm:h-44"><svg class="absolute inset-0 h-full w-full" viewBox="0 0 ${width} ${HEIGHT}" preserveAspectRatio="none" role="img" aria-label="${summary}"><title>${summary}</title>${patternsHtml(id, 14, types)}${grid}${columns}</svg><span class="chart-axis top-0">${measure.axis(top)}</span><span class="chart-axis top-1/2 -translate-y-full">${measure.axis(top / 2)}</span></div><div class="h-9"></div><ol class="chart-months absolute inset-0 grid grid-cols-13">${months.map((m, i) => html`<li>${monthLabel(t, locale, m.period, i === 0, i === months.length - 1, open(m.period))}</li>`)}</ol>`;
   return (
     <figure className="min-w-0">
       <figcaption className="mb-2 text-sm font-semibold text-slate-800">{measure.title}</figcaption>
-      <div className="relative">
-        <div className="relative h-40 border-b border-slate-400 sm:h-44">
-          <svg className="absolute inset-0 h-full w-full" viewBox={`0 0 ${COLUMN * months.length} ${HEIGHT}`} preserveAspectRatio="none" role="img" aria-label={summary}>
-            <title>{summary}</title>
-            <ChartPatterns prefix={id} size={14} types={types} />
-            {[0, 0.5].map((f) => (
-              <line key={f} x1="0" x2={COLUMN * months.length} y1={f * HEIGHT + 1} y2={f * HEIGHT + 1} stroke="#cbd5e1" strokeDasharray="4 3" vectorEffect="non-scaling-stroke" />
-            ))}
-            {months.map((m, i) => {
-              let base = 0;
-              return (
-                <g key={m.period} stroke="white" strokeWidth="3">
-                  {types.map((type) => {
-                    const v = measure.value(m.byType[type]);
-                    if (v <= 0) return null;
-                    const rect = <rect key={type} x={i * COLUMN + 18} width={COLUMN - 36} y={y(base + v)} height={Math.round((y(base) - y(base + v)) * 10) / 10} fill={fillOf(id, type)} />;
-                    base += v;
-                    return rect;
-                  })}
-                  {i === months.length - 1 && <rect x={i * COLUMN + 8} width={COLUMN - 16} y="3" height={HEIGHT - 3} fill="none" stroke="#334155" strokeWidth="1.5" strokeDasharray="5 3" vectorEffect="non-scaling-stroke" />}
-                </g>
-              );
-            })}
-          </svg>
-          <span className="pointer-events-none absolute left-0 top-0 rounded-sm bg-white/85 px-1 text-[11px] leading-4 text-slate-600">{measure.axis(top)}</span>
-          <span className="pointer-events-none absolute left-0 top-1/2 -translate-y-full rounded-sm bg-white/85 px-1 text-[11px] leading-4 text-slate-600">{measure.axis(top / 2)}</span>
-        </div>
-        <div className="h-9" />
-        <ol className="chart-months absolute inset-0 grid grid-cols-13">
-          {months.map((m, i) => (
-            <li key={m.period}>
-              <MonthLabel t={t} locale={locale} period={m.period} first={i === 0} isOpen={i === months.length - 1} link={open(m.period)} />
-            </li>
-          ))}
-        </ol>
-      </div>
+      <div className="relative" dangerouslySetInnerHTML={innerHtml(chart)} />
     </figure>
   );
 }
 
-function MonthLabel({ t, locale, period, first, isOpen, link }: { t: Messages; locale: string; period: Period; first: boolean; isOpen: boolean; link?: { href: string; label: string } }) {
+/** A month under the chart: its initial (phone) or short name, the year under January, a link when it opens somewhere. */
+function monthLabel(t: Messages, locale: string, period: Period, first: boolean, isOpen: boolean, link?: { href: string; label: string }): SafeHtml {
   const january = period.endsWith("-01-01");
-  const words = (
-    <>
-      <span aria-hidden="true" className="narrow">
-        {monthName(period, locale, "narrow")}
-      </span>
-      <span aria-hidden="true" className="short">
-        {monthName(period, locale, "short")}
-      </span>
-      {/* The year under January, and under the first month where there is room for it beside January's. */}
-      <span aria-hidden="true" className="year">
-        {january ? period.slice(0, 4) : first ? <span className="hidden sm:inline">{period.slice(0, 4)}</span> : isOpen ? <span className="hidden lg:inline">{t.charts.open}</span> : "\u00a0"}
-      </span>
-    </>
-  );
-  if (!link) {
-    return (
-      <div className="chart-month">
-        {words}
-        <span className="sr-only">{periodLabel(period, locale)}{isOpen ? ` (${t.charts.open})` : ""}</span>
-      </div>
-    );
-  }
-  return (
-    <a href={link.href} className="chart-month">
-      {words}
-      <span className="sr-only">{link.label}{isOpen ? ` (${t.charts.open})` : ""}</span>
-    </a>
-  );
+  // The year under January, and under the first month where there is room for it beside January's.
+  const under = january ? period.slice(0, 4) : first ? html`<span class="hidden sm:inline">${period.slice(0, 4)}</span>` : isOpen ? html`<span class="hidden lg:inline">${t.charts.open}</span>` : "\u00a0";
+  const words = html`<span aria-hidden="true" class="narrow">${monthName(period, locale, "narrow")}</span><span aria-hidden="true" class="short">${monthName(period, locale, "short")}</span><span aria-hidden="true" class="year">${under}</span>`;
+  const open = isOpen ? ` (${t.charts.open})` : "";
+  if (!link) return html`<div class="chart-month">${words}<span class="sr-only">${periodLabel(period, locale)}${open}</span></div>`;
+  return html`<a href="${link.href}" class="chart-month">${words}<span class="sr-only">${link.label}${open}</span></a>`;
 }

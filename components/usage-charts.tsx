@@ -5,6 +5,7 @@ import { formatCount, formatDuration, formatMoney, formatRoomNumber } from "@/li
 import { fill, type Messages } from "@/lib/i18n/messages";
 import { periodInSentence, periodLabel, toUrlPeriod, type Period } from "@/lib/periods";
 import { monthReportHref } from "@/lib/reports/month-report";
+import { html, innerHtml } from "@/lib/html";
 import { ChartLegend } from "./chart-palette";
 import { MonthChart, type Measure } from "./month-chart";
 import { MonthToDateChart } from "./month-to-date-chart";
@@ -94,19 +95,7 @@ function MonthFigures({ t, locale, months, types, measures }: { t: Messages; loc
                 <Th>{t.summary.total}</Th>
               </tr>
             </thead>
-            <tbody>
-              {months.map((m) => (
-                <tr key={m.period}>
-                  <th scope="row">
-                    {periodLabel(m.period, locale)}
-                  </th>
-                  {types.map((type) => (
-                    <td key={type}>{measure.cell(m.byType[type])}</td>
-                  ))}
-                  <td className="font-semibold">{measure.cell(m)}</td>
-                </tr>
-              ))}
-            </tbody>
+            <tbody dangerouslySetInnerHTML={innerHtml(html`${months.map((m) => html`<tr><th scope="row">${periodLabel(m.period, locale)}</th>${types.map((type) => html`<td>${measure.cell(m.byType[type])}</td>`)}<td class="font-semibold">${measure.cell(m)}</td></tr>`)}`)} />
           </table>
         </div>
       ))}
