@@ -154,6 +154,45 @@ export const roomUsage = pgTable(
 );
 
 /**
+ * Legs, seconds and charge per billing period, room and leg service type: the room page's
+ * 13-month chart. Kept exact by statement-level triggers on conferences and legs (migration
+ * `chart_usage_triggers`), like report_days, so every writer keeps it right.
+ */
+export const roomServiceUsage = pgTable(
+  "room_service_usage",
+  {
+    accountId: bigint("account_id", { mode: "number" }).notNull(),
+    period: date("period", { mode: "string" }).notNull(),
+    roomId: bigint("room_id", { mode: "number" }).notNull(),
+    serviceType: text("service_type", { enum: serviceTypes }).notNull(),
+    legs: integer("legs").notNull(),
+    durationS: bigint("duration_s", { mode: "number" }).notNull(),
+    chargeMinor: bigint("charge_minor", { mode: "number" }).notNull(),
+  },
+  // Room first: the room page reads its own 13 months.
+  (t) => [primaryKey({ columns: [t.accountId, t.roomId, t.period, t.serviceType] })],
+);
+
+/**
+ * The same per billing period, day of the conferences' start in the account's time zone and
+ * service type, for the whole account: the account summary's 13-month chart (a few thousand rows
+ * instead of 2,000 rooms' worth) and its month-to-date comparison. Kept by the same triggers.
+ */
+export const accountServiceDays = pgTable(
+  "account_service_days",
+  {
+    accountId: bigint("account_id", { mode: "number" }).notNull(),
+    period: date("period", { mode: "string" }).notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    serviceType: text("service_type", { enum: serviceTypes }).notNull(),
+    legs: integer("legs").notNull(),
+    durationS: bigint("duration_s", { mode: "number" }).notNull(),
+    chargeMinor: bigint("charge_minor", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.period, t.day, t.serviceType] })],
+);
+
+/**
  * Usage per GMT day of the conferences' start, room, product and service type, for the reports'
  * summaries and totals. Rows with service type '' count the conferences themselves (all of them,
  * with their length and first/last start); the other rows count the legs of that type and the

@@ -8,12 +8,14 @@ import { generateTenant } from "@/scripts/bench/tenant";
 import { createAccount, createRoom, createUser, setTariff } from "@/lib/admin/support";
 import { ingest } from "@/lib/ingest/ingest";
 import { purgeExpiredUsage } from "@/lib/usage/retention";
+import { chartRollups } from "@/lib/usage/chart-usage.testing";
 
 /**
- * The daily rollup the reports read (report_days) and each conference's totals (its legs, seconds
- * and charge) equal the same figures recomputed from the conferences and legs after every kind of
- * write: ingest (new and extended conferences, in chunks), legs written by hand, a conference
- * deleted with its legs, the retention purge, the benchmark tenant's bulk load and the demo seed.
+ * The daily rollup the reports read (report_days), each conference's totals (its legs, seconds
+ * and charge) and the charts' rollups (room_service_usage, account_service_days) equal the same
+ * figures recomputed from the conferences and legs after every kind of write: ingest (new and
+ * extended conferences, in chunks), legs written by hand, a conference deleted with its legs, the
+ * retention purge, the benchmark tenant's bulk load and the demo seed.
  */
 let t: TestDatabase;
 let accountId: number;
@@ -48,6 +50,10 @@ async function assertExact(when: string) {
   assert.ok(expected.length > 0, `${when}: there is usage to compare`);
   assert.deepEqual(await read(stored), expected, `report_days after ${when}`);
   assert.deepEqual(await read(conferenceTotals.stored), await read(conferenceTotals.recomputed), `conference totals after ${when}`);
+  // The charts' rollups, kept by their own triggers on the same tables.
+  const charts = await chartRollups(t.db);
+  assert.deepEqual(charts.rooms.stored, charts.rooms.recomputed, `room_service_usage after ${when}`);
+  assert.deepEqual(charts.days.stored, charts.days.recomputed, `account_service_days after ${when}`);
 }
 
 const leg = (id: string, conference: string, room: string, type: string, start: string, minutes: number) => ({

@@ -105,7 +105,9 @@ async function checkPages(server: RunningServer, cookie: string, pages: PageCase
     const t = totalOf(all);
     // The first page shows the first PAGE_SIZE rooms of the SQL answer, and no other (a row may hold several links); the total is the whole list's.
     const rows = all.slice(0, PAGE_SIZE);
-    const linked = new Set([...page.body.matchAll(/href="\/rooms\/(\d{6})[/?"]/g)].map((m) => m[1]));
+    // Rooms linked by the summary's table (the charts above it link their top 10 rooms too).
+    const table = page.body.slice(page.body.indexOf('data-testid="room-usage"'));
+    const linked = new Set([...table.matchAll(/href="\/rooms\/(\d{6})[/?"]/g)].map((m) => m[1]));
     const unlinked = rows.filter((r) => !linked.has(r.number)).length;
     const expectedTexts = ["Total", formatDuration(t.durationS), formatMoney(t.chargeMinor, "EUR", "fr-FR")];
     const missing = expectedTexts.filter((text) => !page.body.includes(text));

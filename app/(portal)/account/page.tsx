@@ -3,10 +3,12 @@ import { cleanupHref, CodeUsageSection, RoomUsageSection } from "@/components/ac
 import { PageActions } from "@/components/page-actions";
 import { PeriodUnavailable } from "@/components/period-unavailable";
 import { SortSwitch } from "@/components/sort-switch";
+import { AccountCharts } from "@/components/usage-charts";
 import { requireOwner } from "@/lib/auth/session";
 import { getAccount, getPeriodStatus } from "@/lib/data/account";
 import { getCodeUsage, getUnallocatedRooms } from "@/lib/data/code-usage";
 import { getRoomUsage, type RoomDisplay } from "@/lib/data/room-usage";
+import { getAccountCharts } from "@/lib/data/usage-charts";
 import { getMessages } from "@/lib/i18n/locale";
 import { readPage } from "@/lib/paging";
 import { choosePeriod, toUrlPeriod, type Period } from "@/lib/periods";
@@ -41,11 +43,12 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
     );
   }
 
-  const [status, unallocated, rooms, codes] = await Promise.all([
+  const [status, unallocated, rooms, codes, charts] = await Promise.all([
     getPeriodStatus(scope, period),
     getUnallocatedRooms(scope, period),
     byCode ? undefined : readPage(first(params.page), (slice) => getRoomUsage(scope, period, display, slice), (usage) => usage.count),
     byCode ? getCodeUsage(scope, period) : undefined,
+    getAccountCharts(scope, periods[0]!, period, account.timeZone),
   ]);
   const query = (p?: Record<string, string>) => accountQuery(period, display, byCode, p);
   return (
@@ -59,6 +62,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
       <div className="mb-6 max-w-2xl">
         <AccountSummary t={t} locale={locale} account={account} invoiced={status === "invoiced"} periods={periods} period={period} display={display} byCode={byCode} unallocated={unallocated} cleanupHref={cleanupHref(period)} />
       </div>
+      <AccountCharts t={t} locale={locale} money={account} charts={charts} period={period} periods={periods} periodHref={(p) => `/account${accountQuery(p, display, byCode)}`} />
       <div className="mb-4">
         <SortSwitch
           options={[

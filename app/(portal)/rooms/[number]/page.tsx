@@ -3,10 +3,12 @@ import { ConferenceList } from "@/components/conference-list";
 import { PageActions } from "@/components/page-actions";
 import { PeriodUnavailable } from "@/components/period-unavailable";
 import { RoomAccountSummary, RoomSummary } from "@/components/room-summary";
+import { RoomCharts } from "@/components/usage-charts";
 import { requireScope } from "@/lib/auth/session";
 import { getAccount, getPeriodStatus } from "@/lib/data/account";
 import { getBillingCodeSuggestions, getConferenceLines } from "@/lib/data/conferences";
 import { findRoom } from "@/lib/data/rooms";
+import { getRoomCharts } from "@/lib/data/usage-charts";
 import { getMessages } from "@/lib/i18n/locale";
 import { fill } from "@/lib/i18n/messages";
 import { plural } from "@/lib/i18n/plural";
@@ -40,10 +42,11 @@ export default async function RoomPage({ params, searchParams }: Props) {
   }
 
   const filter = { roomId: room.id };
-  const [status, { list, page }, suggestions] = await Promise.all([
+  const [status, { list, page }, suggestions, charts] = await Promise.all([
     getPeriodStatus(scope, period),
     readPage(first(query.page), (slice) => getConferenceLines(scope, period, filter, slice), (lines) => lines.conferences),
     getBillingCodeSuggestions(scope),
+    getRoomCharts(scope, room.id, periods[0]!, period, account.timeZone),
   ]);
   const invoiced = status === "invoiced";
   return (
@@ -54,6 +57,7 @@ export default async function RoomPage({ params, searchParams }: Props) {
         <RoomSummary t={t} locale={locale} room={room} periods={periods} period={period} conferences={list.conferences} invoiced={invoiced} />
         {scope.kind === "account" && <RoomAccountSummary t={t} account={account} room={room} period={period} />}
       </div>
+      <RoomCharts t={t} locale={locale} money={account} charts={charts} period={period} periods={periods} periodHref={(p) => `/rooms/${room.number}?period=${toUrlPeriod(p)}`} />
       <ConferenceList t={t} list={list} page={page} account={account} invoiced={invoiced} suggestions={suggestions} emptyMessage={t.room.noConferences} lockedNote={t.codes.lockedInvoiced} pageHref={(n) => `/rooms/${room.number}?period=${toUrlPeriod(period)}&page=${n}`} />
       <p className="sr-only">{plural(t.lang, list.conferences, t.room.conferencesCount, {}, account.locale)}</p>
     </>
