@@ -18,8 +18,9 @@ test("owner: account → room → conference; assign a code and see it everywher
 
   // The account page sorted by billing code shows Unallocated first.
   await page.goto(`/account?period=${month}&sort=code`);
-  const unallocatedRow = page.locator("details[data-code='']");
-  await expect(page.locator("details").first()).toHaveAttribute("data-code", "");
+  const byCode = page.getByTestId("code-usage");
+  const unallocatedRow = byCode.locator("details[data-code='']");
+  await expect(byCode.locator("details").first()).toHaveAttribute("data-code", "");
   const unallocatedBefore = Number(await unallocatedRow.locator("summary > span").nth(1).innerText());
   expect(unallocatedBefore).toBeGreaterThan(0);
   await unallocatedRow.locator("summary").click();
@@ -28,7 +29,7 @@ test("owner: account → room → conference; assign a code and see it everywher
   // Room page of the previous month: the seed's 19 conferences, 116,59 €.
   const list = new ConferenceListPage(page);
   await page.goto(`/account?period=${previousMonth().url}`);
-  await page.getByRole("link", { name: "Marilene BALLESTER" }).click();
+  await page.getByTestId("room-usage").getByRole("link", { name: "Marilene BALLESTER" }).click();
   await expect(list.table).toBeVisible();
   expect((await list.total()).slice(-2)).toEqual(["23:50:16", "116,59 €"]);
   await expect(page.locator("input[name=conference]")).toHaveCount(0); // invoiced: no selection
@@ -103,7 +104,7 @@ test("owner: bulk assignment across rooms from the Unallocated list, and auto bi
 
   // The auto billing code, applied to the room's unallocated conferences.
   await page.goto(`/account?period=${month}&display=all`);
-  await page.getByRole("row", { name: /36 095 8/ }).getByRole("link", { name: "Edit" }).click();
+  await page.getByTestId("room-usage").getByRole("row", { name: /36 095 8/ }).getByRole("link", { name: "Edit" }).click();
   await page.locator("input[name=code]").fill("bad code!");
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByTestId("field-error")).toBeVisible();
@@ -113,7 +114,7 @@ test("owner: bulk assignment across rooms from the Unallocated list, and auto bi
   await expect(page.getByTestId("form-message")).toContainText("Auto billing code saved and given to");
   await screenshot(page, "auto-code-en");
   await page.goto(`/account?period=${month}&display=all`);
-  await expect(page.getByRole("row", { name: /36 095 8/ })).toContainText("JBG-AUTO");
+  await expect(page.getByTestId("room-usage").getByRole("row", { name: /36 095 8/ })).toContainText("JBG-AUTO");
   await page.goto(`/rooms/360958?period=${month}`);
   await expect(page.getByText("Unallocated")).toHaveCount(0);
 });

@@ -56,7 +56,7 @@ test("the cardholder link opens the room; rooms of other accounts do not exist",
   await new LoginPage(page).logIn(OWNER);
   await expect(page).toHaveURL(/\/account$/);
   await page.goto(`/account?period=${previousMonth().url}`);
-  await page.getByRole("link", { name: "Marilene BALLESTER" }).click();
+  await page.getByTestId("room-usage").getByRole("link", { name: "Marilene BALLESTER" }).click();
   await expect(page).toHaveURL(new RegExp(`/rooms/332703\\?period=${previousMonth().url}`));
   await expect(page.getByText("MeetingOne Phoenix", { exact: true })).toBeVisible();
   for (const url of ["/rooms/999999", "/rooms/abc", "/rooms/602127"]) {
