@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useId } from "react";
+import { useActionState, useEffect, useId, useRef } from "react";
 import { Field } from "@/components/field";
 import type { FormState } from "@/lib/actions/form";
 
@@ -22,6 +22,11 @@ type Props = {
 export function BillingCodeForm({ action, labels, suggestions, defaultValue, children, before, compact }: Props) {
   const [state, formAction, pending] = useActionState(action, {});
   const id = useId();
+  const status = useRef<HTMLDivElement>(null);
+  // The page above may grow with the answer (a new code in the room's top 10): keep the answer in sight.
+  useEffect(() => {
+    if (state.message || state.errors) status.current?.scrollIntoView({ block: "nearest" });
+  }, [state]);
   const errors = state.errors?.code ?? [];
   const other = Object.entries(state.errors ?? {}).filter(([field]) => field !== "code").flatMap(([, messages]) => messages);
   return (
@@ -59,7 +64,7 @@ export function BillingCodeForm({ action, labels, suggestions, defaultValue, chi
           {labels.submit}
         </button>
         {/* Beside the button, not under a long table: where the eye and the screen reader are (the live region is there before it speaks). */}
-        <div role="status" aria-live="polite" className={compact ? "min-w-0 max-w-xl" : "mt-3 empty:mt-0"}>
+        <div ref={status} role="status" aria-live="polite" className={compact ? "min-w-0 max-w-xl" : "mt-3 empty:mt-0"}>
           {(state.message || other.length > 0) && (
             <p
               data-testid="form-message"
