@@ -53,15 +53,41 @@ function binDir(): string {
   throw new Error("PostgreSQL server binaries not found: install Debian's postgresql package (apt-get install postgresql).");
 }
 
-export async function startPostgres(options: { settings?: Record<string, string> } = {}): Promise<TempPostgres> {
-  const bin = binDir();
-  const dir = mkdtempSync(path.join(tmpdir(), "portal-pg-"));
-  chmodSync(dir, 0o777);
-  const dataDir = path.join(dir, "data");
+/** Runs a PostgreSQL program, as the `postgres` system user when this process is root. */
+function runAsOwner(cmd: string, args: string[]): Buffer {
   const asRoot = process.getuid?.() === 0;
-  const run = (cmd: string, args: string[]) =>
-    asRoot ? execFileSync("su", ["postgres", "-s", "/bin/sh", "-c", [cmd, ...args].map((a) => `'${a}'`).join(" ")], { stdio: "pipe" }) : execFileSync(cmd, args, { stdio: "pipe" });
-  run(path.join(bin, "initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
+  return asRoot ? execFileSync("su", ["postgres", "-s", "/bin/sh", "-c", [cmd, ...args].map((a) => `'${a}'`).join(" ")], { stdio: "pipe" }) : execFileSync(cmd, args, { stdio: "pipe" });
+}
+
+/** A temporary directory the `postgres` user may write, for a data directory and its socket. */
+function ownedDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  chmodSync(dir, 0o777);
+  return dir;
+}
+
+/** Debian's PostgreSQL, with a new cluster on a temporary directory. */
+export async function startPostgres(options: { settings?: Record<string, string> } = {}): Promise<TempPostgres & { port: number }> {
+  const dir = ownedDir("portal-pg-");
+  const dataDir = path.join(dir, "data");
+  runAsOwner(path.join(binDir(), "initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
+  return serve(dir, dataDir, options.settings ?? {});
+}
+
+/**
+ * A streaming replica of `primary` (Debian's, from startPostgres): a base backup taken with
+ * pg_basebackup, then served read-only on a port of its own, following the primary's WAL.
+ */
+export async function startReplica(primary: { port: number }, options: { settings?: Record<string, string> } = {}): Promise<TempPostgres & { port: number }> {
+  const dir = ownedDir("portal-replica-");
+  const dataDir = path.join(dir, "data");
+  runAsOwner(path.join(binDir(), "pg_basebackup"), ["-h", "127.0.0.1", "-p", String(primary.port), "-U", "postgres", "-D", dataDir, "-R", "-X", "stream", "--no-sync"]);
+  return serve(dir, dataDir, { hot_standby: "on", ...options.settings });
+}
+
+async function serve(dir: string, dataDir: string, extra: Record<string, string>): Promise<TempPostgres & { port: number }> {
+  const bin = binDir();
+  const asRoot = process.getuid?.() === 0;
   const port = await freePort();
   const settings = {
     listen_addresses: "127.0.0.1",
@@ -71,7 +97,7 @@ export async function startPostgres(options: { settings?: Record<string, string>
     synchronous_commit: "off",
     full_page_writes: "off",
     max_connections: "200",
-    ...options.settings,
+    ...extra,
   };
   const args = ["-D", dataDir, ...Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`])];
   const child: ChildProcess = asRoot
@@ -90,12 +116,13 @@ export async function startPostgres(options: { settings?: Record<string, string>
     }
   }
   return {
+    port,
     url,
     version: () => serverVersion(url()),
     stop: async () => {
       // su does not forward signals to its child reliably: ask the server itself to stop.
       try {
-        run(path.join(bin, "pg_ctl"), ["stop", "-D", dataDir, "-m", "immediate"]);
+        runAsOwner(path.join(bin, "pg_ctl"), ["stop", "-D", dataDir, "-m", "immediate"]);
       } catch {
         child.kill("SIGKILL");
       }
