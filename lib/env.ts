@@ -42,6 +42,11 @@ const schema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(1).default(10_000),
   /** On SIGTERM, requests and downloads under way may finish for this long; then their connections are closed. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(0).default(25_000),
+  /**
+   * How long a worker holds a scheduled report's run it took (seconds): a worker that died with it
+   * leaves it to another after this long. Longer than the slowest report takes to build and send.
+   */
+  DELIVERY_LEASE_SECONDS: z.coerce.number({ error: "must be a number of seconds" }).int().min(5).default(120),
   /** json: one JSON object a line (time, level, msg, request id…); text: the message alone. Default: text on a terminal, else json. */
   LOG_FORMAT: z.enum(["json", "text"], { error: "must be json or text" }).optional(),
 });
@@ -88,6 +93,11 @@ export function loadSessionEnv(source: NodeJS.ProcessEnv = process.env): { idleM
 export function loadHttpEnv(source: NodeJS.ProcessEnv = process.env): { headersTimeoutMs: number; trustProxy: number; shutdownTimeoutMs: number } {
   const e = parse(source);
   return { headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS, trustProxy: e.TRUST_PROXY, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS };
+}
+
+/** The job worker's own settings: how long a run taken for delivery is held. */
+export function loadJobEnv(source: NodeJS.ProcessEnv = process.env): { deliveryLeaseMs: number } {
+  return { deliveryLeaseMs: parse(source).DELIVERY_LEASE_SECONDS * 1000 };
 }
 
 /** How the processes write their log lines. */

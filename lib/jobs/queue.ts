@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import PgBoss from "pg-boss";
 import type { Database } from "@/db/client";
-import { loadEnv } from "@/lib/env";
+import { loadEnv, loadJobEnv } from "@/lib/env";
 import { checkBudgets } from "@/lib/alerts/deliver";
 import { DELIVERY_ATTEMPTS, RETRY_BASE_MS } from "@/lib/schedules/retry";
 import { deliverRun, enqueueDueRuns, type DeliverySettings } from "@/lib/schedules/runs";
@@ -39,7 +39,7 @@ async function deliverySettings(enqueue: DeliverySettings["enqueue"], options: W
     render,
     maxAttempts: options.maxAttempts ?? DELIVERY_ATTEMPTS,
     retryBaseMs: options.retryBaseMs ?? RETRY_BASE_MS,
-    leaseMs: options.leaseMs ?? 120_000,
+    leaseMs: options.leaseMs ?? loadJobEnv().deliveryLeaseMs,
     workerId: `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`,
     enqueue,
     log: options.log ?? log,
