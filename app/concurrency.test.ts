@@ -16,6 +16,7 @@ import { addMonths, periodOf, toUrlPeriod } from "@/lib/periods";
 import { login } from "../scripts/bench/http";
 import { startServer, type RunningServer } from "../scripts/bench/server";
 import { freePort } from "../scripts/lib/postgres";
+import { assignedText, codeForm, conferenceLinks, CONFLICT_TEXT, legsCsv } from "../scripts/lib/soak";
 
 /**
  * A soak test: the portal used by several people at once, as it is every day. Two accounts' owners
@@ -48,18 +49,7 @@ const note = (kind: keyof typeof counts, detail: string) => {
 };
 
 /** `conferences` conferences of `legsEach` legs in `room`, in the soak's month, as a CSV file. */
-function legs(prefix: string, room: string, conferences: number, legsEach: number): string {
-  const lines = ["leg_id,conference_id,room_number,service_type,started_at,ended_at,caller_name,caller_number,dialed_number,billing_code,product"];
-  const [year, month] = PERIOD.split("-").map(Number) as [number, number];
-  const start = Date.UTC(year, month - 1, 3, 8);
-  for (let c = 0; c < conferences; c++) {
-    for (let l = 0; l < legsEach; l++) {
-      const joined = new Date(start + c * 3_600_000 + l * 60_000);
-      lines.push(`${prefix}-${c}-${l},${prefix}-${c},${room},toll,${joined.toISOString()},${new Date(joined.getTime() + 600_000).toISOString()},Caller ${l},,,,`);
-    }
-  }
-  return lines.join("\n");
-}
+const legs = (prefix: string, room: string, conferences: number, legsEach: number) => legsCsv(PERIOD, prefix, room, conferences, legsEach);
 
 async function ingest(party: Party, body: string): Promise<{ status: number; body: string }> {
   const response = await fetch(`${server.url}/api/v1/cdrs`, { method: "POST", headers: { authorization: `Bearer ${party.key}`, "content-type": "text/csv" }, body });
@@ -103,8 +93,6 @@ after(async () => {
   rmSync(outbox.dir, { recursive: true, force: true });
 });
 
-const decode = (s: string) => s.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&amp;/g, "&");
-
 /**
  * A page as its viewer sees it; counted wrong if it answers 5xx, if it does not name the viewer,
  * or if it shows any of `foreign` (another account's or room's names and numbers).
@@ -121,17 +109,6 @@ async function view(url: string, cookie: string, viewer: string, foreign: string
   return html;
 }
 
-const conferenceLinks = (html: string) => [...new Set([...html.matchAll(/href="(\/rooms\/\d+\/conferences\/\d+)[^"]*"/g)].map((m) => m[1]!))];
-
-/** The billing-code form of a conference page, as a browser without JavaScript posts it. */
-function codeForm(html: string): FormData | undefined {
-  const form = html.match(/<form[^>]*data-testid="billing-code-form"[\s\S]*?<\/form>/)?.[0];
-  if (!form) return undefined;
-  const data = new FormData();
-  for (const m of form.matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?\/>/g)) data.append(decode(m[1]!), decode(m[2] ?? ""));
-  return data;
-}
-
 async function assign(party: Party, url: string, form: FormData, code: string, foreign: string[]) {
   const body = new FormData();
   for (const [name, value] of form) body.append(name, value);
@@ -142,8 +119,8 @@ async function assign(party: Party, url: string, form: FormData, code: string, f
   if (response.status >= 500) return note("serverErrors", `${response.status} on assigning ${code} at ${url}`);
   const seen = foreign.find((f) => html.includes(f));
   if (seen) note("foreign", `assigning at ${url} shows ${seen}`);
-  if (html.includes(`Code ${code} assigned to 1 conference`)) counts.assigned++;
-  else if (html.includes("changed by someone else since you opened the page")) counts.conflicts++;
+  if (html.includes(assignedText(code))) counts.assigned++;
+  else if (html.includes(CONFLICT_TEXT)) counts.conflicts++;
   else note("unexplained", `assigning ${code} at ${url}: ${response.status}`);
 }
 
