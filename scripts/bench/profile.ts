@@ -4,7 +4,7 @@
  * and Next are bundled and minified in Next's runtime and in the build's chunks, so each frame is
  * mapped back to its original source file through the source map beside the bundle.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { SourceMap, type SourceMapPayload } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -111,11 +111,14 @@ function summarizeProfile(file: string, top = 30): ProfileSummary {
   };
 }
 
-/** The newest .cpuprofile in a directory. */
-function newestProfile(dir: string): string | undefined {
-  const files = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).sort();
-  const last = files.at(-1);
-  return last ? path.join(dir, last) : undefined;
+/**
+ * The server's main thread's profile: the largest .cpuprofile in the directory. Node writes one
+ * per thread, and tsx's module loader thread exits last, so the newest is the loader's.
+ */
+function mainThreadProfile(dir: string): string | undefined {
+  const files = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile"));
+  const largest = files.map((f) => ({ file: path.join(dir, f), bytes: statSync(path.join(dir, f)).size })).sort((a, b) => b.bytes - a.bytes)[0];
+  return largest?.file;
 }
 
 /**
@@ -143,7 +146,7 @@ export async function profileServer<T>(options: {
     const stop = options.resources.add("next start (profiled)", () => server.stop());
     const value = await options.work(server);
     await stop();
-    const file = newestProfile(dir);
+    const file = mainThreadProfile(dir);
     if (!file) throw new Error(`no CPU profile written in ${dir}:\n${server.output()}`);
     return { value, summary: summarizeProfile(file), pid: server.pid };
   } finally {
