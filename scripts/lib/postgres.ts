@@ -101,8 +101,11 @@ async function serve(dir: string, dataDir: string, extra: Record<string, string>
   };
   const args = ["-D", dataDir, ...Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`])];
   const child: ChildProcess = asRoot
-    ? spawn("su", ["postgres", "-s", "/bin/sh", "-c", `exec '${path.join(bin, "postgres")}' ${args.map((a) => `'${a}'`).join(" ")}`], { stdio: "ignore" })
-    : spawn(path.join(bin, "postgres"), args, { stdio: "ignore" });
+    ? spawn("su", ["postgres", "-s", "/bin/sh", "-c", `exec '${path.join(bin, "postgres")}' ${args.map((a) => `'${a}'`).join(" ")}`], { stdio: ["ignore", "ignore", "pipe"] })
+    : spawn(path.join(bin, "postgres"), args, { stdio: ["ignore", "ignore", "pipe"] });
+  // Its last lines, to say why it did not start.
+  let log = "";
+  child.stderr!.on("data", (chunk: Buffer) => void (log = (log + chunk.toString("utf8")).slice(-2000)));
   const url = (database = "postgres") => `postgres://postgres@127.0.0.1:${port}/${database}`;
   for (let i = 0; ; i++) {
     const client = new pg.Client({ connectionString: url() });
@@ -111,7 +114,7 @@ async function serve(dir: string, dataDir: string, extra: Record<string, string>
       await client.end();
       break;
     } catch (error) {
-      if (i > 100 || child.exitCode !== null) throw new Error(`PostgreSQL did not start: ${String(error)}`);
+      if (i > 300 || child.exitCode !== null) throw new Error(`PostgreSQL did not start: ${String(error)}\n${log}`);
       await sleep(100);
     }
   }
