@@ -1,6 +1,5 @@
 import "server-only";
 import { cookies } from "next/headers";
-import { unstable_rethrow } from "next/navigation";
 import { cache } from "react";
 import type { Database } from "@/db/client";
 import { parseLsn, primaryPosition, readDatabase } from "@/db/replicas";
@@ -18,9 +17,10 @@ async function lastWriteOfRequest(): Promise<string | undefined> {
     const value = (await cookies()).get(LAST_WRITE_COOKIE)?.value;
     return parseLsn(value) === undefined ? undefined : value;
   } catch (error) {
-    // Outside a request (the worker, a script, a test) there is no cookie; Next's own signals pass.
-    unstable_rethrow(error);
-    return undefined;
+    // Outside a request (the worker, a script, a test) there is no cookie; anything else (Next's
+    // own signals while it prerenders) goes on.
+    if (error instanceof Error && /outside a request scope/.test(error.message)) return undefined;
+    throw error;
   }
 }
 
