@@ -13,18 +13,18 @@ import { configuredReplicaUrls } from "./env";
 import * as schema from "./schema";
 
 /** A replica further behind the primary than this serves no reads. */
-export const MAX_LAG_MS = 5_000;
+const MAX_LAG_MS = 5_000;
 /** How long a read waits for a replica to replay the reader's last write before it reads from the primary. */
 export const REPLAY_WAIT_MS = 200;
 /** A replica that failed is left alone this long, then checked again in the background. */
-export const DOWN_FOR_MS = 5_000;
+const DOWN_FOR_MS = 5_000;
 /** A replica's position and lag are re-read this often, on use. */
 const CHECK_EVERY_MS = 1_000;
 /** A replica that does not take a connection in this time is down: a dead one never holds a page long. */
 const CONNECT_TIMEOUT_MS = 1_000;
 const POLL_EVERY_MS = 10;
 
-export type ReplicaStatus = "unknown" | "up" | "lagging" | "down";
+type ReplicaStatus = "unknown" | "up" | "lagging" | "down";
 
 /** A WAL position ("16/B374D848") as a number; undefined for anything else. */
 export function parseLsn(text: string | undefined | null): bigint | undefined {
