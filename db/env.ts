@@ -4,11 +4,19 @@ import { z } from "zod";
  * Where the database is: read here by the client (db/client.ts), and with every other setting by
  * lib/env.ts, which adds these to its schema.
  */
+const POSTGRES_URL = /^postgres(ql)?:\/\//;
+
 export const databaseSettings = {
   DATA_DIR: z.string().min(1).default(".data"),
-  DATABASE_URL: z
+  DATABASE_URL: z.string().regex(POSTGRES_URL, "must be a postgres:// connection URL").optional(),
+  /** Read replicas of DATABASE_URL's server, comma-separated: pages and downloads may read from them. */
+  DATABASE_REPLICA_URL: z
     .string()
-    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection URL")
+    .transform((list) => list.split(",").map((url) => url.trim()))
+    .check((ctx) => {
+      const wrong = ctx.value.findIndex((url) => !POSTGRES_URL.test(url));
+      if (wrong >= 0) ctx.issues.push({ code: "custom", input: ctx.value, message: `must be postgres:// connection URLs separated by commas (URL ${wrong + 1} is not)` });
+    })
     .optional(),
 };
 
@@ -26,6 +34,13 @@ export function parseSettings<S extends z.ZodType>(schema: S, source: NodeJS.Pro
 }
 
 const urlOnly = z.object({ DATABASE_URL: databaseSettings.DATABASE_URL });
+
+const replicasOnly = z.object({ DATABASE_REPLICA_URL: databaseSettings.DATABASE_REPLICA_URL });
+
+/** DATABASE_REPLICA_URL, checked: the replicas' URLs, none when unset. */
+export function configuredReplicaUrls(source: NodeJS.ProcessEnv = process.env): string[] {
+  return parseSettings(replicasOnly, source).DATABASE_REPLICA_URL ?? [];
+}
 
 /** DATABASE_URL, checked; undefined when unset. */
 export function configuredDatabaseUrl(source: NodeJS.ProcessEnv = process.env): string | undefined {

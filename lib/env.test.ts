@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { configuredReplicaUrls } from "@/db/env";
 import { EnvError, loadEnv, loadIngestEnv } from "./env";
 
 const base: NodeJS.ProcessEnv = { NODE_ENV: "test", DATABASE_URL: "postgres://localhost/x", AUTH_SECRET: "x".repeat(32), ENCRYPTION_KEY: "a".repeat(64) };
@@ -22,4 +23,10 @@ test("a CDR limit that is not a number stops the start with its name, instead of
   assert.throws(() => loadIngestEnv({ ...base, INGEST_MAX_BYTES: "lots" }), (e: unknown) => e instanceof EnvError && /INGEST_MAX_BYTES: must be a number of bytes/.test(e.message));
   assert.throws(() => loadEnv({ ...base, INGEST_MAX_BYTES: "256M" }), /INGEST_MAX_BYTES: must be a number of bytes/);
   assert.throws(() => loadEnv({ ...base, INGEST_IDLE_TIMEOUT_MS: "30s" }), /INGEST_IDLE_TIMEOUT_MS: must be a number of milliseconds/);
+});
+
+test("read replicas: DATABASE_REPLICA_URL holds one or several postgres:// URLs; a wrong one is named by its place", () => {
+  assert.deepEqual(configuredReplicaUrls(base), []);
+  assert.deepEqual(configuredReplicaUrls({ ...base, DATABASE_REPLICA_URL: "postgres://r1/portal, postgresql://r2/portal" }), ["postgres://r1/portal", "postgresql://r2/portal"]);
+  assert.throws(() => loadEnv({ ...base, DATABASE_REPLICA_URL: "postgres://r1/portal,r2:5432" }), (e: unknown) => e instanceof EnvError && /DATABASE_REPLICA_URL: must be postgres:\/\/ connection URLs separated by commas \(URL 2 is not\)/.test(e.message));
 });

@@ -6,6 +6,7 @@ import type { AccountScope, Scope } from "@/lib/auth/scope";
 import { formError, NotFoundError } from "@/lib/errors";
 import { hasForbiddenText } from "@/lib/http/input-guard";
 import { getMessages } from "@/lib/i18n/locale";
+import { rememberWrite } from "@/lib/read-your-writes";
 import type { Messages } from "@/lib/i18n/messages";
 
 /**
@@ -33,7 +34,8 @@ type Options = { notFound?: (t: Messages) => string };
  * A record outside the session's scope is "not found", exactly as an unknown one, and nothing changes.
  * (Next's notFound() is not handled consistently for actions called from useActionState, so the
  * form shows the not-found message instead.) The submitted text values come back so a form keeps
- * what the user typed.
+ * what the user typed. Once the handler has run, its writes are remembered (`rememberWrite`): the
+ * page shown next reads them, also from a replica.
  */
 export function runFormAction<S extends z.ZodType, X extends object = object>(schema: SchemaFor<S>, formData: FormData, handler: Handler<z.output<S>, Scope, X>, options?: Options): Promise<FormState & Partial<X>> {
   return run(schema, formData, "signed-in", handler, options) as Promise<FormState & Partial<X>>;
@@ -64,7 +66,7 @@ async function run<S extends z.ZodType, X extends object>(schema: SchemaFor<S>, 
   try {
     const parsed = (schema instanceof z.ZodType ? schema : await schema({ scope, t })).safeParse(raw);
     if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error, t), values };
-    const outcome = await handler({ scope, displayName, sessionId, input: parsed.data, t });
+    const outcome = await handler({ scope, displayName, sessionId, input: parsed.data, t }).finally(rememberWrite);
     return typeof outcome === "string" ? { ok: true, message: outcome } : { ok: true, ...outcome };
   } catch (error) {
     return { ...errorState(error, t, options), values };

@@ -2,6 +2,7 @@
 
 import { getDb } from "@/db/client";
 import { loadEnv } from "@/lib/env";
+import { rememberWrite } from "@/lib/read-your-writes";
 import { readUnsubscribeToken, unsubscribe } from "@/lib/schedules/unsubscribe";
 
 /**
@@ -13,5 +14,6 @@ export async function confirmUnsubscribe(token: string): Promise<{ ok: boolean }
   const target = readUnsubscribeToken(loadEnv().encryptionKey, token);
   if (!target) return { ok: false };
   await unsubscribe(await getDb(), target.accountId, target.email);
+  await rememberWrite();
   return { ok: true };
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import { cache } from "react";
-import { getDb } from "@/db/client";
+import { getReadDb } from "@/lib/read-your-writes";
 import { accounts, billingPeriods } from "@/db/schema";
 import type { Scope } from "@/lib/auth/scope";
 import type { Period } from "@/lib/periods";
@@ -17,7 +17,7 @@ export type AccountInfo = {
 
 /** The scope's account (a room holder sees their room's account header, as in the OAI). */
 export const getAccount = cache(async (scope: Scope): Promise<AccountInfo> => {
-  const db = await getDb();
+  const db = await getReadDb();
   const [account] = await db
     .select({
       number: accounts.number,
@@ -36,7 +36,7 @@ export const getAccount = cache(async (scope: Scope): Promise<AccountInfo> => {
 export type PeriodStatus = "invoiced" | "open";
 
 export async function getPeriodStatus(scope: Scope, period: Period): Promise<PeriodStatus> {
-  const db = await getDb();
+  const db = await getReadDb();
   const [row] = await db
     .select({ status: billingPeriods.status })
     .from(billingPeriods)

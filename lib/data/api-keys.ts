@@ -2,6 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import { getReadDb } from "@/lib/read-your-writes";
 import { usageApiKeys } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { assertOwner, type AccountScope } from "@/lib/auth/scope";
@@ -27,7 +28,7 @@ export type ApiKeyListItem = { id: number; name: string; prefix: string; created
 /** The account's keys, newest first, revoked ones included (with when). */
 export async function listApiKeys(scope: AccountScope): Promise<ApiKeyListItem[]> {
   assertOwner(scope, "API keys");
-  const db = await getDb();
+  const db = await getReadDb();
   return db
     .select({ id: usageApiKeys.id, name: usageApiKeys.name, prefix: usageApiKeys.prefix, createdAt: usageApiKeys.createdAt, lastUsedAt: usageApiKeys.lastUsedAt, revokedAt: usageApiKeys.revokedAt })
     .from(usageApiKeys)

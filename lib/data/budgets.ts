@@ -1,6 +1,7 @@
 import "server-only";
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type Transaction } from "@/db/client";
+import { getReadDb } from "@/lib/read-your-writes";
 import { budgetAlertDeliveries, budgetAlerts, budgets, rooms, users, type AlertStatus, type Budget, type BudgetTarget } from "@/db/schema";
 import { budgetSpend } from "@/lib/alerts/crossings";
 import { budgetTargetLabel } from "@/lib/alerts/labels";
@@ -37,7 +38,7 @@ const budgetColumns = {
 /** The account's budgets with what the current billing period (a month in the account's zone) spent of each. */
 export async function listBudgets(scope: AccountScope, timeZone: string, now = new Date()): Promise<{ period: Period; budgets: BudgetLine[] }> {
   assertOwner(scope, "budgets");
-  const db = await getDb();
+  const db = await getReadDb();
   const period = periodOf(now, timeZone);
   const [list, spend, reached] = await Promise.all([
     db
@@ -75,7 +76,7 @@ export type AlertHistoryLine = {
 /** The account's alerts, newest first (the last `limit`), with whom each was sent to and when. */
 export async function alertHistory(scope: AccountScope, limit = 50): Promise<AlertHistoryLine[]> {
   assertOwner(scope, "budgets");
-  const db = await getDb();
+  const db = await getReadDb();
   const alerts = await db
     .select({ id: budgetAlerts.id, period: budgetAlerts.period, threshold: budgetAlerts.threshold, amountMinor: budgetAlerts.amountMinor, spentMinor: budgetAlerts.spentMinor, status: budgetAlerts.status, createdAt: budgetAlerts.createdAt, target: budgets.target, roomNumber: rooms.number, cardholder: users.displayName, billingCode: budgets.billingCode })
     .from(budgetAlerts)

@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { getDb } from "@/db/client";
+import { getReadDb } from "@/lib/read-your-writes";
 import { rows } from "@/db/rows";
 import { roomFilter, type AccountScope, type Scope } from "@/lib/auth/scope";
 import type { Period } from "@/lib/periods";
@@ -14,7 +14,7 @@ const rollupLine = z.object({ billing_code: z.string(), number: z.string(), card
 
 /** Totals per billing code for a period (Unallocated first), each with its rooms, from the rollups. */
 export async function getCodeUsage(scope: Scope, period: Period): Promise<{ codes: CodeUsage[]; total: { conferences: number; durationS: number; chargeMinor: number } }> {
-  const db = await getDb();
+  const db = await getReadDb();
   const lines = await rows(db, rollupLine, sql`
     select u.billing_code, r.number, holder.display_name as cardholder, u.conferences, u.duration_s, u.charge_minor
     from usage_rollups u
@@ -47,7 +47,7 @@ const unallocatedRoom = z.object({ number: z.string(), cardholder: z.string(), c
  * rollups: the clean-up page's room filter and the account summary's "Unallocated" line.
  */
 export async function getUnallocatedRooms(scope: AccountScope, period: Period): Promise<{ rooms: { number: string; cardholder: string; conferences: number }[]; conferences: number; chargeMinor: number }> {
-  const db = await getDb();
+  const db = await getReadDb();
   const lines = await rows(db, unallocatedRoom, sql`
     select r.number, holder.display_name as cardholder, u.conferences, u.charge_minor
     from usage_rollups u

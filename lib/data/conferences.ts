@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { getDb } from "@/db/client";
+import { getReadDb } from "@/lib/read-your-writes";
 import { oneRow, rows } from "@/db/rows";
 import { billingCodeSources } from "@/db/schema";
 import type { Scope } from "@/lib/auth/scope";
@@ -57,7 +57,7 @@ export async function getConferenceLines(
   filter: ConferenceFilter,
   slice?: { offset: number; limit: number },
 ): Promise<{ lines: ConferenceLine[]; total: Totals; conferences: number }> {
-  const db = await getDb();
+  const db = await getReadDb();
   const [lines, whole] = await Promise.all([
     rows(db, conferenceLine, conferenceLinesQuery(scope, period, filter, slice)),
     slice ? oneRow(db, listTotals, conferenceTotalsQuery(scope, period, filter)) : undefined,
@@ -123,7 +123,7 @@ export type Participant = z.output<typeof participant>;
 /** A conference of the scope in the given room, with its participants; undefined (→ 404) outside the scope. */
 export async function getConference(scope: Scope, roomNumber: string, conferenceId: number): Promise<{ conference: ConferenceDetail; participants: Participant[]; total: Totals } | undefined> {
   if (!Number.isSafeInteger(conferenceId) || conferenceId <= 0) return undefined;
-  const db = await getDb();
+  const db = await getReadDb();
   const [[conference], participants] = await Promise.all([
     rows(db, conferenceDetail, conferenceQuery(scope, roomNumber, conferenceId)),
     rows(db, participant, participantsQuery(scope, roomNumber, conferenceId)),
@@ -141,7 +141,7 @@ const SUGGESTIONS = 500;
  * skipping through the (account, code) index, one probe per code.
  */
 export async function getBillingCodeSuggestions(scope: Scope): Promise<string[]> {
-  const db = await getDb();
+  const db = await getReadDb();
   const codes = await rows(db, z.object({ code: z.string() }), sql`
     with recursive used(code, n) as (
       (select billing_code, 1 from usage_rollups where account_id = ${scope.accountId} and billing_code > '' order by billing_code limit 1)

@@ -1,7 +1,8 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { getDb, type Queryable } from "@/db/client";
+import { type Queryable } from "@/db/client";
+import { getReadDb } from "@/lib/read-your-writes";
 import { oneRow, rows } from "@/db/rows";
 import type { AccountScope } from "@/lib/auth/scope";
 import { getAccount } from "@/lib/data/account";
@@ -25,7 +26,7 @@ export type FilterOptions = { cardholders: Person[]; owners: Person[]; groups: G
 
 /** The cardholders, owners and groups the report builder offers: the account's own. */
 export async function getReportFilterOptions(scope: AccountScope): Promise<FilterOptions> {
-  const db = await getDb();
+  const db = await getReadDb();
   const [cardholders, owners, groups] = await Promise.all([
     rows(db, person, sql`
       select u.id, u.display_name as name, u.email from users u
@@ -47,7 +48,7 @@ export async function getReportFilterOptions(scope: AccountScope): Promise<Filte
  * ValidationError naming the field. `db`: the transaction of a schedule being saved.
  */
 export async function getReportFilterNames(scope: AccountScope, query: ReportQuery, t: Messages, db?: Queryable): Promise<FilterNames> {
-  const q = db ?? (await getDb());
+  const q = db ?? (await getReadDb());
   const { accountId } = scope;
   const none = Promise.resolve([]);
   const [cardholders, owners, groups] = await Promise.all([
@@ -139,7 +140,7 @@ function linePages(db: Queryable, def: ReportDefinition, accountId: number, quer
  */
 export async function getReportPage(scope: AccountScope, query: ReportQuery, requested: string | undefined, c: { t: Messages; locale: Locale; currency: string }): Promise<ReportPage> {
   const def = reportDefinition(query.type);
-  const db = await getDb();
+  const db = await getReadDb();
   const pages = (def.summary ? summaryPages : linePages)(db, def, scope.accountId, query);
   const { list, page } = await readPage(requested, pages, (read) => Number(read.totals.lines));
   const lines = list.rows.map((row) => def.line(row, c));

@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { getDb } from "@/db/client";
+import { getReadDb } from "@/lib/read-your-writes";
 import { oneRow, rows } from "@/db/rows";
 import { roomFilter, type Scope } from "@/lib/auth/scope";
 import { subtotal } from "@/lib/paging";
@@ -25,7 +25,7 @@ export type RoomUsage = { rows: RoomUsageRow[]; total: { durationS: number; char
  * still cover the whole list (the total of all rooms equals the sum of all their lines).
  */
 export async function getRoomUsage(scope: Scope, period: Period, display: RoomDisplay, slice?: { offset: number; limit: number }): Promise<RoomUsage & { count: number }> {
-  const db = await getDb();
+  const db = await getReadDb();
   const inScope = sql`r.account_id = ${scope.accountId} and ${roomFilter(scope, sql`r.id`)}`;
   const joinUsage = sql`${display === "active" ? sql`join` : sql`left join`} room_usage x on x.account_id = r.account_id and x.room_id = r.id and x.period = ${period}`;
   const [lines, sum] = await Promise.all([

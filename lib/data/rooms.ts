@@ -1,6 +1,7 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import { getReadDb } from "@/lib/read-your-writes";
 import { rooms, users } from "@/db/schema";
 import { roomFilter, type Scope } from "@/lib/auth/scope";
 
@@ -9,7 +10,7 @@ export type RoomHeader = { id: number; number: string; cardholder: string; autoB
 /** A room of the scope by its number; undefined (→ 404) for a room outside it. */
 export async function findRoom(scope: Scope, number: string): Promise<RoomHeader | undefined> {
   if (!/^\d{6}$/.test(number)) return undefined;
-  const db = await getDb();
+  const db = await getReadDb();
   const [room] = await db
     .select({ id: rooms.id, number: rooms.number, cardholder: users.displayName, autoBillingCode: rooms.autoBillingCode })
     .from(rooms)

@@ -7,6 +7,7 @@ import "server-only";
 import { X509Certificate } from "node:crypto";
 import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type Queryable } from "@/db/client";
+import { getReadDb } from "@/lib/read-your-writes";
 import { accounts, emailUnsubscribes, reportSchedules, runDeliveries, scheduleRuns, type DeliveryDetails, type ReportSchedule, type ScheduleRun } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { assertOwner, type AccountScope } from "@/lib/auth/scope";
@@ -155,7 +156,7 @@ export type ScheduleListItem = ScheduleView & { lastRun: { runAt: Date; status: 
 /** The account's active schedules with their last run, oldest first. */
 export async function listSchedules(scope: AccountScope): Promise<ScheduleListItem[]> {
   assertOwner(scope, "schedule");
-  const db = await getDb();
+  const db = await getReadDb();
   const rows = await db
     .select()
     .from(reportSchedules)
@@ -174,7 +175,7 @@ export async function listSchedules(scope: AccountScope): Promise<ScheduleListIt
   });
 }
 
-/** The account's active schedule, for what edits, tests or sends it. */
+/** The account's active schedule, for what edits, tests or sends it: read on the primary, as what decides a write. */
 export async function getSchedule(scope: AccountScope, id: number): Promise<ScheduleView> {
   assertOwner(scope, "schedule");
   const [row] = await (await getDb()).select().from(reportSchedules).where(ownSchedule(scope, id));
@@ -185,7 +186,7 @@ export async function getSchedule(scope: AccountScope, id: number): Promise<Sche
 /** The account's schedule, active or cancelled: its page shows a cancelled one read only. */
 async function readSchedule(scope: AccountScope, id: number): Promise<ScheduleView> {
   assertOwner(scope, "schedule");
-  const [row] = await (await getDb()).select().from(reportSchedules).where(ownScheduleToRead(scope, id));
+  const [row] = await (await getReadDb()).select().from(reportSchedules).where(ownScheduleToRead(scope, id));
   if (!row) throw new NotFoundError("schedule not found");
   return view(row);
 }
@@ -195,7 +196,7 @@ export type CancelledSchedule = { id: number; name: string; reportQuery: string;
 /** The account's cancelled schedules, most recently cancelled first (the latest `limit`). */
 async function listCancelledSchedules(scope: AccountScope, limit = 20): Promise<CancelledSchedule[]> {
   assertOwner(scope, "schedule");
-  const rows = await (await getDb())
+  const rows = await (await getReadDb())
     .select({ id: reportSchedules.id, name: reportSchedules.name, reportQuery: reportSchedules.reportQuery, cancelledAt: reportSchedules.updatedAt })
     .from(reportSchedules)
     .where(and(eq(reportSchedules.accountId, scope.accountId), eq(reportSchedules.status, "cancelled")))
@@ -230,7 +231,7 @@ export type RunHistory = {
 export async function scheduleHistory(scope: AccountScope, scheduleId: number, limit = 50): Promise<RunHistory[]> {
   assertOwner(scope, "schedule");
   await readSchedule(scope, scheduleId);
-  const db = await getDb();
+  const db = await getReadDb();
   const runs = await db
     .select()
     .from(scheduleRuns)
@@ -260,7 +261,7 @@ export async function scheduleHistory(scope: AccountScope, scheduleId: number, l
 /** The account's unsubscribed addresses (lower-cased), shown in the schedule list. */
 async function unsubscribedAddresses(scope: AccountScope): Promise<string[]> {
   assertOwner(scope, "schedule");
-  const rows = await (await getDb()).select({ email: emailUnsubscribes.email }).from(emailUnsubscribes).where(eq(emailUnsubscribes.accountId, scope.accountId)).orderBy(emailUnsubscribes.email);
+  const rows = await (await getReadDb()).select({ email: emailUnsubscribes.email }).from(emailUnsubscribes).where(eq(emailUnsubscribes.accountId, scope.accountId)).orderBy(emailUnsubscribes.email);
   return rows.map((r) => r.email);
 }
 
@@ -277,12 +278,12 @@ export async function getScheduleWithHistory(scope: AccountScope, id: number) {
 
 /** The run a signed report link names (the link is the authorization: no session). */
 export async function getLinkedRun(target: { accountId: number; runId: number }): Promise<ScheduleRun | undefined> {
-  const [run] = await (await getDb()).select().from(scheduleRuns).where(and(eq(scheduleRuns.accountId, target.accountId), eq(scheduleRuns.id, target.runId)));
+  const [run] = await (await getReadDb()).select().from(scheduleRuns).where(and(eq(scheduleRuns.accountId, target.accountId), eq(scheduleRuns.id, target.runId)));
   return run;
 }
 
 /** The account an unsubscribe link names, for the page to say which reports stop. */
 export async function getUnsubscribeAccount(accountId: number): Promise<{ number: string; companyName: string } | undefined> {
-  const [account] = await (await getDb()).select({ number: accounts.number, companyName: accounts.companyName }).from(accounts).where(eq(accounts.id, accountId));
+  const [account] = await (await getReadDb()).select({ number: accounts.number, companyName: accounts.companyName }).from(accounts).where(eq(accounts.id, accountId));
   return account;
 }

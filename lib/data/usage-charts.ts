@@ -2,7 +2,7 @@ import "server-only";
 import { TZDate } from "@date-fns/tz";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { getDb } from "@/db/client";
+import { getReadDb } from "@/lib/read-your-writes";
 import { oneRow, rows } from "@/db/rows";
 import { serviceTypes, type ServiceType } from "@/db/schema";
 import { roomFilter, type AccountScope, type Scope } from "@/lib/auth/scope";
@@ -41,7 +41,7 @@ function months(current: Period, found: z.output<typeof monthRow>[]): MonthUsage
  * account summary's total for that period.
  */
 export async function getAccountMonths(scope: AccountScope, current: Period): Promise<MonthUsage[]> {
-  const found = await rows(await getDb(), monthRow, sql`
+  const found = await rows(await getReadDb(), monthRow, sql`
     select period::text as period, service_type, sum(duration_s) as duration_s, sum(charge_minor) as charge_minor
     from account_service_days
     where account_id = ${scope.accountId} and period between ${addMonths(current, 1 - CHART_MONTHS)} and ${current}
@@ -51,7 +51,7 @@ export async function getAccountMonths(scope: AccountScope, current: Period): Pr
 
 /** A room's 13 months up to `current` per service type (room_service_usage); each equals the room page's total. */
 export async function getRoomMonths(scope: Scope, roomId: number, current: Period): Promise<MonthUsage[]> {
-  const found = await rows(await getDb(), monthRow, sql`
+  const found = await rows(await getReadDb(), monthRow, sql`
     select period::text as period, service_type, duration_s, charge_minor
     from room_service_usage
     where account_id = ${scope.accountId} and room_id = ${roomId} and ${roomFilter(scope, sql`room_id`)}
@@ -87,7 +87,7 @@ const TOP = 10;
 /** The period's 10 rooms with the highest charge (room_usage, as the account summary), with the period's total and room count. */
 export async function getTopRooms(scope: AccountScope, period: Period): Promise<Top> {
   return toTop(
-    await rows(await getDb(), topRow, sql`
+    await rows(await getReadDb(), topRow, sql`
       select r.number as key, holder.display_name as label, x.duration_s, x.charge_minor,
              sum(x.duration_s) over () as total_duration_s, sum(x.charge_minor) over () as total_charge_minor, count(*) over () as count
       from room_usage x
@@ -105,7 +105,7 @@ export async function getTopRooms(scope: AccountScope, period: Period): Promise<
  */
 export async function getTopCodes(scope: Scope, period: Period, roomId?: number): Promise<Top> {
   return toTop(
-    await rows(await getDb(), topRow, sql`
+    await rows(await getReadDb(), topRow, sql`
       select billing_code as key, billing_code as label, duration_s, charge_minor,
              sum(duration_s) over () as total_duration_s, sum(charge_minor) over () as total_charge_minor, count(*) over () as count
       from (
@@ -140,7 +140,7 @@ function monthProgress(current: Period, timeZone: string, now: Date): { day: num
 export async function getAccountMonthToDate(scope: AccountScope, current: Period, timeZone: string, now = new Date()): Promise<MonthToDate> {
   const { day, elapsed } = monthProgress(current, timeZone, now);
   const previous = addMonths(current, -1);
-  const r = await oneRow(await getDb(), mtdRow, sql`
+  const r = await oneRow(await getReadDb(), mtdRow, sql`
     select coalesce(sum(charge_minor) filter (where period = ${current}), 0) as current,
            coalesce(sum(charge_minor) filter (where period = ${previous} and extract(day from day) <= ${day}), 0) as previous,
            coalesce(sum(charge_minor) filter (where period = ${previous}), 0) as previous_whole
@@ -156,7 +156,7 @@ export async function getRoomMonthToDate(scope: Scope, roomId: number, current: 
   // The previous month's days 1 to `day`: up to the local midnight starting its day `day + 1` (or its end).
   const [y, m] = previous.split("-").map(Number) as [number, number];
   const cutoff = new Date(Math.min(periodBounds(previous, timeZone).end.getTime(), new TZDate(y, m - 1, day + 1, timeZone).getTime()));
-  const r = await oneRow(await getDb(), mtdRow, sql`
+  const r = await oneRow(await getReadDb(), mtdRow, sql`
     select coalesce(sum(charge_minor) filter (where period = ${current}), 0) as current,
            coalesce(sum(charge_minor) filter (where period = ${previous} and started_at < ${cutoff.toISOString()}), 0) as previous,
            coalesce(sum(charge_minor) filter (where period = ${previous}), 0) as previous_whole

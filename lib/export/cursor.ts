@@ -3,7 +3,8 @@ import type { EventEmitter } from "node:events";
 import type { SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import QueryStream from "pg-query-stream";
-import { checkOut, getDb } from "@/db/client";
+import { checkOut } from "@/db/client";
+import { getReadDb } from "@/lib/read-your-writes";
 
 const dialect = new PgDialect();
 /** Rows fetched from PostgreSQL at a time, and handed over at a time. */
@@ -38,7 +39,7 @@ function ready(stream: QueryStream): Promise<void> {
  * that fails, at any point, rejects: the rows never just stop as if they were all there.
  */
 export async function* cursorBatches<T>(query: SQL, signal?: AbortSignal): AsyncGenerator<T[]> {
-  const { client, release } = await checkOut((await getDb()).$client);
+  const { client, release } = await checkOut((await getReadDb()).$client);
   const { sql, params } = dialect.sqlToQuery(query);
   const stream = client.query(new QueryStream(sql, params, { batchSize: BATCH_ROWS, highWaterMark: BATCH_ROWS }));
   // Kept from the start: an error between two reads is seen at the next one (and crashes nothing).

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import PgBoss from "pg-boss";
 import type { Database } from "@/db/client";
+import { readingFromPrimary } from "@/db/replicas";
 import { loadEnv, loadJobEnv } from "@/lib/env";
 import { checkBudgets } from "@/lib/alerts/deliver";
 import { DELIVERY_ATTEMPTS, RETRY_BASE_MS } from "@/lib/schedules/retry";
@@ -46,6 +47,15 @@ async function deliverySettings(enqueue: DeliverySettings["enqueue"], options: W
   };
 }
 
+/**
+ * A job's handler, with every read on the primary: a run reads what was ingested or changed a
+ * moment ago, and decides what to send from it; a replica's lag must not leave it out.
+ */
+const onPrimary =
+  <A extends unknown[]>(handler: (...args: A) => Promise<void>) =>
+  (...args: A): Promise<void> =>
+    readingFromPrimary(() => handler(...args));
+
 const enqueuer = (boss: PgBoss) => async (runId: number, startAfter?: Date) => {
   await boss.send(DELIVERY_QUEUE, { runId }, { startAfter, retryLimit: 0 });
 };
@@ -70,26 +80,45 @@ export async function startWorker(db: Database, url: string, log: (line: string)
   let settingsPromise: Promise<DeliverySettings> | undefined;
   const settings = () => (settingsPromise ??= deliverySettings(enqueuer(boss), options, log));
   await boss.schedule(PURGE_QUEUE, "0 3 * * *", {}, { tz: "UTC" });
-  await boss.work(PURGE_QUEUE, async () => {
-    const purged = await purgeExpiredUsage(db);
-    if (purged.length) log(`retention: purged ${purged.map((p) => `${p.account} ${p.period.slice(0, 7)} (${p.legs} legs)`).join(", ")}`);
-  });
+  await boss.work(
+    PURGE_QUEUE,
+    onPrimary(async () => {
+      const purged = await purgeExpiredUsage(db);
+      if (purged.length) log(`retention: purged ${purged.map((p) => `${p.account} ${p.period.slice(0, 7)} (${p.legs} legs)`).join(", ")}`);
+    }),
+  );
   if (options.tick !== false) {
     await boss.schedule(SCHEDULE_TICK_QUEUE, "* * * * *", {}, { tz: "UTC" });
-    await boss.work(SCHEDULE_TICK_QUEUE, { pollingIntervalSeconds: polling }, async () => {
-      await enqueueDueRuns(db, await settings());
-    });
+    await boss.work(
+      SCHEDULE_TICK_QUEUE,
+      { pollingIntervalSeconds: polling },
+      onPrimary(async () => {
+        await enqueueDueRuns(db, await settings());
+      }),
+    );
     await boss.schedule(BUDGET_TICK_QUEUE, "* * * * *", {}, { tz: "UTC" });
-    await boss.work(BUDGET_TICK_QUEUE, { pollingIntervalSeconds: polling }, async () => {
-      await checkBudgets(db, await settings());
-    });
+    await boss.work(
+      BUDGET_TICK_QUEUE,
+      { pollingIntervalSeconds: polling },
+      onPrimary(async () => {
+        await checkBudgets(db, await settings());
+      }),
+    );
   }
-  await boss.work<{ accountId: number }>(BUDGET_CHECK_QUEUE, { pollingIntervalSeconds: polling }, async ([job]) => {
-    if (job) await checkBudgets(db, await settings(), { accountId: job.data.accountId });
-  });
-  await boss.work<{ runId: number }>(DELIVERY_QUEUE, { pollingIntervalSeconds: polling }, async ([job]) => {
-    if (job) await deliverRun(db, await settings(), job.data.runId);
-  });
+  await boss.work<{ accountId: number }>(
+    BUDGET_CHECK_QUEUE,
+    { pollingIntervalSeconds: polling },
+    onPrimary(async ([job]) => {
+      if (job) await checkBudgets(db, await settings(), { accountId: job.data.accountId });
+    }),
+  );
+  await boss.work<{ runId: number }>(
+    DELIVERY_QUEUE,
+    { pollingIntervalSeconds: polling },
+    onPrimary(async ([job]) => {
+      if (job) await deliverRun(db, await settings(), job.data.runId);
+    }),
+  );
   return boss;
 }
 

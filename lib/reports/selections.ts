@@ -2,6 +2,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import { getReadDb } from "@/lib/read-your-writes";
 import { reportSelections } from "@/db/schema";
 import { assertOwner, type AccountScope } from "@/lib/auth/scope";
 import { parseReportQuery, PARAM, reportSearchParams } from "./query";
@@ -53,7 +54,7 @@ export async function saveSelection(scope: AccountScope, params: URLSearchParams
 /** The report parameters saved under `id` for the session's account; undefined for an id it does not have. */
 async function loadSelection(scope: AccountScope, id: string): Promise<URLSearchParams | undefined> {
   if (scope.kind !== "account" || !SELECTION_ID.test(id)) return undefined;
-  const [row] = await (await getDb())
+  const [row] = await (await getReadDb())
     .select({ query: reportSelections.query })
     .from(reportSelections)
     .where(and(eq(reportSelections.accountId, scope.accountId), eq(reportSelections.id, id)));

@@ -2,7 +2,7 @@ import "server-only";
 import { TZDate } from "@date-fns/tz";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { getDb } from "@/db/client";
+import { getReadDb } from "@/lib/read-your-writes";
 import { rows } from "@/db/rows";
 import type { AccountScope } from "@/lib/auth/scope";
 import { getAccount } from "@/lib/data/account";
@@ -67,7 +67,7 @@ const pageRow = z.object({ json: z.string(), started_at: z.string(), id: z.coerc
  * PostgreSQL in the schema's field order (usage.test.ts checks the pages against the schema).
  */
 export async function listConferences(scope: AccountScope, query: ConferencesQuery): Promise<JsonText> {
-  const [account, db] = await Promise.all([getAccount(scope), getDb()]);
+  const [account, db] = await Promise.all([getAccount(scope), getReadDb()]);
   const after = decodeCursor(query.cursor);
   const found = await rows(db, pageRow, conferencesPageJsonQuery({ id: scope.accountId, currency: account.currency }, { ...rangeOf(query, account.timeZone), room: query.room, code: query.code }, after, query.limit));
   const more = found.length > query.limit;
@@ -94,7 +94,7 @@ const legRow = z.object({
 
 /** One conference of the account and a page of its legs in joining order; not found outside the account. */
 export async function listLegs(scope: AccountScope, conferenceId: number, page: { limit: number; cursor?: string }): Promise<z.input<typeof legPage>> {
-  const [account, db] = await Promise.all([getAccount(scope), getDb()]);
+  const [account, db] = await Promise.all([getAccount(scope), getReadDb()]);
   const after = decodeCursor(page.cursor);
   const [conference] = await rows(db, conferenceRow, sql`
     select ${conferenceColumns(account.currency)}

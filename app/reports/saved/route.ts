@@ -1,5 +1,6 @@
 import type { NextRequest } from "next/server";
 import { currentSession } from "@/lib/auth/session";
+import { rememberWrite } from "@/lib/read-your-writes";
 import { answeringErrors, BodyError, NotFoundError } from "@/lib/errors";
 import { MAX_SELECTION_BYTES, saveSelection } from "@/lib/reports/selections";
 
@@ -29,5 +30,7 @@ export const POST = answeringErrors(async (request: NextRequest) => {
   if (typeof query !== "string" || !target) throw new BodyError(400, "Expected the fields query and to (report, xlsx or csv).");
   if (Buffer.byteLength(query) > MAX_SELECTION_BYTES) throw tooLarge();
   const id = await saveSelection(scope, new URLSearchParams(query));
+  // The report the browser is sent to reads the selection, maybe from a replica.
+  await rememberWrite();
   return new Response(null, { status: 303, headers: { location: target(id) } });
 });
