@@ -1,8 +1,9 @@
 /**
  * `npm test`: type check, lint (`npm run lint`), then unit + integration tests against the embedded
  * PostgreSQL (the npm package users get by default) and against Debian's PostgreSQL 15 (the oldest
- * major version we support), each started here on a temporary directory, then the Playwright
- * end-to-end tests against the production build in Debian's Chromium.
+ * major version we support), each started here on a temporary directory, then the scale-out test
+ * (scripts/cluster.ts: Debian's HAProxy and PgBouncer, a streaming replica, processes killed under
+ * load), then the Playwright end-to-end tests against the production build in Debian's Chromium.
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
@@ -60,6 +61,8 @@ async function main() {
       await postgres.stop();
     }
   }
+  // The provider's layout: HAProxy, PgBouncer, a replica, two web servers and two workers, with failures.
+  if (!unitOnly) run("Scale-out test (npm run test:cluster)", process.execPath, [...node.filter((a) => a !== "--test" && a !== "--test-concurrency=1"), path.join(root, "scripts", "cluster.ts")]);
   if (!skipE2e) run("End-to-end tests in Chromium", process.execPath, [path.join(root, "node_modules", "@playwright", "test", "cli.js"), "test"]);
 }
 
