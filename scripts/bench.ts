@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only account,drilldown,statement,ingest,reports,demo] [options]`: the portal's benchmarks,
+ * `npm run bench [-- --only account,drilldown,statement,ingest,reports,demo,api,cluster] [options]`: the portal's benchmarks,
  * each against its own throwaway PostgreSQL and the production build served by `next start`, each
  * beside a baseline measured in the same run, each printing a Markdown section for docs/BENCHMARKS.md.
  *
@@ -11,6 +11,8 @@
  * - demo      (scripts/bench/demo.ts)      the nine reports of the demo account, then after 50,000 more legs
  * - api       (scripts/bench/api.ts)       GET /api/v1/usage/conferences paging through a month of 200,000
  *                                          conferences (--api-conferences 1000000: the full size), beside its SQL
+ * - cluster   (scripts/bench/cluster.ts)   the account summary through HAProxy and PgBouncer: 1 vs 2 web servers,
+ *                                          reads on the primary vs a streaming replica (Debian's PostgreSQL only)
  *
  * --servers debian,embedded runs each benchmark on Debian's PostgreSQL (as an external DATABASE_URL)
  * and on the embedded one as `npm start` runs it, one after the other (default: debian).
@@ -23,6 +25,7 @@
 import { parseArgs } from "node:util";
 import { runAccount } from "./bench/account";
 import { runApi } from "./bench/api";
+import { runCluster } from "./bench/cluster";
 import { BENCHMARKS, SERVERS, stopEverything, type BenchContext, type BenchmarkName, type BenchOptions, type ServerName } from "./bench/context";
 import { runDemo } from "./bench/demo";
 import { runDrilldown } from "./bench/drilldown";
@@ -39,6 +42,7 @@ const RUNNERS: Record<BenchmarkName, (ctx: BenchContext) => Promise<string>> = {
   reports: runReports,
   demo: runDemo,
   api: runApi,
+  cluster: runCluster,
 };
 
 /** The command line's options, with the defaults of a full run. */
