@@ -8,7 +8,7 @@ import { applyMigrations } from "@/db/migrate";
 import { createAccount, createRoom, createUser } from "@/lib/admin/support";
 import { login } from "../scripts/bench/http";
 import { startServer, type RunningServer } from "../scripts/bench/server";
-import { freePort, startPostgres, startReplica, type TempPostgres } from "../scripts/lib/postgres";
+import { createDatabase, freePort, startPostgres, startReplica, type TempPostgres } from "../scripts/lib/postgres";
 
 /**
  * Read-your-writes over HTTP, against the production build with a primary and a streaming replica
@@ -25,10 +25,7 @@ let owner: string;
 
 before(async () => {
   primary = await startPostgres({ settings: { synchronous_commit: "on" } });
-  const admin = new pg.Client({ connectionString: primary.url() });
-  await admin.connect();
-  await admin.query("create database portal");
-  await admin.end();
+  await createDatabase(primary, "portal");
   db = createDb(primary.url("portal"), 2);
   await applyMigrations(db);
   await createAccount(db, { number: "100001", company: "First" });

@@ -13,7 +13,7 @@ import { applyMigrations } from "@/db/migrate";
 import { closeReplicas, primaryPosition, readDatabase, readingFromPrimary, replicaHealth, REPLAY_WAIT_MS } from "@/db/replicas";
 import { createAccount, createUser } from "@/lib/admin/support";
 import { checkSession, endSession, sessionLimits, startSession } from "@/lib/auth/sessions";
-import { startPostgres, startReplica, type TempPostgres } from "../scripts/lib/postgres";
+import { createDatabase, startPostgres, startReplica, type TempPostgres } from "../scripts/lib/postgres";
 
 let primary: TempPostgres & { port: number };
 let replica: (TempPostgres & { port: number }) | undefined;
@@ -24,10 +24,7 @@ const saved = { DATABASE_URL: process.env.DATABASE_URL, DATABASE_REPLICA_URL: pr
 before(async () => {
   // Commits flushed at once, as in production: a write's position reaches the replica without the WAL writer's delay.
   primary = await startPostgres({ settings: { synchronous_commit: "on" } });
-  const admin = new pg.Client({ connectionString: primary.url() });
-  await admin.connect();
-  await admin.query("create database portal");
-  await admin.end();
+  await createDatabase(primary, "portal");
   setup = createDb(primary.url("portal"), 2);
   await applyMigrations(setup);
   await setup.execute(sql`create table probe (id int primary key)`);

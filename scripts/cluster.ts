@@ -32,7 +32,7 @@ import { login } from "./bench/http";
 import { startServer, type RunningServer } from "./bench/server";
 import { buildIfNeeded } from "./lib/build";
 import { startHaProxy, startPgBouncer, startWorkerProcess, type HaProxy, type Process } from "./lib/cluster";
-import { freePort, startPostgres, startReplica, type TempPostgres } from "./lib/postgres";
+import { createDatabase, freePort, startPostgres, startReplica, type TempPostgres } from "./lib/postgres";
 import { assignedText, codeForm, conferenceLinks, CONFLICT_TEXT, legsCsv } from "./lib/soak";
 
 /** Scheduled reports per account, each to an address of its own. */
@@ -230,10 +230,7 @@ async function startCluster(root: string, stops: (() => Promise<void>)[]): Promi
   stops.push(async () => rmSync(dataDir, { recursive: true, force: true }));
   const primary = await startPostgres({ settings: SERVER_SETTINGS });
   stops.push(primary.stop);
-  const admin = new pg.Client({ connectionString: primary.url() });
-  await admin.connect();
-  await admin.query("create database portal");
-  await admin.end();
+  await createDatabase(primary, "portal");
   process.env.DATABASE_URL = primary.url("portal");
   db = createDb(primary.url("portal"), 4);
   await applyMigrations(db);

@@ -134,3 +134,15 @@ async function serve(dir: string, dataDir: string, extra: Record<string, string>
     },
   };
 }
+
+/** A new, empty database on `server`; its URL. */
+export async function createDatabase(server: TempPostgres, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: server.url() });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return server.url(name);
+}
