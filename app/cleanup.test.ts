@@ -84,7 +84,8 @@ test("room holders get 404 on the clean-up page and its downloads; a room of ano
 
 test("the clean-up page: the month's unallocated conferences across rooms, filters, select all, Download and Print", async () => {
   const all = await count(sql`c.period = ${CURRENT} and c.billing_code is null`);
-  assert.ok(all > 10, `the demo's open month has unallocated conferences (${all})`);
+  // The open month holds only the days gone by; the seed's three rooms keep one to allocate at least.
+  assert.ok(all > 1, `the demo's open month has unallocated conferences (${all})`);
   const page = await get(`/account/unallocated?period=${cur}`, owner);
   assert.equal(page.status, 200);
   assert.match(page.body, new RegExp(`${all} unallocated conferences match these filters`));
@@ -102,7 +103,7 @@ test("the clean-up page: the month's unallocated conferences across rooms, filte
   const some = await count(sql`c.period = ${CURRENT} and c.billing_code is null and r.number = '332703'
     and (c.started_at at time zone 'Europe/Paris')::date between ${from}::date and ${to}::date`);
   const filtered = await get(`/account/unallocated?period=${cur}&room=332703&from=${from}&to=${to}`, owner);
-  assert.match(filtered.body, new RegExp(`${some} unallocated conference${some === 1 ? "" : "s"} match these filters`));
+  assert.match(filtered.body, new RegExp(`${some} unallocated ${some === 1 ? "conference matches" : "conferences match"} these filters`));
   assert.equal((await downloadedCodes(`/download/unallocated?period=${cur}&room=332703&from=${from}&to=${to}`, owner)).length, some);
 
   // A day outside the month: said at the field, not applied, never a 500.

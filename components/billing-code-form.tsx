@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useEffect, useId, useRef } from "react";
+import { useActionState, useId } from "react";
 import { Field } from "@/components/field";
 import type { FormState } from "@/lib/actions/form";
 
@@ -18,34 +18,10 @@ type Props = {
   compact?: boolean;
 };
 
-/**
- * The answer's place, kept in the window: the page above may grow with it (a new code in the
- * room's top 10), and the refreshed page may arrive a moment after the answer, so its growth is
- * followed for a second.
- */
-function useAnswerInSight(state: { message?: string; errors?: unknown }) {
-  const status = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!(state.message || state.errors)) return;
-    // Read at each call: the refresh may render the form again.
-    const keepInSight = () => status.current?.scrollIntoView({ block: "nearest" });
-    keepInSight();
-    const observer = new ResizeObserver(keepInSight);
-    observer.observe(document.body);
-    const done = setTimeout(() => observer.disconnect(), 1_000);
-    return () => {
-      observer.disconnect();
-      clearTimeout(done);
-    };
-  }, [state]);
-  return status;
-}
-
 /** A billing code field with the account's codes as suggestions; errors shown at the field. */
 export function BillingCodeForm({ action, labels, suggestions, defaultValue, children, before, compact }: Props) {
   const [state, formAction, pending] = useActionState(action, {});
   const id = useId();
-  const status = useAnswerInSight(state);
   const errors = state.errors?.code ?? [];
   const other = Object.entries(state.errors ?? {}).filter(([field]) => field !== "code").flatMap(([, messages]) => messages);
   return (
@@ -83,7 +59,7 @@ export function BillingCodeForm({ action, labels, suggestions, defaultValue, chi
           {labels.submit}
         </button>
         {/* Beside the button, not under a long table: where the eye and the screen reader are (the live region is there before it speaks). */}
-        <div ref={status} role="status" aria-live="polite" className={compact ? "min-w-0 max-w-xl" : "mt-3 empty:mt-0"}>
+        <div role="status" aria-live="polite" className={compact ? "min-w-0 max-w-xl" : "mt-3 empty:mt-0"}>
           {(state.message || other.length > 0) && (
             <p
               data-testid="form-message"

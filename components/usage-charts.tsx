@@ -154,7 +154,7 @@ export function AccountCharts({ t, locale, money, charts, period, periods, perio
 /**
  * A room page's charts: the months this page offers open it (older ones have no page a room holder
  * may open); its top codes are not links, the room's conferences with their codes being the list
- * under them (no page shows one room's conferences of one code).
+ * above them (no page shows one room's conferences of one code).
  */
 export function RoomCharts({ t, locale, money, charts, period, periods, periodHref }: PageCharts & { charts: RoomChartData }) {
   const open = (p: Period) => (periods.includes(p) ? { href: periodHref(p), label: fill(t.charts.openMonth, { month: periodLabel(p, locale) }) } : undefined);

@@ -69,7 +69,7 @@ async function expectBesideButton(page: Page, button: ReturnType<Page["getByRole
   const anchor = await button.boundingBox();
   expect(message && anchor).toBeTruthy();
   expect(Math.abs(message!.y - anchor!.y)).toBeLessThan(60);
-  // In the window once the refreshed page has settled (the charts above may grow with the answer).
+  // Wholly in the window once the refreshed page has settled.
   await expect(page.getByTestId("form-message")).toBeInViewport({ ratio: 1 });
 }
 

@@ -10,7 +10,7 @@ import { changeBudget, createBudget, deleteBudget } from "@/lib/data/budgets";
 import { formatMoney, minorDigits } from "@/lib/format";
 import { fill, type Messages } from "@/lib/i18n/messages";
 import { plural } from "@/lib/i18n/plural";
-import { runOwnerFormAction, type FormState } from "./form";
+import { runOwnerFormAction, type FormState, type Handler, type SchemaFor } from "./form";
 
 /** Every budget action is the account owner's; a room holder's call is answered as for a budget that does not exist. */
 const BUDGET = { notFound: (t: Messages) => t.alerts.notFound };
@@ -58,44 +58,43 @@ const createSchema = async ({ scope, t }: { scope: AccountScope; t: Messages }) 
 
 const changeSchema = async ({ scope, t }: { scope: AccountScope; t: Messages }) => z.object({ amount: amountField(t, await getAccount(scope)), notify: z.literal("on").optional() });
 
-/** *Set budget*: a new budget for the account, a room or a billing code. */
-export async function createBudgetAction(_state: FormState, formData: FormData): Promise<FormState> {
+/**
+ * A budget action as every one runs: the owner's alone (a room holder is answered as for a budget
+ * not found), then the alerts page shown again with the change; `change` says what it did.
+ */
+function runBudgetAction<S extends z.ZodType>(schema: SchemaFor<S, AccountScope>, formData: FormData, change: Handler<z.output<S>, AccountScope>): Promise<FormState> {
   return runOwnerFormAction(
-    createSchema,
+    schema,
     formData,
-    async ({ scope, input, t }) => {
-      const { label } = await createBudget(scope, input, t);
+    async (context) => {
+      const outcome = await change(context);
       revalidatePath("/account/alerts");
-      return fill(t.alerts.created, { target: label });
+      return outcome;
     },
     BUDGET,
   );
+}
+
+/** *Set budget*: a new budget for the account, a room or a billing code. */
+export async function createBudgetAction(_state: FormState, formData: FormData): Promise<FormState> {
+  return runBudgetAction(createSchema, formData, async ({ scope, input, t }) => {
+    const { label } = await createBudget(scope, input, t);
+    return fill(t.alerts.created, { target: label });
+  });
 }
 
 /** *Change*: a budget's new amount (and, for a room, whether its holder is told). */
 export async function changeBudgetAction(id: number, _state: FormState, formData: FormData): Promise<FormState> {
-  return runOwnerFormAction(
-    changeSchema,
-    formData,
-    async ({ scope, input, t }) => {
-      const { label } = await changeBudget(scope, budgetId.parse(id), { amountMinor: input.amount, notifyRoomHolder: input.notify === "on" }, t);
-      revalidatePath("/account/alerts");
-      return fill(t.alerts.changed, { target: label });
-    },
-    BUDGET,
-  );
+  return runBudgetAction(changeSchema, formData, async ({ scope, input, t }) => {
+    const { label } = await changeBudget(scope, budgetId.parse(id), { amountMinor: input.amount, notifyRoomHolder: input.notify === "on" }, t);
+    return fill(t.alerts.changed, { target: label });
+  });
 }
 
 /** *Delete*: the budget and its alert history. */
 export async function deleteBudgetAction(id: number, _state: FormState, formData: FormData): Promise<FormState> {
-  return runOwnerFormAction(
-    noFields,
-    formData,
-    async ({ scope, t }) => {
-      await deleteBudget(scope, budgetId.parse(id));
-      revalidatePath("/account/alerts");
-      return t.alerts.deleted;
-    },
-    BUDGET,
-  );
+  return runBudgetAction(noFields, formData, async ({ scope, t }) => {
+    await deleteBudget(scope, budgetId.parse(id));
+    return t.alerts.deleted;
+  });
 }

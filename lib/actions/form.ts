@@ -21,10 +21,10 @@ export type FormState = { ok?: boolean; message?: string; errors?: Record<string
  * failed test), not an error; `X` for what more a form shows (the schedule form's server key).
  */
 export type Outcome<X extends object = object> = string | (X & { message: string; ok?: boolean; shownOnce?: string[] });
-type Handler<T, S extends Scope = Scope, X extends object = object> = (context: { scope: S; displayName: string; sessionId: string; input: T; t: Messages }) => Promise<Outcome<X>>;
+export type Handler<T, S extends Scope = Scope, X extends object = object> = (context: { scope: S; displayName: string; sessionId: string; input: T; t: Messages }) => Promise<Outcome<X>>;
 type Access = "signed-in" | "owner" | "enrolling-owner";
 /** A schema, or one made for the session once its access is checked: rules that depend on a stored record. */
-type SchemaFor<S extends z.ZodType, Sc extends Scope = Scope> = S | ((context: { scope: Sc; t: Messages }) => S | Promise<S>);
+export type SchemaFor<S extends z.ZodType, Sc extends Scope = Scope> = S | ((context: { scope: Sc; t: Messages }) => S | Promise<S>);
 /** `notFound`: how the action names a record that is not found (else a conference's words); for an owner's action, also the answer to a room holder. */
 type Options = { notFound?: (t: Messages) => string };
 

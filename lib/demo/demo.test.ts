@@ -6,6 +6,7 @@ import { demoScopes } from "./testing";
 import { seedDemo } from "./demo";
 import { getRoomUsage } from "@/lib/data/room-usage";
 import { findRoom } from "@/lib/data/rooms";
+import { getAccountMonthToDate } from "@/lib/data/usage-charts";
 import type { AccountScope, RoomScope } from "@/lib/auth/scope";
 
 const NOW = new Date("2026-11-23T10:00:00Z");
@@ -87,4 +88,15 @@ test("a room holder sees only their room", async () => {
   assert.equal((await findRoom(marilene, "332703"))?.number, "332703");
   assert.equal(await findRoom(marilene, "320026"), undefined);
   assert.equal((await findRoom(owner, "320026"))?.number, "320026");
+});
+
+test("the open month holds the days gone by of a typical month: its projection is in the other months' range", async () => {
+  const { rows } = await t.db.execute<{ period: string; minor: string }>(sql`select period::text as period, sum(charge_minor) as minor from conferences group by 1 order by 1`);
+  // The random months: neither the seed's table (October) nor the open month.
+  const months = rows.filter((r) => !["2026-10-01", "2026-11-01"].includes(r.period)).map((r) => Number(r.minor));
+  const soFar = await getAccountMonthToDate(owner, "2026-11-01", "Europe/Paris", NOW);
+  const projection = soFar.current / soFar.elapsed;
+  assert.ok(projection > Math.min(...months) / 2 && projection < Math.max(...months) * 1.5, `projection ${projection} against ${months.join(", ")}`);
+  const { rows: late } = await t.db.execute<{ n: number }>(sql`select count(*)::int as n from legs where left_at > ${NOW.toISOString()}`);
+  assert.equal(late[0]!.n, 0, "every leg has ended by now");
 });

@@ -188,9 +188,12 @@ function planUsage(random: Random, current: Period, now: Date): NewConference[] 
     if (targets.length) for (const { target, spec } of targets) planned.push(...exactConferences(random, spec.number, spec.autoCode ?? null, period, target, now));
     else
       for (const spec of ROOMS) {
-        // In the open month every room in use has conferences, whatever the day's draws.
-        const used = random.chance(spec.usage) || (period === current && spec.usage > 0);
-        if (used) planned.push(...randomConferences(random, spec.number, spec.autoCode ?? null, period, period === current, now));
+        // In the open month the seed's rooms (the walkthroughs' rooms) have conferences whatever the
+        // day's draws; the others are in use as in any month.
+        const kept = period === current && SEED_MONTH.some((s) => s.room === spec.number);
+        if (!random.chance(spec.usage) && !kept) continue;
+        const count = conferenceCount(random, period === current ? monthGoneBy(period, now) : 1, kept);
+        planned.push(...randomConferences(random, spec.number, spec.autoCode ?? null, period, count, period === current, now));
       }
   }
   return planned;
@@ -270,16 +273,25 @@ function makeLeg(random: Random, serviceType: ServiceType, joinedAt: Date, durat
   };
 }
 
-/** A business-hours start on a weekday of the period, before `latest`. */
-function startIn(random: Random, period: Period, latest: Date): Date {
+/**
+ * A business-hours start on a weekday of the period, early enough to end before `latest`; when the
+ * period has no such hour yet (the open month's first days on a weekend), any quarter-hour of it so
+ * far; none in the open month's first three hours.
+ */
+function startIn(random: Random, period: Period, latest: Date): Date | undefined {
   const { start, end } = periodBounds(period, TIME_ZONE);
+  // The longest conference (95 minutes and a leg joining 4 minutes late) ends well within 3 hours.
   const last = Math.min(end.getTime(), latest.getTime()) - 3 * 3600_000;
-  for (;;) {
-    const day = start.getTime() + random.int(0, Math.max(0, Math.floor((last - start.getTime()) / 86_400_000))) * 86_400_000;
+  if (last <= start.getTime()) return undefined;
+  const days = Math.floor((last - start.getTime()) / 86_400_000);
+  // Bounded: a month long enough always finds a weekday within a few draws.
+  for (let draw = 0; draw < 200; draw++) {
+    const day = start.getTime() + random.int(0, days) * 86_400_000;
     const at = new Date(day + (random.int(7, 17) * 3600 + random.int(0, 3) * 900) * 1000);
     const weekday = at.getUTCDay();
     if (at.getTime() < last && weekday !== 0 && weekday !== 6) return at;
   }
+  return new Date(start.getTime() + random.int(0, Math.floor((last - start.getTime()) / 900_000)) * 900_000);
 }
 
 function codeFor(random: Random, autoCode: string | null, current: boolean): Pick<NewConference, "billingCode" | "source"> {
@@ -312,17 +324,29 @@ function exactConferences(
   const shuffled = [...planned].sort(() => random.next() - 0.5);
   const perConference: PlannedLeg[][] = Array.from({ length: target.conferences }, (_, i) => [shuffled[i]!]);
   for (const leg of shuffled.slice(target.conferences)) random.pick(perConference).push(leg);
-  return perConference.map((legsOfConference) => conferenceFromPlan(random, roomNumber, startIn(random, period, now), legsOfConference, codeFor(random, autoCode, false)));
+  return perConference.map((legsOfConference) => conferenceFromPlan(random, roomNumber, startIn(random, period, now)!, legsOfConference, codeFor(random, autoCode, false)));
 }
 
 const SERVICE_MIX: ServiceType[] = [
   "toll", "toll", "toll", "toll", "toll", "toll", "toll-free", "toll-free", "voip", "voip", "dial-out", "operator-assisted",
 ];
 
-function randomConferences(random: Random, roomNumber: string, autoCode: string | null, period: Period, current: boolean, now: Date): NewConference[] {
-  // Early on the 1st there is no business day yet in the current month.
-  if (current && now.getTime() - periodBounds(period, TIME_ZONE).start.getTime() < 86_400_000) return [];
-  const count = current ? random.int(2, 9) : random.int(3, 22);
+/** The part of `period` gone by at `now` (0–1), in the account's time zone. */
+function monthGoneBy(period: Period, now: Date): number {
+  const { start, end } = periodBounds(period, TIME_ZONE);
+  return Math.min(1, Math.max(0, (now.getTime() - start.getTime()) / (end.getTime() - start.getTime())));
+}
+
+/**
+ * How many conferences a room in use has: a typical month's number times the part of the month gone
+ * by, so that the open month's pace so far, and the projection drawn from it, look like the months
+ * before; at least one in a room kept in use.
+ */
+function conferenceCount(random: Random, goneBy: number, kept: boolean): number {
+  return Math.max(kept ? 1 : 0, Math.round(random.int(3, 22) * goneBy));
+}
+
+function randomConferences(random: Random, roomNumber: string, autoCode: string | null, period: Period, count: number, current: boolean, now: Date): NewConference[] {
   return Array.from({ length: count }, (_, i) => {
     const length = random.int(10, 95) * 60 + random.int(0, 59);
     const planned = Array.from({ length: random.int(2, 9) }, () => ({
@@ -331,8 +355,9 @@ function randomConferences(random: Random, roomNumber: string, autoCode: string 
     }));
     const code = codeFor(random, autoCode, current);
     // The open month's first conference of each room is left to allocate whatever the draws, so
-    // every room has work to do on any day of the month (the draws shift with the day).
+    // every room in it has work to do on any day of the month (the draws shift with the day).
     const keptForCleanup = current && i === 0 && code.source === "keypad";
-    return conferenceFromPlan(random, roomNumber, startIn(random, period, now), planned, keptForCleanup ? { billingCode: autoCode, source: autoCode ? "auto" : null } : code);
-  });
+    const startedAt = startIn(random, period, now);
+    return startedAt ? [conferenceFromPlan(random, roomNumber, startedAt, planned, keptForCleanup ? { billingCode: autoCode, source: autoCode ? "auto" : null } : code)] : [];
+  }).flat();
 }

@@ -57,9 +57,12 @@ export default async function RoomPage({ params, searchParams }: Props) {
         <RoomSummary t={t} locale={locale} room={room} periods={periods} period={period} conferences={list.conferences} invoiced={invoiced} />
         {scope.kind === "account" && <RoomAccountSummary t={t} account={account} room={room} period={period} />}
       </div>
-      <RoomCharts t={t} locale={locale} money={account} charts={charts} period={period} periods={periods} periodHref={(p) => `/rooms/${room.number}?period=${toUrlPeriod(p)}`} />
       <ConferenceList t={t} list={list} page={page} account={account} invoiced={invoiced} suggestions={suggestions} emptyMessage={t.room.noConferences} lockedNote={t.codes.lockedInvoiced} pageHref={(n) => `/rooms/${room.number}?period=${toUrlPeriod(period)}&page=${n}`} />
       <p className="sr-only">{plural(t.lang, list.conferences, t.room.conferencesCount, {}, account.locale)}</p>
+      {/* After the list: what the room holder comes for first, and a chart growing with a new code moves nothing above it. */}
+      <div className="mt-6">
+        <RoomCharts t={t} locale={locale} money={account} charts={charts} period={period} periods={periods} periodHref={(p) => `/rooms/${room.number}?period=${toUrlPeriod(p)}`} />
+      </div>
     </>
   );
 }
