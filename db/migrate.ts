@@ -15,6 +15,9 @@ export async function applyMigrations(db: Database): Promise<void> {
   try {
     await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK]);
     await migrate(drizzle(client), { migrationsFolder: path.join(process.cwd(), "db", "migrations") });
+    // legs is partitioned by month (migration 0021): the months the ingest may write exist from
+    // the start, even where no worker has run yet.
+    await client.query("select legs_ensure_partitions()");
   } finally {
     await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {});
     client.release();

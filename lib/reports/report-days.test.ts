@@ -80,6 +80,8 @@ before(async () => {
   accountId = (await createAccount(t.db, { number: "690001", company: "Rollup SA" })).id;
   await createUser(t.db, { email: "h@rollup.example", name: "H", password: "a long password", account: "690001", role: "owner" });
   await createRoom(t.db, { account: "690001", number: "691001", cardholder: "h@rollup.example" });
+  // The months of the legs written by hand below (the ingest makes its own months' partitions).
+  await t.db.execute(sql`select legs_create_partitions('2025-09-01', '2026-12-01')`);
   await createRoom(t.db, { account: "690001", number: "691002", cardholder: "h@rollup.example", product: "web" });
   for (const [serviceType, rate] of [["toll", "0.0450"], ["toll-free", "0.0900"], ["voip", "0.0100"], ["dial-out", "0.1200"]] as const) {
     await setTariff(t.db, { account: "690001", serviceType, rate, from: "2026-01-01" });
@@ -151,8 +153,8 @@ test("a leg must belong to a conference of its account; deleting the conference 
   const { rows } = await t.db.execute<{ id: string }>(sql`select id from conferences where account_id <> ${accountId} limit 1`);
   const insert = (conferenceId: unknown) =>
     t.db.execute(sql`
-      insert into legs (account_id, conference_id, external_id, service_type, joined_at, left_at, duration_s, billable_s, charge_minor)
-      values (${accountId}, ${conferenceId}, 'orphan', 'toll', '2026-11-10T09:00:00Z', '2026-11-10T09:01:00Z', 60, 60, 5)`);
+      insert into legs (account_id, conference_id, external_id, period, service_type, joined_at, left_at, duration_s, billable_s, charge_minor)
+      values (${accountId}, ${conferenceId}, 'orphan', '2026-11-01', 'toll', '2026-11-10T09:00:00Z', '2026-11-10T09:01:00Z', 60, 60, 5)`);
   for (const conferenceId of [rows[0]!.id, 987654321]) {
     await assert.rejects(insert(conferenceId), (error: Error & { code?: string; cause?: { code?: string } }) => (error.code ?? error.cause?.code) === "23503");
   }
@@ -211,8 +213,8 @@ test("after the retention purge, the purged months are gone from the rollup and 
     insert into conferences (account_id, room_id, external_id, started_at, ended_at, period)
     select ${accountId}, id, 'old', '2025-09-10T09:00:00Z', '2025-09-10T10:00:00Z', '2025-09-01' from rooms where number = '691001' returning id`);
   await t.db.execute(sql`
-    insert into legs (account_id, conference_id, external_id, service_type, joined_at, left_at, duration_s, billable_s, charge_minor)
-    select ${accountId}, ${rows[0]!.id}, 'old-' || g, 'toll', '2025-09-10T09:00:00Z', '2025-09-10T09:01:00Z', 60, 60, 9 from generate_series(1, 3) g`);
+    insert into legs (account_id, conference_id, external_id, period, service_type, joined_at, left_at, duration_s, billable_s, charge_minor)
+    select ${accountId}, ${rows[0]!.id}, 'old-' || g, '2025-09-01', 'toll', '2025-09-10T09:00:00Z', '2025-09-10T09:01:00Z', 60, 60, 9 from generate_series(1, 3) g`);
   await assertExact("usage written by hand");
   const purged = await purgeExpiredUsage(t.db, now);
   assert.equal(purged.length, 1);

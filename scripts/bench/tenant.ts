@@ -108,7 +108,7 @@ const CONFERENCE_COLUMNS = [
 ];
 const LEG_COLUMNS = [
   "account_id", "id", "conference_id", "external_id", "participant_name", "caller_number", "dialed_number", "service_type",
-  "joined_at", "left_at", "duration_s", "billable_s", "charge_minor",
+  "joined_at", "left_at", "duration_s", "billable_s", "charge_minor", "period",
 ];
 
 /** Writes rows into a table by COPY (ids given explicitly). */
@@ -306,6 +306,7 @@ class UsageGenerator {
         durationS,
         rated.billableS,
         rated.chargeMinor,
+        period,
       ]);
       this.legs++;
     }
