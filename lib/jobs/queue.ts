@@ -6,9 +6,12 @@ import { loadEnv } from "@/lib/env";
 import { checkBudgets } from "@/lib/alerts/deliver";
 import { DELIVERY_ATTEMPTS, RETRY_BASE_MS } from "@/lib/schedules/retry";
 import { deliverRun, enqueueDueRuns, type DeliverySettings } from "@/lib/schedules/runs";
+import { createLegPartitions } from "@/lib/usage/partitions";
 import { purgeExpiredUsage } from "@/lib/usage/retention";
 
 export const PURGE_QUEUE = "usage-purge";
+/** Every hour: the legs' partitions of this month and the next two, made ahead of the ingest. */
+export const PARTITIONS_QUEUE = "usage-partitions";
 /** Every minute: creates the runs of the schedules that are due, and requeues runs left open. */
 const SCHEDULE_TICK_QUEUE = "report-schedules-tick";
 /** One job per delivery attempt of a run ({ runId }). */
@@ -53,7 +56,7 @@ const enqueuer = (boss: PgBoss) => async (runId: number, startAfter?: Date) => {
 /**
  * The job runner shared by every worker (the web server's own, and `npm run worker` on any
  * machine sharing the database): pg-boss on the same PostgreSQL. Runs the daily retention purge
- * (03:00 UTC), the scheduled reports' minute tick and their deliveries, and the spending alerts:
+ * (03:00 UTC), the hourly making of the legs' partitions ahead, the scheduled reports' minute tick and their deliveries, and the spending alerts:
  * a check per account after each ingest, and every account's each minute.
  */
 export async function startWorker(db: Database, url: string, log: (line: string) => void = console.log, options: WorkerOptions = {}): Promise<PgBoss> {
@@ -62,6 +65,7 @@ export async function startWorker(db: Database, url: string, log: (line: string)
   boss.on("error", (error) => log(`job queue: ${error.message}`));
   await boss.start();
   await boss.createQueue(PURGE_QUEUE);
+  await boss.createQueue(PARTITIONS_QUEUE);
   await boss.createQueue(SCHEDULE_TICK_QUEUE);
   await boss.createQueue(DELIVERY_QUEUE);
   await boss.createQueue(BUDGET_TICK_QUEUE);
@@ -73,6 +77,11 @@ export async function startWorker(db: Database, url: string, log: (line: string)
   await boss.work(PURGE_QUEUE, async () => {
     const purged = await purgeExpiredUsage(db);
     if (purged.length) log(`retention: purged ${purged.map((p) => `${p.account} ${p.period.slice(0, 7)} (${p.legs} legs)`).join(", ")}`);
+  });
+  await boss.schedule(PARTITIONS_QUEUE, "0 * * * *", {}, { tz: "UTC" });
+  await boss.work(PARTITIONS_QUEUE, async () => {
+    const made = await createLegPartitions(db);
+    if (made) log(`partitions: ${made} month(s) of legs made ahead`);
   });
   if (options.tick !== false) {
     await boss.schedule(SCHEDULE_TICK_QUEUE, "* * * * *", {}, { tz: "UTC" });
