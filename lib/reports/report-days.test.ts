@@ -68,9 +68,9 @@ const leg = (id: string, conference: string, room: string, type: string, start: 
   dialed_number: "+33800000000",
 });
 
-async function send(records: ReturnType<typeof leg>[], options: { account?: number; chunkLegs?: number; duplicates?: number } = {}) {
+async function send(records: ReturnType<typeof leg>[], options: { account?: number; chunkLegs?: number; duplicates?: number; now?: Date } = {}) {
   const principal = { accountId: options.account ?? accountId, label: "test" };
-  const result = await ingest(t.db, principal, Readable.from(records.map((r) => `${JSON.stringify(r)}\n`)), "ndjson", { now, chunkLegs: options.chunkLegs });
+  const result = await ingest(t.db, principal, Readable.from(records.map((r) => `${JSON.stringify(r)}\n`)), "ndjson", { now: options.now ?? now, chunkLegs: options.chunkLegs });
   const duplicates = options.duplicates ?? 0;
   assert.ok(result.ok && result.accepted === records.length - duplicates && result.duplicates === duplicates, JSON.stringify(result));
 }
@@ -197,6 +197,31 @@ test("legs changed by hand (not by the ingest) keep their conferences' totals an
   const { rows } = await t.db.execute<{ external_id: string; legs: number }>(sql`
     select external_id, legs from conferences where account_id = ${accountId} and external_id in ('ch', 'ci') order by 1`);
   assert.deepEqual(rows.map((r) => [r.external_id, Number(r.legs)]), [["ch", 1], ["ci", 1]]);
+});
+
+test("a re-sent leg of a conference straddling two months is a duplicate, months later too", async () => {
+  const periods = async () =>
+    (await t.db.execute<{ external_id: string; period: string }>(sql`
+      select external_id, period::text as period from legs where account_id = ${accountId} and external_id like 's_' order by 1`)).rows.map((r) => `${r.external_id} ${r.period}`);
+  // 01:10 on 1 November in Paris: the conference is November's, and so is its leg's partition.
+  await send([leg("s2", "cs", "691001", "toll", "2026-11-01T00:10:00Z", 30)]);
+  assert.deepEqual(await periods(), ["s2 2026-11-01"]);
+  // An earlier leg, 23:30 on 31 October in Paris, moves the conference, and its stored leg, into October.
+  await send([leg("s1", "cs", "691001", "voip", "2026-10-31T22:30:00Z", 90)]);
+  assert.deepEqual(await periods(), ["s1 2026-10-01", "s2 2026-10-01"]);
+  await assertExact("a conference moved into the previous month");
+  // Re-sent four months later: alone, both, and beside a new leg (merged as new first, then without the stored).
+  const later = new Date("2027-03-15T10:00:00Z");
+  await send([leg("s2", "cs", "691001", "toll", "2026-11-01T00:10:00Z", 30)], { now: later, duplicates: 1 });
+  await send([leg("s1", "cs", "691001", "voip", "2026-10-31T22:30:00Z", 90), leg("s2", "cs", "691001", "toll", "2026-11-01T00:10:00Z", 30)], { now: later, duplicates: 2 });
+  await send([leg("s3", "cs", "691001", "toll", "2026-11-01T00:20:00Z", 5), leg("s2", "cs", "691001", "toll", "2026-11-01T00:10:00Z", 30)], { now: later, duplicates: 1 });
+  assert.deepEqual(await periods(), ["s1 2026-10-01", "s2 2026-10-01", "s3 2026-10-01"]);
+  await assertExact("re-sent legs");
+  // Whoever writes, a leg stays in its conference's month.
+  await assert.rejects(
+    t.db.execute(sql`update legs set period = '2026-11-01' where account_id = ${accountId} and external_id = 's2'`),
+    (error: Error & { cause?: { code?: string } }) => error.cause?.code === "23503",
+  );
 });
 
 test("a conference deleted with its legs leaves the rollup", async () => {
