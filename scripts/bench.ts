@@ -11,6 +11,7 @@
  * - demo      (scripts/bench/demo.ts)      the nine reports of the demo account, then after 50,000 more legs
  * - api       (scripts/bench/api.ts)       GET /api/v1/usage/conferences paging through a month of 200,000
  *                                          conferences (--api-conferences 1000000: the full size), beside its SQL
+ * - purge     (scripts/bench/purge.ts)     the monthly retention purge at 5,000,000 legs: partition drop beside DELETE
  *
  * --servers debian,embedded runs each benchmark on Debian's PostgreSQL (as an external DATABASE_URL)
  * and on the embedded one as `npm start` runs it, one after the other (default: debian).
@@ -27,6 +28,7 @@ import { BENCHMARKS, SERVERS, stopEverything, type BenchContext, type BenchmarkN
 import { runDemo } from "./bench/demo";
 import { runDrilldown } from "./bench/drilldown";
 import { runIngest } from "./bench/ingest";
+import { runPurge } from "./bench/purge";
 import { runReports } from "./bench/reports";
 import { ensureBuild } from "./bench/server";
 import { runStatement } from "./bench/statement";
@@ -39,6 +41,7 @@ const RUNNERS: Record<BenchmarkName, (ctx: BenchContext) => Promise<string>> = {
   reports: runReports,
   demo: runDemo,
   api: runApi,
+  purge: runPurge,
 };
 
 /** The command line's options, with the defaults of a full run. */
@@ -132,7 +135,8 @@ async function main(): Promise<void> {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
 
-  await ensureBuild(root, log);
+  // The purge benchmark needs no web server, hence no build.
+  if (options.only.some((name) => name !== "purge")) await ensureBuild(root, log);
   const sections: string[] = [];
   const failed: string[] = [];
   for (const name of options.only) {
