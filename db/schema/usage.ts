@@ -75,8 +75,8 @@ export const legs = pgTable(
     /**
      * Its conference's period, copied: the partition key (migration 0021). legs is partitioned by
      * it, one partition a month, so a month out of retention for every account is dropped whole.
-     * Kept equal to the conference's: a conference whose start moves to another month takes its
-     * legs along (the ingest's extend, lib/ingest/merge.ts).
+     * Kept equal to the conference's: checked per statement (legs_conference_exists), and a
+     * conference whose start moves to another month takes its legs along (conferences_legs_follow).
      */
     period: date("period", { mode: "string" }).notNull(),
     participantName: text("participant_name").notNull().default(""),

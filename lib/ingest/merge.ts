@@ -316,22 +316,8 @@ async function extendStoredConferences(client: PoolClient, tx: NodePgDatabase): 
       returning c.account_id, c.id, c.period, c.billing_code)
     update ingest_conferences i set period = changed.period, billing_code = changed.billing_code
     from changed where i.account_id = changed.account_id and i.id = changed.id`);
-  await moveLegsWithConferences(client);
   await client.query(EXTENDED_BUCKETS);
   return extended.map((c) => groupKey(c.account_id, c.conference_ext));
-}
-
-/**
- * The stored legs of conferences whose start the chunk moved into an earlier month, moved to that
- * month's partition: a leg's period is its conference's, which keeps the legs' key exact (a leg
- * re-sent later goes to the same partition) and lets the purge drop whole months. Only conferences
- * the chunk now starts can have moved; most extended conferences are not probed.
- */
-async function moveLegsWithConferences(client: PoolClient) {
-  await client.query(`
-    update legs l set period = c.period
-    from ingest_conferences i join conferences c on c.account_id = i.account_id and c.id = i.id
-    where i.extends and c.started_at = i.started_at and l.account_id = c.account_id and l.conference_id = c.id and l.period <> c.period`);
 }
 
 /** The new conferences as grouped (no conflict to resolve: the account's batches are serialised by its lock); `meanwhile` runs while the database inserts them. */
