@@ -78,9 +78,13 @@ LANGUAGE plpgsql AS $$
 DECLARE
   orphan boolean;
 BEGIN
+  -- Joined by the conference's key alone, the period compared after: with the period in the join,
+  -- the planner chose conferences_period (account, period) and filtered on the id, a month of the
+  -- account's conferences read per conference written (a 100,000-leg chunk ran for minutes).
   EXECUTE 'SELECT EXISTS (
     SELECT 1 FROM (SELECT DISTINCT account_id, conference_id, period FROM changed) l
-    WHERE NOT EXISTS (SELECT 1 FROM conferences c WHERE c.account_id = l.account_id AND c.id = l.conference_id AND c.period = l.period))' INTO orphan;
+    LEFT JOIN conferences c ON c.account_id = l.account_id AND c.id = l.conference_id
+    WHERE c.period IS DISTINCT FROM l.period)' INTO orphan;
   IF orphan THEN
     RAISE EXCEPTION 'a leg must belong to a conference of its account, in its period' USING ERRCODE = 'foreign_key_violation';
   END IF;
