@@ -28,6 +28,9 @@ export async function applyMigrations(db: Database): Promise<void> {
       for (const statement of migration.sql) await client.query(statement);
       await client.query("insert into drizzle.__drizzle_migrations (hash, created_at) values ($1, $2)", [migration.hash, migration.folderMillis]);
     }
+    // legs is partitioned by month (migration 0021): the months the ingest may write exist from
+    // the start, even where no worker has run yet.
+    await client.query("select legs_ensure_partitions()");
     await client.query("commit");
   } catch (error) {
     await client.query("rollback").catch(() => {});

@@ -13,6 +13,7 @@
  *                                          conferences (--api-conferences 1000000: the full size), beside its SQL
  * - cluster   (scripts/bench/cluster.ts)   the account summary through HAProxy and PgBouncer: 1 vs 2 web servers,
  *                                          reads on the primary vs a streaming replica (Debian's PostgreSQL only)
+ * - purge     (scripts/bench/purge.ts)     the monthly retention purge at 5,000,000 legs: partition drop beside DELETE
  *
  * --servers debian,embedded runs each benchmark on Debian's PostgreSQL (as an external DATABASE_URL)
  * and on the embedded one as `npm start` runs it, one after the other (default: debian).
@@ -30,6 +31,7 @@ import { BENCHMARKS, SERVERS, stopEverything, type BenchContext, type BenchmarkN
 import { runDemo } from "./bench/demo";
 import { runDrilldown } from "./bench/drilldown";
 import { runIngest } from "./bench/ingest";
+import { runPurge } from "./bench/purge";
 import { runReports } from "./bench/reports";
 import { ensureBuild } from "./bench/server";
 import { runStatement } from "./bench/statement";
@@ -43,6 +45,7 @@ const RUNNERS: Record<BenchmarkName, (ctx: BenchContext) => Promise<string>> = {
   demo: runDemo,
   api: runApi,
   cluster: runCluster,
+  purge: runPurge,
 };
 
 /** The command line's options, with the defaults of a full run. */
@@ -136,7 +139,8 @@ async function main(): Promise<void> {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
 
-  await ensureBuild(root, log);
+  // The purge benchmark needs no web server, hence no build.
+  if (options.only.some((name) => name !== "purge")) await ensureBuild(root, log);
   const sections: string[] = [];
   const failed: string[] = [];
   for (const name of options.only) {

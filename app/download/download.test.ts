@@ -34,9 +34,11 @@ before(async () => {
     insert into conferences (account_id, room_id, external_id, started_at, ended_at, period)
     select ${account.id}, r.id, 'c' || g, timestamptz '2026-10-01 08:00+00' + g * interval '20 seconds', timestamptz '2026-10-01 08:10+00' + g * interval '20 seconds', '2026-10-01'
     from rooms r, generate_series(1, ${ROWS}) g where r.number = '651111'`);
+  // Their month's partition of legs (the ingest makes its own; these legs are written by hand).
+  await t.db.execute(sql`select legs_create_partitions(min(period), max(period)) from conferences`);
   await t.db.execute(sql`
-    insert into legs (account_id, conference_id, external_id, service_type, joined_at, left_at, duration_s, billable_s, charge_minor)
-    select account_id, id, 'l' || id, 'toll', started_at, ended_at, 600, 600, 90 from conferences`);
+    insert into legs (account_id, conference_id, external_id, period, service_type, joined_at, left_at, duration_s, billable_s, charge_minor)
+    select account_id, id, 'l' || id, period, 'toll', started_at, ended_at, 600, 600, 90 from conferences`);
   const scope = await scopeOf(t.db, { accountId: account.id, userId: owner.id, roomId: null });
   const schedule = await createSchedule(
     scope,

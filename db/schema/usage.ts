@@ -72,6 +72,13 @@ export const legs = pgTable(
     id: bigint("id", { mode: "number" }).notNull().generatedAlwaysAsIdentity(),
     conferenceId: bigint("conference_id", { mode: "number" }).notNull(),
     externalId: text("external_id").notNull(),
+    /**
+     * Its conference's period, copied: the partition key (migration 0021). legs is partitioned by
+     * it, one partition a month, so a month out of retention for every account is dropped whole.
+     * Kept equal to the conference's: checked per statement (legs_conference_exists), and a
+     * conference whose start moves to another month takes its legs along (conferences_legs_follow).
+     */
+    period: date("period", { mode: "string" }).notNull(),
     participantName: text("participant_name").notNull().default(""),
     callerNumber: text("caller_number").notNull().default(""),
     dialedNumber: text("dialed_number").notNull().default(""),
@@ -87,7 +94,11 @@ export const legs = pgTable(
   (t) => [
     // The bridge's leg id is the key (duplicates are found by it); `id` only orders legs that join
     // at the same instant. Three indexes to keep per leg written, the third on toll-free legs only.
-    primaryKey({ columns: [t.accountId, t.externalId] }),
+    // A partitioned table's key must hold its partition key, so the period is in it; the key stays
+    // exact for the leg id alone because a leg goes to its conference's period and a conference has
+    // one period (conferences, unpartitioned, keeps (account, conference id) unique): a leg re-sent
+    // with its conference, even months later, lands in the same partition and breaks this key.
+    primaryKey({ columns: [t.accountId, t.externalId, t.period] }),
     index("legs_conference").on(t.accountId, t.conferenceId),
     index("legs_toll_free").on(t.accountId, t.joinedAt, t.id).where(sql`${t.serviceType} = 'toll-free'`),
     check("legs_left_after_join", sql`${t.leftAt} >= ${t.joinedAt}`),

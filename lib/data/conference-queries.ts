@@ -52,7 +52,7 @@ export function conferenceLinesQuery(scope: Scope, period: Period, filter: Confe
            c.billing_code
     from conferences c
     join rooms r on r.account_id = c.account_id and r.id = c.room_id
-    join legs l on l.account_id = c.account_id and l.conference_id = c.id
+    join legs l on l.account_id = c.account_id and l.period = c.period and l.conference_id = c.id
     where ${where} ${chosen}
     group by c.account_id, c.id, r.number, l.service_type
     order by c.started_at, c.id, l.service_type`;
@@ -99,7 +99,7 @@ export function participantsQuery(scope: Scope, roomNumber: string, conferenceId
   return sql`
       select l.participant_name, l.caller_number, l.service_type, l.joined_at, l.left_at, l.duration_s, l.charge_minor, l.late
       from legs l
-      join conferences c on c.account_id = l.account_id and c.id = l.conference_id
+      join conferences c on c.account_id = l.account_id and c.id = l.conference_id and c.period = l.period
       join rooms r on r.account_id = c.account_id and r.id = c.room_id
       where ${oneConference(scope, roomNumber, conferenceId)}
       order by l.joined_at, l.id`;

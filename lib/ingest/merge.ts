@@ -147,10 +147,18 @@ export class Merger {
   }
 }
 
-/** A leg whose key (account, leg id) is already stored, or comes twice in the statement: the unique violation of the legs' primary key. */
+/** A month's partition of legs (migration 0021): its key's index is named for it. */
+const LEGS_PARTITION_KEY = /^legs_\d{4}_\d{2}_pkey$/;
+
+/**
+ * A leg whose key (account, leg id, period) is already stored, or comes twice in the statement: the
+ * unique violation of the legs' primary key, reported by the index of the month's partition. The
+ * period adds nothing to the key in practice: a leg is stored in its conference's period, the same
+ * at every sending (see db/schema/usage.ts).
+ */
 function isStoredLeg(error: unknown): boolean {
   const e = error as { code?: string; constraint?: string };
-  return e.code === "23505" && e.constraint === "legs_account_id_external_id_pk";
+  return e.code === "23505" && (e.constraint === "legs_account_id_external_id_period_pk" || LEGS_PARTITION_KEY.test(e.constraint ?? ""));
 }
 
 /**
@@ -260,6 +268,9 @@ const INVOICED = "left join billing_periods b on b.account_id = i.account_id and
 async function mergeChunk(client: PoolClient, tx: NodePgDatabase, whileInserting: (extended: string[]) => void): Promise<{ accepted: number; late: number }> {
   const extended = await extendStoredConferences(client, tx);
   await insertNewConferences(client, () => whileInserting(extended));
+  // Months made ahead cover what the ingest accepts; an older month (a leg up to 366 days old, in a
+  // zone behind UTC, on a database started long ago) gets its partition here rather than a failure.
+  await client.query("select legs_create_partitions(min(period), max(period)) from ingest_conferences");
   await insertLegs(client);
   // Into the rollups: extended conferences whole again; new ones with the totals they were inserted with.
   if (extended.length) await shiftRollups(tx, 1, EXTENDED);
@@ -326,9 +337,9 @@ async function insertNewConferences(client: PoolClient, meanwhile: () => void) {
 /** The chunk's legs into their conferences (none is a duplicate any more; late in an invoiced month). */
 async function insertLegs(client: PoolClient) {
   await client.query(`
-    insert into legs (account_id, conference_id, external_id, participant_name, caller_number, dialed_number, service_type,
+    insert into legs (account_id, conference_id, external_id, period, participant_name, caller_number, dialed_number, service_type,
                       joined_at, left_at, duration_s, billable_s, charge_minor, late)
-    select s.account_id, i.id, s.leg_ext, s.participant_name, s.caller_number, s.dialed_number, s.service_type,
+    select s.account_id, i.id, s.leg_ext, i.period, s.participant_name, s.caller_number, s.dialed_number, s.service_type,
            ${AT("s.joined_ms")}, ${AT("s.left_ms")}, s.duration_s, s.billable_s, s.charge_minor, coalesce(b.status = 'invoiced', false)
     from ingest_legs s
     join ingest_conferences i on i.account_id = s.account_id and i.conference_ext = s.conference_ext

@@ -7,9 +7,12 @@ import { loadEnv, loadJobEnv } from "@/lib/env";
 import { checkBudgets } from "@/lib/alerts/deliver";
 import { DELIVERY_ATTEMPTS, RETRY_BASE_MS } from "@/lib/schedules/retry";
 import { deliverRun, enqueueDueRuns, type DeliverySettings } from "@/lib/schedules/runs";
+import { createLegPartitions } from "@/lib/usage/partitions";
 import { purgeExpiredUsage } from "@/lib/usage/retention";
 
 export const PURGE_QUEUE = "usage-purge";
+/** Every hour: the legs' partitions of this month and the next two, made ahead of the ingest. */
+export const PARTITIONS_QUEUE = "usage-partitions";
 /** Every minute: creates the runs of the schedules that are due, and requeues runs left open. */
 const SCHEDULE_TICK_QUEUE = "report-schedules-tick";
 /** One job per delivery attempt of a run ({ runId }). */
@@ -63,7 +66,7 @@ const enqueuer = (boss: PgBoss) => async (runId: number, startAfter?: Date) => {
 /**
  * The job runner shared by every worker (the web server's own, and `npm run worker` on any
  * machine sharing the database): pg-boss on the same PostgreSQL. Runs the daily retention purge
- * (03:00 UTC), the scheduled reports' minute tick and their deliveries, and the spending alerts:
+ * (03:00 UTC), the hourly making of the legs' partitions ahead, the scheduled reports' minute tick and their deliveries, and the spending alerts:
  * a check per account after each ingest, and every account's each minute.
  */
 export async function startWorker(db: Database, url: string, log: (line: string) => void = console.log, options: WorkerOptions = {}): Promise<PgBoss> {
@@ -72,6 +75,7 @@ export async function startWorker(db: Database, url: string, log: (line: string)
   boss.on("error", (error) => log(`job queue: ${error.message}`));
   await boss.start();
   await boss.createQueue(PURGE_QUEUE);
+  await boss.createQueue(PARTITIONS_QUEUE);
   await boss.createQueue(SCHEDULE_TICK_QUEUE);
   await boss.createQueue(DELIVERY_QUEUE);
   await boss.createQueue(BUDGET_TICK_QUEUE);
@@ -85,6 +89,14 @@ export async function startWorker(db: Database, url: string, log: (line: string)
     onPrimary(async () => {
       const purged = await purgeExpiredUsage(db);
       if (purged.length) log(`retention: purged ${purged.map((p) => `${p.account} ${p.period.slice(0, 7)} (${p.legs} legs)`).join(", ")}`);
+    }),
+  );
+  await boss.schedule(PARTITIONS_QUEUE, "0 * * * *", {}, { tz: "UTC" });
+  await boss.work(
+    PARTITIONS_QUEUE,
+    onPrimary(async () => {
+      const made = await createLegPartitions(db);
+      if (made) log(`partitions: ${made} month(s) of legs made ahead`);
     }),
   );
   if (options.tick !== false) {

@@ -129,7 +129,7 @@ function rollupTotal(from: SQL, sums: Record<string, SQL>): SQL {
  */
 const conferenceLegs = sql`cross join lateral (
   select l.id, l.participant_name, l.caller_number, l.service_type, l.joined_at, l.left_at, l.duration_s, l.charge_minor
-  from legs l where l.account_id = c.account_id and l.conference_id = c.id order by l.joined_at, l.id) l`;
+  from legs l where l.account_id = c.account_id and l.period = c.period and l.conference_id = c.id order by l.joined_at, l.id) l`;
 
 /** Columns several reports share: the same heading, format, width and total in each. */
 const COLUMN = {
@@ -236,7 +236,7 @@ const definitions: ReportDefinition[] = [
     rows: (a, q) => sql`
       select ${epochMs(sql`l.joined_at`)} as joined_at, r.number as room, holder.display_name as cardholder, l.caller_number, l.dialed_number,
              l.duration_s, l.billable_s, l.charge_minor
-      from ${conferencesOf(a, q, sql`join legs l on l.account_id = c.account_id and l.conference_id = c.id and l.service_type = 'toll-free'`)}
+      from ${conferencesOf(a, q, sql`join legs l on l.account_id = c.account_id and l.period = c.period and l.conference_id = c.id and l.service_type = 'toll-free'`)}
       order by l.joined_at, l.id`,
     total: (a, q) => rollupTotal(daysOf(a, q, "legs", "toll-free"), { lines: sql`sum(d.legs)`, duration_s: sql`sum(d.duration_s)`, billable_s: sql`sum(d.billable_s)`, charge_minor: sql`sum(d.charge_minor)` }),
     line: (r) => [d(r.joined_at), d(r.joined_at), room(r.room), s(r.cardholder), s(r.caller_number), s(r.dialed_number), n(r.duration_s), n(r.billable_s), n(r.charge_minor)],
@@ -376,7 +376,7 @@ const definitions: ReportDefinition[] = [
              extract(epoch from c.ended_at - c.started_at)::int as length_s, ls.duration_s, ls.charge_minor
       from ${conferencesOf(a, q, sql`cross join lateral (
         select l.service_type, count(*)::int as quantity, sum(l.duration_s)::bigint as duration_s, sum(l.charge_minor)::bigint as charge_minor
-        from legs l where l.account_id = c.account_id and l.conference_id = c.id group by l.service_type) ls`)}
+        from legs l where l.account_id = c.account_id and l.period = c.period and l.conference_id = c.id group by l.service_type) ls`)}
       order by c.started_at, c.id, ls.service_type`,
     total: (a, q) =>
       rollupTotal(daysOf(a, q, "legs"), { lines: sql`sum(d.conferences)`, quantity: sql`sum(d.legs)`, duration_s: sql`sum(d.duration_s)`, charge_minor: sql`sum(d.charge_minor)` }),

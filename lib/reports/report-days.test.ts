@@ -68,9 +68,9 @@ const leg = (id: string, conference: string, room: string, type: string, start: 
   dialed_number: "+33800000000",
 });
 
-async function send(records: ReturnType<typeof leg>[], options: { account?: number; chunkLegs?: number; duplicates?: number } = {}) {
+async function send(records: ReturnType<typeof leg>[], options: { account?: number; chunkLegs?: number; duplicates?: number; now?: Date } = {}) {
   const principal = { accountId: options.account ?? accountId, label: "test" };
-  const result = await ingest(t.db, principal, Readable.from(records.map((r) => `${JSON.stringify(r)}\n`)), "ndjson", { now, chunkLegs: options.chunkLegs });
+  const result = await ingest(t.db, principal, Readable.from(records.map((r) => `${JSON.stringify(r)}\n`)), "ndjson", { now: options.now ?? now, chunkLegs: options.chunkLegs });
   const duplicates = options.duplicates ?? 0;
   assert.ok(result.ok && result.accepted === records.length - duplicates && result.duplicates === duplicates, JSON.stringify(result));
 }
@@ -80,6 +80,8 @@ before(async () => {
   accountId = (await createAccount(t.db, { number: "690001", company: "Rollup SA" })).id;
   await createUser(t.db, { email: "h@rollup.example", name: "H", password: "a long password", account: "690001", role: "owner" });
   await createRoom(t.db, { account: "690001", number: "691001", cardholder: "h@rollup.example" });
+  // The months of the legs written by hand below (the ingest makes its own months' partitions).
+  await t.db.execute(sql`select legs_create_partitions('2025-09-01', '2026-12-01')`);
   await createRoom(t.db, { account: "690001", number: "691002", cardholder: "h@rollup.example", product: "web" });
   for (const [serviceType, rate] of [["toll", "0.0450"], ["toll-free", "0.0900"], ["voip", "0.0100"], ["dial-out", "0.1200"]] as const) {
     await setTariff(t.db, { account: "690001", serviceType, rate, from: "2026-01-01" });
@@ -151,8 +153,8 @@ test("a leg must belong to a conference of its account; deleting the conference 
   const { rows } = await t.db.execute<{ id: string }>(sql`select id from conferences where account_id <> ${accountId} limit 1`);
   const insert = (conferenceId: unknown) =>
     t.db.execute(sql`
-      insert into legs (account_id, conference_id, external_id, service_type, joined_at, left_at, duration_s, billable_s, charge_minor)
-      values (${accountId}, ${conferenceId}, 'orphan', 'toll', '2026-11-10T09:00:00Z', '2026-11-10T09:01:00Z', 60, 60, 5)`);
+      insert into legs (account_id, conference_id, external_id, period, service_type, joined_at, left_at, duration_s, billable_s, charge_minor)
+      values (${accountId}, ${conferenceId}, 'orphan', '2026-11-01', 'toll', '2026-11-10T09:00:00Z', '2026-11-10T09:01:00Z', 60, 60, 5)`);
   for (const conferenceId of [rows[0]!.id, 987654321]) {
     await assert.rejects(insert(conferenceId), (error: Error & { code?: string; cause?: { code?: string } }) => (error.code ?? error.cause?.code) === "23503");
   }
@@ -197,6 +199,31 @@ test("legs changed by hand (not by the ingest) keep their conferences' totals an
   assert.deepEqual(rows.map((r) => [r.external_id, Number(r.legs)]), [["ch", 1], ["ci", 1]]);
 });
 
+test("a re-sent leg of a conference straddling two months is a duplicate, months later too", async () => {
+  const periods = async () =>
+    (await t.db.execute<{ external_id: string; period: string }>(sql`
+      select external_id, period::text as period from legs where account_id = ${accountId} and external_id like 's_' order by 1`)).rows.map((r) => `${r.external_id} ${r.period}`);
+  // 01:10 on 1 November in Paris: the conference is November's, and so is its leg's partition.
+  await send([leg("s2", "cs", "691001", "toll", "2026-11-01T00:10:00Z", 30)]);
+  assert.deepEqual(await periods(), ["s2 2026-11-01"]);
+  // An earlier leg, 23:30 on 31 October in Paris, moves the conference, and its stored leg, into October.
+  await send([leg("s1", "cs", "691001", "voip", "2026-10-31T22:30:00Z", 90)]);
+  assert.deepEqual(await periods(), ["s1 2026-10-01", "s2 2026-10-01"]);
+  await assertExact("a conference moved into the previous month");
+  // Re-sent four months later: alone, both, and beside a new leg (merged as new first, then without the stored).
+  const later = new Date("2027-03-15T10:00:00Z");
+  await send([leg("s2", "cs", "691001", "toll", "2026-11-01T00:10:00Z", 30)], { now: later, duplicates: 1 });
+  await send([leg("s1", "cs", "691001", "voip", "2026-10-31T22:30:00Z", 90), leg("s2", "cs", "691001", "toll", "2026-11-01T00:10:00Z", 30)], { now: later, duplicates: 2 });
+  await send([leg("s3", "cs", "691001", "toll", "2026-11-01T00:20:00Z", 5), leg("s2", "cs", "691001", "toll", "2026-11-01T00:10:00Z", 30)], { now: later, duplicates: 1 });
+  assert.deepEqual(await periods(), ["s1 2026-10-01", "s2 2026-10-01", "s3 2026-10-01"]);
+  await assertExact("re-sent legs");
+  // Whoever writes, a leg stays in its conference's month.
+  await assert.rejects(
+    t.db.execute(sql`update legs set period = '2026-11-01' where account_id = ${accountId} and external_id = 's2'`),
+    (error: Error & { cause?: { code?: string } }) => error.cause?.code === "23503",
+  );
+});
+
 test("a conference deleted with its legs leaves the rollup", async () => {
   await send([leg("d1", "cd", "691001", "toll", "2026-11-05T08:00:00Z", 5), leg("d2", "cd", "691001", "toll", "2026-11-05T08:01:00Z", 5)]);
   await t.db.execute(sql`delete from conferences where account_id = ${accountId} and external_id = 'cd'`);
@@ -211,8 +238,8 @@ test("after the retention purge, the purged months are gone from the rollup and 
     insert into conferences (account_id, room_id, external_id, started_at, ended_at, period)
     select ${accountId}, id, 'old', '2025-09-10T09:00:00Z', '2025-09-10T10:00:00Z', '2025-09-01' from rooms where number = '691001' returning id`);
   await t.db.execute(sql`
-    insert into legs (account_id, conference_id, external_id, service_type, joined_at, left_at, duration_s, billable_s, charge_minor)
-    select ${accountId}, ${rows[0]!.id}, 'old-' || g, 'toll', '2025-09-10T09:00:00Z', '2025-09-10T09:01:00Z', 60, 60, 9 from generate_series(1, 3) g`);
+    insert into legs (account_id, conference_id, external_id, period, service_type, joined_at, left_at, duration_s, billable_s, charge_minor)
+    select ${accountId}, ${rows[0]!.id}, 'old-' || g, '2025-09-01', 'toll', '2025-09-10T09:00:00Z', '2025-09-10T09:01:00Z', 60, 60, 9 from generate_series(1, 3) g`);
   await assertExact("usage written by hand");
   const purged = await purgeExpiredUsage(t.db, now);
   assert.equal(purged.length, 1);

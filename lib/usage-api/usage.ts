@@ -106,6 +106,7 @@ export async function listLegs(scope: AccountScope, conferenceId: number, page: 
            ${exactUtc(sql`l.joined_at`)} as joined_at, ${exactUtc(sql`l.left_at`)} as left_at, l.duration_s, l.billable_s, l.charge_minor, l.late
     from legs l
     where l.account_id = ${scope.accountId} and l.conference_id = ${conferenceId}
+      and l.period = (select period from conferences where account_id = ${scope.accountId} and id = ${conferenceId})
       ${after ? sql`and l.joined_at >= ${after.at}::timestamptz and (l.joined_at > ${after.at}::timestamptz or l.id > ${after.id}::bigint)` : sql``}
     order by l.joined_at, l.id
     limit ${page.limit + 1}`);

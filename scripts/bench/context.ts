@@ -9,7 +9,7 @@ import { createDb, type Database } from "../../db/client";
 import { applyMigrations } from "../../db/migrate";
 import { startEmbeddedPostgres, startPostgres, type TempPostgres } from "../lib/postgres";
 
-export const BENCHMARKS = ["account", "drilldown", "statement", "ingest", "reports", "demo", "api", "cluster"] as const;
+export const BENCHMARKS = ["account", "drilldown", "statement", "ingest", "reports", "demo", "api", "cluster", "purge"] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
 /** Debian's PostgreSQL as an external DATABASE_URL, or the embedded one as `npm start` runs it. */

@@ -36,7 +36,7 @@ export function naiveQuery(display: Display): string {
   const fromLegs = `(
       select c.room_id, coalesce(sum(l.duration_s), 0) as duration_s, coalesce(sum(l.charge_minor), 0) as charge_minor
       from conferences c
-      left join legs l on l.account_id = c.account_id and l.conference_id = c.id
+      left join legs l on l.account_id = c.account_id and l.period = c.period and l.conference_id = c.id
       where c.account_id = $2 and c.period = $1
       group by c.room_id
     )`;

@@ -120,7 +120,7 @@ async function prepareAccount(db: Database, ctx: BenchContext) {
     db,
     z.object({ rows: z.coerce.number(), legs: z.coerce.number(), chargeMinor: z.coerce.number() }),
     sql`select count(distinct c.id) as rows, count(l.id) as legs, coalesce(sum(l.charge_minor), 0) as "chargeMinor"
-        from conferences c left join legs l on l.account_id = c.account_id and l.conference_id = c.id
+        from conferences c left join legs l on l.account_id = c.account_id and l.period = c.period and l.conference_id = c.id
         where c.account_id = ${tenant.accountId} and c.period = ${tenant.period}`,
   );
   if (expected.rows !== options.statementRows) throw new Error(`the account has ${expected.rows} conferences in ${tenant.period}, expected ${options.statementRows}`);

@@ -108,7 +108,7 @@ const CONFERENCE_COLUMNS = [
 ];
 const LEG_COLUMNS = [
   "account_id", "id", "conference_id", "external_id", "participant_name", "caller_number", "dialed_number", "service_type",
-  "joined_at", "left_at", "duration_s", "billable_s", "charge_minor",
+  "joined_at", "left_at", "duration_s", "billable_s", "charge_minor", "period",
 ];
 
 /** Writes rows into a table by COPY (ids given explicitly). */
@@ -306,6 +306,7 @@ class UsageGenerator {
         durationS,
         rated.billableS,
         rated.chargeMinor,
+        period,
       ]);
       this.legs++;
     }
@@ -483,6 +484,11 @@ async function counts(db: Database, accountNumber: string): Promise<{ accountId:
 type Writing = { client: PoolClient; tx: NodePgDatabase<typeof schema>; load: Loader };
 
 /** Runs `work` in one transaction on one connection; a failure leaves nothing behind. */
+/** The months' partitions of legs (migration 0021): a COPY makes none, and `now` may be any day. */
+async function makePartitions(client: PoolClient, periods: { period: Period }[]) {
+  await client.query("select legs_create_partitions($1, $2)", [periods[0]!.period, periods.at(-1)!.period]);
+}
+
 async function inTransaction<T>(pool: Pool, work: (writing: Writing) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
@@ -603,6 +609,7 @@ export async function generateTenant(target: Database | Pool, options: TenantOpt
   const drilldown = await inTransaction(db.$client, async (writing) => {
     const shell = await createShell(writing.tx, random, { accountNumber, ownerEmail: tenantOwnerEmail(accountNumber), roomNumbers, passwordHash, invoiced: periods.filter((p) => p.invoicedAt) });
     const ids = await lockAndNextIds(writing.client);
+    await makePartitions(writing.client, periods);
     const generator = new UsageGenerator(random, shell.accountId, shell.ownerId, periods, ids.conference, ids.leg);
     await loadRoomUsage(writing, generator, shell.rooms, log);
     let last = lastIds(generator);
@@ -669,6 +676,7 @@ export async function generateStatementTenant(target: Database | Pool, options: 
   await inTransaction(db.$client, async (writing) => {
     const shell = await createShell(writing.tx, random, { accountNumber, ownerEmail: tenantOwnerEmail(accountNumber), roomNumbers, passwordHash, invoiced: [plan] });
     const ids = await lockAndNextIds(writing.client);
+    await makePartitions(writing.client, [plan]);
     const generator = new UsageGenerator(random, shell.accountId, shell.ownerId, [plan], ids.conference, ids.leg, "stmt");
     await loadStatementUsage(writing, generator, shell, plan, options.conferences, log);
     await moveSequences(writing.client, lastIds(generator));

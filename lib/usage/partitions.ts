@@ -1,0 +1,14 @@
+import { sql } from "drizzle-orm";
+import { z } from "zod";
+import type { Database } from "@/db/client";
+import { oneRow } from "@/db/rows";
+
+const madeRow = z.object({ made: z.coerce.number() });
+
+/**
+ * The legs' monthly partitions of the months the ingest may write, this month and the next two
+ * included (legs_ensure_partitions, migration 0021), made ahead; how many were missing.
+ */
+export async function createLegPartitions(db: Database): Promise<number> {
+  return (await oneRow(db, madeRow, sql`select legs_ensure_partitions() as made`)).made;
+}
