@@ -12,7 +12,7 @@ import { purgeExpiredUsage } from "@/lib/usage/retention";
 
 export const PURGE_QUEUE = "usage-purge";
 /** Every hour: the legs' partitions of this month and the next two, made ahead of the ingest. */
-export const PARTITIONS_QUEUE = "usage-partitions";
+const PARTITIONS_QUEUE = "usage-partitions";
 /** Every minute: creates the runs of the schedules that are due, and requeues runs left open. */
 const SCHEDULE_TICK_QUEUE = "report-schedules-tick";
 /** One job per delivery attempt of a run ({ runId }). */
@@ -63,26 +63,8 @@ const enqueuer = (boss: PgBoss) => async (runId: number, startAfter?: Date) => {
   await boss.send(DELIVERY_QUEUE, { runId }, { startAfter, retryLimit: 0 });
 };
 
-/**
- * The job runner shared by every worker (the web server's own, and `npm run worker` on any
- * machine sharing the database): pg-boss on the same PostgreSQL. Runs the daily retention purge
- * (03:00 UTC), the hourly making of the legs' partitions ahead, the scheduled reports' minute tick and their deliveries, and the spending alerts:
- * a check per account after each ingest, and every account's each minute.
- */
-export async function startWorker(db: Database, url: string, log: (line: string) => void = console.log, options: WorkerOptions = {}): Promise<PgBoss> {
-  const polling = options.pollingIntervalSeconds ?? 2;
-  const boss = new PgBoss({ connectionString: url, max: 3, ...(options.pollingIntervalSeconds ? { maintenanceIntervalSeconds: Math.max(1, polling), cronWorkerIntervalSeconds: Math.max(1, polling) } : {}) });
-  boss.on("error", (error) => log(`job queue: ${error.message}`));
-  await boss.start();
-  await boss.createQueue(PURGE_QUEUE);
-  await boss.createQueue(PARTITIONS_QUEUE);
-  await boss.createQueue(SCHEDULE_TICK_QUEUE);
-  await boss.createQueue(DELIVERY_QUEUE);
-  await boss.createQueue(BUDGET_TICK_QUEUE);
-  await boss.createQueue(BUDGET_CHECK_QUEUE);
-  // Read when the first delivery needs them, so a worker that only purges needs no mail settings.
-  let settingsPromise: Promise<DeliverySettings> | undefined;
-  const settings = () => (settingsPromise ??= deliverySettings(enqueuer(boss), options, log));
+/** The storage jobs: the daily retention purge (03:00 UTC) and the legs' partitions made ahead, hourly. */
+async function workOnStorage(boss: PgBoss, db: Database, log: (line: string) => void): Promise<void> {
   await boss.schedule(PURGE_QUEUE, "0 3 * * *", {}, { tz: "UTC" });
   await boss.work(
     PURGE_QUEUE,
@@ -99,6 +81,30 @@ export async function startWorker(db: Database, url: string, log: (line: string)
       if (made) log(`partitions: ${made} month(s) of legs made ahead`);
     }),
   );
+}
+
+/**
+ * The job runner shared by every worker (the web server's own, and `npm run worker` on any
+ * machine sharing the database): pg-boss on the same PostgreSQL. Runs the daily retention purge
+ * (03:00 UTC), the hourly making of the legs' partitions ahead, the scheduled reports' minute tick
+ * and their deliveries, and the spending alerts: a check per account after each ingest, and every
+ * account's each minute.
+ */
+export async function startWorker(db: Database, url: string, log: (line: string) => void = console.log, options: WorkerOptions = {}): Promise<PgBoss> {
+  const polling = options.pollingIntervalSeconds ?? 2;
+  const boss = new PgBoss({ connectionString: url, max: 3, ...(options.pollingIntervalSeconds ? { maintenanceIntervalSeconds: Math.max(1, polling), cronWorkerIntervalSeconds: Math.max(1, polling) } : {}) });
+  boss.on("error", (error) => log(`job queue: ${error.message}`));
+  await boss.start();
+  await boss.createQueue(PURGE_QUEUE);
+  await boss.createQueue(PARTITIONS_QUEUE);
+  await boss.createQueue(SCHEDULE_TICK_QUEUE);
+  await boss.createQueue(DELIVERY_QUEUE);
+  await boss.createQueue(BUDGET_TICK_QUEUE);
+  await boss.createQueue(BUDGET_CHECK_QUEUE);
+  // Read when the first delivery needs them, so a worker that only purges needs no mail settings.
+  let settingsPromise: Promise<DeliverySettings> | undefined;
+  const settings = () => (settingsPromise ??= deliverySettings(enqueuer(boss), options, log));
+  await workOnStorage(boss, db, log);
   if (options.tick !== false) {
     await boss.schedule(SCHEDULE_TICK_QUEUE, "* * * * *", {}, { tz: "UTC" });
     await boss.work(
