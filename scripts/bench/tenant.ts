@@ -483,12 +483,13 @@ async function counts(db: Database, accountNumber: string): Promise<{ accountId:
 /** One connection in one transaction: the raw client for COPY, drizzle over it, and the COPY loader. */
 type Writing = { client: PoolClient; tx: NodePgDatabase<typeof schema>; load: Loader };
 
-/** Runs `work` in one transaction on one connection; a failure leaves nothing behind. */
-/** The months' partitions of legs (migration 0021): a COPY makes none, and `now` may be any day. */
+/** The months' partitions of legs (migration 0021): a COPY makes none, and `now` may be any day. None for a tenant without usage. */
 async function makePartitions(client: PoolClient, periods: { period: Period }[]) {
+  if (!periods.length) return;
   await client.query("select legs_create_partitions($1, $2)", [periods[0]!.period, periods.at(-1)!.period]);
 }
 
+/** Runs `work` in one transaction on one connection; a failure leaves nothing behind. */
 async function inTransaction<T>(pool: Pool, work: (writing: Writing) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
