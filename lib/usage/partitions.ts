@@ -6,8 +6,8 @@ import { oneRow } from "@/db/rows";
 const madeRow = z.object({ made: z.coerce.number() });
 
 /**
- * The legs' monthly partitions of the months the ingest may write, this month and the next two
- * included (legs_ensure_partitions, migration 0021), made ahead; how many were missing.
+ * The legs' monthly partitions of the months kept (12 back) to two months ahead
+ * (legs_ensure_partitions, migrations 0021 and 0022), made ahead; how many were missing.
  */
 export async function createLegPartitions(db: Database): Promise<number> {
   return (await oneRow(db, madeRow, sql`select legs_ensure_partitions() as made`)).made;

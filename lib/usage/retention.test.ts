@@ -5,6 +5,7 @@ import { sql } from "drizzle-orm";
 import { testDatabase, type TestDatabase } from "@/db/testing";
 import { createAccount, createRoom, createUser } from "@/lib/admin/support";
 import { PURGE_QUEUE, startWorker } from "@/lib/jobs/queue";
+import { createLegPartitions } from "./partitions";
 import { purgeExpiredUsage, type Purged } from "./retention";
 import { rebuildRollups } from "./rollups";
 
@@ -117,4 +118,10 @@ test("the job worker runs the purge from the queue", async () => {
   } finally {
     await boss.stop({ graceful: false, wait: true });
   }
+});
+
+test("the months made ahead are the months kept: a purged month is not made again", async () => {
+  await createLegPartitions(t.db);
+  await purgeExpiredUsage(t.db);
+  assert.equal(await createLegPartitions(t.db), 0, "the hourly job makes no month the purge has just dropped");
 });
