@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only account,drilldown,statement,ingest,reports,demo,api,cluster] [options]`: the portal's benchmarks,
+ * `npm run bench [-- --only account,drilldown,statement,ingest,reports,demo,api,cluster,purge,provider] [options]`: the portal's benchmarks,
  * each against its own throwaway PostgreSQL and the production build served by `next start`, each
  * beside a baseline measured in the same run, each printing a Markdown section for docs/BENCHMARKS.md.
  *
@@ -14,6 +14,8 @@
  * - cluster   (scripts/bench/cluster.ts)   the account summary through HAProxy and PgBouncer: 1 vs 2 web servers,
  *                                          reads on the primary vs a streaming replica (Debian's PostgreSQL only)
  * - purge     (scripts/bench/purge.ts)     the monthly retention purge at 5,000,000 legs: partition drop beside DELETE
+ * - provider  (scripts/bench/provider.ts)  the 2,000-room tenant and a small account alone, then among 10,000
+ *                                          accounts and 20,000,000 legs (--provider-legs): does their cost grow?
  *
  * --servers debian,embedded runs each benchmark on Debian's PostgreSQL (as an external DATABASE_URL)
  * and on the embedded one as `npm start` runs it, one after the other (default: debian).
@@ -21,7 +23,7 @@
  * Options: --scale (account tenant, 1 = 2,000 rooms), --requests, --warmup, --connections, --serial,
  * --sql-runs, --naive-runs, --profile (CPU-profile a second server), --seed, --drilldown-scale,
  * --drilldown-conferences, --drilldown-legs, --statement-rows, --sheetjs-limit (minutes), --ingest-legs,
- * --report-requests, --report-excel-limit (seconds), --api-conferences.
+ * --report-requests, --report-excel-limit (seconds), --api-conferences, --provider-legs.
  */
 import { parseArgs } from "node:util";
 import { runAccount } from "./bench/account";
@@ -32,6 +34,7 @@ import { runDemo } from "./bench/demo";
 import { runDrilldown } from "./bench/drilldown";
 import { runIngest } from "./bench/ingest";
 import { runPurge } from "./bench/purge";
+import { runProvider } from "./bench/provider";
 import { runReports } from "./bench/reports";
 import { ensureBuild } from "./bench/server";
 import { runStatement } from "./bench/statement";
@@ -46,6 +49,7 @@ const RUNNERS: Record<BenchmarkName, (ctx: BenchContext) => Promise<string>> = {
   api: runApi,
   cluster: runCluster,
   purge: runPurge,
+  provider: runProvider,
 };
 
 /** The command line's options, with the defaults of a full run. */
@@ -69,6 +73,7 @@ const OPTIONS = {
   "ingest-legs": { type: "string", default: "1000000" },
   "api-conferences": { type: "string", default: "200000" },
   "report-requests": { type: "string", default: "10" },
+  "provider-legs": { type: "string", default: "20000000" },
   "report-excel-limit": { type: "string", default: "60" },
 } as const;
 
@@ -123,6 +128,7 @@ function parseOptions(argv: string[]): Omit<BenchOptions, "server"> & { servers:
     ingestLegs: integer("ingest-legs", values["ingest-legs"], 1),
     apiConferences: integer("api-conferences", values["api-conferences"], 1),
     reportRequests: integer("report-requests", values["report-requests"], 1),
+    providerLegs: integer("provider-legs", values["provider-legs"], 1),
     reportExcelLimit: number("report-excel-limit", values["report-excel-limit"], 1),
   };
 }

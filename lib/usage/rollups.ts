@@ -6,19 +6,20 @@ import { rows } from "@/db/rows";
 type Executor = Pick<Queryable, "execute">;
 
 /**
- * Recomputes an account's rollups from its conferences (with the totals of their legs they hold).
+ * Recomputes the rollups of an account (or of several) from its conferences (with the totals of their legs they hold).
  * The write paths keep them exact incrementally (`shiftRollups`); this full rebuild serves bulk
  * loads (the benchmark tenant), which write each conference's totals with it and leave the daily
  * report rollup to this rebuild (`portal.report_days_by_writer`, migrations 0007 and 0008).
  */
-export async function rebuildRollups(db: Executor, accountId: number): Promise<void> {
-  await db.execute(sql`delete from usage_rollups where account_id = ${accountId}`);
-  await db.execute(sql`delete from room_usage where account_id = ${accountId}`);
-  await shiftRollups(db, 1, sql`c.account_id = ${accountId}`);
-  await db.execute(sql`delete from report_days where account_id = ${accountId}`);
+export async function rebuildRollups(db: Executor, accountIds: number | readonly number[]): Promise<void> {
+  const ids = sql`${`{${[accountIds].flat().map((id) => Math.trunc(id)).join(",")}}`}::bigint[]`;
+  await db.execute(sql`delete from usage_rollups where account_id = any(${ids})`);
+  await db.execute(sql`delete from room_usage where account_id = any(${ids})`);
+  await shiftRollups(db, 1, sql`c.account_id = any(${ids})`);
+  await db.execute(sql`delete from report_days where account_id = any(${ids})`);
   await db.execute(sql`
     select report_days_recompute(array_agg(account_id), array_agg(day), array_agg(room_id))
-    from (select distinct account_id, (started_at at time zone 'UTC')::date as day, room_id from conferences where account_id = ${accountId}) k`);
+    from (select distinct account_id, (started_at at time zone 'UTC')::date as day, room_id from conferences where account_id = any(${ids})) k`);
 }
 
 /**

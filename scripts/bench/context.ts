@@ -9,7 +9,7 @@ import { createDb, type Database } from "../../db/client";
 import { applyMigrations } from "../../db/migrate";
 import { startEmbeddedPostgres, startPostgres, type TempPostgres } from "../lib/postgres";
 
-export const BENCHMARKS = ["account", "drilldown", "statement", "ingest", "reports", "demo", "api", "cluster", "purge"] as const;
+export const BENCHMARKS = ["account", "drilldown", "statement", "ingest", "reports", "demo", "api", "cluster", "purge", "provider"] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
 /** Debian's PostgreSQL as an external DATABASE_URL, or the embedded one as `npm start` runs it. */
@@ -42,6 +42,8 @@ export type BenchOptions = {
   ingestLegs: number;
   /** Usage API: conferences in the month paged through (1,000,000 for the full size). */
   apiConferences: number;
+  /** Provider scale: legs in all once the provider's other accounts are added. */
+  providerLegs: number;
   /** Reports: sequential page loads per report type. */
   reportRequests: number;
   /** Reports: an Excel download or cursor read stops after this many seconds. */

@@ -200,6 +200,8 @@ class UsageGenerator {
     readonly firstLegId: number,
     /** External ids are `<prefix>-c000000001`, `<prefix>-l000000001`: unique per account per prefix. */
     private readonly prefix = "bench",
+    /** A room's legs a month, as a share of the 2,000-room tenant's (208 on average). */
+    private readonly density = 1,
   ) {}
 
   /** rateLeg, memoised: durations repeat a lot, and the rating is pure. */
@@ -228,7 +230,7 @@ class UsageGenerator {
     const r = this.random;
     for (const plan of this.periods) {
       if (plan.days.length === 0) continue;
-      const target = Math.round(r.int(150, 266) * plan.share);
+      const target = Math.round(r.int(150, 266) * plan.share * this.density);
       let legsInMonth = 0;
       // Every conference adds at least two legs, so this ends after at most target/2 rounds.
       while (legsInMonth < target) {
@@ -460,7 +462,7 @@ async function loadInChunks(w: Writing, chunks: number, fill: (index: number, ou
 }
 
 /** Rollups rebuilt from the loaded usage, in the loading transaction. */
-async function rebuild(client: PoolClient, tx: NodePgDatabase<typeof schema>, accountId: number, log: (line: string) => void): Promise<void> {
+async function rebuild(client: PoolClient, tx: NodePgDatabase<typeof schema>, accountId: number | number[], log: (line: string) => void): Promise<void> {
   const started = Date.now();
   // The rebuild groups millions of legs: give its sort and hash room in memory for this transaction.
   await client.query("set local work_mem = '256MB'");
@@ -686,4 +688,86 @@ export async function generateStatementTenant(target: Database | Pool, options: 
 
   const tenant = await loadedTenant(db, { accountNumber, firstRoom: roomNumbers[0]!, periods: [plan.period], rooms: roomTotal });
   return { ...tenant, period: plan.period };
+}
+
+export type ProviderOptions = {
+  /** Accounts of one room each, numbered from `firstAccountNumber`, their rooms from `firstRoomNumber`. */
+  accounts: number;
+  /** Legs over the 12 months, in all: each room's density is set to reach it. */
+  legs: number;
+  firstAccountNumber?: number;
+  firstRoomNumber?: number;
+  seed?: number;
+  now?: Date;
+  log?: (line: string) => void;
+};
+
+const PROVIDER_ACCOUNTS_PER_CHUNK = 50;
+
+/** The provider's accounts, their owners (who hold the one room) and rooms, in bulk SQL. */
+async function createProviderShells(tx: NodePgDatabase<typeof schema>, spec: { accounts: number; firstAccount: number; firstRoom: number; passwordHash: string }) {
+  const { accounts: n, firstAccount, firstRoom, passwordHash } = spec;
+  await tx.execute(sql`
+    insert into directory_numbers (number, kind)
+    select (${firstAccount}::int + i)::text, 'account' from generate_series(0, ${n - 1}::int) i
+    union all select (${firstRoom}::int + i)::text, 'room' from generate_series(0, ${n - 1}::int) i`);
+  await tx.execute(sql`
+    insert into accounts (number, company_name, currency, locale, time_zone)
+    select (${firstAccount}::int + i)::text, 'Provider Customer ' || (${firstAccount}::int + i), ${CURRENCY}, ${LOCALE}, ${TIME_ZONE} from generate_series(0, ${n - 1}::int) i`);
+  await tx.execute(sql`
+    insert into users (email, display_name, password_hash)
+    select 'owner@t' || (${firstAccount}::int + i) || '.example', 'Owner ' || (${firstAccount}::int + i), ${passwordHash} from generate_series(0, ${n - 1}::int) i`);
+  const shells = await tx.execute<{ account_id: string; owner_id: string; room_id: string; room_number: string }>(sql`
+    with members as (
+      insert into account_members (account_id, user_id, role)
+      select a.id, u.id, 'owner' from accounts a join users u on lower(u.email) = 'owner@t' || a.number || '.example'
+      where a.number::int between ${firstAccount}::int and ${firstAccount + n - 1}::int
+      returning account_id, user_id
+    )
+    insert into rooms (account_id, number, cardholder_id, product)
+    select m.account_id, (${firstRoom}::int + a.number::int - ${firstAccount}::int)::text, m.user_id, 'audio'
+    from members m join accounts a on a.id = m.account_id
+    returning account_id, cardholder_id as owner_id, id as room_id, number as room_number`);
+  return shells.rows.map((r) => ({ accountId: Number(r.account_id), ownerId: Number(r.owner_id), room: { id: Number(r.room_id), number: r.room_number, product: "audio" as Product, autoCode: null } }));
+}
+
+/**
+ * A provider's other customers: `accounts` small accounts (one room, its holder the owner) with 12
+ * months of usage, `legs` legs in all, loaded as the tenant is (COPY in chunks, rollups rebuilt
+ * once for all of them), in one transaction. Owners log in as the tenant's do.
+ */
+export async function generateProviderAccounts(target: Database | Pool, options: ProviderOptions): Promise<{ accounts: number; conferences: number; legs: number }> {
+  const db = asDatabase(target);
+  const firstAccount = options.firstAccountNumber ?? 800000;
+  const firstRoom = options.firstRoomNumber ?? 200000;
+  checkNumbers(String(firstAccount + options.accounts - 1), firstRoom, options.accounts);
+  const log = options.log ?? (() => {});
+  const random = seededRandom(options.seed ?? 800000);
+  const periods = planPeriods(options.now ?? new Date(), TENANT_DEFAULTS.months);
+  const roomYear = TENANT_DEFAULTS.legsPerRoomMonth * periods.reduce((sum, p) => sum + p.share, 0);
+  const density = options.legs / (options.accounts * roomYear);
+  const passwordHash = await hashPassword(TENANT_DEFAULTS.password);
+  return inTransaction(db.$client, async (writing) => {
+    const shells = await createProviderShells(writing.tx, { accounts: options.accounts, firstAccount, firstRoom, passwordHash });
+    let next = await lockAndNextIds(writing.client);
+    await makePartitions(writing.client, periods);
+    const totals = { conferences: 0, legs: 0 };
+    const fill = async (index: number, out: UsageRows) => {
+      for (const shell of shells.slice(index * PROVIDER_ACCOUNTS_PER_CHUNK, (index + 1) * PROVIDER_ACCOUNTS_PER_CHUNK)) {
+        const generator = new UsageGenerator(random, shell.accountId, shell.ownerId, periods, next.conference, next.leg, "prov", density);
+        generator.room(shell.room, out);
+        totals.conferences += generator.conferences;
+        totals.legs += generator.legs;
+        next = { conference: next.conference + generator.conferences, leg: next.leg + generator.legs };
+        await yieldToEventLoop();
+      }
+    };
+    const chunks = Math.ceil(shells.length / PROVIDER_ACCOUNTS_PER_CHUNK);
+    await loadInChunks(writing, chunks, fill, (done, seconds) => {
+      if (done % 40 === 0 || done === chunks) log(`  ${Math.min(done * PROVIDER_ACCOUNTS_PER_CHUNK, shells.length)}/${shells.length} accounts, ${totals.conferences} conferences, ${totals.legs} legs (${seconds} s)`);
+    });
+    await moveSequences(writing.client, { conference: next.conference - 1, leg: next.leg - 1 });
+    await rebuild(writing.client, writing.tx, shells.map((s) => s.accountId), log);
+    return { accounts: shells.length, ...totals };
+  });
 }
