@@ -28,6 +28,7 @@ import { addMonths, periodBounds, periodOf, toUrlPeriod, type Period } from "../
 import { rateLeg } from "../../lib/rating";
 import { isoDate, machineLine, seconds, startDatabase, timed, BUILD_NOTE, withResources, type BenchContext, type Resources, type ServerName } from "./context";
 import { getPage, login } from "./http";
+import { unpartitionLegs } from "./unpartitioned";
 import { mib, processCpuMs, sampleMemory, type MemoryReport } from "./memory";
 import { profileServer, profileTables, type ProfileSummary } from "./profile";
 import type { RunningServer } from "./server";
@@ -476,6 +477,23 @@ async function profileIngest(ctx: BenchContext, resources: Resources, spec: { db
   return { summary: profiled.summary, ms: profiled.value, plans: loggedPlans(spec.logFile, profileStarted, new Date()) };
 }
 
+/**
+ * The same batch on a second database whose legs are one plain table (scripts/bench/unpartitioned.ts):
+ * what the monthly partitions cost the ingest, same code, same run, each on a fresh server.
+ */
+async function measureUnpartitioned(ctx: BenchContext, resources: Resources, body: Body): Promise<IngestRun> {
+  const dir = mkdtempSync(path.join(tmpdir(), "portal-ingest-plain-"));
+  chmodSync(dir, 0o777);
+  resources.add("the unpartitioned ingest's directory", async () => rmSync(dir, { recursive: true, force: true }));
+  const { url: databaseUrl, db } = await startLoggingDatabase(resources, ctx.options.server, dir);
+  await timed(ctx.log, "Legs as one plain table (no partitions)", () => unpartitionLegs(db));
+  const { owner, key } = await createIngestAccount(db, ctx.log);
+  const run = await measureIngest(ctx, resources, { db, databaseUrl, logFile: path.join(dir, "postgresql.log"), owner, key, body });
+  await checkStored(db, ctx.options.ingestLegs, body, run.post);
+  ctx.log(`Ingest, legs unpartitioned: ${seconds(run.post.ms)}, ${formatCount(Math.round(ctx.options.ingestLegs / (run.post.ms / 1000)))} legs/s`);
+  return run;
+}
+
 /** A throwaway PostgreSQL that writes its log into `dir`, where the benchmark reads every statement's duration. */
 function startLoggingDatabase(resources: Resources, server: ServerName, dir: string) {
   return startDatabase(resources, server, {
@@ -509,9 +527,10 @@ export function runIngest(ctx: BenchContext): Promise<string> {
     );
     const stored = await checkStored(db, legs, body, post);
     const copy = await copyBaseline(db, body, legs, log);
+    const plain = await measureUnpartitioned(ctx, resources, body);
     const profile = options.profile ? await profileIngest(ctx, resources, { db, databaseUrl, logFile, key, body }) : undefined;
     const buildChanged = builds.changed();
-    return ingestSection(ctx, { pgVersion, body, run, stored, copy, profile, otherBuild: builds.stop(), buildChanged });
+    return ingestSection(ctx, { pgVersion, body, run, stored, copy, plain, profile, otherBuild: builds.stop(), buildChanged });
   });
 }
 
@@ -521,6 +540,8 @@ type Measured = {
   run: IngestRun;
   stored: Stored;
   copy: { ms: number; rows: number };
+  /** The same batch with legs as one plain table. */
+  plain: IngestRun;
   profile: IngestProfile | undefined;
   otherBuild: boolean;
   buildChanged: boolean;
@@ -537,6 +558,12 @@ function ingestTable(legs: number, m: Measured): string {
         seconds(post.ms),
         formatCount(Math.round(legs / (post.ms / 1000))),
         `upload finished after ${seconds(post.uploadMs)}; server RSS ${mib(post.memory.before)} → peak ${mib(post.memory.peak)}, growth **${mib(post.memory.growth)}** (VmHWM ${mib(post.memory.hwmBefore)} → ${mib(post.memory.hwmAfter)})`,
+      ],
+      [
+        "The API again, on a second database whose legs are one plain table (same columns, key, indexes and triggers; no monthly partitions)",
+        seconds(m.plain.post.ms),
+        formatCount(Math.round(legs / (m.plain.post.ms / 1000))),
+        `its own fresh server and PostgreSQL, after the partitioned run; CPU: server ${seconds(m.plain.serverCpuMs)}, backend ${seconds(m.plain.backendCpuMs)}`,
       ],
       ["Baseline: `COPY raw_legs FROM STDIN (csv)` into an unindexed table", seconds(m.copy.ms), formatCount(Math.round(legs / (m.copy.ms / 1000))), "same file, pg-copy-streams, typed columns, no index or constraint"],
       ["Response → account page shows the new total", `${formatMs(visibleMs)} ms`, "", `${polls} GET ${accountPath(m.body.periods[0]![0])} (the first already showed it when 1)`],
@@ -593,7 +620,7 @@ function ingestSection(ctx: BenchContext, m: Measured): string {
     "",
     ingestTable(legs, m),
     "",
-    `Ratio API ÷ COPY: ${formatRatio(legsPerS, copyPerS)} (${ratio.toFixed(2)}).`,
+    `Ratio API ÷ COPY: ${formatRatio(legsPerS, copyPerS)} (${ratio.toFixed(2)}). Partitioned ÷ plain legs: ${formatRatio(m.plain.post.ms, post.ms)} (target ≥ 0.9×).`,
     "",
     `Targets: ≥ ${formatCount(TARGET_LEGS_PER_S)} legs/s — **${legsPerS >= TARGET_LEGS_PER_S ? "met" : "missed"}** (${formatCount(Math.round(legsPerS))}); ` +
       `≥ ${TARGET_COPY_RATIO}× the raw COPY rate — **${ratio >= TARGET_COPY_RATIO ? "met" : "missed"}** (${ratio.toFixed(2)}×); ` +
