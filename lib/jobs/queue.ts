@@ -12,7 +12,7 @@ import { purgeExpiredUsage } from "@/lib/usage/retention";
 
 export const PURGE_QUEUE = "usage-purge";
 /** Every hour: the legs' partitions of this month and the next two, made ahead of the ingest. */
-const PARTITIONS_QUEUE = "usage-partitions";
+export const PARTITIONS_QUEUE = "usage-partitions";
 /** Every minute: creates the runs of the schedules that are due, and requeues runs left open. */
 const SCHEDULE_TICK_QUEUE = "report-schedules-tick";
 /** One job per delivery attempt of a run ({ runId }). */

@@ -7,6 +7,7 @@ import { seedDemo } from "@/lib/demo/demo";
 import { generateTenant } from "@/scripts/bench/tenant";
 import { createAccount, createRoom, createUser, setTariff } from "@/lib/admin/support";
 import { ingest } from "@/lib/ingest/ingest";
+import { addMonths, periodOf } from "@/lib/periods";
 import { purgeExpiredUsage } from "@/lib/usage/retention";
 import { chartRollups } from "@/lib/usage/chart-usage.testing";
 
@@ -222,6 +223,20 @@ test("a re-sent leg of a conference straddling two months is a duplicate, months
     t.db.execute(sql`update legs set period = '2026-11-01' where account_id = ${accountId} and external_id = 's2'`),
     (error: Error & { cause?: { code?: string } }) => error.cause?.code === "23503",
   );
+});
+
+test("a batch of a month whose partition is not made yet makes it and stores its legs there", async () => {
+  // Six months ahead: beyond the months made ahead (two), so no partition exists for it.
+  const month = addMonths(periodOf(new Date(), "UTC"), 6);
+  const name = `legs_${month.slice(0, 4)}_${month.slice(5, 7)}`;
+  const exists = async () => (await t.db.execute(sql`select to_regclass(${name}) is not null as made`)).rows[0]!.made;
+  assert.equal(await exists(), false);
+  const day = month.slice(0, 8);
+  await send([leg("m1", "cm", "691001", "toll", `${day}12T09:00:00Z`, 10), leg("m2", "cm", "691001", "voip", `${day}12T09:02:00Z`, 4)], { now: new Date(`${day}12T12:00:00Z`) });
+  assert.equal(await exists(), true);
+  const { rows } = await t.db.execute<{ partition: string }>(sql`select distinct tableoid::regclass::text as partition from legs where account_id = ${accountId} and external_id in ('m1', 'm2')`);
+  assert.deepEqual(rows, [{ partition: name }]);
+  await assertExact("a month made by the ingest");
 });
 
 test("a conference deleted with its legs leaves the rollup", async () => {

@@ -4,7 +4,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "drizzle-orm";
 import { testDatabase, type TestDatabase } from "@/db/testing";
 import { createAccount, createRoom, createUser } from "@/lib/admin/support";
-import { PURGE_QUEUE, startWorker } from "@/lib/jobs/queue";
+import { PARTITIONS_QUEUE, PURGE_QUEUE, startWorker } from "@/lib/jobs/queue";
+import { addMonths, periodOf } from "@/lib/periods";
 import { createLegPartitions } from "./partitions";
 import { purgeExpiredUsage, type Purged } from "./retention";
 import { rebuildRollups } from "./rollups";
@@ -124,4 +125,22 @@ test("the months made ahead are the months kept: a purged month is not made agai
   await createLegPartitions(t.db);
   await purgeExpiredUsage(t.db);
   assert.equal(await createLegPartitions(t.db), 0, "the hourly job makes no month the purge has just dropped");
+});
+
+test("the worker's hourly job makes a month ahead that is missing", async () => {
+  // Two months ahead: the last month made ahead, with no usage yet.
+  const ahead = addMonths(periodOf(new Date(), "UTC"), 2);
+  const name = `legs_${ahead.slice(0, 4)}_${ahead.slice(5, 7)}`;
+  await t.db.execute(sql.raw(`drop table ${name}`));
+  assert.ok(!(await partitions()).includes(name));
+  const boss = await startWorker(t.db, t.url, () => {});
+  try {
+    await boss.send(PARTITIONS_QUEUE, {});
+    for (let i = 0; i < 100 && !(await partitions()).includes(name); i++) await sleep(200);
+    assert.ok((await partitions()).includes(name), "the queued job made the month again");
+    const { rows } = await t.db.execute<{ cron: string }>(sql`select cron from pgboss.schedule where name = ${PARTITIONS_QUEUE}`);
+    assert.deepEqual(rows, [{ cron: "0 * * * *" }], "scheduled hourly");
+  } finally {
+    await boss.stop({ graceful: false, wait: true });
+  }
 });
