@@ -6,10 +6,11 @@ import { rows } from "@/db/rows";
 type Executor = Pick<Queryable, "execute">;
 
 /**
- * Recomputes the rollups of an account (or of several) from its conferences (with the totals of their legs they hold).
- * The write paths keep them exact incrementally (`shiftRollups`); this full rebuild serves bulk
- * loads (the benchmark tenant), which write each conference's totals with it and leave the daily
- * report rollup to this rebuild (`portal.report_days_by_writer`, migrations 0007 and 0008).
+ * Recomputes the rollups of an account, or of several at once, from their conferences (with the
+ * totals of their legs they hold). The write paths keep them exact incrementally (`shiftRollups`);
+ * this full rebuild serves bulk loads (the benchmark tenant and the provider's accounts), which
+ * write each conference's totals with it and leave the daily report rollup to this rebuild
+ * (`portal.report_days_by_writer`, migrations 0007 and 0008).
  */
 export async function rebuildRollups(db: Executor, accountIds: number | readonly number[]): Promise<void> {
   const ids = sql`${`{${[accountIds].flat().map((id) => Math.trunc(id)).join(",")}}`}::bigint[]`;

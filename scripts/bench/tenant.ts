@@ -462,11 +462,11 @@ async function loadInChunks(w: Writing, chunks: number, fill: (index: number, ou
 }
 
 /** Rollups rebuilt from the loaded usage, in the loading transaction. */
-async function rebuild(client: PoolClient, tx: NodePgDatabase<typeof schema>, accountId: number | number[], log: (line: string) => void): Promise<void> {
+async function rebuild(client: PoolClient, tx: NodePgDatabase<typeof schema>, accountIds: number | number[], log: (line: string) => void): Promise<void> {
   const started = Date.now();
   // The rebuild groups millions of legs: give its sort and hash room in memory for this transaction.
   await client.query("set local work_mem = '256MB'");
-  await rebuildRollups(tx, accountId);
+  await rebuildRollups(tx, accountIds);
   log(`  rollups rebuilt (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
