@@ -8,6 +8,7 @@ import { generateTenant } from "@/scripts/bench/tenant";
 import { createAccount, createRoom, createUser, setTariff } from "@/lib/admin/support";
 import { ingest } from "@/lib/ingest/ingest";
 import { addMonths, periodOf } from "@/lib/periods";
+import { legsPartition } from "@/lib/usage/partitions";
 import { purgeExpiredUsage } from "@/lib/usage/retention";
 import { chartRollups } from "@/lib/usage/chart-usage.testing";
 
@@ -228,7 +229,7 @@ test("a re-sent leg of a conference straddling two months is a duplicate, months
 test("a batch of a month whose partition is not made yet makes it and stores its legs there", async () => {
   // Six months ahead: beyond the months made ahead (two), so no partition exists for it.
   const month = addMonths(periodOf(new Date(), "UTC"), 6);
-  const name = `legs_${month.slice(0, 4)}_${month.slice(5, 7)}`;
+  const name = legsPartition(month);
   const exists = async () => (await t.db.execute(sql`select to_regclass(${name}) is not null as made`)).rows[0]!.made;
   assert.equal(await exists(), false);
   const day = month.slice(0, 8);

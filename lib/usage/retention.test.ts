@@ -6,7 +6,7 @@ import { testDatabase, type TestDatabase } from "@/db/testing";
 import { createAccount, createRoom, createUser } from "@/lib/admin/support";
 import { PARTITIONS_QUEUE, PURGE_QUEUE, startWorker } from "@/lib/jobs/queue";
 import { addMonths, periodOf } from "@/lib/periods";
-import { createLegPartitions } from "./partitions";
+import { createLegPartitions, legsPartition } from "./partitions";
 import { purgeExpiredUsage, type Purged } from "./retention";
 import { rebuildRollups } from "./rollups";
 
@@ -130,7 +130,7 @@ test("the months made ahead are the months kept: a purged month is not made agai
 test("the worker's hourly job makes a month ahead that is missing", async () => {
   // Two months ahead: the last month made ahead, with no usage yet.
   const ahead = addMonths(periodOf(new Date(), "UTC"), 2);
-  const name = `legs_${ahead.slice(0, 4)}_${ahead.slice(5, 7)}`;
+  const name = legsPartition(ahead);
   await t.db.execute(sql.raw(`drop table ${name}`));
   assert.ok(!(await partitions()).includes(name));
   const boss = await startWorker(t.db, t.url, () => {});

@@ -4,6 +4,7 @@ import type { Database } from "@/db/client";
 import { oneRow, rows } from "@/db/rows";
 import { audit } from "@/lib/audit";
 import { addMonths, periodOf } from "@/lib/periods";
+import { legsPartition, partitionPeriod } from "./partitions";
 
 /** Months of usage kept before the current one; older months are purged (SPEC §5). */
 const RETENTION_MONTHS = 12;
@@ -18,9 +19,6 @@ const accountIdRow = z.object({ account_id: z.coerce.number() });
 const periodRow = z.object({ period: z.string() });
 const partitionRow = z.object({ name: z.string() });
 const purgedRow = z.object({ conferences: z.coerce.number(), legs: z.coerce.number().nullable() });
-
-/** A month's partition of legs (migration 0021), named legs_YYYY_MM. */
-const PARTITION_NAME = /^legs_(\d{4})_(\d{2})$/;
 
 /**
  * Deletes usage older than the retention window, each account's month audited. A month out of
@@ -47,10 +45,8 @@ async function droppableMonths(db: Database, cutoff: string): Promise<string[]> 
   const partitions = await rows(db, partitionRow, sql`
     select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'legs'::regclass`);
   return partitions
-    .map((p) => PARTITION_NAME.exec(p.name))
-    .filter((m) => m !== null)
-    .map(([, year, month]) => `${year}-${month}-01`)
-    .filter((period) => period < cutoff)
+    .map((p) => partitionPeriod(p.name))
+    .filter((period): period is string => period !== null && period < cutoff)
     .sort();
 }
 
@@ -61,7 +57,7 @@ async function droppableMonths(db: Database, cutoff: string): Promise<string[]> 
  * partition dropped. Detaching locks legs until the commit: ingests wait for the month's deletes.
  */
 async function dropMonth(db: Database, period: string, accounts: Account[], actor: string): Promise<Purged[]> {
-  const partition = `legs_${period.slice(0, 4)}_${period.slice(5, 7)}`;
+  const partition = legsPartition(period);
   return db.transaction(async (tx) => {
     await tx.execute(sql`alter table legs detach partition ${sql.identifier(partition)}`);
     const holders = new Set((await rows(tx, accountIdRow, sql`select distinct account_id from conferences where period = ${period}`)).map((r) => r.account_id));

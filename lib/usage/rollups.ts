@@ -13,7 +13,7 @@ type Executor = Pick<Queryable, "execute">;
  * (`portal.report_days_by_writer`, migrations 0007 and 0008).
  */
 export async function rebuildRollups(db: Executor, accountIds: number | readonly number[]): Promise<void> {
-  const ids = sql`${`{${[accountIds].flat().map((id) => Math.trunc(id)).join(",")}}`}::bigint[]`;
+  const ids = sql`${`{${[accountIds].flat().join(",")}}`}::bigint[]`;
   await db.execute(sql`delete from usage_rollups where account_id = any(${ids})`);
   await db.execute(sql`delete from room_usage where account_id = any(${ids})`);
   await shiftRollups(db, 1, sql`c.account_id = any(${ids})`);
