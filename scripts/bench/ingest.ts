@@ -482,27 +482,32 @@ async function profileIngest(ctx: BenchContext, resources: Resources, spec: { db
  * what the monthly partitions cost the ingest, same code, same run, each on a fresh server.
  */
 async function measureUnpartitioned(ctx: BenchContext, resources: Resources, body: Body): Promise<IngestRun> {
-  const dir = mkdtempSync(path.join(tmpdir(), "portal-ingest-plain-"));
-  chmodSync(dir, 0o777);
-  resources.add("the unpartitioned ingest's directory", async () => rmSync(dir, { recursive: true, force: true }));
-  const { url: databaseUrl, db } = await startLoggingDatabase(resources, ctx.options.server, dir);
+  const { db, databaseUrl, logFile } = await startLoggingDatabase(resources, ctx.options.server, "portal-ingest-plain-");
   await timed(ctx.log, "Legs as one plain table (no partitions)", () => unpartitionLegs(db));
   const { owner, key } = await createIngestAccount(db, ctx.log);
-  const run = await measureIngest(ctx, resources, { db, databaseUrl, logFile: path.join(dir, "postgresql.log"), owner, key, body });
+  const run = await measureIngest(ctx, resources, { db, databaseUrl, logFile, owner, key, body });
   await checkStored(db, ctx.options.ingestLegs, body, run.post);
   ctx.log(`Ingest, legs unpartitioned: ${seconds(run.post.ms)}, ${formatCount(Math.round(ctx.options.ingestLegs / (run.post.ms / 1000)))} legs/s`);
   return run;
 }
 
-/** A throwaway PostgreSQL that writes its log into `dir`, where the benchmark reads every statement's duration. */
-function startLoggingDatabase(resources: Resources, server: ServerName, dir: string) {
-  return startDatabase(resources, server, {
+/**
+ * A throwaway PostgreSQL that writes its log into a directory of its own (removed at the end),
+ * where the benchmark reads every statement's duration.
+ */
+async function startLoggingDatabase(resources: Resources, server: ServerName, prefix: string) {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  // PostgreSQL runs as its own user and writes its log here.
+  chmodSync(dir, 0o777);
+  resources.add(`the directory ${dir}`, async () => rmSync(dir, { recursive: true, force: true }));
+  const { url: databaseUrl, db, version } = await startDatabase(resources, server, {
     logging_collector: "on",
     log_directory: dir,
     log_filename: "postgresql.log",
     log_line_prefix: "%m [%p] ",
     log_parameter_max_length: "0",
   });
+  return { dir, databaseUrl, db, version, logFile: path.join(dir, "postgresql.log") };
 }
 
 export function runIngest(ctx: BenchContext): Promise<string> {
@@ -510,12 +515,7 @@ export function runIngest(ctx: BenchContext): Promise<string> {
   const legs = options.ingestLegs;
   return withResources(async (resources) => {
     const builds = watchBuild(resources, root);
-    const dir = mkdtempSync(path.join(tmpdir(), "portal-ingest-"));
-    // PostgreSQL runs as its own user and writes its log here.
-    chmodSync(dir, 0o777);
-    resources.add("the ingest directory", async () => rmSync(dir, { recursive: true, force: true }));
-    const logFile = path.join(dir, "postgresql.log");
-    const { url: databaseUrl, db, version: pgVersion } = await startLoggingDatabase(resources, options.server, dir);
+    const { dir, databaseUrl, db, version: pgVersion, logFile } = await startLoggingDatabase(resources, options.server, "portal-ingest-");
     const { owner, key } = await createIngestAccount(db, log);
     const body = await writeBody(ctx, dir);
 

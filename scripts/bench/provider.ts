@@ -19,16 +19,16 @@ const TIME_ZONE = "Europe/Paris"; // every generated account's
 const SMALL_ROOMS = 5;
 
 type Measured = { summary: HttpRun; report: HttpRun };
-type Subject = { name: string; tenant: Tenant; cookie?: string; alone?: Measured; provider?: Measured };
+type Subject = { name: string; tenant: Tenant; cookie: string };
 
 async function measure(ctx: BenchContext, baseUrl: string, subject: Subject, period: string): Promise<Measured> {
   const { options, log } = ctx;
   const summaryUrl = `${baseUrl}/account?period=${toUrlPeriod(period)}`;
   const reportUrl = `${baseUrl}/reports?type=usage&range=past-12-months`;
-  await runHttp({ url: summaryUrl, cookie: subject.cookie!, connections: options.connections, amount: Math.max(options.warmup, options.connections) });
-  const summary = await runHttp({ url: summaryUrl, cookie: subject.cookie!, connections: options.connections, amount: options.requests, verifyBody: (body) => body.includes('data-testid="room-usage"') });
-  await runHttp({ url: reportUrl, cookie: subject.cookie!, connections: 1, amount: 2 });
-  const report = await runHttp({ url: reportUrl, cookie: subject.cookie!, connections: 1, amount: options.reportRequests, verifyBody: (body) => body.includes('data-testid="report"') });
+  await runHttp({ url: summaryUrl, cookie: subject.cookie, connections: options.connections, amount: Math.max(options.warmup, options.connections) });
+  const summary = await runHttp({ url: summaryUrl, cookie: subject.cookie, connections: options.connections, amount: options.requests, verifyBody: (body) => body.includes('data-testid="room-usage"') });
+  await runHttp({ url: reportUrl, cookie: subject.cookie, connections: 1, amount: 2 });
+  const report = await runHttp({ url: reportUrl, cookie: subject.cookie, connections: 1, amount: options.reportRequests, verifyBody: (body) => body.includes('data-testid="report"') });
   log(`${subject.name}: summary p95 ${formatMs(summary.latency.p95)} ms, 12-month report p95 ${formatMs(report.latency.p95)} ms`);
   return { summary, report };
 }
@@ -43,25 +43,30 @@ export function runProvider(ctx: BenchContext): Promise<string> {
     const big = (await generateBenchTenant(db, ctx)).value;
     const small = await generateTenant(db, { scale: SMALL_ROOMS / 2000, accountNumber: "700002", firstRoomNumber: 790000, now });
     await db.execute(sql`vacuum (analyze)`);
-    const subjects: Subject[] = [
-      { name: `largest account (${formatCount(big.counts.rooms)} rooms, ${formatCount(big.counts.legs)} legs)`, tenant: big },
-      { name: `small account (${small.counts.rooms} rooms, ${formatCount(small.counts.legs)} legs)`, tenant: small },
-    ];
     const { server } = await serve(resources, log, { root, databaseUrl: url });
-    for (const s of subjects) s.cookie = await loginAsOwner(server.url, s.tenant);
+    const subject = async (name: string, tenant: Tenant): Promise<Subject> => ({ name, tenant, cookie: await loginAsOwner(server.url, tenant) });
+    const subjects = [
+      await subject(`largest account (${formatCount(big.counts.rooms)} rooms, ${formatCount(big.counts.legs)} legs)`, big),
+      await subject(`small account (${small.counts.rooms} rooms, ${formatCount(small.counts.legs)} legs)`, small),
+    ];
+    const measureAll = async () => {
+      const runs: Measured[] = [];
+      for (const s of subjects) runs.push(await measure(ctx, server.url, s, period));
+      return runs;
+    };
     const legsBefore = big.counts.legs + small.counts.legs;
-    for (const s of subjects) s.alone = await measure(ctx, server.url, s, period);
+    const alone = await measureAll();
     const added = await timed(log, `Adding ${formatCount(OTHER_ACCOUNTS)} accounts`, () =>
       generateProviderAccounts(db, { accounts: OTHER_ACCOUNTS, legs: options.providerLegs - legsBefore, now, log }),
     );
     await timed(log, "VACUUM (ANALYZE)", () => db.execute(sql`vacuum (analyze)`));
     const totals = (await db.execute<{ accounts: string; legs: string }>(sql`select (select count(*) from accounts) as accounts, (select count(*) from legs) as legs`)).rows[0]!;
-    for (const s of subjects) s.provider = await measure(ctx, server.url, s, period);
+    const among = await measureAll();
     const notes = builds.stop() ? [BUILD_NOTE] : [];
-    const p95 = (r: HttpRun) => r.latency.p95;
-    const rows = subjects.flatMap((s) => [
-      [`${s.name}: account summary, c=${options.connections}`, formatMs(p95(s.alone!.summary)), formatMs(p95(s.provider!.summary)), formatRatio(p95(s.provider!.summary), p95(s.alone!.summary))],
-      [`${s.name}: 12-month usage report, c=1`, formatMs(p95(s.alone!.report)), formatMs(p95(s.provider!.report)), formatRatio(p95(s.provider!.report), p95(s.alone!.report))],
+    const row = (label: string, before: HttpRun, after: HttpRun) => [label, formatMs(before.latency.p95), formatMs(after.latency.p95), formatRatio(after.latency.p95, before.latency.p95)];
+    const rows = subjects.flatMap((s, i) => [
+      row(`${s.name}: account summary, c=${options.connections}`, alone[i]!.summary, among[i]!.summary),
+      row(`${s.name}: 12-month usage report, c=1`, alone[i]!.report, among[i]!.report),
     ]);
     return [
       `### Provider scale: a customer's pages beside the provider's whole data (${isoDate(now)})`,
